@@ -1,0 +1,121 @@
+//! Seeds, limits and default parameters. Every PDA seed of the program lives here so that
+//! clients, tests and the program derive addresses from one source.
+
+/// `Config` PDA: `["config"]`. One per deployment.
+pub const CONFIG_SEED: &[u8] = b"config";
+/// Assessment stake vault, a token account owned by the config PDA: `["assessment_vault"]`.
+pub const ASSESSMENT_VAULT_SEED: &[u8] = b"assessment_vault";
+/// `Product` PDA: `["product", product_id.to_le_bytes()]`.
+pub const PRODUCT_SEED: &[u8] = b"product";
+/// `Pool` PDA: `["pool", pool_id.to_le_bytes()]`. Also the token authority of the pool vault.
+pub const POOL_SEED: &[u8] = b"pool";
+/// Pool vault token account: `["vault", pool]`.
+pub const VAULT_SEED: &[u8] = b"vault";
+/// `PoolProduct` PDA: `["pool_product", pool, product_id.to_le_bytes()]`.
+pub const POOL_PRODUCT_SEED: &[u8] = b"pool_product";
+/// `StakePosition` PDA: `["position", pool, owner, position_id.to_le_bytes()]`. The position id
+/// is chosen by the client so that deposits of different stakers never touch a shared counter.
+pub const POSITION_SEED: &[u8] = b"position";
+/// `TrancheArchive` PDA: `["tranche", pool, tranche_id.to_le_bytes()]`.
+pub const TRANCHE_ARCHIVE_SEED: &[u8] = b"tranche";
+
+/// Basis-point denominator: every rate in the protocol is expressed in 1/10,000.
+pub const BPS: u64 = 10_000;
+
+/// Seconds in a day; every duration parameter is a multiple or fraction of it.
+pub const SECONDS_PER_DAY: i64 = 86_400;
+
+/// Length of a staking tranche (91 days, a quarter): stake is locked until its tranche ends.
+pub const TRANCHE_DURATION: i64 = 91 * SECONDS_PER_DAY;
+
+/// Deposits may target the current tranche or one of the next seven: at most eight tranches
+/// hold active stake, which bounds the pool's tranche ring and every loop over it.
+pub const MAX_ACTIVE_TRANCHES: usize = 8;
+
+/// Longest grace period a product may give (a custody product uses 120 days in Nexus Mutual;
+/// a year leaves room without letting a product pin stake forever).
+pub const MAX_GRACE_PERIOD: u32 = 365 * SECONDS_PER_DAY as u32;
+
+/// Shortest cover period the protocol sells (28 days, one expiry bucket).
+pub const MIN_COVER_PERIOD: u32 = 28 * SECONDS_PER_DAY as u32;
+
+/// Longest cover period the protocol sells (365 days).
+pub const MAX_COVER_PERIOD: u32 = 365 * SECONDS_PER_DAY as u32;
+
+/// Highest annual price a product or pool may set: 100% of the covered amount per year.
+pub const MAX_PRICE_BPS: u16 = 10_000;
+
+/// A pool may not promise more than 100% of its weighted capacity to a single product.
+pub const MAX_PRODUCT_WEIGHT: u16 = 100;
+
+/// Ceiling for a pool manager's fee on the stakers' premium (Nexus Mutual uses the same bound).
+pub const MAX_MANAGER_FEE_BPS: u16 = 2_000;
+
+/// Longest product wording URI, in bytes; keeps `Product` a fixed size.
+pub const MAX_URI_LEN: usize = 200;
+
+/// Virtual shares and assets added to every tranche's totals when converting between
+/// shares and assets. Together with the pool's own bookkeeping of stake (the vault balance is
+/// never read for pricing) they keep a first or dust deposit from moving the share price.
+pub const VIRTUAL_SHARES: u128 = 1;
+/// See [`VIRTUAL_SHARES`].
+pub const VIRTUAL_ASSETS: u128 = 1;
+
+/// Pause bit: `buy_cover` and cover edits.
+pub const PAUSE_BUY: u8 = 1 << 0;
+/// Pause bit: `deposit_stake`, `extend_stake`.
+pub const PAUSE_STAKE: u8 = 1 << 1;
+/// Pause bit: `withdraw_stake` and reward claims (the emergency brake on outflows).
+pub const PAUSE_WITHDRAW: u8 = 1 << 2;
+/// Pause bit: `file_claim`, `vote`.
+pub const PAUSE_CLAIMS: u8 = 1 << 3;
+/// Pause bit: `redeem_payout`.
+pub const PAUSE_PAYOUTS: u8 = 1 << 4;
+/// Every defined pause bit; other bits are rejected so a typo cannot look like a pause.
+pub const PAUSE_ALL: u8 = PAUSE_BUY | PAUSE_STAKE | PAUSE_WITHDRAW | PAUSE_CLAIMS | PAUSE_PAYOUTS;
+
+/// Current layout version of every account type; bumped with a migration when a layout changes.
+pub const ACCOUNT_VERSION: u8 = 1;
+
+/// Default share of each premium streamed to the pool's stakers (Nexus Mutual: 50%).
+pub const DEFAULT_STAKER_SHARE_BPS: u16 = 5_000;
+/// Default share of each premium set aside for assessor rewards.
+pub const DEFAULT_ASSESSMENT_SHARE_BPS: u16 = 1_000;
+/// Default capacity multiple of eligible stake: 2.0x, in bps.
+pub const DEFAULT_CAPACITY_RATIO_BPS: u32 = 20_000;
+/// Bounds of the capacity ratio: at least 1x stake, at most 10x.
+pub const MIN_CAPACITY_RATIO_BPS: u32 = 10_000;
+/// See [`MIN_CAPACITY_RATIO_BPS`].
+pub const MAX_CAPACITY_RATIO_BPS: u32 = 100_000;
+/// Default ceiling of the sum of a pool's product weights (20 x 100, as in Nexus Mutual).
+pub const DEFAULT_MAX_TOTAL_WEIGHT: u16 = 2_000;
+/// Hard ceiling on the weight sum governance may allow.
+pub const MAX_TOTAL_WEIGHT_LIMIT: u16 = 5_000;
+/// Default price bump per 100% of capacity bought: 5%.
+pub const DEFAULT_PRICE_BUMP_BPS: u16 = 500;
+/// Default bumped-price decay per day: 2%.
+pub const DEFAULT_PRICE_DECAY_BPS_PER_DAY: u16 = 200;
+/// Default minimum claim deposit, in base units of the pool mint.
+pub const DEFAULT_CLAIM_MIN_DEPOSIT: u64 = 1_000_000;
+/// Default claim deposit as a share of the claimed amount: 0.5%.
+pub const DEFAULT_CLAIM_DEPOSIT_BPS: u16 = 50;
+/// Largest claim deposit rate governance may set: 10%.
+pub const MAX_CLAIM_DEPOSIT_BPS: u16 = 1_000;
+/// Default voting period: 3 days.
+pub const DEFAULT_VOTING_PERIOD: u32 = 3 * SECONDS_PER_DAY as u32;
+/// Default silent-ending extension: 1 day.
+pub const DEFAULT_SILENT_ENDING: u32 = SECONDS_PER_DAY as u32;
+/// Default cooldown after voting, during which governance may overturn a fraudulent outcome.
+pub const DEFAULT_COOLDOWN: u32 = SECONDS_PER_DAY as u32;
+/// Default redemption window after the cooldown: 30 days.
+pub const DEFAULT_REDEMPTION_WINDOW: u32 = 30 * SECONDS_PER_DAY as u32;
+/// Default extra lock of an assessor's stake after a vote can no longer matter: 14 days.
+pub const DEFAULT_ASSESSOR_LOCK: u32 = 14 * SECONDS_PER_DAY as u32;
+/// Default quorum: total vote weight (assessment-mint base units) a claim needs to be accepted.
+pub const DEFAULT_QUORUM: u64 = 1_000_000;
+/// Default assessor reward per claim: 0.5% of the requested amount, paid from the reward pot.
+pub const DEFAULT_ASSESSOR_REWARD_BPS: u16 = 50;
+/// Bounds for each claim timing parameter: at least an hour, at most 90 days.
+pub const MIN_CLAIM_TIMING: u32 = 3_600;
+/// See [`MIN_CLAIM_TIMING`].
+pub const MAX_CLAIM_TIMING: u32 = 90 * SECONDS_PER_DAY as u32;

@@ -1,0 +1,125 @@
+use anchor_lang::prelude::*;
+
+/// Every way a Bulwark instruction can fail. Codes are stable: append, never reorder.
+#[error_code]
+pub enum BulwarkError {
+    // ---- authority and config ----
+    #[msg("Signer is not the governance authority")]
+    NotAuthority,
+    #[msg("No authority hand-over is pending")]
+    NoPendingAuthority,
+    #[msg("Signer is not the pending authority")]
+    NotPendingAuthority,
+    #[msg("Pause flags contain undefined bits")]
+    InvalidPauseFlags,
+    #[msg("Buying cover is paused")]
+    BuyingPaused,
+    #[msg("Staking deposits are paused")]
+    StakingPaused,
+    #[msg("Withdrawals are paused")]
+    WithdrawalsPaused,
+    #[msg("Staker share plus assessment share of premiums exceeds 100%")]
+    InvalidPremiumSplit,
+    #[msg("Capacity ratio is outside its bounds")]
+    InvalidCapacityRatio,
+    #[msg("Maximum total product weight is outside its bounds")]
+    InvalidMaxTotalWeight,
+    #[msg("Price bump or decay parameter is outside its bounds")]
+    InvalidPricingParameter,
+    #[msg("Claim deposit parameters are outside their bounds")]
+    InvalidClaimDeposit,
+    #[msg("A claim timing parameter is outside its bounds")]
+    InvalidClaimTiming,
+    #[msg("Quorum must be greater than zero")]
+    InvalidQuorum,
+    #[msg("Assessor reward rate is outside its bounds")]
+    InvalidAssessorReward,
+    #[msg("Treasury must not be the default public key")]
+    InvalidTreasury,
+    #[msg("Update changes nothing")]
+    EmptyUpdate,
+    #[msg("Signer is not the program's upgrade authority")]
+    NotUpgradeAuthority,
+    #[msg("Authority must not be the default public key")]
+    InvalidAuthority,
+
+    // ---- products ----
+    #[msg("Grace period exceeds the maximum")]
+    InvalidGracePeriod,
+    #[msg("Minimum price must be between 1 bps and 100% per year")]
+    InvalidMinPrice,
+    #[msg("Maximum cover period must be between 28 and 365 days")]
+    InvalidMaxCoverPeriod,
+    #[msg("URI is longer than the maximum length")]
+    UriTooLong,
+    #[msg("Product is deprecated")]
+    ProductDeprecated,
+    #[msg("Product account does not match the product id")]
+    WrongProduct,
+
+    // ---- pools ----
+    #[msg("Manager fee exceeds the pool's maximum fee")]
+    ManagerFeeAboveMax,
+    #[msg("Maximum manager fee exceeds the protocol limit")]
+    MaxManagerFeeTooHigh,
+    #[msg("Mint uses a Token-2022 extension that would break pool accounting")]
+    UnsupportedMintExtension,
+    #[msg("Token account or mint does not match the pool's mint")]
+    WrongMint,
+    #[msg("Vault does not match the pool's vault")]
+    WrongVault,
+    #[msg("Token program does not match the pool's token program")]
+    WrongTokenProgram,
+    #[msg("Signer is not the pool manager")]
+    NotPoolManager,
+    #[msg("Product weight exceeds 100")]
+    InvalidWeight,
+    #[msg("Sum of product weights exceeds the protocol maximum")]
+    TotalWeightExceeded,
+    #[msg("Target price is below the product's minimum price or above 100% per year")]
+    InvalidTargetPrice,
+    #[msg("Pool account does not match")]
+    WrongPool,
+    #[msg("Token account is not owned by the signer")]
+    WrongTokenOwner,
+    #[msg("Rent receiver is not the account's rent payer")]
+    WrongRentPayer,
+
+    // ---- staking ----
+    #[msg("Amount must be greater than zero")]
+    ZeroAmount,
+    #[msg("Tranche is not the current tranche or one of the next seven")]
+    InvalidTranche,
+    #[msg("Tranche has not ended yet")]
+    TrancheNotEnded,
+    #[msg("Tranche has already ended")]
+    TrancheEnded,
+    #[msg("Ring slot still holds an ended tranche with stake; archive it first")]
+    TrancheSlotNotArchived,
+    #[msg("Tranche is not held in the pool's ring")]
+    TrancheNotInRing,
+    #[msg("Tranche lost all its stake and accepts no new deposits")]
+    TrancheWipedOut,
+    #[msg("Pool is private: only its manager may deposit")]
+    PrivatePool,
+    #[msg("Existing position is in another tranche; use extend_stake")]
+    PositionTrancheMismatch,
+    #[msg("Signer does not own the stake position")]
+    NotPositionOwner,
+    #[msg("New tranche must be later than the current one of the position")]
+    ExtendToEarlierTranche,
+    #[msg("Amount is too small to mint a single share")]
+    ZeroShares,
+    #[msg("Tranche archive does not belong to this position's tranche")]
+    WrongTrancheArchive,
+
+    // ---- safety ----
+    #[msg("Arithmetic overflow")]
+    MathOverflow,
+    #[msg("Account invariant violated")]
+    InvariantViolated,
+    #[msg("Vault balance is below the pool's accounted liabilities")]
+    VaultBelowAccounting,
+    #[msg("Clock returned a negative timestamp")]
+    InvalidClock,
+}

@@ -1,0 +1,135 @@
+//! One event per state change, carrying ids, amounts moved and the resulting totals.
+
+use crate::state::{ProductTerms, ProductType, ProtocolParams};
+use anchor_lang::prelude::*;
+
+#[event]
+pub struct ConfigInitialized {
+    pub authority: Pubkey,
+    pub treasury: Pubkey,
+    pub assessment_mint: Pubkey,
+    pub assessment_vault: Pubkey,
+    pub params: ProtocolParams,
+}
+
+/// Every parameter before and after, so an indexer sees each changed field in one event.
+#[event]
+pub struct ConfigUpdated {
+    pub old_params: ProtocolParams,
+    pub new_params: ProtocolParams,
+    pub old_treasury: Pubkey,
+    pub new_treasury: Pubkey,
+}
+
+#[event]
+pub struct PauseFlagsSet {
+    pub old_flags: u8,
+    pub new_flags: u8,
+}
+
+#[event]
+pub struct AuthorityProposed {
+    pub authority: Pubkey,
+    pub pending_authority: Pubkey,
+}
+
+#[event]
+pub struct AuthorityAccepted {
+    pub old_authority: Pubkey,
+    pub new_authority: Pubkey,
+}
+
+#[event]
+pub struct ProductCreated {
+    pub product: Pubkey,
+    pub product_id: u64,
+    pub product_type: ProductType,
+    pub terms: ProductTerms,
+}
+
+#[event]
+pub struct ProductUpdated {
+    pub product: Pubkey,
+    pub product_id: u64,
+    pub old_terms: ProductTerms,
+    pub new_terms: ProductTerms,
+}
+
+#[event]
+pub struct PoolCreated {
+    pub pool: Pubkey,
+    pub pool_id: u64,
+    pub manager: Pubkey,
+    pub mint: Pubkey,
+    pub vault: Pubkey,
+    pub token_program: Pubkey,
+    pub manager_fee_bps: u16,
+    pub max_manager_fee_bps: u16,
+    pub private: bool,
+}
+
+#[event]
+pub struct PoolProductSet {
+    pub pool: Pubkey,
+    pub product_id: u64,
+    pub old_weight: u16,
+    pub new_weight: u16,
+    pub old_target_price_bps: u16,
+    pub new_target_price_bps: u16,
+    pub pool_total_weight: u16,
+}
+
+#[event]
+pub struct ManagerFeeSet {
+    pub pool: Pubkey,
+    pub old_fee_bps: u16,
+    pub new_fee_bps: u16,
+}
+
+#[event]
+pub struct StakeDeposited {
+    pub pool: Pubkey,
+    pub position: Pubkey,
+    pub owner: Pubkey,
+    pub tranche_id: u64,
+    pub amount: u64,
+    pub shares_minted: u128,
+    pub position_shares: u128,
+    pub tranche_stake: u64,
+    pub tranche_shares: u128,
+    pub pool_total_stake: u64,
+}
+
+#[event]
+pub struct StakeExtended {
+    pub pool: Pubkey,
+    pub position: Pubkey,
+    pub owner: Pubkey,
+    pub old_tranche_id: u64,
+    pub new_tranche_id: u64,
+    pub moved_amount: u64,
+    pub top_up_amount: u64,
+    pub shares_burned: u128,
+    pub shares_minted: u128,
+    pub pool_total_stake: u64,
+}
+
+#[event]
+pub struct TrancheArchived {
+    pub pool: Pubkey,
+    pub tranche_id: u64,
+    pub stake: u64,
+    pub shares: u128,
+}
+
+#[event]
+pub struct StakeWithdrawn {
+    pub pool: Pubkey,
+    pub position: Pubkey,
+    pub owner: Pubkey,
+    pub tranche_id: u64,
+    pub shares: u128,
+    pub amount: u64,
+    pub tranche_stake_remaining: u64,
+    pub pool_total_stake: u64,
+}

@@ -1,0 +1,17 @@
+//! Governance: config, pause, authority hand-over, products.
+
+pub mod accept_authority;
+pub mod create_product;
+pub mod initialize_config;
+pub mod propose_authority;
+pub mod set_pause;
+pub mod update_config;
+pub mod update_product;
+
+pub use accept_authority::*;
+pub use create_product::*;
+pub use initialize_config::*;
+pub use propose_authority::*;
+pub use set_pause::*;
+pub use update_config::*;
+pub use update_product::*;

@@ -1,0 +1,33 @@
+use crate::constants::*;
+use crate::error::BulwarkError;
+use crate::events::PauseFlagsSet;
+use crate::state::Config;
+use anchor_lang::prelude::*;
+
+#[derive(Accounts)]
+pub struct SetPause<'info> {
+    pub authority: Signer<'info>,
+    #[account(
+        mut,
+        seeds = [CONFIG_SEED],
+        bump = config.bump,
+        has_one = authority @ BulwarkError::NotAuthority,
+    )]
+    pub config: Account<'info, Config>,
+}
+
+impl SetPause<'_> {
+    /// Sets the paused action families (`PAUSE_*` bits); 0 resumes everything.
+    pub fn set_pause(ctx: Context<SetPause>, flags: u8) -> Result<()> {
+        require!(flags & !PAUSE_ALL == 0, BulwarkError::InvalidPauseFlags);
+        let config = &mut ctx.accounts.config;
+        let old_flags = config.pause_flags;
+        config.pause_flags = flags;
+        config.invariant()?;
+        emit!(PauseFlagsSet {
+            old_flags,
+            new_flags: flags,
+        });
+        Ok(())
+    }
+}

@@ -1,0 +1,9 @@
+//! One file per instruction, grouped by the role that calls it.
+
+pub mod admin;
+pub mod pool;
+pub mod staking;
+
+pub use admin::*;
+pub use pool::*;
+pub use staking::*;

@@ -1,0 +1,104 @@
+use crate::constants::*;
+use crate::error::BulwarkError;
+use crate::events::PoolCreated;
+use crate::state::{Config, Pool, TrancheSlot};
+use crate::token::check_mint_extensions;
+use anchor_lang::prelude::*;
+use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
+pub struct CreatePoolArgs {
+    pub manager_fee_bps: u16,
+    /// Ceiling of the manager fee for the pool's whole life.
+    pub max_manager_fee_bps: u16,
+    /// Private pools accept deposits from the manager only.
+    pub private: bool,
+}
+
+#[derive(Accounts)]
+pub struct CreatePool<'info> {
+    /// Becomes the pool manager and pays the rent.
+    #[account(mut)]
+    pub manager: Signer<'info>,
+    #[account(mut, seeds = [CONFIG_SEED], bump = config.bump)]
+    pub config: Box<Account<'info, Config>>,
+    #[account(
+        init,
+        payer = manager,
+        space = Pool::SPACE,
+        seeds = [POOL_SEED, &config.pool_count.to_le_bytes()],
+        bump,
+    )]
+    pub pool: Box<Account<'info, Pool>>,
+    #[account(mint::token_program = token_program)]
+    pub mint: Box<InterfaceAccount<'info, Mint>>,
+    #[account(
+        init,
+        payer = manager,
+        seeds = [VAULT_SEED, pool.key().as_ref()],
+        bump,
+        token::mint = mint,
+        token::authority = pool,
+        token::token_program = token_program,
+    )]
+    pub vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    pub token_program: Interface<'info, TokenInterface>,
+    pub system_program: Program<'info, System>,
+}
+
+impl CreatePool<'_> {
+    fn validate(&self, args: &CreatePoolArgs) -> Result<()> {
+        require!(
+            args.max_manager_fee_bps <= MAX_MANAGER_FEE_BPS,
+            BulwarkError::MaxManagerFeeTooHigh
+        );
+        require!(
+            args.manager_fee_bps <= args.max_manager_fee_bps,
+            BulwarkError::ManagerFeeAboveMax
+        );
+        check_mint_extensions(&self.mint)
+    }
+
+    /// Opens a staking pool on one mint with a PDA-owned vault (id = the config's pool counter).
+    pub fn create_pool(ctx: Context<CreatePool>, args: CreatePoolArgs) -> Result<()> {
+        ctx.accounts.validate(&args)?;
+        let config = &mut ctx.accounts.config;
+        let id = config.pool_count;
+        config.pool_count = id
+            .checked_add(1)
+            .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+        let pool = &mut ctx.accounts.pool;
+        pool.set_inner(Pool {
+            version: ACCOUNT_VERSION,
+            bump: ctx.bumps.pool,
+            vault_bump: ctx.bumps.vault,
+            private: args.private,
+            manager_fee_bps: args.manager_fee_bps,
+            max_manager_fee_bps: args.max_manager_fee_bps,
+            total_weight: 0,
+            id,
+            manager: ctx.accounts.manager.key(),
+            mint: ctx.accounts.mint.key(),
+            vault: ctx.accounts.vault.key(),
+            token_program: ctx.accounts.token_program.key(),
+            total_stake: 0,
+            treasury_accrued: 0,
+            tranches: [TrancheSlot::default(); MAX_ACTIVE_TRANCHES],
+            reserved: [0; 128],
+        });
+        pool.invariant()?;
+        config.invariant()?;
+        emit!(PoolCreated {
+            pool: pool.key(),
+            pool_id: id,
+            manager: pool.manager,
+            mint: pool.mint,
+            vault: pool.vault,
+            token_program: pool.token_program,
+            manager_fee_bps: pool.manager_fee_bps,
+            max_manager_fee_bps: pool.max_manager_fee_bps,
+            private: pool.private,
+        });
+        Ok(())
+    }
+}

@@ -1,0 +1,109 @@
+use crate::constants::*;
+use crate::error::BulwarkError;
+use crate::events::PoolProductSet;
+use crate::state::{Config, Pool, PoolProduct, Product};
+use anchor_lang::prelude::*;
+
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
+pub struct SetPoolProductArgs {
+    pub product_id: u64,
+    /// Share of the pool's capacity for this product, 0..=100; 0 stops new cover from the pool.
+    pub target_weight: u16,
+    /// Annual price asked, bps; at least the product's minimum price.
+    pub target_price_bps: u16,
+}
+
+#[derive(Accounts)]
+#[instruction(args: SetPoolProductArgs)]
+pub struct SetPoolProduct<'info> {
+    #[account(mut)]
+    pub manager: Signer<'info>,
+    #[account(seeds = [CONFIG_SEED], bump = config.bump)]
+    pub config: Box<Account<'info, Config>>,
+    #[account(
+        mut,
+        seeds = [POOL_SEED, &pool.id.to_le_bytes()],
+        bump = pool.bump,
+        has_one = manager @ BulwarkError::NotPoolManager,
+    )]
+    pub pool: Box<Account<'info, Pool>>,
+    #[account(
+        seeds = [PRODUCT_SEED, &args.product_id.to_le_bytes()],
+        bump = product.bump,
+    )]
+    pub product: Box<Account<'info, Product>>,
+    #[account(
+        init_if_needed,
+        payer = manager,
+        space = PoolProduct::SPACE,
+        seeds = [POOL_PRODUCT_SEED, pool.key().as_ref(), &args.product_id.to_le_bytes()],
+        bump,
+    )]
+    pub pool_product: Box<Account<'info, PoolProduct>>,
+    pub system_program: Program<'info, System>,
+}
+
+impl SetPoolProduct<'_> {
+    fn validate(&self, args: &SetPoolProductArgs) -> Result<()> {
+        require!(
+            args.target_weight <= MAX_PRODUCT_WEIGHT,
+            BulwarkError::InvalidWeight
+        );
+        require!(
+            args.target_price_bps >= self.product.terms.min_price_bps
+                && args.target_price_bps <= MAX_PRICE_BPS,
+            BulwarkError::InvalidTargetPrice
+        );
+        // A deprecated product may only lose weight in a pool, never gain it.
+        require!(
+            !self.product.terms.deprecated
+                || args.target_weight <= self.pool_product.target_weight,
+            BulwarkError::ProductDeprecated
+        );
+        Ok(())
+    }
+
+    /// Sets the weight and target price of one product in the manager's pool, creating the
+    /// pool-product account on first use. Batch several in one transaction for many products.
+    pub fn set_pool_product(ctx: Context<SetPoolProduct>, args: SetPoolProductArgs) -> Result<()> {
+        ctx.accounts.validate(&args)?;
+        let now = Clock::get()?.unix_timestamp;
+        let pool = &mut ctx.accounts.pool;
+        let pool_product = &mut ctx.accounts.pool_product;
+        let is_new = pool_product.version == 0;
+        let old_weight = pool_product.target_weight;
+        let old_target_price_bps = pool_product.target_price_bps;
+        let total_weight = pool
+            .total_weight
+            .checked_sub(old_weight)
+            .and_then(|w| w.checked_add(args.target_weight))
+            .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+        require!(
+            total_weight <= ctx.accounts.config.params.max_total_weight,
+            BulwarkError::TotalWeightExceeded
+        );
+        pool.total_weight = total_weight;
+        if is_new {
+            pool_product.version = ACCOUNT_VERSION;
+            pool_product.bump = ctx.bumps.pool_product;
+            pool_product.pool = pool.key();
+            pool_product.product_id = args.product_id;
+            pool_product.bumped_price_bps = args.target_price_bps;
+            pool_product.bumped_price_updated_at = now;
+        }
+        pool_product.target_weight = args.target_weight;
+        pool_product.target_price_bps = args.target_price_bps;
+        pool_product.invariant()?;
+        pool.invariant()?;
+        emit!(PoolProductSet {
+            pool: pool.key(),
+            product_id: args.product_id,
+            old_weight,
+            new_weight: args.target_weight,
+            old_target_price_bps,
+            new_target_price_bps: args.target_price_bps,
+            pool_total_weight: total_weight,
+        });
+        Ok(())
+    }
+}

@@ -1,0 +1,133 @@
+use crate::constants::*;
+use crate::error::BulwarkError;
+use crate::events::StakeDeposited;
+use crate::math::tranche::{is_depositable, tranche_at};
+use crate::state::{Config, Pool, StakePosition};
+use crate::token::transfer_in;
+use anchor_lang::prelude::*;
+use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
+pub struct DepositStakeArgs {
+    /// Client-chosen id of the position; an existing position in the same tranche is topped up.
+    pub position_id: u64,
+    /// The current tranche or one of the next seven.
+    pub tranche_id: u64,
+    pub amount: u64,
+}
+
+#[derive(Accounts)]
+#[instruction(args: DepositStakeArgs)]
+pub struct DepositStake<'info> {
+    #[account(mut)]
+    pub owner: Signer<'info>,
+    #[account(seeds = [CONFIG_SEED], bump = config.bump)]
+    pub config: Box<Account<'info, Config>>,
+    #[account(
+        mut,
+        seeds = [POOL_SEED, &pool.id.to_le_bytes()],
+        bump = pool.bump,
+        has_one = mint @ BulwarkError::WrongMint,
+        has_one = vault @ BulwarkError::WrongVault,
+        has_one = token_program @ BulwarkError::WrongTokenProgram,
+    )]
+    pub pool: Box<Account<'info, Pool>>,
+    #[account(
+        init_if_needed,
+        payer = owner,
+        space = StakePosition::SPACE,
+        seeds = [
+            POSITION_SEED,
+            pool.key().as_ref(),
+            owner.key().as_ref(),
+            &args.position_id.to_le_bytes(),
+        ],
+        bump,
+    )]
+    pub position: Box<Account<'info, StakePosition>>,
+    pub mint: Box<InterfaceAccount<'info, Mint>>,
+    #[account(mut)]
+    pub vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    #[account(
+        mut,
+        constraint = owner_token.mint == pool.mint @ BulwarkError::WrongMint,
+        constraint = owner_token.owner == owner.key() @ BulwarkError::WrongTokenOwner,
+    )]
+    pub owner_token: Box<InterfaceAccount<'info, TokenAccount>>,
+    pub token_program: Interface<'info, TokenInterface>,
+    pub system_program: Program<'info, System>,
+}
+
+impl DepositStake<'_> {
+    fn validate(&self, args: &DepositStakeArgs, now: i64) -> Result<()> {
+        self.config
+            .require_not_paused(PAUSE_STAKE, BulwarkError::StakingPaused)?;
+        require!(args.amount > 0, BulwarkError::ZeroAmount);
+        require!(
+            !self.pool.private || self.owner.key() == self.pool.manager,
+            BulwarkError::PrivatePool
+        );
+        require!(
+            is_depositable(args.tranche_id, tranche_at(now)?),
+            BulwarkError::InvalidTranche
+        );
+        require!(
+            self.position.version == 0 || self.position.tranche_id == args.tranche_id,
+            BulwarkError::PositionTrancheMismatch
+        );
+        Ok(())
+    }
+
+    /// Deposits stake into a tranche, opening the position or topping it up.
+    pub fn deposit_stake(ctx: Context<DepositStake>, args: DepositStakeArgs) -> Result<()> {
+        let now = Clock::get()?.unix_timestamp;
+        ctx.accounts.validate(&args, now)?;
+
+        let accounts = ctx.accounts;
+        let shares = accounts.pool.deposit(args.tranche_id, args.amount)?;
+        let position = &mut accounts.position;
+        if position.version == 0 {
+            position.version = ACCOUNT_VERSION;
+            position.bump = ctx.bumps.position;
+            position.pool = accounts.pool.key();
+            position.owner = accounts.owner.key();
+            position.position_id = args.position_id;
+            position.tranche_id = args.tranche_id;
+        }
+        position.shares = position
+            .shares
+            .checked_add(shares)
+            .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+
+        transfer_in(
+            &accounts.token_program,
+            &accounts.owner_token,
+            &accounts.mint,
+            &accounts.vault,
+            &accounts.owner,
+            args.amount,
+        )?;
+
+        accounts.vault.reload()?;
+        accounts.pool.invariant()?;
+        accounts.pool.check_vault(accounts.vault.amount)?;
+        accounts.position.invariant()?;
+        let slot = accounts
+            .pool
+            .slot(args.tranche_id)
+            .ok_or_else(|| error!(BulwarkError::InvariantViolated))?;
+        emit!(StakeDeposited {
+            pool: accounts.pool.key(),
+            position: accounts.position.key(),
+            owner: accounts.owner.key(),
+            tranche_id: args.tranche_id,
+            amount: args.amount,
+            shares_minted: shares,
+            position_shares: accounts.position.shares,
+            tranche_stake: slot.stake,
+            tranche_shares: slot.shares,
+            pool_total_stake: accounts.pool.total_stake,
+        });
+        Ok(())
+    }
+}

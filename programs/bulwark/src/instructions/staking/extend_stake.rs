@@ -1,0 +1,130 @@
+use crate::constants::*;
+use crate::error::BulwarkError;
+use crate::events::StakeExtended;
+use crate::math::tranche::{is_depositable, tranche_at};
+use crate::state::{Config, Pool, StakePosition};
+use crate::token::transfer_in;
+use anchor_lang::prelude::*;
+use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
+pub struct ExtendStakeArgs {
+    /// A later tranche than the position's, at most seven after the current one.
+    pub new_tranche_id: u64,
+    /// Extra stake to add while moving; may be zero.
+    pub top_up_amount: u64,
+}
+
+#[derive(Accounts)]
+pub struct ExtendStake<'info> {
+    pub owner: Signer<'info>,
+    #[account(seeds = [CONFIG_SEED], bump = config.bump)]
+    pub config: Box<Account<'info, Config>>,
+    #[account(
+        mut,
+        seeds = [POOL_SEED, &pool.id.to_le_bytes()],
+        bump = pool.bump,
+        has_one = mint @ BulwarkError::WrongMint,
+        has_one = vault @ BulwarkError::WrongVault,
+        has_one = token_program @ BulwarkError::WrongTokenProgram,
+    )]
+    pub pool: Box<Account<'info, Pool>>,
+    #[account(
+        mut,
+        seeds = [
+            POSITION_SEED,
+            pool.key().as_ref(),
+            owner.key().as_ref(),
+            &position.position_id.to_le_bytes(),
+        ],
+        bump = position.bump,
+        has_one = owner @ BulwarkError::NotPositionOwner,
+        has_one = pool @ BulwarkError::WrongPool,
+    )]
+    pub position: Box<Account<'info, StakePosition>>,
+    pub mint: Box<InterfaceAccount<'info, Mint>>,
+    #[account(mut)]
+    pub vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    #[account(
+        mut,
+        constraint = owner_token.mint == pool.mint @ BulwarkError::WrongMint,
+        constraint = owner_token.owner == owner.key() @ BulwarkError::WrongTokenOwner,
+    )]
+    pub owner_token: Box<InterfaceAccount<'info, TokenAccount>>,
+    pub token_program: Interface<'info, TokenInterface>,
+}
+
+impl ExtendStake<'_> {
+    fn validate(&self, args: &ExtendStakeArgs, now: i64) -> Result<()> {
+        self.config
+            .require_not_paused(PAUSE_STAKE, BulwarkError::StakingPaused)?;
+        let current = tranche_at(now)?;
+        require!(
+            self.position.tranche_id >= current,
+            BulwarkError::TrancheEnded
+        );
+        require!(
+            args.new_tranche_id > self.position.tranche_id,
+            BulwarkError::ExtendToEarlierTranche
+        );
+        require!(
+            is_depositable(args.new_tranche_id, current),
+            BulwarkError::InvalidTranche
+        );
+        require!(
+            args.top_up_amount == 0
+                || !self.pool.private
+                || self.owner.key() == self.pool.manager,
+            BulwarkError::PrivatePool
+        );
+        Ok(())
+    }
+
+    /// Moves a position's stake to a later tranche (locking it longer), optionally topping up.
+    pub fn extend_stake(ctx: Context<ExtendStake>, args: ExtendStakeArgs) -> Result<()> {
+        let now = Clock::get()?.unix_timestamp;
+        ctx.accounts.validate(&args, now)?;
+
+        let accounts = ctx.accounts;
+        let old_tranche_id = accounts.position.tranche_id;
+        let shares_burned = accounts.position.shares;
+        let moved_amount = accounts
+            .pool
+            .take_from_tranche(old_tranche_id, shares_burned)?;
+        let total = moved_amount
+            .checked_add(args.top_up_amount)
+            .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+        let shares_minted = accounts.pool.deposit(args.new_tranche_id, total)?;
+        accounts.position.tranche_id = args.new_tranche_id;
+        accounts.position.shares = shares_minted;
+
+        if args.top_up_amount > 0 {
+            transfer_in(
+                &accounts.token_program,
+                &accounts.owner_token,
+                &accounts.mint,
+                &accounts.vault,
+                &accounts.owner,
+                args.top_up_amount,
+            )?;
+            accounts.vault.reload()?;
+        }
+
+        accounts.pool.invariant()?;
+        accounts.pool.check_vault(accounts.vault.amount)?;
+        accounts.position.invariant()?;
+        emit!(StakeExtended {
+            pool: accounts.pool.key(),
+            position: accounts.position.key(),
+            owner: accounts.owner.key(),
+            old_tranche_id,
+            new_tranche_id: args.new_tranche_id,
+            moved_amount,
+            top_up_amount: args.top_up_amount,
+            shares_burned,
+            shares_minted,
+            pool_total_stake: accounts.pool.total_stake,
+        });
+        Ok(())
+    }
+}

@@ -1,0 +1,11 @@
+//! Stakers: deposit into a tranche, extend to a later one, withdraw after it ends.
+
+pub mod archive_tranche;
+pub mod deposit_stake;
+pub mod extend_stake;
+pub mod withdraw_stake;
+
+pub use archive_tranche::*;
+pub use deposit_stake::*;
+pub use extend_stake::*;
+pub use withdraw_stake::*;

@@ -1,0 +1,114 @@
+use crate::constants::*;
+use crate::error::BulwarkError;
+use crate::events::StakeWithdrawn;
+use crate::state::{Config, Pool, StakePosition, TrancheArchive};
+use crate::token::transfer_out;
+use anchor_lang::prelude::*;
+use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+
+#[derive(Accounts)]
+pub struct WithdrawStake<'info> {
+    #[account(mut)]
+    pub owner: Signer<'info>,
+    #[account(seeds = [CONFIG_SEED], bump = config.bump)]
+    pub config: Box<Account<'info, Config>>,
+    #[account(
+        mut,
+        seeds = [POOL_SEED, &pool.id.to_le_bytes()],
+        bump = pool.bump,
+        has_one = mint @ BulwarkError::WrongMint,
+        has_one = vault @ BulwarkError::WrongVault,
+        has_one = token_program @ BulwarkError::WrongTokenProgram,
+    )]
+    pub pool: Box<Account<'info, Pool>>,
+    /// Closed by the withdrawal; its rent returns to the owner.
+    #[account(
+        mut,
+        close = owner,
+        seeds = [
+            POSITION_SEED,
+            pool.key().as_ref(),
+            owner.key().as_ref(),
+            &position.position_id.to_le_bytes(),
+        ],
+        bump = position.bump,
+        has_one = owner @ BulwarkError::NotPositionOwner,
+        has_one = pool @ BulwarkError::WrongPool,
+    )]
+    pub position: Box<Account<'info, StakePosition>>,
+    /// The ended tranche's frozen totals (see `archive_tranche`).
+    #[account(
+        mut,
+        seeds = [TRANCHE_ARCHIVE_SEED, pool.key().as_ref(), &position.tranche_id.to_le_bytes()],
+        bump = archive.bump,
+    )]
+    pub archive: Box<Account<'info, TrancheArchive>>,
+    /// Receives the archive's rent when this withdrawal takes its last share.
+    /// CHECK: only lamports are credited, and the address is pinned to the archive's payer.
+    #[account(mut, address = archive.rent_payer @ BulwarkError::WrongRentPayer)]
+    pub archive_rent_payer: UncheckedAccount<'info>,
+    pub mint: Box<InterfaceAccount<'info, Mint>>,
+    #[account(mut)]
+    pub vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    #[account(
+        mut,
+        constraint = owner_token.mint == pool.mint @ BulwarkError::WrongMint,
+        constraint = owner_token.owner == owner.key() @ BulwarkError::WrongTokenOwner,
+    )]
+    pub owner_token: Box<InterfaceAccount<'info, TokenAccount>>,
+    pub token_program: Interface<'info, TokenInterface>,
+}
+
+impl WithdrawStake<'_> {
+    /// Pays out a position of an ended tranche at the tranche's final price and closes it.
+    pub fn withdraw_stake(ctx: Context<WithdrawStake>) -> Result<()> {
+        ctx.accounts
+            .config
+            .require_not_paused(PAUSE_WITHDRAW, BulwarkError::WithdrawalsPaused)?;
+
+        let accounts = ctx.accounts;
+        let shares = accounts.position.shares;
+        let amount = accounts.archive.redeem(shares)?;
+        accounts.pool.pay_out_stake(amount)?;
+        let archive_emptied = accounts.archive.shares_remaining == 0;
+        if archive_emptied {
+            let dust = std::mem::take(&mut accounts.archive.stake_remaining);
+            accounts.pool.accrue_dust(dust)?;
+        }
+
+        if amount > 0 {
+            let pool_id = accounts.pool.id.to_le_bytes();
+            let seeds: &[&[u8]] = &[POOL_SEED, &pool_id, &[accounts.pool.bump]];
+            transfer_out(
+                &accounts.token_program,
+                &accounts.vault,
+                &accounts.mint,
+                &accounts.owner_token,
+                accounts.pool.to_account_info(),
+                seeds,
+                amount,
+            )?;
+            accounts.vault.reload()?;
+        }
+
+        accounts.pool.invariant()?;
+        accounts.pool.check_vault(accounts.vault.amount)?;
+        accounts.archive.invariant()?;
+        emit!(StakeWithdrawn {
+            pool: accounts.pool.key(),
+            position: accounts.position.key(),
+            owner: accounts.owner.key(),
+            tranche_id: accounts.position.tranche_id,
+            shares,
+            amount,
+            tranche_stake_remaining: accounts.archive.stake_remaining,
+            pool_total_stake: accounts.pool.total_stake,
+        });
+        if archive_emptied {
+            accounts
+                .archive
+                .close(accounts.archive_rent_payer.to_account_info())?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,98 @@
+//! Bulwark: a decentralized cover mutual on Solana.
+//!
+//! Stakers back cover with capital in 91-day tranches of staking pools, cover buyers pay
+//! premiums, assessors vote on claims, accepted claims are paid from the staked capital.
+//! See the repository README for the accounts, their seeds and the lifecycle.
+
+pub mod constants;
+pub mod error;
+pub mod events;
+pub mod instructions;
+pub mod math;
+pub mod state;
+pub mod token;
+
+use anchor_lang::prelude::*;
+use instructions::*;
+use state::ProductTerms;
+
+declare_id!("Bwx1nGbLA6vksHSKQQY7J6iWzGgatttZ731CbexYG3aW");
+
+#[program]
+pub mod bulwark {
+    use super::*;
+
+    /// Creates the protocol config and assessment vault. Signed by the program's upgrade
+    /// authority; names the governance authority.
+    pub fn initialize_config(
+        ctx: Context<InitializeConfig>,
+        args: InitializeConfigArgs,
+    ) -> Result<()> {
+        InitializeConfig::initialize_config(ctx, args)
+    }
+
+    /// Governance: replaces the protocol parameters and treasury.
+    pub fn update_config(ctx: Context<UpdateConfig>, args: UpdateConfigArgs) -> Result<()> {
+        UpdateConfig::update_config(ctx, args)
+    }
+
+    /// Governance: pauses or resumes action families (`PAUSE_*` bits).
+    pub fn set_pause(ctx: Context<SetPause>, flags: u8) -> Result<()> {
+        SetPause::set_pause(ctx, flags)
+    }
+
+    /// Governance: proposes the next authority (step one of two).
+    pub fn propose_authority(ctx: Context<ProposeAuthority>, new_authority: Pubkey) -> Result<()> {
+        ProposeAuthority::propose_authority(ctx, new_authority)
+    }
+
+    /// The proposed authority accepts the hand-over (step two of two).
+    pub fn accept_authority(ctx: Context<AcceptAuthority>) -> Result<()> {
+        AcceptAuthority::accept_authority(ctx)
+    }
+
+    /// Governance: creates a product.
+    pub fn create_product(ctx: Context<CreateProduct>, args: CreateProductArgs) -> Result<()> {
+        CreateProduct::create_product(ctx, args)
+    }
+
+    /// Governance: changes a product's terms, including deprecation.
+    pub fn update_product(ctx: Context<UpdateProduct>, terms: ProductTerms) -> Result<()> {
+        UpdateProduct::update_product(ctx, terms)
+    }
+
+    /// Anyone: opens a staking pool on one mint and becomes its manager.
+    pub fn create_pool(ctx: Context<CreatePool>, args: CreatePoolArgs) -> Result<()> {
+        CreatePool::create_pool(ctx, args)
+    }
+
+    /// Pool manager: sets a product's weight and target price in the pool.
+    pub fn set_pool_product(ctx: Context<SetPoolProduct>, args: SetPoolProductArgs) -> Result<()> {
+        SetPoolProduct::set_pool_product(ctx, args)
+    }
+
+    /// Pool manager: changes the manager fee within the pool's maximum.
+    pub fn set_manager_fee(ctx: Context<SetManagerFee>, fee_bps: u16) -> Result<()> {
+        SetManagerFee::set_manager_fee(ctx, fee_bps)
+    }
+
+    /// Staker: deposits into a tranche, opening or topping up a position.
+    pub fn deposit_stake(ctx: Context<DepositStake>, args: DepositStakeArgs) -> Result<()> {
+        DepositStake::deposit_stake(ctx, args)
+    }
+
+    /// Staker: moves a position to a later tranche, optionally adding stake.
+    pub fn extend_stake(ctx: Context<ExtendStake>, args: ExtendStakeArgs) -> Result<()> {
+        ExtendStake::extend_stake(ctx, args)
+    }
+
+    /// Anyone: freezes an ended tranche into its archive account and frees its ring slot.
+    pub fn archive_tranche(ctx: Context<ArchiveTranche>, tranche_id: u64) -> Result<()> {
+        ArchiveTranche::archive_tranche(ctx, tranche_id)
+    }
+
+    /// Staker: withdraws a position of an ended tranche and closes it.
+    pub fn withdraw_stake(ctx: Context<WithdrawStake>) -> Result<()> {
+        WithdrawStake::withdraw_stake(ctx)
+    }
+}

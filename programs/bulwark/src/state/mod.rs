@@ -1,0 +1,16 @@
+//! Account types. Each file holds one account: its fields, seeds, domain methods and the
+//! `invariant()` handlers call after mutating it.
+
+pub mod config;
+pub mod pool;
+pub mod pool_product;
+pub mod product;
+pub mod stake_position;
+pub mod tranche_archive;
+
+pub use config::*;
+pub use pool::*;
+pub use pool_product::*;
+pub use product::*;
+pub use stake_position::*;
+pub use tranche_archive::*;

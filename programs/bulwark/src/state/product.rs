@@ -1,0 +1,80 @@
+use crate::constants::*;
+use crate::error::BulwarkError;
+use anchor_lang::prelude::*;
+
+/// How claims on a product are decided.
+#[derive(AnchorSerialize, AnchorDeserialize, InitSpace, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProductType {
+    /// Claims are voted on by assessors.
+    Assessed,
+    /// An incident is resolved once and every affected cover holder redeems without a vote.
+    Parametric,
+}
+
+/// Terms of a product that governance may change. A cover copies what it needs (grace period)
+/// at purchase, so changing or deprecating a product never touches existing cover.
+#[derive(AnchorSerialize, AnchorDeserialize, InitSpace, Clone, Debug, PartialEq, Eq)]
+pub struct ProductTerms {
+    /// Time after a cover ends during which a claim may still be filed, seconds.
+    pub grace_period: u32,
+    /// Floor of the annual price, bps of the covered amount.
+    pub min_price_bps: u16,
+    /// Longest cover period sold, seconds.
+    pub max_cover_period: u32,
+    /// Fixed-price products skip the price bump after each purchase.
+    pub fixed_price: bool,
+    /// A deprecated product sells no new cover.
+    pub deprecated: bool,
+    /// Hash of the cover wording document.
+    pub wording_hash: [u8; 32],
+    /// Where the cover wording can be read.
+    #[max_len(MAX_URI_LEN)]
+    pub wording_uri: String,
+}
+
+impl ProductTerms {
+    pub fn validate(&self) -> Result<()> {
+        require!(
+            self.grace_period <= MAX_GRACE_PERIOD,
+            BulwarkError::InvalidGracePeriod
+        );
+        require!(
+            (1..=MAX_PRICE_BPS).contains(&self.min_price_bps),
+            BulwarkError::InvalidMinPrice
+        );
+        require!(
+            (MIN_COVER_PERIOD..=MAX_COVER_PERIOD).contains(&self.max_cover_period),
+            BulwarkError::InvalidMaxCoverPeriod
+        );
+        require!(
+            self.wording_uri.len() <= MAX_URI_LEN,
+            BulwarkError::UriTooLong
+        );
+        Ok(())
+    }
+}
+
+/// A kind of risk the protocol sells cover for.
+#[account]
+#[derive(InitSpace, Debug)]
+pub struct Product {
+    pub version: u8,
+    pub bump: u8,
+    /// Claim method; fixed at creation because existing covers rely on it.
+    pub product_type: ProductType,
+    pub id: u64,
+    pub terms: ProductTerms,
+    pub reserved: [u8; 64],
+}
+
+impl Product {
+    pub const SPACE: usize = 8 + Self::INIT_SPACE;
+
+    pub fn invariant(&self) -> Result<()> {
+        require!(
+            self.version == ACCOUNT_VERSION,
+            BulwarkError::InvariantViolated
+        );
+        self.terms.validate()
+    }
+}

@@ -1,0 +1,109 @@
+//! Token movements and mint vetting shared by the instructions that touch a vault.
+
+use crate::error::BulwarkError;
+use anchor_lang::prelude::*;
+use anchor_spl::token_2022::spl_token_2022::extension::{
+    default_account_state::DefaultAccountState, BaseStateWithExtensions, ExtensionType,
+    StateWithExtensions,
+};
+use anchor_spl::token_2022::spl_token_2022::state::{AccountState, Mint as MintState};
+use anchor_spl::token_interface::{self, Mint, TokenAccount, TokenInterface, TransferChecked};
+
+/// Token-2022 mint extensions a vault can live with: they change how a balance is shown or
+/// describe the mint, never how much a transfer moves or who may move it. Every other extension
+/// (transfer fee, transfer hook, permanent delegate, confidential transfers, non-transferable,
+/// pausable, close authority that would let the mint be re-created differently, and any
+/// extension added later) is refused.
+const ALLOWED_MINT_EXTENSIONS: [ExtensionType; 8] = [
+    ExtensionType::MetadataPointer,
+    ExtensionType::TokenMetadata,
+    ExtensionType::GroupPointer,
+    ExtensionType::TokenGroup,
+    ExtensionType::GroupMemberPointer,
+    ExtensionType::TokenGroupMember,
+    ExtensionType::InterestBearingConfig,
+    ExtensionType::ScaledUiAmount,
+];
+
+/// Refuses a mint whose extensions would break the program's accounting. Legacy SPL Token
+/// mints have no extensions and always pass.
+pub fn check_mint_extensions(mint: &InterfaceAccount<Mint>) -> Result<()> {
+    let info = mint.to_account_info();
+    if *info.owner == anchor_spl::token::ID {
+        return Ok(());
+    }
+    let data = info.try_borrow_data()?;
+    let state = StateWithExtensions::<MintState>::unpack(&data)
+        .map_err(|_| error!(BulwarkError::UnsupportedMintExtension))?;
+    let extensions = state
+        .get_extension_types()
+        .map_err(|_| error!(BulwarkError::UnsupportedMintExtension))?;
+    for extension in extensions {
+        if extension == ExtensionType::DefaultAccountState {
+            let default_state = state
+                .get_extension::<DefaultAccountState>()
+                .map_err(|_| error!(BulwarkError::UnsupportedMintExtension))?;
+            require!(
+                default_state.state != AccountState::Frozen as u8,
+                BulwarkError::UnsupportedMintExtension
+            );
+        } else {
+            require!(
+                ALLOWED_MINT_EXTENSIONS.contains(&extension),
+                BulwarkError::UnsupportedMintExtension
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Moves `amount` from a user's token account, signed by the user, into a program vault.
+pub fn transfer_in<'info>(
+    token_program: &Interface<'info, TokenInterface>,
+    from: &InterfaceAccount<'info, TokenAccount>,
+    mint: &InterfaceAccount<'info, Mint>,
+    to: &InterfaceAccount<'info, TokenAccount>,
+    authority: &Signer<'info>,
+    amount: u64,
+) -> Result<()> {
+    token_interface::transfer_checked(
+        CpiContext::new(
+            token_program.key(),
+            TransferChecked {
+                from: from.to_account_info(),
+                mint: mint.to_account_info(),
+                to: to.to_account_info(),
+                authority: authority.to_account_info(),
+            },
+        ),
+        amount,
+        mint.decimals,
+    )
+}
+
+/// Moves `amount` out of a program vault whose token authority is the PDA `authority`,
+/// signed with that PDA's seeds.
+pub fn transfer_out<'info>(
+    token_program: &Interface<'info, TokenInterface>,
+    from: &InterfaceAccount<'info, TokenAccount>,
+    mint: &InterfaceAccount<'info, Mint>,
+    to: &InterfaceAccount<'info, TokenAccount>,
+    authority: AccountInfo<'info>,
+    signer_seeds: &[&[u8]],
+    amount: u64,
+) -> Result<()> {
+    token_interface::transfer_checked(
+        CpiContext::new_with_signer(
+            token_program.key(),
+            TransferChecked {
+                from: from.to_account_info(),
+                mint: mint.to_account_info(),
+                to: to.to_account_info(),
+                authority,
+            },
+            &[signer_seeds],
+        ),
+        amount,
+        mint.decimals,
+    )
+}

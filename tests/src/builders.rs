@@ -1,0 +1,311 @@
+//! Instruction builders and PDA derivations, one per program instruction.
+
+use anchor_lang::prelude::*;
+use anchor_lang::solana_program::instruction::Instruction;
+use anchor_lang::{InstructionData, ToAccountMetas};
+use bulwark::constants::*;
+use bulwark::instructions::*;
+use bulwark::state::{ProductTerms, ProtocolParams};
+
+fn ix(accounts: impl ToAccountMetas, data: impl InstructionData) -> Instruction {
+    Instruction {
+        program_id: bulwark::ID,
+        accounts: accounts.to_account_metas(None),
+        data: data.data(),
+    }
+}
+
+pub fn config_pda() -> Pubkey {
+    Pubkey::find_program_address(&[CONFIG_SEED], &bulwark::ID).0
+}
+
+pub fn assessment_vault_pda() -> Pubkey {
+    Pubkey::find_program_address(&[ASSESSMENT_VAULT_SEED], &bulwark::ID).0
+}
+
+pub fn product_pda(id: u64) -> Pubkey {
+    Pubkey::find_program_address(&[PRODUCT_SEED, &id.to_le_bytes()], &bulwark::ID).0
+}
+
+pub fn pool_pda(id: u64) -> Pubkey {
+    Pubkey::find_program_address(&[POOL_SEED, &id.to_le_bytes()], &bulwark::ID).0
+}
+
+pub fn vault_pda(pool: &Pubkey) -> Pubkey {
+    Pubkey::find_program_address(&[VAULT_SEED, pool.as_ref()], &bulwark::ID).0
+}
+
+pub fn pool_product_pda(pool: &Pubkey, product_id: u64) -> Pubkey {
+    Pubkey::find_program_address(
+        &[POOL_PRODUCT_SEED, pool.as_ref(), &product_id.to_le_bytes()],
+        &bulwark::ID,
+    )
+    .0
+}
+
+pub fn position_pda(pool: &Pubkey, owner: &Pubkey, position_id: u64) -> Pubkey {
+    Pubkey::find_program_address(
+        &[
+            POSITION_SEED,
+            pool.as_ref(),
+            owner.as_ref(),
+            &position_id.to_le_bytes(),
+        ],
+        &bulwark::ID,
+    )
+    .0
+}
+
+pub fn archive_pda(pool: &Pubkey, tranche_id: u64) -> Pubkey {
+    Pubkey::find_program_address(
+        &[TRANCHE_ARCHIVE_SEED, pool.as_ref(), &tranche_id.to_le_bytes()],
+        &bulwark::ID,
+    )
+    .0
+}
+
+pub fn initialize_config(
+    deployer: &Pubkey,
+    authority: &Pubkey,
+    treasury: &Pubkey,
+    assessment_mint: &Pubkey,
+    token_program: &Pubkey,
+    params: ProtocolParams,
+) -> Instruction {
+    ix(
+        bulwark::accounts::InitializeConfig {
+            deployer: *deployer,
+            config: config_pda(),
+            assessment_mint: *assessment_mint,
+            assessment_vault: assessment_vault_pda(),
+            program_data: crate::program_data_address(),
+            token_program: *token_program,
+            system_program: anchor_lang::system_program::ID,
+        },
+        bulwark::instruction::InitializeConfig {
+            args: InitializeConfigArgs {
+                authority: *authority,
+                treasury: *treasury,
+                params,
+            },
+        },
+    )
+}
+
+pub fn update_config(authority: &Pubkey, params: ProtocolParams, treasury: &Pubkey) -> Instruction {
+    ix(
+        bulwark::accounts::UpdateConfig {
+            authority: *authority,
+            config: config_pda(),
+        },
+        bulwark::instruction::UpdateConfig {
+            args: UpdateConfigArgs {
+                params,
+                treasury: *treasury,
+            },
+        },
+    )
+}
+
+pub fn set_pause(authority: &Pubkey, flags: u8) -> Instruction {
+    ix(
+        bulwark::accounts::SetPause {
+            authority: *authority,
+            config: config_pda(),
+        },
+        bulwark::instruction::SetPause { flags },
+    )
+}
+
+pub fn propose_authority(authority: &Pubkey, new_authority: &Pubkey) -> Instruction {
+    ix(
+        bulwark::accounts::ProposeAuthority {
+            authority: *authority,
+            config: config_pda(),
+        },
+        bulwark::instruction::ProposeAuthority {
+            new_authority: *new_authority,
+        },
+    )
+}
+
+pub fn accept_authority(pending_authority: &Pubkey) -> Instruction {
+    ix(
+        bulwark::accounts::AcceptAuthority {
+            pending_authority: *pending_authority,
+            config: config_pda(),
+        },
+        bulwark::instruction::AcceptAuthority {},
+    )
+}
+
+pub fn create_product(authority: &Pubkey, product_id: u64, args: CreateProductArgs) -> Instruction {
+    ix(
+        bulwark::accounts::CreateProduct {
+            authority: *authority,
+            config: config_pda(),
+            product: product_pda(product_id),
+            system_program: anchor_lang::system_program::ID,
+        },
+        bulwark::instruction::CreateProduct { args },
+    )
+}
+
+pub fn update_product(authority: &Pubkey, product_id: u64, terms: ProductTerms) -> Instruction {
+    ix(
+        bulwark::accounts::UpdateProduct {
+            authority: *authority,
+            config: config_pda(),
+            product: product_pda(product_id),
+        },
+        bulwark::instruction::UpdateProduct { terms },
+    )
+}
+
+pub fn create_pool(
+    manager: &Pubkey,
+    pool_id: u64,
+    mint: &Pubkey,
+    token_program: &Pubkey,
+    args: CreatePoolArgs,
+) -> Instruction {
+    let pool = pool_pda(pool_id);
+    ix(
+        bulwark::accounts::CreatePool {
+            manager: *manager,
+            config: config_pda(),
+            pool,
+            mint: *mint,
+            vault: vault_pda(&pool),
+            token_program: *token_program,
+            system_program: anchor_lang::system_program::ID,
+        },
+        bulwark::instruction::CreatePool { args },
+    )
+}
+
+pub fn set_pool_product(manager: &Pubkey, pool: &Pubkey, args: SetPoolProductArgs) -> Instruction {
+    ix(
+        bulwark::accounts::SetPoolProduct {
+            manager: *manager,
+            config: config_pda(),
+            pool: *pool,
+            product: product_pda(args.product_id),
+            pool_product: pool_product_pda(pool, args.product_id),
+            system_program: anchor_lang::system_program::ID,
+        },
+        bulwark::instruction::SetPoolProduct { args },
+    )
+}
+
+pub fn set_manager_fee(manager: &Pubkey, pool: &Pubkey, fee_bps: u16) -> Instruction {
+    ix(
+        bulwark::accounts::SetManagerFee {
+            manager: *manager,
+            pool: *pool,
+        },
+        bulwark::instruction::SetManagerFee { fee_bps },
+    )
+}
+
+/// Accounts a staking instruction needs about its pool.
+#[derive(Clone, Copy, Debug)]
+pub struct PoolKeys {
+    pub pool: Pubkey,
+    pub mint: Pubkey,
+    pub vault: Pubkey,
+    pub token_program: Pubkey,
+}
+
+impl PoolKeys {
+    pub fn new(pool_id: u64, mint: Pubkey, token_program: Pubkey) -> Self {
+        let pool = pool_pda(pool_id);
+        Self {
+            pool,
+            mint,
+            vault: vault_pda(&pool),
+            token_program,
+        }
+    }
+}
+
+pub fn deposit_stake(
+    owner: &Pubkey,
+    keys: &PoolKeys,
+    owner_token: &Pubkey,
+    args: DepositStakeArgs,
+) -> Instruction {
+    ix(
+        bulwark::accounts::DepositStake {
+            owner: *owner,
+            config: config_pda(),
+            pool: keys.pool,
+            position: position_pda(&keys.pool, owner, args.position_id),
+            mint: keys.mint,
+            vault: keys.vault,
+            owner_token: *owner_token,
+            token_program: keys.token_program,
+            system_program: anchor_lang::system_program::ID,
+        },
+        bulwark::instruction::DepositStake { args },
+    )
+}
+
+pub fn extend_stake(
+    owner: &Pubkey,
+    keys: &PoolKeys,
+    position_id: u64,
+    owner_token: &Pubkey,
+    args: ExtendStakeArgs,
+) -> Instruction {
+    ix(
+        bulwark::accounts::ExtendStake {
+            owner: *owner,
+            config: config_pda(),
+            pool: keys.pool,
+            position: position_pda(&keys.pool, owner, position_id),
+            mint: keys.mint,
+            vault: keys.vault,
+            owner_token: *owner_token,
+            token_program: keys.token_program,
+        },
+        bulwark::instruction::ExtendStake { args },
+    )
+}
+
+pub fn archive_tranche(payer: &Pubkey, pool: &Pubkey, tranche_id: u64) -> Instruction {
+    ix(
+        bulwark::accounts::ArchiveTranche {
+            payer: *payer,
+            pool: *pool,
+            archive: archive_pda(pool, tranche_id),
+            system_program: anchor_lang::system_program::ID,
+        },
+        bulwark::instruction::ArchiveTranche { tranche_id },
+    )
+}
+
+pub fn withdraw_stake(
+    owner: &Pubkey,
+    keys: &PoolKeys,
+    position_id: u64,
+    tranche_id: u64,
+    archive_rent_payer: &Pubkey,
+    owner_token: &Pubkey,
+) -> Instruction {
+    ix(
+        bulwark::accounts::WithdrawStake {
+            owner: *owner,
+            config: config_pda(),
+            pool: keys.pool,
+            position: position_pda(&keys.pool, owner, position_id),
+            archive: archive_pda(&keys.pool, tranche_id),
+            archive_rent_payer: *archive_rent_payer,
+            mint: keys.mint,
+            vault: keys.vault,
+            owner_token: *owner_token,
+            token_program: keys.token_program,
+        },
+        bulwark::instruction::WithdrawStake {},
+    )
+}

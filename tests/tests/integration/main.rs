@@ -1,0 +1,3 @@
+//! The integration suite: one binary, native or SBF (`BULWARK_SBF=1`).
+
+mod admin;
