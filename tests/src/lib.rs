@@ -370,7 +370,8 @@ impl TestContext {
 
     // ---- tokens ----
 
-    /// Creates a mint with `decimals` under `token_program` (mint authority: the payer).
+    /// Creates a mint with `decimals` under `token_program` (mint and freeze authority: the
+    /// payer, as for most real stablecoins).
     pub async fn create_mint(&mut self, decimals: u8, token_program: &Pubkey) -> Pubkey {
         self.create_mint_with(decimals, token_program, &[], |_| Vec::new())
             .await
@@ -409,7 +410,7 @@ impl TestContext {
                 token_program,
                 &mint.pubkey(),
                 &payer.pubkey(),
-                None,
+                Some(&payer.pubkey()),
                 decimals,
             )
             .expect("initialize_mint2"),

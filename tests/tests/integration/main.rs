@@ -1,3 +1,4 @@
 //! The integration suite: one binary, native or SBF (`BULWARK_SBF=1`).
 
 mod admin;
+mod pool;
