@@ -1,1 +1,50 @@
-fn main() {}
+//! `cargo run -p bulwark-idl` writes `idl/bulwark.json`; `-- --check` fails when it is stale.
+//!
+//! Produces the same JSON as `anchor idl build` (it drives the same `anchor-lang-idl` builder),
+//! so the repository does not need the Anchor CLI.
+
+use anchor_lang_idl::build::IdlBuilder;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    // The builder re-invokes cargo with `+$RUSTUP_TOOLCHAIN` and would try to install that
+    // toolchain; the machine's default toolchain is the one to use.
+    std::env::remove_var("RUSTUP_TOOLCHAIN");
+    let check = std::env::args().any(|a| a == "--check");
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let idl = match IdlBuilder::new()
+        .program_path(root.join("programs/bulwark"))
+        .build()
+    {
+        Ok(idl) => idl,
+        Err(e) => {
+            eprintln!("IDL build failed: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let json = match serde_json::to_string_pretty(&idl) {
+        Ok(json) => json + "\n",
+        Err(e) => {
+            eprintln!("IDL serialization failed: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let path = root.join("idl/bulwark.json");
+    if check {
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        if committed != json {
+            eprintln!(
+                "idl/bulwark.json is stale: run `cargo run -p bulwark-idl` and commit the result"
+            );
+            return ExitCode::FAILURE;
+        }
+        println!("idl/bulwark.json is fresh");
+    } else if let Err(e) = std::fs::write(&path, json) {
+        eprintln!("cannot write {}: {e}", path.display());
+        return ExitCode::FAILURE;
+    } else {
+        println!("wrote {}", path.display());
+    }
+    ExitCode::SUCCESS
+}

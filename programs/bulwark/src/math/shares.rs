@@ -11,6 +11,11 @@ use crate::error::BulwarkError;
 use anchor_lang::prelude::*;
 
 /// Shares minted for depositing `amount` into a tranche holding `stake` with `supply` shares.
+///
+/// Refuses a deposit after which redeeming the tranche's shares could overflow: every later
+/// redemption multiplies at most the whole supply by at most the whole stake (losses only lower
+/// the stake), so checking that product here means a deposit that succeeds can always be
+/// withdrawn.
 pub fn shares_for_deposit(amount: u64, stake: u64, supply: u128) -> Result<u128> {
     if stake == 0 && supply > 0 {
         return err!(BulwarkError::TrancheWipedOut);
@@ -25,6 +30,12 @@ pub fn shares_for_deposit(amount: u64, stake: u64, supply: u128) -> Result<u128>
     if shares == 0 {
         return err!(BulwarkError::ZeroShares);
     }
+    let stake_after = u128::from(stake) + u128::from(amount) + VIRTUAL_ASSETS;
+    supply
+        .checked_add(shares)
+        .and_then(|s| s.checked_add(VIRTUAL_SHARES))
+        .and_then(|s| s.checked_mul(stake_after))
+        .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
     Ok(shares)
 }
 
