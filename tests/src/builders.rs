@@ -58,7 +58,11 @@ pub fn position_pda(pool: &Pubkey, owner: &Pubkey, position_id: u64) -> Pubkey {
 
 pub fn archive_pda(pool: &Pubkey, tranche_id: u64) -> Pubkey {
     Pubkey::find_program_address(
-        &[TRANCHE_ARCHIVE_SEED, pool.as_ref(), &tranche_id.to_le_bytes()],
+        &[
+            TRANCHE_ARCHIVE_SEED,
+            pool.as_ref(),
+            &tranche_id.to_le_bytes(),
+        ],
         &bulwark::ID,
     )
     .0

@@ -17,12 +17,12 @@ use anchor_lang::{AccountDeserialize, Discriminator};
 use base64::Engine;
 use bulwark::constants::*;
 use solana_account::Account;
+use solana_instruction_error::InstructionError;
 use solana_keypair::Keypair;
 use solana_program_pack::Pack;
 use solana_program_test::{processor, BanksClientError, ProgramTest, ProgramTestContext};
 use solana_signer::Signer;
 use solana_transaction::Transaction;
-use solana_instruction_error::InstructionError;
 use solana_transaction_error::TransactionError;
 use std::io::Write;
 
@@ -88,9 +88,7 @@ impl TxOutcome {
         self.events
             .iter()
             .filter(|data| data.starts_with(E::DISCRIMINATOR))
-            .map(|data| {
-                E::deserialize(&mut &data[E::DISCRIMINATOR.len()..]).expect("decode event")
-            })
+            .map(|data| E::deserialize(&mut &data[E::DISCRIMINATOR.len()..]).expect("decode event"))
             .collect()
     }
 }
@@ -489,16 +487,14 @@ impl TestContext {
     }
 }
 
-/// Asserts the error of re-creating an existing account. On the SBF build it is the system
-/// program's `AccountAlreadyInUse` (custom 0); the native harness reports the failed CPI as
-/// `InvalidInstructionData`.
+/// Asserts the error of re-creating an existing program account: Anchor's `init` asks the
+/// system program to set the account up again and the system program refuses with
+/// `InvalidInstructionData` (the same natively and on the SBF build).
 pub fn assert_already_in_use(err: TransactionError) {
-    let expected = if sbf_mode() {
-        InstructionError::Custom(0)
-    } else {
-        InstructionError::InvalidInstructionData
-    };
-    assert_eq!(err, TransactionError::InstructionError(0, expected));
+    assert_eq!(
+        err,
+        TransactionError::InstructionError(0, InstructionError::InvalidInstructionData)
+    );
 }
 
 /// Appends a compute-unit measurement to `target/compute-units.jsonl` (SBF mode only), so the

@@ -73,13 +73,23 @@ async fn initialize_config_rejects_non_deployer_bad_args_and_reinit() {
 
     let deployer = t.deployer.insecure_clone();
     t.send_err(
-        init(&deployer, Default::default(), treasury, ProtocolParams::default()),
+        init(
+            &deployer,
+            Default::default(),
+            treasury,
+            ProtocolParams::default(),
+        ),
         &[&deployer],
         BulwarkError::InvalidAuthority,
     )
     .await;
     t.send_err(
-        init(&deployer, authority, Default::default(), ProtocolParams::default()),
+        init(
+            &deployer,
+            authority,
+            Default::default(),
+            ProtocolParams::default(),
+        ),
         &[&deployer],
         BulwarkError::InvalidTreasury,
     )
@@ -97,7 +107,12 @@ async fn initialize_config_rejects_non_deployer_bad_args_and_reinit() {
     assert!(!t.exists(&config_pda()).await);
 
     t.send_ok(
-        &[init(&deployer, authority, treasury, ProtocolParams::default())],
+        &[init(
+            &deployer,
+            authority,
+            treasury,
+            ProtocolParams::default(),
+        )],
         &[&deployer],
     )
     .await;
@@ -105,7 +120,12 @@ async fn initialize_config_rejects_non_deployer_bad_args_and_reinit() {
     // allocate an account that is already in use.
     let err = t
         .send(
-            &[init(&deployer, intruder.pubkey(), treasury, ProtocolParams::default())],
+            &[init(
+                &deployer,
+                intruder.pubkey(),
+                treasury,
+                ProtocolParams::default(),
+            )],
             &[&deployer],
         )
         .await
@@ -169,7 +189,11 @@ async fn update_config_replaces_params_and_reports_old_and_new() {
     let new_treasury = anchor_lang::prelude::Pubkey::new_unique();
     let outcome = t
         .send_ok(
-            &[update_config(&authority.pubkey(), new_params, &new_treasury)],
+            &[update_config(
+                &authority.pubkey(),
+                new_params,
+                &new_treasury,
+            )],
             &[&authority],
         )
         .await;

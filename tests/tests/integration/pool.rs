@@ -54,9 +54,15 @@ async fn create_pool_on_legacy_token() {
     assert_eq!(pool.mint, mint);
     assert_eq!(pool.vault, vault_pda(&pool_key));
     assert_eq!(pool.token_program, spl_token::ID);
-    assert_eq!((pool.manager_fee_bps, pool.max_manager_fee_bps), (500, 1_500));
+    assert_eq!(
+        (pool.manager_fee_bps, pool.max_manager_fee_bps),
+        (500, 1_500)
+    );
     assert!(!pool.private);
-    assert_eq!((pool.total_stake, pool.treasury_accrued, pool.total_weight), (0, 0, 0));
+    assert_eq!(
+        (pool.total_stake, pool.treasury_accrued, pool.total_weight),
+        (0, 0, 0)
+    );
     assert_eq!(pool.tranches, [TrancheSlot::default(); MAX_ACTIVE_TRANCHES]);
     assert_vault(&mut t, &pool.vault, &pool_key, &mint).await;
     let config: Config = t.load(&config_pda()).await;
@@ -80,13 +86,15 @@ async fn create_pool_on_token_2022_with_harmless_extensions() {
             &spl_token_2022::ID,
             &[ExtensionType::MetadataPointer],
             |mint| {
-                vec![spl_token_2022::extension::metadata_pointer::instruction::initialize(
-                    &spl_token_2022::ID,
-                    mint,
-                    Some(payer),
-                    Some(*mint),
-                )
-                .expect("metadata pointer")]
+                vec![
+                    spl_token_2022::extension::metadata_pointer::instruction::initialize(
+                        &spl_token_2022::ID,
+                        mint,
+                        Some(payer),
+                        Some(*mint),
+                    )
+                    .expect("metadata pointer"),
+                ]
             },
         )
         .await;
@@ -124,11 +132,13 @@ async fn create_pool_refuses_mints_that_break_accounting() {
             &spl_token_2022::ID,
             &[ExtensionType::NonTransferable],
             |mint| {
-                vec![spl_token_2022::instruction::initialize_non_transferable_mint(
-                    &spl_token_2022::ID,
-                    mint,
-                )
-                .expect("non-transferable")]
+                vec![
+                    spl_token_2022::instruction::initialize_non_transferable_mint(
+                        &spl_token_2022::ID,
+                        mint,
+                    )
+                    .expect("non-transferable"),
+                ]
             },
         )
         .await;
@@ -138,12 +148,14 @@ async fn create_pool_refuses_mints_that_break_accounting() {
             &spl_token_2022::ID,
             &[ExtensionType::MintCloseAuthority],
             |mint| {
-                vec![spl_token_2022::instruction::initialize_mint_close_authority(
-                    &spl_token_2022::ID,
-                    mint,
-                    Some(&payer),
-                )
-                .expect("close authority")]
+                vec![
+                    spl_token_2022::instruction::initialize_mint_close_authority(
+                        &spl_token_2022::ID,
+                        mint,
+                        Some(&payer),
+                    )
+                    .expect("close authority"),
+                ]
             },
         )
         .await;
@@ -153,13 +165,15 @@ async fn create_pool_refuses_mints_that_break_accounting() {
             &spl_token_2022::ID,
             &[ExtensionType::TransferHook],
             |mint| {
-                vec![spl_token_2022::extension::transfer_hook::instruction::initialize(
-                    &spl_token_2022::ID,
-                    mint,
-                    Some(payer),
-                    Some(Pubkey::new_unique()),
-                )
-                .expect("transfer hook")]
+                vec![
+                    spl_token_2022::extension::transfer_hook::instruction::initialize(
+                        &spl_token_2022::ID,
+                        mint,
+                        Some(payer),
+                        Some(Pubkey::new_unique()),
+                    )
+                    .expect("transfer hook"),
+                ]
             },
         )
         .await;
@@ -224,7 +238,13 @@ async fn create_pool_validates_fees_token_program_and_id() {
     let manager = t.user().await;
     let m = manager.pubkey();
     t.send_err(
-        create_pool(&m, 0, &mint, &spl_token::ID, pool_args(0, MAX_MANAGER_FEE_BPS + 1, false)),
+        create_pool(
+            &m,
+            0,
+            &mint,
+            &spl_token::ID,
+            pool_args(0, MAX_MANAGER_FEE_BPS + 1, false),
+        ),
         &[&manager],
         BulwarkError::MaxManagerFeeTooHigh,
     )
@@ -239,7 +259,13 @@ async fn create_pool_validates_fees_token_program_and_id() {
     // created (Anchor creates `init` accounts before it checks the mint's constraints, so the
     // refusal comes from Token-2022 itself).
     t.send_tx_err(
-        &[create_pool(&m, 0, &mint, &spl_token_2022::ID, pool_args(0, 0, false))],
+        &[create_pool(
+            &m,
+            0,
+            &mint,
+            &spl_token_2022::ID,
+            pool_args(0, 0, false),
+        )],
         &[&manager],
         solana_transaction_error::TransactionError::InstructionError(
             0,
@@ -290,7 +316,10 @@ async fn set_manager_fee_within_max_by_manager_only() {
     assert_eq!(state.manager_fee_bps, 2_000);
     if sbf_mode() {
         let events = outcome.events_of::<ManagerFeeSet>();
-        assert_eq!((events[0].old_fee_bps, events[0].new_fee_bps), (1_000, 2_000));
+        assert_eq!(
+            (events[0].old_fee_bps, events[0].new_fee_bps),
+            (1_000, 2_000)
+        );
     }
     t.send_err(
         set_manager_fee(&manager.pubkey(), &pool.keys.pool, 2_001),
@@ -353,13 +382,19 @@ async fn set_pool_product_creates_then_updates_weights() {
     }
 
     // Updating replaces the weight in the pool total.
-    t.send_ok(&[set_pool_product(&m, &key, product_args(p1, 10, 300))], &[&manager])
-        .await;
+    t.send_ok(
+        &[set_pool_product(&m, &key, product_args(p1, 10, 300))],
+        &[&manager],
+    )
+    .await;
     let state: Pool = t.load(&key).await;
     assert_eq!(state.total_weight, 110);
     let pp: PoolProduct = t.load(&pool_product_pda(&key, p1)).await;
     assert_eq!((pp.target_weight, pp.target_price_bps), (10, 300));
-    assert_eq!(pp.bumped_price_bps, 100, "bumped price is market state, not reset");
+    assert_eq!(
+        pp.bumped_price_bps, 100,
+        "bumped price is market state, not reset"
+    );
 }
 
 #[tokio::test]
@@ -411,16 +446,22 @@ async fn set_pool_product_rejects_bad_weights_prices_and_signers() {
         &[&authority],
     )
     .await;
-    t.send_ok(&[set_pool_product(&m, &key, product_args(p0, 60, 250))], &[&manager])
-        .await;
+    t.send_ok(
+        &[set_pool_product(&m, &key, product_args(p0, 60, 250))],
+        &[&manager],
+    )
+    .await;
     t.send_err(
         set_pool_product(&m, &key, product_args(p1, 41, 250)),
         &[&manager],
         BulwarkError::TotalWeightExceeded,
     )
     .await;
-    t.send_ok(&[set_pool_product(&m, &key, product_args(p1, 40, 250))], &[&manager])
-        .await;
+    t.send_ok(
+        &[set_pool_product(&m, &key, product_args(p1, 40, 250))],
+        &[&manager],
+    )
+    .await;
     let state: Pool = t.load(&key).await;
     assert_eq!(state.total_weight, 100);
 
@@ -441,8 +482,11 @@ async fn deprecated_product_may_only_lose_weight() {
     let manager = pool.manager.insecure_clone();
     let m = manager.pubkey();
     let key = pool.keys.pool;
-    t.send_ok(&[set_pool_product(&m, &key, product_args(p0, 50, 250))], &[&manager])
-        .await;
+    t.send_ok(
+        &[set_pool_product(&m, &key, product_args(p0, 50, 250))],
+        &[&manager],
+    )
+    .await;
     let deprecated = bulwark::state::ProductTerms {
         deprecated: true,
         ..default_terms()
@@ -458,8 +502,11 @@ async fn deprecated_product_may_only_lose_weight() {
         BulwarkError::ProductDeprecated,
     )
     .await;
-    t.send_ok(&[set_pool_product(&m, &key, product_args(p0, 0, 250))], &[&manager])
-        .await;
+    t.send_ok(
+        &[set_pool_product(&m, &key, product_args(p0, 0, 250))],
+        &[&manager],
+    )
+    .await;
     let pp: PoolProduct = t.load(&pool_product_pda(&key, p0)).await;
     assert_eq!(pp.target_weight, 0);
     let state: Pool = t.load(&key).await;

@@ -168,7 +168,12 @@ async fn deposit_rejects_bad_arguments() {
     .await;
     // More than the staker holds: the token program refuses (insufficient funds), nothing moves.
     t.send_err_code_at(
-        &[deposit_stake(&s, &keys, &token, deposit_args(2, current, 1_000 * UNIT))],
+        &[deposit_stake(
+            &s,
+            &keys,
+            &token,
+            deposit_args(2, current, 1_000 * UNIT),
+        )],
         &[&staker],
         0,
         spl_token::error::TokenError::InsufficientFunds as u32,
@@ -248,13 +253,21 @@ async fn deposit_rejects_wrong_accounts() {
     // A pool account that is not a pool (the vault, owned by the token program).
     let mut fake_pool = deposit_stake(&s, &keys, &token, args.clone());
     fake_pool.accounts[2].pubkey = keys.vault;
-    t.send_anchor_err(fake_pool, &[&staker], AnchorError::AccountOwnedByWrongProgram)
-        .await;
+    t.send_anchor_err(
+        fake_pool,
+        &[&staker],
+        AnchorError::AccountOwnedByWrongProgram,
+    )
+    .await;
     // A program account of the wrong type (the config where the pool goes).
     let mut cosplay = deposit_stake(&s, &keys, &token, args.clone());
     cosplay.accounts[2].pubkey = config_pda();
-    t.send_anchor_err(cosplay, &[&staker], AnchorError::AccountDiscriminatorMismatch)
-        .await;
+    t.send_anchor_err(
+        cosplay,
+        &[&staker],
+        AnchorError::AccountDiscriminatorMismatch,
+    )
+    .await;
     // The owner must sign.
     let mut unsigned = deposit_stake(&s, &keys, &token, args.clone());
     unsigned.accounts[0].is_signer = false;
@@ -309,10 +322,14 @@ async fn paused_staking_blocks_deposits_and_extensions_paused_withdrawals_block_
     let (staker, token) = t.funded_user(&mint, 10 * UNIT).await;
     let s = staker.pubkey();
     let current = t.current_tranche().await;
-    t.deposit(&staker, &pool.keys, &token, 1, current, UNIT).await;
-
-    t.send_ok(&[set_pause(&authority.pubkey(), PAUSE_STAKE)], &[&authority])
+    t.deposit(&staker, &pool.keys, &token, 1, current, UNIT)
         .await;
+
+    t.send_ok(
+        &[set_pause(&authority.pubkey(), PAUSE_STAKE)],
+        &[&authority],
+    )
+    .await;
     t.send_err(
         deposit_stake(&s, &pool.keys, &token, deposit_args(2, current, UNIT)),
         &[&staker],
@@ -335,8 +352,11 @@ async fn paused_staking_blocks_deposits_and_extensions_paused_withdrawals_block_
     )
     .await;
 
-    t.send_ok(&[set_pause(&authority.pubkey(), PAUSE_WITHDRAW)], &[&authority])
-        .await;
+    t.send_ok(
+        &[set_pause(&authority.pubkey(), PAUSE_WITHDRAW)],
+        &[&authority],
+    )
+    .await;
     t.warp_to_time(tranche_end(current).unwrap()).await;
     let payer = t.payer().pubkey();
     // Archiving is bookkeeping and stays open; the withdrawal itself is paused.
@@ -402,7 +422,11 @@ async fn stake_unlocks_exactly_when_its_tranche_ends() {
     assert_eq!(archive.rent_payer, payer);
     let state: Pool = t.load(&pool.keys.pool).await;
     assert_eq!(state.slot(tranche), None, "the ring slot is free again");
-    assert_eq!(state.total_stake, 250 * UNIT, "archived stake is still owed");
+    assert_eq!(
+        state.total_stake,
+        250 * UNIT,
+        "archived stake is still owed"
+    );
     if sbf_mode() {
         let events = outcome.events_of::<TrancheArchived>();
         assert_eq!(events[0].stake, 250 * UNIT);
@@ -424,7 +448,10 @@ async fn stake_unlocks_exactly_when_its_tranche_ends() {
     assert_eq!(t.lamports(&s).await, staker_lamports + position_rent);
     // The payer paid this transaction's fee (two signatures, 5,000 lamports each) and got the
     // archive rent back.
-    assert_eq!(t.lamports(&payer).await, payer_lamports + archive_rent - 10_000);
+    assert_eq!(
+        t.lamports(&payer).await,
+        payer_lamports + archive_rent - 10_000
+    );
     let state: Pool = t.load(&pool.keys.pool).await;
     assert_eq!((state.total_stake, state.treasury_accrued), (0, 0));
     if sbf_mode() {
@@ -448,8 +475,10 @@ async fn withdraw_rejects_other_signers_and_rent_receivers() {
     let (a, a_token) = t.funded_user(&mint, 10 * UNIT).await;
     let (b, b_token) = t.funded_user(&mint, 10 * UNIT).await;
     let current = t.current_tranche().await;
-    t.deposit(&a, &pool.keys, &a_token, 1, current, 5 * UNIT).await;
-    t.deposit(&b, &pool.keys, &b_token, 1, current, 3 * UNIT).await;
+    t.deposit(&a, &pool.keys, &a_token, 1, current, 5 * UNIT)
+        .await;
+    t.deposit(&b, &pool.keys, &b_token, 1, current, 3 * UNIT)
+        .await;
     t.warp_to_time(tranche_end(current).unwrap()).await;
     let payer = t.payer().pubkey();
     t.send_ok(&[archive_tranche(&payer, &pool.keys.pool, current)], &[])
@@ -482,7 +511,14 @@ async fn withdraw_rejects_other_signers_and_rent_receivers() {
     assert_already_in_use(err);
 
     t.send_ok(
-        &[withdraw_stake(&a.pubkey(), &pool.keys, 1, current, &payer, &a_token)],
+        &[withdraw_stake(
+            &a.pubkey(),
+            &pool.keys,
+            1,
+            current,
+            &payer,
+            &a_token,
+        )],
         &[&a],
     )
     .await;
@@ -492,7 +528,14 @@ async fn withdraw_rejects_other_signers_and_rent_receivers() {
     assert_eq!(archive.shares_remaining, u128::from(3 * UNIT));
     assert_eq!(archive.stake_remaining, 3 * UNIT);
     t.send_ok(
-        &[withdraw_stake(&b.pubkey(), &pool.keys, 1, current, &payer, &b_token)],
+        &[withdraw_stake(
+            &b.pubkey(),
+            &pool.keys,
+            1,
+            current,
+            &payer,
+            &b_token,
+        )],
         &[&b],
     )
     .await;
@@ -529,7 +572,11 @@ async fn donations_and_dust_first_deposits_change_nothing_for_later_stakers() {
         .await;
     assert_eq!(position.shares, u128::from(1_000 * UNIT));
     let state: Pool = t.load(&pool.keys.pool).await;
-    assert_eq!(state.total_stake, 1_000 * UNIT + 1, "the donation is not stake");
+    assert_eq!(
+        state.total_stake,
+        1_000 * UNIT + 1,
+        "the donation is not stake"
+    );
 
     t.warp_to_time(tranche_end(current).unwrap()).await;
     archive_and_withdraw(&mut t, &pool.keys, &victim, &victim_token, 0, current).await;
@@ -595,14 +642,30 @@ async fn extend_moves_stake_to_a_later_tranche() {
             },
         )
     };
-    t.send_err(extend(current + 3, 0), &[&staker], BulwarkError::ExtendToEarlierTranche)
-        .await;
-    t.send_err(extend(current + 1, 0), &[&staker], BulwarkError::ExtendToEarlierTranche)
-        .await;
-    t.send_err(extend(current + 8, 0), &[&staker], BulwarkError::InvalidTranche)
-        .await;
-    t.send_err(extend(u64::MAX, 0), &[&staker], BulwarkError::InvalidTranche)
-        .await;
+    t.send_err(
+        extend(current + 3, 0),
+        &[&staker],
+        BulwarkError::ExtendToEarlierTranche,
+    )
+    .await;
+    t.send_err(
+        extend(current + 1, 0),
+        &[&staker],
+        BulwarkError::ExtendToEarlierTranche,
+    )
+    .await;
+    t.send_err(
+        extend(current + 8, 0),
+        &[&staker],
+        BulwarkError::InvalidTranche,
+    )
+    .await;
+    t.send_err(
+        extend(u64::MAX, 0),
+        &[&staker],
+        BulwarkError::InvalidTranche,
+    )
+    .await;
 
     // Without a top-up the stake moves as is.
     t.send_ok(&[extend(current + 7, 0)], &[&staker]).await;
@@ -612,7 +675,8 @@ async fn extend_moves_stake_to_a_later_tranche() {
 
     // Once the tranche has ended the position can only be withdrawn.
     let short = t.funded_user(&mint, UNIT).await;
-    t.deposit(&short.0, &pool.keys, &short.1, 0, current, UNIT).await;
+    t.deposit(&short.0, &pool.keys, &short.1, 0, current, UNIT)
+        .await;
     t.warp_to_time(tranche_end(current).unwrap()).await;
     t.send_err(
         extend_stake(
@@ -637,7 +701,8 @@ async fn extend_cannot_touch_another_stakers_position() {
     let (a, a_token) = t.funded_user(&mint, 10 * UNIT).await;
     let (b, b_token) = t.funded_user(&mint, 10 * UNIT).await;
     let current = t.current_tranche().await;
-    t.deposit(&a, &pool.keys, &a_token, 1, current, 5 * UNIT).await;
+    t.deposit(&a, &pool.keys, &a_token, 1, current, 5 * UNIT)
+        .await;
     let mut hijack = extend_stake(
         &b.pubkey(),
         &pool.keys,
@@ -651,9 +716,7 @@ async fn extend_cannot_touch_another_stakers_position() {
     hijack.accounts[3].pubkey = position_pda(&pool.keys.pool, &a.pubkey(), 1);
     t.send_anchor_err(hijack, &[&b], AnchorError::ConstraintSeeds)
         .await;
-    let position: StakePosition = t
-        .load(&position_pda(&pool.keys.pool, &a.pubkey(), 1))
-        .await;
+    let position: StakePosition = t.load(&position_pda(&pool.keys.pool, &a.pubkey(), 1)).await;
     assert_eq!(position.tranche_id, current);
 }
 
@@ -662,13 +725,19 @@ async fn ring_slot_reuse_requires_the_old_tranche_archived() {
     let Setup { mut t, pool, mint } = setup().await;
     let (staker, token) = t.funded_user(&mint, 100 * UNIT).await;
     let first = t.current_tranche().await;
-    t.deposit(&staker, &pool.keys, &token, 1, first, 30 * UNIT).await;
+    t.deposit(&staker, &pool.keys, &token, 1, first, 30 * UNIT)
+        .await;
 
     // Next tranche: tranche first + 8 maps to the same ring slot as `first`.
     t.warp_to_tranche(first + 1, 0).await;
     let s = staker.pubkey();
     t.send_err(
-        deposit_stake(&s, &pool.keys, &token, deposit_args(2, first + 8, 20 * UNIT)),
+        deposit_stake(
+            &s,
+            &pool.keys,
+            &token,
+            deposit_args(2, first + 8, 20 * UNIT),
+        ),
         &[&staker],
         BulwarkError::TrancheSlotNotArchived,
     )
@@ -677,7 +746,12 @@ async fn ring_slot_reuse_requires_the_old_tranche_archived() {
     t.send_ok(
         &[
             archive_tranche(&payer, &pool.keys.pool, first),
-            deposit_stake(&s, &pool.keys, &token, deposit_args(2, first + 8, 20 * UNIT)),
+            deposit_stake(
+                &s,
+                &pool.keys,
+                &token,
+                deposit_args(2, first + 8, 20 * UNIT),
+            ),
         ],
         &[&staker],
     )
@@ -728,8 +802,7 @@ async fn token_2022_pool_end_to_end() {
     record_compute_units("deposit_stake (Token-2022)", &outcome);
     assert_eq!(t.balance(&pool.keys.vault).await, 77 * UNIT);
     t.warp_to_time(tranche_end(current + 1).unwrap()).await;
-    let outcome =
-        archive_and_withdraw(&mut t, &pool.keys, &staker, &token, 0, current + 1).await;
+    let outcome = archive_and_withdraw(&mut t, &pool.keys, &staker, &token, 0, current + 1).await;
     record_compute_units("archive_tranche + withdraw_stake (Token-2022)", &outcome);
     assert_eq!(t.balance(&token).await, 77 * UNIT);
     assert_eq!(t.balance(&pool.keys.vault).await, 0);

@@ -5,7 +5,7 @@
 //! the conversion defined on an empty tranche and keep a first or dust deposit from setting a
 //! price that later depositors pay for. Both directions round down, against the caller.
 
-use super::{mul_div_floor, to_u64};
+use super::{checked_mul_u128, mul_div_floor, to_u64};
 use crate::constants::{VIRTUAL_ASSETS, VIRTUAL_SHARES};
 use crate::error::BulwarkError;
 use anchor_lang::prelude::*;
@@ -16,6 +16,7 @@ use anchor_lang::prelude::*;
 /// redemption multiplies at most the whole supply by at most the whole stake (losses only lower
 /// the stake), so checking that product here means a deposit that succeeds can always be
 /// withdrawn.
+#[inline(always)]
 pub fn shares_for_deposit(amount: u64, stake: u64, supply: u128) -> Result<u128> {
     if stake == 0 && supply > 0 {
         return err!(BulwarkError::TrancheWipedOut);
@@ -34,12 +35,13 @@ pub fn shares_for_deposit(amount: u64, stake: u64, supply: u128) -> Result<u128>
     supply
         .checked_add(shares)
         .and_then(|s| s.checked_add(VIRTUAL_SHARES))
-        .and_then(|s| s.checked_mul(stake_after))
+        .and_then(|s| checked_mul_u128(s, stake_after))
         .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
     Ok(shares)
 }
 
 /// Stake that `shares` redeem for in a tranche holding `stake` with `supply` shares.
+#[inline(always)]
 pub fn assets_for_shares(shares: u128, stake: u64, supply: u128) -> Result<u64> {
     if shares > supply {
         return err!(BulwarkError::InvariantViolated);

@@ -14,10 +14,10 @@ pub fn tranche_at(timestamp: i64) -> Result<u64> {
 
 /// First second after tranche `id` (stake in it unlocks at this timestamp).
 pub fn tranche_end(id: u64) -> Result<i64> {
-    i64::try_from(id)
-        .ok()
-        .and_then(|id| id.checked_add(1))
-        .and_then(|next| next.checked_mul(TRANCHE_DURATION))
+    // Unsigned arithmetic: the SBF toolchain cannot lower signed overflow-checked multiplies.
+    id.checked_add(1)
+        .and_then(|next| next.checked_mul(TRANCHE_DURATION as u64))
+        .and_then(|end| i64::try_from(end).ok())
         .ok_or_else(|| error!(BulwarkError::MathOverflow))
 }
 

@@ -131,8 +131,7 @@ impl ProtocolParams {
             BulwarkError::InvalidMaxTotalWeight
         );
         require!(
-            u64::from(self.price_bump_bps) <= BPS
-                && u64::from(self.price_decay_bps_per_day) <= BPS,
+            u64::from(self.price_bump_bps) <= BPS && u64::from(self.price_decay_bps_per_day) <= BPS,
             BulwarkError::InvalidPricingParameter
         );
         require!(

@@ -56,8 +56,7 @@ impl SetPoolProduct<'_> {
         );
         // A deprecated product may only lose weight in a pool, never gain it.
         require!(
-            !self.product.terms.deprecated
-                || args.target_weight <= self.pool_product.target_weight,
+            !self.product.terms.deprecated || args.target_weight <= self.pool_product.target_weight,
             BulwarkError::ProductDeprecated
         );
         Ok(())

@@ -30,7 +30,10 @@ impl ArchiveTranche<'_> {
     /// tranche that next uses the slot.
     pub fn archive_tranche(ctx: Context<ArchiveTranche>, tranche_id: u64) -> Result<()> {
         let now = Clock::get()?.unix_timestamp;
-        require!(now >= tranche_end(tranche_id)?, BulwarkError::TrancheNotEnded);
+        require!(
+            now >= tranche_end(tranche_id)?,
+            BulwarkError::TrancheNotEnded
+        );
 
         let pool = &mut ctx.accounts.pool;
         let released = pool.release_slot(tranche_id)?;

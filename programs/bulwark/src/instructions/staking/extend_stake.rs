@@ -72,9 +72,7 @@ impl ExtendStake<'_> {
             BulwarkError::InvalidTranche
         );
         require!(
-            args.top_up_amount == 0
-                || !self.pool.private
-                || self.owner.key() == self.pool.manager,
+            args.top_up_amount == 0 || !self.pool.private || self.owner.key() == self.pool.manager,
             BulwarkError::PrivatePool
         );
         Ok(())
