@@ -9,7 +9,7 @@
 // harness TOOLCHAIN.md prescribes, so the warning carries no information here.
 #![allow(deprecated)]
 
-pub mod builders;
+pub use bulwark_sdk::builders;
 
 use anchor_lang::prelude::*;
 use anchor_lang::solana_program::instruction::Instruction;
@@ -64,15 +64,6 @@ fn program_data_account(authority: &Pubkey) -> Account {
     }
 }
 
-/// Address of the program's ProgramData account under the upgradeable loader.
-pub fn program_data_address() -> Pubkey {
-    Pubkey::find_program_address(
-        &[bulwark::ID.as_ref()],
-        &solana_sdk_ids::bpf_loader_upgradeable::ID,
-    )
-    .0
-}
-
 /// What a successful transaction left behind: compute units and the program's events.
 #[derive(Debug, Default)]
 pub struct TxOutcome {
@@ -117,7 +108,7 @@ impl TestContext {
             pt.add_program("bulwark", bulwark::ID, processor!(native_entry));
         }
         pt.add_account(
-            program_data_address(),
+            builders::program_data_address(),
             program_data_account(&deployer.pubkey()),
         );
         let ctx = pt.start_with_context().await;

@@ -18,6 +18,12 @@ pub const POOL_PRODUCT_SEED: &[u8] = b"pool_product";
 pub const POSITION_SEED: &[u8] = b"position";
 /// `TrancheArchive` PDA: `["tranche", pool, tranche_id.to_le_bytes()]`.
 pub const TRANCHE_ARCHIVE_SEED: &[u8] = b"tranche";
+/// `Cover` PDA: `["cover", payer, cover_nonce.to_le_bytes()]`. The payer picks the nonce, so
+/// purchases never share a counter (a protocol integrating through CPI uses its own PDA).
+pub const COVER_SEED: &[u8] = b"cover";
+/// Assessment reward pot for one mint, a token account owned by the config PDA:
+/// `["reward_pot", mint]`. `sweep_fees` fills it from pools on that mint.
+pub const REWARD_POT_SEED: &[u8] = b"reward_pot";
 
 /// Basis-point denominator: every rate in the protocol is expressed in 1/10,000.
 pub const BPS: u64 = 10_000;
@@ -31,6 +37,28 @@ pub const TRANCHE_DURATION: i64 = 91 * SECONDS_PER_DAY;
 /// Deposits may target the current tranche or one of the next seven: at most eight tranches
 /// hold active stake, which bounds the pool's tranche ring and every loop over it.
 pub const MAX_ACTIVE_TRANCHES: usize = 8;
+
+/// Length of an expiry bucket (28 days). Capacity and reward streams are released per bucket,
+/// so expiry never needs per-cover work.
+pub const BUCKET_DURATION: i64 = 28 * SECONDS_PER_DAY;
+
+/// Buckets kept in a ring. Nothing can expire further ahead than the last active tranche
+/// (8 x 91 = 728 days = 26 buckets), so 32 slots never wrap onto a pending bucket.
+pub const BUCKET_RING: usize = 32;
+
+/// Most pools one cover may be sourced from.
+pub const MAX_COVER_POOLS: usize = 4;
+
+/// Ceiling of the commission a distributor may add on top of the premium: 30%.
+pub const MAX_COMMISSION_BPS: u16 = 3_000;
+
+/// Seconds in the year that annual prices refer to.
+pub const SECONDS_PER_YEAR: u64 = 365 * SECONDS_PER_DAY as u64;
+
+/// Fixed-point scale of the reward rate (tokens per second) and the reward accumulator
+/// (tokens per unit of reward weight), chosen so a stream of one base unit per year still moves
+/// the accumulator while a u64 premium streamed over a day cannot overflow a u128.
+pub const REWARD_SCALE: u128 = 1_000_000_000_000;
 
 /// Longest grace period a product may give (a custody product uses 120 days in Nexus Mutual;
 /// a year leaves room without letting a product pin stake forever).

@@ -113,6 +113,40 @@ pub enum BulwarkError {
     #[msg("Tranche archive does not belong to this position's tranche")]
     WrongTrancheArchive,
 
+    // ---- cover ----
+    #[msg("Not enough capacity in the pool's eligible tranches for this allocation")]
+    InsufficientCapacity,
+    #[msg("Cover period must be at least 28 days and at most the product's maximum")]
+    InvalidCoverPeriod,
+    #[msg("Commission exceeds 30% of the premium")]
+    CommissionTooHigh,
+    #[msg("A commission needs a commission destination token account")]
+    MissingCommissionDestination,
+    #[msg("Between one and four pool allocations are required, matching the pool accounts passed")]
+    InvalidAllocations,
+    #[msg("Pool allocations do not add up to the cover amount")]
+    AllocationSumMismatch,
+    #[msg("The same pool appears twice in one cover")]
+    DuplicatePool,
+    #[msg("Premium plus commission exceeds the buyer's maximum")]
+    PremiumAboveMax,
+    #[msg("Cover owner must not be the default public key")]
+    InvalidCoverOwner,
+    #[msg("Pool-product account does not belong to this pool and product")]
+    WrongPoolProduct,
+    #[msg("Cover has not reached the end of its grace period")]
+    CoverNotExpired,
+    #[msg("Signer is not the cover owner")]
+    NotCoverOwner,
+    #[msg("Remaining accounts do not match the cover's pools in number and order")]
+    WrongRemainingAccounts,
+    #[msg("The pool does not underwrite this product")]
+    ProductNotInPool,
+    #[msg("Nothing to claim")]
+    NothingToClaim,
+    #[msg("Treasury token account is not owned by the treasury")]
+    WrongTreasuryAccount,
+
     // ---- safety ----
     #[msg("Arithmetic overflow")]
     MathOverflow,

@@ -129,7 +129,75 @@ pub struct StakeWithdrawn {
     pub owner: Pubkey,
     pub tranche_id: u64,
     pub shares: u128,
-    pub amount: u64,
+    pub stake: u64,
+    pub rewards: u64,
     pub tranche_stake_remaining: u64,
     pub pool_total_stake: u64,
+}
+
+#[event]
+pub struct RewardsClaimed {
+    pub pool: Pubkey,
+    pub position: Pubkey,
+    pub owner: Pubkey,
+    pub amount: u64,
+    pub acc_reward_per_weight: u128,
+    pub pool_rewards_reserved: u64,
+}
+
+#[event]
+pub struct ManagerFeesClaimed {
+    pub pool: Pubkey,
+    pub manager: Pubkey,
+    pub amount: u64,
+}
+
+#[event]
+pub struct FeesSwept {
+    pub pool: Pubkey,
+    pub treasury_amount: u64,
+    pub assessment_amount: u64,
+    pub treasury_token: Pubkey,
+    pub reward_pot: Pubkey,
+}
+
+/// Per pool of a purchase: what it backs and what its premium became.
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug, PartialEq)]
+pub struct PoolPurchase {
+    pub pool: Pubkey,
+    pub amount: u64,
+    pub price_bps: u64,
+    pub premium: u64,
+    pub staker_rewards: u64,
+    pub manager_fee: u64,
+    pub assessment_share: u64,
+    pub treasury_share: u64,
+    pub new_bumped_price_bps: u16,
+}
+
+#[event]
+pub struct CoverBought {
+    pub cover: Pubkey,
+    pub product_id: u64,
+    pub owner: Pubkey,
+    pub payer: Pubkey,
+    pub amount: u64,
+    pub start: i64,
+    pub period: u32,
+    pub premium: u64,
+    pub commission: u64,
+    pub pools: Vec<PoolPurchase>,
+}
+
+#[event]
+pub struct CoverExpired {
+    pub cover: Pubkey,
+    pub released: u64,
+}
+
+#[event]
+pub struct CoverTransferred {
+    pub cover: Pubkey,
+    pub old_owner: Pubkey,
+    pub new_owner: Pubkey,
 }

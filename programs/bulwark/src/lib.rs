@@ -91,8 +91,42 @@ pub mod bulwark {
         ArchiveTranche::archive_tranche(ctx, tranche_id)
     }
 
-    /// Staker: withdraws a position of an ended tranche and closes it.
+    /// Staker: withdraws a position of an ended tranche (stake and rewards) and closes it.
     pub fn withdraw_stake(ctx: Context<WithdrawStake>) -> Result<()> {
         WithdrawStake::withdraw_stake(ctx)
+    }
+
+    /// Staker: claims the premium rewards a position has earned so far.
+    pub fn claim_rewards(ctx: Context<ClaimRewards>) -> Result<()> {
+        ClaimRewards::claim_rewards(ctx)
+    }
+
+    /// Pool manager: claims the manager fees of the pool.
+    pub fn claim_manager_fees(ctx: Context<ClaimManagerFees>) -> Result<()> {
+        ClaimManagerFees::claim_manager_fees(ctx)
+    }
+
+    /// Anyone: moves a pool's treasury and assessment shares to the treasury and reward pot.
+    pub fn sweep_fees(ctx: Context<SweepFees>) -> Result<()> {
+        SweepFees::sweep_fees(ctx)
+    }
+
+    /// Anyone (payer signs, may differ from the owner): buys cover sourced from up to four
+    /// pools; returns the cover address.
+    pub fn buy_cover<'info>(
+        ctx: Context<'info, BuyCover<'info>>,
+        args: BuyCoverArgs,
+    ) -> Result<Pubkey> {
+        BuyCover::buy_cover(ctx, args)
+    }
+
+    /// Cover owner: transfers the cover to a new owner.
+    pub fn transfer_cover(ctx: Context<TransferCover>, new_owner: Pubkey) -> Result<()> {
+        TransferCover::transfer_cover(ctx, new_owner)
+    }
+
+    /// Anyone, after end + grace: releases a cover's allocations early and closes it.
+    pub fn expire_cover<'info>(ctx: Context<'info, ExpireCover<'info>>) -> Result<()> {
+        ExpireCover::expire_cover(ctx)
     }
 }

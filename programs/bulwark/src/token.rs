@@ -57,53 +57,78 @@ pub fn check_mint_extensions(mint: &InterfaceAccount<Mint>) -> Result<()> {
     Ok(())
 }
 
+// The transfer helpers are `#[inline(always)]`: they take more arguments than SBF passes in
+// registers, and the registry-only toolchain cannot spill the rest to the stack.
+
+/// `transfer_checked` of `amount` from `from` to `to`, signed by `authority` (a wallet that
+/// signed the transaction, or a PDA when `signer_seeds` is given).
+#[inline(always)]
+pub fn transfer<'info>(
+    token_program: &Interface<'info, TokenInterface>,
+    from: AccountInfo<'info>,
+    mint: &InterfaceAccount<'info, Mint>,
+    to: AccountInfo<'info>,
+    authority: AccountInfo<'info>,
+    signer_seeds: Option<&[&[u8]]>,
+    amount: u64,
+) -> Result<()> {
+    let accounts = TransferChecked {
+        from,
+        mint: mint.to_account_info(),
+        to,
+        authority,
+    };
+    let seeds;
+    let ctx = match signer_seeds {
+        Some(signer_seeds) => {
+            seeds = [signer_seeds];
+            CpiContext::new_with_signer(token_program.key(), accounts, &seeds)
+        }
+        None => CpiContext::new(token_program.key(), accounts),
+    };
+    token_interface::transfer_checked(ctx, amount, mint.decimals)
+}
+
 /// Moves `amount` from a user's token account, signed by the user, into a program vault.
+#[inline(always)]
 pub fn transfer_in<'info>(
     token_program: &Interface<'info, TokenInterface>,
     from: &InterfaceAccount<'info, TokenAccount>,
     mint: &InterfaceAccount<'info, Mint>,
-    to: &InterfaceAccount<'info, TokenAccount>,
+    to: AccountInfo<'info>,
     authority: &Signer<'info>,
     amount: u64,
 ) -> Result<()> {
-    token_interface::transfer_checked(
-        CpiContext::new(
-            token_program.key(),
-            TransferChecked {
-                from: from.to_account_info(),
-                mint: mint.to_account_info(),
-                to: to.to_account_info(),
-                authority: authority.to_account_info(),
-            },
-        ),
+    transfer(
+        token_program,
+        from.to_account_info(),
+        mint,
+        to,
+        authority.to_account_info(),
+        None,
         amount,
-        mint.decimals,
     )
 }
 
 /// Moves `amount` out of a program vault whose token authority is the PDA `authority`,
 /// signed with that PDA's seeds.
+#[inline(always)]
 pub fn transfer_out<'info>(
     token_program: &Interface<'info, TokenInterface>,
     from: &InterfaceAccount<'info, TokenAccount>,
     mint: &InterfaceAccount<'info, Mint>,
-    to: &InterfaceAccount<'info, TokenAccount>,
+    to: AccountInfo<'info>,
     authority: AccountInfo<'info>,
     signer_seeds: &[&[u8]],
     amount: u64,
 ) -> Result<()> {
-    token_interface::transfer_checked(
-        CpiContext::new_with_signer(
-            token_program.key(),
-            TransferChecked {
-                from: from.to_account_info(),
-                mint: mint.to_account_info(),
-                to: to.to_account_info(),
-                authority,
-            },
-            &[signer_seeds],
-        ),
+    transfer(
+        token_program,
+        from.to_account_info(),
+        mint,
+        to,
+        authority,
+        Some(signer_seeds),
         amount,
-        mint.decimals,
     )
 }

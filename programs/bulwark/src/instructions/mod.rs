@@ -1,9 +1,11 @@
 //! One file per instruction, grouped by the role that calls it.
 
 pub mod admin;
+pub mod cover;
 pub mod pool;
 pub mod staking;
 
 pub use admin::*;
+pub use cover::*;
 pub use pool::*;
 pub use staking::*;

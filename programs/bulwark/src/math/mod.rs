@@ -5,6 +5,9 @@
 //! arguments in registers (a u128 takes two), and the registry-only SBF toolchain cannot
 //! spill the rest to the stack.
 
+pub mod buckets;
+pub mod capacity;
+pub mod pricing;
 pub mod shares;
 pub mod tranche;
 

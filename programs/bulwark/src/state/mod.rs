@@ -2,6 +2,7 @@
 //! `invariant()` handlers call after mutating it.
 
 pub mod config;
+pub mod cover;
 pub mod pool;
 pub mod pool_product;
 pub mod product;
@@ -9,6 +10,7 @@ pub mod stake_position;
 pub mod tranche_archive;
 
 pub use config::*;
+pub use cover::*;
 pub use pool::*;
 pub use pool_product::*;
 pub use product::*;

@@ -1,16 +1,26 @@
 use crate::constants::*;
 use crate::error::BulwarkError;
+use crate::math::buckets::{bucket_at, bucket_slot, bucket_start};
 use crate::math::shares::{assets_for_shares, shares_for_deposit};
-use crate::math::tranche::ring_slot;
+use crate::math::tranche::{ring_slot, tranche_end};
+use crate::math::{mul_div_floor, to_u64};
 use anchor_lang::prelude::*;
 
-/// Stake and shares of one tranche, held in the pool's ring while the tranche is active.
+/// Stake and shares of one tranche, held in the pool's ring until the tranche is archived.
 #[derive(AnchorSerialize, AnchorDeserialize, InitSpace, Clone, Copy, Debug, Default, PartialEq)]
 pub struct TrancheSlot {
     pub tranche_id: u64,
     /// The pool's own record of the stake in this tranche (never read from the vault).
     pub stake: u64,
     pub shares: u128,
+    /// Reward weight of the tranche: the tokens its positions deposited. Losses lower the
+    /// stake, never the weight, so rewards cannot be farmed by depositing into a tranche whose
+    /// share price fell.
+    pub reward_weight: u64,
+    /// Reward accumulator when the tranche ended (meaningful once `ended`).
+    pub acc_at_end: u128,
+    /// Set when the tranche's end time has been processed: it earns nothing more.
+    pub ended: bool,
 }
 
 impl TrancheSlot {
@@ -19,8 +29,9 @@ impl TrancheSlot {
     }
 }
 
-/// A staking pool on one mint. Its vault (`["vault", pool]`) holds the stake; the pool PDA is
-/// the vault's token authority, so only this program moves the pool's funds.
+/// A staking pool on one mint. Its vault (`["vault", pool]`) holds the stake, the premiums not
+/// yet paid to stakers and the fees not yet swept; the pool PDA is the vault's token authority,
+/// so only this program moves the pool's funds.
 #[account]
 #[derive(InitSpace, Debug)]
 pub struct Pool {
@@ -44,8 +55,26 @@ pub struct Pool {
     pub token_program: Pubkey,
     /// Stake the pool owes stakers: all ring slots plus archived tranches not yet withdrawn.
     pub total_stake: u64,
-    /// Rounding remainders of emptied tranches; owed to the treasury.
+    /// Owed to the treasury: its premium share plus rounding remainders; moved by `sweep_fees`.
     pub treasury_accrued: u64,
+    /// Owed to the assessment reward pot; moved by `sweep_fees`.
+    pub assessment_accrued: u64,
+    /// Owed to the manager; paid by `claim_manager_fees`.
+    pub manager_fees: u64,
+    /// Stakers' premium received and not yet paid out (streamed or still streaming).
+    pub rewards_reserved: u64,
+    /// Reward weight of the tranches that have not ended.
+    pub reward_weight: u64,
+    /// Rewards per unit of weight since the pool opened, scaled by `REWARD_SCALE`.
+    pub acc_reward_per_weight: u128,
+    /// Tokens streamed to stakers per second, scaled by `REWARD_SCALE`.
+    pub reward_rate: u128,
+    /// Time up to which `acc_reward_per_weight` is accrued.
+    pub rewards_updated_at: i64,
+    /// Last bucket whose stream expiries have been applied.
+    pub last_bucket: u64,
+    /// Reward rate that stops at the start of each bucket (slot `bucket % 32`).
+    pub rate_expiring: [u128; BUCKET_RING],
     /// Ring of tranches: slot `tranche_id % 8`.
     pub tranches: [TrancheSlot; MAX_ACTIVE_TRANCHES],
     pub reserved: [u8; 128],
@@ -68,8 +97,151 @@ impl Pool {
             .ok_or_else(|| error!(BulwarkError::TrancheNotInRing))
     }
 
-    /// Adds `amount` of stake to `tranche_id`, claiming its ring slot if the slot is free or
-    /// holds an emptied tranche. Returns the shares minted.
+    /// Stake of `tranche_id` if it is held and has not ended (it can back cover).
+    pub fn live_stake(&self, tranche_id: u64) -> u64 {
+        self.slot(tranche_id)
+            .filter(|s| !s.ended)
+            .map_or(0, |s| s.stake)
+    }
+
+    // ---- reward stream ----
+
+    /// Brings the reward accumulator, the stream's expiries and the tranche ends up to `now`,
+    /// in time order. Each step handles a bucket boundary or a tranche end, so the work is
+    /// bounded by the time elapsed (at most 32 buckets and 8 tranches), never by the number of
+    /// covers or stakers.
+    pub fn roll_forward(&mut self, now: i64) -> Result<()> {
+        let mut buckets_seen = 0;
+        loop {
+            let bucket_due = if buckets_seen < BUCKET_RING {
+                Some(bucket_start(self.last_bucket.saturating_add(1))?)
+            } else {
+                None
+            };
+            let tranche_due = self.next_tranche_end()?;
+            let Some(at) = [bucket_due, tranche_due]
+                .into_iter()
+                .flatten()
+                .min()
+                .filter(|at| *at <= now)
+            else {
+                break;
+            };
+            self.accrue(at)?;
+            if tranche_due == Some(at) {
+                self.end_tranches(at)?;
+            }
+            if bucket_due == Some(at) {
+                self.last_bucket = self.last_bucket.saturating_add(1);
+                let expiring = std::mem::take(&mut self.rate_expiring[bucket_slot(self.last_bucket)]);
+                self.reward_rate = self
+                    .reward_rate
+                    .checked_sub(expiring)
+                    .ok_or_else(|| error!(BulwarkError::InvariantViolated))?;
+                buckets_seen += 1;
+            }
+        }
+        if buckets_seen == BUCKET_RING {
+            // Every slot of the ring was applied, so every stream has ended.
+            require!(self.reward_rate == 0, BulwarkError::InvariantViolated);
+            self.last_bucket = self.last_bucket.max(bucket_at(now)?);
+        }
+        self.accrue(now)
+    }
+
+    fn next_tranche_end(&self) -> Result<Option<i64>> {
+        let mut next: Option<i64> = None;
+        for slot in self.tranches.iter().filter(|s| !s.is_empty() && !s.ended) {
+            let end = tranche_end(slot.tranche_id)?;
+            next = Some(next.map_or(end, |n| n.min(end)));
+        }
+        Ok(next)
+    }
+
+    fn end_tranches(&mut self, at: i64) -> Result<()> {
+        let acc = self.acc_reward_per_weight;
+        let mut removed: u64 = 0;
+        for slot in self.tranches.iter_mut() {
+            if !slot.is_empty() && !slot.ended && tranche_end(slot.tranche_id)? == at {
+                slot.ended = true;
+                slot.acc_at_end = acc;
+                removed = removed
+                    .checked_add(slot.reward_weight)
+                    .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+            }
+        }
+        self.reward_weight = self
+            .reward_weight
+            .checked_sub(removed)
+            .ok_or_else(|| error!(BulwarkError::InvariantViolated))?;
+        Ok(())
+    }
+
+    fn accrue(&mut self, at: i64) -> Result<()> {
+        if at <= self.rewards_updated_at {
+            return Ok(());
+        }
+        let elapsed = (at - self.rewards_updated_at) as u128;
+        if self.reward_weight > 0 && self.reward_rate > 0 {
+            let increment = mul_div_floor(
+                self.reward_rate,
+                elapsed,
+                u128::from(self.reward_weight),
+            )?;
+            self.acc_reward_per_weight = self
+                .acc_reward_per_weight
+                .checked_add(increment)
+                .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+        }
+        self.rewards_updated_at = at;
+        Ok(())
+    }
+
+    /// Streams `amount` to the stakers from `now` until the start of bucket `until_bucket`.
+    pub fn add_stream(&mut self, now: i64, amount: u64, until_bucket: u64) -> Result<()> {
+        let duration = bucket_start(until_bucket)?
+            .checked_sub(now)
+            .filter(|d| *d > 0)
+            .ok_or_else(|| error!(BulwarkError::InvariantViolated))?;
+        let rate = mul_div_floor(u128::from(amount), REWARD_SCALE, duration as u128)?;
+        self.reward_rate = self
+            .reward_rate
+            .checked_add(rate)
+            .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+        let slot = &mut self.rate_expiring[bucket_slot(until_bucket)];
+        *slot = slot
+            .checked_add(rate)
+            .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+        self.rewards_reserved = self
+            .rewards_reserved
+            .checked_add(amount)
+            .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+        Ok(())
+    }
+
+    /// Accumulator a position of `tranche_id` earns up to: the current one, or the value when
+    /// its tranche ended.
+    pub fn acc_for(&self, tranche_id: u64) -> u128 {
+        match self.slot(tranche_id) {
+            Some(slot) if slot.ended => slot.acc_at_end,
+            _ => self.acc_reward_per_weight,
+        }
+    }
+
+    /// Records a payment of `amount` of stakers' rewards.
+    pub fn pay_rewards(&mut self, amount: u64) -> Result<()> {
+        self.rewards_reserved = self
+            .rewards_reserved
+            .checked_sub(amount)
+            .ok_or_else(|| error!(BulwarkError::InvariantViolated))?;
+        Ok(())
+    }
+
+    // ---- stake ----
+
+    /// Adds `amount` of stake (and as much reward weight) to `tranche_id`, claiming its ring
+    /// slot if the slot is free. Returns the shares minted. The caller has rolled the pool
+    /// forward, so a tranche that ended is marked as such.
     pub fn deposit(&mut self, tranche_id: u64, amount: u64) -> Result<u128> {
         let index = ring_slot(tranche_id);
         let slot = *self
@@ -91,93 +263,90 @@ impl Pool {
             );
             slot
         };
+        require!(!slot.ended, BulwarkError::TrancheEnded);
         let shares = shares_for_deposit(amount, slot.stake, slot.shares)?;
-        slot.stake = slot
-            .stake
-            .checked_add(amount)
-            .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+        slot.stake = checked_add(slot.stake, amount)?;
         slot.shares = slot
             .shares
             .checked_add(shares)
             .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
-        self.total_stake = self
-            .total_stake
-            .checked_add(amount)
-            .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+        slot.reward_weight = checked_add(slot.reward_weight, amount)?;
+        self.total_stake = checked_add(self.total_stake, amount)?;
+        self.reward_weight = checked_add(self.reward_weight, amount)?;
         self.tranches[index] = slot;
         Ok(shares)
     }
 
-    /// Removes `shares` from an active tranche at its current price; returns the stake freed.
-    /// The stake stays counted in `total_stake`: the caller deposits it elsewhere or pays it out.
-    pub fn take_from_tranche(&mut self, tranche_id: u64, shares: u128) -> Result<u64> {
+    /// Removes `shares` and `weight` from an active tranche at its current price; returns the
+    /// stake freed. The stake leaves `total_stake`: the caller deposits it elsewhere.
+    /// (`#[inline(always)]`: a u128 argument and the result exceed SBF's argument registers.)
+    #[inline(always)]
+    pub fn take_from_tranche(&mut self, tranche_id: u64, shares: u128, weight: u64) -> Result<u64> {
         let slot = self.slot_mut(tranche_id)?;
+        require!(!slot.ended, BulwarkError::TrancheEnded);
         let amount = assets_for_shares(shares, slot.stake, slot.shares)?;
-        slot.stake = slot
-            .stake
-            .checked_sub(amount)
-            .ok_or_else(|| error!(BulwarkError::InvariantViolated))?;
+        slot.stake = checked_sub(slot.stake, amount)?;
         slot.shares = slot
             .shares
             .checked_sub(shares)
             .ok_or_else(|| error!(BulwarkError::InvariantViolated))?;
-        self.total_stake = self
-            .total_stake
-            .checked_sub(amount)
-            .ok_or_else(|| error!(BulwarkError::InvariantViolated))?;
+        slot.reward_weight = checked_sub(slot.reward_weight, weight)?;
+        self.reward_weight = checked_sub(self.reward_weight, weight)?;
+        self.total_stake = checked_sub(self.total_stake, amount)?;
         Ok(amount)
     }
 
     /// Empties the ring slot of an ended tranche and returns its totals for archiving.
     pub fn release_slot(&mut self, tranche_id: u64) -> Result<TrancheSlot> {
         let slot = self.slot_mut(tranche_id)?;
-        let released = *slot;
-        *slot = TrancheSlot::default();
-        Ok(released)
+        require!(slot.ended, BulwarkError::TrancheNotEnded);
+        Ok(std::mem::take(slot))
     }
 
     /// Records a payout of `amount` from archived stake.
     pub fn pay_out_stake(&mut self, amount: u64) -> Result<()> {
-        self.total_stake = self
-            .total_stake
-            .checked_sub(amount)
-            .ok_or_else(|| error!(BulwarkError::InvariantViolated))?;
+        self.total_stake = checked_sub(self.total_stake, amount)?;
         Ok(())
     }
 
     /// Moves stake nobody can redeem any more (rounding dust) to the treasury's account.
     pub fn accrue_dust(&mut self, amount: u64) -> Result<()> {
         self.pay_out_stake(amount)?;
-        self.treasury_accrued = self
-            .treasury_accrued
-            .checked_add(amount)
-            .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+        self.treasury_accrued = checked_add(self.treasury_accrued, amount)?;
         Ok(())
     }
 
     /// Tokens the vault must hold at least: everything the pool owes.
     pub fn liabilities(&self) -> Result<u64> {
-        self.total_stake
-            .checked_add(self.treasury_accrued)
-            .ok_or_else(|| error!(BulwarkError::MathOverflow))
+        [
+            self.treasury_accrued,
+            self.assessment_accrued,
+            self.manager_fees,
+            self.rewards_reserved,
+        ]
+        .into_iter()
+        .try_fold(self.total_stake, checked_add)
     }
 
-    /// Structural checks: ring slots in their places, ring stake within the pool's total,
-    /// fee within its bounds.
+    /// Structural checks: ring slots in their places, ring stake and weight within the pool's
+    /// totals, fee within its bounds.
     pub fn invariant(&self) -> Result<()> {
         let mut ring_stake: u64 = 0;
+        let mut live_weight: u64 = 0;
         for (index, slot) in self.tranches.iter().enumerate() {
             require!(
                 slot.is_empty() || ring_slot(slot.tranche_id) == index,
                 BulwarkError::InvariantViolated
             );
-            ring_stake = ring_stake
-                .checked_add(slot.stake)
-                .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+            ring_stake = checked_add(ring_stake, slot.stake)?;
+            if !slot.ended {
+                live_weight = checked_add(live_weight, slot.reward_weight)?;
+            }
         }
         require!(
             self.version == ACCOUNT_VERSION
                 && ring_stake <= self.total_stake
+                && live_weight == self.reward_weight
                 && self.manager_fee_bps <= self.max_manager_fee_bps
                 && self.max_manager_fee_bps <= MAX_MANAGER_FEE_BPS,
             BulwarkError::InvariantViolated
@@ -194,4 +363,24 @@ impl Pool {
         );
         Ok(())
     }
+}
+
+/// Reward owed for `weight` between accumulator values `from` and `to`, rounded down.
+/// (`#[inline(always)]`: two u128 arguments exceed SBF's five argument registers.)
+#[inline(always)]
+pub fn reward_between(weight: u64, from: u128, to: u128) -> Result<u64> {
+    let delta = to
+        .checked_sub(from)
+        .ok_or_else(|| error!(BulwarkError::InvariantViolated))?;
+    to_u64(mul_div_floor(u128::from(weight), delta, REWARD_SCALE)?)
+}
+
+fn checked_add(a: u64, b: u64) -> Result<u64> {
+    a.checked_add(b)
+        .ok_or_else(|| error!(BulwarkError::MathOverflow))
+}
+
+fn checked_sub(a: u64, b: u64) -> Result<u64> {
+    a.checked_sub(b)
+        .ok_or_else(|| error!(BulwarkError::InvariantViolated))
 }

@@ -1,6 +1,7 @@
 use crate::constants::*;
 use crate::error::BulwarkError;
 use crate::events::PoolCreated;
+use crate::math::buckets::bucket_at;
 use crate::state::{Config, Pool, TrancheSlot};
 use crate::token::check_mint_extensions;
 use anchor_lang::prelude::*;
@@ -62,6 +63,7 @@ impl CreatePool<'_> {
     /// Opens a staking pool on one mint with a PDA-owned vault (id = the config's pool counter).
     pub fn create_pool(ctx: Context<CreatePool>, args: CreatePoolArgs) -> Result<()> {
         ctx.accounts.validate(&args)?;
+        let now = Clock::get()?.unix_timestamp;
         let config = &mut ctx.accounts.config;
         let id = config.pool_count;
         config.pool_count = id
@@ -83,6 +85,15 @@ impl CreatePool<'_> {
             token_program: ctx.accounts.token_program.key(),
             total_stake: 0,
             treasury_accrued: 0,
+            assessment_accrued: 0,
+            manager_fees: 0,
+            rewards_reserved: 0,
+            reward_weight: 0,
+            acc_reward_per_weight: 0,
+            reward_rate: 0,
+            rewards_updated_at: now,
+            last_bucket: bucket_at(now)?,
+            rate_expiring: [0; BUCKET_RING],
             tranches: [TrancheSlot::default(); MAX_ACTIVE_TRANCHES],
             reserved: [0; 128],
         });

@@ -1,6 +1,7 @@
 use crate::constants::*;
 use crate::error::BulwarkError;
 use crate::events::PoolProductSet;
+use crate::math::buckets::bucket_at;
 use crate::state::{Config, Pool, PoolProduct, Product};
 use anchor_lang::prelude::*;
 
@@ -39,12 +40,12 @@ pub struct SetPoolProduct<'info> {
         seeds = [POOL_PRODUCT_SEED, pool.key().as_ref(), &args.product_id.to_le_bytes()],
         bump,
     )]
-    pub pool_product: Box<Account<'info, PoolProduct>>,
+    pub pool_product: AccountLoader<'info, PoolProduct>,
     pub system_program: Program<'info, System>,
 }
 
 impl SetPoolProduct<'_> {
-    fn validate(&self, args: &SetPoolProductArgs) -> Result<()> {
+    fn validate(&self, args: &SetPoolProductArgs, current_weight: u16) -> Result<()> {
         require!(
             args.target_weight <= MAX_PRODUCT_WEIGHT,
             BulwarkError::InvalidWeight
@@ -56,7 +57,7 @@ impl SetPoolProduct<'_> {
         );
         // A deprecated product may only lose weight in a pool, never gain it.
         require!(
-            !self.product.terms.deprecated || args.target_weight <= self.pool_product.target_weight,
+            !self.product.terms.deprecated || args.target_weight <= current_weight,
             BulwarkError::ProductDeprecated
         );
         Ok(())
@@ -65,11 +66,19 @@ impl SetPoolProduct<'_> {
     /// Sets the weight and target price of one product in the manager's pool, creating the
     /// pool-product account on first use. Batch several in one transaction for many products.
     pub fn set_pool_product(ctx: Context<SetPoolProduct>, args: SetPoolProductArgs) -> Result<()> {
-        ctx.accounts.validate(&args)?;
         let now = Clock::get()?.unix_timestamp;
+        let loader = &ctx.accounts.pool_product;
+        // `init_if_needed` leaves a new zero-copy account without its discriminator.
+        let is_new = loader.as_ref().try_borrow_data()?[..8]
+            .iter()
+            .all(|b| *b == 0);
+        let mut pool_product = if is_new {
+            loader.load_init()?
+        } else {
+            loader.load_mut()?
+        };
+        ctx.accounts.validate(&args, pool_product.target_weight)?;
         let pool = &mut ctx.accounts.pool;
-        let pool_product = &mut ctx.accounts.pool_product;
-        let is_new = pool_product.version == 0;
         let old_weight = pool_product.target_weight;
         let old_target_price_bps = pool_product.target_price_bps;
         let total_weight = pool
@@ -89,6 +98,7 @@ impl SetPoolProduct<'_> {
             pool_product.product_id = args.product_id;
             pool_product.bumped_price_bps = args.target_price_bps;
             pool_product.bumped_price_updated_at = now;
+            pool_product.last_bucket = bucket_at(now)?;
         }
         pool_product.target_weight = args.target_weight;
         pool_product.target_price_bps = args.target_price_bps;

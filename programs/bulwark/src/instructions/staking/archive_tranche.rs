@@ -36,6 +36,7 @@ impl ArchiveTranche<'_> {
         );
 
         let pool = &mut ctx.accounts.pool;
+        pool.roll_forward(now)?;
         let released = pool.release_slot(tranche_id)?;
         let archive = &mut ctx.accounts.archive;
         archive.set_inner(TrancheArchive {
@@ -47,6 +48,7 @@ impl ArchiveTranche<'_> {
             shares_at_end: released.shares,
             stake_remaining: released.stake,
             shares_remaining: released.shares,
+            acc_at_end: released.acc_at_end,
             rent_payer: ctx.accounts.payer.key(),
             reserved: [0; 32],
         });

@@ -84,7 +84,8 @@ impl DepositStake<'_> {
         ctx.accounts.validate(&args, now)?;
 
         let accounts = ctx.accounts;
-        let shares = accounts.pool.deposit(args.tranche_id, args.amount)?;
+        accounts.pool.roll_forward(now)?;
+        let acc = accounts.pool.acc_reward_per_weight;
         let position = &mut accounts.position;
         if position.version == 0 {
             position.version = ACCOUNT_VERSION;
@@ -93,17 +94,26 @@ impl DepositStake<'_> {
             position.owner = accounts.owner.key();
             position.position_id = args.position_id;
             position.tranche_id = args.tranche_id;
+            position.reward_checkpoint = acc;
         }
+        // Rewards up to now are earned by the old weight only.
+        position.settle(acc)?;
+        let shares = accounts.pool.deposit(args.tranche_id, args.amount)?;
+        let position = &mut accounts.position;
         position.shares = position
             .shares
             .checked_add(shares)
+            .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+        position.reward_weight = position
+            .reward_weight
+            .checked_add(args.amount)
             .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
 
         transfer_in(
             &accounts.token_program,
             &accounts.owner_token,
             &accounts.mint,
-            &accounts.vault,
+            accounts.vault.to_account_info(),
             &accounts.owner,
             args.amount,
         )?;

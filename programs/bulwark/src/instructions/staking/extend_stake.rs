@@ -84,24 +84,31 @@ impl ExtendStake<'_> {
         ctx.accounts.validate(&args, now)?;
 
         let accounts = ctx.accounts;
+        accounts.pool.roll_forward(now)?;
         let old_tranche_id = accounts.position.tranche_id;
         let shares_burned = accounts.position.shares;
-        let moved_amount = accounts
-            .pool
-            .take_from_tranche(old_tranche_id, shares_burned)?;
+        accounts
+            .position
+            .settle(accounts.pool.acc_reward_per_weight)?;
+        let moved_amount = accounts.pool.take_from_tranche(
+            old_tranche_id,
+            shares_burned,
+            accounts.position.reward_weight,
+        )?;
         let total = moved_amount
             .checked_add(args.top_up_amount)
             .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
         let shares_minted = accounts.pool.deposit(args.new_tranche_id, total)?;
         accounts.position.tranche_id = args.new_tranche_id;
         accounts.position.shares = shares_minted;
+        accounts.position.reward_weight = total;
 
         if args.top_up_amount > 0 {
             transfer_in(
                 &accounts.token_program,
                 &accounts.owner_token,
                 &accounts.mint,
-                &accounts.vault,
+                accounts.vault.to_account_info(),
                 &accounts.owner,
                 args.top_up_amount,
             )?;

@@ -60,16 +60,25 @@ pub struct WithdrawStake<'info> {
 }
 
 impl WithdrawStake<'_> {
-    /// Pays out a position of an ended tranche at the tranche's final price and closes it.
+    /// Pays out a position of an ended tranche — its stake at the tranche's final price plus
+    /// every reward it earned — and closes it.
     pub fn withdraw_stake(ctx: Context<WithdrawStake>) -> Result<()> {
         ctx.accounts
             .config
             .require_not_paused(PAUSE_WITHDRAW, BulwarkError::WithdrawalsPaused)?;
+        let now = Clock::get()?.unix_timestamp;
 
         let accounts = ctx.accounts;
+        accounts.pool.roll_forward(now)?;
         let shares = accounts.position.shares;
-        let amount = accounts.archive.redeem(shares)?;
-        accounts.pool.pay_out_stake(amount)?;
+        let stake = accounts.archive.redeem(shares)?;
+        accounts.pool.pay_out_stake(stake)?;
+        accounts.position.settle(accounts.archive.acc_at_end)?;
+        let rewards = std::mem::take(&mut accounts.position.rewards_owed);
+        accounts.pool.pay_rewards(rewards)?;
+        let amount = stake
+            .checked_add(rewards)
+            .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
         let archive_emptied = accounts.archive.shares_remaining == 0;
         if archive_emptied {
             let dust = std::mem::take(&mut accounts.archive.stake_remaining);
@@ -83,7 +92,7 @@ impl WithdrawStake<'_> {
                 &accounts.token_program,
                 &accounts.vault,
                 &accounts.mint,
-                &accounts.owner_token,
+                accounts.owner_token.to_account_info(),
                 accounts.pool.to_account_info(),
                 seeds,
                 amount,
@@ -100,7 +109,8 @@ impl WithdrawStake<'_> {
             owner: accounts.owner.key(),
             tranche_id: accounts.position.tranche_id,
             shares,
-            amount,
+            stake,
+            rewards,
             tranche_stake_remaining: accounts.archive.stake_remaining,
             pool_total_stake: accounts.pool.total_stake,
         });

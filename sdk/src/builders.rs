@@ -1,7 +1,7 @@
 //! Instruction builders and PDA derivations, one per program instruction.
 
 use anchor_lang::prelude::*;
-use anchor_lang::solana_program::instruction::Instruction;
+use anchor_lang::solana_program::instruction::{AccountMeta, Instruction};
 use anchor_lang::{InstructionData, ToAccountMetas};
 use bulwark::constants::*;
 use bulwark::instructions::*;
@@ -13,6 +13,16 @@ fn ix(accounts: impl ToAccountMetas, data: impl InstructionData) -> Instruction 
         accounts: accounts.to_account_metas(None),
         data: data.data(),
     }
+}
+
+/// Address of the program's ProgramData account under the upgradeable loader; its upgrade
+/// authority must sign `initialize_config`.
+pub fn program_data_address() -> Pubkey {
+    Pubkey::find_program_address(
+        &[bulwark::ID.as_ref()],
+        &anchor_lang::solana_program::bpf_loader_upgradeable::ID,
+    )
+    .0
 }
 
 pub fn config_pda() -> Pubkey {
@@ -82,7 +92,7 @@ pub fn initialize_config(
             config: config_pda(),
             assessment_mint: *assessment_mint,
             assessment_vault: assessment_vault_pda(),
-            program_data: crate::program_data_address(),
+            program_data: program_data_address(),
             token_program: *token_program,
             system_program: anchor_lang::system_program::ID,
         },
@@ -312,4 +322,137 @@ pub fn withdraw_stake(
         },
         bulwark::instruction::WithdrawStake {},
     )
+}
+
+pub fn claim_rewards(
+    owner: &Pubkey,
+    keys: &PoolKeys,
+    position_id: u64,
+    owner_token: &Pubkey,
+) -> Instruction {
+    ix(
+        bulwark::accounts::ClaimRewards {
+            owner: *owner,
+            config: config_pda(),
+            pool: keys.pool,
+            position: position_pda(&keys.pool, owner, position_id),
+            mint: keys.mint,
+            vault: keys.vault,
+            owner_token: *owner_token,
+            token_program: keys.token_program,
+        },
+        bulwark::instruction::ClaimRewards {},
+    )
+}
+
+pub fn claim_manager_fees(manager: &Pubkey, keys: &PoolKeys, manager_token: &Pubkey) -> Instruction {
+    ix(
+        bulwark::accounts::ClaimManagerFees {
+            manager: *manager,
+            config: config_pda(),
+            pool: keys.pool,
+            mint: keys.mint,
+            vault: keys.vault,
+            manager_token: *manager_token,
+            token_program: keys.token_program,
+        },
+        bulwark::instruction::ClaimManagerFees {},
+    )
+}
+
+pub fn reward_pot_pda(mint: &Pubkey) -> Pubkey {
+    Pubkey::find_program_address(&[REWARD_POT_SEED, mint.as_ref()], &bulwark::ID).0
+}
+
+pub fn sweep_fees(payer: &Pubkey, keys: &PoolKeys, treasury_token: &Pubkey) -> Instruction {
+    ix(
+        bulwark::accounts::SweepFees {
+            payer: *payer,
+            config: config_pda(),
+            pool: keys.pool,
+            mint: keys.mint,
+            vault: keys.vault,
+            treasury_token: *treasury_token,
+            reward_pot: reward_pot_pda(&keys.mint),
+            token_program: keys.token_program,
+            system_program: anchor_lang::system_program::ID,
+        },
+        bulwark::instruction::SweepFees {},
+    )
+}
+
+pub fn cover_pda(payer: &Pubkey, nonce: u64) -> Pubkey {
+    Pubkey::find_program_address(
+        &[COVER_SEED, payer.as_ref(), &nonce.to_le_bytes()],
+        &bulwark::ID,
+    )
+    .0
+}
+
+/// `buy_cover` with one `[pool, pool_product, vault]` triple per pool of `pools`, in the
+/// order of `args.allocations`.
+pub fn buy_cover(
+    payer: &Pubkey,
+    payer_token: &Pubkey,
+    mint: &Pubkey,
+    token_program: &Pubkey,
+    pools: &[Pubkey],
+    commission_destination: Option<Pubkey>,
+    args: BuyCoverArgs,
+) -> Instruction {
+    let mut ix = ix(
+        bulwark::accounts::BuyCover {
+            payer: *payer,
+            config: config_pda(),
+            product: product_pda(args.product_id),
+            cover: cover_pda(payer, args.cover_nonce),
+            mint: *mint,
+            payer_token: *payer_token,
+            commission_destination,
+            token_program: *token_program,
+            system_program: anchor_lang::system_program::ID,
+        },
+        bulwark::instruction::BuyCover { args: args.clone() },
+    );
+    for pool in pools {
+        ix.accounts.extend([
+            AccountMeta::new(*pool, false),
+            AccountMeta::new(pool_product_pda(pool, args.product_id), false),
+            AccountMeta::new(vault_pda(pool), false),
+        ]);
+    }
+    ix
+}
+
+pub fn transfer_cover(owner: &Pubkey, cover: &Pubkey, new_owner: &Pubkey) -> Instruction {
+    ix(
+        bulwark::accounts::TransferCover {
+            owner: *owner,
+            cover: *cover,
+        },
+        bulwark::instruction::TransferCover {
+            new_owner: *new_owner,
+        },
+    )
+}
+
+/// `expire_cover` with the cover's pool-product accounts (`pools` in the cover's order).
+pub fn expire_cover(
+    cover: &Pubkey,
+    rent_payer: &Pubkey,
+    product_id: u64,
+    pools: &[Pubkey],
+) -> Instruction {
+    let mut ix = ix(
+        bulwark::accounts::ExpireCover {
+            cover: *cover,
+            rent_payer: *rent_payer,
+        },
+        bulwark::instruction::ExpireCover {},
+    );
+    for pool in pools {
+        ix.accounts
+            .push(AccountMeta::new(pool_product_pda(pool, product_id), false));
+    }
+    ix
 }

@@ -1,0 +1,317 @@
+use crate::constants::*;
+use crate::error::BulwarkError;
+use crate::events::{CoverBought, PoolPurchase};
+use crate::math::pricing::{bps_of, bumped_price, premium};
+use crate::state::{Config, Cover, CoverAllocation, CoverSchedule, Pool, PoolProduct, Product};
+use crate::token::transfer;
+use anchor_lang::prelude::*;
+use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
+pub struct BuyCoverArgs {
+    /// Seed of the cover PDA, chosen by the payer (any value not used before by this payer).
+    pub cover_nonce: u64,
+    /// Who holds the cover: receives payouts, may claim and transfer it. May differ from the
+    /// payer (a wallet buying for someone else, a protocol buying for its user through CPI).
+    pub owner: Pubkey,
+    pub product_id: u64,
+    pub amount: u64,
+    /// Seconds; at least 28 days and at most the product's maximum.
+    pub period: u32,
+    /// Slippage guard: the purchase fails if premium + commission exceed it.
+    pub max_premium: u64,
+    /// Cover amount per pool, in the order of the pool accounts in the remaining accounts.
+    pub allocations: Vec<u64>,
+    /// Distributor commission on top of the premium, bps of the premium (≤ 30%).
+    pub commission_bps: u16,
+}
+
+/// Remaining accounts: for each allocation, in order, `[pool, pool_product, pool vault]`, all
+/// writable.
+#[derive(Accounts)]
+#[instruction(args: BuyCoverArgs)]
+pub struct BuyCover<'info> {
+    /// Pays premium, commission and the cover's rent.
+    #[account(mut)]
+    pub payer: Signer<'info>,
+    #[account(seeds = [CONFIG_SEED], bump = config.bump)]
+    pub config: Box<Account<'info, Config>>,
+    #[account(seeds = [PRODUCT_SEED, &args.product_id.to_le_bytes()], bump = product.bump)]
+    pub product: Box<Account<'info, Product>>,
+    #[account(
+        init,
+        payer = payer,
+        space = Cover::SPACE,
+        seeds = [COVER_SEED, payer.key().as_ref(), &args.cover_nonce.to_le_bytes()],
+        bump,
+    )]
+    pub cover: Box<Account<'info, Cover>>,
+    /// The cover's mint: every pool of the cover must be on it.
+    pub mint: Box<InterfaceAccount<'info, Mint>>,
+    #[account(
+        mut,
+        constraint = payer_token.mint == mint.key() @ BulwarkError::WrongMint,
+        constraint = payer_token.owner == payer.key() @ BulwarkError::WrongTokenOwner,
+    )]
+    pub payer_token: Box<InterfaceAccount<'info, TokenAccount>>,
+    /// Receives the commission; required when `commission_bps > 0`.
+    #[account(
+        mut,
+        constraint = commission_destination.mint == mint.key() @ BulwarkError::WrongMint,
+    )]
+    pub commission_destination: Option<Box<InterfaceAccount<'info, TokenAccount>>>,
+    pub token_program: Interface<'info, TokenInterface>,
+    pub system_program: Program<'info, System>,
+}
+
+impl BuyCover<'_> {
+    fn validate(&self, args: &BuyCoverArgs, pool_accounts: usize) -> Result<()> {
+        self.config
+            .require_not_paused(PAUSE_BUY, BulwarkError::BuyingPaused)?;
+        require_keys_neq!(args.owner, Pubkey::default(), BulwarkError::InvalidCoverOwner);
+        require!(args.amount > 0, BulwarkError::ZeroAmount);
+        let terms = &self.product.terms;
+        require!(!terms.deprecated, BulwarkError::ProductDeprecated);
+        require!(
+            args.period >= MIN_COVER_PERIOD && args.period <= terms.max_cover_period,
+            BulwarkError::InvalidCoverPeriod
+        );
+        require!(
+            args.commission_bps <= MAX_COMMISSION_BPS,
+            BulwarkError::CommissionTooHigh
+        );
+        require!(
+            args.commission_bps == 0 || self.commission_destination.is_some(),
+            BulwarkError::MissingCommissionDestination
+        );
+        require!(
+            (1..=MAX_COVER_POOLS).contains(&args.allocations.len())
+                && pool_accounts == args.allocations.len() * 3,
+            BulwarkError::InvalidAllocations
+        );
+        require!(
+            args.allocations.iter().all(|a| *a > 0),
+            BulwarkError::ZeroAmount
+        );
+        let total = args
+            .allocations
+            .iter()
+            .try_fold(0u64, |sum, a| sum.checked_add(*a))
+            .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+        require!(total == args.amount, BulwarkError::AllocationSumMismatch);
+        Ok(())
+    }
+
+    /// Buys cover: allocates it across the given pools' eligible tranches, prices each part,
+    /// collects premium (and commission), streams the stakers' share and records the cover.
+    /// Returns the cover's address (also in return data).
+    pub fn buy_cover<'info>(
+        ctx: Context<'info, BuyCover<'info>>,
+        args: BuyCoverArgs,
+    ) -> Result<Pubkey> {
+        let clock = Clock::get()?;
+        let now = clock.unix_timestamp;
+        ctx.accounts
+            .validate(&args, ctx.remaining_accounts.len())?;
+        let schedule = CoverSchedule::new(
+            &ctx.accounts.config.params,
+            ctx.accounts.product.terms.grace_period,
+            now,
+            args.period,
+        )?;
+
+        let mut allocations = [CoverAllocation::default(); MAX_COVER_POOLS];
+        let mut purchases = Vec::with_capacity(args.allocations.len());
+        let mut total_premium: u64 = 0;
+        for (index, (amount, accounts)) in args
+            .allocations
+            .iter()
+            .zip(ctx.remaining_accounts.chunks_exact(3))
+            .enumerate()
+        {
+            let (allocation, purchase) =
+                buy_from_pool(ctx.accounts, accounts, *amount, &args, &schedule, now)?;
+            require!(
+                allocations[..index].iter().all(|a| a.pool != allocation.pool),
+                BulwarkError::DuplicatePool
+            );
+            total_premium = total_premium
+                .checked_add(purchase.premium)
+                .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+            allocations[index] = allocation;
+            purchases.push(purchase);
+        }
+
+        let commission = bps_of(total_premium, args.commission_bps)?;
+        let cost = total_premium
+            .checked_add(commission)
+            .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+        require!(cost <= args.max_premium, BulwarkError::PremiumAboveMax);
+        let accounts = ctx.accounts;
+        if let Some(destination) = accounts.commission_destination.as_ref() {
+            if commission > 0 {
+                transfer(
+                    &accounts.token_program,
+                    accounts.payer_token.to_account_info(),
+                    &accounts.mint,
+                    destination.to_account_info(),
+                    accounts.payer.to_account_info(),
+                    None,
+                    commission,
+                )?;
+            }
+        }
+
+        let cover = &mut accounts.cover;
+        cover.set_inner(Cover {
+            version: ACCOUNT_VERSION,
+            bump: ctx.bumps.cover,
+            pool_count: args.allocations.len() as u8,
+            product_id: args.product_id,
+            owner: args.owner,
+            rent_payer: accounts.payer.key(),
+            nonce: args.cover_nonce,
+            mint: accounts.mint.key(),
+            amount: args.amount,
+            remaining: args.amount,
+            start: now,
+            period: args.period,
+            grace_period: accounts.product.terms.grace_period,
+            purchase_slot: clock.slot,
+            backing_until: schedule.backing_until,
+            release_bucket: schedule.release_bucket,
+            first_tranche: schedule.first_tranche,
+            premium: total_premium,
+            allocations,
+            reserved: [0; 64],
+        });
+        cover.invariant()?;
+        emit!(CoverBought {
+            cover: cover.key(),
+            product_id: args.product_id,
+            owner: args.owner,
+            payer: accounts.payer.key(),
+            amount: args.amount,
+            start: now,
+            period: args.period,
+            premium: total_premium,
+            commission,
+            pools: purchases,
+        });
+        Ok(cover.key())
+    }
+}
+
+/// Allocates `amount` of the cover in one pool: checks the pool's accounts, rolls its buckets
+/// forward, fills its eligible tranches in order, prices and collects the premium, splits it.
+fn buy_from_pool<'info>(
+    accounts: &BuyCover<'info>,
+    pool_accounts: &'info [AccountInfo<'info>],
+    amount: u64,
+    args: &BuyCoverArgs,
+    schedule: &CoverSchedule,
+    now: i64,
+) -> Result<(CoverAllocation, PoolPurchase)> {
+    let [pool_info, pool_product_info, vault_info] = pool_accounts else {
+        return err!(BulwarkError::InvalidAllocations);
+    };
+    require!(
+        pool_info.is_writable && pool_product_info.is_writable && vault_info.is_writable,
+        BulwarkError::WrongRemainingAccounts
+    );
+    // Owner and discriminator are checked here; an account owned by this program with the
+    // `Pool` discriminator can only have been created by `create_pool` at its PDA.
+    let mut pool: Box<Account<'info, Pool>> = Box::new(Account::try_from(pool_info)?);
+    require_keys_eq!(pool.mint, accounts.mint.key(), BulwarkError::WrongMint);
+    require_keys_eq!(
+        pool.token_program,
+        accounts.token_program.key(),
+        BulwarkError::WrongTokenProgram
+    );
+    require_keys_eq!(pool.vault, vault_info.key(), BulwarkError::WrongVault);
+    let loader: AccountLoader<'info, PoolProduct> = AccountLoader::try_from(pool_product_info)?;
+    let mut pool_product = loader.load_mut()?;
+    require!(
+        pool_product.pool == pool.key() && pool_product.product_id == args.product_id,
+        BulwarkError::WrongPoolProduct
+    );
+    require!(pool_product.target_weight > 0, BulwarkError::ProductNotInPool);
+
+    pool.roll_forward(now)?;
+    pool_product.roll_forward(now)?;
+
+    let params = &accounts.config.params;
+    let plan = pool_product.plan(&pool, params.capacity_ratio_bps, schedule, amount)?;
+    require!(plan.free_capacity >= amount, BulwarkError::InsufficientCapacity);
+    pool_product.apply_plan(schedule, &plan)?;
+
+    let terms = &accounts.product.terms;
+    let price_bps = pool_product.price(terms, params, now)?;
+    let premium = premium(amount, price_bps, args.period)?;
+    if !terms.fixed_price {
+        pool_product.bumped_price_bps =
+            bumped_price(price_bps, amount, plan.total_capacity, params.price_bump_bps)?;
+        pool_product.bumped_price_updated_at = now;
+    }
+
+    // Split: stakers (streamed, less the manager's fee), assessors, treasury (the remainder,
+    // so rounding never loses a unit).
+    let staker_share = bps_of(premium, params.staker_share_bps)?;
+    let assessment_share = bps_of(premium, params.assessment_share_bps)?;
+    let treasury_share = premium
+        .checked_sub(staker_share)
+        .and_then(|rest| rest.checked_sub(assessment_share))
+        .ok_or_else(|| error!(BulwarkError::InvariantViolated))?;
+    let manager_fee = bps_of(staker_share, pool.manager_fee_bps)?;
+    let staker_rewards = staker_share
+        .checked_sub(manager_fee)
+        .ok_or_else(|| error!(BulwarkError::InvariantViolated))?;
+    pool.add_stream(now, staker_rewards, schedule.stream_until_bucket)?;
+    pool.manager_fees = pool
+        .manager_fees
+        .checked_add(manager_fee)
+        .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+    pool.assessment_accrued = pool
+        .assessment_accrued
+        .checked_add(assessment_share)
+        .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+    pool.treasury_accrued = pool
+        .treasury_accrued
+        .checked_add(treasury_share)
+        .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+
+    transfer(
+        &accounts.token_program,
+        accounts.payer_token.to_account_info(),
+        &accounts.mint,
+        vault_info.clone(),
+        accounts.payer.to_account_info(),
+        None,
+        premium,
+    )?;
+    let vault: InterfaceAccount<'info, TokenAccount> = InterfaceAccount::try_from(vault_info)?;
+    pool.invariant()?;
+    pool.check_vault(vault.amount)?;
+    pool_product.invariant()?;
+    pool.exit(&crate::ID)?;
+
+    Ok((
+        CoverAllocation {
+            pool: pool.key(),
+            amount,
+            premium,
+            tranche_amounts: plan.tranche_amounts,
+        },
+        PoolPurchase {
+            pool: pool.key(),
+            amount,
+            price_bps,
+            premium,
+            staker_rewards,
+            manager_fee,
+            assessment_share,
+            treasury_share,
+            new_bumped_price_bps: pool_product.bumped_price_bps,
+        },
+    ))
+}

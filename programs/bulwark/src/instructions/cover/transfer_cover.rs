@@ -1,0 +1,33 @@
+use crate::constants::COVER_SEED;
+use crate::error::BulwarkError;
+use crate::events::CoverTransferred;
+use crate::state::Cover;
+use anchor_lang::prelude::*;
+
+#[derive(Accounts)]
+pub struct TransferCover<'info> {
+    pub owner: Signer<'info>,
+    #[account(
+        mut,
+        seeds = [COVER_SEED, cover.rent_payer.as_ref(), &cover.nonce.to_le_bytes()],
+        bump = cover.bump,
+        has_one = owner @ BulwarkError::NotCoverOwner,
+    )]
+    pub cover: Box<Account<'info, Cover>>,
+}
+
+impl TransferCover<'_> {
+    /// Gives the cover (its payouts and the right to claim) to `new_owner`.
+    pub fn transfer_cover(ctx: Context<TransferCover>, new_owner: Pubkey) -> Result<()> {
+        require_keys_neq!(new_owner, Pubkey::default(), BulwarkError::InvalidCoverOwner);
+        let cover = &mut ctx.accounts.cover;
+        let old_owner = std::mem::replace(&mut cover.owner, new_owner);
+        cover.invariant()?;
+        emit!(CoverTransferred {
+            cover: cover.key(),
+            old_owner,
+            new_owner,
+        });
+        Ok(())
+    }
+}

@@ -1,0 +1,66 @@
+use crate::constants::*;
+use crate::error::BulwarkError;
+use crate::events::ManagerFeesClaimed;
+use crate::state::{Config, Pool};
+use crate::token::transfer_out;
+use anchor_lang::prelude::*;
+use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+
+#[derive(Accounts)]
+pub struct ClaimManagerFees<'info> {
+    pub manager: Signer<'info>,
+    #[account(seeds = [CONFIG_SEED], bump = config.bump)]
+    pub config: Box<Account<'info, Config>>,
+    #[account(
+        mut,
+        seeds = [POOL_SEED, &pool.id.to_le_bytes()],
+        bump = pool.bump,
+        has_one = manager @ BulwarkError::NotPoolManager,
+        has_one = mint @ BulwarkError::WrongMint,
+        has_one = vault @ BulwarkError::WrongVault,
+        has_one = token_program @ BulwarkError::WrongTokenProgram,
+    )]
+    pub pool: Box<Account<'info, Pool>>,
+    pub mint: Box<InterfaceAccount<'info, Mint>>,
+    #[account(mut)]
+    pub vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    #[account(
+        mut,
+        constraint = manager_token.mint == pool.mint @ BulwarkError::WrongMint,
+        constraint = manager_token.owner == manager.key() @ BulwarkError::WrongTokenOwner,
+    )]
+    pub manager_token: Box<InterfaceAccount<'info, TokenAccount>>,
+    pub token_program: Interface<'info, TokenInterface>,
+}
+
+impl ClaimManagerFees<'_> {
+    /// Pays the pool manager the fees taken from the stakers' share of premiums.
+    pub fn claim_manager_fees(ctx: Context<ClaimManagerFees>) -> Result<()> {
+        ctx.accounts
+            .config
+            .require_not_paused(PAUSE_WITHDRAW, BulwarkError::WithdrawalsPaused)?;
+        let accounts = ctx.accounts;
+        let amount = std::mem::take(&mut accounts.pool.manager_fees);
+        require!(amount > 0, BulwarkError::NothingToClaim);
+        let pool_id = accounts.pool.id.to_le_bytes();
+        let seeds: &[&[u8]] = &[POOL_SEED, &pool_id, &[accounts.pool.bump]];
+        transfer_out(
+            &accounts.token_program,
+            &accounts.vault,
+            &accounts.mint,
+            accounts.manager_token.to_account_info(),
+            accounts.pool.to_account_info(),
+            seeds,
+            amount,
+        )?;
+        accounts.vault.reload()?;
+        accounts.pool.invariant()?;
+        accounts.pool.check_vault(accounts.vault.amount)?;
+        emit!(ManagerFeesClaimed {
+            pool: accounts.pool.key(),
+            manager: accounts.manager.key(),
+            amount,
+        });
+        Ok(())
+    }
+}

@@ -1,0 +1,91 @@
+use crate::constants::*;
+use crate::error::BulwarkError;
+use crate::events::FeesSwept;
+use crate::state::{Config, Pool};
+use crate::token::transfer_out;
+use anchor_lang::prelude::*;
+use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+
+#[derive(Accounts)]
+pub struct SweepFees<'info> {
+    /// Anyone; pays the reward pot's rent the first time a pool on this mint is swept.
+    #[account(mut)]
+    pub payer: Signer<'info>,
+    #[account(seeds = [CONFIG_SEED], bump = config.bump)]
+    pub config: Box<Account<'info, Config>>,
+    #[account(
+        mut,
+        seeds = [POOL_SEED, &pool.id.to_le_bytes()],
+        bump = pool.bump,
+        has_one = mint @ BulwarkError::WrongMint,
+        has_one = vault @ BulwarkError::WrongVault,
+        has_one = token_program @ BulwarkError::WrongTokenProgram,
+    )]
+    pub pool: Box<Account<'info, Pool>>,
+    pub mint: Box<InterfaceAccount<'info, Mint>>,
+    #[account(mut)]
+    pub vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    #[account(
+        mut,
+        constraint = treasury_token.mint == pool.mint @ BulwarkError::WrongMint,
+        constraint = treasury_token.owner == config.treasury @ BulwarkError::WrongTreasuryAccount,
+    )]
+    pub treasury_token: Box<InterfaceAccount<'info, TokenAccount>>,
+    /// The assessment reward pot of this mint, owned by the config PDA.
+    #[account(
+        init_if_needed,
+        payer = payer,
+        seeds = [REWARD_POT_SEED, mint.key().as_ref()],
+        bump,
+        token::mint = mint,
+        token::authority = config,
+        token::token_program = token_program,
+    )]
+    pub reward_pot: Box<InterfaceAccount<'info, TokenAccount>>,
+    pub token_program: Interface<'info, TokenInterface>,
+    pub system_program: Program<'info, System>,
+}
+
+impl SweepFees<'_> {
+    /// Moves a pool's accrued treasury share to the treasury and its assessment share to the
+    /// reward pot of its mint. Purchases only add to the pool's own counters, so they never
+    /// write a protocol-wide account; this permissionless sweep settles them.
+    pub fn sweep_fees(ctx: Context<SweepFees>) -> Result<()> {
+        let accounts = ctx.accounts;
+        let treasury_amount = std::mem::take(&mut accounts.pool.treasury_accrued);
+        let assessment_amount = std::mem::take(&mut accounts.pool.assessment_accrued);
+        require!(
+            treasury_amount > 0 || assessment_amount > 0,
+            BulwarkError::NothingToClaim
+        );
+        let pool_id = accounts.pool.id.to_le_bytes();
+        let seeds: &[&[u8]] = &[POOL_SEED, &pool_id, &[accounts.pool.bump]];
+        for (amount, destination) in [
+            (treasury_amount, accounts.treasury_token.to_account_info()),
+            (assessment_amount, accounts.reward_pot.to_account_info()),
+        ] {
+            if amount > 0 {
+                transfer_out(
+                    &accounts.token_program,
+                    &accounts.vault,
+                    &accounts.mint,
+                    destination,
+                    accounts.pool.to_account_info(),
+                    seeds,
+                    amount,
+                )?;
+            }
+        }
+        accounts.vault.reload()?;
+        accounts.pool.invariant()?;
+        accounts.pool.check_vault(accounts.vault.amount)?;
+        emit!(FeesSwept {
+            pool: accounts.pool.key(),
+            treasury_amount,
+            assessment_amount,
+            treasury_token: accounts.treasury_token.key(),
+            reward_pot: accounts.reward_pot.key(),
+        });
+        Ok(())
+    }
+}

@@ -1,0 +1,96 @@
+use crate::constants::*;
+use crate::error::BulwarkError;
+use crate::events::RewardsClaimed;
+use crate::math::tranche::tranche_end;
+use crate::state::{Config, Pool, StakePosition};
+use crate::token::transfer_out;
+use anchor_lang::prelude::*;
+use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+
+#[derive(Accounts)]
+pub struct ClaimRewards<'info> {
+    pub owner: Signer<'info>,
+    #[account(seeds = [CONFIG_SEED], bump = config.bump)]
+    pub config: Box<Account<'info, Config>>,
+    #[account(
+        mut,
+        seeds = [POOL_SEED, &pool.id.to_le_bytes()],
+        bump = pool.bump,
+        has_one = mint @ BulwarkError::WrongMint,
+        has_one = vault @ BulwarkError::WrongVault,
+        has_one = token_program @ BulwarkError::WrongTokenProgram,
+    )]
+    pub pool: Box<Account<'info, Pool>>,
+    #[account(
+        mut,
+        seeds = [
+            POSITION_SEED,
+            pool.key().as_ref(),
+            owner.key().as_ref(),
+            &position.position_id.to_le_bytes(),
+        ],
+        bump = position.bump,
+        has_one = owner @ BulwarkError::NotPositionOwner,
+        has_one = pool @ BulwarkError::WrongPool,
+    )]
+    pub position: Box<Account<'info, StakePosition>>,
+    pub mint: Box<InterfaceAccount<'info, Mint>>,
+    #[account(mut)]
+    pub vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    #[account(
+        mut,
+        constraint = owner_token.mint == pool.mint @ BulwarkError::WrongMint,
+        constraint = owner_token.owner == owner.key() @ BulwarkError::WrongTokenOwner,
+    )]
+    pub owner_token: Box<InterfaceAccount<'info, TokenAccount>>,
+    pub token_program: Interface<'info, TokenInterface>,
+}
+
+impl ClaimRewards<'_> {
+    /// Pays a position the premium rewards it has earned so far. For a tranche that has
+    /// ended, `withdraw_stake` pays the rewards together with the stake.
+    pub fn claim_rewards(ctx: Context<ClaimRewards>) -> Result<()> {
+        ctx.accounts
+            .config
+            .require_not_paused(PAUSE_WITHDRAW, BulwarkError::WithdrawalsPaused)?;
+        let now = Clock::get()?.unix_timestamp;
+        require!(
+            now < tranche_end(ctx.accounts.position.tranche_id)?,
+            BulwarkError::TrancheEnded
+        );
+
+        let accounts = ctx.accounts;
+        accounts.pool.roll_forward(now)?;
+        accounts
+            .position
+            .settle(accounts.pool.acc_reward_per_weight)?;
+        let amount = std::mem::take(&mut accounts.position.rewards_owed);
+        require!(amount > 0, BulwarkError::NothingToClaim);
+        accounts.pool.pay_rewards(amount)?;
+
+        let pool_id = accounts.pool.id.to_le_bytes();
+        let seeds: &[&[u8]] = &[POOL_SEED, &pool_id, &[accounts.pool.bump]];
+        transfer_out(
+            &accounts.token_program,
+            &accounts.vault,
+            &accounts.mint,
+            accounts.owner_token.to_account_info(),
+            accounts.pool.to_account_info(),
+            seeds,
+            amount,
+        )?;
+        accounts.vault.reload()?;
+        accounts.pool.invariant()?;
+        accounts.pool.check_vault(accounts.vault.amount)?;
+        accounts.position.invariant()?;
+        emit!(RewardsClaimed {
+            pool: accounts.pool.key(),
+            position: accounts.position.key(),
+            owner: accounts.owner.key(),
+            amount,
+            acc_reward_per_weight: accounts.pool.acc_reward_per_weight,
+            pool_rewards_reserved: accounts.pool.rewards_reserved,
+        });
+        Ok(())
+    }
+}

@@ -1,0 +1,113 @@
+//! Cover pricing: annual prices in bps, a bumped price that decays back to the target, and
+//! premiums rounded up.
+
+use super::{mul_div_ceil, mul_div_floor, to_u64};
+use crate::constants::{BPS, SECONDS_PER_DAY, SECONDS_PER_YEAR};
+use crate::error::BulwarkError;
+use anchor_lang::prelude::*;
+
+/// Price the next buyer pays (annual bps): the bumped price decayed by `decay_bps_per_day`
+/// for the time since it was set, never below the target price nor the product's minimum.
+/// Decay is rounded down (the price stays a little higher), in the protocol's favour.
+pub fn current_price(
+    target_price_bps: u16,
+    bumped_price_bps: u16,
+    bumped_at: i64,
+    now: i64,
+    decay_bps_per_day: u16,
+    min_price_bps: u16,
+    fixed_price: bool,
+) -> Result<u64> {
+    let floor = u64::from(target_price_bps.max(min_price_bps));
+    if fixed_price {
+        return Ok(floor);
+    }
+    let elapsed = u128::try_from(now.saturating_sub(bumped_at).max(0))
+        .map_err(|_| error!(BulwarkError::MathOverflow))?;
+    let decay = mul_div_floor(
+        elapsed,
+        u128::from(decay_bps_per_day),
+        SECONDS_PER_DAY as u128,
+    )?;
+    let decayed = u128::from(bumped_price_bps).saturating_sub(decay);
+    Ok(floor.max(to_u64(decayed)?))
+}
+
+/// Premium for covering `amount` for `period` seconds at `price_bps` a year, rounded up.
+pub fn premium(amount: u64, price_bps: u64, period: u32) -> Result<u64> {
+    let annual = super::checked_mul_u128(u128::from(amount), u128::from(price_bps))
+        .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+    to_u64(mul_div_ceil(
+        annual,
+        u128::from(period),
+        u128::from(BPS) * u128::from(SECONDS_PER_YEAR),
+    )?)
+}
+
+/// Price after a purchase of `amount` out of `capacity`: `price + bump_bps × amount /
+/// capacity`, the bump rounded up, capped at 100% a year (u16 range of the stored price).
+pub fn bumped_price(price_bps: u64, amount: u64, capacity: u64, bump_bps: u16) -> Result<u16> {
+    if capacity == 0 {
+        return err!(BulwarkError::InsufficientCapacity);
+    }
+    let bump = to_u64(mul_div_ceil(
+        u128::from(amount),
+        u128::from(bump_bps),
+        u128::from(capacity),
+    )?)?;
+    let price = price_bps.saturating_add(bump).min(BPS);
+    u16::try_from(price).map_err(|_| error!(BulwarkError::MathOverflow))
+}
+
+/// `value × share_bps / BPS`, rounded down (used for premium splits and fees).
+pub fn bps_of(value: u64, share_bps: u16) -> Result<u64> {
+    to_u64(mul_div_floor(
+        u128::from(value),
+        u128::from(share_bps),
+        u128::from(BPS),
+    )?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DAY: i64 = SECONDS_PER_DAY;
+
+    #[test]
+    fn decay_runs_two_percent_a_day_down_to_the_target() {
+        // Bumped to 10%, target 2.5%, decay 2%/day.
+        assert_eq!(current_price(250, 1_000, 0, 0, 200, 100, false).unwrap(), 1_000);
+        assert_eq!(current_price(250, 1_000, 0, DAY, 200, 100, false).unwrap(), 800);
+        assert_eq!(current_price(250, 1_000, 0, DAY / 2, 200, 100, false).unwrap(), 900);
+        assert_eq!(current_price(250, 1_000, 0, 4 * DAY, 200, 100, false).unwrap(), 250);
+        assert_eq!(current_price(250, 1_000, 0, 400 * DAY, 200, 100, false).unwrap(), 250);
+    }
+
+    #[test]
+    fn min_price_and_fixed_price() {
+        assert_eq!(current_price(50, 50, 0, 0, 200, 100, false).unwrap(), 100);
+        assert_eq!(current_price(300, 5_000, 0, 0, 200, 100, true).unwrap(), 300);
+    }
+
+    #[test]
+    fn premium_is_annualised_and_rounded_up() {
+        // 1,000,000 units for a year at 2.5%: exactly 25,000.
+        assert_eq!(premium(1_000_000, 250, SECONDS_PER_YEAR as u32).unwrap(), 25_000);
+        // Half a year.
+        assert_eq!(premium(1_000_000, 250, (SECONDS_PER_YEAR / 2) as u32).unwrap(), 12_500);
+        // One unit for a day at 1%: a tiny fraction, rounded up to 1.
+        assert_eq!(premium(1, 100, DAY as u32).unwrap(), 1);
+    }
+
+    #[test]
+    fn bump_is_proportional_to_capacity_used() {
+        // Buying all capacity bumps by the full 5%.
+        assert_eq!(bumped_price(250, 100, 100, 500).unwrap(), 750);
+        assert_eq!(bumped_price(250, 10, 100, 500).unwrap(), 300);
+        // Rounded up.
+        assert_eq!(bumped_price(250, 1, 1_000_000, 500).unwrap(), 251);
+        assert_eq!(bumped_price(9_900, 100, 100, 500).unwrap(), 10_000);
+        assert!(bumped_price(250, 1, 0, 500).is_err());
+    }
+}

@@ -1,0 +1,173 @@
+use crate::constants::*;
+use crate::error::BulwarkError;
+use crate::math::buckets::{bucket_start, release_bucket};
+use crate::math::tranche::{tranche_at, tranche_end};
+use crate::state::ProtocolParams;
+use anchor_lang::prelude::*;
+
+/// When a cover bought now ends, how long its backing must last and which tranches may back
+/// it. Computed once per purchase and shared by every pool of the cover (and by quotes).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CoverSchedule {
+    pub start: i64,
+    pub end: i64,
+    /// End + grace + the longest a claim filed at the last moment can take to be paid.
+    pub backing_until: i64,
+    /// Bucket whose start releases the allocations.
+    pub release_bucket: u64,
+    /// Bucket until whose start the stakers' premium is streamed.
+    pub stream_until_bucket: u64,
+    /// First tranche that ends once the allocation is released.
+    pub first_tranche: u64,
+    /// Last tranche a deposit can currently target.
+    pub last_tranche: u64,
+}
+
+impl CoverSchedule {
+    pub fn new(params: &ProtocolParams, grace_period: u32, now: i64, period: u32) -> Result<Self> {
+        let end = now
+            .checked_add(i64::from(period))
+            .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+        // A claim filed at the last moment (end + grace) may take voting, the silent-ending
+        // extension, the cooldown and the redemption window to be paid: the backing stake must
+        // stay locked that long.
+        let settlement: i64 = [
+            params.voting_period,
+            params.silent_ending,
+            params.cooldown,
+            params.redemption_window,
+        ]
+        .into_iter()
+        .map(i64::from)
+        .sum();
+        let backing_until = end
+            .checked_add(i64::from(grace_period))
+            .and_then(|t| t.checked_add(settlement))
+            .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+        let release = release_bucket(backing_until)?;
+        let release_at = bucket_start(release)?;
+        let current = tranche_at(now)?;
+        let last_tranche = current + MAX_ACTIVE_TRANCHES as u64 - 1;
+        let mut first_tranche = current;
+        while tranche_end(first_tranche)? < release_at {
+            first_tranche += 1;
+            require!(
+                first_tranche <= last_tranche,
+                BulwarkError::InsufficientCapacity
+            );
+        }
+        Ok(Self {
+            start: now,
+            end,
+            backing_until,
+            release_bucket: release,
+            // The stakers' share streams until the bucket boundary after the cover ends.
+            stream_until_bucket: release_bucket(end)?,
+            first_tranche,
+            last_tranche,
+        })
+    }
+}
+
+/// The part of a cover one pool backs.
+#[derive(AnchorSerialize, AnchorDeserialize, InitSpace, Clone, Copy, Debug, Default, PartialEq)]
+pub struct CoverAllocation {
+    pub pool: Pubkey,
+    /// Cover amount this pool backs.
+    pub amount: u64,
+    /// Premium paid to this pool (before its split).
+    pub premium: u64,
+    /// Allocation per tranche, `tranche_amounts[k]` in tranche `cover.first_tranche + k`.
+    pub tranche_amounts: [u64; MAX_ACTIVE_TRANCHES],
+}
+
+/// Cover bought on a product: who is covered, for how much, until when, and which pools and
+/// tranches back it.
+#[account]
+#[derive(InitSpace, Debug)]
+pub struct Cover {
+    pub version: u8,
+    pub bump: u8,
+    /// Number of used entries in `allocations`.
+    pub pool_count: u8,
+    pub product_id: u64,
+    /// Receives payouts; may transfer the cover and file claims on it.
+    pub owner: Pubkey,
+    /// Paid the cover's rent and gets it back when the cover is closed.
+    pub rent_payer: Pubkey,
+    /// Nonce of the cover PDA, chosen by the payer.
+    pub nonce: u64,
+    pub mint: Pubkey,
+    /// Amount covered.
+    pub amount: u64,
+    /// Amount not yet paid out by claims.
+    pub remaining: u64,
+    pub start: i64,
+    /// Cover period, seconds.
+    pub period: u32,
+    /// Grace period copied from the product at purchase.
+    pub grace_period: u32,
+    /// Slot of the purchase (claims may not be filed in the same slot).
+    pub purchase_slot: u64,
+    /// Stake backing this cover stays locked until at least this time: end + grace + the
+    /// longest a claim filed at the last moment can take to be paid.
+    pub backing_until: i64,
+    /// Bucket whose start releases the allocations.
+    pub release_bucket: u64,
+    /// First tranche backing the cover (all tranches from it on are eligible).
+    pub first_tranche: u64,
+    /// Premium paid, without commission.
+    pub premium: u64,
+    pub allocations: [CoverAllocation; MAX_COVER_POOLS],
+    pub reserved: [u8; 64],
+}
+
+impl Cover {
+    pub const SPACE: usize = 8 + Self::INIT_SPACE;
+
+    /// End of the cover period.
+    pub fn end(&self) -> Result<i64> {
+        self.start
+            .checked_add(i64::from(self.period))
+            .ok_or_else(|| error!(BulwarkError::MathOverflow))
+    }
+
+    /// Last moment a claim may be filed: end + grace.
+    pub fn claimable_until(&self) -> Result<i64> {
+        self.end()?
+            .checked_add(i64::from(self.grace_period))
+            .ok_or_else(|| error!(BulwarkError::MathOverflow))
+    }
+
+    pub fn used_allocations(&self) -> &[CoverAllocation] {
+        &self.allocations[..usize::from(self.pool_count).min(MAX_COVER_POOLS)]
+    }
+
+    pub fn invariant(&self) -> Result<()> {
+        let allocations = self.used_allocations();
+        let mut total: u64 = 0;
+        for allocation in allocations {
+            let in_tranches = allocation
+                .tranche_amounts
+                .iter()
+                .try_fold(0u64, |sum, a| sum.checked_add(*a))
+                .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+            require!(
+                in_tranches == allocation.amount,
+                BulwarkError::InvariantViolated
+            );
+            total = total
+                .checked_add(allocation.amount)
+                .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+        }
+        require!(
+            self.version == ACCOUNT_VERSION
+                && (1..=MAX_COVER_POOLS).contains(&usize::from(self.pool_count))
+                && total == self.amount
+                && self.remaining <= self.amount
+                && self.owner != Pubkey::default(),
+            BulwarkError::InvariantViolated
+        );
+        Ok(())
+    }
+}

@@ -1,0 +1,168 @@
+//! Quotes and routing: which pools to buy a cover from, and what it costs.
+//!
+//! The program prices each pool's part independently from that pool's state before the
+//! purchase, so routing an amount greedily over the pools with the lowest current price gives
+//! the cheapest split the program can sell. Every number here comes from the program's own
+//! functions (`CoverSchedule`, `PoolProduct::plan` and `price`, `math::pricing`), applied to
+//! copies of the accounts rolled forward to the quote's time.
+
+use anchor_lang::prelude::*;
+use anchor_lang::{AccountDeserialize, Discriminator};
+use bulwark::constants::MAX_COVER_POOLS;
+use bulwark::math::pricing::{bps_of, premium};
+use bulwark::state::{Config, CoverSchedule, Pool, PoolProduct, Product};
+
+/// A pool that may sell the product, as fetched from the chain.
+#[derive(Clone, Debug)]
+pub struct PoolState {
+    pub address: Pubkey,
+    pub pool: Pool,
+    pub pool_product: PoolProduct,
+}
+
+/// One pool's part of a quote.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PoolQuote {
+    pub pool: Pubkey,
+    pub amount: u64,
+    /// Annual price, bps.
+    pub price_bps: u64,
+    pub premium: u64,
+}
+
+/// What `buy_cover` would charge for a route.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Quote {
+    /// Pools in the order to pass them to `buy_cover`.
+    pub parts: Vec<PoolQuote>,
+    pub premium: u64,
+    pub commission: u64,
+}
+
+impl Quote {
+    /// `allocations` argument of `buy_cover`.
+    pub fn allocations(&self) -> Vec<u64> {
+        self.parts.iter().map(|p| p.amount).collect()
+    }
+
+    /// Pool addresses in route order.
+    pub fn pools(&self) -> Vec<Pubkey> {
+        self.parts.iter().map(|p| p.pool).collect()
+    }
+
+    /// Premium plus commission: the least `max_premium` that lets the purchase through.
+    pub fn cost(&self) -> u64 {
+        self.premium.saturating_add(self.commission)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum QuoteError {
+    /// The best four pools together cannot take the amount.
+    InsufficientCapacity { requested: u64, available: u64 },
+    /// The program's math refused the inputs (period out of range, overflow, ...).
+    Program(String),
+}
+
+impl std::fmt::Display for QuoteError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::InsufficientCapacity {
+                requested,
+                available,
+            } => write!(
+                f,
+                "not enough capacity: {requested} requested, {available} available"
+            ),
+            Self::Program(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for QuoteError {}
+
+fn program_error(e: anchor_lang::error::Error) -> QuoteError {
+    QuoteError::Program(e.to_string())
+}
+
+/// Routes `amount` of cover on `product` for `period` seconds over the cheapest of `pools`
+/// (at most four), as `buy_cover` would price it at `now`.
+pub fn quote(
+    config: &Config,
+    product: &Product,
+    pools: &[PoolState],
+    amount: u64,
+    period: u32,
+    commission_bps: u16,
+    now: i64,
+) -> std::result::Result<Quote, QuoteError> {
+    let params = &config.params;
+    let schedule = CoverSchedule::new(params, product.terms.grace_period, now, period)
+        .map_err(program_error)?;
+    let mut offers = Vec::new();
+    for state in pools {
+        let mut pool = state.pool.clone();
+        let mut pool_product = state.pool_product;
+        if pool_product.pool != state.address
+            || pool_product.product_id != product.id
+            || pool_product.target_weight == 0
+        {
+            continue;
+        }
+        pool.roll_forward(now).map_err(program_error)?;
+        pool_product.roll_forward(now).map_err(program_error)?;
+        let plan = pool_product
+            .plan(&pool, params.capacity_ratio_bps, &schedule, 0)
+            .map_err(program_error)?;
+        if plan.free_capacity == 0 {
+            continue;
+        }
+        let price_bps = pool_product
+            .price(&product.terms, params, now)
+            .map_err(program_error)?;
+        offers.push((price_bps, plan.free_capacity, state.address));
+    }
+    // Cheapest first; among equal prices the deepest pool, then the address for determinism.
+    offers.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+
+    let mut parts = Vec::new();
+    let mut left = amount;
+    for (price_bps, free, pool) in offers.into_iter().take(MAX_COVER_POOLS) {
+        if left == 0 {
+            break;
+        }
+        let take = free.min(left);
+        left -= take;
+        parts.push(PoolQuote {
+            pool,
+            amount: take,
+            price_bps,
+            premium: premium(take, price_bps, period).map_err(program_error)?,
+        });
+    }
+    if left > 0 {
+        return Err(QuoteError::InsufficientCapacity {
+            requested: amount,
+            available: amount - left,
+        });
+    }
+    let total: u64 = parts.iter().map(|p| p.premium).sum();
+    Ok(Quote {
+        commission: bps_of(total, commission_bps).map_err(program_error)?,
+        premium: total,
+        parts,
+    })
+}
+
+/// Decodes a Borsh program account (`Config`, `Product`, `Pool`, `Cover`, ...).
+pub fn decode<T: AccountDeserialize>(data: &[u8]) -> Option<T> {
+    T::try_deserialize(&mut &data[..]).ok()
+}
+
+/// Decodes a `PoolProduct` account (zero-copy layout).
+pub fn decode_pool_product(data: &[u8]) -> Option<PoolProduct> {
+    let disc = PoolProduct::DISCRIMINATOR;
+    let body = data.strip_prefix(disc)?;
+    let size = std::mem::size_of::<PoolProduct>();
+    (body.len() >= size).then(|| bytemuck::pod_read_unaligned(&body[..size]))
+}
