@@ -159,10 +159,9 @@ pub fn decode<T: AccountDeserialize>(data: &[u8]) -> Option<T> {
     T::try_deserialize(&mut &data[..]).ok()
 }
 
-/// Decodes a `PoolProduct` account (zero-copy layout).
-pub fn decode_pool_product(data: &[u8]) -> Option<PoolProduct> {
-    let disc = PoolProduct::DISCRIMINATOR;
-    let body = data.strip_prefix(disc)?;
-    let size = std::mem::size_of::<PoolProduct>();
+/// Decodes a zero-copy program account (`Pool`, `PoolProduct`).
+pub fn decode_zero_copy<T: bytemuck::Pod + Discriminator>(data: &[u8]) -> Option<T> {
+    let body = data.strip_prefix(T::DISCRIMINATOR)?;
+    let size = std::mem::size_of::<T>();
     (body.len() >= size).then(|| bytemuck::pod_read_unaligned(&body[..size]))
 }

@@ -328,6 +328,15 @@ impl TestContext {
         T::try_deserialize(&mut account.data.as_slice()).expect("decode account")
     }
 
+    /// Loads and decodes a zero-copy program account (`Pool`, `PoolProduct`).
+    pub async fn load_zc<T: bytemuck::Pod + Discriminator>(&mut self, address: &Pubkey) -> T {
+        let account = self
+            .account(address)
+            .await
+            .unwrap_or_else(|| panic!("account {address} does not exist"));
+        bulwark_sdk::quote::decode_zero_copy(&account.data).expect("decode zero-copy account")
+    }
+
     pub async fn exists(&mut self, address: &Pubkey) -> bool {
         self.account(address).await.is_some()
     }

@@ -1,6 +1,8 @@
 //! Token movements and mint vetting shared by the instructions that touch a vault.
 
+use crate::constants::POOL_SEED;
 use crate::error::BulwarkError;
+use crate::state::Pool;
 use anchor_lang::prelude::*;
 use anchor_spl::token_2022::spl_token_2022::extension::{
     default_account_state::DefaultAccountState, BaseStateWithExtensions, ExtensionType,
@@ -106,6 +108,32 @@ pub fn transfer_in<'info>(
         to,
         authority.to_account_info(),
         None,
+        amount,
+    )
+}
+
+/// Moves `amount` out of a pool's vault, signed by the pool PDA. The pool account must not be
+/// borrowed while this runs: the CPI re-borrows it.
+#[inline(always)]
+pub fn transfer_from_pool<'info>(
+    token_program: &Interface<'info, TokenInterface>,
+    pool: &AccountLoader<'info, Pool>,
+    vault: &InterfaceAccount<'info, TokenAccount>,
+    mint: &InterfaceAccount<'info, Mint>,
+    to: AccountInfo<'info>,
+    amount: u64,
+) -> Result<()> {
+    let (pool_id, bump) = {
+        let pool = pool.load()?;
+        (pool.id.to_le_bytes(), [pool.bump])
+    };
+    transfer_out(
+        token_program,
+        vault,
+        mint,
+        to,
+        pool.to_account_info(),
+        &[POOL_SEED, &pool_id, &bump],
         amount,
     )
 }

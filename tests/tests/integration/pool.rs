@@ -47,7 +47,7 @@ async fn create_pool_on_legacy_token() {
     record_compute_units("create_pool", &outcome);
 
     let pool_key = pool_pda(0);
-    let pool: Pool = t.load(&pool_key).await;
+    let pool: Pool = t.load_zc(&pool_key).await;
     assert_eq!(pool.id, 0);
     assert_eq!(pool.version, ACCOUNT_VERSION);
     assert_eq!(pool.manager, manager.pubkey());
@@ -58,7 +58,7 @@ async fn create_pool_on_legacy_token() {
         (pool.manager_fee_bps, pool.max_manager_fee_bps),
         (500, 1_500)
     );
-    assert!(!pool.private);
+    assert!(!pool.is_private());
     assert_eq!(
         (pool.total_stake, pool.treasury_accrued, pool.total_weight),
         (0, 0, 0)
@@ -99,9 +99,9 @@ async fn create_pool_on_token_2022_with_harmless_extensions() {
         )
         .await;
     let pool = t.open_pool(&mint, pool_args(0, 0, true)).await;
-    let state: Pool = t.load(&pool.keys.pool).await;
+    let state: Pool = t.load_zc(&pool.keys.pool).await;
     assert_eq!(state.token_program, spl_token_2022::ID);
-    assert!(state.private);
+    assert!(state.is_private());
     assert_vault(&mut t, &pool.keys.vault, &pool.keys.pool, &mint).await;
 }
 
@@ -312,7 +312,7 @@ async fn set_manager_fee_within_max_by_manager_only() {
         )
         .await;
     record_compute_units("set_manager_fee", &outcome);
-    let state: Pool = t.load(&pool.keys.pool).await;
+    let state: Pool = t.load_zc(&pool.keys.pool).await;
     assert_eq!(state.manager_fee_bps, 2_000);
     if sbf_mode() {
         let events = outcome.events_of::<ManagerFeeSet>();
@@ -334,7 +334,7 @@ async fn set_manager_fee_within_max_by_manager_only() {
         BulwarkError::NotPoolManager,
     )
     .await;
-    let state: Pool = t.load(&pool.keys.pool).await;
+    let state: Pool = t.load_zc(&pool.keys.pool).await;
     assert_eq!(state.manager_fee_bps, 2_000);
 }
 
@@ -367,13 +367,13 @@ async fn set_pool_product_creates_then_updates_weights() {
         )
         .await;
     record_compute_units("set_pool_product (2 new)", &outcome);
-    let pp: PoolProduct = t.load(&pool_product_pda(&key, p0)).await;
+    let pp: PoolProduct = t.load_zc(&pool_product_pda(&key, p0)).await;
     assert_eq!(pp.pool, key);
     assert_eq!(pp.product_id, p0);
     assert_eq!((pp.target_weight, pp.target_price_bps), (100, 250));
     assert_eq!(pp.bumped_price_bps, 250);
     assert_eq!(pp.bumped_price_updated_at, t.now().await);
-    let state: Pool = t.load(&key).await;
+    let state: Pool = t.load_zc(&key).await;
     assert_eq!(state.total_weight, 140);
     if sbf_mode() {
         let events = outcome.events_of::<PoolProductSet>();
@@ -387,9 +387,9 @@ async fn set_pool_product_creates_then_updates_weights() {
         &[&manager],
     )
     .await;
-    let state: Pool = t.load(&key).await;
+    let state: Pool = t.load_zc(&key).await;
     assert_eq!(state.total_weight, 110);
-    let pp: PoolProduct = t.load(&pool_product_pda(&key, p1)).await;
+    let pp: PoolProduct = t.load_zc(&pool_product_pda(&key, p1)).await;
     assert_eq!((pp.target_weight, pp.target_price_bps), (10, 300));
     assert_eq!(
         pp.bumped_price_bps, 100,
@@ -462,7 +462,7 @@ async fn set_pool_product_rejects_bad_weights_prices_and_signers() {
         &[&manager],
     )
     .await;
-    let state: Pool = t.load(&key).await;
+    let state: Pool = t.load_zc(&key).await;
     assert_eq!(state.total_weight, 100);
 
     // A product account for another id than the one named fails the seeds check.
@@ -507,8 +507,8 @@ async fn deprecated_product_may_only_lose_weight() {
         &[&manager],
     )
     .await;
-    let pp: PoolProduct = t.load(&pool_product_pda(&key, p0)).await;
+    let pp: PoolProduct = t.load_zc(&pool_product_pda(&key, p0)).await;
     assert_eq!(pp.target_weight, 0);
-    let state: Pool = t.load(&key).await;
+    let state: Pool = t.load_zc(&key).await;
     assert_eq!(state.total_weight, 0);
 }

@@ -92,14 +92,16 @@ async fn deposit_opens_a_position_and_moves_exact_tokens() {
     assert_eq!(position.position_id, 1);
     assert_eq!(position.tranche_id, current + 2);
     assert_eq!(position.shares, u128::from(400 * UNIT));
-    let state: Pool = t.load(&pool.keys.pool).await;
+    let state: Pool = t.load_zc(&pool.keys.pool).await;
     assert_eq!(state.total_stake, 400 * UNIT);
     assert_eq!(
         state.slot(current + 2),
         Some(&TrancheSlot {
             tranche_id: current + 2,
             stake: 400 * UNIT,
-            shares: u128::from(400 * UNIT),
+            shares: u128::from(400 * UNIT).into(),
+            reward_weight: 400 * UNIT,
+            ..TrancheSlot::default()
         })
     );
     if sbf_mode() {
@@ -123,7 +125,7 @@ async fn deposit_opens_a_position_and_moves_exact_tokens() {
     // A second position of the same staker in another tranche.
     t.deposit(&staker, &pool.keys, &token, 2, current + 7, 50 * UNIT)
         .await;
-    let state: Pool = t.load(&pool.keys.pool).await;
+    let state: Pool = t.load_zc(&pool.keys.pool).await;
     assert_eq!(state.total_stake, 550 * UNIT);
     assert_eq!(t.balance(&token).await, 450 * UNIT);
 }
@@ -182,7 +184,7 @@ async fn deposit_rejects_bad_arguments() {
     assert!(!t.exists(&position_pda(&keys.pool, &s, 2)).await);
     assert_eq!(t.balance(&token).await, 999 * UNIT);
     assert_eq!(t.balance(&keys.vault).await, UNIT);
-    let state: Pool = t.load(&keys.pool).await;
+    let state: Pool = t.load_zc(&keys.pool).await;
     assert_eq!(state.total_stake, UNIT);
 }
 
@@ -276,7 +278,7 @@ async fn deposit_rejects_wrong_accounts() {
 
     assert_eq!(t.balance(&token).await, 10 * UNIT);
     assert_eq!(t.balance(&keys.vault).await, 0);
-    let state: Pool = t.load(&keys.pool).await;
+    let state: Pool = t.load_zc(&keys.pool).await;
     assert_eq!(state.total_stake, 0);
 }
 
@@ -420,7 +422,7 @@ async fn stake_unlocks_exactly_when_its_tranche_ends() {
     assert_eq!(archive.stake_at_end, 250 * UNIT);
     assert_eq!(archive.shares_at_end, u128::from(250 * UNIT));
     assert_eq!(archive.rent_payer, payer);
-    let state: Pool = t.load(&pool.keys.pool).await;
+    let state: Pool = t.load_zc(&pool.keys.pool).await;
     assert_eq!(state.slot(tranche), None, "the ring slot is free again");
     assert_eq!(
         state.total_stake,
@@ -452,11 +454,11 @@ async fn stake_unlocks_exactly_when_its_tranche_ends() {
         t.lamports(&payer).await,
         payer_lamports + archive_rent - 10_000
     );
-    let state: Pool = t.load(&pool.keys.pool).await;
+    let state: Pool = t.load_zc(&pool.keys.pool).await;
     assert_eq!((state.total_stake, state.treasury_accrued), (0, 0));
     if sbf_mode() {
         let events = outcome.events_of::<StakeWithdrawn>();
-        assert_eq!(events[0].amount, 250 * UNIT);
+        assert_eq!((events[0].stake, events[0].rewards), (250 * UNIT, 0));
         assert_eq!(events[0].pool_total_stake, 0);
     }
 
@@ -571,7 +573,7 @@ async fn donations_and_dust_first_deposits_change_nothing_for_later_stakers() {
         .load(&position_pda(&pool.keys.pool, &victim.pubkey(), 0))
         .await;
     assert_eq!(position.shares, u128::from(1_000 * UNIT));
-    let state: Pool = t.load(&pool.keys.pool).await;
+    let state: Pool = t.load_zc(&pool.keys.pool).await;
     assert_eq!(
         state.total_stake,
         1_000 * UNIT + 1,
@@ -586,7 +588,7 @@ async fn donations_and_dust_first_deposits_change_nothing_for_later_stakers() {
     assert_eq!(t.balance(&attacker_token).await, UNIT - 1 + 1);
     // The donation stays in the vault as surplus; the pool owes nothing more.
     assert_eq!(t.balance(&pool.keys.vault).await, 1_000_000 * UNIT);
-    let state: Pool = t.load(&pool.keys.pool).await;
+    let state: Pool = t.load_zc(&pool.keys.pool).await;
     assert_eq!((state.total_stake, state.treasury_accrued), (0, 0));
 }
 
@@ -617,7 +619,7 @@ async fn extend_moves_stake_to_a_later_tranche() {
     let position: StakePosition = t.load(&position_pda(&pool.keys.pool, &s, 3)).await;
     assert_eq!(position.tranche_id, current + 3);
     assert_eq!(position.shares, u128::from(50 * UNIT));
-    let state: Pool = t.load(&pool.keys.pool).await;
+    let state: Pool = t.load_zc(&pool.keys.pool).await;
     assert_eq!(state.slot(current), None);
     assert_eq!(state.slot(current + 3).unwrap().stake, 50 * UNIT);
     assert_eq!(state.total_stake, 50 * UNIT);
@@ -669,7 +671,7 @@ async fn extend_moves_stake_to_a_later_tranche() {
 
     // Without a top-up the stake moves as is.
     t.send_ok(&[extend(current + 7, 0)], &[&staker]).await;
-    let state: Pool = t.load(&pool.keys.pool).await;
+    let state: Pool = t.load_zc(&pool.keys.pool).await;
     assert_eq!(state.slot(current + 7).unwrap().stake, 50 * UNIT);
     assert_eq!(state.total_stake, 50 * UNIT);
 
@@ -756,7 +758,7 @@ async fn ring_slot_reuse_requires_the_old_tranche_archived() {
         &[&staker],
     )
     .await;
-    let state: Pool = t.load(&pool.keys.pool).await;
+    let state: Pool = t.load_zc(&pool.keys.pool).await;
     assert_eq!(state.slot(first + 8).unwrap().stake, 20 * UNIT);
     assert_eq!(state.total_stake, 50 * UNIT);
 
@@ -767,7 +769,7 @@ async fn ring_slot_reuse_requires_the_old_tranche_archived() {
     )
     .await;
     assert_eq!(t.balance(&token).await, 80 * UNIT);
-    let state: Pool = t.load(&pool.keys.pool).await;
+    let state: Pool = t.load_zc(&pool.keys.pool).await;
     assert_eq!(state.total_stake, 20 * UNIT);
     assert_eq!(t.balance(&pool.keys.vault).await, 20 * UNIT);
 }
@@ -829,6 +831,6 @@ async fn many_stakers_share_a_tranche_exactly() {
         assert_eq!(t.balance(token).await, amounts[i]);
     }
     assert_eq!(t.balance(&pool.keys.vault).await, 0);
-    let state: Pool = t.load(&pool.keys.pool).await;
+    let state: Pool = t.load_zc(&pool.keys.pool).await;
     assert_eq!((state.total_stake, state.treasury_accrued), (0, 0));
 }

@@ -6,53 +6,74 @@ use crate::math::tranche::{ring_slot, tranche_end};
 use crate::math::{mul_div_floor, to_u64};
 use anchor_lang::prelude::*;
 
+/// A u128 stored as 16 little-endian bytes, so zero-copy accounts keep one layout (and no
+/// padding) on every target: u128's alignment differs between x86-64 and SBF.
+#[zero_copy]
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct U128 {
+    pub le: [u8; 16],
+}
+
+impl U128 {
+    pub fn get(&self) -> u128 {
+        u128::from_le_bytes(self.le)
+    }
+
+    pub fn set(&mut self, value: u128) {
+        self.le = value.to_le_bytes();
+    }
+}
+
+impl From<u128> for U128 {
+    fn from(value: u128) -> Self {
+        Self {
+            le: value.to_le_bytes(),
+        }
+    }
+}
+
 /// Stake and shares of one tranche, held in the pool's ring until the tranche is archived.
-#[derive(AnchorSerialize, AnchorDeserialize, InitSpace, Clone, Copy, Debug, Default, PartialEq)]
+#[zero_copy]
+#[derive(Debug, Default, PartialEq, Eq)]
 pub struct TrancheSlot {
     pub tranche_id: u64,
     /// The pool's own record of the stake in this tranche (never read from the vault).
     pub stake: u64,
-    pub shares: u128,
+    pub shares: U128,
     /// Reward weight of the tranche: the tokens its positions deposited. Losses lower the
     /// stake, never the weight, so rewards cannot be farmed by depositing into a tranche whose
     /// share price fell.
     pub reward_weight: u64,
     /// Reward accumulator when the tranche ended (meaningful once `ended`).
-    pub acc_at_end: u128,
-    /// Set when the tranche's end time has been processed: it earns nothing more.
-    pub ended: bool,
+    pub acc_at_end: U128,
+    /// 1 when the tranche's end time has been processed: it earns nothing more.
+    pub ended: u8,
+    pub padding: [u8; 7],
 }
 
 impl TrancheSlot {
     pub fn is_empty(&self) -> bool {
-        self.shares == 0
+        self.shares.get() == 0
+    }
+
+    pub fn has_ended(&self) -> bool {
+        self.ended != 0
     }
 }
 
 /// A staking pool on one mint. Its vault (`["vault", pool]`) holds the stake, the premiums not
 /// yet paid to stakers and the fees not yet swept; the pool PDA is the vault's token authority,
 /// so only this program moves the pool's funds.
-#[account]
-#[derive(InitSpace, Debug)]
+#[account(zero_copy)]
+#[derive(Debug)]
 pub struct Pool {
-    pub version: u8,
-    pub bump: u8,
-    pub vault_bump: u8,
-    /// Private pools accept deposits from their manager only.
-    pub private: bool,
-    /// Manager's fee on the stakers' share of premiums, bps.
-    pub manager_fee_bps: u16,
-    /// Ceiling of `manager_fee_bps`, fixed at creation so stakers know the worst case.
-    pub max_manager_fee_bps: u16,
-    /// Sum of the target weights of the pool's products.
-    pub total_weight: u16,
-    pub id: u64,
     /// Chooses products, weights, prices and the fee; may deposit into a private pool.
     pub manager: Pubkey,
     pub mint: Pubkey,
     pub vault: Pubkey,
     /// SPL Token or Token-2022: the owner of `mint`.
     pub token_program: Pubkey,
+    pub id: u64,
     /// Stake the pool owes stakers: all ring slots plus archived tranches not yet withdrawn.
     pub total_stake: u64,
     /// Owed to the treasury: its premium share plus rounding remainders; moved by `sweep_fees`.
@@ -65,23 +86,41 @@ pub struct Pool {
     pub rewards_reserved: u64,
     /// Reward weight of the tranches that have not ended.
     pub reward_weight: u64,
-    /// Rewards per unit of weight since the pool opened, scaled by `REWARD_SCALE`.
-    pub acc_reward_per_weight: u128,
-    /// Tokens streamed to stakers per second, scaled by `REWARD_SCALE`.
-    pub reward_rate: u128,
     /// Time up to which `acc_reward_per_weight` is accrued.
     pub rewards_updated_at: i64,
     /// Last bucket whose stream expiries have been applied.
     pub last_bucket: u64,
+    /// Rewards per unit of weight since the pool opened, scaled by `REWARD_SCALE`.
+    pub acc_reward_per_weight: U128,
+    /// Tokens streamed to stakers per second, scaled by `REWARD_SCALE`.
+    pub reward_rate: U128,
     /// Reward rate that stops at the start of each bucket (slot `bucket % 32`).
-    pub rate_expiring: [u128; BUCKET_RING],
+    pub rate_expiring: [U128; BUCKET_RING],
     /// Ring of tranches: slot `tranche_id % 8`.
     pub tranches: [TrancheSlot; MAX_ACTIVE_TRANCHES],
+    /// Manager's fee on the stakers' share of premiums, bps.
+    pub manager_fee_bps: u16,
+    /// Ceiling of `manager_fee_bps`, fixed at creation so stakers know the worst case.
+    pub max_manager_fee_bps: u16,
+    /// Sum of the target weights of the pool's products.
+    pub total_weight: u16,
+    pub version: u8,
+    pub bump: u8,
+    pub vault_bump: u8,
+    /// 1 for a private pool: deposits from its manager only.
+    pub private: u8,
+    pub padding: [u8; 6],
     pub reserved: [u8; 128],
 }
 
+const _: () = assert!(std::mem::size_of::<Pool>() == 1_400);
+
 impl Pool {
-    pub const SPACE: usize = 8 + Self::INIT_SPACE;
+    pub const SPACE: usize = 8 + std::mem::size_of::<Pool>();
+
+    pub fn is_private(&self) -> bool {
+        self.private != 0
+    }
 
     /// The ring slot holding `tranche_id`, if the ring still holds it.
     pub fn slot(&self, tranche_id: u64) -> Option<&TrancheSlot> {
@@ -100,7 +139,7 @@ impl Pool {
     /// Stake of `tranche_id` if it is held and has not ended (it can back cover).
     pub fn live_stake(&self, tranche_id: u64) -> u64 {
         self.slot(tranche_id)
-            .filter(|s| !s.ended)
+            .filter(|s| !s.has_ended())
             .map_or(0, |s| s.stake)
     }
 
@@ -133,17 +172,20 @@ impl Pool {
             }
             if bucket_due == Some(at) {
                 self.last_bucket = self.last_bucket.saturating_add(1);
-                let expiring = std::mem::take(&mut self.rate_expiring[bucket_slot(self.last_bucket)]);
-                self.reward_rate = self
+                let expiring =
+                    std::mem::take(&mut self.rate_expiring[bucket_slot(self.last_bucket)]).get();
+                let rate = self
                     .reward_rate
+                    .get()
                     .checked_sub(expiring)
                     .ok_or_else(|| error!(BulwarkError::InvariantViolated))?;
+                self.reward_rate.set(rate);
                 buckets_seen += 1;
             }
         }
         if buckets_seen == BUCKET_RING {
             // Every slot of the ring was applied, so every stream has ended.
-            require!(self.reward_rate == 0, BulwarkError::InvariantViolated);
+            require!(self.reward_rate.get() == 0, BulwarkError::InvariantViolated);
             self.last_bucket = self.last_bucket.max(bucket_at(now)?);
         }
         self.accrue(now)
@@ -151,7 +193,7 @@ impl Pool {
 
     fn next_tranche_end(&self) -> Result<Option<i64>> {
         let mut next: Option<i64> = None;
-        for slot in self.tranches.iter().filter(|s| !s.is_empty() && !s.ended) {
+        for slot in self.tranches.iter().filter(|s| !s.is_empty() && !s.has_ended()) {
             let end = tranche_end(slot.tranche_id)?;
             next = Some(next.map_or(end, |n| n.min(end)));
         }
@@ -162,8 +204,8 @@ impl Pool {
         let acc = self.acc_reward_per_weight;
         let mut removed: u64 = 0;
         for slot in self.tranches.iter_mut() {
-            if !slot.is_empty() && !slot.ended && tranche_end(slot.tranche_id)? == at {
-                slot.ended = true;
+            if !slot.is_empty() && !slot.has_ended() && tranche_end(slot.tranche_id)? == at {
+                slot.ended = 1;
                 slot.acc_at_end = acc;
                 removed = removed
                     .checked_add(slot.reward_weight)
@@ -182,16 +224,15 @@ impl Pool {
             return Ok(());
         }
         let elapsed = (at - self.rewards_updated_at) as u128;
-        if self.reward_weight > 0 && self.reward_rate > 0 {
-            let increment = mul_div_floor(
-                self.reward_rate,
-                elapsed,
-                u128::from(self.reward_weight),
-            )?;
-            self.acc_reward_per_weight = self
+        let rate = self.reward_rate.get();
+        if self.reward_weight > 0 && rate > 0 {
+            let increment = mul_div_floor(rate, elapsed, u128::from(self.reward_weight))?;
+            let acc = self
                 .acc_reward_per_weight
+                .get()
                 .checked_add(increment)
                 .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+            self.acc_reward_per_weight.set(acc);
         }
         self.rewards_updated_at = at;
         Ok(())
@@ -204,14 +245,18 @@ impl Pool {
             .filter(|d| *d > 0)
             .ok_or_else(|| error!(BulwarkError::InvariantViolated))?;
         let rate = mul_div_floor(u128::from(amount), REWARD_SCALE, duration as u128)?;
-        self.reward_rate = self
+        let total = self
             .reward_rate
+            .get()
             .checked_add(rate)
             .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+        self.reward_rate.set(total);
         let slot = &mut self.rate_expiring[bucket_slot(until_bucket)];
-        *slot = slot
+        let expiring = slot
+            .get()
             .checked_add(rate)
             .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+        slot.set(expiring);
         self.rewards_reserved = self
             .rewards_reserved
             .checked_add(amount)
@@ -223,8 +268,8 @@ impl Pool {
     /// its tranche ended.
     pub fn acc_for(&self, tranche_id: u64) -> u128 {
         match self.slot(tranche_id) {
-            Some(slot) if slot.ended => slot.acc_at_end,
-            _ => self.acc_reward_per_weight,
+            Some(slot) if slot.has_ended() => slot.acc_at_end.get(),
+            _ => self.acc_reward_per_weight.get(),
         }
     }
 
@@ -263,13 +308,15 @@ impl Pool {
             );
             slot
         };
-        require!(!slot.ended, BulwarkError::TrancheEnded);
-        let shares = shares_for_deposit(amount, slot.stake, slot.shares)?;
+        require!(!slot.has_ended(), BulwarkError::TrancheEnded);
+        let shares = shares_for_deposit(amount, slot.stake, slot.shares.get())?;
         slot.stake = checked_add(slot.stake, amount)?;
-        slot.shares = slot
-            .shares
-            .checked_add(shares)
-            .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+        slot.shares.set(
+            slot.shares
+                .get()
+                .checked_add(shares)
+                .ok_or_else(|| error!(BulwarkError::MathOverflow))?,
+        );
         slot.reward_weight = checked_add(slot.reward_weight, amount)?;
         self.total_stake = checked_add(self.total_stake, amount)?;
         self.reward_weight = checked_add(self.reward_weight, amount)?;
@@ -283,13 +330,15 @@ impl Pool {
     #[inline(always)]
     pub fn take_from_tranche(&mut self, tranche_id: u64, shares: u128, weight: u64) -> Result<u64> {
         let slot = self.slot_mut(tranche_id)?;
-        require!(!slot.ended, BulwarkError::TrancheEnded);
-        let amount = assets_for_shares(shares, slot.stake, slot.shares)?;
+        require!(!slot.has_ended(), BulwarkError::TrancheEnded);
+        let amount = assets_for_shares(shares, slot.stake, slot.shares.get())?;
         slot.stake = checked_sub(slot.stake, amount)?;
-        slot.shares = slot
-            .shares
-            .checked_sub(shares)
-            .ok_or_else(|| error!(BulwarkError::InvariantViolated))?;
+        slot.shares.set(
+            slot.shares
+                .get()
+                .checked_sub(shares)
+                .ok_or_else(|| error!(BulwarkError::InvariantViolated))?,
+        );
         slot.reward_weight = checked_sub(slot.reward_weight, weight)?;
         self.reward_weight = checked_sub(self.reward_weight, weight)?;
         self.total_stake = checked_sub(self.total_stake, amount)?;
@@ -299,7 +348,7 @@ impl Pool {
     /// Empties the ring slot of an ended tranche and returns its totals for archiving.
     pub fn release_slot(&mut self, tranche_id: u64) -> Result<TrancheSlot> {
         let slot = self.slot_mut(tranche_id)?;
-        require!(slot.ended, BulwarkError::TrancheNotEnded);
+        require!(slot.has_ended(), BulwarkError::TrancheNotEnded);
         Ok(std::mem::take(slot))
     }
 
@@ -339,7 +388,7 @@ impl Pool {
                 BulwarkError::InvariantViolated
             );
             ring_stake = checked_add(ring_stake, slot.stake)?;
-            if !slot.ended {
+            if !slot.has_ended() {
                 live_weight = checked_add(live_weight, slot.reward_weight)?;
             }
         }

@@ -221,7 +221,8 @@ fn buy_from_pool<'info>(
     );
     // Owner and discriminator are checked here; an account owned by this program with the
     // `Pool` discriminator can only have been created by `create_pool` at its PDA.
-    let mut pool: Box<Account<'info, Pool>> = Box::new(Account::try_from(pool_info)?);
+    let pool_loader: AccountLoader<'info, Pool> = AccountLoader::try_from(pool_info)?;
+    let mut pool = pool_loader.load_mut()?;
     require_keys_eq!(pool.mint, accounts.mint.key(), BulwarkError::WrongMint);
     require_keys_eq!(
         pool.token_program,
@@ -232,7 +233,7 @@ fn buy_from_pool<'info>(
     let loader: AccountLoader<'info, PoolProduct> = AccountLoader::try_from(pool_product_info)?;
     let mut pool_product = loader.load_mut()?;
     require!(
-        pool_product.pool == pool.key() && pool_product.product_id == args.product_id,
+        pool_product.pool == pool_info.key() && pool_product.product_id == args.product_id,
         BulwarkError::WrongPoolProduct
     );
     require!(pool_product.target_weight > 0, BulwarkError::ProductNotInPool);
@@ -293,17 +294,16 @@ fn buy_from_pool<'info>(
     pool.invariant()?;
     pool.check_vault(vault.amount)?;
     pool_product.invariant()?;
-    pool.exit(&crate::ID)?;
 
     Ok((
         CoverAllocation {
-            pool: pool.key(),
+            pool: pool_info.key(),
             amount,
             premium,
             tranche_amounts: plan.tranche_amounts,
         },
         PoolPurchase {
-            pool: pool.key(),
+            pool: pool_info.key(),
             amount,
             price_bps,
             premium,

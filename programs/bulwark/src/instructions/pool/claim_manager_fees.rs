@@ -2,7 +2,7 @@ use crate::constants::*;
 use crate::error::BulwarkError;
 use crate::events::ManagerFeesClaimed;
 use crate::state::{Config, Pool};
-use crate::token::transfer_out;
+use crate::token::transfer_from_pool;
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 
@@ -13,20 +13,20 @@ pub struct ClaimManagerFees<'info> {
     pub config: Box<Account<'info, Config>>,
     #[account(
         mut,
-        seeds = [POOL_SEED, &pool.id.to_le_bytes()],
-        bump = pool.bump,
+        seeds = [POOL_SEED, &pool.load()?.id.to_le_bytes()],
+        bump = pool.load()?.bump,
         has_one = manager @ BulwarkError::NotPoolManager,
         has_one = mint @ BulwarkError::WrongMint,
         has_one = vault @ BulwarkError::WrongVault,
         has_one = token_program @ BulwarkError::WrongTokenProgram,
     )]
-    pub pool: Box<Account<'info, Pool>>,
+    pub pool: AccountLoader<'info, Pool>,
     pub mint: Box<InterfaceAccount<'info, Mint>>,
     #[account(mut)]
     pub vault: Box<InterfaceAccount<'info, TokenAccount>>,
     #[account(
         mut,
-        constraint = manager_token.mint == pool.mint @ BulwarkError::WrongMint,
+        constraint = manager_token.mint == pool.load()?.mint @ BulwarkError::WrongMint,
         constraint = manager_token.owner == manager.key() @ BulwarkError::WrongTokenOwner,
     )]
     pub manager_token: Box<InterfaceAccount<'info, TokenAccount>>,
@@ -40,22 +40,20 @@ impl ClaimManagerFees<'_> {
             .config
             .require_not_paused(PAUSE_WITHDRAW, BulwarkError::WithdrawalsPaused)?;
         let accounts = ctx.accounts;
-        let amount = std::mem::take(&mut accounts.pool.manager_fees);
+        let amount = std::mem::take(&mut accounts.pool.load_mut()?.manager_fees);
         require!(amount > 0, BulwarkError::NothingToClaim);
-        let pool_id = accounts.pool.id.to_le_bytes();
-        let seeds: &[&[u8]] = &[POOL_SEED, &pool_id, &[accounts.pool.bump]];
-        transfer_out(
+        transfer_from_pool(
             &accounts.token_program,
+            &accounts.pool,
             &accounts.vault,
             &accounts.mint,
             accounts.manager_token.to_account_info(),
-            accounts.pool.to_account_info(),
-            seeds,
             amount,
         )?;
         accounts.vault.reload()?;
-        accounts.pool.invariant()?;
-        accounts.pool.check_vault(accounts.vault.amount)?;
+        let pool = accounts.pool.load()?;
+        pool.invariant()?;
+        pool.check_vault(accounts.vault.amount)?;
         emit!(ManagerFeesClaimed {
             pool: accounts.pool.key(),
             manager: accounts.manager.key(),

@@ -2,7 +2,7 @@ use crate::constants::*;
 use crate::error::BulwarkError;
 use crate::events::PoolCreated;
 use crate::math::buckets::bucket_at;
-use crate::state::{Config, Pool, TrancheSlot};
+use crate::state::{Config, Pool, TrancheSlot, U128};
 use crate::token::check_mint_extensions;
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
@@ -30,7 +30,7 @@ pub struct CreatePool<'info> {
         seeds = [POOL_SEED, &config.pool_count.to_le_bytes()],
         bump,
     )]
-    pub pool: Box<Account<'info, Pool>>,
+    pub pool: AccountLoader<'info, Pool>,
     #[account(mint::token_program = token_program)]
     pub mint: Box<InterfaceAccount<'info, Mint>>,
     #[account(
@@ -69,38 +69,39 @@ impl CreatePool<'_> {
         config.pool_count = id
             .checked_add(1)
             .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
-        let pool = &mut ctx.accounts.pool;
-        pool.set_inner(Pool {
-            version: ACCOUNT_VERSION,
-            bump: ctx.bumps.pool,
-            vault_bump: ctx.bumps.vault,
-            private: args.private,
-            manager_fee_bps: args.manager_fee_bps,
-            max_manager_fee_bps: args.max_manager_fee_bps,
-            total_weight: 0,
-            id,
+        config.invariant()?;
+        let mut pool = ctx.accounts.pool.load_init()?;
+        *pool = Pool {
             manager: ctx.accounts.manager.key(),
             mint: ctx.accounts.mint.key(),
             vault: ctx.accounts.vault.key(),
             token_program: ctx.accounts.token_program.key(),
+            id,
             total_stake: 0,
             treasury_accrued: 0,
             assessment_accrued: 0,
             manager_fees: 0,
             rewards_reserved: 0,
             reward_weight: 0,
-            acc_reward_per_weight: 0,
-            reward_rate: 0,
             rewards_updated_at: now,
             last_bucket: bucket_at(now)?,
-            rate_expiring: [0; BUCKET_RING],
+            acc_reward_per_weight: U128::default(),
+            reward_rate: U128::default(),
+            rate_expiring: [U128::default(); BUCKET_RING],
             tranches: [TrancheSlot::default(); MAX_ACTIVE_TRANCHES],
+            manager_fee_bps: args.manager_fee_bps,
+            max_manager_fee_bps: args.max_manager_fee_bps,
+            total_weight: 0,
+            version: ACCOUNT_VERSION,
+            bump: ctx.bumps.pool,
+            vault_bump: ctx.bumps.vault,
+            private: u8::from(args.private),
+            padding: [0; 6],
             reserved: [0; 128],
-        });
+        };
         pool.invariant()?;
-        config.invariant()?;
         emit!(PoolCreated {
-            pool: pool.key(),
+            pool: ctx.accounts.pool.key(),
             pool_id: id,
             manager: pool.manager,
             mint: pool.mint,
@@ -108,7 +109,7 @@ impl CreatePool<'_> {
             token_program: pool.token_program,
             manager_fee_bps: pool.manager_fee_bps,
             max_manager_fee_bps: pool.max_manager_fee_bps,
-            private: pool.private,
+            private: args.private,
         });
         Ok(())
     }

@@ -9,17 +9,17 @@ pub struct SetManagerFee<'info> {
     pub manager: Signer<'info>,
     #[account(
         mut,
-        seeds = [POOL_SEED, &pool.id.to_le_bytes()],
-        bump = pool.bump,
+        seeds = [POOL_SEED, &pool.load()?.id.to_le_bytes()],
+        bump = pool.load()?.bump,
         has_one = manager @ BulwarkError::NotPoolManager,
     )]
-    pub pool: Box<Account<'info, Pool>>,
+    pub pool: AccountLoader<'info, Pool>,
 }
 
 impl SetManagerFee<'_> {
     /// Changes the manager's fee, never above the maximum fixed when the pool was created.
     pub fn set_manager_fee(ctx: Context<SetManagerFee>, fee_bps: u16) -> Result<()> {
-        let pool = &mut ctx.accounts.pool;
+        let mut pool = ctx.accounts.pool.load_mut()?;
         require!(
             fee_bps <= pool.max_manager_fee_bps,
             BulwarkError::ManagerFeeAboveMax
@@ -28,7 +28,7 @@ impl SetManagerFee<'_> {
         pool.manager_fee_bps = fee_bps;
         pool.invariant()?;
         emit!(ManagerFeeSet {
-            pool: pool.key(),
+            pool: ctx.accounts.pool.key(),
             old_fee_bps,
             new_fee_bps: fee_bps,
         });

@@ -23,11 +23,11 @@ pub struct SetPoolProduct<'info> {
     pub config: Box<Account<'info, Config>>,
     #[account(
         mut,
-        seeds = [POOL_SEED, &pool.id.to_le_bytes()],
-        bump = pool.bump,
+        seeds = [POOL_SEED, &pool.load()?.id.to_le_bytes()],
+        bump = pool.load()?.bump,
         has_one = manager @ BulwarkError::NotPoolManager,
     )]
-    pub pool: Box<Account<'info, Pool>>,
+    pub pool: AccountLoader<'info, Pool>,
     #[account(
         seeds = [PRODUCT_SEED, &args.product_id.to_le_bytes()],
         bump = product.bump,
@@ -78,7 +78,8 @@ impl SetPoolProduct<'_> {
             loader.load_mut()?
         };
         ctx.accounts.validate(&args, pool_product.target_weight)?;
-        let pool = &mut ctx.accounts.pool;
+        let pool_key = ctx.accounts.pool.key();
+        let mut pool = ctx.accounts.pool.load_mut()?;
         let old_weight = pool_product.target_weight;
         let old_target_price_bps = pool_product.target_price_bps;
         let total_weight = pool
@@ -94,7 +95,7 @@ impl SetPoolProduct<'_> {
         if is_new {
             pool_product.version = ACCOUNT_VERSION;
             pool_product.bump = ctx.bumps.pool_product;
-            pool_product.pool = pool.key();
+            pool_product.pool = pool_key;
             pool_product.product_id = args.product_id;
             pool_product.bumped_price_bps = args.target_price_bps;
             pool_product.bumped_price_updated_at = now;
@@ -105,7 +106,7 @@ impl SetPoolProduct<'_> {
         pool_product.invariant()?;
         pool.invariant()?;
         emit!(PoolProductSet {
-            pool: pool.key(),
+            pool: pool_key,
             product_id: args.product_id,
             old_weight,
             new_weight: args.target_weight,

@@ -2,7 +2,7 @@ use crate::constants::*;
 use crate::error::BulwarkError;
 use crate::events::FeesSwept;
 use crate::state::{Config, Pool};
-use crate::token::transfer_out;
+use crate::token::transfer_from_pool;
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 
@@ -15,19 +15,19 @@ pub struct SweepFees<'info> {
     pub config: Box<Account<'info, Config>>,
     #[account(
         mut,
-        seeds = [POOL_SEED, &pool.id.to_le_bytes()],
-        bump = pool.bump,
+        seeds = [POOL_SEED, &pool.load()?.id.to_le_bytes()],
+        bump = pool.load()?.bump,
         has_one = mint @ BulwarkError::WrongMint,
         has_one = vault @ BulwarkError::WrongVault,
         has_one = token_program @ BulwarkError::WrongTokenProgram,
     )]
-    pub pool: Box<Account<'info, Pool>>,
+    pub pool: AccountLoader<'info, Pool>,
     pub mint: Box<InterfaceAccount<'info, Mint>>,
     #[account(mut)]
     pub vault: Box<InterfaceAccount<'info, TokenAccount>>,
     #[account(
         mut,
-        constraint = treasury_token.mint == pool.mint @ BulwarkError::WrongMint,
+        constraint = treasury_token.mint == pool.load()?.mint @ BulwarkError::WrongMint,
         constraint = treasury_token.owner == config.treasury @ BulwarkError::WrongTreasuryAccount,
     )]
     pub treasury_token: Box<InterfaceAccount<'info, TokenAccount>>,
@@ -52,33 +52,36 @@ impl SweepFees<'_> {
     /// write a protocol-wide account; this permissionless sweep settles them.
     pub fn sweep_fees(ctx: Context<SweepFees>) -> Result<()> {
         let accounts = ctx.accounts;
-        let treasury_amount = std::mem::take(&mut accounts.pool.treasury_accrued);
-        let assessment_amount = std::mem::take(&mut accounts.pool.assessment_accrued);
+        let (treasury_amount, assessment_amount) = {
+            let mut pool = accounts.pool.load_mut()?;
+            (
+                std::mem::take(&mut pool.treasury_accrued),
+                std::mem::take(&mut pool.assessment_accrued),
+            )
+        };
         require!(
             treasury_amount > 0 || assessment_amount > 0,
             BulwarkError::NothingToClaim
         );
-        let pool_id = accounts.pool.id.to_le_bytes();
-        let seeds: &[&[u8]] = &[POOL_SEED, &pool_id, &[accounts.pool.bump]];
         for (amount, destination) in [
             (treasury_amount, accounts.treasury_token.to_account_info()),
             (assessment_amount, accounts.reward_pot.to_account_info()),
         ] {
             if amount > 0 {
-                transfer_out(
+                transfer_from_pool(
                     &accounts.token_program,
+                    &accounts.pool,
                     &accounts.vault,
                     &accounts.mint,
                     destination,
-                    accounts.pool.to_account_info(),
-                    seeds,
                     amount,
                 )?;
             }
         }
         accounts.vault.reload()?;
-        accounts.pool.invariant()?;
-        accounts.pool.check_vault(accounts.vault.amount)?;
+        let pool = accounts.pool.load()?;
+        pool.invariant()?;
+        pool.check_vault(accounts.vault.amount)?;
         emit!(FeesSwept {
             pool: accounts.pool.key(),
             treasury_amount,

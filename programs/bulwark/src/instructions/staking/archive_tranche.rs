@@ -11,8 +11,8 @@ pub struct ArchiveTranche<'info> {
     /// Anyone; pays the archive's rent and gets it back when its last share is withdrawn.
     #[account(mut)]
     pub payer: Signer<'info>,
-    #[account(mut, seeds = [POOL_SEED, &pool.id.to_le_bytes()], bump = pool.bump)]
-    pub pool: Box<Account<'info, Pool>>,
+    #[account(mut, seeds = [POOL_SEED, &pool.load()?.id.to_le_bytes()], bump = pool.load()?.bump)]
+    pub pool: AccountLoader<'info, Pool>,
     #[account(
         init,
         payer = payer,
@@ -35,30 +35,31 @@ impl ArchiveTranche<'_> {
             BulwarkError::TrancheNotEnded
         );
 
-        let pool = &mut ctx.accounts.pool;
+        let pool_key = ctx.accounts.pool.key();
+        let mut pool = ctx.accounts.pool.load_mut()?;
         pool.roll_forward(now)?;
         let released = pool.release_slot(tranche_id)?;
         let archive = &mut ctx.accounts.archive;
         archive.set_inner(TrancheArchive {
             version: ACCOUNT_VERSION,
             bump: ctx.bumps.archive,
-            pool: pool.key(),
+            pool: pool_key,
             tranche_id,
             stake_at_end: released.stake,
-            shares_at_end: released.shares,
+            shares_at_end: released.shares.get(),
             stake_remaining: released.stake,
-            shares_remaining: released.shares,
-            acc_at_end: released.acc_at_end,
+            shares_remaining: released.shares.get(),
+            acc_at_end: released.acc_at_end.get(),
             rent_payer: ctx.accounts.payer.key(),
             reserved: [0; 32],
         });
         archive.invariant()?;
         pool.invariant()?;
         emit!(TrancheArchived {
-            pool: pool.key(),
+            pool: pool_key,
             tranche_id,
             stake: released.stake,
-            shares: released.shares,
+            shares: released.shares.get(),
         });
         Ok(())
     }

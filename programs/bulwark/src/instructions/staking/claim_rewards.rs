@@ -3,7 +3,7 @@ use crate::error::BulwarkError;
 use crate::events::RewardsClaimed;
 use crate::math::tranche::tranche_end;
 use crate::state::{Config, Pool, StakePosition};
-use crate::token::transfer_out;
+use crate::token::transfer_from_pool;
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 
@@ -14,13 +14,13 @@ pub struct ClaimRewards<'info> {
     pub config: Box<Account<'info, Config>>,
     #[account(
         mut,
-        seeds = [POOL_SEED, &pool.id.to_le_bytes()],
-        bump = pool.bump,
+        seeds = [POOL_SEED, &pool.load()?.id.to_le_bytes()],
+        bump = pool.load()?.bump,
         has_one = mint @ BulwarkError::WrongMint,
         has_one = vault @ BulwarkError::WrongVault,
         has_one = token_program @ BulwarkError::WrongTokenProgram,
     )]
-    pub pool: Box<Account<'info, Pool>>,
+    pub pool: AccountLoader<'info, Pool>,
     #[account(
         mut,
         seeds = [
@@ -39,7 +39,7 @@ pub struct ClaimRewards<'info> {
     pub vault: Box<InterfaceAccount<'info, TokenAccount>>,
     #[account(
         mut,
-        constraint = owner_token.mint == pool.mint @ BulwarkError::WrongMint,
+        constraint = owner_token.mint == pool.load()?.mint @ BulwarkError::WrongMint,
         constraint = owner_token.owner == owner.key() @ BulwarkError::WrongTokenOwner,
     )]
     pub owner_token: Box<InterfaceAccount<'info, TokenAccount>>,
@@ -60,36 +60,37 @@ impl ClaimRewards<'_> {
         );
 
         let accounts = ctx.accounts;
-        accounts.pool.roll_forward(now)?;
-        accounts
-            .position
-            .settle(accounts.pool.acc_reward_per_weight)?;
-        let amount = std::mem::take(&mut accounts.position.rewards_owed);
-        require!(amount > 0, BulwarkError::NothingToClaim);
-        accounts.pool.pay_rewards(amount)?;
-
-        let pool_id = accounts.pool.id.to_le_bytes();
-        let seeds: &[&[u8]] = &[POOL_SEED, &pool_id, &[accounts.pool.bump]];
-        transfer_out(
+        let amount = {
+            let mut pool = accounts.pool.load_mut()?;
+            pool.roll_forward(now)?;
+            accounts
+                .position
+                .settle(pool.acc_reward_per_weight.get())?;
+            let amount = std::mem::take(&mut accounts.position.rewards_owed);
+            require!(amount > 0, BulwarkError::NothingToClaim);
+            pool.pay_rewards(amount)?;
+            amount
+        };
+        transfer_from_pool(
             &accounts.token_program,
+            &accounts.pool,
             &accounts.vault,
             &accounts.mint,
             accounts.owner_token.to_account_info(),
-            accounts.pool.to_account_info(),
-            seeds,
             amount,
         )?;
         accounts.vault.reload()?;
-        accounts.pool.invariant()?;
-        accounts.pool.check_vault(accounts.vault.amount)?;
+        let pool = accounts.pool.load()?;
+        pool.invariant()?;
+        pool.check_vault(accounts.vault.amount)?;
         accounts.position.invariant()?;
         emit!(RewardsClaimed {
             pool: accounts.pool.key(),
             position: accounts.position.key(),
             owner: accounts.owner.key(),
             amount,
-            acc_reward_per_weight: accounts.pool.acc_reward_per_weight,
-            pool_rewards_reserved: accounts.pool.rewards_reserved,
+            acc_reward_per_weight: pool.acc_reward_per_weight.get(),
+            pool_rewards_reserved: pool.rewards_reserved,
         });
         Ok(())
     }

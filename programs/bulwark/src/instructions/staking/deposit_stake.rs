@@ -25,13 +25,13 @@ pub struct DepositStake<'info> {
     pub config: Box<Account<'info, Config>>,
     #[account(
         mut,
-        seeds = [POOL_SEED, &pool.id.to_le_bytes()],
-        bump = pool.bump,
+        seeds = [POOL_SEED, &pool.load()?.id.to_le_bytes()],
+        bump = pool.load()?.bump,
         has_one = mint @ BulwarkError::WrongMint,
         has_one = vault @ BulwarkError::WrongVault,
         has_one = token_program @ BulwarkError::WrongTokenProgram,
     )]
-    pub pool: Box<Account<'info, Pool>>,
+    pub pool: AccountLoader<'info, Pool>,
     #[account(
         init_if_needed,
         payer = owner,
@@ -50,7 +50,7 @@ pub struct DepositStake<'info> {
     pub vault: Box<InterfaceAccount<'info, TokenAccount>>,
     #[account(
         mut,
-        constraint = owner_token.mint == pool.mint @ BulwarkError::WrongMint,
+        constraint = owner_token.mint == pool.load()?.mint @ BulwarkError::WrongMint,
         constraint = owner_token.owner == owner.key() @ BulwarkError::WrongTokenOwner,
     )]
     pub owner_token: Box<InterfaceAccount<'info, TokenAccount>>,
@@ -63,8 +63,9 @@ impl DepositStake<'_> {
         self.config
             .require_not_paused(PAUSE_STAKE, BulwarkError::StakingPaused)?;
         require!(args.amount > 0, BulwarkError::ZeroAmount);
+        let pool = self.pool.load()?;
         require!(
-            !self.pool.private || self.owner.key() == self.pool.manager,
+            !pool.is_private() || self.owner.key() == pool.manager,
             BulwarkError::PrivatePool
         );
         require!(
@@ -84,13 +85,15 @@ impl DepositStake<'_> {
         ctx.accounts.validate(&args, now)?;
 
         let accounts = ctx.accounts;
-        accounts.pool.roll_forward(now)?;
-        let acc = accounts.pool.acc_reward_per_weight;
+        let pool_key = accounts.pool.key();
+        let mut pool = accounts.pool.load_mut()?;
+        pool.roll_forward(now)?;
+        let acc = pool.acc_reward_per_weight.get();
         let position = &mut accounts.position;
         if position.version == 0 {
             position.version = ACCOUNT_VERSION;
             position.bump = ctx.bumps.position;
-            position.pool = accounts.pool.key();
+            position.pool = pool_key;
             position.owner = accounts.owner.key();
             position.position_id = args.position_id;
             position.tranche_id = args.tranche_id;
@@ -98,8 +101,7 @@ impl DepositStake<'_> {
         }
         // Rewards up to now are earned by the old weight only.
         position.settle(acc)?;
-        let shares = accounts.pool.deposit(args.tranche_id, args.amount)?;
-        let position = &mut accounts.position;
+        let shares = pool.deposit(args.tranche_id, args.amount)?;
         position.shares = position
             .shares
             .checked_add(shares)
@@ -119,15 +121,14 @@ impl DepositStake<'_> {
         )?;
 
         accounts.vault.reload()?;
-        accounts.pool.invariant()?;
-        accounts.pool.check_vault(accounts.vault.amount)?;
+        pool.invariant()?;
+        pool.check_vault(accounts.vault.amount)?;
         accounts.position.invariant()?;
-        let slot = accounts
-            .pool
+        let slot = pool
             .slot(args.tranche_id)
             .ok_or_else(|| error!(BulwarkError::InvariantViolated))?;
         emit!(StakeDeposited {
-            pool: accounts.pool.key(),
+            pool: pool_key,
             position: accounts.position.key(),
             owner: accounts.owner.key(),
             tranche_id: args.tranche_id,
@@ -135,8 +136,8 @@ impl DepositStake<'_> {
             shares_minted: shares,
             position_shares: accounts.position.shares,
             tranche_stake: slot.stake,
-            tranche_shares: slot.shares,
-            pool_total_stake: accounts.pool.total_stake,
+            tranche_shares: slot.shares.get(),
+            pool_total_stake: pool.total_stake,
         });
         Ok(())
     }

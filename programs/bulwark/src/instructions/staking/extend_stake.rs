@@ -22,13 +22,13 @@ pub struct ExtendStake<'info> {
     pub config: Box<Account<'info, Config>>,
     #[account(
         mut,
-        seeds = [POOL_SEED, &pool.id.to_le_bytes()],
-        bump = pool.bump,
+        seeds = [POOL_SEED, &pool.load()?.id.to_le_bytes()],
+        bump = pool.load()?.bump,
         has_one = mint @ BulwarkError::WrongMint,
         has_one = vault @ BulwarkError::WrongVault,
         has_one = token_program @ BulwarkError::WrongTokenProgram,
     )]
-    pub pool: Box<Account<'info, Pool>>,
+    pub pool: AccountLoader<'info, Pool>,
     #[account(
         mut,
         seeds = [
@@ -47,7 +47,7 @@ pub struct ExtendStake<'info> {
     pub vault: Box<InterfaceAccount<'info, TokenAccount>>,
     #[account(
         mut,
-        constraint = owner_token.mint == pool.mint @ BulwarkError::WrongMint,
+        constraint = owner_token.mint == pool.load()?.mint @ BulwarkError::WrongMint,
         constraint = owner_token.owner == owner.key() @ BulwarkError::WrongTokenOwner,
     )]
     pub owner_token: Box<InterfaceAccount<'info, TokenAccount>>,
@@ -71,8 +71,9 @@ impl ExtendStake<'_> {
             is_depositable(args.new_tranche_id, current),
             BulwarkError::InvalidTranche
         );
+        let pool = self.pool.load()?;
         require!(
-            args.top_up_amount == 0 || !self.pool.private || self.owner.key() == self.pool.manager,
+            args.top_up_amount == 0 || !pool.is_private() || self.owner.key() == pool.manager,
             BulwarkError::PrivatePool
         );
         Ok(())
@@ -84,13 +85,14 @@ impl ExtendStake<'_> {
         ctx.accounts.validate(&args, now)?;
 
         let accounts = ctx.accounts;
-        accounts.pool.roll_forward(now)?;
+        let mut pool = accounts.pool.load_mut()?;
+        pool.roll_forward(now)?;
         let old_tranche_id = accounts.position.tranche_id;
         let shares_burned = accounts.position.shares;
         accounts
             .position
-            .settle(accounts.pool.acc_reward_per_weight)?;
-        let moved_amount = accounts.pool.take_from_tranche(
+            .settle(pool.acc_reward_per_weight.get())?;
+        let moved_amount = pool.take_from_tranche(
             old_tranche_id,
             shares_burned,
             accounts.position.reward_weight,
@@ -98,7 +100,7 @@ impl ExtendStake<'_> {
         let total = moved_amount
             .checked_add(args.top_up_amount)
             .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
-        let shares_minted = accounts.pool.deposit(args.new_tranche_id, total)?;
+        let shares_minted = pool.deposit(args.new_tranche_id, total)?;
         accounts.position.tranche_id = args.new_tranche_id;
         accounts.position.shares = shares_minted;
         accounts.position.reward_weight = total;
@@ -115,8 +117,8 @@ impl ExtendStake<'_> {
             accounts.vault.reload()?;
         }
 
-        accounts.pool.invariant()?;
-        accounts.pool.check_vault(accounts.vault.amount)?;
+        pool.invariant()?;
+        pool.check_vault(accounts.vault.amount)?;
         accounts.position.invariant()?;
         emit!(StakeExtended {
             pool: accounts.pool.key(),
@@ -128,7 +130,7 @@ impl ExtendStake<'_> {
             top_up_amount: args.top_up_amount,
             shares_burned,
             shares_minted,
-            pool_total_stake: accounts.pool.total_stake,
+            pool_total_stake: pool.total_stake,
         });
         Ok(())
     }

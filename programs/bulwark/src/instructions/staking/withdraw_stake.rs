@@ -2,7 +2,7 @@ use crate::constants::*;
 use crate::error::BulwarkError;
 use crate::events::StakeWithdrawn;
 use crate::state::{Config, Pool, StakePosition, TrancheArchive};
-use crate::token::transfer_out;
+use crate::token::transfer_from_pool;
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 
@@ -14,13 +14,13 @@ pub struct WithdrawStake<'info> {
     pub config: Box<Account<'info, Config>>,
     #[account(
         mut,
-        seeds = [POOL_SEED, &pool.id.to_le_bytes()],
-        bump = pool.bump,
+        seeds = [POOL_SEED, &pool.load()?.id.to_le_bytes()],
+        bump = pool.load()?.bump,
         has_one = mint @ BulwarkError::WrongMint,
         has_one = vault @ BulwarkError::WrongVault,
         has_one = token_program @ BulwarkError::WrongTokenProgram,
     )]
-    pub pool: Box<Account<'info, Pool>>,
+    pub pool: AccountLoader<'info, Pool>,
     /// Closed by the withdrawal; its rent returns to the owner.
     #[account(
         mut,
@@ -52,7 +52,7 @@ pub struct WithdrawStake<'info> {
     pub vault: Box<InterfaceAccount<'info, TokenAccount>>,
     #[account(
         mut,
-        constraint = owner_token.mint == pool.mint @ BulwarkError::WrongMint,
+        constraint = owner_token.mint == pool.load()?.mint @ BulwarkError::WrongMint,
         constraint = owner_token.owner == owner.key() @ BulwarkError::WrongTokenOwner,
     )]
     pub owner_token: Box<InterfaceAccount<'info, TokenAccount>>,
@@ -69,39 +69,40 @@ impl WithdrawStake<'_> {
         let now = Clock::get()?.unix_timestamp;
 
         let accounts = ctx.accounts;
-        accounts.pool.roll_forward(now)?;
         let shares = accounts.position.shares;
-        let stake = accounts.archive.redeem(shares)?;
-        accounts.pool.pay_out_stake(stake)?;
-        accounts.position.settle(accounts.archive.acc_at_end)?;
-        let rewards = std::mem::take(&mut accounts.position.rewards_owed);
-        accounts.pool.pay_rewards(rewards)?;
+        let (stake, rewards, archive_emptied) = {
+            let mut pool = accounts.pool.load_mut()?;
+            pool.roll_forward(now)?;
+            let stake = accounts.archive.redeem(shares)?;
+            pool.pay_out_stake(stake)?;
+            accounts.position.settle(accounts.archive.acc_at_end)?;
+            let rewards = std::mem::take(&mut accounts.position.rewards_owed);
+            pool.pay_rewards(rewards)?;
+            let archive_emptied = accounts.archive.shares_remaining == 0;
+            if archive_emptied {
+                let dust = std::mem::take(&mut accounts.archive.stake_remaining);
+                pool.accrue_dust(dust)?;
+            }
+            (stake, rewards, archive_emptied)
+        };
         let amount = stake
             .checked_add(rewards)
             .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
-        let archive_emptied = accounts.archive.shares_remaining == 0;
-        if archive_emptied {
-            let dust = std::mem::take(&mut accounts.archive.stake_remaining);
-            accounts.pool.accrue_dust(dust)?;
-        }
-
         if amount > 0 {
-            let pool_id = accounts.pool.id.to_le_bytes();
-            let seeds: &[&[u8]] = &[POOL_SEED, &pool_id, &[accounts.pool.bump]];
-            transfer_out(
+            transfer_from_pool(
                 &accounts.token_program,
+                &accounts.pool,
                 &accounts.vault,
                 &accounts.mint,
                 accounts.owner_token.to_account_info(),
-                accounts.pool.to_account_info(),
-                seeds,
                 amount,
             )?;
             accounts.vault.reload()?;
         }
 
-        accounts.pool.invariant()?;
-        accounts.pool.check_vault(accounts.vault.amount)?;
+        let pool = accounts.pool.load()?;
+        pool.invariant()?;
+        pool.check_vault(accounts.vault.amount)?;
         accounts.archive.invariant()?;
         emit!(StakeWithdrawn {
             pool: accounts.pool.key(),
@@ -112,7 +113,7 @@ impl WithdrawStake<'_> {
             stake,
             rewards,
             tranche_stake_remaining: accounts.archive.stake_remaining,
-            pool_total_stake: accounts.pool.total_stake,
+            pool_total_stake: pool.total_stake,
         });
         if archive_emptied {
             accounts
