@@ -345,7 +345,11 @@ pub fn claim_rewards(
     )
 }
 
-pub fn claim_manager_fees(manager: &Pubkey, keys: &PoolKeys, manager_token: &Pubkey) -> Instruction {
+pub fn claim_manager_fees(
+    manager: &Pubkey,
+    keys: &PoolKeys,
+    manager_token: &Pubkey,
+) -> Instruction {
     ix(
         bulwark::accounts::ClaimManagerFees {
             manager: *manager,

@@ -101,7 +101,7 @@ pub fn quote(
         .map_err(program_error)?;
     let mut offers = Vec::new();
     for state in pools {
-        let mut pool = state.pool.clone();
+        let mut pool = state.pool;
         let mut pool_product = state.pool_product;
         if pool_product.pool != state.address
             || pool_product.product_id != product.id

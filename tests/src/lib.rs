@@ -71,6 +71,8 @@ pub struct TxOutcome {
     pub compute_units: u64,
     /// Raw event payloads (`discriminator ‖ borsh`) logged by the program (SBF mode only).
     pub events: Vec<Vec<u8>>,
+    /// Return data of the last instruction that set it.
+    pub return_data: Option<Vec<u8>>,
 }
 
 impl TxOutcome {
@@ -93,12 +95,23 @@ pub struct TestContext {
     pub authority: Keypair,
     pub treasury: Pubkey,
     pub assessment_mint: Pubkey,
+    /// Counter behind [`TestContext::keypair`].
+    keys_made: u64,
 }
 
 impl TestContext {
+    /// A new keypair, the same sequence in every run: PDAs created from these keys get the
+    /// same bump every time, so compute-unit measurements are reproducible.
+    pub fn keypair(&mut self) -> Keypair {
+        self.keys_made += 1;
+        let mut secret = [7u8; 32];
+        secret[..8].copy_from_slice(&self.keys_made.to_le_bytes());
+        Keypair::new_from_array(secret)
+    }
+
     /// A bank with the program loaded and nothing initialized.
     pub async fn bare() -> Self {
-        let deployer = Keypair::new();
+        let deployer = Keypair::new_from_array([1; 32]);
         let mut pt = ProgramTest::default();
         if sbf_mode() {
             pt.prefer_bpf(true);
@@ -115,9 +128,10 @@ impl TestContext {
         let mut this = Self {
             ctx,
             deployer,
-            authority: Keypair::new(),
-            treasury: Pubkey::new_unique(),
+            authority: Keypair::new_from_array([2; 32]),
+            treasury: Keypair::new_from_array([3; 32]).pubkey(),
             assessment_mint: Pubkey::default(),
+            keys_made: 0,
         };
         this.fund(&this.deployer.pubkey(), 10_000_000_000).await;
         this.fund(&this.authority.pubkey(), 10_000_000_000).await;
@@ -181,9 +195,46 @@ impl TestContext {
             .map(|m| TxOutcome {
                 compute_units: m.compute_units_consumed,
                 events: events_from_logs(&m.log_messages),
+                return_data: m.return_data.map(|r| r.data),
             })
             .unwrap_or_default();
         Ok(outcome)
+    }
+
+    /// Simulates `ixs` without committing: the outcome (events in SBF mode, return data) or
+    /// the error.
+    pub async fn simulate(
+        &mut self,
+        ixs: &[Instruction],
+        signers: &[&Keypair],
+    ) -> std::result::Result<TxOutcome, TransactionError> {
+        let blockhash = self
+            .ctx
+            .banks_client
+            .get_latest_blockhash()
+            .await
+            .expect("blockhash");
+        let payer = self.payer();
+        let mut all: Vec<&Keypair> = vec![&payer];
+        all.extend(signers.iter().copied());
+        let tx = Transaction::new_signed_with_payer(ixs, Some(&payer.pubkey()), &all, blockhash);
+        let simulation = self
+            .ctx
+            .banks_client
+            .simulate_transaction(tx)
+            .await
+            .expect("simulate");
+        if let Some(Err(e)) = simulation.result {
+            return Err(e);
+        }
+        Ok(simulation
+            .simulation_details
+            .map(|d| TxOutcome {
+                compute_units: d.units_consumed,
+                events: events_from_logs(&d.logs),
+                return_data: d.return_data.map(|r| r.data),
+            })
+            .unwrap_or_default())
     }
 
     /// Sends and asserts success.
@@ -361,7 +412,7 @@ impl TestContext {
 
     /// A funded keypair.
     pub async fn user(&mut self) -> Keypair {
-        let user = Keypair::new();
+        let user = self.keypair();
         self.fund(&user.pubkey(), 10_000_000_000).await;
         user
     }
@@ -384,7 +435,7 @@ impl TestContext {
         extensions: &[spl_token_2022::extension::ExtensionType],
         init: impl FnOnce(&Pubkey) -> Vec<Instruction>,
     ) -> Pubkey {
-        let mint = Keypair::new();
+        let mint = self.keypair();
         let payer = self.payer();
         let space = if extensions.is_empty() {
             spl_token::state::Mint::LEN
@@ -420,7 +471,7 @@ impl TestContext {
     /// Creates a token account for `owner` on `mint` (a fresh keypair address).
     pub async fn create_token_account(&mut self, owner: &Pubkey, mint: &Pubkey) -> Pubkey {
         let token_program = self.account(mint).await.expect("mint exists").owner;
-        let account = Keypair::new();
+        let account = self.keypair();
         let payer = self.payer();
         let space = if token_program == spl_token::ID {
             spl_token::state::Account::LEN

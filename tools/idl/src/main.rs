@@ -12,7 +12,13 @@ fn main() -> ExitCode {
     // toolchain; the machine's default toolchain is the one to use.
     std::env::remove_var("RUSTUP_TOOLCHAIN");
     let check = std::env::args().any(|a| a == "--check");
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    // The workspace root is found from the working directory at run time (not baked in at
+    // compile time), so a binary built by another checkout sharing the target directory
+    // still writes into the checkout it is run from.
+    let Some(root) = workspace_root() else {
+        eprintln!("run from inside the Bulwark workspace (no programs/bulwark found above)");
+        return ExitCode::FAILURE;
+    };
     let idl = match IdlBuilder::new()
         .program_path(root.join("programs/bulwark"))
         .build()
@@ -47,4 +53,16 @@ fn main() -> ExitCode {
         println!("wrote {}", path.display());
     }
     ExitCode::SUCCESS
+}
+
+fn workspace_root() -> Option<PathBuf> {
+    let mut dir = std::env::current_dir().ok()?;
+    loop {
+        if dir.join("programs/bulwark/Cargo.toml").is_file() {
+            return Some(dir);
+        }
+        if !dir.pop() {
+            return None;
+        }
+    }
 }

@@ -77,25 +77,49 @@ mod tests {
     #[test]
     fn decay_runs_two_percent_a_day_down_to_the_target() {
         // Bumped to 10%, target 2.5%, decay 2%/day.
-        assert_eq!(current_price(250, 1_000, 0, 0, 200, 100, false).unwrap(), 1_000);
-        assert_eq!(current_price(250, 1_000, 0, DAY, 200, 100, false).unwrap(), 800);
-        assert_eq!(current_price(250, 1_000, 0, DAY / 2, 200, 100, false).unwrap(), 900);
-        assert_eq!(current_price(250, 1_000, 0, 4 * DAY, 200, 100, false).unwrap(), 250);
-        assert_eq!(current_price(250, 1_000, 0, 400 * DAY, 200, 100, false).unwrap(), 250);
+        assert_eq!(
+            current_price(250, 1_000, 0, 0, 200, 100, false).unwrap(),
+            1_000
+        );
+        assert_eq!(
+            current_price(250, 1_000, 0, DAY, 200, 100, false).unwrap(),
+            800
+        );
+        assert_eq!(
+            current_price(250, 1_000, 0, DAY / 2, 200, 100, false).unwrap(),
+            900
+        );
+        assert_eq!(
+            current_price(250, 1_000, 0, 4 * DAY, 200, 100, false).unwrap(),
+            250
+        );
+        assert_eq!(
+            current_price(250, 1_000, 0, 400 * DAY, 200, 100, false).unwrap(),
+            250
+        );
     }
 
     #[test]
     fn min_price_and_fixed_price() {
         assert_eq!(current_price(50, 50, 0, 0, 200, 100, false).unwrap(), 100);
-        assert_eq!(current_price(300, 5_000, 0, 0, 200, 100, true).unwrap(), 300);
+        assert_eq!(
+            current_price(300, 5_000, 0, 0, 200, 100, true).unwrap(),
+            300
+        );
     }
 
     #[test]
     fn premium_is_annualised_and_rounded_up() {
         // 1,000,000 units for a year at 2.5%: exactly 25,000.
-        assert_eq!(premium(1_000_000, 250, SECONDS_PER_YEAR as u32).unwrap(), 25_000);
+        assert_eq!(
+            premium(1_000_000, 250, SECONDS_PER_YEAR as u32).unwrap(),
+            25_000
+        );
         // Half a year.
-        assert_eq!(premium(1_000_000, 250, (SECONDS_PER_YEAR / 2) as u32).unwrap(), 12_500);
+        assert_eq!(
+            premium(1_000_000, 250, (SECONDS_PER_YEAR / 2) as u32).unwrap(),
+            12_500
+        );
         // One unit for a day at 1%: a tiny fraction, rounded up to 1.
         assert_eq!(premium(1, 100, DAY as u32).unwrap(), 1);
     }

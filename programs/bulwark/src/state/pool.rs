@@ -193,7 +193,11 @@ impl Pool {
 
     fn next_tranche_end(&self) -> Result<Option<i64>> {
         let mut next: Option<i64> = None;
-        for slot in self.tranches.iter().filter(|s| !s.is_empty() && !s.has_ended()) {
+        for slot in self
+            .tranches
+            .iter()
+            .filter(|s| !s.is_empty() && !s.has_ended())
+        {
             let end = tranche_end(slot.tranche_id)?;
             next = Some(next.map_or(end, |n| n.min(end)));
         }

@@ -146,10 +146,7 @@ impl PoolProduct {
         let slot = ring_slot(tranche_id);
         if self.allocation_tranche_ids[slot] != tranche_id {
             // The slot's previous tranche ended after all its allocations were released.
-            require!(
-                self.allocated[slot] == 0,
-                BulwarkError::InvariantViolated
-            );
+            require!(self.allocated[slot] == 0, BulwarkError::InvariantViolated);
             self.allocation_tranche_ids[slot] = tranche_id;
         }
         require!(

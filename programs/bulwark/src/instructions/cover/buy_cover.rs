@@ -68,7 +68,11 @@ impl BuyCover<'_> {
     fn validate(&self, args: &BuyCoverArgs, pool_accounts: usize) -> Result<()> {
         self.config
             .require_not_paused(PAUSE_BUY, BulwarkError::BuyingPaused)?;
-        require_keys_neq!(args.owner, Pubkey::default(), BulwarkError::InvalidCoverOwner);
+        require_keys_neq!(
+            args.owner,
+            Pubkey::default(),
+            BulwarkError::InvalidCoverOwner
+        );
         require!(args.amount > 0, BulwarkError::ZeroAmount);
         let terms = &self.product.terms;
         require!(!terms.deprecated, BulwarkError::ProductDeprecated);
@@ -111,8 +115,7 @@ impl BuyCover<'_> {
     ) -> Result<Pubkey> {
         let clock = Clock::get()?;
         let now = clock.unix_timestamp;
-        ctx.accounts
-            .validate(&args, ctx.remaining_accounts.len())?;
+        ctx.accounts.validate(&args, ctx.remaining_accounts.len())?;
         let schedule = CoverSchedule::new(
             &ctx.accounts.config.params,
             ctx.accounts.product.terms.grace_period,
@@ -132,7 +135,9 @@ impl BuyCover<'_> {
             let (allocation, purchase) =
                 buy_from_pool(ctx.accounts, accounts, *amount, &args, &schedule, now)?;
             require!(
-                allocations[..index].iter().all(|a| a.pool != allocation.pool),
+                allocations[..index]
+                    .iter()
+                    .all(|a| a.pool != allocation.pool),
                 BulwarkError::DuplicatePool
             );
             total_premium = total_premium
@@ -236,22 +241,32 @@ fn buy_from_pool<'info>(
         pool_product.pool == pool_info.key() && pool_product.product_id == args.product_id,
         BulwarkError::WrongPoolProduct
     );
-    require!(pool_product.target_weight > 0, BulwarkError::ProductNotInPool);
+    require!(
+        pool_product.target_weight > 0,
+        BulwarkError::ProductNotInPool
+    );
 
     pool.roll_forward(now)?;
     pool_product.roll_forward(now)?;
 
     let params = &accounts.config.params;
     let plan = pool_product.plan(&pool, params.capacity_ratio_bps, schedule, amount)?;
-    require!(plan.free_capacity >= amount, BulwarkError::InsufficientCapacity);
+    require!(
+        plan.free_capacity >= amount,
+        BulwarkError::InsufficientCapacity
+    );
     pool_product.apply_plan(schedule, &plan)?;
 
     let terms = &accounts.product.terms;
     let price_bps = pool_product.price(terms, params, now)?;
     let premium = premium(amount, price_bps, args.period)?;
     if !terms.fixed_price {
-        pool_product.bumped_price_bps =
-            bumped_price(price_bps, amount, plan.total_capacity, params.price_bump_bps)?;
+        pool_product.bumped_price_bps = bumped_price(
+            price_bps,
+            amount,
+            plan.total_capacity,
+            params.price_bump_bps,
+        )?;
         pool_product.bumped_price_updated_at = now;
     }
 

@@ -28,7 +28,10 @@ impl ExpireCover<'_> {
     pub fn expire_cover<'info>(ctx: Context<'info, ExpireCover<'info>>) -> Result<()> {
         let now = Clock::get()?.unix_timestamp;
         let cover = &ctx.accounts.cover;
-        require!(now >= cover.claimable_until()?, BulwarkError::CoverNotExpired);
+        require!(
+            now >= cover.claimable_until()?,
+            BulwarkError::CoverNotExpired
+        );
         let allocations = cover.used_allocations();
         require!(
             ctx.remaining_accounts.len() == allocations.len(),
@@ -40,8 +43,7 @@ impl ExpireCover<'_> {
             let loader: AccountLoader<'info, PoolProduct> = AccountLoader::try_from(info)?;
             let mut pool_product = loader.load_mut()?;
             require!(
-                pool_product.pool == allocation.pool
-                    && pool_product.product_id == cover.product_id,
+                pool_product.pool == allocation.pool && pool_product.product_id == cover.product_id,
                 BulwarkError::WrongRemainingAccounts
             );
             pool_product.roll_forward(now)?;

@@ -19,7 +19,11 @@ pub struct TransferCover<'info> {
 impl TransferCover<'_> {
     /// Gives the cover (its payouts and the right to claim) to `new_owner`.
     pub fn transfer_cover(ctx: Context<TransferCover>, new_owner: Pubkey) -> Result<()> {
-        require_keys_neq!(new_owner, Pubkey::default(), BulwarkError::InvalidCoverOwner);
+        require_keys_neq!(
+            new_owner,
+            Pubkey::default(),
+            BulwarkError::InvalidCoverOwner
+        );
         let cover = &mut ctx.accounts.cover;
         let old_owner = std::mem::replace(&mut cover.owner, new_owner);
         cover.invariant()?;

@@ -63,9 +63,7 @@ impl ClaimRewards<'_> {
         let amount = {
             let mut pool = accounts.pool.load_mut()?;
             pool.roll_forward(now)?;
-            accounts
-                .position
-                .settle(pool.acc_reward_per_weight.get())?;
+            accounts.position.settle(pool.acc_reward_per_weight.get())?;
             let amount = std::mem::take(&mut accounts.position.rewards_owed);
             require!(amount > 0, BulwarkError::NothingToClaim);
             pool.pay_rewards(amount)?;

@@ -89,9 +89,7 @@ impl ExtendStake<'_> {
         pool.roll_forward(now)?;
         let old_tranche_id = accounts.position.tranche_id;
         let shares_burned = accounts.position.shares;
-        accounts
-            .position
-            .settle(pool.acc_reward_per_weight.get())?;
+        accounts.position.settle(pool.acc_reward_per_weight.get())?;
         let moved_amount = pool.take_from_tranche(
             old_tranche_id,
             shares_burned,
