@@ -460,3 +460,201 @@ pub fn expire_cover(
     }
     ix
 }
+
+pub fn assessor_pda(owner: &Pubkey) -> Pubkey {
+    Pubkey::find_program_address(&[ASSESSOR_SEED, owner.as_ref()], &bulwark::ID).0
+}
+
+pub fn claim_pda(cover: &Pubkey, index: u32) -> Pubkey {
+    Pubkey::find_program_address(
+        &[CLAIM_SEED, cover.as_ref(), &index.to_le_bytes()],
+        &bulwark::ID,
+    )
+    .0
+}
+
+pub fn ballot_pda(claim: &Pubkey, assessor_owner: &Pubkey) -> Pubkey {
+    Pubkey::find_program_address(
+        &[BALLOT_SEED, claim.as_ref(), assessor_owner.as_ref()],
+        &bulwark::ID,
+    )
+    .0
+}
+
+pub fn stake_assessor(
+    owner: &Pubkey,
+    assessment_mint: &Pubkey,
+    owner_token: &Pubkey,
+    token_program: &Pubkey,
+    amount: u64,
+) -> Instruction {
+    ix(
+        bulwark::accounts::StakeAssessor {
+            owner: *owner,
+            config: config_pda(),
+            assessor: assessor_pda(owner),
+            assessment_mint: *assessment_mint,
+            assessment_vault: assessment_vault_pda(),
+            owner_token: *owner_token,
+            token_program: *token_program,
+            system_program: anchor_lang::system_program::ID,
+        },
+        bulwark::instruction::StakeAssessor { amount },
+    )
+}
+
+pub fn unstake_assessor(
+    owner: &Pubkey,
+    assessment_mint: &Pubkey,
+    owner_token: &Pubkey,
+    token_program: &Pubkey,
+    amount: u64,
+) -> Instruction {
+    ix(
+        bulwark::accounts::UnstakeAssessor {
+            owner: *owner,
+            config: config_pda(),
+            assessor: assessor_pda(owner),
+            assessment_mint: *assessment_mint,
+            assessment_vault: assessment_vault_pda(),
+            owner_token: *owner_token,
+            token_program: *token_program,
+        },
+        bulwark::instruction::UnstakeAssessor { amount },
+    )
+}
+
+/// What the claim instructions need to know about a cover.
+#[derive(Clone, Debug)]
+pub struct CoverKeys {
+    pub cover: Pubkey,
+    pub product_id: u64,
+    pub mint: Pubkey,
+    pub token_program: Pubkey,
+    /// The cover's pools, in its order (the first escrows claim deposits).
+    pub pools: Vec<Pubkey>,
+}
+
+pub fn file_claim(
+    owner: &Pubkey,
+    keys: &CoverKeys,
+    claim_index: u32,
+    owner_token: &Pubkey,
+    args: FileClaimArgs,
+) -> Instruction {
+    let deposit_pool = keys.pools[0];
+    ix(
+        bulwark::accounts::FileClaim {
+            owner: *owner,
+            config: config_pda(),
+            cover: keys.cover,
+            claim: claim_pda(&keys.cover, claim_index),
+            deposit_pool,
+            mint: keys.mint,
+            vault: vault_pda(&deposit_pool),
+            owner_token: *owner_token,
+            token_program: keys.token_program,
+            system_program: anchor_lang::system_program::ID,
+        },
+        bulwark::instruction::FileClaim { args },
+    )
+}
+
+pub fn vote(owner: &Pubkey, claim: &Pubkey, accept: bool) -> Instruction {
+    ix(
+        bulwark::accounts::Vote {
+            owner: *owner,
+            config: config_pda(),
+            assessor: assessor_pda(owner),
+            claim: *claim,
+            ballot: ballot_pda(claim, owner),
+            system_program: anchor_lang::system_program::ID,
+        },
+        bulwark::instruction::Vote { accept },
+    )
+}
+
+pub fn overturn_claim(authority: &Pubkey, claim: &Pubkey) -> Instruction {
+    ix(
+        bulwark::accounts::OverturnClaim {
+            authority: *authority,
+            config: config_pda(),
+            claim: *claim,
+        },
+        bulwark::instruction::OverturnClaim {},
+    )
+}
+
+pub fn redeem_payout(
+    caller: &Pubkey,
+    keys: &CoverKeys,
+    claim: &Pubkey,
+    owner_token: &Pubkey,
+    claimant_token: &Pubkey,
+) -> Instruction {
+    let mut ix = ix(
+        bulwark::accounts::RedeemPayout {
+            caller: *caller,
+            config: config_pda(),
+            claim: *claim,
+            cover: keys.cover,
+            mint: keys.mint,
+            owner_token: *owner_token,
+            claimant_token: *claimant_token,
+            token_program: keys.token_program,
+        },
+        bulwark::instruction::RedeemPayout {},
+    );
+    for pool in &keys.pools {
+        ix.accounts.extend([
+            AccountMeta::new(*pool, false),
+            AccountMeta::new(pool_product_pda(pool, keys.product_id), false),
+            AccountMeta::new(vault_pda(pool), false),
+        ]);
+    }
+    ix
+}
+
+pub fn close_claim(
+    caller: &Pubkey,
+    keys: &CoverKeys,
+    claim: &Pubkey,
+    claimant_token: &Pubkey,
+) -> Instruction {
+    let deposit_pool = keys.pools[0];
+    ix(
+        bulwark::accounts::CloseClaim {
+            caller: *caller,
+            claim: *claim,
+            cover: keys.cover,
+            deposit_pool,
+            mint: keys.mint,
+            vault: vault_pda(&deposit_pool),
+            claimant_token: *claimant_token,
+            token_program: keys.token_program,
+        },
+        bulwark::instruction::CloseClaim {},
+    )
+}
+
+pub fn claim_assessor_reward(
+    owner: &Pubkey,
+    claim: &Pubkey,
+    mint: &Pubkey,
+    owner_token: &Pubkey,
+    token_program: &Pubkey,
+) -> Instruction {
+    ix(
+        bulwark::accounts::ClaimAssessorReward {
+            owner: *owner,
+            config: config_pda(),
+            claim: *claim,
+            ballot: ballot_pda(claim, owner),
+            mint: *mint,
+            reward_pot: reward_pot_pda(mint),
+            owner_token: *owner_token,
+            token_program: *token_program,
+        },
+        bulwark::instruction::ClaimAssessorReward {},
+    )
+}

@@ -1,8 +1,14 @@
 //! Seeds, limits and default parameters. Every PDA seed of the program lives here so that
 //! clients, tests and the program derive addresses from one source.
 
+use anchor_lang::prelude::*;
+
 /// `Config` PDA: `["config"]`. One per deployment.
 pub const CONFIG_SEED: &[u8] = b"config";
+/// The `Config` PDA of this program id (bump 255). Instructions check the config by this
+/// address (a 32-byte compare) instead of re-deriving it (a 1,500 CU syscall); the unit test
+/// below fails if the program id changes without this constant.
+pub const CONFIG_ADDRESS: Pubkey = pubkey!("6Lq4DP5ySowZkEkD8pMeGMcxSbW8L51djnNkXLhB63SM");
 /// Assessment stake vault, a token account owned by the config PDA: `["assessment_vault"]`.
 pub const ASSESSMENT_VAULT_SEED: &[u8] = b"assessment_vault";
 /// `Product` PDA: `["product", product_id.to_le_bytes()]`.
@@ -21,6 +27,12 @@ pub const TRANCHE_ARCHIVE_SEED: &[u8] = b"tranche";
 /// `Cover` PDA: `["cover", payer, cover_nonce.to_le_bytes()]`. The payer picks the nonce, so
 /// purchases never share a counter (a protocol integrating through CPI uses its own PDA).
 pub const COVER_SEED: &[u8] = b"cover";
+/// `Claim` PDA: `["claim", cover, claim_index.to_le_bytes()]` (index from the cover's counter).
+pub const CLAIM_SEED: &[u8] = b"claim";
+/// `Ballot` PDA: `["ballot", claim, assessor_owner]`; its existence is the double-vote guard.
+pub const BALLOT_SEED: &[u8] = b"ballot";
+/// `Assessor` PDA: `["assessor", owner]`.
+pub const ASSESSOR_SEED: &[u8] = b"assessor";
 /// Assessment reward pot for one mint, a token account owned by the config PDA:
 /// `["reward_pot", mint]`. `sweep_fees` fills it from pools on that mint.
 pub const REWARD_POT_SEED: &[u8] = b"reward_pot";
@@ -147,3 +159,15 @@ pub const DEFAULT_ASSESSOR_REWARD_BPS: u16 = 50;
 pub const MIN_CLAIM_TIMING: u32 = 3_600;
 /// See [`MIN_CLAIM_TIMING`].
 pub const MAX_CLAIM_TIMING: u32 = 90 * SECONDS_PER_DAY as u32;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn config_address_is_the_config_pda() {
+        let (address, bump) = Pubkey::find_program_address(&[CONFIG_SEED], &crate::ID);
+        assert_eq!(address, CONFIG_ADDRESS);
+        assert_eq!(bump, 255);
+    }
+}

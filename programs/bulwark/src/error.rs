@@ -38,6 +38,8 @@ pub enum BulwarkError {
     InvalidTreasury,
     #[msg("Update changes nothing")]
     EmptyUpdate,
+    #[msg("Account is not the protocol config")]
+    WrongConfig,
     #[msg("Signer is not the program's upgrade authority")]
     NotUpgradeAuthority,
     #[msg("Authority must not be the default public key")]
@@ -146,6 +148,58 @@ pub enum BulwarkError {
     NothingToClaim,
     #[msg("Treasury token account is not owned by the treasury")]
     WrongTreasuryAccount,
+
+    // ---- claims ----
+    #[msg("The cover has an open claim; close it first")]
+    ClaimOpen,
+    #[msg("Claims cannot be filed in the slot the cover was bought")]
+    ClaimInPurchaseSlot,
+    #[msg("The cover's claim window (end + grace period) has passed")]
+    ClaimWindowClosed,
+    #[msg("Claimed amount exceeds the cover's remaining amount")]
+    ClaimAboveRemaining,
+    #[msg("Claims on this product are not assessed by vote")]
+    ProductNotAssessed,
+    #[msg("Claims are paused")]
+    ClaimsPaused,
+    #[msg("Payouts are paused")]
+    PayoutsPaused,
+    #[msg("Voting on this claim has ended")]
+    VotingClosed,
+    #[msg("Voting on this claim has not ended")]
+    VotingNotEnded,
+    #[msg("The first vote on a claim must accept it")]
+    FirstVoteMustAccept,
+    #[msg("The assessor has no stake to vote with")]
+    NoAssessorStake,
+    #[msg("The assessor's stake is locked by a recent vote")]
+    AssessorLocked,
+    #[msg("Unstake amount exceeds the assessor's stake")]
+    UnstakeAboveStake,
+    #[msg("The claim is not in its cooldown")]
+    NotInCooldown,
+    #[msg("The claim's outcome is not final yet")]
+    OutcomeNotFinal,
+    #[msg("The claim was denied")]
+    ClaimDenied,
+    #[msg("The claim was accepted; redeem it instead")]
+    ClaimAccepted,
+    #[msg("The redemption window has passed")]
+    RedemptionWindowClosed,
+    #[msg("The redemption window is still open")]
+    RedemptionWindowOpen,
+    #[msg("The claim was already paid")]
+    ClaimAlreadyPaid,
+    #[msg("The claim is closed")]
+    ClaimClosed,
+    #[msg("Token account does not belong to the expected owner")]
+    WrongRecipient,
+    #[msg("The reward pot cannot pay this reward yet")]
+    RewardPotShort,
+    #[msg("The assessor reward of this ballot was already paid")]
+    AlreadyRewarded,
+    #[msg("Assessor mint or vault does not match the config")]
+    WrongAssessmentAccount,
 
     // ---- safety ----
     #[msg("Arithmetic overflow")]

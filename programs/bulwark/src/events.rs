@@ -201,3 +201,81 @@ pub struct CoverTransferred {
     pub old_owner: Pubkey,
     pub new_owner: Pubkey,
 }
+
+#[event]
+pub struct AssessorStaked {
+    pub assessor: Pubkey,
+    pub owner: Pubkey,
+    pub amount: u64,
+    pub staked: u64,
+}
+
+#[event]
+pub struct AssessorUnstaked {
+    pub assessor: Pubkey,
+    pub owner: Pubkey,
+    pub amount: u64,
+    pub staked: u64,
+}
+
+#[event]
+pub struct ClaimFiled {
+    pub claim: Pubkey,
+    pub cover: Pubkey,
+    pub claimant: Pubkey,
+    pub index: u32,
+    pub amount: u64,
+    pub deposit: u64,
+    pub voting_end: i64,
+    pub evidence_hash: [u8; 32],
+}
+
+#[event]
+pub struct VoteCast {
+    pub claim: Pubkey,
+    pub assessor: Pubkey,
+    pub accept: bool,
+    pub weight: u64,
+    pub accept_weight: u64,
+    pub deny_weight: u64,
+    pub voting_end: i64,
+    pub assessor_locked_until: i64,
+}
+
+#[event]
+pub struct ClaimOverturned {
+    pub claim: Pubkey,
+    pub authority: Pubkey,
+    pub voters_accepted: bool,
+    pub accepted: bool,
+}
+
+#[event]
+pub struct PayoutRedeemed {
+    pub claim: Pubkey,
+    pub cover: Pubkey,
+    pub recipient: Pubkey,
+    pub requested: u64,
+    pub paid: u64,
+    /// Per backing pool, in the cover's order: the stake burned (= paid) from each.
+    pub paid_per_pool: Vec<u64>,
+    pub deposit_refunded: u64,
+    pub cover_remaining: u64,
+}
+
+#[event]
+pub struct ClaimClosed {
+    pub claim: Pubkey,
+    pub cover: Pubkey,
+    pub accepted: bool,
+    pub deposit: u64,
+    /// True when the deposit went to the assessment reward share, false when refunded.
+    pub deposit_forfeited: bool,
+}
+
+#[event]
+pub struct AssessorRewarded {
+    pub claim: Pubkey,
+    pub assessor: Pubkey,
+    pub amount: u64,
+}

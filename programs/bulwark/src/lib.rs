@@ -125,6 +125,46 @@ pub mod bulwark {
         TransferCover::transfer_cover(ctx, new_owner)
     }
 
+    /// Assessor: stakes the assessment mint (voting weight).
+    pub fn stake_assessor(ctx: Context<StakeAssessor>, amount: u64) -> Result<()> {
+        StakeAssessor::stake_assessor(ctx, amount)
+    }
+
+    /// Assessor: withdraws assessment stake once its votes can no longer matter.
+    pub fn unstake_assessor(ctx: Context<UnstakeAssessor>, amount: u64) -> Result<()> {
+        UnstakeAssessor::unstake_assessor(ctx, amount)
+    }
+
+    /// Cover owner: files a claim and escrows the deposit.
+    pub fn file_claim(ctx: Context<FileClaim>, args: FileClaimArgs) -> Result<()> {
+        FileClaim::file_claim(ctx, args)
+    }
+
+    /// Assessor: votes on a claim (once).
+    pub fn vote(ctx: Context<Vote>, accept: bool) -> Result<()> {
+        Vote::vote(ctx, accept)
+    }
+
+    /// Governance: reverses a claim's outcome during its cooldown (fraud).
+    pub fn overturn_claim(ctx: Context<OverturnClaim>) -> Result<()> {
+        OverturnClaim::overturn_claim(ctx)
+    }
+
+    /// Anyone: pays an accepted claim to the cover owner from the backing pools.
+    pub fn redeem_payout<'info>(ctx: Context<'info, RedeemPayout<'info>>) -> Result<()> {
+        RedeemPayout::redeem_payout(ctx)
+    }
+
+    /// Anyone: closes a denied or lapsed claim and settles its deposit.
+    pub fn close_claim(ctx: Context<CloseClaim>) -> Result<()> {
+        CloseClaim::close_claim(ctx)
+    }
+
+    /// Assessor: claims its reward for a vote on a final claim.
+    pub fn claim_assessor_reward(ctx: Context<ClaimAssessorReward>) -> Result<()> {
+        ClaimAssessorReward::claim_assessor_reward(ctx)
+    }
+
     /// Anyone, after end + grace: releases a cover's allocations early and closes it.
     pub fn expire_cover<'info>(ctx: Context<'info, ExpireCover<'info>>) -> Result<()> {
         ExpireCover::expire_cover(ctx)

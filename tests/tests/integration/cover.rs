@@ -1,12 +1,13 @@
 //! buy_cover, transfer_cover, expire_cover, claim_rewards, claim_manager_fees, sweep_fees,
 //! and the quote of the SDK.
 
+use crate::fixtures::*;
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::AnchorDeserialize;
 use bulwark::constants::*;
 use bulwark::error::BulwarkError;
 use bulwark::events::*;
-use bulwark::instructions::{BuyCoverArgs, SetPoolProductArgs};
+use bulwark::instructions::BuyCoverArgs;
 use bulwark::math::buckets::{bucket_start, release_bucket};
 use bulwark::math::tranche::tranche_end;
 use bulwark::state::{Config, Cover, Pool, PoolProduct, Product, ProtocolParams};
@@ -15,143 +16,6 @@ use bulwark_tests::builders::*;
 use bulwark_tests::*;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
-
-const UNIT: u64 = 1_000_000;
-const DAY: i64 = SECONDS_PER_DAY;
-const YEAR: u32 = 365 * DAY as u32;
-
-/// Reference premium, written independently of the program: ceil(amount × price × period /
-/// (10,000 × one year)).
-fn reference_premium(amount: u64, price_bps: u64, period: u32) -> u64 {
-    let numerator = u128::from(amount) * u128::from(price_bps) * u128::from(period);
-    let denominator = 10_000u128 * 365 * 86_400;
-    numerator.div_ceil(denominator) as u64
-}
-
-/// Reference price: the bumped price less 2% a day (rounded in the protocol's favour), never
-/// below the target or the product minimum.
-fn reference_price(target: u64, bumped: u64, elapsed: i64, min: u64) -> u64 {
-    let decay = 200 * elapsed as u64 / 86_400;
-    target.max(min).max(bumped.saturating_sub(decay))
-}
-
-/// Reference bump: 5% per 100% of capacity bought, rounded up, capped at 100%.
-fn reference_bump(price: u64, amount: u64, capacity: u64) -> u64 {
-    (price + (500 * u128::from(amount)).div_ceil(u128::from(capacity)) as u64).min(10_000)
-}
-
-struct Market {
-    t: TestContext,
-    mint: Pubkey,
-    product_id: u64,
-    pool: PoolFixture,
-    staker: Keypair,
-    staker_token: Pubkey,
-    buyer: Keypair,
-    buyer_token: Pubkey,
-    /// The latest tranche a deposit can target now: it backs every cover.
-    far: u64,
-}
-
-/// A pool with `stake` in its farthest tranche, fully weighted on one product at 2.5%/year.
-async fn market(stake: u64) -> Market {
-    let mut t = TestContext::new().await;
-    let mint = t.create_mint(6, &spl_token::ID).await;
-    let product_id = t.create_default_product().await;
-    t.warp_to_tranche(230, 10 * DAY).await;
-    let pool = t.open_public_pool(&mint).await;
-    add_product(&mut t, &pool, product_id, 100, 250).await;
-    let far = t.current_tranche().await + 7;
-    let (staker, staker_token) = t.funded_user(&mint, stake.max(1)).await;
-    if stake > 0 {
-        t.deposit(&staker, &pool.keys, &staker_token, 0, far, stake)
-            .await;
-    }
-    let (buyer, buyer_token) = t.funded_user(&mint, 100_000_000 * UNIT).await;
-    Market {
-        t,
-        mint,
-        product_id,
-        pool,
-        staker,
-        staker_token,
-        buyer,
-        buyer_token,
-        far,
-    }
-}
-
-async fn add_product(
-    t: &mut TestContext,
-    pool: &PoolFixture,
-    product_id: u64,
-    weight: u16,
-    price: u16,
-) {
-    let manager = pool.manager.insecure_clone();
-    t.send_ok(
-        &[set_pool_product(
-            &manager.pubkey(),
-            &pool.keys.pool,
-            SetPoolProductArgs {
-                product_id,
-                target_weight: weight,
-                target_price_bps: price,
-            },
-        )],
-        &[&manager],
-    )
-    .await;
-}
-
-fn args(
-    nonce: u64,
-    owner: Pubkey,
-    product_id: u64,
-    allocations: Vec<u64>,
-    period: u32,
-) -> BuyCoverArgs {
-    BuyCoverArgs {
-        cover_nonce: nonce,
-        owner,
-        product_id,
-        amount: allocations.iter().sum(),
-        period,
-        max_premium: u64::MAX,
-        allocations,
-        commission_bps: 0,
-    }
-}
-
-impl Market {
-    fn buy_ix(
-        &self,
-        args: BuyCoverArgs,
-        pools: &[Pubkey],
-    ) -> anchor_lang::solana_program::instruction::Instruction {
-        buy_cover(
-            &self.buyer.pubkey(),
-            &self.buyer_token,
-            &self.mint,
-            &spl_token::ID,
-            pools,
-            None,
-            args,
-        )
-    }
-
-    async fn buy(&mut self, args: BuyCoverArgs) -> TxOutcome {
-        let ix = self.buy_ix(args, &[self.pool.keys.pool]);
-        let buyer = self.buyer.insecure_clone();
-        self.t.send_ok(&[ix], &[&buyer]).await
-    }
-
-    async fn buy_err(&mut self, args: BuyCoverArgs, err: BulwarkError) {
-        let ix = self.buy_ix(args, &[self.pool.keys.pool]);
-        let buyer = self.buyer.insecure_clone();
-        self.t.send_err(ix, &[&buyer], err).await;
-    }
-}
 
 #[tokio::test]
 async fn buy_cover_records_the_cover_and_splits_the_premium() {
@@ -934,23 +798,6 @@ async fn commission_goes_to_the_distributor_within_the_slippage_guard() {
         m.t.balance(&m.buyer_token).await,
         100_000_000 * UNIT - premium - commission
     );
-}
-
-/// Opens `n` more pools on the market's mint, each with `stake` in the far tranche and the
-/// product at the given prices.
-async fn more_pools(m: &mut Market, prices: &[u16], stake: u64) -> Vec<Pubkey> {
-    let mut pools = Vec::new();
-    for (i, price) in prices.iter().enumerate() {
-        let pool = m.t.open_public_pool(&m.mint).await;
-        add_product(&mut m.t, &pool, m.product_id, 100, *price).await;
-        let staker = m.staker.insecure_clone();
-        m.t.mint_to(&m.mint, &m.staker_token, stake).await;
-        let token = m.staker_token;
-        m.t.deposit(&staker, &pool.keys, &token, 100 + i as u64, m.far, stake)
-            .await;
-        pools.push(pool.keys.pool);
-    }
-    pools
 }
 
 #[tokio::test]

@@ -10,13 +10,14 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Budgets set by the issues (registry-only SBF build, Anchor 1.2), by label prefix.
-const TARGETS: [(&str, u64); 6] = [
+const TARGETS: [(&str, u64); 7] = [
     ("deposit_stake", 35_000),
     ("withdraw_stake", 35_000),
     ("buy_cover (1 pool", 60_000),
     ("buy_cover (4 pools)", 150_000),
     ("file_claim", 30_000),
     ("vote", 20_000),
+    ("redeem_payout (1 pool", 60_000),
 ];
 
 const REPORT: &str = "benches/compute-units.md";

@@ -1,11 +1,13 @@
 //! One file per instruction, grouped by the role that calls it.
 
 pub mod admin;
+pub mod claims;
 pub mod cover;
 pub mod pool;
 pub mod staking;
 
 pub use admin::*;
+pub use claims::*;
 pub use cover::*;
 pub use pool::*;
 pub use staking::*;

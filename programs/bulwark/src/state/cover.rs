@@ -2,7 +2,7 @@ use crate::constants::*;
 use crate::error::BulwarkError;
 use crate::math::buckets::{bucket_start, release_bucket};
 use crate::math::tranche::{tranche_at, tranche_end};
-use crate::state::ProtocolParams;
+use crate::state::{ProductType, ProtocolParams};
 use anchor_lang::prelude::*;
 
 /// When a cover bought now ends, how long its backing must last and which tranches may back
@@ -81,6 +81,27 @@ pub struct CoverAllocation {
     pub tranche_amounts: [u64; MAX_ACTIVE_TRANCHES],
 }
 
+impl CoverAllocation {
+    /// Removes `amount` from this allocation, earliest tranches first; returns the removed
+    /// amount per tranche offset so the pool-product can release the same.
+    pub fn take(&mut self, amount: u64) -> Result<[u64; MAX_ACTIVE_TRANCHES]> {
+        let mut taken = [0u64; MAX_ACTIVE_TRANCHES];
+        let mut left = amount;
+        for (slot, out) in self.tranche_amounts.iter_mut().zip(taken.iter_mut()) {
+            let part = (*slot).min(left);
+            *slot -= part;
+            *out = part;
+            left -= part;
+        }
+        require!(left == 0, BulwarkError::InvariantViolated);
+        self.amount = self
+            .amount
+            .checked_sub(amount)
+            .ok_or_else(|| error!(BulwarkError::InvariantViolated))?;
+        Ok(taken)
+    }
+}
+
 /// Cover bought on a product: who is covered, for how much, until when, and which pools and
 /// tranches back it.
 #[account]
@@ -90,6 +111,12 @@ pub struct Cover {
     pub bump: u8,
     /// Number of used entries in `allocations`.
     pub pool_count: u8,
+    /// Set while a claim on the cover is open (filed and not yet paid or closed).
+    pub open_claim: bool,
+    /// Claims filed so far; the next claim's index.
+    pub claim_count: u32,
+    /// Claim method of the product, copied at purchase (a product's type never changes).
+    pub product_type: ProductType,
     pub product_id: u64,
     /// Receives payouts; may transfer the cover and file claims on it.
     pub owner: Pubkey,
@@ -100,7 +127,7 @@ pub struct Cover {
     pub mint: Pubkey,
     /// Amount covered.
     pub amount: u64,
-    /// Amount not yet paid out by claims.
+    /// Amount not yet paid out by claims; always the sum of the pools' allocations.
     pub remaining: u64,
     pub start: i64,
     /// Cover period, seconds.
@@ -163,7 +190,7 @@ impl Cover {
         require!(
             self.version == ACCOUNT_VERSION
                 && (1..=MAX_COVER_POOLS).contains(&usize::from(self.pool_count))
-                && total == self.amount
+                && total == self.remaining
                 && self.remaining <= self.amount
                 && self.owner != Pubkey::default(),
             BulwarkError::InvariantViolated

@@ -1,6 +1,8 @@
 //! Account types. Each file holds one account: its fields, seeds, domain methods and the
 //! `invariant()` handlers call after mutating it.
 
+pub mod assessor;
+pub mod claim;
 pub mod config;
 pub mod cover;
 pub mod pool;
@@ -9,6 +11,8 @@ pub mod product;
 pub mod stake_position;
 pub mod tranche_archive;
 
+pub use assessor::*;
+pub use claim::*;
 pub use config::*;
 pub use cover::*;
 pub use pool::*;

@@ -86,6 +86,8 @@ pub struct Pool {
     pub rewards_reserved: u64,
     /// Reward weight of the tranches that have not ended.
     pub reward_weight: u64,
+    /// Claim deposits escrowed in this pool's vault.
+    pub claim_deposits: u64,
     /// Time up to which `acc_reward_per_weight` is accrued.
     pub rewards_updated_at: i64,
     /// Last bucket whose stream expiries have been applied.
@@ -113,7 +115,7 @@ pub struct Pool {
     pub reserved: [u8; 128],
 }
 
-const _: () = assert!(std::mem::size_of::<Pool>() == 1_400);
+const _: () = assert!(std::mem::size_of::<Pool>() == 1_408);
 
 impl Pool {
     pub const SPACE: usize = 8 + std::mem::size_of::<Pool>();
@@ -356,6 +358,66 @@ impl Pool {
         Ok(std::mem::take(slot))
     }
 
+    /// Takes up to `amount` of stake, as a loss, from the live tranches from `first_tranche` on
+    /// (the tranches that back a cover), pro rata to their stake; rounding remainders go to the
+    /// earliest of them. Returns what was taken: less than `amount` only if those tranches hold
+    /// less. The tranches' share prices fall; their shares and reward weights stay.
+    pub fn burn(&mut self, first_tranche: u64, amount: u64) -> Result<u64> {
+        let backing = |slot: &TrancheSlot| {
+            !slot.is_empty() && !slot.has_ended() && slot.tranche_id >= first_tranche
+        };
+        let total = self
+            .tranches
+            .iter()
+            .filter(|s| backing(s))
+            .try_fold(0u64, |sum, s| sum.checked_add(s.stake))
+            .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+        let burned = amount.min(total);
+        if burned == 0 {
+            return Ok(0);
+        }
+        let mut left = burned;
+        for slot in self.tranches.iter_mut().filter(|s| backing(s)) {
+            let cut = to_u64(mul_div_floor(
+                u128::from(burned),
+                u128::from(slot.stake),
+                u128::from(total),
+            )?)?;
+            slot.stake -= cut;
+            left -= cut;
+        }
+        // Remainders, earliest tranche first (the ring holds at most eight consecutive ids).
+        let earliest = self
+            .tranches
+            .iter()
+            .filter(|s| backing(s))
+            .map(|s| s.tranche_id)
+            .min()
+            .unwrap_or(first_tranche);
+        for tranche_id in earliest..earliest.saturating_add(MAX_ACTIVE_TRANCHES as u64) {
+            let slot = &mut self.tranches[ring_slot(tranche_id)];
+            if slot.tranche_id == tranche_id && backing(slot) {
+                let cut = slot.stake.min(left);
+                slot.stake -= cut;
+                left -= cut;
+            }
+        }
+        require!(left == 0, BulwarkError::InvariantViolated);
+        self.total_stake = checked_sub(self.total_stake, burned)?;
+        Ok(burned)
+    }
+
+    /// Escrows (`add`) or releases a claim deposit held in this pool's vault.
+    pub fn add_claim_deposit(&mut self, amount: u64) -> Result<()> {
+        self.claim_deposits = checked_add(self.claim_deposits, amount)?;
+        Ok(())
+    }
+
+    pub fn release_claim_deposit(&mut self, amount: u64) -> Result<()> {
+        self.claim_deposits = checked_sub(self.claim_deposits, amount)?;
+        Ok(())
+    }
+
     /// Records a payout of `amount` from archived stake.
     pub fn pay_out_stake(&mut self, amount: u64) -> Result<()> {
         self.total_stake = checked_sub(self.total_stake, amount)?;
@@ -376,6 +438,7 @@ impl Pool {
             self.assessment_accrued,
             self.manager_fees,
             self.rewards_reserved,
+            self.claim_deposits,
         ]
         .into_iter()
         .try_fold(self.total_stake, checked_add)

@@ -7,7 +7,7 @@ use anchor_lang::prelude::*;
 #[derive(Accounts)]
 pub struct AcceptAuthority<'info> {
     pub pending_authority: Signer<'info>,
-    #[account(mut, seeds = [CONFIG_SEED], bump = config.bump)]
+    #[account(mut, address = CONFIG_ADDRESS @ BulwarkError::WrongConfig)]
     pub config: Account<'info, Config>,
 }
 

@@ -16,8 +16,7 @@ pub struct CreateProduct<'info> {
     pub authority: Signer<'info>,
     #[account(
         mut,
-        seeds = [CONFIG_SEED],
-        bump = config.bump,
+        address = CONFIG_ADDRESS @ BulwarkError::WrongConfig,
         has_one = authority @ BulwarkError::NotAuthority,
     )]
     pub config: Account<'info, Config>,

@@ -9,8 +9,7 @@ pub struct SetPause<'info> {
     pub authority: Signer<'info>,
     #[account(
         mut,
-        seeds = [CONFIG_SEED],
-        bump = config.bump,
+        address = CONFIG_ADDRESS @ BulwarkError::WrongConfig,
         has_one = authority @ BulwarkError::NotAuthority,
     )]
     pub config: Account<'info, Config>,

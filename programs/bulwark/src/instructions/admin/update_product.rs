@@ -8,8 +8,7 @@ use anchor_lang::prelude::*;
 pub struct UpdateProduct<'info> {
     pub authority: Signer<'info>,
     #[account(
-        seeds = [CONFIG_SEED],
-        bump = config.bump,
+        address = CONFIG_ADDRESS @ BulwarkError::WrongConfig,
         has_one = authority @ BulwarkError::NotAuthority,
     )]
     pub config: Account<'info, Config>,

@@ -34,7 +34,7 @@ pub struct BuyCover<'info> {
     /// Pays premium, commission and the cover's rent.
     #[account(mut)]
     pub payer: Signer<'info>,
-    #[account(seeds = [CONFIG_SEED], bump = config.bump)]
+    #[account(address = CONFIG_ADDRESS @ BulwarkError::WrongConfig)]
     pub config: Box<Account<'info, Config>>,
     #[account(seeds = [PRODUCT_SEED, &args.product_id.to_le_bytes()], bump = product.bump)]
     pub product: Box<Account<'info, Product>>,
@@ -172,6 +172,9 @@ impl BuyCover<'_> {
             version: ACCOUNT_VERSION,
             bump: ctx.bumps.cover,
             pool_count: args.allocations.len() as u8,
+            open_claim: false,
+            claim_count: 0,
+            product_type: accounts.product.product_type,
             product_id: args.product_id,
             owner: args.owner,
             rent_payer: accounts.payer.key(),

@@ -21,7 +21,7 @@ pub struct CreatePool<'info> {
     /// Becomes the pool manager and pays the rent.
     #[account(mut)]
     pub manager: Signer<'info>,
-    #[account(mut, seeds = [CONFIG_SEED], bump = config.bump)]
+    #[account(mut, address = CONFIG_ADDRESS @ BulwarkError::WrongConfig)]
     pub config: Box<Account<'info, Config>>,
     #[account(
         init,
@@ -83,6 +83,7 @@ impl CreatePool<'_> {
             manager_fees: 0,
             rewards_reserved: 0,
             reward_weight: 0,
+            claim_deposits: 0,
             rewards_updated_at: now,
             last_bucket: bucket_at(now)?,
             acc_reward_per_weight: U128::default(),

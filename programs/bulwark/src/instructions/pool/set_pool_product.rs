@@ -19,7 +19,7 @@ pub struct SetPoolProductArgs {
 pub struct SetPoolProduct<'info> {
     #[account(mut)]
     pub manager: Signer<'info>,
-    #[account(seeds = [CONFIG_SEED], bump = config.bump)]
+    #[account(address = CONFIG_ADDRESS @ BulwarkError::WrongConfig)]
     pub config: Box<Account<'info, Config>>,
     #[account(
         mut,

@@ -11,7 +11,7 @@ pub struct SweepFees<'info> {
     /// Anyone; pays the reward pot's rent the first time a pool on this mint is swept.
     #[account(mut)]
     pub payer: Signer<'info>,
-    #[account(seeds = [CONFIG_SEED], bump = config.bump)]
+    #[account(address = CONFIG_ADDRESS @ BulwarkError::WrongConfig)]
     pub config: Box<Account<'info, Config>>,
     #[account(
         mut,

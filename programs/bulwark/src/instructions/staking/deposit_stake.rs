@@ -21,7 +21,7 @@ pub struct DepositStakeArgs {
 pub struct DepositStake<'info> {
     #[account(mut)]
     pub owner: Signer<'info>,
-    #[account(seeds = [CONFIG_SEED], bump = config.bump)]
+    #[account(address = CONFIG_ADDRESS @ BulwarkError::WrongConfig)]
     pub config: Box<Account<'info, Config>>,
     #[account(
         mut,

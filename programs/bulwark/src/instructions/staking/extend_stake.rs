@@ -18,7 +18,7 @@ pub struct ExtendStakeArgs {
 #[derive(Accounts)]
 pub struct ExtendStake<'info> {
     pub owner: Signer<'info>,
-    #[account(seeds = [CONFIG_SEED], bump = config.bump)]
+    #[account(address = CONFIG_ADDRESS @ BulwarkError::WrongConfig)]
     pub config: Box<Account<'info, Config>>,
     #[account(
         mut,

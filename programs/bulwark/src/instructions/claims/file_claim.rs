@@ -1,0 +1,173 @@
+use crate::constants::*;
+use crate::error::BulwarkError;
+use crate::events::ClaimFiled;
+use crate::math::pricing::bps_of;
+use crate::state::{Claim, Config, Cover, Pool, ProductType};
+use crate::token::transfer_in;
+use anchor_lang::prelude::*;
+use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
+pub struct FileClaimArgs {
+    pub amount: u64,
+    /// Hash of the evidence document.
+    pub evidence_hash: [u8; 32],
+    /// Where assessors can read the evidence.
+    pub evidence_uri: String,
+}
+
+#[derive(Accounts)]
+pub struct FileClaim<'info> {
+    /// The cover's current owner; pays the deposit and the claim's rent.
+    #[account(mut)]
+    pub owner: Signer<'info>,
+    #[account(address = CONFIG_ADDRESS @ BulwarkError::WrongConfig)]
+    pub config: Box<Account<'info, Config>>,
+    /// Owner and discriminator checks suffice: a program-owned account with the `Cover`
+    /// discriminator can only have been created by `buy_cover` at its PDA (re-deriving the
+    /// address would cost ~1,500 CU of the 30k budget).
+    #[account(
+        mut,
+        has_one = owner @ BulwarkError::NotCoverOwner,
+        has_one = mint @ BulwarkError::WrongMint,
+    )]
+    pub cover: Box<Account<'info, Cover>>,
+    #[account(
+        init,
+        payer = owner,
+        space = Claim::SPACE,
+        seeds = [CLAIM_SEED, cover.key().as_ref(), &cover.claim_count.to_le_bytes()],
+        bump,
+    )]
+    pub claim: Box<Account<'info, Claim>>,
+    /// The cover's first pool: its vault escrows the deposit.
+    #[account(
+        mut,
+        address = cover.allocations[0].pool @ BulwarkError::WrongPool,
+        has_one = vault @ BulwarkError::WrongVault,
+        has_one = token_program @ BulwarkError::WrongTokenProgram,
+    )]
+    pub deposit_pool: AccountLoader<'info, Pool>,
+    pub mint: Box<InterfaceAccount<'info, Mint>>,
+    #[account(mut)]
+    pub vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    #[account(
+        mut,
+        constraint = owner_token.mint == mint.key() @ BulwarkError::WrongMint,
+        constraint = owner_token.owner == owner.key() @ BulwarkError::WrongTokenOwner,
+    )]
+    pub owner_token: Box<InterfaceAccount<'info, TokenAccount>>,
+    pub token_program: Interface<'info, TokenInterface>,
+    pub system_program: Program<'info, System>,
+}
+
+impl FileClaim<'_> {
+    fn validate(&self, args: &FileClaimArgs, now: i64, slot: u64) -> Result<()> {
+        self.config
+            .require_not_paused(PAUSE_CLAIMS, BulwarkError::ClaimsPaused)?;
+        require!(
+            self.cover.product_type == ProductType::Assessed,
+            BulwarkError::ProductNotAssessed
+        );
+        let cover = &self.cover;
+        require!(
+            slot > cover.purchase_slot,
+            BulwarkError::ClaimInPurchaseSlot
+        );
+        require!(
+            now < cover.claimable_until()?,
+            BulwarkError::ClaimWindowClosed
+        );
+        require!(!cover.open_claim, BulwarkError::ClaimOpen);
+        require!(args.amount > 0, BulwarkError::ZeroAmount);
+        require!(
+            args.amount <= cover.remaining,
+            BulwarkError::ClaimAboveRemaining
+        );
+        require!(
+            args.evidence_uri.len() <= MAX_URI_LEN,
+            BulwarkError::UriTooLong
+        );
+        Ok(())
+    }
+
+    /// The cover owner files a claim: escrows the deposit, opens voting.
+    pub fn file_claim(ctx: Context<FileClaim>, args: FileClaimArgs) -> Result<()> {
+        let clock = Clock::get()?;
+        let now = clock.unix_timestamp;
+        ctx.accounts.validate(&args, now, clock.slot)?;
+        let params = ctx.accounts.config.params;
+        let deposit = bps_of(args.amount, params.claim_deposit_bps)?.max(params.claim_min_deposit);
+
+        let accounts = ctx.accounts;
+        let voting_end = now
+            .checked_add(i64::from(params.voting_period))
+            .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+        let claim = &mut accounts.claim;
+        claim.set_inner(Claim {
+            version: ACCOUNT_VERSION,
+            bump: ctx.bumps.claim,
+            overturned: false,
+            paid: false,
+            closed: false,
+            index: accounts.cover.claim_count,
+            cover: accounts.cover.key(),
+            claimant: accounts.owner.key(),
+            product_id: accounts.cover.product_id,
+            mint: accounts.cover.mint,
+            requested_amount: args.amount,
+            paid_amount: 0,
+            evidence_hash: args.evidence_hash,
+            evidence_uri: args.evidence_uri,
+            deposit,
+            deposit_pool: accounts.deposit_pool.key(),
+            filed_at: now,
+            voting_end,
+            latest_voting_end: voting_end
+                .checked_add(i64::from(params.silent_ending))
+                .ok_or_else(|| error!(BulwarkError::MathOverflow))?,
+            accept_weight: 0,
+            deny_weight: 0,
+            voters: 0,
+            quorum: params.quorum,
+            cooldown: params.cooldown,
+            redemption_window: params.redemption_window,
+            silent_ending: params.silent_ending,
+            assessor_reward: bps_of(args.amount, params.assessor_reward_bps)?,
+            reserved: [0; 64],
+        });
+        let cover = &mut accounts.cover;
+        cover.open_claim = true;
+        cover.claim_count = cover
+            .claim_count
+            .checked_add(1)
+            .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+
+        let mut pool = accounts.deposit_pool.load_mut()?;
+        pool.add_claim_deposit(deposit)?;
+        transfer_in(
+            &accounts.token_program,
+            &accounts.owner_token,
+            &accounts.mint,
+            accounts.vault.to_account_info(),
+            &accounts.owner,
+            deposit,
+        )?;
+        accounts.vault.reload()?;
+        pool.invariant()?;
+        pool.check_vault(accounts.vault.amount)?;
+        accounts.claim.invariant()?;
+        accounts.cover.invariant()?;
+        emit!(ClaimFiled {
+            claim: accounts.claim.key(),
+            cover: accounts.cover.key(),
+            claimant: accounts.owner.key(),
+            index: accounts.claim.index,
+            amount: args.amount,
+            deposit,
+            voting_end,
+            evidence_hash: args.evidence_hash,
+        });
+        Ok(())
+    }
+}

@@ -1,0 +1,205 @@
+use crate::constants::*;
+use crate::error::BulwarkError;
+use crate::events::PayoutRedeemed;
+use crate::math::{mul_div_floor, to_u64};
+use crate::state::{Claim, ClaimStatus, Config, Cover, Pool, PoolProduct};
+use crate::token::transfer_from_pool;
+use anchor_lang::prelude::*;
+use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+
+/// Remaining accounts: for each pool of the cover, in the cover's order,
+/// `[pool, pool_product, pool vault]`, all writable.
+#[derive(Accounts)]
+pub struct RedeemPayout<'info> {
+    /// Anyone may crank a payout; the money always goes to the cover's current owner.
+    pub caller: Signer<'info>,
+    #[account(address = CONFIG_ADDRESS @ BulwarkError::WrongConfig)]
+    pub config: Box<Account<'info, Config>>,
+    #[account(
+        mut,
+        seeds = [CLAIM_SEED, cover.key().as_ref(), &claim.index.to_le_bytes()],
+        bump = claim.bump,
+        has_one = cover @ BulwarkError::WrongRemainingAccounts,
+        has_one = mint @ BulwarkError::WrongMint,
+    )]
+    pub claim: Box<Account<'info, Claim>>,
+    #[account(
+        mut,
+        seeds = [COVER_SEED, cover.rent_payer.as_ref(), &cover.nonce.to_le_bytes()],
+        bump = cover.bump,
+    )]
+    pub cover: Box<Account<'info, Cover>>,
+    pub mint: Box<InterfaceAccount<'info, Mint>>,
+    /// The cover owner's token account: receives the payout.
+    #[account(
+        mut,
+        constraint = owner_token.mint == mint.key() @ BulwarkError::WrongMint,
+        constraint = owner_token.owner == cover.owner @ BulwarkError::WrongRecipient,
+    )]
+    pub owner_token: Box<InterfaceAccount<'info, TokenAccount>>,
+    /// The claimant's token account: gets the deposit back. Usually the same account as
+    /// `owner_token` (the claimant still owns the cover), hence `dup`: both are only ever
+    /// credited through the token program, never written by this program.
+    #[account(
+        mut,
+        dup,
+        constraint = claimant_token.mint == mint.key() @ BulwarkError::WrongMint,
+        constraint = claimant_token.owner == claim.claimant @ BulwarkError::WrongRecipient,
+    )]
+    pub claimant_token: Box<InterfaceAccount<'info, TokenAccount>>,
+    pub token_program: Interface<'info, TokenInterface>,
+}
+
+impl RedeemPayout<'_> {
+    fn validate(&self, now: i64, pool_accounts: usize) -> Result<()> {
+        self.config
+            .require_not_paused(PAUSE_PAYOUTS, BulwarkError::PayoutsPaused)?;
+        let claim = &self.claim;
+        require!(!claim.paid, BulwarkError::ClaimAlreadyPaid);
+        require!(!claim.closed, BulwarkError::ClaimClosed);
+        match claim.status(now)? {
+            ClaimStatus::Final { accepted: true } => {}
+            ClaimStatus::Final { accepted: false } => return err!(BulwarkError::ClaimDenied),
+            _ => return err!(BulwarkError::OutcomeNotFinal),
+        }
+        // The backing stake is only guaranteed until `backing_until`.
+        require!(
+            now < claim.redemption_end()?.min(self.cover.backing_until),
+            BulwarkError::RedemptionWindowClosed
+        );
+        require!(
+            pool_accounts == self.cover.used_allocations().len() * 3,
+            BulwarkError::WrongRemainingAccounts
+        );
+        Ok(())
+    }
+
+    /// Pays an accepted claim to the cover's current owner: each backing pool pays its share
+    /// pro rata to its allocation, burned from the stake of the tranches that back the cover;
+    /// the claimant's deposit is refunded. Once only, within the redemption window.
+    pub fn redeem_payout<'info>(ctx: Context<'info, RedeemPayout<'info>>) -> Result<()> {
+        let now = Clock::get()?.unix_timestamp;
+        ctx.accounts.validate(now, ctx.remaining_accounts.len())?;
+        let accounts = ctx.accounts;
+        let requested = accounts.claim.requested_amount;
+        let covered = accounts.cover.remaining;
+        let mut paid: u64 = 0;
+        let mut parts_total: u64 = 0;
+        let mut paid_per_pool = Vec::with_capacity(MAX_COVER_POOLS);
+        let mut deposit_refunded = 0;
+        let (product_id, first_tranche, release_bucket) = (
+            accounts.cover.product_id,
+            accounts.cover.first_tranche,
+            accounts.cover.release_bucket,
+        );
+        for (index, pool_accounts) in ctx.remaining_accounts.chunks_exact(3).enumerate() {
+            let [pool_info, pool_product_info, vault_info] = pool_accounts else {
+                return err!(BulwarkError::WrongRemainingAccounts);
+            };
+            let allocation = &mut accounts.cover.allocations[index];
+            require!(
+                pool_info.key() == allocation.pool
+                    && pool_info.is_writable
+                    && pool_product_info.is_writable
+                    && vault_info.is_writable,
+                BulwarkError::WrongRemainingAccounts
+            );
+            // Payouts round down, pool by pool.
+            let part = to_u64(mul_div_floor(
+                u128::from(requested),
+                u128::from(allocation.amount),
+                u128::from(covered),
+            )?)?;
+            let pool_loader: AccountLoader<'info, Pool> = AccountLoader::try_from(pool_info)?;
+            let product_loader: AccountLoader<'info, PoolProduct> =
+                AccountLoader::try_from(pool_product_info)?;
+            let refund = if pool_info.key() == accounts.claim.deposit_pool {
+                accounts.claim.deposit
+            } else {
+                0
+            };
+            let burned = {
+                let mut pool = pool_loader.load_mut()?;
+                require_keys_eq!(pool.vault, vault_info.key(), BulwarkError::WrongVault);
+                require_keys_eq!(
+                    pool.token_program,
+                    accounts.token_program.key(),
+                    BulwarkError::WrongTokenProgram
+                );
+                let mut pool_product = product_loader.load_mut()?;
+                require!(
+                    pool_product.pool == pool_info.key() && pool_product.product_id == product_id,
+                    BulwarkError::WrongPoolProduct
+                );
+                pool.roll_forward(now)?;
+                pool_product.roll_forward(now)?;
+                let burned = pool.burn(first_tranche, part)?;
+                let taken = allocation.take(part)?;
+                for (k, amount) in taken.iter().enumerate() {
+                    pool_product.deallocate(first_tranche + k as u64, *amount, release_bucket)?;
+                }
+                pool.release_claim_deposit(refund)?;
+                pool_product.invariant()?;
+                burned
+            };
+            let vault: InterfaceAccount<'info, TokenAccount> =
+                InterfaceAccount::try_from(vault_info)?;
+            for (amount, to) in [
+                (burned, accounts.owner_token.to_account_info()),
+                (refund, accounts.claimant_token.to_account_info()),
+            ] {
+                if amount > 0 {
+                    transfer_from_pool(
+                        &accounts.token_program,
+                        &pool_loader,
+                        &vault,
+                        &accounts.mint,
+                        to,
+                        amount,
+                    )?;
+                }
+            }
+            let vault: InterfaceAccount<'info, TokenAccount> =
+                InterfaceAccount::try_from(vault_info)?;
+            let pool = pool_loader.load()?;
+            pool.invariant()?;
+            pool.check_vault(vault.amount)?;
+            deposit_refunded += refund;
+            parts_total = parts_total
+                .checked_add(part)
+                .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+            paid = paid
+                .checked_add(burned)
+                .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+            paid_per_pool.push(burned);
+        }
+        require!(
+            deposit_refunded == accounts.claim.deposit,
+            BulwarkError::WrongRemainingAccounts
+        );
+
+        let cover = &mut accounts.cover;
+        cover.remaining = cover
+            .remaining
+            .checked_sub(parts_total)
+            .ok_or_else(|| error!(BulwarkError::InvariantViolated))?;
+        cover.open_claim = false;
+        let claim = &mut accounts.claim;
+        claim.paid = true;
+        claim.closed = true;
+        claim.paid_amount = paid;
+        cover.invariant()?;
+        claim.invariant()?;
+        emit!(PayoutRedeemed {
+            claim: claim.key(),
+            cover: cover.key(),
+            recipient: cover.owner,
+            requested,
+            paid,
+            paid_per_pool,
+            deposit_refunded,
+            cover_remaining: cover.remaining,
+        });
+        Ok(())
+    }
+}

@@ -1,0 +1,94 @@
+use crate::constants::*;
+use crate::error::BulwarkError;
+use crate::events::VoteCast;
+use crate::state::{Assessor, Ballot, Claim, Config};
+use anchor_lang::prelude::*;
+
+#[derive(Accounts)]
+pub struct Vote<'info> {
+    /// The assessor; pays the ballot's rent.
+    #[account(mut)]
+    pub owner: Signer<'info>,
+    #[account(address = CONFIG_ADDRESS @ BulwarkError::WrongConfig)]
+    pub config: Box<Account<'info, Config>>,
+    #[account(
+        mut,
+        seeds = [ASSESSOR_SEED, owner.key().as_ref()],
+        bump = assessor.bump,
+        has_one = owner @ BulwarkError::NotPositionOwner,
+    )]
+    pub assessor: Box<Account<'info, Assessor>>,
+    #[account(
+        mut,
+        seeds = [CLAIM_SEED, claim.cover.as_ref(), &claim.index.to_le_bytes()],
+        bump = claim.bump,
+    )]
+    pub claim: Box<Account<'info, Claim>>,
+    /// Created once per (claim, assessor): a second vote fails here.
+    #[account(
+        init,
+        payer = owner,
+        space = Ballot::SPACE,
+        seeds = [BALLOT_SEED, claim.key().as_ref(), owner.key().as_ref()],
+        bump,
+    )]
+    pub ballot: Box<Account<'info, Ballot>>,
+    pub system_program: Program<'info, System>,
+}
+
+impl Vote<'_> {
+    fn validate(&self, accept: bool, now: i64) -> Result<()> {
+        self.config
+            .require_not_paused(PAUSE_CLAIMS, BulwarkError::ClaimsPaused)?;
+        require!(now < self.claim.voting_end, BulwarkError::VotingClosed);
+        require!(self.assessor.staked > 0, BulwarkError::NoAssessorStake);
+        require!(
+            accept || self.claim.voters > 0,
+            BulwarkError::FirstVoteMustAccept
+        );
+        Ok(())
+    }
+
+    /// An assessor votes on a claim with the weight of its current stake, which stays locked
+    /// until the vote can no longer matter.
+    pub fn vote(ctx: Context<Vote>, accept: bool) -> Result<()> {
+        let now = Clock::get()?.unix_timestamp;
+        ctx.accounts.validate(accept, now)?;
+        let accounts = ctx.accounts;
+        let weight = accounts.assessor.staked;
+        accounts.claim.record_vote(accept, weight, now)?;
+        // Locked past the latest possible end of voting, the cooldown and the assessor lock.
+        let lock_until = accounts
+            .claim
+            .latest_voting_end
+            .checked_add(i64::from(accounts.claim.cooldown))
+            .and_then(|t| t.checked_add(i64::from(accounts.config.params.assessor_lock)))
+            .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+        let assessor = &mut accounts.assessor;
+        assessor.locked_until = assessor.locked_until.max(lock_until);
+        assessor.votes = assessor.votes.saturating_add(1);
+        accounts.ballot.set_inner(Ballot {
+            version: ACCOUNT_VERSION,
+            bump: ctx.bumps.ballot,
+            accept,
+            rewarded: false,
+            claim: accounts.claim.key(),
+            assessor: accounts.owner.key(),
+            weight,
+            reserved: [0; 16],
+        });
+        accounts.claim.invariant()?;
+        accounts.assessor.invariant()?;
+        emit!(VoteCast {
+            claim: accounts.claim.key(),
+            assessor: accounts.owner.key(),
+            accept,
+            weight,
+            accept_weight: accounts.claim.accept_weight,
+            deny_weight: accounts.claim.deny_weight,
+            voting_end: accounts.claim.voting_end,
+            assessor_locked_until: accounts.assessor.locked_until,
+        });
+        Ok(())
+    }
+}

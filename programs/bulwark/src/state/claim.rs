@@ -1,0 +1,144 @@
+use crate::constants::*;
+use crate::error::BulwarkError;
+use anchor_lang::prelude::*;
+
+/// Where a claim stands at a given time.
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ClaimStatus {
+    /// Assessors may vote.
+    Voting,
+    /// Voting is over; governance may still overturn the outcome.
+    Cooldown { accepted: bool },
+    /// The outcome is fixed.
+    Final { accepted: bool },
+}
+
+/// A claim on a cover, voted on by assessors and paid from the backing pools if accepted.
+#[account]
+#[derive(InitSpace, Debug)]
+pub struct Claim {
+    pub version: u8,
+    pub bump: u8,
+    /// Set when governance overturned the voters' outcome during the cooldown.
+    pub overturned: bool,
+    /// Set when the accepted claim has been paid.
+    pub paid: bool,
+    /// Set when the deposit has been refunded or forfeited; the claim is closed.
+    pub closed: bool,
+    pub index: u32,
+    pub cover: Pubkey,
+    /// Cover owner who filed the claim and paid the deposit; gets it back if it is paid.
+    pub claimant: Pubkey,
+    pub product_id: u64,
+    /// The cover's mint: deposit, payout and assessor rewards are in it.
+    pub mint: Pubkey,
+    pub requested_amount: u64,
+    /// Amount actually paid by the pools (set when paid).
+    pub paid_amount: u64,
+    pub evidence_hash: [u8; 32],
+    #[max_len(MAX_URI_LEN)]
+    pub evidence_uri: String,
+    /// Deposit escrowed in the vault of the cover's first pool.
+    pub deposit: u64,
+    pub deposit_pool: Pubkey,
+    pub filed_at: i64,
+    /// End of voting; a late vote that flips the outcome pushes it back (silent ending), up to
+    /// `latest_voting_end`.
+    pub voting_end: i64,
+    pub latest_voting_end: i64,
+    /// Accept and deny weight (assessment-mint units).
+    pub accept_weight: u64,
+    pub deny_weight: u64,
+    pub voters: u32,
+    /// Parameters copied at filing so governance changes cannot move a running claim.
+    pub quorum: u64,
+    pub cooldown: u32,
+    pub redemption_window: u32,
+    pub silent_ending: u32,
+    /// Reward shared by the assessors of this claim, pro rata to weight.
+    pub assessor_reward: u64,
+    pub reserved: [u8; 64],
+}
+
+impl Claim {
+    pub const SPACE: usize = 8 + Self::INIT_SPACE;
+
+    /// The voters' outcome: accept outweighs deny and the quorum is met.
+    pub fn voted_accept(&self) -> bool {
+        self.accept_weight > self.deny_weight
+            && self.accept_weight.saturating_add(self.deny_weight) >= self.quorum
+    }
+
+    /// The outcome after any overturn.
+    pub fn accepted(&self) -> bool {
+        self.voted_accept() != self.overturned
+    }
+
+    pub fn cooldown_end(&self) -> Result<i64> {
+        self.voting_end
+            .checked_add(i64::from(self.cooldown))
+            .ok_or_else(|| error!(BulwarkError::MathOverflow))
+    }
+
+    /// Last second (exclusive) an accepted claim can be redeemed.
+    pub fn redemption_end(&self) -> Result<i64> {
+        self.cooldown_end()?
+            .checked_add(i64::from(self.redemption_window))
+            .ok_or_else(|| error!(BulwarkError::MathOverflow))
+    }
+
+    pub fn status(&self, now: i64) -> Result<ClaimStatus> {
+        Ok(if now < self.voting_end {
+            ClaimStatus::Voting
+        } else if now < self.cooldown_end()? {
+            ClaimStatus::Cooldown {
+                accepted: self.accepted(),
+            }
+        } else {
+            ClaimStatus::Final {
+                accepted: self.accepted(),
+            }
+        })
+    }
+
+    /// Records a vote of `weight` at `now`. A vote that flips the outcome within the last
+    /// `silent_ending` seconds pushes the end back so nobody can snipe the result.
+    pub fn record_vote(&mut self, accept: bool, weight: u64, now: i64) -> Result<()> {
+        let before = self.voted_accept();
+        if accept {
+            self.accept_weight = self
+                .accept_weight
+                .checked_add(weight)
+                .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+        } else {
+            self.deny_weight = self
+                .deny_weight
+                .checked_add(weight)
+                .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+        }
+        self.voters = self
+            .voters
+            .checked_add(1)
+            .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+        let silent = i64::from(self.silent_ending);
+        if before != self.voted_accept() && self.voting_end - now < silent {
+            self.voting_end = now
+                .checked_add(silent)
+                .ok_or_else(|| error!(BulwarkError::MathOverflow))?
+                .min(self.latest_voting_end);
+        }
+        Ok(())
+    }
+
+    pub fn invariant(&self) -> Result<()> {
+        require!(
+            self.version == ACCOUNT_VERSION
+                && self.voting_end <= self.latest_voting_end
+                && self.paid_amount <= self.requested_amount
+                && (!self.paid || self.accepted())
+                && self.evidence_uri.len() <= MAX_URI_LEN,
+            BulwarkError::InvariantViolated
+        );
+        Ok(())
+    }
+}

@@ -1,0 +1,748 @@
+//! stake_assessor, unstake_assessor, file_claim, vote, overturn_claim, redeem_payout,
+//! close_claim, claim_assessor_reward.
+
+use crate::fixtures::*;
+use anchor_lang::prelude::Pubkey;
+use bulwark::constants::*;
+use bulwark::error::BulwarkError;
+use bulwark::events::*;
+use bulwark::instructions::FileClaimArgs;
+use bulwark::math::tranche::tranche_end;
+use bulwark::state::{Assessor, Claim, Cover, Pool, PoolProduct, StakePosition};
+use bulwark_tests::builders::*;
+use bulwark_tests::*;
+use solana_keypair::Keypair;
+use solana_signer::Signer;
+
+/// A funded assessor with `stake` of the assessment mint staked.
+async fn assessor(t: &mut TestContext, stake: u64) -> (Keypair, Pubkey) {
+    let mint = t.assessment_mint;
+    let (owner, token) = t.funded_user(&mint, stake).await;
+    let ix = stake_assessor(&owner.pubkey(), &mint, &token, &spl_token::ID, stake);
+    t.send_ok(&[ix], &[&owner]).await;
+    (owner, token)
+}
+
+fn claim_args(amount: u64) -> FileClaimArgs {
+    FileClaimArgs {
+        amount,
+        evidence_hash: [9; 32],
+        evidence_uri: "ipfs://bulwark/evidence/exploit-report".to_string(),
+    }
+}
+
+/// A market with one cover of `amount` bought by the buyer (who owns it).
+struct Insured {
+    m: Market,
+    keys: CoverKeys,
+}
+
+async fn insured(amount: u64) -> Insured {
+    let mut m = market(1_000_000 * UNIT).await;
+    let owner = m.buyer.pubkey();
+    m.buy(args(1, owner, m.product_id, vec![amount], YEAR))
+        .await;
+    let keys = CoverKeys {
+        cover: cover_pda(&owner, 1),
+        product_id: m.product_id,
+        mint: m.mint,
+        token_program: spl_token::ID,
+        pools: vec![m.pool.keys.pool],
+    };
+    Insured { m, keys }
+}
+
+impl Insured {
+    async fn file(&mut self, index: u32, amount: u64) -> TxOutcome {
+        let buyer = self.m.buyer.insecure_clone();
+        let ix = file_claim(
+            &buyer.pubkey(),
+            &self.keys,
+            index,
+            &self.m.buyer_token,
+            claim_args(amount),
+        );
+        self.m.t.send_ok(&[ix], &[&buyer]).await
+    }
+
+    async fn file_err(&mut self, index: u32, amount: u64, err: BulwarkError) {
+        let buyer = self.m.buyer.insecure_clone();
+        let ix = file_claim(
+            &buyer.pubkey(),
+            &self.keys,
+            index,
+            &self.m.buyer_token,
+            claim_args(amount),
+        );
+        self.m.t.send_err(ix, &[&buyer], err).await;
+    }
+
+    fn claim(&self, index: u32) -> Pubkey {
+        claim_pda(&self.keys.cover, index)
+    }
+
+    fn redeem_ix(&self, index: u32) -> anchor_lang::solana_program::instruction::Instruction {
+        redeem_payout(
+            &self.m.t.payer().pubkey(),
+            &self.keys,
+            &self.claim(index),
+            &self.m.buyer_token,
+            &self.m.buyer_token,
+        )
+    }
+
+    async fn vote(&mut self, who: &Keypair, index: u32, accept: bool) -> TxOutcome {
+        let ix = vote(&who.pubkey(), &self.claim(index), accept);
+        self.m.t.send_ok(&[ix], &[who]).await
+    }
+}
+
+#[tokio::test]
+async fn full_lifecycle_stake_buy_claim_vote_payout_withdraw() {
+    let mut s = insured(100_000 * UNIT).await;
+    let premium = reference_premium(100_000 * UNIT, 250, YEAR);
+    // Fund the reward pot with the assessment share of the premium (10%).
+    let treasury = s.m.t.treasury;
+    let treasury_token = s.m.t.create_token_account(&treasury, &s.m.mint).await;
+    let payer = s.m.t.payer().pubkey();
+    s.m.t
+        .send_ok(&[sweep_fees(&payer, &s.m.pool.keys, &treasury_token)], &[])
+        .await;
+    assert_eq!(
+        s.m.t.balance(&reward_pot_pda(&s.m.mint)).await,
+        premium / 10
+    );
+
+    let (alice, _) = assessor(&mut s.m.t, 2 * UNIT).await;
+    let (bob, _) = assessor(&mut s.m.t, UNIT).await;
+
+    // File: deposit = max(1 UNIT, 0.5% of 40,000) = 200.
+    let buyer_before = s.m.t.balance(&s.m.buyer_token).await;
+    let vault_before = s.m.t.balance(&s.m.pool.keys.vault).await;
+    let outcome = s.file(0, 40_000 * UNIT).await;
+    record_compute_units("file_claim", &outcome);
+    let deposit = 200 * UNIT;
+    assert_eq!(
+        s.m.t.balance(&s.m.buyer_token).await,
+        buyer_before - deposit
+    );
+    assert_eq!(
+        s.m.t.balance(&s.m.pool.keys.vault).await,
+        vault_before + deposit
+    );
+    let claim: Claim = s.m.t.load(&s.claim(0)).await;
+    assert_eq!(
+        (claim.requested_amount, claim.deposit),
+        (40_000 * UNIT, deposit)
+    );
+    assert_eq!(claim.claimant, s.m.buyer.pubkey());
+    assert_eq!(claim.assessor_reward, 200 * UNIT);
+    let filed_at = s.m.t.now().await;
+    assert_eq!(claim.voting_end, filed_at + 3 * DAY);
+    let cover: Cover = s.m.t.load(&s.keys.cover).await;
+    assert!(cover.open_claim);
+    let pool: Pool = s.m.t.load_zc(&s.m.pool.keys.pool).await;
+    assert_eq!(pool.claim_deposits, deposit);
+    if sbf_mode() {
+        assert_eq!(outcome.events_of::<ClaimFiled>()[0].deposit, deposit);
+    }
+
+    // Votes: 2 accept, 1 deny.
+    let outcome = s.vote(&alice, 0, true).await;
+    record_compute_units("vote", &outcome);
+    s.vote(&bob, 0, false).await;
+    let claim: Claim = s.m.t.load(&s.claim(0)).await;
+    assert_eq!(
+        (claim.accept_weight, claim.deny_weight, claim.voters),
+        (2 * UNIT, UNIT, 2)
+    );
+    let alice_state: Assessor = s.m.t.load(&assessor_pda(&alice.pubkey())).await;
+    assert_eq!(
+        alice_state.locked_until,
+        claim.latest_voting_end + DAY + 14 * DAY
+    );
+    if sbf_mode() {
+        let events = outcome.events_of::<VoteCast>();
+        assert_eq!((events[0].weight, events[0].accept), (2 * UNIT, true));
+    }
+
+    // Payout only after the cooldown.
+    s.m.t.warp_to_time(claim.voting_end).await;
+    let ix = s.redeem_ix(0);
+    s.m.t.send_err(ix, &[], BulwarkError::OutcomeNotFinal).await;
+    s.m.t.warp_to_time(claim.voting_end + DAY).await;
+    let owner_before = s.m.t.balance(&s.m.buyer_token).await;
+    let vault_before = s.m.t.balance(&s.m.pool.keys.vault).await;
+    let ix = s.redeem_ix(0);
+    let outcome = s.m.t.send_ok(&[ix], &[]).await;
+    record_compute_units("redeem_payout (1 pool)", &outcome);
+    assert_eq!(
+        s.m.t.balance(&s.m.buyer_token).await,
+        owner_before + 40_000 * UNIT + deposit
+    );
+    assert_eq!(
+        s.m.t.balance(&s.m.pool.keys.vault).await,
+        vault_before - 40_000 * UNIT - deposit
+    );
+    let pool: Pool = s.m.t.load_zc(&s.m.pool.keys.pool).await;
+    assert_eq!(pool.total_stake, 960_000 * UNIT);
+    assert_eq!(pool.slot(s.m.far).unwrap().stake, 960_000 * UNIT);
+    assert_eq!(pool.claim_deposits, 0);
+    let cover: Cover = s.m.t.load(&s.keys.cover).await;
+    assert_eq!(cover.remaining, 60_000 * UNIT);
+    assert!(!cover.open_claim);
+    assert_eq!(cover.allocations[0].amount, 60_000 * UNIT);
+    let pp: PoolProduct =
+        s.m.t
+            .load_zc(&pool_product_pda(&s.m.pool.keys.pool, s.m.product_id))
+            .await;
+    assert_eq!(pp.allocation_in(s.m.far), 60_000 * UNIT);
+    let claim: Claim = s.m.t.load(&s.claim(0)).await;
+    assert!(claim.paid && claim.closed);
+    assert_eq!(claim.paid_amount, 40_000 * UNIT);
+    if sbf_mode() {
+        let event = &outcome.events_of::<PayoutRedeemed>()[0];
+        assert_eq!(event.paid_per_pool, vec![40_000 * UNIT]);
+        assert_eq!(event.deposit_refunded, deposit);
+    }
+    let ix = s.redeem_ix(0);
+    s.m.t
+        .send_err(ix, &[], BulwarkError::ClaimAlreadyPaid)
+        .await;
+
+    // Assessor rewards: 200 shared 2:1 whatever the side, rounded down.
+    for (who, expected) in [(&alice, 200 * UNIT * 2 / 3), (&bob, 200 * UNIT / 3)] {
+        let token = s.m.t.create_token_account(&who.pubkey(), &s.m.mint).await;
+        let ix = claim_assessor_reward(
+            &who.pubkey(),
+            &s.claim(0),
+            &s.m.mint,
+            &token,
+            &spl_token::ID,
+        );
+        let outcome = s.m.t.send_ok(&[ix], &[who]).await;
+        record_compute_units("claim_assessor_reward", &outcome);
+        assert_eq!(s.m.t.balance(&token).await, expected);
+        assert!(!s.m.t.exists(&ballot_pda(&s.claim(0), &who.pubkey())).await);
+    }
+    assert_eq!(
+        s.m.t.balance(&reward_pot_pda(&s.m.mint)).await,
+        premium / 10 - 200 * UNIT * 2 / 3 - 200 * UNIT / 3
+    );
+
+    // The staker bore the loss: its tranche pays 960,000 plus every streamed reward.
+    let far_end = tranche_end(s.m.far).unwrap();
+    s.m.t.warp_to_time(far_end).await;
+    let pool: Pool = s.m.t.load_zc(&s.m.pool.keys.pool).await;
+    let reserved = pool.rewards_reserved;
+    let staker = s.m.staker.insecure_clone();
+    let staker_token = s.m.staker_token;
+    let payer = s.m.t.payer().pubkey();
+    let staker_before = s.m.t.balance(&staker_token).await;
+    s.m.t
+        .send_ok(
+            &[
+                archive_tranche(&payer, &s.m.pool.keys.pool, s.m.far),
+                withdraw_stake(
+                    &staker.pubkey(),
+                    &s.m.pool.keys,
+                    0,
+                    s.m.far,
+                    &payer,
+                    &staker_token,
+                ),
+            ],
+            &[&staker],
+        )
+        .await;
+    let received = s.m.t.balance(&staker_token).await - staker_before;
+    let pool: Pool = s.m.t.load_zc(&s.m.pool.keys.pool).await;
+    let rewards = received - 960_000 * UNIT;
+    // All of the stream reached the only staker, but for the rounding dust of each accrual step.
+    assert_eq!(pool.rewards_reserved, reserved - rewards);
+    assert!(
+        pool.rewards_reserved <= 64,
+        "dust left: {}",
+        pool.rewards_reserved
+    );
+    assert_eq!(pool.total_stake, 0);
+    assert_eq!(
+        s.m.t.balance(&s.m.pool.keys.vault).await,
+        pool.liabilities().unwrap()
+    );
+}
+
+#[tokio::test]
+async fn each_claim_rule_fails_with_its_own_error() {
+    let mut s = insured(100_000 * UNIT).await;
+    let (alice, _) = assessor(&mut s.m.t, 2 * UNIT).await;
+
+    // Non-owner.
+    let (stranger, stranger_token) = s.m.t.funded_user(&s.m.mint, 1_000 * UNIT).await;
+    let ix = file_claim(
+        &stranger.pubkey(),
+        &s.keys,
+        0,
+        &stranger_token,
+        claim_args(UNIT),
+    );
+    s.m.t
+        .send_err(ix, &[&stranger], BulwarkError::NotCoverOwner)
+        .await;
+    // Above remaining, zero, overlong evidence.
+    s.file_err(0, 100_000 * UNIT + 1, BulwarkError::ClaimAboveRemaining)
+        .await;
+    s.file_err(0, 0, BulwarkError::ZeroAmount).await;
+    let buyer = s.m.buyer.insecure_clone();
+    let long = FileClaimArgs {
+        evidence_uri: "x".repeat(MAX_URI_LEN + 1),
+        ..claim_args(UNIT)
+    };
+    let ix = file_claim(&buyer.pubkey(), &s.keys, 0, &s.m.buyer_token, long);
+    s.m.t
+        .send_err(ix, &[&buyer], BulwarkError::UriTooLong)
+        .await;
+
+    // One open claim at a time.
+    s.file(0, 10_000 * UNIT).await;
+    s.file_err(1, UNIT, BulwarkError::ClaimOpen).await;
+
+    // Voting rules.
+    let (bob, _) = assessor(&mut s.m.t, UNIT).await;
+    let ix = vote(&bob.pubkey(), &s.claim(0), false);
+    s.m.t
+        .send_err(ix, &[&bob], BulwarkError::FirstVoteMustAccept)
+        .await;
+    s.vote(&alice, 0, true).await;
+    let err =
+        s.m.t
+            .send(&[vote(&alice.pubkey(), &s.claim(0), true)], &[&alice])
+            .await
+            .expect_err("second vote");
+    assert_already_in_use(err);
+    let nobody = s.m.t.user().await;
+    let ix = vote(&nobody.pubkey(), &s.claim(0), true);
+    s.m.t
+        .send_anchor_err(
+            ix,
+            &[&nobody],
+            anchor_lang::error::ErrorCode::AccountNotInitialized,
+        )
+        .await;
+    let claim: Claim = s.m.t.load(&s.claim(0)).await;
+    s.m.t.warp_to_time(claim.voting_end).await;
+    let ix = vote(&bob.pubkey(), &s.claim(0), false);
+    s.m.t
+        .send_err(ix, &[&bob], BulwarkError::VotingClosed)
+        .await;
+
+    // The assessor's stake is locked until its vote stops mattering.
+    let alice_state: Assessor = s.m.t.load(&assessor_pda(&alice.pubkey())).await;
+    let mint = s.m.t.assessment_mint;
+    let alice_token = s.m.t.create_token_account(&alice.pubkey(), &mint).await;
+    let unstake = unstake_assessor(&alice.pubkey(), &mint, &alice_token, &spl_token::ID, UNIT);
+    s.m.t
+        .send_err(unstake.clone(), &[&alice], BulwarkError::AssessorLocked)
+        .await;
+
+    // Overturn only during the cooldown.
+    let authority = s.m.t.authority.insecure_clone();
+    let outcome =
+        s.m.t
+            .send_ok(
+                &[overturn_claim(&authority.pubkey(), &s.claim(0))],
+                &[&authority],
+            )
+            .await;
+    if sbf_mode() {
+        let event = &outcome.events_of::<ClaimOverturned>()[0];
+        assert!(event.voters_accepted && !event.accepted);
+    }
+    s.m.t
+        .send_err(
+            overturn_claim(&authority.pubkey(), &s.claim(0)),
+            &[&authority],
+            BulwarkError::EmptyUpdate,
+        )
+        .await;
+    s.m.t
+        .send_err(
+            overturn_claim(&alice.pubkey(), &s.claim(0)),
+            &[&alice],
+            BulwarkError::NotAuthority,
+        )
+        .await;
+    s.m.t.warp_to_time(claim.voting_end + DAY).await;
+    s.m.t
+        .send_err(
+            overturn_claim(&authority.pubkey(), &s.claim(0)),
+            &[&authority],
+            BulwarkError::NotInCooldown,
+        )
+        .await;
+    // Overturned to denied: no payout; closing forfeits the deposit to the assessors' share.
+    let ix = s.redeem_ix(0);
+    s.m.t.send_err(ix, &[], BulwarkError::ClaimDenied).await;
+    let pool_before: Pool = s.m.t.load_zc(&s.m.pool.keys.pool).await;
+    let caller = s.m.t.payer().pubkey();
+    let buyer_token = s.m.buyer_token;
+    let close = close_claim(&caller, &s.keys, &s.claim(0), &buyer_token);
+    let outcome = s.m.t.send_ok(std::slice::from_ref(&close), &[]).await;
+    record_compute_units("close_claim (denied)", &outcome);
+    let pool: Pool = s.m.t.load_zc(&s.m.pool.keys.pool).await;
+    assert_eq!(pool.claim_deposits, 0);
+    assert_eq!(
+        pool.assessment_accrued,
+        pool_before.assessment_accrued + 50 * UNIT
+    );
+    s.m.t.send_err(close, &[], BulwarkError::ClaimClosed).await;
+
+    // Unlocked once the lock passes.
+    s.m.t.warp_to_time(alice_state.locked_until).await;
+    s.m.t.send_ok(&[unstake], &[&alice]).await;
+    assert_eq!(s.m.t.balance(&alice_token).await, UNIT);
+    let too_much = unstake_assessor(
+        &alice.pubkey(),
+        &mint,
+        &alice_token,
+        &spl_token::ID,
+        2 * UNIT,
+    );
+    s.m.t
+        .send_err(too_much, &[&alice], BulwarkError::UnstakeAboveStake)
+        .await;
+
+    // A new claim after the previous one is closed; then no claims after end + grace.
+    s.file(1, UNIT).await;
+    let cover: Cover = s.m.t.load(&s.keys.cover).await;
+    assert_eq!(cover.claim_count, 2);
+    let claim: Claim = s.m.t.load(&s.claim(1)).await;
+    s.m.t.warp_to_time(claim.voting_end + DAY).await;
+    // No votes at all: denied.
+    let ix = s.redeem_ix(1);
+    s.m.t.send_err(ix, &[], BulwarkError::ClaimDenied).await;
+    let close = close_claim(&caller, &s.keys, &s.claim(1), &buyer_token);
+    s.m.t.send_ok(&[close], &[]).await;
+    s.m.t.warp_to_time(cover.claimable_until().unwrap()).await;
+    s.file_err(2, UNIT, BulwarkError::ClaimWindowClosed).await;
+}
+
+#[tokio::test]
+async fn no_claim_in_the_purchase_slot() {
+    let mut m = market(1_000_000 * UNIT).await;
+    let owner = m.buyer.pubkey();
+    let keys = CoverKeys {
+        cover: cover_pda(&owner, 7),
+        product_id: m.product_id,
+        mint: m.mint,
+        token_program: spl_token::ID,
+        pools: vec![m.pool.keys.pool],
+    };
+    let buy = m.buy_ix(
+        args(7, owner, m.product_id, vec![1_000 * UNIT], YEAR),
+        &[m.pool.keys.pool],
+    );
+    let claim = file_claim(&owner, &keys, 0, &m.buyer_token, claim_args(UNIT));
+    let buyer = m.buyer.insecure_clone();
+    m.t.send_err_at(
+        &[buy, claim],
+        &[&buyer],
+        1,
+        BulwarkError::ClaimInPurchaseSlot,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn payout_windows_and_a_lapsed_claim() {
+    let mut s = insured(100_000 * UNIT).await;
+    let (alice, _) = assessor(&mut s.m.t, 2 * UNIT).await;
+    s.file(0, 10_000 * UNIT).await;
+    s.vote(&alice, 0, true).await;
+    let claim: Claim = s.m.t.load(&s.claim(0)).await;
+    let caller = s.m.t.payer().pubkey();
+    let buyer_token = s.m.buyer_token;
+    let close = close_claim(&caller, &s.keys, &s.claim(0), &buyer_token);
+    s.m.t
+        .send_err(close.clone(), &[], BulwarkError::OutcomeNotFinal)
+        .await;
+    s.m.t
+        .warp_to_time(claim.redemption_end().unwrap() - 1)
+        .await;
+    s.m.t
+        .send_err(close.clone(), &[], BulwarkError::RedemptionWindowOpen)
+        .await;
+    // Paused payouts.
+    let authority = s.m.t.authority.insecure_clone();
+    s.m.t
+        .send_ok(
+            &[set_pause(&authority.pubkey(), PAUSE_PAYOUTS)],
+            &[&authority],
+        )
+        .await;
+    let ix = s.redeem_ix(0);
+    s.m.t.send_err(ix, &[], BulwarkError::PayoutsPaused).await;
+    s.m.t
+        .send_ok(&[set_pause(&authority.pubkey(), 0)], &[&authority])
+        .await;
+    // One second too late.
+    s.m.t.warp_to_time(claim.redemption_end().unwrap()).await;
+    let ix = s.redeem_ix(0);
+    s.m.t
+        .send_err(ix, &[], BulwarkError::RedemptionWindowClosed)
+        .await;
+    // The lapsed accepted claim gets its deposit back when closed.
+    let before = s.m.t.balance(&buyer_token).await;
+    s.m.t.send_ok(&[close], &[]).await;
+    assert_eq!(s.m.t.balance(&buyer_token).await, before + 50 * UNIT);
+    let cover: Cover = s.m.t.load(&s.keys.cover).await;
+    assert_eq!(cover.remaining, 100_000 * UNIT);
+    assert!(!cover.open_claim);
+}
+
+#[tokio::test]
+async fn payout_goes_to_the_current_owner_and_the_deposit_to_the_claimant() {
+    let mut s = insured(100_000 * UNIT).await;
+    let (alice, _) = assessor(&mut s.m.t, 2 * UNIT).await;
+    s.file(0, 10_000 * UNIT).await;
+    s.vote(&alice, 0, true).await;
+    // The cover changes hands while the claim runs.
+    let heir = s.m.t.user().await;
+    let heir_token = s.m.t.create_token_account(&heir.pubkey(), &s.m.mint).await;
+    let buyer = s.m.buyer.insecure_clone();
+    s.m.t
+        .send_ok(
+            &[transfer_cover(
+                &buyer.pubkey(),
+                &s.keys.cover,
+                &heir.pubkey(),
+            )],
+            &[&buyer],
+        )
+        .await;
+    let claim: Claim = s.m.t.load(&s.claim(0)).await;
+    s.m.t.warp_to_time(claim.voting_end + DAY).await;
+    let caller = s.m.t.payer().pubkey();
+    // Paying the old owner is refused.
+    let wrong = redeem_payout(
+        &caller,
+        &s.keys,
+        &s.claim(0),
+        &s.m.buyer_token,
+        &s.m.buyer_token,
+    );
+    s.m.t
+        .send_err(wrong, &[], BulwarkError::WrongRecipient)
+        .await;
+    let before = s.m.t.balance(&s.m.buyer_token).await;
+    let ix = redeem_payout(&caller, &s.keys, &s.claim(0), &heir_token, &s.m.buyer_token);
+    s.m.t.send_ok(&[ix], &[]).await;
+    assert_eq!(s.m.t.balance(&heir_token).await, 10_000 * UNIT);
+    assert_eq!(s.m.t.balance(&s.m.buyer_token).await, before + 50 * UNIT);
+}
+
+#[tokio::test]
+async fn silent_ending_extends_voting_when_a_late_vote_flips_the_outcome() {
+    let mut s = insured(100_000 * UNIT).await;
+    let (alice, _) = assessor(&mut s.m.t, UNIT).await;
+    let (bob, _) = assessor(&mut s.m.t, 2 * UNIT).await;
+    let (carol, _) = assessor(&mut s.m.t, UNIT / 2).await;
+    s.file(0, 10_000 * UNIT).await;
+    s.vote(&alice, 0, true).await;
+    let claim: Claim = s.m.t.load(&s.claim(0)).await;
+    let original_end = claim.voting_end;
+
+    // Two days in: a vote that does not flip the outcome changes nothing.
+    s.m.t.warp_to_time(original_end - DAY - 10).await;
+    s.vote(&carol, 0, true).await;
+    let claim: Claim = s.m.t.load(&s.claim(0)).await;
+    assert_eq!(claim.voting_end, original_end);
+
+    // One hour before the end Bob flips it to denied: voting now ends a day later.
+    s.m.t.warp_to_time(original_end - 3_600).await;
+    let outcome = s.vote(&bob, 0, false).await;
+    let now = s.m.t.now().await;
+    let claim: Claim = s.m.t.load(&s.claim(0)).await;
+    assert_eq!(claim.voting_end, now + DAY);
+    assert!(!claim.voted_accept());
+    if sbf_mode() {
+        assert_eq!(outcome.events_of::<VoteCast>()[0].voting_end, now + DAY);
+    }
+    // So the accept side still has time to answer after the original end.
+    s.m.t.warp_to_time(original_end + 10).await;
+    let (dave, _) = assessor(&mut s.m.t, 3 * UNIT).await;
+    s.vote(&dave, 0, true).await;
+    let claim: Claim = s.m.t.load(&s.claim(0)).await;
+    assert!(claim.voted_accept());
+    // Never beyond the latest end (original + one silent-ending period).
+    assert!(claim.voting_end <= claim.latest_voting_end);
+    assert_eq!(claim.latest_voting_end, original_end + DAY);
+}
+
+#[tokio::test]
+async fn claims_on_parametric_products_are_not_voted_on() {
+    let mut m = market(1_000_000 * UNIT).await;
+    let authority = m.t.authority.insecure_clone();
+    let config: bulwark::state::Config = m.t.load(&config_pda()).await;
+    let id = config.product_count;
+    m.t.send_ok(
+        &[create_product(
+            &authority.pubkey(),
+            id,
+            bulwark::instructions::CreateProductArgs {
+                product_type: bulwark::state::ProductType::Parametric,
+                terms: default_terms(),
+            },
+        )],
+        &[&authority],
+    )
+    .await;
+    add_product(&mut m.t, &m.pool, id, 50, 250).await;
+    let owner = m.buyer.pubkey();
+    m.buy(args(3, owner, id, vec![UNIT * 100], YEAR)).await;
+    let keys = CoverKeys {
+        cover: cover_pda(&owner, 3),
+        product_id: id,
+        mint: m.mint,
+        token_program: spl_token::ID,
+        pools: vec![m.pool.keys.pool],
+    };
+    let buyer = m.buyer.insecure_clone();
+    let ix = file_claim(&owner, &keys, 0, &m.buyer_token, claim_args(UNIT));
+    m.t.send_err(ix, &[&buyer], BulwarkError::ProductNotAssessed)
+        .await;
+}
+
+#[tokio::test]
+async fn multi_pool_payout_is_pro_rata_and_only_backing_tranches_lose() {
+    let stake = 100_000 * UNIT;
+    let mut m = market(stake).await;
+    let mut pools = vec![m.pool.keys.pool];
+    pools.extend(more_pools(&mut m, &[250, 250], stake).await);
+    // A staker of the current tranche of the first pool: it cannot back a year of cover.
+    let current = m.t.current_tranche().await;
+    let (early, early_token) = m.t.funded_user(&m.mint, 50_000 * UNIT).await;
+    m.t.deposit(
+        &early,
+        &m.pool.keys,
+        &early_token,
+        0,
+        current,
+        50_000 * UNIT,
+    )
+    .await;
+
+    let owner = m.buyer.pubkey();
+    let parts = vec![30_000 * UNIT, 20_000 * UNIT, 50_000 * UNIT];
+    let ix = m.buy_ix(args(5, owner, m.product_id, parts, YEAR), &pools);
+    let buyer = m.buyer.insecure_clone();
+    m.t.send_ok(&[ix], &[&buyer]).await;
+    let keys = CoverKeys {
+        cover: cover_pda(&owner, 5),
+        product_id: m.product_id,
+        mint: m.mint,
+        token_program: spl_token::ID,
+        pools: pools.clone(),
+    };
+    let mut s = Insured { m, keys };
+    let (alice, _) = assessor(&mut s.m.t, 2 * UNIT).await;
+    s.file(0, 10_000 * UNIT).await;
+    s.vote(&alice, 0, true).await;
+    let claim: Claim = s.m.t.load(&s.claim(0)).await;
+    s.m.t.warp_to_time(claim.voting_end + DAY).await;
+
+    let mut before = Vec::new();
+    for pool in &pools {
+        before.push(s.m.t.balance(&vault_pda(pool)).await);
+    }
+    let owner_before = s.m.t.balance(&s.m.buyer_token).await;
+    let ix = s.redeem_ix(0);
+    let outcome = s.m.t.send_ok(&[ix], &[]).await;
+    record_compute_units("redeem_payout (3 pools)", &outcome);
+    assert_eq!(
+        s.m.t.balance(&s.m.buyer_token).await,
+        owner_before + 10_000 * UNIT + 50 * UNIT
+    );
+    let expected_paid = [3_000 * UNIT, 2_000 * UNIT, 5_000 * UNIT];
+    for (i, pool) in pools.iter().enumerate() {
+        let refund = if i == 0 { 50 * UNIT } else { 0 };
+        assert_eq!(
+            s.m.t.balance(&vault_pda(pool)).await,
+            before[i] - expected_paid[i] - refund
+        );
+        let state: Pool = s.m.t.load_zc(pool).await;
+        assert_eq!(state.slot(s.m.far).unwrap().stake, stake - expected_paid[i]);
+    }
+    // The early staker's tranche did not back the cover and lost nothing.
+    let state: Pool = s.m.t.load_zc(&pools[0]).await;
+    assert_eq!(state.slot(current).unwrap().stake, 50_000 * UNIT);
+    let cover: Cover = s.m.t.load(&s.keys.cover).await;
+    assert_eq!(cover.remaining, 90_000 * UNIT);
+    assert_eq!(
+        [
+            cover.allocations[0].amount,
+            cover.allocations[1].amount,
+            cover.allocations[2].amount
+        ],
+        [27_000 * UNIT, 18_000 * UNIT, 45_000 * UNIT]
+    );
+
+    // Passing the pools in another order is refused.
+    s.file(1, UNIT).await;
+    s.vote(&alice, 1, true).await;
+    let claim: Claim = s.m.t.load(&s.claim(1)).await;
+    s.m.t.warp_to_time(claim.voting_end + DAY).await;
+    let mut shuffled = s.keys.clone();
+    shuffled.pools.swap(1, 2);
+    let caller = s.m.t.payer().pubkey();
+    let ix = redeem_payout(
+        &caller,
+        &shuffled,
+        &s.claim(1),
+        &s.m.buyer_token,
+        &s.m.buyer_token,
+    );
+    s.m.t
+        .send_err(ix, &[], BulwarkError::WrongRemainingAccounts)
+        .await;
+    let ix = s.redeem_ix(1);
+    s.m.t.send_ok(&[ix], &[]).await;
+}
+
+#[tokio::test]
+async fn backing_stake_cannot_leave_before_the_claim_can_be_paid() {
+    let mut s = insured(100_000 * UNIT).await;
+    let (alice, _) = assessor(&mut s.m.t, 2 * UNIT).await;
+    let cover: Cover = s.m.t.load(&s.keys.cover).await;
+    // File at the last second of the claim window.
+    s.m.t
+        .warp_to_time(cover.claimable_until().unwrap() - 1)
+        .await;
+    s.file(0, 50_000 * UNIT).await;
+    s.vote(&alice, 0, true).await;
+    let claim: Claim = s.m.t.load(&s.claim(0)).await;
+    // Every tranche backing the cover ends after the claim's last possible payout.
+    assert!(tranche_end(cover.first_tranche).unwrap() >= claim.redemption_end().unwrap());
+    assert!(cover.backing_until >= claim.redemption_end().unwrap());
+    // The staker's tranche has not ended when the payout is due, so it cannot withdraw first.
+    s.m.t
+        .warp_to_time(claim.redemption_end().unwrap() - 1)
+        .await;
+    let payer = s.m.t.payer().pubkey();
+    s.m.t
+        .send_err(
+            archive_tranche(&payer, &s.m.pool.keys.pool, s.m.far),
+            &[],
+            BulwarkError::TrancheNotEnded,
+        )
+        .await;
+    let ix = s.redeem_ix(0);
+    s.m.t.send_ok(&[ix], &[]).await;
+    let position: StakePosition =
+        s.m.t
+            .load(&position_pda(&s.m.pool.keys.pool, &s.m.staker.pubkey(), 0))
+            .await;
+    let pool: Pool = s.m.t.load_zc(&s.m.pool.keys.pool).await;
+    let slot = pool.slot(position.tranche_id).unwrap();
+    assert_eq!(slot.stake, 950_000 * UNIT, "the loss landed on the staker");
+}
