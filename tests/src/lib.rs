@@ -111,9 +111,15 @@ impl TestContext {
 
     /// A bank with the program loaded and nothing initialized.
     pub async fn bare() -> Self {
+        Self::bare_in(sbf_mode()).await
+    }
+
+    /// Like [`TestContext::bare`], running the SBF `.so` (from `SBF_OUT_DIR`) when `sbf` is
+    /// set and the natively compiled program otherwise.
+    pub async fn bare_in(sbf: bool) -> Self {
         let deployer = Keypair::new_from_array([1; 32]);
         let mut pt = ProgramTest::default();
-        if sbf_mode() {
+        if sbf {
             pt.prefer_bpf(true);
             pt.add_program("bulwark", bulwark::ID, None);
         } else {
@@ -141,7 +147,12 @@ impl TestContext {
 
     /// A bank with the config initialized with default parameters.
     pub async fn new() -> Self {
-        let mut this = Self::bare().await;
+        Self::new_in(sbf_mode()).await
+    }
+
+    /// Like [`TestContext::new`], choosing SBF or native explicitly.
+    pub async fn new_in(sbf: bool) -> Self {
+        let mut this = Self::bare_in(sbf).await;
         let ix = builders::initialize_config(
             &this.deployer.pubkey(),
             &this.authority.pubkey(),

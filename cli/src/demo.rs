@@ -1,0 +1,529 @@
+//! `bulwark demo`: one realistic story through the whole protocol on an embedded Solana VM.
+//!
+//! A manager opens a USDC-like pool, stakers join different tranches, buyers cover a lending
+//! protocol and a DEX, the lending protocol is exploited, claims are filed and voted on (one
+//! accepted, one denied), the payout is redeemed, rewards and fees are claimed, the tranches end
+//! and the stakers withdraw. Every step reports what moved; the summary adds every token up.
+
+use anchor_lang::prelude::Pubkey;
+use bulwark::constants::*;
+use bulwark::instructions::{
+    BuyCoverArgs, CreatePoolArgs, DepositStakeArgs, FileClaimArgs, SetPoolProductArgs,
+};
+use bulwark::math::tranche::tranche_end;
+use bulwark::state::{Claim, Config, Cover, Pool, PoolProduct, Product, ProtocolParams};
+use bulwark_sdk::builders::*;
+use bulwark_sdk::quote::{quote, PoolState};
+use bulwark_tests::{spl_token, TestContext};
+use serde::Serialize;
+use solana_keypair::Keypair;
+use solana_signer::Signer;
+
+const UNIT: u64 = 1_000_000;
+const DAY: i64 = SECONDS_PER_DAY;
+
+/// One step of the story: what happened, in lines for people and in fields for machines.
+#[derive(Debug, Serialize)]
+pub struct Step {
+    pub title: String,
+    pub lines: Vec<String>,
+}
+
+/// Where every token of the demo's mint ended up.
+#[derive(Debug, Serialize, PartialEq, Eq)]
+pub struct Summary {
+    /// Tokens minted to the actors at the start.
+    pub minted: u64,
+    /// Balance of each actor's token account, by name.
+    pub wallets: Vec<(String, u64)>,
+    pub pool_vault: u64,
+    pub treasury: u64,
+    pub reward_pot: u64,
+    /// Sum of all the above: equals `minted`.
+    pub total: u64,
+    /// What the pool still owes; equals `pool_vault` after the final sweep.
+    pub pool_liabilities: u64,
+    pub claims_paid: u64,
+    pub deposits_forfeited: u64,
+}
+
+struct Actor {
+    name: &'static str,
+    key: Keypair,
+    token: Pubkey,
+}
+
+/// Formats base units of a 6-decimal mint as `1,234.56`.
+pub fn usdc(amount: u64) -> String {
+    let whole = amount / UNIT;
+    let cents = (amount % UNIT) / 10_000;
+    let digits = whole.to_string();
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    format!("{grouped}.{cents:02}")
+}
+
+struct Story<'a> {
+    t: TestContext,
+    report: &'a mut dyn FnMut(Step),
+}
+
+impl Story<'_> {
+    fn step(&mut self, title: &str, lines: Vec<String>) {
+        (self.report)(Step {
+            title: title.to_string(),
+            lines,
+        });
+    }
+
+    async fn actor(&mut self, name: &'static str, mint: &Pubkey, amount: u64) -> Actor {
+        let (key, token) = self.t.funded_user(mint, amount).await;
+        Actor { name, key, token }
+    }
+}
+
+/// Runs the story on an embedded VM (the SBF `.so` when `sbf`, else the native build),
+/// reporting each step through `report`, and returns the final summary.
+pub async fn run(sbf: bool, report: &mut dyn FnMut(Step)) -> Summary {
+    let mut s = Story {
+        t: TestContext::new_in(sbf).await,
+        report,
+    };
+    let authority = s.t.authority.insecure_clone();
+
+    // Governance: products and a smaller assessor reward for this market.
+    let mint = s.t.create_mint(6, &spl_token::ID).await;
+    let lending = s.t.create_default_product().await;
+    let dex = s.t.create_default_product().await;
+    let params = ProtocolParams {
+        assessor_reward_bps: 20,
+        ..ProtocolParams::default()
+    };
+    let treasury = s.t.treasury;
+    s.t.send_ok(
+        &[update_config(&authority.pubkey(), params, &treasury)],
+        &[&authority],
+    )
+    .await;
+    s.step(
+        "Governance lists two products",
+        vec![
+            format!("product {lending}: lending protocol exploit (assessed, 35-day grace)"),
+            format!("product {dex}: DEX exploit (assessed, 35-day grace)"),
+            "assessor reward set to 0.20% of each claim; capacity ratio 2x; 50% of premiums \
+             to stakers"
+                .to_string(),
+        ],
+    );
+
+    // The manager opens a pool and prices both products.
+    let next_tranche = s.t.current_tranche().await + 1;
+    s.t.warp_to_tranche(next_tranche, 10 * DAY).await;
+    let pool =
+        s.t.open_pool(
+            &mint,
+            CreatePoolArgs {
+                manager_fee_bps: 1_000,
+                max_manager_fee_bps: 2_000,
+                private: false,
+            },
+        )
+        .await;
+    let keys = pool.keys;
+    let manager = pool.manager.insecure_clone();
+    for (product_id, weight, price) in [(lending, 60, 250), (dex, 40, 300)] {
+        let ix = set_pool_product(
+            &manager.pubkey(),
+            &keys.pool,
+            SetPoolProductArgs {
+                product_id,
+                target_weight: weight,
+                target_price_bps: price,
+            },
+        );
+        s.t.send_ok(&[ix], &[&manager]).await;
+    }
+    s.step(
+        "A manager opens a USDC pool",
+        vec![
+            format!("pool {} on mint {mint}", keys.pool),
+            "manager fee 10% of the stakers' premium (max 20%, fixed forever)".to_string(),
+            "lending: weight 60, 2.50%/year; DEX: weight 40, 3.00%/year".to_string(),
+        ],
+    );
+
+    // Stakers.
+    let current = s.t.current_tranche().await;
+    let mut stakers = Vec::new();
+    let mut lines = Vec::new();
+    for (name, amount, tranche) in [
+        ("Ana", 500_000 * UNIT, current + 7),
+        ("Ben", 300_000 * UNIT, current + 5),
+        ("Cai", 200_000 * UNIT, current + 1),
+    ] {
+        let actor = s.actor(name, &mint, amount).await;
+        let ix = deposit_stake(
+            &actor.key.pubkey(),
+            &keys,
+            &actor.token,
+            DepositStakeArgs {
+                position_id: 0,
+                tranche_id: tranche,
+                amount,
+            },
+        );
+        s.t.send_ok(&[ix], &[&actor.key]).await;
+        lines.push(format!(
+            "{name} stakes {} in tranche {tranche} (unlocks in {} days)",
+            usdc(amount),
+            (tranche_end(tranche).unwrap() - s.t.now().await) / DAY
+        ));
+        stakers.push(actor);
+    }
+    s.step("Stakers join different tranches", lines);
+
+    // Buyers, routed by the SDK quote.
+    let mut buyers = Vec::new();
+    let mut lines = Vec::new();
+    for (nonce, (name, product_id, amount, days)) in [
+        ("Dana", lending, 400_000 * UNIT, 180u32),
+        ("Eli", dex, 150_000 * UNIT, 90u32),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let actor = s.actor(name, &mint, 50_000 * UNIT).await;
+        let config: Config = s.t.load(&config_pda()).await;
+        let product: Product = s.t.load(&product_pda(product_id)).await;
+        let state = PoolState {
+            address: keys.pool,
+            pool: s.t.load_zc(&keys.pool).await,
+            pool_product: s.t.load_zc(&pool_product_pda(&keys.pool, product_id)).await,
+        };
+        let now = s.t.now().await;
+        let period = days * DAY as u32;
+        let q = quote(&config, &product, &[state], amount, period, 0, now).expect("quote");
+        let ix = buy_cover(
+            &actor.key.pubkey(),
+            &actor.token,
+            &mint,
+            &spl_token::ID,
+            &q.pools(),
+            None,
+            BuyCoverArgs {
+                cover_nonce: nonce as u64,
+                owner: actor.key.pubkey(),
+                product_id,
+                amount,
+                period,
+                max_premium: q.cost(),
+                allocations: q.allocations(),
+                commission_bps: 0,
+            },
+        );
+        s.t.send_ok(&[ix], &[&actor.key]).await;
+        let pp: PoolProduct = s.t.load_zc(&pool_product_pda(&keys.pool, product_id)).await;
+        lines.push(format!(
+            "{name} covers {} for {days} days at {:.2}%/year: premium {} (price now {:.2}%)",
+            usdc(amount),
+            q.parts[0].price_bps as f64 / 100.0,
+            usdc(q.premium),
+            f64::from(pp.bumped_price_bps) / 100.0,
+        ));
+        let cover = cover_pda(&actor.key.pubkey(), nonce as u64);
+        buyers.push((actor, cover, product_id));
+    }
+    let pool_state: Pool = s.t.load_zc(&keys.pool).await;
+    lines.push(format!(
+        "pool holds {} of stake; stakers' rewards streaming: {}; manager fee {}",
+        usdc(pool_state.total_stake),
+        usdc(pool_state.rewards_reserved),
+        usdc(pool_state.manager_fees)
+    ));
+    s.step("Buyers purchase cover", lines);
+
+    // A month passes; rewards accrue.
+    s.t.warp_days(30).await;
+    let mut lines = vec!["30 days pass".to_string()];
+    for staker in &stakers {
+        let before = s.t.balance(&staker.token).await;
+        let ix = claim_rewards(&staker.key.pubkey(), &keys, 0, &staker.token);
+        let claimed = s.t.send(&[ix], &[&staker.key]).await.is_ok();
+        let earned = s.t.balance(&staker.token).await - before;
+        lines.push(format!(
+            "{} claims {} of premium rewards{}",
+            staker.name,
+            usdc(earned),
+            if claimed { "" } else { " (nothing yet)" }
+        ));
+    }
+    s.step("Time passes, premiums stream to stakers", lines);
+
+    // The lending protocol is exploited; both buyers claim.
+    let mut claims = Vec::new();
+    let mut lines = Vec::new();
+    for ((actor, cover, product_id), amount) in buyers.iter().zip([250_000 * UNIT, 100_000 * UNIT])
+    {
+        let cover_keys = CoverKeys {
+            cover: *cover,
+            product_id: *product_id,
+            mint,
+            token_program: spl_token::ID,
+            pools: vec![keys.pool],
+        };
+        let ix = file_claim(
+            &actor.key.pubkey(),
+            &cover_keys,
+            0,
+            &actor.token,
+            FileClaimArgs {
+                amount,
+                evidence_hash: [1; 32],
+                evidence_uri: format!("https://example.org/incident/{}", actor.name),
+            },
+        );
+        s.t.send_ok(&[ix], &[&actor.key]).await;
+        let claim: Claim = s.t.load(&claim_pda(cover, 0)).await;
+        lines.push(format!(
+            "{} claims {} (deposit {} escrowed, voting 3 days)",
+            actor.name,
+            usdc(amount),
+            usdc(claim.deposit)
+        ));
+        claims.push((claim_pda(cover, 0), cover_keys));
+    }
+    s.step("The lending protocol is exploited: claims are filed", lines);
+
+    // Assessors vote.
+    let assessment_mint = s.t.assessment_mint;
+    let mut assessors = Vec::new();
+    for (name, stake) in [("Fay", 3 * UNIT), ("Gus", UNIT)] {
+        let actor = s.actor(name, &assessment_mint, stake).await;
+        let ix = stake_assessor(
+            &actor.key.pubkey(),
+            &assessment_mint,
+            &actor.token,
+            &spl_token::ID,
+            stake,
+        );
+        s.t.send_ok(&[ix], &[&actor.key]).await;
+        assessors.push(actor);
+    }
+    // Dana's claim: both accept. Eli's claim: Gus opens with accept, Fay denies.
+    let votes = [(0, 0, true), (0, 1, true), (1, 1, true), (1, 0, false)];
+    for (claim, assessor, accept) in votes {
+        let ix = vote(&assessors[assessor].key.pubkey(), &claims[claim].0, accept);
+        let key = assessors[assessor].key.insecure_clone();
+        s.t.send_ok(&[ix], &[&key]).await;
+    }
+    let mut lines = Vec::new();
+    for (claim, _) in &claims {
+        let state: Claim = s.t.load(claim).await;
+        lines.push(format!(
+            "claim {claim}: accept {} / deny {} -> {}",
+            usdc(state.accept_weight),
+            usdc(state.deny_weight),
+            if state.accepted() {
+                "accepted"
+            } else {
+                "denied"
+            }
+        ));
+    }
+    s.step("Assessors vote (Fay 3, Gus 1 staked)", lines);
+
+    // After voting and cooldown: payout and close.
+    s.t.warp_days(4).await;
+    let caller = s.t.payer().pubkey();
+    let dana = &buyers[0].0;
+    let before = s.t.balance(&dana.token).await;
+    let ix = redeem_payout(
+        &caller,
+        &claims[0].1,
+        &claims[0].0,
+        &dana.token,
+        &dana.token,
+    );
+    s.t.send_ok(&[ix], &[]).await;
+    let paid_to_dana = s.t.balance(&dana.token).await - before;
+    let eli = &buyers[1].0;
+    let ix = close_claim(&caller, &claims[1].1, &claims[1].0, &eli.token);
+    s.t.send_ok(&[ix], &[]).await;
+    let dana_claim: Claim = s.t.load(&claims[0].0).await;
+    let eli_claim: Claim = s.t.load(&claims[1].0).await;
+    let pool_state: Pool = s.t.load_zc(&keys.pool).await;
+    let mut lines = vec![
+        format!(
+            "Dana receives {} ({} payout + {} deposit back)",
+            usdc(paid_to_dana),
+            usdc(dana_claim.paid_amount),
+            usdc(dana_claim.deposit)
+        ),
+        format!(
+            "Eli's deposit of {} goes to the assessors' reward share",
+            usdc(eli_claim.deposit)
+        ),
+    ];
+    for slot in pool_state.tranches.iter().filter(|s| !s.is_empty()) {
+        lines.push(format!(
+            "tranche {}: stake {} for {} shares (share price {:.4})",
+            slot.tranche_id,
+            usdc(slot.stake),
+            usdc(slot.shares.get() as u64),
+            slot.stake as f64 / slot.shares.get() as f64
+        ));
+    }
+    s.step("Cooldown over: the accepted claim is paid", lines);
+
+    // Fees, assessor rewards, rewards.
+    let treasury_token = s.t.create_token_account(&treasury, &mint).await;
+    s.t.send_ok(&[sweep_fees(&caller, &keys, &treasury_token)], &[])
+        .await;
+    let manager_token = s.t.create_token_account(&manager.pubkey(), &mint).await;
+    s.t.send_ok(
+        &[claim_manager_fees(&manager.pubkey(), &keys, &manager_token)],
+        &[&manager],
+    )
+    .await;
+    let mut lines = vec![
+        format!(
+            "treasury receives {}",
+            usdc(s.t.balance(&treasury_token).await)
+        ),
+        format!(
+            "manager receives {}",
+            usdc(s.t.balance(&manager_token).await)
+        ),
+    ];
+    let mut assessor_tokens = Vec::new();
+    for assessor in &assessors {
+        let token =
+            s.t.create_token_account(&assessor.key.pubkey(), &mint)
+                .await;
+        for (claim, _) in &claims {
+            let ix =
+                claim_assessor_reward(&assessor.key.pubkey(), claim, &mint, &token, &spl_token::ID);
+            s.t.send_ok(&[ix], &[&assessor.key]).await;
+        }
+        lines.push(format!(
+            "{} earns {} for voting on both claims",
+            assessor.name,
+            usdc(s.t.balance(&token).await)
+        ));
+        assessor_tokens.push((assessor.name, token));
+    }
+    s.step("Fees and assessor rewards are paid", lines);
+
+    // Years pass: every tranche ends, covers expire, stakers withdraw everything.
+    let last_end = tranche_end(current + 7).unwrap();
+    let mut lines = Vec::new();
+    let start = s.t.now().await;
+    let mut when = start;
+    while when < last_end {
+        when = (when + 91 * DAY).min(last_end);
+        s.t.warp_to_time(when).await;
+        let done = (when - start) * 100 / (last_end - start);
+        lines.push(format!(
+            "[{:<20}] {done:>3}%  day {} of {}",
+            "#".repeat((done / 5) as usize),
+            (when - start) / DAY,
+            (last_end - start) / DAY
+        ));
+    }
+    for (actor, cover, product_id) in &buyers {
+        let state: Cover = s.t.load(cover).await;
+        let ix = expire_cover(cover, &state.rent_payer, *product_id, &[keys.pool]);
+        s.t.send_ok(&[ix], &[]).await;
+        lines.push(format!(
+            "{}'s cover expires; its rent goes back to the payer",
+            actor.name
+        ));
+    }
+    for staker in &stakers {
+        let position: bulwark::state::StakePosition =
+            s.t.load(&position_pda(&keys.pool, &staker.key.pubkey(), 0))
+                .await;
+        let before = s.t.balance(&staker.token).await;
+        let mut ixs = Vec::new();
+        if !s
+            .t
+            .exists(&archive_pda(&keys.pool, position.tranche_id))
+            .await
+        {
+            ixs.push(archive_tranche(&caller, &keys.pool, position.tranche_id));
+        }
+        let archive_payer = caller;
+        ixs.push(withdraw_stake(
+            &staker.key.pubkey(),
+            &keys,
+            0,
+            position.tranche_id,
+            &archive_payer,
+            &staker.token,
+        ));
+        s.t.send_ok(&ixs, &[&staker.key]).await;
+        lines.push(format!(
+            "{} withdraws {} (stake after losses plus rewards)",
+            staker.name,
+            usdc(s.t.balance(&staker.token).await - before)
+        ));
+    }
+    let pool_state: Pool = s.t.load_zc(&keys.pool).await;
+    if pool_state.treasury_accrued > 0 || pool_state.assessment_accrued > 0 {
+        s.t.send_ok(&[sweep_fees(&caller, &keys, &treasury_token)], &[])
+            .await;
+    }
+    s.step("Two years later: tranches end, stakers withdraw", lines);
+
+    // Summary.
+    let mut wallets = Vec::new();
+    for actor in stakers.iter().chain(buyers.iter().map(|(a, _, _)| a)) {
+        wallets.push((actor.name.to_string(), s.t.balance(&actor.token).await));
+    }
+    wallets.push(("manager".to_string(), s.t.balance(&manager_token).await));
+    for (name, token) in &assessor_tokens {
+        wallets.push((name.to_string(), s.t.balance(token).await));
+    }
+    let pool_vault = s.t.balance(&keys.vault).await;
+    let treasury_balance = s.t.balance(&treasury_token).await;
+    let reward_pot = s.t.balance(&reward_pot_pda(&mint)).await;
+    let total =
+        wallets.iter().map(|(_, b)| b).sum::<u64>() + pool_vault + treasury_balance + reward_pot;
+    let pool_state: Pool = s.t.load_zc(&keys.pool).await;
+    let summary = Summary {
+        minted: 1_000_000 * UNIT + 2 * 50_000 * UNIT,
+        wallets,
+        pool_vault,
+        treasury: treasury_balance,
+        reward_pot,
+        total,
+        pool_liabilities: pool_state.liabilities().expect("liabilities"),
+        claims_paid: dana_claim.paid_amount,
+        deposits_forfeited: eli_claim.deposit,
+    };
+    let mut lines: Vec<String> = summary
+        .wallets
+        .iter()
+        .map(|(name, balance)| format!("{name:<8} {:>16}", usdc(*balance)))
+        .collect();
+    lines.push(format!("{:<8} {:>16}", "vault", usdc(summary.pool_vault)));
+    lines.push(format!("{:<8} {:>16}", "treasury", usdc(summary.treasury)));
+    lines.push(format!("{:<8} {:>16}", "pot", usdc(summary.reward_pot)));
+    lines.push(format!(
+        "total    {:>16} = minted {} {}",
+        usdc(summary.total),
+        usdc(summary.minted),
+        if summary.total == summary.minted {
+            "(every token accounted for)"
+        } else {
+            "(MISMATCH)"
+        }
+    ));
+    s.step("Summary", lines);
+    summary
+}
