@@ -559,13 +559,16 @@ pub fn assert_already_in_use(err: TransactionError) {
     );
 }
 
-/// Appends a compute-unit measurement to `target/compute-units.jsonl` (SBF mode only), so the
-/// benchmark report can be assembled from the suite's own runs.
+/// Appends a compute-unit measurement to `compute-units.jsonl` in the target directory
+/// (`$CARGO_TARGET_DIR`, else the workspace's `target/`; SBF mode only), so the benchmark report
+/// can be assembled from the suite's own runs.
 pub fn record_compute_units(label: &str, outcome: &TxOutcome) {
     if !sbf_mode() {
         return;
     }
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target");
+    let dir = std::env::var_os("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"));
     let _ = std::fs::create_dir_all(&dir);
     if let Ok(mut file) = std::fs::OpenOptions::new()
         .create(true)
