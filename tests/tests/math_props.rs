@@ -1,6 +1,7 @@
 //! Property tests of the pure math module: no panics on any input, rounding always against the
 //! caller, and conservation of tranche stake across deposits and redemptions.
 
+use bulwark::math::pricing::{bumped_price, current_price, premium};
 use bulwark::math::shares::{assets_for_shares, shares_for_deposit};
 use bulwark::math::tranche::{is_depositable, ring_slot, tranche_at, tranche_end};
 use bulwark::math::{mul_div_ceil, mul_div_floor};
@@ -84,6 +85,54 @@ proptest! {
         if let (Ok(low), Ok(high)) = (low, high) {
             prop_assert!(high >= low);
         }
+    }
+
+    #[test]
+    fn premiums_equal_the_reference_and_never_favour_the_buyer(
+        amount in 0u64..=u64::MAX / 20_000,
+        target in 1u16..=10_000,
+        bumped in 0u16..=10_000,
+        min_price in 1u16..=10_000,
+        days_since_buy in 0i64..=400,
+        extra_seconds in 0i64..86_400,
+        period_days in 28u32..=365,
+        decay in 0u16..=10_000,
+    ) {
+        let elapsed = days_since_buy * 86_400 + extra_seconds;
+        let price = current_price(target, bumped, 0, elapsed, decay, min_price, false).unwrap();
+        // Reference: the bumped price less the decay so far (rounded down, so the price stays
+        // higher), never below the target or the product minimum.
+        let decayed = u64::from(bumped)
+            .saturating_sub((u128::from(decay) * elapsed as u128 / 86_400) as u64);
+        let reference_price = u64::from(target).max(u64::from(min_price)).max(decayed);
+        prop_assert_eq!(price, reference_price);
+
+        let period = period_days * 86_400;
+        let paid = premium(amount, price, period).unwrap();
+        let exact = u128::from(amount) * u128::from(price) * u128::from(period);
+        let year_bps = 10_000u128 * 365 * 86_400;
+        prop_assert_eq!(u128::from(paid), exact.div_ceil(year_bps));
+        prop_assert!(u128::from(paid) * year_bps >= exact, "never below the exact premium");
+        prop_assert!(u128::from(paid) * year_bps < exact + year_bps, "at most one unit above");
+    }
+
+    #[test]
+    fn fixed_prices_ignore_the_bump_and_bumps_round_up(
+        target in 1u16..=10_000,
+        bumped in 0u16..=10_000,
+        min_price in 1u16..=10_000,
+        amount in 1u64..=1_000_000_000_000,
+        capacity in 1u64..=1_000_000_000_000,
+        bump in 0u16..=10_000,
+    ) {
+        let fixed = current_price(target, bumped, 0, 0, 200, min_price, true).unwrap();
+        prop_assert_eq!(fixed, u64::from(target.max(min_price)));
+        let price = u64::from(target);
+        let after = u64::from(bumped_price(price, amount, capacity, bump).unwrap());
+        let exact_bump = u128::from(amount) * u128::from(bump);
+        let reference = (u128::from(price) + exact_bump.div_ceil(u128::from(capacity))).min(10_000);
+        prop_assert_eq!(u128::from(after), reference);
+        prop_assert!(after >= price.min(10_000));
     }
 
     #[test]
