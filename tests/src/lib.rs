@@ -73,6 +73,10 @@ pub struct TxOutcome {
     pub events: Vec<Vec<u8>>,
     /// Return data of the last instruction that set it.
     pub return_data: Option<Vec<u8>>,
+    /// Serialized size of the transaction, bytes (a legacy transaction fits in 1,232).
+    pub tx_bytes: usize,
+    /// Accounts the transaction references.
+    pub accounts: usize,
 }
 
 impl TxOutcome {
@@ -188,6 +192,8 @@ impl TestContext {
         let mut all: Vec<&Keypair> = vec![&payer];
         all.extend(signers.iter().copied());
         let tx = Transaction::new_signed_with_payer(ixs, Some(&payer.pubkey()), &all, blockhash);
+        let tx_bytes = 1 + 64 * tx.signatures.len() + tx.message_data().len();
+        let accounts = tx.message.account_keys.len();
         let result = self
             .ctx
             .banks_client
@@ -207,8 +213,14 @@ impl TestContext {
                 compute_units: m.compute_units_consumed,
                 events: events_from_logs(&m.log_messages),
                 return_data: m.return_data.map(|r| r.data),
+                tx_bytes,
+                accounts,
             })
-            .unwrap_or_default();
+            .unwrap_or(TxOutcome {
+                tx_bytes,
+                accounts,
+                ..TxOutcome::default()
+            });
         Ok(outcome)
     }
 
@@ -244,6 +256,7 @@ impl TestContext {
                 compute_units: d.units_consumed,
                 events: events_from_logs(&d.logs),
                 return_data: d.return_data.map(|r| r.data),
+                ..TxOutcome::default()
             })
             .unwrap_or_default())
     }
@@ -397,6 +410,11 @@ impl TestContext {
             .await
             .unwrap_or_else(|| panic!("account {address} does not exist"));
         bulwark_sdk::quote::decode_zero_copy(&account.data).expect("decode zero-copy account")
+    }
+
+    /// Writes an account straight into the bank (fixtures for scale measurements).
+    pub fn set_account(&mut self, address: &Pubkey, account: Account) {
+        self.ctx.set_account(address, &account.into());
     }
 
     pub async fn exists(&mut self, address: &Pubkey) -> bool {
@@ -577,8 +595,8 @@ pub fn record_compute_units(label: &str, outcome: &TxOutcome) {
     {
         let _ = writeln!(
             file,
-            "{{\"label\":\"{label}\",\"cu\":{}}}",
-            outcome.compute_units
+            "{{\"label\":\"{label}\",\"cu\":{},\"tx_bytes\":{},\"accounts\":{}}}",
+            outcome.compute_units, outcome.tx_bytes, outcome.accounts
         );
     }
 }

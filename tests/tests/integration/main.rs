@@ -4,5 +4,7 @@ mod admin;
 mod claims;
 mod cover;
 mod fixtures;
+mod parallel;
 mod pool;
+mod scale;
 mod staking;
