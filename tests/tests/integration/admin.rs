@@ -461,6 +461,7 @@ async fn authority_hand_over_is_two_step() {
             &[&authority],
         )
         .await;
+    record_compute_units("propose_authority", &outcome);
     if sbf_mode() {
         let events = outcome.events_of::<AuthorityProposed>();
         assert_eq!(events[0].pending_authority, next.pubkey());
@@ -479,6 +480,7 @@ async fn authority_hand_over_is_two_step() {
     let outcome = t
         .send_ok(&[accept_authority(&next.pubkey())], &[&next])
         .await;
+    record_compute_units("accept_authority", &outcome);
     if sbf_mode() {
         let events = outcome.events_of::<AuthorityAccepted>();
         assert_eq!(events[0].old_authority, authority.pubkey());

@@ -19,7 +19,8 @@ async fn assessor(t: &mut TestContext, stake: u64) -> (Keypair, Pubkey) {
     let mint = t.assessment_mint;
     let (owner, token) = t.funded_user(&mint, stake).await;
     let ix = stake_assessor(&owner.pubkey(), &mint, &token, &spl_token::ID, stake);
-    t.send_ok(&[ix], &[&owner]).await;
+    let outcome = t.send_ok(&[ix], &[&owner]).await;
+    record_compute_units("stake_assessor (first stake)", &outcome);
     (owner, token)
 }
 
@@ -399,7 +400,8 @@ async fn each_claim_rule_fails_with_its_own_error() {
 
     // Unlocked once the lock passes.
     s.m.t.warp_to_time(alice_state.locked_until).await;
-    s.m.t.send_ok(&[unstake], &[&alice]).await;
+    let outcome = s.m.t.send_ok(&[unstake], &[&alice]).await;
+    record_compute_units("unstake_assessor", &outcome);
     assert_eq!(s.m.t.balance(&alice_token).await, UNIT);
     let too_much = unstake_assessor(
         &alice.pubkey(),
@@ -493,7 +495,8 @@ async fn payout_windows_and_a_lapsed_claim() {
         .await;
     // The lapsed accepted claim gets its deposit back when closed.
     let before = s.m.t.balance(&buyer_token).await;
-    s.m.t.send_ok(&[close], &[]).await;
+    let outcome = s.m.t.send_ok(&[close], &[]).await;
+    record_compute_units("close_claim (lapsed, deposit refunded)", &outcome);
     assert_eq!(s.m.t.balance(&buyer_token).await, before + 50 * UNIT);
     let cover: Cover = s.m.t.load(&s.keys.cover).await;
     assert_eq!(cover.remaining, 100_000 * UNIT);

@@ -8,3 +8,4 @@ mod parallel;
 mod pool;
 mod scale;
 mod staking;
+mod stateful;
