@@ -232,6 +232,16 @@ pub struct PoolKeys {
 }
 
 impl PoolKeys {
+    /// The `PoolVault` accounts of the staking and fee instructions.
+    pub fn accounts(&self) -> bulwark::accounts::PoolVault {
+        bulwark::accounts::PoolVault {
+            pool: self.pool,
+            mint: self.mint,
+            vault: self.vault,
+            token_program: self.token_program,
+        }
+    }
+
     pub fn new(pool_id: u64, mint: Pubkey, token_program: Pubkey) -> Self {
         let pool = pool_pda(pool_id);
         Self {
@@ -253,12 +263,9 @@ pub fn deposit_stake(
         bulwark::accounts::DepositStake {
             owner: *owner,
             config: config_pda(),
-            pool: keys.pool,
+            pool_vault: keys.accounts(),
             position: position_pda(&keys.pool, owner, args.position_id),
-            mint: keys.mint,
-            vault: keys.vault,
             owner_token: *owner_token,
-            token_program: keys.token_program,
             system_program: anchor_lang::system_program::ID,
         },
         bulwark::instruction::DepositStake { args },
@@ -276,12 +283,9 @@ pub fn extend_stake(
         bulwark::accounts::ExtendStake {
             owner: *owner,
             config: config_pda(),
-            pool: keys.pool,
+            pool_vault: keys.accounts(),
             position: position_pda(&keys.pool, owner, position_id),
-            mint: keys.mint,
-            vault: keys.vault,
             owner_token: *owner_token,
-            token_program: keys.token_program,
         },
         bulwark::instruction::ExtendStake { args },
     )
@@ -311,14 +315,11 @@ pub fn withdraw_stake(
         bulwark::accounts::WithdrawStake {
             owner: *owner,
             config: config_pda(),
-            pool: keys.pool,
+            pool_vault: keys.accounts(),
             position: position_pda(&keys.pool, owner, position_id),
             archive: archive_pda(&keys.pool, tranche_id),
             archive_rent_payer: *archive_rent_payer,
-            mint: keys.mint,
-            vault: keys.vault,
             owner_token: *owner_token,
-            token_program: keys.token_program,
         },
         bulwark::instruction::WithdrawStake {},
     )
@@ -334,12 +335,9 @@ pub fn claim_rewards(
         bulwark::accounts::ClaimRewards {
             owner: *owner,
             config: config_pda(),
-            pool: keys.pool,
+            pool_vault: keys.accounts(),
             position: position_pda(&keys.pool, owner, position_id),
-            mint: keys.mint,
-            vault: keys.vault,
             owner_token: *owner_token,
-            token_program: keys.token_program,
         },
         bulwark::instruction::ClaimRewards {},
     )
@@ -354,11 +352,8 @@ pub fn claim_manager_fees(
         bulwark::accounts::ClaimManagerFees {
             manager: *manager,
             config: config_pda(),
-            pool: keys.pool,
-            mint: keys.mint,
-            vault: keys.vault,
+            pool_vault: keys.accounts(),
             manager_token: *manager_token,
-            token_program: keys.token_program,
         },
         bulwark::instruction::ClaimManagerFees {},
     )

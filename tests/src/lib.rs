@@ -601,6 +601,17 @@ pub fn record_compute_units(label: &str, outcome: &TxOutcome) {
     }
 }
 
+/// Replaces account `from` with `to` in an instruction (to mount wrong-account attacks without
+/// depending on account positions).
+pub fn swap_account(ix: &mut Instruction, from: &Pubkey, to: &Pubkey) {
+    let meta = ix
+        .accounts
+        .iter_mut()
+        .find(|m| m.pubkey == *from)
+        .expect("account present in the instruction");
+    meta.pubkey = *to;
+}
+
 /// Extracts the program's events from transaction logs (`Program data: <base64>` lines).
 pub fn events_from_logs(logs: &[String]) -> Vec<Vec<u8>> {
     logs.iter()

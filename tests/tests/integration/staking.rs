@@ -249,7 +249,11 @@ async fn deposit_rejects_wrong_accounts() {
     .await;
     // A position PDA derived for another owner.
     let mut wrong_position = deposit_stake(&s, &keys, &token, args.clone());
-    wrong_position.accounts[3].pubkey = position_pda(&keys.pool, &stranger_token, 1);
+    swap_account(
+        &mut wrong_position,
+        &position_pda(&keys.pool, &s, 1),
+        &position_pda(&keys.pool, &stranger_token, 1),
+    );
     t.send_anchor_err(wrong_position, &[&staker], AnchorError::ConstraintSeeds)
         .await;
     // A pool account that is not a pool (the vault, owned by the token program).
@@ -488,7 +492,11 @@ async fn withdraw_rejects_other_signers_and_rent_receivers() {
 
     // B signs for A's position: the position PDA does not derive from B.
     let mut steal = withdraw_stake(&b.pubkey(), &pool.keys, 1, current, &payer, &b_token);
-    steal.accounts[3].pubkey = position_pda(&pool.keys.pool, &a.pubkey(), 1);
+    swap_account(
+        &mut steal,
+        &position_pda(&pool.keys.pool, &b.pubkey(), 1),
+        &position_pda(&pool.keys.pool, &a.pubkey(), 1),
+    );
     t.send_anchor_err(steal, &[&b], AnchorError::ConstraintSeeds)
         .await;
     // Paying the archive's rent to someone else than its payer.
@@ -715,7 +723,11 @@ async fn extend_cannot_touch_another_stakers_position() {
             top_up_amount: 0,
         },
     );
-    hijack.accounts[3].pubkey = position_pda(&pool.keys.pool, &a.pubkey(), 1);
+    swap_account(
+        &mut hijack,
+        &position_pda(&pool.keys.pool, &b.pubkey(), 1),
+        &position_pda(&pool.keys.pool, &a.pubkey(), 1),
+    );
     t.send_anchor_err(hijack, &[&b], AnchorError::ConstraintSeeds)
         .await;
     let position: StakePosition = t.load(&position_pda(&pool.keys.pool, &a.pubkey(), 1)).await;

@@ -4,10 +4,12 @@ pub mod admin;
 pub mod claims;
 pub mod cover;
 pub mod pool;
+pub mod pool_vault;
 pub mod staking;
 
 pub use admin::*;
 pub use claims::*;
 pub use cover::*;
 pub use pool::*;
+pub use pool_vault::*;
 pub use staking::*;

@@ -1,36 +1,26 @@
 use crate::constants::*;
 use crate::error::BulwarkError;
 use crate::events::ManagerFeesClaimed;
-use crate::state::{Config, Pool};
-use crate::token::transfer_from_pool;
+use crate::instructions::pool_vault::*;
+use crate::state::Config;
 use anchor_lang::prelude::*;
-use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+use anchor_spl::token_interface::TokenAccount;
 
 #[derive(Accounts)]
 pub struct ClaimManagerFees<'info> {
+    #[account(
+        constraint = pool_vault.pool.load()?.manager == manager.key() @ BulwarkError::NotPoolManager,
+    )]
     pub manager: Signer<'info>,
     #[account(address = CONFIG_ADDRESS @ BulwarkError::WrongConfig)]
     pub config: Box<Account<'info, Config>>,
+    pub pool_vault: PoolVault<'info>,
     #[account(
         mut,
-        seeds = [POOL_SEED, &pool.load()?.id.to_le_bytes()],
-        bump = pool.load()?.bump,
-        has_one = manager @ BulwarkError::NotPoolManager,
-        has_one = mint @ BulwarkError::WrongMint,
-        has_one = vault @ BulwarkError::WrongVault,
-        has_one = token_program @ BulwarkError::WrongTokenProgram,
-    )]
-    pub pool: AccountLoader<'info, Pool>,
-    pub mint: Box<InterfaceAccount<'info, Mint>>,
-    #[account(mut)]
-    pub vault: Box<InterfaceAccount<'info, TokenAccount>>,
-    #[account(
-        mut,
-        constraint = manager_token.mint == pool.load()?.mint @ BulwarkError::WrongMint,
+        constraint = manager_token.mint == pool_vault.pool.load()?.mint @ BulwarkError::WrongMint,
         constraint = manager_token.owner == manager.key() @ BulwarkError::WrongTokenOwner,
     )]
     pub manager_token: Box<InterfaceAccount<'info, TokenAccount>>,
-    pub token_program: Interface<'info, TokenInterface>,
 }
 
 impl ClaimManagerFees<'_> {
@@ -40,22 +30,14 @@ impl ClaimManagerFees<'_> {
             .config
             .require_not_paused(PAUSE_WITHDRAW, BulwarkError::WithdrawalsPaused)?;
         let accounts = ctx.accounts;
-        let amount = std::mem::take(&mut accounts.pool.load_mut()?.manager_fees);
+        let amount = std::mem::take(&mut accounts.pool_vault.pool.load_mut()?.manager_fees);
         require!(amount > 0, BulwarkError::NothingToClaim);
-        transfer_from_pool(
-            &accounts.token_program,
-            &accounts.pool,
-            &accounts.vault,
-            &accounts.mint,
-            accounts.manager_token.to_account_info(),
-            amount,
-        )?;
-        accounts.vault.reload()?;
-        let pool = accounts.pool.load()?;
-        pool.invariant()?;
-        pool.check_vault(accounts.vault.amount)?;
+        accounts
+            .pool_vault
+            .pay(accounts.manager_token.to_account_info(), amount)?;
+        accounts.pool_vault.settle()?;
         emit!(ManagerFeesClaimed {
-            pool: accounts.pool.key(),
+            pool: accounts.pool_vault.pool.key(),
             manager: accounts.manager.key(),
             amount,
         });

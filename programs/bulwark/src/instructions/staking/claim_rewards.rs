@@ -1,49 +1,37 @@
 use crate::constants::*;
 use crate::error::BulwarkError;
 use crate::events::RewardsClaimed;
+use crate::instructions::pool_vault::*;
 use crate::math::tranche::tranche_end;
-use crate::state::{Config, Pool, StakePosition};
-use crate::token::transfer_from_pool;
+use crate::state::{Config, StakePosition};
 use anchor_lang::prelude::*;
-use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+use anchor_spl::token_interface::TokenAccount;
 
 #[derive(Accounts)]
 pub struct ClaimRewards<'info> {
     pub owner: Signer<'info>,
     #[account(address = CONFIG_ADDRESS @ BulwarkError::WrongConfig)]
     pub config: Box<Account<'info, Config>>,
-    #[account(
-        mut,
-        seeds = [POOL_SEED, &pool.load()?.id.to_le_bytes()],
-        bump = pool.load()?.bump,
-        has_one = mint @ BulwarkError::WrongMint,
-        has_one = vault @ BulwarkError::WrongVault,
-        has_one = token_program @ BulwarkError::WrongTokenProgram,
-    )]
-    pub pool: AccountLoader<'info, Pool>,
+    pub pool_vault: PoolVault<'info>,
     #[account(
         mut,
         seeds = [
             POSITION_SEED,
-            pool.key().as_ref(),
+            pool_vault.pool.key().as_ref(),
             owner.key().as_ref(),
             &position.position_id.to_le_bytes(),
         ],
         bump = position.bump,
         has_one = owner @ BulwarkError::NotPositionOwner,
-        has_one = pool @ BulwarkError::WrongPool,
+        constraint = position.pool == pool_vault.pool.key() @ BulwarkError::WrongPool,
     )]
     pub position: Box<Account<'info, StakePosition>>,
-    pub mint: Box<InterfaceAccount<'info, Mint>>,
-    #[account(mut)]
-    pub vault: Box<InterfaceAccount<'info, TokenAccount>>,
     #[account(
         mut,
-        constraint = owner_token.mint == pool.load()?.mint @ BulwarkError::WrongMint,
+        constraint = owner_token.mint == pool_vault.pool.load()?.mint @ BulwarkError::WrongMint,
         constraint = owner_token.owner == owner.key() @ BulwarkError::WrongTokenOwner,
     )]
     pub owner_token: Box<InterfaceAccount<'info, TokenAccount>>,
-    pub token_program: Interface<'info, TokenInterface>,
 }
 
 impl ClaimRewards<'_> {
@@ -61,7 +49,7 @@ impl ClaimRewards<'_> {
 
         let accounts = ctx.accounts;
         let amount = {
-            let mut pool = accounts.pool.load_mut()?;
+            let mut pool = accounts.pool_vault.pool.load_mut()?;
             pool.roll_forward(now)?;
             accounts.position.settle(pool.acc_reward_per_weight.get())?;
             let amount = std::mem::take(&mut accounts.position.rewards_owed);
@@ -69,21 +57,14 @@ impl ClaimRewards<'_> {
             pool.pay_rewards(amount)?;
             amount
         };
-        transfer_from_pool(
-            &accounts.token_program,
-            &accounts.pool,
-            &accounts.vault,
-            &accounts.mint,
-            accounts.owner_token.to_account_info(),
-            amount,
-        )?;
-        accounts.vault.reload()?;
-        let pool = accounts.pool.load()?;
-        pool.invariant()?;
-        pool.check_vault(accounts.vault.amount)?;
+        accounts
+            .pool_vault
+            .pay(accounts.owner_token.to_account_info(), amount)?;
+        accounts.pool_vault.settle()?;
         accounts.position.invariant()?;
+        let pool = accounts.pool_vault.pool.load()?;
         emit!(RewardsClaimed {
-            pool: accounts.pool.key(),
+            pool: accounts.pool_vault.pool.key(),
             position: accounts.position.key(),
             owner: accounts.owner.key(),
             amount,

@@ -1,11 +1,11 @@
 use crate::constants::*;
 use crate::error::BulwarkError;
 use crate::events::StakeDeposited;
+use crate::instructions::pool_vault::*;
 use crate::math::tranche::{is_depositable, tranche_at};
-use crate::state::{Config, Pool, StakePosition};
-use crate::token::transfer_in;
+use crate::state::{Config, StakePosition};
 use anchor_lang::prelude::*;
-use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+use anchor_spl::token_interface::TokenAccount;
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
 pub struct DepositStakeArgs {
@@ -23,38 +23,26 @@ pub struct DepositStake<'info> {
     pub owner: Signer<'info>,
     #[account(address = CONFIG_ADDRESS @ BulwarkError::WrongConfig)]
     pub config: Box<Account<'info, Config>>,
-    #[account(
-        mut,
-        seeds = [POOL_SEED, &pool.load()?.id.to_le_bytes()],
-        bump = pool.load()?.bump,
-        has_one = mint @ BulwarkError::WrongMint,
-        has_one = vault @ BulwarkError::WrongVault,
-        has_one = token_program @ BulwarkError::WrongTokenProgram,
-    )]
-    pub pool: AccountLoader<'info, Pool>,
+    pub pool_vault: PoolVault<'info>,
     #[account(
         init_if_needed,
         payer = owner,
         space = StakePosition::SPACE,
         seeds = [
             POSITION_SEED,
-            pool.key().as_ref(),
+            pool_vault.pool.key().as_ref(),
             owner.key().as_ref(),
             &args.position_id.to_le_bytes(),
         ],
         bump,
     )]
     pub position: Box<Account<'info, StakePosition>>,
-    pub mint: Box<InterfaceAccount<'info, Mint>>,
-    #[account(mut)]
-    pub vault: Box<InterfaceAccount<'info, TokenAccount>>,
     #[account(
         mut,
-        constraint = owner_token.mint == pool.load()?.mint @ BulwarkError::WrongMint,
+        constraint = owner_token.mint == pool_vault.pool.load()?.mint @ BulwarkError::WrongMint,
         constraint = owner_token.owner == owner.key() @ BulwarkError::WrongTokenOwner,
     )]
     pub owner_token: Box<InterfaceAccount<'info, TokenAccount>>,
-    pub token_program: Interface<'info, TokenInterface>,
     pub system_program: Program<'info, System>,
 }
 
@@ -63,7 +51,7 @@ impl DepositStake<'_> {
         self.config
             .require_not_paused(PAUSE_STAKE, BulwarkError::StakingPaused)?;
         require!(args.amount > 0, BulwarkError::ZeroAmount);
-        let pool = self.pool.load()?;
+        let pool = self.pool_vault.pool.load()?;
         require!(
             !pool.is_private() || self.owner.key() == pool.manager,
             BulwarkError::PrivatePool
@@ -85,45 +73,42 @@ impl DepositStake<'_> {
         ctx.accounts.validate(&args, now)?;
 
         let accounts = ctx.accounts;
-        let pool_key = accounts.pool.key();
-        let mut pool = accounts.pool.load_mut()?;
-        pool.roll_forward(now)?;
-        let acc = pool.acc_reward_per_weight.get();
-        let position = &mut accounts.position;
-        if position.version == 0 {
-            position.version = ACCOUNT_VERSION;
-            position.bump = ctx.bumps.position;
-            position.pool = pool_key;
-            position.owner = accounts.owner.key();
-            position.position_id = args.position_id;
-            position.tranche_id = args.tranche_id;
-            position.reward_checkpoint = acc;
-        }
-        // Rewards up to now are earned by the old weight only.
-        position.settle(acc)?;
-        let shares = pool.deposit(args.tranche_id, args.amount)?;
-        position.shares = position
-            .shares
-            .checked_add(shares)
-            .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
-        position.reward_weight = position
-            .reward_weight
-            .checked_add(args.amount)
-            .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+        let pool_key = accounts.pool_vault.pool.key();
+        let shares = {
+            let mut pool = accounts.pool_vault.pool.load_mut()?;
+            pool.roll_forward(now)?;
+            let acc = pool.acc_reward_per_weight.get();
+            let position = &mut accounts.position;
+            if position.version == 0 {
+                position.version = ACCOUNT_VERSION;
+                position.bump = ctx.bumps.position;
+                position.pool = pool_key;
+                position.owner = accounts.owner.key();
+                position.position_id = args.position_id;
+                position.tranche_id = args.tranche_id;
+                position.reward_checkpoint = acc;
+            }
+            // Rewards up to now are earned by the old weight only.
+            position.settle(acc)?;
+            let shares = pool.deposit(args.tranche_id, args.amount)?;
+            position.shares = position
+                .shares
+                .checked_add(shares)
+                .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+            position.reward_weight = position
+                .reward_weight
+                .checked_add(args.amount)
+                .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+            shares
+        };
 
-        transfer_in(
-            &accounts.token_program,
-            &accounts.owner_token,
-            &accounts.mint,
-            accounts.vault.to_account_info(),
-            &accounts.owner,
-            args.amount,
-        )?;
+        accounts
+            .pool_vault
+            .collect(&accounts.owner_token, &accounts.owner, args.amount)?;
 
-        accounts.vault.reload()?;
-        pool.invariant()?;
-        pool.check_vault(accounts.vault.amount)?;
+        accounts.pool_vault.settle()?;
         accounts.position.invariant()?;
+        let pool = accounts.pool_vault.pool.load()?;
         let slot = pool
             .slot(args.tranche_id)
             .ok_or_else(|| error!(BulwarkError::InvariantViolated))?;

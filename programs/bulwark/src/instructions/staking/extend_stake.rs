@@ -1,11 +1,11 @@
 use crate::constants::*;
 use crate::error::BulwarkError;
 use crate::events::StakeExtended;
+use crate::instructions::pool_vault::*;
 use crate::math::tranche::{is_depositable, tranche_at};
-use crate::state::{Config, Pool, StakePosition};
-use crate::token::transfer_in;
+use crate::state::{Config, StakePosition};
 use anchor_lang::prelude::*;
-use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+use anchor_spl::token_interface::TokenAccount;
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
 pub struct ExtendStakeArgs {
@@ -20,38 +20,26 @@ pub struct ExtendStake<'info> {
     pub owner: Signer<'info>,
     #[account(address = CONFIG_ADDRESS @ BulwarkError::WrongConfig)]
     pub config: Box<Account<'info, Config>>,
-    #[account(
-        mut,
-        seeds = [POOL_SEED, &pool.load()?.id.to_le_bytes()],
-        bump = pool.load()?.bump,
-        has_one = mint @ BulwarkError::WrongMint,
-        has_one = vault @ BulwarkError::WrongVault,
-        has_one = token_program @ BulwarkError::WrongTokenProgram,
-    )]
-    pub pool: AccountLoader<'info, Pool>,
+    pub pool_vault: PoolVault<'info>,
     #[account(
         mut,
         seeds = [
             POSITION_SEED,
-            pool.key().as_ref(),
+            pool_vault.pool.key().as_ref(),
             owner.key().as_ref(),
             &position.position_id.to_le_bytes(),
         ],
         bump = position.bump,
         has_one = owner @ BulwarkError::NotPositionOwner,
-        has_one = pool @ BulwarkError::WrongPool,
+        constraint = position.pool == pool_vault.pool.key() @ BulwarkError::WrongPool,
     )]
     pub position: Box<Account<'info, StakePosition>>,
-    pub mint: Box<InterfaceAccount<'info, Mint>>,
-    #[account(mut)]
-    pub vault: Box<InterfaceAccount<'info, TokenAccount>>,
     #[account(
         mut,
-        constraint = owner_token.mint == pool.load()?.mint @ BulwarkError::WrongMint,
+        constraint = owner_token.mint == pool_vault.pool.load()?.mint @ BulwarkError::WrongMint,
         constraint = owner_token.owner == owner.key() @ BulwarkError::WrongTokenOwner,
     )]
     pub owner_token: Box<InterfaceAccount<'info, TokenAccount>>,
-    pub token_program: Interface<'info, TokenInterface>,
 }
 
 impl ExtendStake<'_> {
@@ -71,7 +59,7 @@ impl ExtendStake<'_> {
             is_depositable(args.new_tranche_id, current),
             BulwarkError::InvalidTranche
         );
-        let pool = self.pool.load()?;
+        let pool = self.pool_vault.pool.load()?;
         require!(
             args.top_up_amount == 0 || !pool.is_private() || self.owner.key() == pool.manager,
             BulwarkError::PrivatePool
@@ -85,41 +73,39 @@ impl ExtendStake<'_> {
         ctx.accounts.validate(&args, now)?;
 
         let accounts = ctx.accounts;
-        let mut pool = accounts.pool.load_mut()?;
-        pool.roll_forward(now)?;
         let old_tranche_id = accounts.position.tranche_id;
         let shares_burned = accounts.position.shares;
-        accounts.position.settle(pool.acc_reward_per_weight.get())?;
-        let moved_amount = pool.take_from_tranche(
-            old_tranche_id,
-            shares_burned,
-            accounts.position.reward_weight,
-        )?;
-        let total = moved_amount
-            .checked_add(args.top_up_amount)
-            .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
-        let shares_minted = pool.deposit(args.new_tranche_id, total)?;
-        accounts.position.tranche_id = args.new_tranche_id;
-        accounts.position.shares = shares_minted;
-        accounts.position.reward_weight = total;
+        let (moved_amount, shares_minted) = {
+            let mut pool = accounts.pool_vault.pool.load_mut()?;
+            pool.roll_forward(now)?;
+            accounts.position.settle(pool.acc_reward_per_weight.get())?;
+            let moved_amount = pool.take_from_tranche(
+                old_tranche_id,
+                shares_burned,
+                accounts.position.reward_weight,
+            )?;
+            let total = moved_amount
+                .checked_add(args.top_up_amount)
+                .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+            let shares_minted = pool.deposit(args.new_tranche_id, total)?;
+            accounts.position.tranche_id = args.new_tranche_id;
+            accounts.position.shares = shares_minted;
+            accounts.position.reward_weight = total;
+            (moved_amount, shares_minted)
+        };
 
         if args.top_up_amount > 0 {
-            transfer_in(
-                &accounts.token_program,
+            accounts.pool_vault.collect(
                 &accounts.owner_token,
-                &accounts.mint,
-                accounts.vault.to_account_info(),
                 &accounts.owner,
                 args.top_up_amount,
             )?;
-            accounts.vault.reload()?;
         }
 
-        pool.invariant()?;
-        pool.check_vault(accounts.vault.amount)?;
+        accounts.pool_vault.settle()?;
         accounts.position.invariant()?;
         emit!(StakeExtended {
-            pool: accounts.pool.key(),
+            pool: accounts.pool_vault.pool.key(),
             position: accounts.position.key(),
             owner: accounts.owner.key(),
             old_tranche_id,
@@ -128,7 +114,7 @@ impl ExtendStake<'_> {
             top_up_amount: args.top_up_amount,
             shares_burned,
             shares_minted,
-            pool_total_stake: pool.total_stake,
+            pool_total_stake: accounts.pool_vault.pool.load()?.total_stake,
         });
         Ok(())
     }

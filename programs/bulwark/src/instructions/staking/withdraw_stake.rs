@@ -1,10 +1,10 @@
 use crate::constants::*;
 use crate::error::BulwarkError;
 use crate::events::StakeWithdrawn;
-use crate::state::{Config, Pool, StakePosition, TrancheArchive};
-use crate::token::transfer_from_pool;
+use crate::instructions::pool_vault::*;
+use crate::state::{Config, StakePosition, TrancheArchive};
 use anchor_lang::prelude::*;
-use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+use anchor_spl::token_interface::TokenAccount;
 
 #[derive(Accounts)]
 pub struct WithdrawStake<'info> {
@@ -12,34 +12,26 @@ pub struct WithdrawStake<'info> {
     pub owner: Signer<'info>,
     #[account(address = CONFIG_ADDRESS @ BulwarkError::WrongConfig)]
     pub config: Box<Account<'info, Config>>,
-    #[account(
-        mut,
-        seeds = [POOL_SEED, &pool.load()?.id.to_le_bytes()],
-        bump = pool.load()?.bump,
-        has_one = mint @ BulwarkError::WrongMint,
-        has_one = vault @ BulwarkError::WrongVault,
-        has_one = token_program @ BulwarkError::WrongTokenProgram,
-    )]
-    pub pool: AccountLoader<'info, Pool>,
+    pub pool_vault: PoolVault<'info>,
     /// Closed by the withdrawal; its rent returns to the owner.
     #[account(
         mut,
         close = owner,
         seeds = [
             POSITION_SEED,
-            pool.key().as_ref(),
+            pool_vault.pool.key().as_ref(),
             owner.key().as_ref(),
             &position.position_id.to_le_bytes(),
         ],
         bump = position.bump,
         has_one = owner @ BulwarkError::NotPositionOwner,
-        has_one = pool @ BulwarkError::WrongPool,
+        constraint = position.pool == pool_vault.pool.key() @ BulwarkError::WrongPool,
     )]
     pub position: Box<Account<'info, StakePosition>>,
     /// The ended tranche's frozen totals (see `archive_tranche`).
     #[account(
         mut,
-        seeds = [TRANCHE_ARCHIVE_SEED, pool.key().as_ref(), &position.tranche_id.to_le_bytes()],
+        seeds = [TRANCHE_ARCHIVE_SEED, pool_vault.pool.key().as_ref(), &position.tranche_id.to_le_bytes()],
         bump = archive.bump,
     )]
     pub archive: Box<Account<'info, TrancheArchive>>,
@@ -47,16 +39,12 @@ pub struct WithdrawStake<'info> {
     /// CHECK: only lamports are credited, and the address is pinned to the archive's payer.
     #[account(mut, address = archive.rent_payer @ BulwarkError::WrongRentPayer)]
     pub archive_rent_payer: UncheckedAccount<'info>,
-    pub mint: Box<InterfaceAccount<'info, Mint>>,
-    #[account(mut)]
-    pub vault: Box<InterfaceAccount<'info, TokenAccount>>,
     #[account(
         mut,
-        constraint = owner_token.mint == pool.load()?.mint @ BulwarkError::WrongMint,
+        constraint = owner_token.mint == pool_vault.pool.load()?.mint @ BulwarkError::WrongMint,
         constraint = owner_token.owner == owner.key() @ BulwarkError::WrongTokenOwner,
     )]
     pub owner_token: Box<InterfaceAccount<'info, TokenAccount>>,
-    pub token_program: Interface<'info, TokenInterface>,
 }
 
 impl WithdrawStake<'_> {
@@ -71,7 +59,7 @@ impl WithdrawStake<'_> {
         let accounts = ctx.accounts;
         let shares = accounts.position.shares;
         let (stake, rewards, archive_emptied) = {
-            let mut pool = accounts.pool.load_mut()?;
+            let mut pool = accounts.pool_vault.pool.load_mut()?;
             pool.roll_forward(now)?;
             let stake = accounts.archive.redeem(shares)?;
             pool.pay_out_stake(stake)?;
@@ -89,23 +77,15 @@ impl WithdrawStake<'_> {
             .checked_add(rewards)
             .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
         if amount > 0 {
-            transfer_from_pool(
-                &accounts.token_program,
-                &accounts.pool,
-                &accounts.vault,
-                &accounts.mint,
-                accounts.owner_token.to_account_info(),
-                amount,
-            )?;
-            accounts.vault.reload()?;
+            accounts
+                .pool_vault
+                .pay(accounts.owner_token.to_account_info(), amount)?;
         }
 
-        let pool = accounts.pool.load()?;
-        pool.invariant()?;
-        pool.check_vault(accounts.vault.amount)?;
+        accounts.pool_vault.settle()?;
         accounts.archive.invariant()?;
         emit!(StakeWithdrawn {
-            pool: accounts.pool.key(),
+            pool: accounts.pool_vault.pool.key(),
             position: accounts.position.key(),
             owner: accounts.owner.key(),
             tranche_id: accounts.position.tranche_id,
@@ -113,7 +93,7 @@ impl WithdrawStake<'_> {
             stake,
             rewards,
             tranche_stake_remaining: accounts.archive.stake_remaining,
-            pool_total_stake: pool.total_stake,
+            pool_total_stake: accounts.pool_vault.pool.load()?.total_stake,
         });
         if archive_emptied {
             accounts
