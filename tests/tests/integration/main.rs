@@ -1,6 +1,7 @@
 //! The integration suite: one binary, native or SBF (`BULWARK_SBF=1`).
 
 mod admin;
+mod attacks;
 mod claims;
 mod cover;
 mod fixtures;

@@ -1,0 +1,403 @@
+//! Attack classes mounted against every instruction they apply to: a missing signature on each
+//! signer of each instruction, and a non-canonical bump for each PDA the program creates.
+
+use crate::fixtures::*;
+use anchor_lang::error::ErrorCode as AnchorError;
+use anchor_lang::prelude::Pubkey;
+use anchor_lang::solana_program::instruction::Instruction;
+use bulwark::instructions::*;
+use bulwark::state::{ProductType, ProtocolParams};
+use bulwark_tests::builders::*;
+use bulwark_tests::*;
+use solana_keypair::Keypair;
+use solana_signer::Signer;
+
+/// A market with a cover, a filed claim, an assessor and every instruction of the program built
+/// with valid accounts, each with the keypairs that must sign it.
+async fn every_instruction() -> (TestContext, Vec<(&'static str, Instruction, Vec<Keypair>)>) {
+    let mut m = market(1_000_000 * UNIT).await;
+    let owner = m.buyer.pubkey();
+    m.buy(args(1, owner, m.product_id, vec![100_000 * UNIT], YEAR))
+        .await;
+    let cover = CoverKeys {
+        cover: cover_pda(&owner, 1),
+        product_id: m.product_id,
+        mint: m.mint,
+        token_program: spl_token::ID,
+        pools: vec![m.pool.keys.pool],
+    };
+    let assessment_mint = m.t.assessment_mint;
+    let (assessor, assessor_token) = m.t.funded_user(&assessment_mint, 2 * UNIT).await;
+    let buyer = m.buyer.insecure_clone();
+    let claim_args = FileClaimArgs {
+        amount: UNIT,
+        evidence_hash: [0; 32],
+        evidence_uri: String::new(),
+    };
+    m.t.send_ok(
+        &[file_claim(
+            &owner,
+            &cover,
+            0,
+            &m.buyer_token,
+            claim_args.clone(),
+        )],
+        &[&buyer],
+    )
+    .await;
+    let claim = claim_pda(&cover.cover, 0);
+    let t = &mut m.t;
+    let authority = t.authority.insecure_clone();
+    let deployer = t.deployer.insecure_clone();
+    let manager = m.pool.manager.insecure_clone();
+    let staker = m.staker.insecure_clone();
+    let keys = m.pool.keys;
+    let treasury_token = t.create_token_account(&t.treasury.clone(), &m.mint).await;
+    let manager_token = t.create_token_account(&manager.pubkey(), &m.mint).await;
+    let other_mint = t.create_mint(6, &spl_token::ID).await;
+    let next = t.user().await;
+    let far = m.far;
+    let ixs: Vec<(&'static str, Instruction, Vec<Keypair>)> = vec![
+        (
+            "initialize_config",
+            initialize_config(
+                &deployer.pubkey(),
+                &authority.pubkey(),
+                &t.treasury,
+                &assessment_mint,
+                &spl_token::ID,
+                ProtocolParams::default(),
+            ),
+            vec![deployer.insecure_clone()],
+        ),
+        (
+            "update_config",
+            update_config(
+                &authority.pubkey(),
+                ProtocolParams {
+                    quorum: 7,
+                    ..ProtocolParams::default()
+                },
+                &t.treasury,
+            ),
+            vec![authority.insecure_clone()],
+        ),
+        (
+            "set_pause",
+            set_pause(&authority.pubkey(), 1),
+            vec![authority.insecure_clone()],
+        ),
+        (
+            "propose_authority",
+            propose_authority(&authority.pubkey(), &next.pubkey()),
+            vec![authority.insecure_clone()],
+        ),
+        (
+            "accept_authority",
+            accept_authority(&next.pubkey()),
+            vec![next.insecure_clone()],
+        ),
+        (
+            "create_product",
+            create_product(
+                &authority.pubkey(),
+                1,
+                CreateProductArgs {
+                    product_type: ProductType::Assessed,
+                    terms: default_terms(),
+                },
+            ),
+            vec![authority.insecure_clone()],
+        ),
+        (
+            "update_product",
+            update_product(
+                &authority.pubkey(),
+                0,
+                bulwark::state::ProductTerms {
+                    grace_period: 1,
+                    ..default_terms()
+                },
+            ),
+            vec![authority.insecure_clone()],
+        ),
+        (
+            "create_pool",
+            create_pool(
+                &manager.pubkey(),
+                1,
+                &other_mint,
+                &spl_token::ID,
+                CreatePoolArgs {
+                    manager_fee_bps: 0,
+                    max_manager_fee_bps: 0,
+                    private: false,
+                },
+            ),
+            vec![manager.insecure_clone()],
+        ),
+        (
+            "set_pool_product",
+            set_pool_product(
+                &manager.pubkey(),
+                &keys.pool,
+                SetPoolProductArgs {
+                    product_id: 0,
+                    target_weight: 10,
+                    target_price_bps: 300,
+                },
+            ),
+            vec![manager.insecure_clone()],
+        ),
+        (
+            "set_manager_fee",
+            set_manager_fee(&manager.pubkey(), &keys.pool, 5),
+            vec![manager.insecure_clone()],
+        ),
+        (
+            "claim_manager_fees",
+            claim_manager_fees(&manager.pubkey(), &keys, &manager_token),
+            vec![manager.insecure_clone()],
+        ),
+        (
+            "deposit_stake",
+            deposit_stake(
+                &staker.pubkey(),
+                &keys,
+                &m.staker_token,
+                DepositStakeArgs {
+                    position_id: 0,
+                    tranche_id: far,
+                    amount: 1,
+                },
+            ),
+            vec![staker.insecure_clone()],
+        ),
+        (
+            "extend_stake",
+            extend_stake(
+                &staker.pubkey(),
+                &keys,
+                0,
+                &m.staker_token,
+                ExtendStakeArgs {
+                    new_tranche_id: far + 1,
+                    top_up_amount: 0,
+                },
+            ),
+            vec![staker.insecure_clone()],
+        ),
+        (
+            "claim_rewards",
+            claim_rewards(&staker.pubkey(), &keys, 0, &m.staker_token),
+            vec![staker.insecure_clone()],
+        ),
+        (
+            "withdraw_stake",
+            withdraw_stake(
+                &staker.pubkey(),
+                &keys,
+                0,
+                far,
+                &staker.pubkey(),
+                &m.staker_token,
+            ),
+            vec![staker.insecure_clone()],
+        ),
+        (
+            "buy_cover",
+            m_buy(&buyer, &m.buyer_token, &m.mint, keys.pool, m.product_id),
+            vec![buyer.insecure_clone()],
+        ),
+        (
+            "transfer_cover",
+            transfer_cover(&owner, &cover.cover, &next.pubkey()),
+            vec![buyer.insecure_clone()],
+        ),
+        (
+            "file_claim",
+            file_claim(&owner, &cover, 1, &m.buyer_token, claim_args),
+            vec![buyer.insecure_clone()],
+        ),
+        (
+            "stake_assessor",
+            stake_assessor(
+                &assessor.pubkey(),
+                &assessment_mint,
+                &assessor_token,
+                &spl_token::ID,
+                UNIT,
+            ),
+            vec![assessor.insecure_clone()],
+        ),
+        (
+            "unstake_assessor",
+            unstake_assessor(
+                &assessor.pubkey(),
+                &assessment_mint,
+                &assessor_token,
+                &spl_token::ID,
+                UNIT,
+            ),
+            vec![assessor.insecure_clone()],
+        ),
+        (
+            "vote",
+            vote(&assessor.pubkey(), &claim, true),
+            vec![assessor.insecure_clone()],
+        ),
+        (
+            "overturn_claim",
+            overturn_claim(&authority.pubkey(), &claim),
+            vec![authority.insecure_clone()],
+        ),
+        (
+            "redeem_payout",
+            redeem_payout(
+                &next.pubkey(),
+                &cover,
+                &claim,
+                &m.buyer_token,
+                &m.buyer_token,
+            ),
+            vec![next.insecure_clone()],
+        ),
+        (
+            "close_claim",
+            close_claim(&next.pubkey(), &cover, &claim, &m.buyer_token),
+            vec![next.insecure_clone()],
+        ),
+        (
+            "claim_assessor_reward",
+            claim_assessor_reward(
+                &assessor.pubkey(),
+                &claim,
+                &m.mint,
+                &manager_token,
+                &spl_token::ID,
+            ),
+            vec![assessor.insecure_clone()],
+        ),
+        (
+            "sweep_fees",
+            sweep_fees(&next.pubkey(), &keys, &treasury_token),
+            vec![next.insecure_clone()],
+        ),
+        (
+            "archive_tranche",
+            archive_tranche(&next.pubkey(), &keys.pool, far),
+            vec![next.insecure_clone()],
+        ),
+    ];
+    (m.t, ixs)
+}
+
+fn m_buy(
+    buyer: &Keypair,
+    token: &Pubkey,
+    mint: &Pubkey,
+    pool: Pubkey,
+    product_id: u64,
+) -> Instruction {
+    buy_cover(
+        &buyer.pubkey(),
+        token,
+        mint,
+        &spl_token::ID,
+        &[pool],
+        None,
+        args(9, buyer.pubkey(), product_id, vec![UNIT], YEAR),
+    )
+}
+
+#[tokio::test]
+async fn every_signer_of_every_instruction_is_required() {
+    let (mut t, ixs) = every_instruction().await;
+    let program_instructions = ixs.len();
+    // Every instruction of the program is in the list (expire_cover has no signer).
+    assert_eq!(program_instructions + 1, 28);
+    let payer = t.payer().pubkey();
+    let mut mounted = 0;
+    for (name, ix, signers) in &ixs {
+        for (index, meta) in ix.accounts.iter().enumerate() {
+            if !meta.is_signer || meta.pubkey == payer {
+                continue;
+            }
+            let mut attack = ix.clone();
+            attack.accounts[index].is_signer = false;
+            let others: Vec<&Keypair> = signers
+                .iter()
+                .filter(|k| k.pubkey() != meta.pubkey)
+                .collect();
+            let err = t.send(&[attack], &others).await.expect_err(name);
+            assert_eq!(
+                err,
+                solana_transaction_error::TransactionError::InstructionError(
+                    0,
+                    solana_instruction_error::InstructionError::Custom(
+                        AnchorError::AccountNotSigner as u32
+                    )
+                ),
+                "{name}: account {index} signed by nobody"
+            );
+            mounted += 1;
+        }
+    }
+    assert!(mounted >= program_instructions);
+}
+
+/// Another valid PDA for `seeds`, with a bump below the canonical one.
+fn non_canonical(seeds: &[&[u8]]) -> Pubkey {
+    let (_, canonical) = Pubkey::find_program_address(seeds, &bulwark::ID);
+    (0..canonical)
+        .rev()
+        .find_map(|bump| {
+            let mut with_bump: Vec<&[u8]> = seeds.to_vec();
+            let bump = [bump];
+            with_bump.push(&bump);
+            Pubkey::create_program_address(&with_bump, &bulwark::ID).ok()
+        })
+        .expect("some lower bump is off the curve")
+}
+
+#[tokio::test]
+async fn accounts_at_non_canonical_bumps_are_refused() {
+    let mut m = market(1_000_000 * UNIT).await;
+    let staker = m.staker.insecure_clone();
+    let keys = m.pool.keys;
+    // A second position of the staker at a non-canonical address.
+    let canonical = position_pda(&keys.pool, &staker.pubkey(), 5);
+    let forged = non_canonical(&[
+        bulwark::constants::POSITION_SEED,
+        keys.pool.as_ref(),
+        staker.pubkey().as_ref(),
+        &5u64.to_le_bytes(),
+    ]);
+    let mut ix = deposit_stake(
+        &staker.pubkey(),
+        &keys,
+        &m.staker_token,
+        DepositStakeArgs {
+            position_id: 5,
+            tranche_id: m.far,
+            amount: UNIT,
+        },
+    );
+    swap_account(&mut ix, &canonical, &forged);
+    m.t.send_anchor_err(ix, &[&staker], AnchorError::ConstraintSeeds)
+        .await;
+    assert!(!m.t.exists(&forged).await);
+
+    // A cover at a non-canonical address.
+    let buyer = m.buyer.insecure_clone();
+    let mut ix = m_buy(&buyer, &m.buyer_token, &m.mint, keys.pool, m.product_id);
+    let forged = non_canonical(&[
+        bulwark::constants::COVER_SEED,
+        buyer.pubkey().as_ref(),
+        &9u64.to_le_bytes(),
+    ]);
+    swap_account(&mut ix, &cover_pda(&buyer.pubkey(), 9), &forged);
+    m.t.send_anchor_err(ix, &[&buyer], AnchorError::ConstraintSeeds)
+        .await;
+    assert!(!m.t.exists(&forged).await);
+}
