@@ -63,16 +63,23 @@ enum Action {
     Warp {
         hours: i64,
     },
+    /// File, let every assessor vote, wait out voting and cooldown, redeem: a whole claim in one
+    /// step, so payouts interleave with everything else.
+    FullClaim {
+        cover: usize,
+        percent: u64,
+        accept: bool,
+    },
 }
 
 fn action() -> impl Strategy<Value = Action> {
     prop_oneof![
-        3 => (0..3usize, prop_oneof![3 => 0..2u64, 1 => 2..8u64], 1..200_000u64)
+        3 => (0..3usize, prop_oneof![1 => 0..2u64, 2 => 2..8u64], 1..200_000u64)
             .prop_map(|(staker, offset, amount)| Action::Deposit { staker, offset, amount: amount * UNIT }),
         1 => (0..3usize, 1..8u64).prop_map(|(staker, offset)| Action::Extend { staker, offset }),
         2 => (0..3usize).prop_map(|staker| Action::Withdraw { staker }),
         2 => (0..3usize).prop_map(|staker| Action::ClaimRewards { staker }),
-        4 => (1..300_000u64, 28..200u32).prop_map(|(amount, days)| Action::Buy { amount: amount * UNIT, days }),
+        4 => (1..300_000u64, 28..120u32).prop_map(|(amount, days)| Action::Buy { amount: amount * UNIT, days }),
         1 => (0..4usize).prop_map(|cover| Action::Expire { cover }),
         1 => (0..4usize).prop_map(|cover| Action::Transfer { cover }),
         4 => (0..4usize, 1..120u64).prop_map(|(cover, percent)| Action::File { cover, percent }),
@@ -82,6 +89,8 @@ fn action() -> impl Strategy<Value = Action> {
         4 => (0..3usize).prop_map(|claim| Action::Redeem { claim }),
         2 => (0..3usize).prop_map(|claim| Action::Close { claim }),
         4 => prop_oneof![2 => 1..72i64, 1 => 72..24 * 120i64].prop_map(|hours| Action::Warp { hours }),
+        2 => (0..4usize, 1..100u64, any::<bool>())
+            .prop_map(|(cover, percent, accept)| Action::FullClaim { cover, percent, accept }),
     ]
 }
 
@@ -462,6 +471,32 @@ impl World {
             }
             Action::Warp { hours } => {
                 self.m.t.warp_to_time(now + hours * 3_600).await;
+            }
+            Action::FullClaim {
+                cover,
+                percent,
+                accept,
+            } => {
+                let claims_before = self.claims.len();
+                Box::pin(self.step(&Action::File { cover, percent })).await;
+                if self.claims.len() == claims_before {
+                    return;
+                }
+                let claim = claims_before;
+                for assessor in 0..self.assessors.len() {
+                    // The first vote must accept; the others vote as asked.
+                    let vote_accept = assessor == 0 || accept;
+                    Box::pin(self.step(&Action::Vote {
+                        assessor,
+                        claim,
+                        accept: vote_accept,
+                    }))
+                    .await;
+                }
+                let state: Claim = self.m.t.load(&self.claims[claim].key).await;
+                self.m.t.warp_to_time(state.voting_end + DAY + 1).await;
+                Box::pin(self.step(&Action::Redeem { claim })).await;
+                Box::pin(self.step(&Action::Close { claim })).await;
             }
         }
     }

@@ -270,15 +270,6 @@ impl Pool {
         Ok(())
     }
 
-    /// Accumulator a position of `tranche_id` earns up to: the current one, or the value when
-    /// its tranche ended.
-    pub fn acc_for(&self, tranche_id: u64) -> u128 {
-        match self.slot(tranche_id) {
-            Some(slot) if slot.has_ended() => slot.acc_at_end.get(),
-            _ => self.acc_reward_per_weight.get(),
-        }
-    }
-
     /// Records a payment of `amount` of stakers' rewards.
     pub fn pay_rewards(&mut self, amount: u64) -> Result<()> {
         self.rewards_reserved = self
