@@ -58,6 +58,8 @@ pub enum BulwarkError {
     ProductDeprecated,
     #[msg("Product account does not match the product id")]
     WrongProduct,
+    #[msg("Parametric products need incident resolution, which is not built yet")]
+    ParametricNotSupported,
 
     // ---- pools ----
     #[msg("Manager fee exceeds the pool's maximum fee")]

@@ -535,7 +535,7 @@ async fn create_product_assigns_sequential_ids() {
                 &authority.pubkey(),
                 1,
                 CreateProductArgs {
-                    product_type: ProductType::Parametric,
+                    product_type: ProductType::Assessed,
                     terms: terms.clone(),
                 },
             )],
@@ -546,7 +546,7 @@ async fn create_product_assigns_sequential_ids() {
     assert_eq!(first, 0);
     let product: Product = t.load(&product_pda(1)).await;
     assert_eq!(product.id, 1);
-    assert_eq!(product.product_type, ProductType::Parametric);
+    assert_eq!(product.product_type, ProductType::Assessed);
     assert_eq!(product.terms, terms);
     assert_eq!(product.version, ACCOUNT_VERSION);
     let config: Config = t.load(&config_pda()).await;

@@ -583,37 +583,23 @@ async fn silent_ending_extends_voting_when_a_late_vote_flips_the_outcome() {
 }
 
 #[tokio::test]
-async fn claims_on_parametric_products_are_not_voted_on() {
-    let mut m = market(1_000_000 * UNIT).await;
-    let authority = m.t.authority.insecure_clone();
-    let config: bulwark::state::Config = m.t.load(&config_pda()).await;
-    let id = config.product_count;
-    m.t.send_ok(
-        &[create_product(
+async fn parametric_products_cannot_be_created_until_incidents_can_be_resolved() {
+    let mut t = TestContext::new().await;
+    let authority = t.authority.insecure_clone();
+    t.send_err(
+        create_product(
             &authority.pubkey(),
-            id,
+            0,
             bulwark::instructions::CreateProductArgs {
                 product_type: bulwark::state::ProductType::Parametric,
                 terms: default_terms(),
             },
-        )],
+        ),
         &[&authority],
+        BulwarkError::ParametricNotSupported,
     )
     .await;
-    add_product(&mut m.t, &m.pool, id, 50, 250).await;
-    let owner = m.buyer.pubkey();
-    m.buy(args(3, owner, id, vec![UNIT * 100], YEAR)).await;
-    let keys = CoverKeys {
-        cover: cover_pda(&owner, 3),
-        product_id: id,
-        mint: m.mint,
-        token_program: spl_token::ID,
-        pools: vec![m.pool.keys.pool],
-    };
-    let buyer = m.buyer.insecure_clone();
-    let ix = file_claim(&owner, &keys, 0, &m.buyer_token, claim_args(UNIT));
-    m.t.send_err(ix, &[&buyer], BulwarkError::ProductNotAssessed)
-        .await;
+    assert!(!t.exists(&product_pda(0)).await);
 }
 
 #[tokio::test]

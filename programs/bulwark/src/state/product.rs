@@ -8,6 +8,7 @@ pub enum ProductType {
     /// Claims are voted on by assessors.
     Assessed,
     /// An incident is resolved once and every affected cover holder redeems without a vote.
+    /// Reserved: `create_product` refuses it until incident resolution is built.
     Parametric,
 }
 

@@ -34,6 +34,12 @@ pub struct CreateProduct<'info> {
 impl CreateProduct<'_> {
     /// Creates the next product (id = the config's product counter).
     pub fn create_product(ctx: Context<CreateProduct>, args: CreateProductArgs) -> Result<()> {
+        // Cover on a parametric product could be bought but never claimed until incident
+        // resolution (SPEC §4.6) exists, so such products cannot be created yet.
+        require!(
+            args.product_type == ProductType::Assessed,
+            BulwarkError::ParametricNotSupported
+        );
         args.terms.validate()?;
         let config = &mut ctx.accounts.config;
         let id = config.product_count;
