@@ -56,8 +56,6 @@ pub enum BulwarkError {
     UriTooLong,
     #[msg("Product is deprecated")]
     ProductDeprecated,
-    #[msg("Product account does not match the product id")]
-    WrongProduct,
     #[msg("Parametric products need incident resolution, which is not built yet")]
     ParametricNotSupported,
 
@@ -114,8 +112,6 @@ pub enum BulwarkError {
     ExtendToEarlierTranche,
     #[msg("Amount is too small to mint a single share")]
     ZeroShares,
-    #[msg("Tranche archive does not belong to this position's tranche")]
-    WrongTrancheArchive,
 
     // ---- cover ----
     #[msg("Not enough capacity in the pool's eligible tranches for this allocation")]
@@ -168,8 +164,6 @@ pub enum BulwarkError {
     PayoutsPaused,
     #[msg("Voting on this claim has ended")]
     VotingClosed,
-    #[msg("Voting on this claim has not ended")]
-    VotingNotEnded,
     #[msg("The first vote on a claim must accept it")]
     FirstVoteMustAccept,
     #[msg("The assessor has no stake to vote with")]
@@ -184,8 +178,6 @@ pub enum BulwarkError {
     OutcomeNotFinal,
     #[msg("The claim was denied")]
     ClaimDenied,
-    #[msg("The claim was accepted; redeem it instead")]
-    ClaimAccepted,
     #[msg("The redemption window has passed")]
     RedemptionWindowClosed,
     #[msg("The redemption window is still open")]
@@ -198,8 +190,6 @@ pub enum BulwarkError {
     WrongRecipient,
     #[msg("The reward pot cannot pay this reward yet")]
     RewardPotShort,
-    #[msg("The assessor reward of this ballot was already paid")]
-    AlreadyRewarded,
     #[msg("Assessor mint or vault does not match the config")]
     WrongAssessmentAccount,
 

@@ -735,3 +735,168 @@ async fn backing_stake_cannot_leave_before_the_claim_can_be_paid() {
     let slot = pool.slot(position.tranche_id).unwrap();
     assert_eq!(slot.stake, 950_000 * UNIT, "the loss landed on the staker");
 }
+
+#[tokio::test]
+async fn paused_claims_refuse_filing_and_voting() {
+    let mut s = insured(100_000 * UNIT).await;
+    let (alice, _) = assessor(&mut s.m.t, UNIT).await;
+    let authority = s.m.t.authority.insecure_clone();
+    s.m.t
+        .send_ok(
+            &[set_pause(&authority.pubkey(), PAUSE_CLAIMS)],
+            &[&authority],
+        )
+        .await;
+    s.file_err(0, UNIT, BulwarkError::ClaimsPaused).await;
+    s.m.t
+        .send_ok(&[set_pause(&authority.pubkey(), 0)], &[&authority])
+        .await;
+    s.file(0, UNIT).await;
+    s.m.t
+        .send_ok(
+            &[set_pause(&authority.pubkey(), PAUSE_CLAIMS)],
+            &[&authority],
+        )
+        .await;
+    let ix = vote(&alice.pubkey(), &s.claim(0), true);
+    s.m.t
+        .send_err(ix, &[&alice], BulwarkError::ClaimsPaused)
+        .await;
+    let claim: Claim = s.m.t.load(&s.claim(0)).await;
+    assert_eq!(claim.voters, 0);
+}
+
+#[tokio::test]
+async fn assessor_rewards_need_a_funded_pot_and_are_paid_once() {
+    let mut s = insured(100_000 * UNIT).await;
+    let treasury = s.m.t.treasury;
+    let treasury_token = s.m.t.create_token_account(&treasury, &s.m.mint).await;
+    let payer = s.m.t.payer().pubkey();
+    s.m.t
+        .send_ok(&[sweep_fees(&payer, &s.m.pool.keys, &treasury_token)], &[])
+        .await;
+    // The pot holds 250 (10% of a 2,500 premium); a 100,000 claim rewards its assessors 500.
+    let (alice, _) = assessor(&mut s.m.t, UNIT).await;
+    s.file(0, 100_000 * UNIT).await;
+    s.vote(&alice, 0, true).await;
+    let claim: Claim = s.m.t.load(&s.claim(0)).await;
+    s.m.t.warp_to_time(claim.voting_end + DAY).await;
+    let alice_token = s.m.t.create_token_account(&alice.pubkey(), &s.m.mint).await;
+    let reward = claim_assessor_reward(
+        &alice.pubkey(),
+        &s.claim(0),
+        &s.m.mint,
+        &alice_token,
+        &spl_token::ID,
+    );
+    s.m.t
+        .send_err(reward.clone(), &[&alice], BulwarkError::RewardPotShort)
+        .await;
+    // Once the pot is refilled (here: tokens sent to it) the reward is paid, once.
+    let pot = reward_pot_pda(&s.m.mint);
+    s.m.t.mint_to(&s.m.mint, &pot, 250 * UNIT).await;
+    s.m.t
+        .send_ok(std::slice::from_ref(&reward), &[&alice])
+        .await;
+    assert_eq!(s.m.t.balance(&alice_token).await, 500 * UNIT);
+    s.m.t
+        .send_anchor_err(
+            reward,
+            &[&alice],
+            anchor_lang::error::ErrorCode::AccountNotInitialized,
+        )
+        .await;
+    assert_eq!(s.m.t.balance(&alice_token).await, 500 * UNIT);
+}
+
+#[tokio::test]
+async fn claim_accounts_must_be_the_protocols_own() {
+    let mut s = insured(100_000 * UNIT).await;
+    // Another token account of the assessment mint posing as the assessment vault.
+    let assessment_mint = s.m.t.assessment_mint;
+    let (alice, alice_token) = s.m.t.funded_user(&assessment_mint, UNIT).await;
+    let mut ix = stake_assessor(
+        &alice.pubkey(),
+        &assessment_mint,
+        &alice_token,
+        &spl_token::ID,
+        UNIT,
+    );
+    let decoy =
+        s.m.t
+            .create_token_account(&alice.pubkey(), &assessment_mint)
+            .await;
+    swap_account(&mut ix, &assessment_vault_pda(), &decoy);
+    s.m.t
+        .send_err(ix, &[&alice], BulwarkError::WrongAssessmentAccount)
+        .await;
+    // Another pool posing as the cover's deposit pool.
+    let other = s.m.t.open_public_pool(&s.m.mint).await;
+    let buyer = s.m.buyer.insecure_clone();
+    let mut keys = s.keys.clone();
+    keys.pools = vec![other.keys.pool];
+    let ix = file_claim(
+        &buyer.pubkey(),
+        &keys,
+        0,
+        &s.m.buyer_token,
+        claim_args(UNIT),
+    );
+    s.m.t.send_err(ix, &[&buyer], BulwarkError::WrongPool).await;
+}
+
+#[tokio::test]
+async fn a_claim_larger_than_the_backing_stake_wipes_the_tranche_out() {
+    let stake = 10_000 * UNIT;
+    let mut m = market(stake).await;
+    let owner = m.buyer.pubkey();
+    // 2x leverage: the whole capacity is twice the stake.
+    m.buy(args(1, owner, m.product_id, vec![2 * stake], YEAR))
+        .await;
+    let keys = CoverKeys {
+        cover: cover_pda(&owner, 1),
+        product_id: m.product_id,
+        mint: m.mint,
+        token_program: spl_token::ID,
+        pools: vec![m.pool.keys.pool],
+    };
+    let mut s = Insured { m, keys };
+    let (alice, _) = assessor(&mut s.m.t, UNIT).await;
+    s.file(0, 2 * stake).await;
+    s.vote(&alice, 0, true).await;
+    let claim: Claim = s.m.t.load(&s.claim(0)).await;
+    s.m.t.warp_to_time(claim.voting_end + DAY).await;
+    let before = s.m.t.balance(&s.m.buyer_token).await;
+    let ix = s.redeem_ix(0);
+    s.m.t.send_ok(&[ix], &[]).await;
+    // The pool pays what its backing tranche holds, not more.
+    let deposit = claim.deposit;
+    assert_eq!(
+        s.m.t.balance(&s.m.buyer_token).await,
+        before + stake + deposit
+    );
+    let claim: Claim = s.m.t.load(&s.claim(0)).await;
+    assert_eq!(claim.paid_amount, stake);
+    let pool: Pool = s.m.t.load_zc(&s.m.pool.keys.pool).await;
+    assert_eq!(pool.slot(s.m.far).unwrap().stake, 0);
+    assert_eq!(
+        s.m.t.balance(&s.m.pool.keys.vault).await,
+        pool.liabilities().unwrap()
+    );
+    // A tranche with shares and no stake takes no new deposits (they would be diluted to 0).
+    let (late, late_token) = s.m.t.funded_user(&s.m.mint, UNIT).await;
+    let ix = deposit_stake(
+        &late.pubkey(),
+        &s.m.pool.keys,
+        &late_token,
+        bulwark::instructions::DepositStakeArgs {
+            position_id: 0,
+            tranche_id: s.m.far,
+            amount: UNIT,
+        },
+    );
+    s.m.t
+        .send_err(ix, &[&late], BulwarkError::TrancheWipedOut)
+        .await;
+    assert_eq!(s.m.t.balance(&late_token).await, UNIT);
+}

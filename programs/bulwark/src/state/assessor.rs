@@ -39,8 +39,6 @@ pub struct Ballot {
     pub version: u8,
     pub bump: u8,
     pub accept: bool,
-    /// Set once the assessor reward for this ballot has been paid.
-    pub rewarded: bool,
     pub claim: Pubkey,
     pub assessor: Pubkey,
     /// The assessor's stake when voting.

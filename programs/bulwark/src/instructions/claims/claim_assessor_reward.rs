@@ -19,8 +19,8 @@ pub struct ClaimAssessorReward<'info> {
         has_one = mint @ BulwarkError::WrongMint,
     )]
     pub claim: Box<Account<'info, Claim>>,
-    /// Closed once rewarded (rent back to the assessor); voting on the claim is over by then,
-    /// so the ballot cannot be created again.
+    /// Closed once rewarded (rent back to the assessor), which is what makes a second reward
+    /// impossible; voting on the claim is over by then, so the ballot cannot be created again.
     #[account(
         mut,
         close = owner,
@@ -58,7 +58,6 @@ impl ClaimAssessorReward<'_> {
             matches!(claim.status(now)?, ClaimStatus::Final { .. }),
             BulwarkError::OutcomeNotFinal
         );
-        require!(!accounts.ballot.rewarded, BulwarkError::AlreadyRewarded);
         let total_weight = claim
             .accept_weight
             .checked_add(claim.deny_weight)
@@ -73,7 +72,6 @@ impl ClaimAssessorReward<'_> {
             accounts.reward_pot.amount >= amount,
             BulwarkError::RewardPotShort
         );
-        accounts.ballot.rewarded = true;
         transfer_out(
             &accounts.token_program,
             &accounts.reward_pot,

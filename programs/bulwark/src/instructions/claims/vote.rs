@@ -71,7 +71,6 @@ impl Vote<'_> {
             version: ACCOUNT_VERSION,
             bump: ctx.bumps.ballot,
             accept,
-            rewarded: false,
             claim: accounts.claim.key(),
             assessor: accounts.owner.key(),
             weight,
