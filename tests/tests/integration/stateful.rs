@@ -299,6 +299,7 @@ impl World {
                 let nonce = self.covers.len() as u64;
                 let owner = Keypair::new_from_array([40 + nonce as u8; 32]);
                 let before = self.pool().await.rewards_reserved;
+                let allocated_before = self.allocations().await;
                 let ix = self.m.buy_ix(
                     BuyCoverArgs {
                         owner: owner.pubkey(),
@@ -334,7 +335,7 @@ impl World {
                         owner_token,
                         paid: 0,
                     });
-                    self.check_capacity().await;
+                    self.check_capacity(&allocated_before).await;
                 }
             }
             Action::Expire { cover } => {
@@ -501,14 +502,28 @@ impl World {
         }
     }
 
-    /// Invariant 3: no tranche is allocated beyond what its stake can back.
-    async fn check_capacity(&mut self) {
+    async fn pool_product(&mut self) -> PoolProduct {
+        let key = pool_product_pda(&self.m.pool.keys.pool, self.m.product_id);
+        self.m.t.load_zc(&key).await
+    }
+
+    /// Allocation per live tranche.
+    async fn allocations(&mut self) -> Vec<(u64, u64)> {
         let pool = self.pool().await;
-        let pp: PoolProduct = self
-            .m
-            .t
-            .load_zc(&pool_product_pda(&self.m.pool.keys.pool, self.m.product_id))
-            .await;
+        let pp = self.pool_product().await;
+        pool.tranches
+            .iter()
+            .filter(|s| !s.is_empty() && !s.has_ended())
+            .map(|s| (s.tranche_id, pp.allocation_in(s.tranche_id)))
+            .collect()
+    }
+
+    /// Invariant 3: a purchase never allocates a tranche beyond what its stake can back. (A
+    /// payout can leave a tranche over-allocated: its stake falls by the loss while the cover's
+    /// allocation falls by the paid part; the next purchase then finds no capacity there.)
+    async fn check_capacity(&mut self, before: &[(u64, u64)]) {
+        let pool = self.pool().await;
+        let pp = self.pool_product().await;
         pp.invariant().unwrap();
         let ratio = ProtocolParams::default().capacity_ratio_bps;
         for slot in pool
@@ -516,11 +531,19 @@ impl World {
             .iter()
             .filter(|s| !s.is_empty() && !s.has_ended())
         {
-            let capacity = tranche_capacity(slot.stake, ratio, pp.target_weight).unwrap();
-            assert!(
-                pp.allocation_in(slot.tranche_id) <= capacity,
-                "tranche oversold"
-            );
+            let allocated = pp.allocation_in(slot.tranche_id);
+            let previously = before
+                .iter()
+                .find(|(id, _)| *id == slot.tranche_id)
+                .map_or(0, |(_, a)| *a);
+            if allocated > previously {
+                let capacity = tranche_capacity(slot.stake, ratio, pp.target_weight).unwrap();
+                assert!(
+                    allocated <= capacity,
+                    "purchase oversold tranche {}",
+                    slot.tranche_id
+                );
+            }
         }
     }
 
