@@ -244,7 +244,11 @@ impl TestContext {
         let simulation = self
             .ctx
             .banks_client
-            .simulate_transaction(tx)
+            // The bank the last transactions were processed in, not the (older) rooted one.
+            .simulate_transaction_with_commitment(
+                tx,
+                solana_commitment_config::CommitmentLevel::Processed,
+            )
             .await
             .expect("simulate");
         if let Some(Err(e)) = simulation.result {

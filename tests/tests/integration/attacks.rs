@@ -27,7 +27,15 @@ async fn every_instruction() -> (TestContext, Vec<(&'static str, Instruction, Ve
         pools: vec![m.pool.keys.pool],
     };
     let assessment_mint = m.t.assessment_mint;
-    let (assessor, assessor_token) = m.t.funded_user(&assessment_mint, 2 * UNIT).await;
+    let (assessor, assessor_token) = m.t.funded_user(&assessment_mint, 3 * UNIT).await;
+    let stake = stake_assessor(
+        &assessor.pubkey(),
+        &assessment_mint,
+        &assessor_token,
+        &spl_token::ID,
+        UNIT,
+    );
+    m.t.send_ok(&[stake], &[&assessor]).await;
     let buyer = m.buyer.insecure_clone();
     let claim_args = FileClaimArgs {
         amount: UNIT,
@@ -46,6 +54,8 @@ async fn every_instruction() -> (TestContext, Vec<(&'static str, Instruction, Ve
     )
     .await;
     let claim = claim_pda(&cover.cover, 0);
+    let staker_token = m.staker_token;
+    m.t.mint_to(&m.mint.clone(), &staker_token, 10 * UNIT).await;
     let t = &mut m.t;
     let authority = t.authority.insecure_clone();
     let deployer = t.deployer.insecure_clone();
@@ -400,4 +410,104 @@ async fn accounts_at_non_canonical_bumps_are_refused() {
     m.t.send_anchor_err(ix, &[&buyer], AnchorError::ConstraintSeeds)
         .await;
     assert!(!m.t.exists(&forged).await);
+}
+
+/// Every account of an instruction (but its signers) replaced in turn by: an address nobody
+/// created (uninitialized account), an SPL token account (wrong owner), the config (an account
+/// of this program of another type) and every other account of the same instruction (PDA
+/// substitution, duplicated accounts). Each attack must fail with a program or Anchor error
+/// code and leave every account of the instruction unchanged.
+#[tokio::test]
+async fn every_account_of_every_instruction_is_checked() {
+    let (mut t, ixs) = every_instruction().await;
+    let payer = t.payer().pubkey();
+    let stranger_token = {
+        let mint = t.assessment_mint;
+        t.create_token_account(&payer, &mint).await
+    };
+    let config = config_pda();
+    let mut mounted = 0;
+    let mut checked = Vec::new();
+    for (name, ix, signers) in &ixs {
+        let keys: Vec<Pubkey> = ix.accounts.iter().map(|m| m.pubkey).collect();
+        let signer_refs: Vec<&Keypair> = signers.iter().collect();
+        // Only an instruction that would succeed as built says anything when an account swap
+        // makes it fail (claim-flow instructions need later states; their accounts are
+        // covered family by family in claims.rs).
+        if let Err(e) = t.simulate(std::slice::from_ref(ix), &signer_refs).await {
+            eprintln!("not swept (invalid in this state): {name}: {e:?}");
+            continue;
+        }
+        checked.push(*name);
+        for (index, meta) in ix.accounts.iter().enumerate() {
+            // Signers are covered by the signer sweep; the program-id placeholder stands for
+            // an absent optional account (buy_cover's commission destination).
+            if meta.is_signer || meta.pubkey == bulwark::ID {
+                continue;
+            }
+            let mut substitutes = vec![Pubkey::new_unique(), stranger_token, config];
+            substitutes.extend(keys.iter().copied());
+            substitutes.retain(|k| *k != meta.pubkey);
+            substitutes.dedup();
+            for substitute in substitutes {
+                let mut attack = ix.clone();
+                attack.accounts[index].pubkey = substitute;
+                let mut before = Vec::new();
+                for key in &keys {
+                    before.push(t.account(key).await);
+                }
+                let err = t
+                    .send(&[attack], &signer_refs)
+                    .await
+                    .expect_err(&format!("{name}: account {index} replaced by {substitute}"));
+                // Refused by a check, never by a panic or an exhausted budget.
+                use solana_instruction_error::InstructionError as E;
+                use solana_transaction_error::TransactionError as T;
+                assert!(
+                    match &err {
+                        T::InstructionError(0, e) => !matches!(
+                            e,
+                            E::ProgramFailedToComplete
+                                | E::ComputationalBudgetExceeded
+                                | E::GenericError
+                        ),
+                        T::AccountNotFound | T::ProgramAccountNotFound => true,
+                        _ => false,
+                    },
+                    "{name}: account {index} replaced by {substitute}: {err:?}"
+                );
+                for (key, old) in keys.iter().zip(&before) {
+                    let now = t.account(key).await;
+                    // Only the fee payer's lamports move (the fee).
+                    if *key != payer {
+                        assert_eq!(&now, old, "{name}: {key} changed by a failed attack");
+                    }
+                }
+                mounted += 1;
+            }
+        }
+    }
+    for required in [
+        "update_config",
+        "set_pause",
+        "propose_authority",
+        "create_product",
+        "update_product",
+        "create_pool",
+        "set_pool_product",
+        "set_manager_fee",
+        "claim_manager_fees",
+        "deposit_stake",
+        "buy_cover",
+        "transfer_cover",
+        "stake_assessor",
+        "vote",
+        "sweep_fees",
+    ] {
+        assert!(
+            checked.contains(&required),
+            "{required} was not valid as built"
+        );
+    }
+    assert!(mounted > 300, "{mounted} attacks mounted");
 }
