@@ -1,6 +1,7 @@
 //! Property tests of the pure math module: no panics on any input, rounding always against the
 //! caller, and conservation of tranche stake across deposits and redemptions.
 
+use bulwark::math::capacity::tranche_capacity;
 use bulwark::math::pricing::{bumped_price, current_price, premium};
 use bulwark::math::shares::{assets_for_shares, shares_for_deposit};
 use bulwark::math::tranche::{is_depositable, ring_slot, tranche_at, tranche_end};
@@ -133,6 +134,73 @@ proptest! {
         let reference = (u128::from(price) + exact_bump.div_ceil(u128::from(capacity))).min(10_000);
         prop_assert_eq!(u128::from(after), reference);
         prop_assert!(after >= price.min(10_000));
+    }
+
+    #[test]
+    fn capacity_never_panics_and_grows_with_stake_and_weight(
+        stake: u64,
+        extra in 0u64..1_000_000_000,
+        ratio in 10_000u32..=100_000,
+        weight in 0u16..=100,
+    ) {
+        if let Ok(base) = tranche_capacity(stake, ratio, weight) {
+            if let Ok(more_stake) = tranche_capacity(stake.saturating_add(extra), ratio, weight) {
+                prop_assert!(more_stake >= base);
+            }
+            if let Ok(more_weight) = tranche_capacity(stake, ratio, weight.saturating_add(1).min(100)) {
+                prop_assert!(more_weight >= base);
+            }
+            // Never more than the ratio times the stake.
+            prop_assert!(u128::from(base) * 10_000 <= u128::from(stake) * u128::from(ratio));
+        }
+    }
+
+    #[test]
+    fn more_accept_weight_never_turns_an_accepted_claim_down(
+        accept in 0u64..u64::MAX / 4,
+        deny in 0u64..u64::MAX / 4,
+        quorum in 1u64..1_000_000_000,
+        extra in 0u64..1_000_000_000,
+    ) {
+        let claim = |accept_weight, deny_weight| bulwark::state::Claim {
+            version: 1,
+            bump: 255,
+            overturned: false,
+            paid: false,
+            closed: false,
+            index: 0,
+            cover: Default::default(),
+            claimant: Default::default(),
+            product_id: 0,
+            mint: Default::default(),
+            requested_amount: 0,
+            paid_amount: 0,
+            evidence_hash: [0; 32],
+            evidence_uri: String::new(),
+            deposit: 0,
+            deposit_pool: Default::default(),
+            filed_at: 0,
+            voting_end: 0,
+            latest_voting_end: 0,
+            accept_weight,
+            deny_weight,
+            voters: 0,
+            quorum,
+            cooldown: 0,
+            redemption_window: 0,
+            silent_ending: 0,
+            assessor_reward: 0,
+            reserved: [0; 64],
+        };
+        let before = claim(accept, deny).voted_accept();
+        prop_assert_eq!(before, accept > deny && accept + deny >= quorum);
+        if before {
+            prop_assert!(claim(accept + extra, deny).voted_accept());
+        }
+        // More deny weight never turns a denied claim into an accepted one.
+        if !before {
+            prop_assert!(!claim(accept, deny + extra).voted_accept());
+        }
     }
 
     #[test]

@@ -5,6 +5,7 @@ mod attacks;
 mod claims;
 mod cover;
 mod fixtures;
+mod hostile;
 mod parallel;
 mod pool;
 mod scale;
