@@ -19,13 +19,7 @@ async fn every_instruction() -> (TestContext, Vec<(&'static str, Instruction, Ve
     let owner = m.buyer.pubkey();
     m.buy(args(1, owner, m.product_id, vec![100_000 * UNIT], YEAR))
         .await;
-    let cover = CoverKeys {
-        cover: cover_pda(&owner, 1),
-        product_id: m.product_id,
-        mint: m.mint,
-        token_program: spl_token::ID,
-        pools: vec![m.pool.keys.pool],
-    };
+    let cover = m.cover_keys(1, vec![m.pool.keys.pool]);
     let assessment_mint = m.t.assessment_mint;
     let (assessor, assessor_token) = m.t.funded_user(&assessment_mint, 3 * UNIT).await;
     let stake = stake_assessor(

@@ -43,13 +43,7 @@ async fn insured(amount: u64) -> Insured {
     let owner = m.buyer.pubkey();
     m.buy(args(1, owner, m.product_id, vec![amount], YEAR))
         .await;
-    let keys = CoverKeys {
-        cover: cover_pda(&owner, 1),
-        product_id: m.product_id,
-        mint: m.mint,
-        token_program: spl_token::ID,
-        pools: vec![m.pool.keys.pool],
-    };
+    let keys = m.cover_keys(1, vec![m.pool.keys.pool]);
     Insured { m, keys }
 }
 
@@ -433,13 +427,7 @@ async fn each_claim_rule_fails_with_its_own_error() {
 async fn no_claim_in_the_purchase_slot() {
     let mut m = market(1_000_000 * UNIT).await;
     let owner = m.buyer.pubkey();
-    let keys = CoverKeys {
-        cover: cover_pda(&owner, 7),
-        product_id: m.product_id,
-        mint: m.mint,
-        token_program: spl_token::ID,
-        pools: vec![m.pool.keys.pool],
-    };
+    let keys = m.cover_keys(7, vec![m.pool.keys.pool]);
     let buy = m.buy_ix(
         args(7, owner, m.product_id, vec![1_000 * UNIT], YEAR),
         &[m.pool.keys.pool],
@@ -626,13 +614,7 @@ async fn multi_pool_payout_is_pro_rata_and_only_backing_tranches_lose() {
     let ix = m.buy_ix(args(5, owner, m.product_id, parts, YEAR), &pools);
     let buyer = m.buyer.insecure_clone();
     m.t.send_ok(&[ix], &[&buyer]).await;
-    let keys = CoverKeys {
-        cover: cover_pda(&owner, 5),
-        product_id: m.product_id,
-        mint: m.mint,
-        token_program: spl_token::ID,
-        pools: pools.clone(),
-    };
+    let keys = m.cover_keys(5, pools.clone());
     let mut s = Insured { m, keys };
     let (alice, _) = assessor(&mut s.m.t, 2 * UNIT).await;
     s.file(0, 10_000 * UNIT).await;
@@ -853,13 +835,7 @@ async fn a_claim_larger_than_the_backing_stake_wipes_the_tranche_out() {
     // 2x leverage: the whole capacity is twice the stake.
     m.buy(args(1, owner, m.product_id, vec![2 * stake], YEAR))
         .await;
-    let keys = CoverKeys {
-        cover: cover_pda(&owner, 1),
-        product_id: m.product_id,
-        mint: m.mint,
-        token_program: spl_token::ID,
-        pools: vec![m.pool.keys.pool],
-    };
+    let keys = m.cover_keys(1, vec![m.pool.keys.pool]);
     let mut s = Insured { m, keys };
     let (alice, _) = assessor(&mut s.m.t, UNIT).await;
     s.file(0, 2 * stake).await;

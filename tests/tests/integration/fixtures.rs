@@ -119,6 +119,18 @@ pub fn args(
 }
 
 impl Market {
+    /// Keys the claim instructions need for the buyer's cover `nonce` on the market's product,
+    /// backed by `pools` in the cover's order.
+    pub fn cover_keys(&self, nonce: u64, pools: Vec<Pubkey>) -> CoverKeys {
+        CoverKeys {
+            cover: cover_pda(&self.buyer.pubkey(), nonce),
+            product_id: self.product_id,
+            mint: self.mint,
+            token_program: spl_token::ID,
+            pools,
+        }
+    }
+
     pub fn buy_ix(&self, args: BuyCoverArgs, pools: &[Pubkey]) -> Instruction {
         buy_cover(
             &self.buyer.pubkey(),

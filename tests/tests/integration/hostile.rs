@@ -346,13 +346,7 @@ async fn cover_and_claim_arguments() {
     })
     .await;
 
-    let keys = CoverKeys {
-        cover: cover_pda(&owner, 3),
-        product_id: p,
-        mint: m.mint,
-        token_program: spl_token::ID,
-        pools: vec![m.pool.keys.pool],
-    };
+    let keys = m.cover_keys(3, vec![m.pool.keys.pool]);
     let claim = |amount, uri: &str| {
         file_claim(
             &owner,

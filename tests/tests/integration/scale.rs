@@ -29,13 +29,7 @@ async fn scenario(n: usize) -> Measured {
     let owner = m.buyer.pubkey();
     m.buy(args(1, owner, m.product_id, vec![100_000 * UNIT], YEAR))
         .await;
-    let keys = CoverKeys {
-        cover: cover_pda(&owner, 1),
-        product_id: m.product_id,
-        mint: m.mint,
-        token_program: spl_token::ID,
-        pools: vec![m.pool.keys.pool],
-    };
+    let keys = m.cover_keys(1, vec![m.pool.keys.pool]);
     let assessment_mint = m.t.assessment_mint;
     let (alice, alice_token) = m.t.funded_user(&assessment_mint, 2 * UNIT).await;
     let ix = stake_assessor(

@@ -174,13 +174,8 @@ async fn world() -> World {
 
 impl World {
     fn cover_keys(&self, cover: usize) -> CoverKeys {
-        CoverKeys {
-            cover: self.covers[cover].key,
-            product_id: self.m.product_id,
-            mint: self.m.mint,
-            token_program: spl_token::ID,
-            pools: vec![self.m.pool.keys.pool],
-        }
+        // Cover `i` was bought with nonce `i`.
+        self.m.cover_keys(cover as u64, vec![self.m.pool.keys.pool])
     }
 
     async fn pool(&mut self) -> Pool {
