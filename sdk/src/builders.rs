@@ -413,14 +413,24 @@ pub fn buy_cover(
         },
         bulwark::instruction::BuyCover { args: args.clone() },
     );
-    for pool in pools {
-        ix.accounts.extend([
-            AccountMeta::new(*pool, false),
-            AccountMeta::new(pool_product_pda(pool, args.product_id), false),
-            AccountMeta::new(vault_pda(pool), false),
-        ]);
-    }
+    ix.accounts
+        .extend(cover_pool_accounts(pools, args.product_id));
     ix
+}
+
+/// The remaining accounts of `buy_cover` (and of a program that calls it through CPI): one
+/// writable `[pool, pool_product, vault]` triple per pool, in allocation order.
+pub fn cover_pool_accounts(pools: &[Pubkey], product_id: u64) -> Vec<AccountMeta> {
+    pools
+        .iter()
+        .flat_map(|pool| {
+            [
+                AccountMeta::new(*pool, false),
+                AccountMeta::new(pool_product_pda(pool, product_id), false),
+                AccountMeta::new(vault_pda(pool), false),
+            ]
+        })
+        .collect()
 }
 
 pub fn transfer_cover(owner: &Pubkey, cover: &Pubkey, new_owner: &Pubkey) -> Instruction {

@@ -11,6 +11,8 @@
 
 pub use bulwark_sdk::builders;
 
+pub mod vault;
+
 use anchor_lang::prelude::*;
 use anchor_lang::solana_program::instruction::Instruction;
 use anchor_lang::{AccountDeserialize, Discriminator};
@@ -45,6 +47,17 @@ fn native_entry(
     let data: &'static [u8] = Box::leak(data.to_vec().into_boxed_slice());
     let accounts = Box::leak(accounts.to_vec().into_boxed_slice());
     bulwark::entry(program_id, accounts, data)
+}
+
+/// Whether the SBF builds of both programs exist in `SBF_OUT_DIR`: the example integrating
+/// program (`programs/insured-vault`) only runs there, because reading CPI return data has no
+/// native stub in solana-cpi 3.x (`get_return_data` is `None` and `set_return_data` a no-op
+/// off-chain).
+pub fn vault_available() -> bool {
+    std::env::var("SBF_OUT_DIR").is_ok_and(|dir| {
+        let dir = std::path::Path::new(&dir);
+        dir.join("bulwark.so").exists() && dir.join("insured_vault.so").exists()
+    })
 }
 
 /// The ProgramData account an upgradeable deployment would have, naming `authority` as the
@@ -126,6 +139,9 @@ impl TestContext {
         if sbf {
             pt.prefer_bpf(true);
             pt.add_program("bulwark", bulwark::ID, None);
+            if vault_available() {
+                pt.add_program("insured_vault", insured_vault::ID, None);
+            }
         } else {
             pt.prefer_bpf(false);
             pt.add_program("bulwark", bulwark::ID, processor!(native_entry));

@@ -14,24 +14,6 @@ use bulwark_tests::*;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 
-/// A funded assessor with `stake` of the assessment mint staked.
-async fn assessor(t: &mut TestContext, stake: u64) -> (Keypair, Pubkey) {
-    let mint = t.assessment_mint;
-    let (owner, token) = t.funded_user(&mint, stake).await;
-    let ix = stake_assessor(&owner.pubkey(), &mint, &token, &spl_token::ID, stake);
-    let outcome = t.send_ok(&[ix], &[&owner]).await;
-    record_compute_units("stake_assessor (first stake)", &outcome);
-    (owner, token)
-}
-
-fn claim_args(amount: u64) -> FileClaimArgs {
-    FileClaimArgs {
-        amount,
-        evidence_hash: [9; 32],
-        evidence_uri: "ipfs://bulwark/evidence/exploit-report".to_string(),
-    }
-}
-
 /// A market with one cover of `amount` bought by the buyer (who owns it).
 struct Insured {
     m: Market,

@@ -5,7 +5,7 @@ use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
 use bulwark::constants::*;
 use bulwark::error::BulwarkError;
-use bulwark::instructions::{BuyCoverArgs, SetPoolProductArgs};
+use bulwark::instructions::{BuyCoverArgs, FileClaimArgs, SetPoolProductArgs};
 use bulwark_tests::builders::*;
 use bulwark_tests::*;
 use solana_keypair::Keypair;
@@ -50,7 +50,12 @@ pub struct Market {
 
 /// A pool with `stake` in its farthest tranche, fully weighted on one product at 2.5%/year.
 pub async fn market(stake: u64) -> Market {
-    let mut t = TestContext::new().await;
+    market_in(sbf_mode(), stake).await
+}
+
+/// Like [`market`], choosing SBF or native explicitly.
+pub async fn market_in(sbf: bool, stake: u64) -> Market {
+    let mut t = TestContext::new_in(sbf).await;
     let mint = t.create_mint(6, &spl_token::ID).await;
     let product_id = t.create_default_product().await;
     t.warp_to_tranche(230, 10 * DAY).await;
@@ -171,4 +176,22 @@ pub async fn more_pools(m: &mut Market, prices: &[u16], stake: u64) -> Vec<Pubke
         pools.push(pool.keys.pool);
     }
     pools
+}
+
+/// A funded assessor with `stake` of the assessment mint staked.
+pub async fn assessor(t: &mut TestContext, stake: u64) -> (Keypair, Pubkey) {
+    let mint = t.assessment_mint;
+    let (owner, token) = t.funded_user(&mint, stake).await;
+    let ix = stake_assessor(&owner.pubkey(), &mint, &token, &spl_token::ID, stake);
+    let outcome = t.send_ok(&[ix], &[&owner]).await;
+    record_compute_units("stake_assessor (first stake)", &outcome);
+    (owner, token)
+}
+
+pub fn claim_args(amount: u64) -> FileClaimArgs {
+    FileClaimArgs {
+        amount,
+        evidence_hash: [9; 32],
+        evidence_uri: "ipfs://bulwark/evidence/exploit-report".to_string(),
+    }
 }

@@ -4,6 +4,7 @@ mod admin;
 mod attacks;
 mod claims;
 mod cover;
+mod cpi;
 mod fixtures;
 mod hostile;
 mod parallel;

@@ -1,0 +1,19 @@
+use anchor_lang::prelude::*;
+
+#[error_code]
+pub enum VaultError {
+    #[msg("Deposit amount must be positive")]
+    ZeroAmount,
+    #[msg("Sponsored premium cap must be between 1 and 1,000 bps of the deposit")]
+    InvalidPremiumCap,
+    #[msg("Withdrawal exceeds the depositor's balance")]
+    InsufficientDeposit,
+    #[msg("Bulwark did not return the address of the cover it created")]
+    MissingCoverAddress,
+    #[msg("Bulwark returned a cover address other than the expected PDA")]
+    UnexpectedCoverAddress,
+    #[msg("Arithmetic overflow")]
+    MathOverflow,
+    #[msg("Only the vault admin may do this")]
+    NotAdmin,
+}

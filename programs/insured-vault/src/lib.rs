@@ -1,0 +1,59 @@
+//! Example Bulwark integration: a savings vault whose every deposit is covered.
+//!
+//! Shows the CPI surface another protocol uses: `buy_cover` with the payer being either the
+//! user (their signature passes through) or this program's PDA (signed with its seeds), the
+//! owner always the user, and the new cover's address read from Bulwark's return data;
+//! `file_claim` signed by the program's PDA for a cover the program owns itself.
+
+pub mod bulwark_cpi;
+pub mod constants;
+pub mod error;
+pub mod events;
+pub mod instructions;
+pub mod state;
+
+use anchor_lang::prelude::*;
+use bulwark::instructions::FileClaimArgs;
+use instructions::*;
+
+declare_id!("VtTRkzojH53qCbAdJ9yeYnfk1EPFNne9JBJoDbpTzpw");
+
+#[program]
+pub mod insured_vault {
+    use super::*;
+
+    /// Creates a vault on a mint, covered on one Bulwark product.
+    pub fn initialize_vault(
+        ctx: Context<InitializeVault>,
+        product_id: u64,
+        max_sponsor_premium_bps: u16,
+    ) -> Result<()> {
+        InitializeVault::initialize_vault(ctx, product_id, max_sponsor_premium_bps)
+    }
+
+    /// Deposits and buys cover for the deposit, owned by the depositor. Returns the cover.
+    pub fn deposit<'info>(
+        ctx: Context<'info, DepositInsured<'info>>,
+        args: DepositArgs,
+    ) -> Result<Pubkey> {
+        DepositInsured::deposit(ctx, args)
+    }
+
+    /// Withdraws savings; the depositor keeps their cover.
+    pub fn withdraw(ctx: Context<Withdraw>, amount: u64) -> Result<()> {
+        Withdraw::withdraw(ctx, amount)
+    }
+
+    /// Admin: buys cover owned by the vault itself. Returns the cover.
+    pub fn insure_treasury<'info>(
+        ctx: Context<'info, InsureTreasury<'info>>,
+        args: InsureTreasuryArgs,
+    ) -> Result<Pubkey> {
+        InsureTreasury::insure_treasury(ctx, args)
+    }
+
+    /// Admin: files a claim on a cover the vault owns.
+    pub fn file_treasury_claim(ctx: Context<FileTreasuryClaim>, args: FileClaimArgs) -> Result<()> {
+        FileTreasuryClaim::file_treasury_claim(ctx, args)
+    }
+}

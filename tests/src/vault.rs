@@ -1,0 +1,183 @@
+//! Client of the example integrating program (`programs/insured-vault`): its PDAs and one
+//! builder per instruction.
+
+use anchor_lang::prelude::*;
+use anchor_lang::solana_program::instruction::Instruction;
+use anchor_lang::{InstructionData, ToAccountMetas};
+use bulwark::instructions::FileClaimArgs;
+use bulwark_sdk::builders::{self as bulwark_builders, CoverKeys};
+use insured_vault::constants::*;
+use insured_vault::instructions::{DepositArgs, InsureTreasuryArgs};
+
+fn ix(accounts: impl ToAccountMetas, data: impl InstructionData) -> Instruction {
+    Instruction {
+        program_id: insured_vault::ID,
+        accounts: accounts.to_account_metas(None),
+        data: data.data(),
+    }
+}
+
+fn pda(seeds: &[&[u8]]) -> Pubkey {
+    Pubkey::find_program_address(seeds, &insured_vault::ID).0
+}
+
+/// Addresses of one vault, derived from its mint.
+#[derive(Clone, Copy, Debug)]
+pub struct VaultKeys {
+    pub vault: Pubkey,
+    pub sponsor: Pubkey,
+    pub deposits: Pubkey,
+    pub reserve: Pubkey,
+    pub mint: Pubkey,
+    pub token_program: Pubkey,
+}
+
+impl VaultKeys {
+    pub fn new(mint: Pubkey, token_program: Pubkey) -> Self {
+        let vault = pda(&[VAULT_SEED, mint.as_ref()]);
+        Self {
+            vault,
+            sponsor: pda(&[SPONSOR_SEED, vault.as_ref()]),
+            deposits: pda(&[DEPOSITS_SEED, vault.as_ref()]),
+            reserve: pda(&[RESERVE_SEED, vault.as_ref()]),
+            mint,
+            token_program,
+        }
+    }
+
+    pub fn deposit_record(&self, owner: &Pubkey) -> Pubkey {
+        pda(&[DEPOSIT_SEED, self.vault.as_ref(), owner.as_ref()])
+    }
+}
+
+pub fn initialize_vault(
+    admin: &Pubkey,
+    keys: &VaultKeys,
+    product_id: u64,
+    max_sponsor_premium_bps: u16,
+) -> Instruction {
+    ix(
+        insured_vault::accounts::InitializeVault {
+            admin: *admin,
+            vault: keys.vault,
+            sponsor: keys.sponsor,
+            mint: keys.mint,
+            deposits: keys.deposits,
+            reserve: keys.reserve,
+            token_program: keys.token_program,
+            system_program: anchor_lang::system_program::ID,
+        },
+        insured_vault::instruction::InitializeVault {
+            product_id,
+            max_sponsor_premium_bps,
+        },
+    )
+}
+
+/// `deposit` buying cover on `product_id` from `pools`; `cover` is the cover PDA Bulwark will
+/// create (payer = the sponsor or the user, see [`DepositArgs::sponsored`]).
+pub fn deposit(
+    user: &Pubkey,
+    user_token: &Pubkey,
+    keys: &VaultKeys,
+    product_id: u64,
+    cover: &Pubkey,
+    pools: &[Pubkey],
+    args: DepositArgs,
+) -> Instruction {
+    let mut ix = ix(
+        insured_vault::accounts::DepositInsured {
+            user: *user,
+            vault: keys.vault,
+            sponsor: keys.sponsor,
+            deposit: keys.deposit_record(user),
+            mint: keys.mint,
+            user_token: *user_token,
+            deposits: keys.deposits,
+            reserve: keys.reserve,
+            bulwark_config: bulwark_builders::config_pda(),
+            product: bulwark_builders::product_pda(product_id),
+            cover: *cover,
+            bulwark_program: bulwark::ID,
+            token_program: keys.token_program,
+            system_program: anchor_lang::system_program::ID,
+        },
+        insured_vault::instruction::Deposit { args },
+    );
+    ix.accounts
+        .extend(bulwark_builders::cover_pool_accounts(pools, product_id));
+    ix
+}
+
+pub fn withdraw(user: &Pubkey, user_token: &Pubkey, keys: &VaultKeys, amount: u64) -> Instruction {
+    ix(
+        insured_vault::accounts::Withdraw {
+            user: *user,
+            vault: keys.vault,
+            sponsor: keys.sponsor,
+            deposit: keys.deposit_record(user),
+            mint: keys.mint,
+            deposits: keys.deposits,
+            user_token: *user_token,
+            token_program: keys.token_program,
+        },
+        insured_vault::instruction::Withdraw { amount },
+    )
+}
+
+pub fn insure_treasury(
+    admin: &Pubkey,
+    keys: &VaultKeys,
+    product_id: u64,
+    cover: &Pubkey,
+    pools: &[Pubkey],
+    args: InsureTreasuryArgs,
+) -> Instruction {
+    let mut ix = ix(
+        insured_vault::accounts::InsureTreasury {
+            admin: *admin,
+            vault: keys.vault,
+            sponsor: keys.sponsor,
+            mint: keys.mint,
+            reserve: keys.reserve,
+            bulwark_config: bulwark_builders::config_pda(),
+            product: bulwark_builders::product_pda(product_id),
+            cover: *cover,
+            bulwark_program: bulwark::ID,
+            token_program: keys.token_program,
+            system_program: anchor_lang::system_program::ID,
+        },
+        insured_vault::instruction::InsureTreasury { args },
+    );
+    ix.accounts
+        .extend(bulwark_builders::cover_pool_accounts(pools, product_id));
+    ix
+}
+
+pub fn file_treasury_claim(
+    admin: &Pubkey,
+    keys: &VaultKeys,
+    cover: &CoverKeys,
+    claim_index: u32,
+    args: FileClaimArgs,
+) -> Instruction {
+    let deposit_pool = cover.pools[0];
+    ix(
+        insured_vault::accounts::FileTreasuryClaim {
+            admin: *admin,
+            vault: keys.vault,
+            sponsor: keys.sponsor,
+            mint: keys.mint,
+            reserve: keys.reserve,
+            bulwark_config: bulwark_builders::config_pda(),
+            cover: cover.cover,
+            claim: bulwark_builders::claim_pda(&cover.cover, claim_index),
+            deposit_pool,
+            pool_vault: bulwark_builders::vault_pda(&deposit_pool),
+            bulwark_program: bulwark::ID,
+            token_program: keys.token_program,
+            system_program: anchor_lang::system_program::ID,
+        },
+        insured_vault::instruction::FileTreasuryClaim { args },
+    )
+}

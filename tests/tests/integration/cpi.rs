@@ -1,0 +1,451 @@
+//! The example integrating program (`programs/insured-vault`) buying and claiming cover
+//! through CPI: sponsored and self-paid purchases, return data, the owner rule and accounts
+//! substituted on the way through.
+//!
+//! These run on the SBF builds of both programs whatever `BULWARK_SBF` says (return data does
+//! not cross a CPI natively), and report themselves skipped when the `.so` files are missing.
+
+use crate::fixtures::*;
+use anchor_lang::prelude::Pubkey;
+use bulwark::error::BulwarkError;
+use bulwark::state::{Claim, Cover};
+use bulwark_tests::builders::*;
+use bulwark_tests::vault::{self, VaultKeys};
+use bulwark_tests::*;
+use insured_vault::error::VaultError;
+use insured_vault::instructions::{DepositArgs, InsureTreasuryArgs};
+use insured_vault::state::{Deposit, Vault};
+use solana_keypair::Keypair;
+use solana_signer::Signer;
+
+const RESERVE: u64 = 10_000 * UNIT;
+const SAVINGS: u64 = 50_000 * UNIT;
+const SPONSOR_LAMPORTS: u64 = 1_000_000_000;
+
+/// A market, a vault on its mint covered on its product (sponsored premium capped at
+/// `cap_bps`), a funded sponsor and reserve, and a depositor with `SAVINGS`.
+struct Setup {
+    m: Market,
+    keys: VaultKeys,
+    admin: Keypair,
+    user: Keypair,
+    user_token: Pubkey,
+}
+
+async fn setup(cap_bps: u16) -> Option<Setup> {
+    if !vault_available() {
+        eprintln!(
+            "SKIPPED: the CPI tests run on the SBF builds only; build both programs \
+             (../shared/sbf-toolchain/build-sbf.sh programs/bulwark, then programs/insured-vault)"
+        );
+        return None;
+    }
+    let mut m = market_in(true, 1_000_000 * UNIT).await;
+    let keys = VaultKeys::new(m.mint, spl_token::ID);
+    let admin = m.t.user().await;
+    let ix = vault::initialize_vault(&admin.pubkey(), &keys, m.product_id, cap_bps);
+    m.t.send_ok(&[ix], &[&admin]).await;
+    m.t.fund(&keys.sponsor, SPONSOR_LAMPORTS).await;
+    m.t.mint_to(&m.mint, &keys.reserve, RESERVE).await;
+    let (user, user_token) = m.t.funded_user(&m.mint, SAVINGS).await;
+    Some(Setup {
+        m,
+        keys,
+        admin,
+        user,
+        user_token,
+    })
+}
+
+fn deposit_args(amount: u64, sponsored: bool, cover_nonce: u64) -> DepositArgs {
+    DepositArgs {
+        amount,
+        period: YEAR,
+        max_premium: u64::MAX,
+        allocations: vec![amount],
+        sponsored,
+        cover_nonce,
+    }
+}
+
+impl Setup {
+    fn deposit_ix(&self, cover: &Pubkey, args: DepositArgs) -> Instruction {
+        vault::deposit(
+            &self.user.pubkey(),
+            &self.user_token,
+            &self.keys,
+            self.m.product_id,
+            cover,
+            &[self.m.pool.keys.pool],
+            args,
+        )
+    }
+
+    fn cover_keys(&self, cover: Pubkey) -> CoverKeys {
+        CoverKeys {
+            cover,
+            product_id: self.m.product_id,
+            mint: self.m.mint,
+            token_program: spl_token::ID,
+            pools: vec![self.m.pool.keys.pool],
+        }
+    }
+
+    /// Token balances of the depositor, the vault's deposits and reserve, and the pool vault.
+    async fn balances(&mut self) -> [u64; 4] {
+        [
+            self.m.t.balance(&self.user_token).await,
+            self.m.t.balance(&self.keys.deposits).await,
+            self.m.t.balance(&self.keys.reserve).await,
+            self.m.t.balance(&self.m.pool.keys.vault).await,
+        ]
+    }
+
+    /// Two assessors accept claim 0 of `cover`; the clock moves past the cooldown.
+    async fn accept(&mut self, cover: &Pubkey) {
+        let claim = claim_pda(cover, 0);
+        for stake in [2 * UNIT, UNIT] {
+            let (who, _) = assessor(&mut self.m.t, stake).await;
+            self.m
+                .t
+                .send_ok(&[vote(&who.pubkey(), &claim, true)], &[&who])
+                .await;
+        }
+        let claim: Claim = self.m.t.load(&claim).await;
+        self.m.t.warp_to_time(claim.voting_end + DAY).await;
+    }
+}
+
+use anchor_lang::solana_program::instruction::Instruction;
+
+#[tokio::test]
+async fn sponsored_deposit_buys_cover_the_user_owns_and_can_claim() {
+    let Some(mut s) = setup(500).await else {
+        return;
+    };
+    let amount = 20_000 * UNIT;
+    let premium = reference_premium(amount, 250, YEAR);
+    let cover = cover_pda(&s.keys.sponsor, 0);
+    let before = s.balances().await;
+    let sponsor_lamports = s.m.t.lamports(&s.keys.sponsor).await;
+    let user = s.user.insecure_clone();
+    let outcome =
+        s.m.t
+            .send_ok(
+                &[s.deposit_ix(&cover, deposit_args(amount, true, 0))],
+                &[&user],
+            )
+            .await;
+    record_compute_units(
+        "insured_vault::deposit (sponsored, CPI buy_cover, 1 pool)",
+        &outcome,
+    );
+
+    // The vault's own return data carries the address Bulwark returned to it.
+    assert_eq!(outcome.return_data, Some(cover.to_bytes().to_vec()));
+    assert_eq!(
+        s.balances().await,
+        [
+            before[0] - amount,
+            before[1] + amount,
+            before[2] - premium,
+            before[3] + premium,
+        ]
+    );
+    let rent = s.m.t.lamports(&cover).await;
+    assert_eq!(
+        s.m.t.lamports(&s.keys.sponsor).await,
+        sponsor_lamports - rent
+    );
+    let state: Cover = s.m.t.load(&cover).await;
+    assert_eq!(state.owner, s.user.pubkey());
+    assert_eq!(state.rent_payer, s.keys.sponsor);
+    assert_eq!((state.amount, state.product_id), (amount, s.m.product_id));
+    let record: Deposit = s.m.t.load(&s.keys.deposit_record(&s.user.pubkey())).await;
+    assert_eq!(
+        (record.owner, record.amount, record.last_cover),
+        (s.user.pubkey(), amount, cover)
+    );
+    let state: Vault = s.m.t.load(&s.keys.vault).await;
+    assert_eq!((state.covers_bought, state.total_deposits), (1, amount));
+
+    // The depositor claims on it directly, and the payout reaches the depositor.
+    let claimed = 5_000 * UNIT;
+    let claim_deposit = 25 * UNIT; // 0.5% of the claim
+    s.m.t.next_slot().await;
+    let ix = file_claim(
+        &user.pubkey(),
+        &s.cover_keys(cover),
+        0,
+        &s.user_token,
+        claim_args(claimed),
+    );
+    s.m.t.send_ok(&[ix], &[&user]).await;
+    let claim: Claim = s.m.t.load(&claim_pda(&cover, 0)).await;
+    assert_eq!(
+        (claim.claimant, claim.deposit),
+        (user.pubkey(), claim_deposit)
+    );
+    s.accept(&cover).await;
+    let user_before = s.m.t.balance(&s.user_token).await;
+    let ix = redeem_payout(
+        &s.m.t.payer().pubkey(),
+        &s.cover_keys(cover),
+        &claim_pda(&cover, 0),
+        &s.user_token,
+        &s.user_token,
+    );
+    s.m.t.send_ok(&[ix], &[]).await;
+    assert_eq!(
+        s.m.t.balance(&s.user_token).await,
+        user_before + claimed + claim_deposit
+    );
+
+    // Savings come back; the cover stays with the depositor.
+    let ix = vault::withdraw(&user.pubkey(), &s.user_token, &s.keys, amount);
+    s.m.t.send_ok(&[ix], &[&user]).await;
+    assert_eq!(s.m.t.balance(&s.keys.deposits).await, 0);
+    let record: Deposit = s.m.t.load(&s.keys.deposit_record(&s.user.pubkey())).await;
+    assert_eq!(record.amount, 0);
+    let ix = vault::withdraw(&user.pubkey(), &s.user_token, &s.keys, 1);
+    s.m.t
+        .send_err_code_at(
+            &[ix],
+            &[&user],
+            0,
+            u32::from(VaultError::InsufficientDeposit),
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn self_paid_deposit_uses_the_users_nonce_and_tokens() {
+    let Some(mut s) = setup(500).await else {
+        return;
+    };
+    let amount = 10_000 * UNIT;
+    let premium = reference_premium(amount, 250, YEAR);
+    let cover = cover_pda(&s.user.pubkey(), 7);
+    let before = s.balances().await;
+    let user = s.user.insecure_clone();
+    let outcome =
+        s.m.t
+            .send_ok(
+                &[s.deposit_ix(&cover, deposit_args(amount, false, 7))],
+                &[&user],
+            )
+            .await;
+    assert_eq!(outcome.return_data, Some(cover.to_bytes().to_vec()));
+    assert_eq!(
+        s.balances().await,
+        [
+            before[0] - amount - premium,
+            before[1] + amount,
+            before[2],
+            before[3] + premium,
+        ]
+    );
+    let state: Cover = s.m.t.load(&cover).await;
+    assert_eq!(
+        (state.owner, state.rent_payer),
+        (user.pubkey(), user.pubkey())
+    );
+    let state: Vault = s.m.t.load(&s.keys.vault).await;
+    assert_eq!((state.covers_bought, state.total_deposits), (0, amount));
+}
+
+#[tokio::test]
+async fn the_vault_caps_what_it_spends_on_a_depositors_premium() {
+    // 0.1% of the deposit cannot pay a year at 2.5%: Bulwark's slippage guard refuses.
+    let Some(mut s) = setup(10).await else {
+        return;
+    };
+    let cover = cover_pda(&s.keys.sponsor, 0);
+    let before = s.balances().await;
+    let user = s.user.insecure_clone();
+    let ix = s.deposit_ix(&cover, deposit_args(10_000 * UNIT, true, 0));
+    s.m.t
+        .send_err(ix, &[&user], BulwarkError::PremiumAboveMax)
+        .await;
+    assert_eq!(s.balances().await, before);
+    assert!(!s.m.t.exists(&cover).await);
+    assert!(!s.m.t.exists(&s.keys.deposit_record(&user.pubkey())).await);
+    let ix = vault::initialize_vault(
+        &s.admin.pubkey(),
+        &VaultKeys::new(s.m.t.assessment_mint, spl_token::ID),
+        0,
+        1_001,
+    );
+    let admin = s.admin.insecure_clone();
+    s.m.t
+        .send_err_code_at(
+            &[ix],
+            &[&admin],
+            0,
+            u32::from(VaultError::InvalidPremiumCap),
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn treasury_cover_is_claimed_through_cpi_and_paid_into_the_reserve() {
+    let Some(mut s) = setup(500).await else {
+        return;
+    };
+    let amount = 30_000 * UNIT;
+    let premium = reference_premium(amount, 250, YEAR);
+    let cover = cover_pda(&s.keys.sponsor, 0);
+    let admin = s.admin.insecure_clone();
+    let treasury_args = InsureTreasuryArgs {
+        amount,
+        period: YEAR,
+        max_premium: premium,
+        allocations: vec![amount],
+    };
+    let ix = vault::insure_treasury(
+        &admin.pubkey(),
+        &s.keys,
+        s.m.product_id,
+        &cover,
+        &[s.m.pool.keys.pool],
+        treasury_args.clone(),
+    );
+    let outcome = s.m.t.send_ok(&[ix], &[&admin]).await;
+    assert_eq!(outcome.return_data, Some(cover.to_bytes().to_vec()));
+    assert_eq!(s.m.t.balance(&s.keys.reserve).await, RESERVE - premium);
+    let state: Cover = s.m.t.load(&cover).await;
+    assert_eq!(
+        (state.owner, state.rent_payer),
+        (s.keys.sponsor, s.keys.sponsor)
+    );
+
+    // Only the admin may spend the reserve on treasury cover.
+    let stranger = s.m.t.user().await;
+    let ix = vault::insure_treasury(
+        &stranger.pubkey(),
+        &s.keys,
+        s.m.product_id,
+        &cover_pda(&s.keys.sponsor, 1),
+        &[s.m.pool.keys.pool],
+        treasury_args,
+    );
+    s.m.t
+        .send_err_code_at(&[ix], &[&stranger], 0, u32::from(VaultError::NotAdmin))
+        .await;
+
+    // The sponsor PDA signs the claim through CPI; the deposit comes from the reserve.
+    s.m.t.next_slot().await;
+    let claimed = 12_000 * UNIT;
+    let claim_deposit = 60 * UNIT;
+    let ix = vault::file_treasury_claim(
+        &admin.pubkey(),
+        &s.keys,
+        &s.cover_keys(cover),
+        0,
+        claim_args(claimed),
+    );
+    s.m.t.send_ok(&[ix], &[&admin]).await;
+    let claim: Claim = s.m.t.load(&claim_pda(&cover, 0)).await;
+    assert_eq!(
+        (claim.claimant, claim.deposit),
+        (s.keys.sponsor, claim_deposit)
+    );
+    assert_eq!(
+        s.m.t.balance(&s.keys.reserve).await,
+        RESERVE - premium - claim_deposit
+    );
+
+    s.accept(&cover).await;
+    let ix = redeem_payout(
+        &s.m.t.payer().pubkey(),
+        &s.cover_keys(cover),
+        &claim_pda(&cover, 0),
+        &s.keys.reserve,
+        &s.keys.reserve,
+    );
+    s.m.t.send_ok(&[ix], &[]).await;
+    assert_eq!(
+        s.m.t.balance(&s.keys.reserve).await,
+        RESERVE - premium + claimed
+    );
+}
+
+#[tokio::test]
+async fn the_vault_cannot_claim_on_a_depositors_cover() {
+    let Some(mut s) = setup(500).await else {
+        return;
+    };
+    let cover = cover_pda(&s.keys.sponsor, 0);
+    let user = s.user.insecure_clone();
+    let ix = s.deposit_ix(&cover, deposit_args(10_000 * UNIT, true, 0));
+    s.m.t.send_ok(&[ix], &[&user]).await;
+    s.m.t.next_slot().await;
+    // The vault paid for this cover, but the depositor owns it.
+    let before = s.balances().await;
+    let admin = s.admin.insecure_clone();
+    let ix = vault::file_treasury_claim(
+        &admin.pubkey(),
+        &s.keys,
+        &s.cover_keys(cover),
+        0,
+        claim_args(UNIT),
+    );
+    s.m.t
+        .send_err(ix, &[&admin], BulwarkError::NotCoverOwner)
+        .await;
+    assert_eq!(s.balances().await, before);
+    assert!(!s.m.t.exists(&claim_pda(&cover, 0)).await);
+}
+
+#[tokio::test]
+async fn wrong_accounts_passed_through_cpi_are_rejected() {
+    let Some(mut s) = setup(500).await else {
+        return;
+    };
+    let cover = cover_pda(&s.keys.sponsor, 0);
+    let user = s.user.insecure_clone();
+    let good = s.deposit_ix(&cover, deposit_args(10_000 * UNIT, true, 0));
+    let other_product = s.m.t.create_default_product().await;
+    let (_, stranger_token) = s.m.t.funded_user(&s.m.mint, UNIT).await;
+    let cases: Vec<(Pubkey, Pubkey, u32)> = vec![
+        // Not Bulwark: the vault's `Program<Bulwark>` check.
+        (
+            bulwark::ID,
+            spl_token::ID,
+            anchor_lang::error::ErrorCode::InvalidProgramId as u32,
+        ),
+        // A different product than the vault's: Bulwark derives it from the vault's id.
+        (
+            product_pda(s.m.product_id),
+            product_pda(other_product),
+            anchor_lang::error::ErrorCode::ConstraintSeeds as u32,
+        ),
+        // A cover address that is not the sponsor's next PDA.
+        (
+            cover,
+            cover_pda(&s.keys.sponsor, 1),
+            anchor_lang::error::ErrorCode::ConstraintSeeds as u32,
+        ),
+        // Someone else's token account as the reserve paying the premium.
+        (
+            s.keys.reserve,
+            stranger_token,
+            anchor_lang::error::ErrorCode::ConstraintHasOne as u32,
+        ),
+        // A token account in place of the pool's vault.
+        (
+            s.m.pool.keys.vault,
+            stranger_token,
+            u32::from(BulwarkError::WrongVault),
+        ),
+    ];
+    let before = s.balances().await;
+    for (from, to, code) in cases {
+        let mut ix = good.clone();
+        swap_account(&mut ix, &from, &to);
+        s.m.t.send_err_code_at(&[ix], &[&user], 0, code).await;
+        assert_eq!(s.balances().await, before, "{from} -> {to}");
+        assert!(!s.m.t.exists(&cover).await);
+    }
+    s.m.t.send_ok(&[good], &[&user]).await;
+}
