@@ -1,0 +1,96 @@
+// Reading program state from any source: an RPC (`fromRpc`) or anything that returns kit's
+// `MaybeEncodedAccount` for an address (litesvm's `getAccount` does), so the same helpers run
+// against a cluster and against an in-process VM.
+
+import {
+  address,
+  assertAccountExists,
+  fetchEncodedAccount,
+  getI64Decoder,
+  type Account,
+  type Address,
+  type EncodedAccount,
+  type GetAccountInfoApi,
+  type MaybeEncodedAccount,
+  type Rpc,
+} from "@solana/kit";
+import {
+  decodeClaim,
+  decodeConfig,
+  decodeCover,
+  decodePool,
+  decodePoolProduct,
+  decodeProduct,
+  type Claim,
+  type Config,
+  type Cover,
+  type Pool,
+  type PoolProduct,
+  type Product,
+} from "./generated";
+import { configPda, poolProductPda, productPda } from "./pdas";
+import type { PoolState } from "./quote";
+
+export type AccountFetcher = (
+  address: Address,
+) => MaybeEncodedAccount | Promise<MaybeEncodedAccount>;
+
+export function fromRpc(rpc: Rpc<GetAccountInfoApi>): AccountFetcher {
+  return (account) => fetchEncodedAccount(rpc, account);
+}
+
+async function load<T extends object>(
+  fetch: AccountFetcher,
+  account: Address,
+  decode: (encoded: EncodedAccount) => Account<T>,
+): Promise<T> {
+  const encoded = await fetch(account);
+  assertAccountExists(encoded);
+  return decode(encoded).data;
+}
+
+export const loadConfig = async (fetch: AccountFetcher): Promise<Config> =>
+  load(fetch, await configPda(), decodeConfig);
+export const loadProduct = async (fetch: AccountFetcher, productId: bigint): Promise<Product> =>
+  load(fetch, await productPda(productId), decodeProduct);
+export const loadPool = (fetch: AccountFetcher, pool: Address): Promise<Pool> =>
+  load(fetch, pool, decodePool);
+export const loadPoolProduct = (fetch: AccountFetcher, account: Address): Promise<PoolProduct> =>
+  load(fetch, account, decodePoolProduct);
+export const loadCover = (fetch: AccountFetcher, cover: Address): Promise<Cover> =>
+  load(fetch, cover, decodeCover);
+export const loadClaim = (fetch: AccountFetcher, claim: Address): Promise<Claim> =>
+  load(fetch, claim, decodeClaim);
+
+/** The pools of `pools` and their pool-product accounts for `productId` (for `quote`). */
+export async function loadPoolStates(
+  fetch: AccountFetcher,
+  productId: bigint,
+  pools: Address[],
+): Promise<PoolState[]> {
+  return Promise.all(
+    pools.map(async (pool) => ({
+      address: pool,
+      pool: await loadPool(fetch, pool),
+      poolProduct: await loadPoolProduct(fetch, await poolProductPda(pool, productId)),
+    })),
+  );
+}
+
+/** Owner program of an account (the token program of a mint). */
+export async function ownerOf(fetch: AccountFetcher, account: Address): Promise<Address> {
+  const encoded = await fetch(account);
+  assertAccountExists(encoded);
+  return encoded.programAddress;
+}
+
+const SYSVAR_CLOCK = address("SysvarC1ock11111111111111111111111111111111");
+
+/** The cluster's unix timestamp (Clock sysvar), the `now` the program prices with. */
+export async function clusterTime(fetch: AccountFetcher): Promise<bigint> {
+  const clock = await fetch(SYSVAR_CLOCK);
+  assertAccountExists(clock);
+  // Clock layout: slot u64, epoch_start_timestamp i64, epoch u64, leader_schedule_epoch u64,
+  // unix_timestamp i64.
+  return getI64Decoder().decode(clock.data, 32);
+}

@@ -1,0 +1,112 @@
+// Governance and pool-manager instructions with their PDAs derived: what a deployment script
+// or a manager's tool sends before anyone stakes or buys.
+
+import type { Address, TransactionSigner } from "@solana/kit";
+import {
+  ProductType,
+  getCreatePoolInstruction,
+  getCreateProductInstruction,
+  getInitializeConfigInstruction,
+  getSetPoolProductInstruction,
+  type ProductTermsArgs,
+  type ProtocolParamsArgs,
+} from "./generated";
+import {
+  assessmentVaultPda,
+  configPda,
+  poolPda,
+  poolProductPda,
+  productPda,
+  programDataAddress,
+  vaultPda,
+} from "./pdas";
+
+/** `initialize_config`, signed by the program's upgrade authority (`deployer`). */
+export async function initializeConfig(input: {
+  deployer: TransactionSigner;
+  authority: Address;
+  treasury: Address;
+  assessmentMint: Address;
+  tokenProgram: Address;
+  params: ProtocolParamsArgs;
+}) {
+  const config = await configPda();
+  const instruction = getInitializeConfigInstruction({
+    deployer: input.deployer,
+    config,
+    assessmentMint: input.assessmentMint,
+    assessmentVault: await assessmentVaultPda(),
+    programData: await programDataAddress(),
+    tokenProgram: input.tokenProgram,
+    authority: input.authority,
+    treasury: input.treasury,
+    params: input.params,
+  });
+  return { config, instructions: [instruction] };
+}
+
+/** `create_product` for id `productId` (the config's `productCount`). */
+export async function createProduct(input: {
+  authority: TransactionSigner;
+  productId: bigint;
+  terms: ProductTermsArgs;
+  productType?: ProductType;
+}) {
+  const product = await productPda(input.productId);
+  const instruction = getCreateProductInstruction({
+    authority: input.authority,
+    product,
+    productType: input.productType ?? ProductType.Assessed,
+    terms: input.terms,
+  });
+  return { product, instructions: [instruction] };
+}
+
+/** `create_pool` for id `poolId` (the config's `poolCount`) on `mint`. */
+export async function createPool(input: {
+  manager: TransactionSigner;
+  poolId: bigint;
+  mint: Address;
+  tokenProgram: Address;
+  managerFeeBps: number;
+  maxManagerFeeBps: number;
+  private?: boolean;
+}) {
+  const pool = await poolPda(input.poolId);
+  const vault = await vaultPda(pool);
+  const instruction = getCreatePoolInstruction({
+    manager: input.manager,
+    pool,
+    mint: input.mint,
+    vault,
+    tokenProgram: input.tokenProgram,
+    managerFeeBps: input.managerFeeBps,
+    maxManagerFeeBps: input.maxManagerFeeBps,
+    private: input.private ?? false,
+  });
+  return {
+    pool: { pool, mint: input.mint, vault, tokenProgram: input.tokenProgram },
+    instructions: [instruction],
+  };
+}
+
+/** `set_pool_product`: the manager's weight (0–100) and target price for a product. */
+export async function setPoolProduct(input: {
+  manager: TransactionSigner;
+  pool: Address;
+  productId: bigint;
+  targetWeight: number;
+  targetPriceBps: number;
+}) {
+  const poolProduct = await poolProductPda(input.pool, input.productId);
+  const instruction = getSetPoolProductInstruction({
+    manager: input.manager,
+    pool: input.pool,
+    product: await productPda(input.productId),
+    poolProduct,
+    productId: input.productId,
+    targetWeight: input.targetWeight,
+    targetPriceBps: input.targetPriceBps,
+  });
+  return { poolProduct, instructions: [instruction] };
+}

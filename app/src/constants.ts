@@ -1,0 +1,65 @@
+// Protocol constants the client needs, mirrored from programs/bulwark/src/constants.rs (seeds,
+// calendar, limits, default parameters). Amounts and times are bigint, as the program's u64/i64.
+
+import type { ProtocolParamsArgs } from "./generated";
+
+export const SEEDS = {
+  config: "config",
+  assessmentVault: "assessment_vault",
+  product: "product",
+  pool: "pool",
+  vault: "vault",
+  poolProduct: "pool_product",
+  position: "position",
+  trancheArchive: "tranche",
+  cover: "cover",
+  claim: "claim",
+  ballot: "ballot",
+  assessor: "assessor",
+  rewardPot: "reward_pot",
+} as const;
+
+export const BPS = 10_000n;
+export const SECONDS_PER_DAY = 86_400n;
+export const SECONDS_PER_YEAR = 365n * SECONDS_PER_DAY;
+/** A staking tranche lasts 91 days; `tranche_id = unix_time / TRANCHE_DURATION`. */
+export const TRANCHE_DURATION = 91n * SECONDS_PER_DAY;
+/** Expiry buckets of 28 days release capacity and end reward streams. */
+export const BUCKET_DURATION = 28n * SECONDS_PER_DAY;
+export const MAX_ACTIVE_TRANCHES = 8;
+export const BUCKET_RING = 32;
+export const MAX_COVER_POOLS = 4;
+export const MAX_COMMISSION_BPS = 3_000;
+export const MAX_PRODUCT_WEIGHT = 100n;
+export const MIN_COVER_PERIOD = 28 * 86_400;
+
+/** Pause bits of `set_pause`. */
+export const PAUSE = {
+  buy: 1 << 0,
+  stake: 1 << 1,
+  withdraw: 1 << 2,
+  claims: 1 << 3,
+  payouts: 1 << 4,
+} as const;
+
+/** The program's default parameters (`ProtocolParams::default()` in state/config.rs). */
+export function defaultProtocolParams(): ProtocolParamsArgs {
+  const day = 86_400;
+  return {
+    stakerShareBps: 5_000,
+    assessmentShareBps: 1_000,
+    capacityRatioBps: 20_000,
+    maxTotalWeight: 2_000,
+    priceBumpBps: 500,
+    priceDecayBpsPerDay: 200,
+    claimMinDeposit: 1_000_000n,
+    claimDepositBps: 50,
+    votingPeriod: 3 * day,
+    silentEnding: day,
+    cooldown: day,
+    redemptionWindow: 30 * day,
+    assessorLock: 14 * day,
+    quorum: 1_000_000n,
+    assessorRewardBps: 50,
+  };
+}

@@ -1,0 +1,277 @@
+// One function per user flow. Each returns the instructions to send (and the addresses it
+// creates); the ones that need chain state read it through an `AccountFetcher`, so they work
+// against an RPC and against an in-process VM alike.
+
+import {
+  AccountRole,
+  type AccountMeta,
+  type Address,
+  type Instruction,
+  type ReadonlyUint8Array,
+  type TransactionSigner,
+} from "@solana/kit";
+import {
+  clusterTime,
+  loadClaim,
+  loadConfig,
+  loadCover,
+  loadPool,
+  loadPoolStates,
+  loadProduct,
+  type AccountFetcher,
+} from "./accounts";
+import {
+  getBuyCoverInstruction,
+  getDepositStakeInstruction,
+  getFileClaimInstruction,
+  getRedeemPayoutInstruction,
+  getStakeAssessorInstruction,
+  getVoteInstruction,
+  type Cover,
+} from "./generated";
+import {
+  assessmentVaultPda,
+  assessorPda,
+  ballotPda,
+  claimPda,
+  coverPda,
+  poolProductPda,
+  positionPda,
+  productPda,
+  vaultPda,
+} from "./pdas";
+import { quote, type Quote } from "./quote";
+
+/** Accounts a staking instruction needs about its pool. */
+export interface PoolKeys {
+  pool: Address;
+  mint: Address;
+  vault: Address;
+  tokenProgram: Address;
+}
+
+/** The pool's mint, vault and token program, as the pool account records them. */
+export async function loadPoolKeys(fetch: AccountFetcher, pool: Address): Promise<PoolKeys> {
+  const state = await loadPool(fetch, pool);
+  return { pool, mint: state.mint, vault: state.vault, tokenProgram: state.tokenProgram };
+}
+
+/** `[pool, pool_product, vault]` for each pool, writable: the remaining accounts of a cover. */
+async function poolTriples(pools: Address[], productId: bigint): Promise<AccountMeta[]> {
+  const triples = await Promise.all(
+    pools.map(async (pool) => [pool, await poolProductPda(pool, productId), await vaultPda(pool)]),
+  );
+  return triples.flat().map((account) => ({ address: account, role: AccountRole.WRITABLE }));
+}
+
+function withRemaining(instruction: Instruction, remaining: AccountMeta[]): Instruction {
+  return { ...instruction, accounts: [...(instruction.accounts ?? []), ...remaining] };
+}
+
+/** Pools of a cover, in its order (the first escrows claim deposits). */
+const coverPools = (cover: Cover) =>
+  cover.allocations.slice(0, cover.poolCount).map((allocation) => allocation.pool);
+
+// ---- staker ----
+
+/** Deposits `amount` into tranche `trancheId` as position `positionId` of `owner`. */
+export async function stake(input: {
+  owner: TransactionSigner;
+  pool: PoolKeys;
+  ownerToken: Address;
+  positionId: bigint;
+  trancheId: bigint;
+  amount: bigint;
+}) {
+  const { owner, pool } = input;
+  const position = await positionPda(pool.pool, owner.address, input.positionId);
+  const instruction = getDepositStakeInstruction({
+    owner,
+    pool: pool.pool,
+    mint: pool.mint,
+    vault: pool.vault,
+    tokenProgram: pool.tokenProgram,
+    position,
+    ownerToken: input.ownerToken,
+    positionId: input.positionId,
+    trancheId: input.trancheId,
+    amount: input.amount,
+  });
+  return { position, instructions: [instruction] };
+}
+
+// ---- cover buyer ----
+
+/**
+ * Quotes `amount` of cover on `productId` for `period` seconds over `pools` at the cluster's
+ * current time (or `now`), reading config, product, pools and pool-products.
+ */
+export async function quoteCover(
+  fetch: AccountFetcher,
+  input: {
+    productId: bigint;
+    pools: Address[];
+    amount: bigint;
+    period: number;
+    commissionBps?: number;
+    now?: bigint;
+  },
+): Promise<Quote> {
+  const [config, product, states, now] = await Promise.all([
+    loadConfig(fetch),
+    loadProduct(fetch, input.productId),
+    loadPoolStates(fetch, input.productId, input.pools),
+    input.now ?? clusterTime(fetch),
+  ]);
+  return quote(
+    config,
+    product,
+    states,
+    input.amount,
+    input.period,
+    input.commissionBps ?? 0,
+    now,
+  );
+}
+
+/**
+ * Buys the cover a quote routes: `quote.parts` become the allocations and pool accounts, and
+ * `maxPremium` (default: the quoted cost) guards against the price moving before it lands.
+ */
+export async function buyCover(input: {
+  payer: TransactionSigner;
+  payerToken: Address;
+  mint: Address;
+  tokenProgram: Address;
+  productId: bigint;
+  period: number;
+  coverNonce: bigint;
+  quote: Quote;
+  /** Who holds the cover; defaults to the payer. */
+  owner?: Address;
+  commissionBps?: number;
+  commissionDestination?: Address;
+  maxPremium?: bigint;
+}) {
+  const { payer, quote: route } = input;
+  const cover = await coverPda(payer.address, input.coverNonce);
+  const instruction = getBuyCoverInstruction({
+    payer,
+    product: await productPda(input.productId),
+    cover,
+    mint: input.mint,
+    payerToken: input.payerToken,
+    commissionDestination: input.commissionDestination,
+    tokenProgram: input.tokenProgram,
+    coverNonce: input.coverNonce,
+    owner: input.owner ?? payer.address,
+    productId: input.productId,
+    amount: route.parts.reduce((sum, part) => sum + part.amount, 0n),
+    period: input.period,
+    maxPremium: input.maxPremium ?? route.cost,
+    allocations: route.parts.map((part) => part.amount),
+    commissionBps: input.commissionBps ?? 0,
+  });
+  const pools = route.parts.map((part) => part.pool);
+  return {
+    cover,
+    instructions: [withRemaining(instruction, await poolTriples(pools, input.productId))],
+  };
+}
+
+/** Files the cover's next claim for `amount`, escrowing the deposit in its first pool. */
+export async function fileClaim(
+  fetch: AccountFetcher,
+  input: {
+    owner: TransactionSigner;
+    cover: Address;
+    ownerToken: Address;
+    amount: bigint;
+    evidenceHash: ReadonlyUint8Array;
+    evidenceUri: string;
+  },
+) {
+  const cover = await loadCover(fetch, input.cover);
+  const depositPool = coverPools(cover)[0];
+  const pool = await loadPool(fetch, depositPool);
+  const claim = await claimPda(input.cover, cover.claimCount);
+  const instruction = getFileClaimInstruction({
+    owner: input.owner,
+    cover: input.cover,
+    claim,
+    depositPool,
+    mint: cover.mint,
+    vault: pool.vault,
+    ownerToken: input.ownerToken,
+    tokenProgram: pool.tokenProgram,
+    amount: input.amount,
+    evidenceHash: input.evidenceHash,
+    evidenceUri: input.evidenceUri,
+  });
+  return { claim, instructions: [instruction] };
+}
+
+/**
+ * Pays an accepted claim after its cooldown: anyone may send it; the payout goes to the
+ * cover owner's `ownerToken`, the deposit back to `claimantToken` (default: `ownerToken`).
+ */
+export async function redeem(
+  fetch: AccountFetcher,
+  input: {
+    caller: TransactionSigner;
+    claim: Address;
+    ownerToken: Address;
+    claimantToken?: Address;
+  },
+) {
+  const claim = await loadClaim(fetch, input.claim);
+  const cover = await loadCover(fetch, claim.cover);
+  const pools = coverPools(cover);
+  const { tokenProgram } = await loadPool(fetch, pools[0]);
+  const instruction = getRedeemPayoutInstruction({
+    caller: input.caller,
+    claim: input.claim,
+    cover: claim.cover,
+    mint: cover.mint,
+    ownerToken: input.ownerToken,
+    claimantToken: input.claimantToken ?? input.ownerToken,
+    tokenProgram,
+  });
+  return { instructions: [withRemaining(instruction, await poolTriples(pools, cover.productId))] };
+}
+
+// ---- assessor ----
+
+/** Stakes `amount` of the assessment mint, creating the assessor account on first use. */
+export async function stakeAssessor(input: {
+  owner: TransactionSigner;
+  assessmentMint: Address;
+  ownerToken: Address;
+  tokenProgram: Address;
+  amount: bigint;
+}) {
+  const assessor = await assessorPda(input.owner.address);
+  const instruction = getStakeAssessorInstruction({
+    owner: input.owner,
+    assessor,
+    assessmentMint: input.assessmentMint,
+    assessmentVault: await assessmentVaultPda(),
+    ownerToken: input.ownerToken,
+    tokenProgram: input.tokenProgram,
+    amount: input.amount,
+  });
+  return { assessor, instructions: [instruction] };
+}
+
+/** Casts the assessor's stake-weighted vote on a claim. */
+export async function vote(input: { owner: TransactionSigner; claim: Address; accept: boolean }) {
+  const ballot = await ballotPda(input.claim, input.owner.address);
+  const instruction = getVoteInstruction({
+    owner: input.owner,
+    assessor: await assessorPda(input.owner.address),
+    claim: input.claim,
+    ballot,
+    accept: input.accept,
+  });
+  return { ballot, instructions: [instruction] };
+}

@@ -1,0 +1,61 @@
+// PDA derivations, one per account the program derives (sdk/src/builders.rs mirrored). Every
+// integer seed is little-endian: u64 for ids, nonces and tranches, u32 for the claim index.
+
+import {
+  address,
+  getAddressEncoder,
+  getProgramDerivedAddress,
+  getU32Encoder,
+  getU64Encoder,
+  getUtf8Encoder,
+  type Address,
+  type ReadonlyUint8Array,
+} from "@solana/kit";
+import { SEEDS } from "./constants";
+import { BULWARK_PROGRAM_ADDRESS } from "./generated";
+
+export const UPGRADEABLE_LOADER_ADDRESS = address("BPFLoaderUpgradeab1e11111111111111111111111");
+
+const u64 = (value: bigint) => getU64Encoder().encode(value);
+const u32 = (value: number) => getU32Encoder().encode(value);
+const key = (value: Address) => getAddressEncoder().encode(value);
+
+async function pda(
+  prefix: (typeof SEEDS)[keyof typeof SEEDS],
+  ...seeds: ReadonlyUint8Array[]
+): Promise<Address> {
+  const [found] = await getProgramDerivedAddress({
+    programAddress: BULWARK_PROGRAM_ADDRESS,
+    seeds: [getUtf8Encoder().encode(prefix), ...seeds],
+  });
+  return found;
+}
+
+/** The program's ProgramData account; its upgrade authority must sign `initialize_config`. */
+export async function programDataAddress(
+  programAddress: Address = BULWARK_PROGRAM_ADDRESS,
+): Promise<Address> {
+  const [found] = await getProgramDerivedAddress({
+    programAddress: UPGRADEABLE_LOADER_ADDRESS,
+    seeds: [key(programAddress)],
+  });
+  return found;
+}
+
+export const configPda = () => pda(SEEDS.config);
+export const assessmentVaultPda = () => pda(SEEDS.assessmentVault);
+export const productPda = (productId: bigint) => pda(SEEDS.product, u64(productId));
+export const poolPda = (poolId: bigint) => pda(SEEDS.pool, u64(poolId));
+export const vaultPda = (pool: Address) => pda(SEEDS.vault, key(pool));
+export const poolProductPda = (pool: Address, productId: bigint) =>
+  pda(SEEDS.poolProduct, key(pool), u64(productId));
+export const positionPda = (pool: Address, owner: Address, positionId: bigint) =>
+  pda(SEEDS.position, key(pool), key(owner), u64(positionId));
+export const archivePda = (pool: Address, trancheId: bigint) =>
+  pda(SEEDS.trancheArchive, key(pool), u64(trancheId));
+export const rewardPotPda = (mint: Address) => pda(SEEDS.rewardPot, key(mint));
+export const coverPda = (payer: Address, nonce: bigint) => pda(SEEDS.cover, key(payer), u64(nonce));
+export const claimPda = (cover: Address, index: number) => pda(SEEDS.claim, key(cover), u32(index));
+export const ballotPda = (claim: Address, assessorOwner: Address) =>
+  pda(SEEDS.ballot, key(claim), key(assessorOwner));
+export const assessorPda = (owner: Address) => pda(SEEDS.assessor, key(owner));

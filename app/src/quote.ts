@@ -1,0 +1,168 @@
+// Quotes and routing (sdk/src/quote.rs ported): which pools to buy a cover from and what it
+// costs. The program prices each pool's part from that pool's state before the purchase, so
+// filling the amount greedily over the pools with the lowest current price is the cheapest
+// split it sells. Pool and pool-product state is rolled forward to `now` the way `buy_cover`
+// rolls it (ended tranches stop backing, expired allocations are released) before planning.
+
+import { getAddressEncoder, type Address } from "@solana/kit";
+import { BUCKET_RING, MAX_COVER_POOLS } from "./constants";
+import type { Config, Pool, PoolProduct, Product } from "./generated";
+import {
+  bpsOf,
+  bucketAt,
+  bucketSlot,
+  coverSchedule,
+  currentPrice,
+  premium,
+  ringSlot,
+  trancheCapacity,
+  trancheEnd,
+  type CoverSchedule,
+} from "./math";
+
+/** A pool that may sell the product, as fetched from the chain. */
+export interface PoolState {
+  address: Address;
+  pool: Pool;
+  poolProduct: PoolProduct;
+}
+
+/** One pool's part of a quote. */
+export interface PoolQuote {
+  pool: Address;
+  amount: bigint;
+  /** Annual price, bps. */
+  priceBps: bigint;
+  premium: bigint;
+}
+
+/** What `buy_cover` would charge for a route. */
+export interface Quote {
+  /** Pools in the order to pass them to `buy_cover`. */
+  parts: PoolQuote[];
+  premium: bigint;
+  commission: bigint;
+  /** Premium plus commission: the least `maxPremium` that lets the purchase through. */
+  cost: bigint;
+}
+
+export class InsufficientCapacityError extends Error {
+  constructor(
+    readonly requested: bigint,
+    readonly available: bigint,
+  ) {
+    super(`not enough capacity: ${requested} requested, ${available} available`);
+    this.name = "InsufficientCapacityError";
+  }
+}
+
+/** Stake of `trancheId` that can back cover at `now`: held in the ring and not yet ended. */
+function liveStake(pool: Pool, trancheId: bigint, now: bigint): bigint {
+  const slot = pool.tranches[ringSlot(trancheId)];
+  const held = slot.trancheId === trancheId && slot.shares.le.some((byte) => byte !== 0);
+  return held && slot.ended === 0 && trancheEnd(trancheId) > now ? slot.stake : 0n;
+}
+
+/** Allocations per tranche slot after releasing every bucket that has started by `now`. */
+function allocatedAt(poolProduct: PoolProduct, now: bigint): bigint[] {
+  const allocated = [...poolProduct.allocated];
+  const current = bucketAt(now);
+  let bucket = poolProduct.lastBucket;
+  for (let walked = 0; bucket < current && walked < BUCKET_RING; walked++) {
+    bucket += 1n;
+    poolProduct.expiring[bucketSlot(bucket, BUCKET_RING)].forEach((released, k) => {
+      allocated[k] -= released;
+    });
+  }
+  return allocated;
+}
+
+/** Free capacity of the eligible tranches of `schedule` (`PoolProduct::plan` with amount 0). */
+function freeCapacity(
+  state: PoolState,
+  capacityRatioBps: number,
+  schedule: CoverSchedule,
+  now: bigint,
+): bigint {
+  const { pool, poolProduct } = state;
+  const allocated = allocatedAt(poolProduct, now);
+  let free = 0n;
+  for (let tranche = schedule.firstTranche; tranche <= schedule.lastTranche; tranche++) {
+    const capacity = trancheCapacity(
+      liveStake(pool, tranche, now),
+      capacityRatioBps,
+      poolProduct.targetWeight,
+    );
+    const slot = ringSlot(tranche);
+    const used = poolProduct.allocationTrancheIds[slot] === tranche ? allocated[slot] : 0n;
+    free += capacity > used ? capacity - used : 0n;
+  }
+  return free;
+}
+
+function compareBytes(a: Address, b: Address): number {
+  const [x, y] = [getAddressEncoder().encode(a), getAddressEncoder().encode(b)];
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return x[i] - y[i];
+  return 0;
+}
+
+/**
+ * Routes `amount` of cover on `product` for `period` seconds over the cheapest of `pools` (at
+ * most four), as `buy_cover` would price it at `now` (the cluster's unix timestamp).
+ */
+export function quote(
+  config: Config,
+  product: Product,
+  pools: PoolState[],
+  amount: bigint,
+  period: number,
+  commissionBps: number,
+  now: bigint,
+): Quote {
+  const params = config.params;
+  const schedule = coverSchedule(params, product.terms.gracePeriod, now, period);
+  const offers: { priceBps: bigint; free: bigint; pool: Address }[] = [];
+  for (const state of pools) {
+    const pp = state.poolProduct;
+    if (pp.pool !== state.address || pp.productId !== product.id || pp.targetWeight === 0) {
+      continue;
+    }
+    const free = freeCapacity(state, params.capacityRatioBps, schedule, now);
+    if (free === 0n) continue;
+    const priceBps = currentPrice(
+      pp.targetPriceBps,
+      pp.bumpedPriceBps,
+      pp.bumpedPriceUpdatedAt,
+      now,
+      params.priceDecayBpsPerDay,
+      product.terms.minPriceBps,
+      product.terms.fixedPrice,
+    );
+    offers.push({ priceBps, free, pool: state.address });
+  }
+  // Cheapest first; among equal prices the deepest pool, then the address bytes.
+  offers.sort(
+    (a, b) =>
+      Number(a.priceBps - b.priceBps) ||
+      (a.free === b.free ? 0 : a.free > b.free ? -1 : 1) ||
+      compareBytes(a.pool, b.pool),
+  );
+
+  const parts: PoolQuote[] = [];
+  let left = amount;
+  for (const offer of offers.slice(0, MAX_COVER_POOLS)) {
+    if (left === 0n) break;
+    const take = offer.free < left ? offer.free : left;
+    left -= take;
+    parts.push({
+      pool: offer.pool,
+      amount: take,
+      priceBps: offer.priceBps,
+      premium: premium(take, offer.priceBps, period),
+    });
+  }
+  if (left > 0n) throw new InsufficientCapacityError(amount, amount - left);
+  const total = parts.reduce((sum, part) => sum + part.premium, 0n);
+  const commission = bpsOf(total, commissionBps);
+  return { parts, premium: total, commission, cost: total + commission };
+}

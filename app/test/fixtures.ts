@@ -1,0 +1,90 @@
+// Deployments the tests share, with the Rust suite's parameters (tests/src/lib.rs).
+
+import type { Address, KeyPairSigner } from "@solana/kit";
+import { TOKEN_PROGRAM_ADDRESS } from "@solana-program/token";
+import {
+  createPool,
+  createProduct,
+  defaultProtocolParams,
+  initializeConfig,
+  setPoolProduct,
+  type PoolKeys,
+  type ProductTermsArgs,
+} from "../src";
+import type { Harness } from "./svm";
+
+export const UNIT = 1_000_000n;
+export const DAY = 86_400n;
+
+/** Terms of the plain assessed product of the Rust suite (`default_terms`). */
+export function defaultTerms(): ProductTermsArgs {
+  return {
+    gracePeriod: 35 * 86_400,
+    minPriceBps: 100,
+    maxCoverPeriod: 365 * 86_400,
+    fixedPrice: false,
+    deprecated: false,
+    wordingHash: new Uint8Array(32).fill(7),
+    wordingUri: "ipfs://bulwark/wording/protocol-cover-v1",
+  };
+}
+
+export interface Deployment {
+  authority: KeyPairSigner;
+  treasury: Address;
+  assessmentMint: Address;
+}
+
+/** Initializes the config with default parameters and creates `products` assessed products. */
+export async function deploy(h: Harness, products: number): Promise<Deployment> {
+  const authority = await h.user();
+  const treasury = (await h.user()).address;
+  const assessmentMint = await h.createMint(6);
+  const init = await initializeConfig({
+    deployer: h.deployer,
+    authority: authority.address,
+    treasury,
+    assessmentMint,
+    tokenProgram: TOKEN_PROGRAM_ADDRESS,
+    params: defaultProtocolParams(),
+  });
+  await h.send(init.instructions);
+  for (let id = 0n; id < BigInt(products); id++) {
+    const product = await createProduct({ authority, productId: id, terms: defaultTerms() });
+    await h.send(product.instructions);
+  }
+  return { authority, treasury, assessmentMint };
+}
+
+/**
+ * Opens public pool `poolId` on `mint` (10% fee, 20% max) with a fresh manager and lists
+ * `products` as `[productId, weight, target price bps]`.
+ */
+export async function openPool(
+  h: Harness,
+  poolId: bigint,
+  mint: Address,
+  products: [bigint, number, number][],
+): Promise<{ keys: PoolKeys; manager: KeyPairSigner }> {
+  const manager = await h.user();
+  const created = await createPool({
+    manager,
+    poolId,
+    mint,
+    tokenProgram: TOKEN_PROGRAM_ADDRESS,
+    managerFeeBps: 1_000,
+    maxManagerFeeBps: 2_000,
+  });
+  await h.send(created.instructions);
+  for (const [productId, targetWeight, targetPriceBps] of products) {
+    const listed = await setPoolProduct({
+      manager,
+      pool: created.pool.pool,
+      productId,
+      targetWeight,
+      targetPriceBps,
+    });
+    await h.send(listed.instructions);
+  }
+  return { keys: created.pool, manager };
+}

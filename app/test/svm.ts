@@ -1,0 +1,288 @@
+// Test harness: the real SBF program in litesvm, driven through the client. Mirrors the Rust
+// harness (tests/src/lib.rs): deterministic keys, a ProgramData account naming the deployer as
+// upgrade authority, one slot per transaction, clock warps, token helpers, exact error codes.
+
+import { existsSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import {
+  appendTransactionMessageInstructions,
+  assertAccountExists,
+  createKeyPairSignerFromPrivateKeyBytes,
+  createTransactionMessage,
+  getAddressEncoder,
+  getU32Encoder,
+  getU64Encoder,
+  lamports,
+  pipe,
+  setTransactionMessageFeePayerSigner,
+  signTransactionMessageWithSigners,
+  type Account,
+  type Address,
+  type EncodedAccount,
+  type Instruction,
+  type KeyPairSigner,
+} from "@solana/kit";
+import { getCreateAccountInstruction } from "@solana-program/system";
+import {
+  TOKEN_PROGRAM_ADDRESS,
+  decodeToken,
+  getInitializeAccount3Instruction,
+  getInitializeMint2Instruction,
+  getMintSize,
+  getMintToInstruction,
+  getTokenSize,
+} from "@solana-program/token";
+import { FailedTransactionMetadata, LiteSVM, type TransactionMetadata } from "litesvm";
+// The error classes are not re-exported by the package root.
+import { InstructionErrorCustom, TransactionErrorInstructionError } from "litesvm/dist/internal";
+import {
+  BULWARK_PROGRAM_ADDRESS,
+  SECONDS_PER_DAY,
+  TRANCHE_DURATION,
+  UPGRADEABLE_LOADER_ADDRESS,
+  programDataAddress,
+  type AccountFetcher,
+} from "../src";
+
+const BPF_LOADER_2 = "BPFLoader2111111111111111111111111111111111" as Address;
+
+/**
+ * Where the SBF build puts bulwark.so: `$SBF_OUT_DIR` if set, else `$CARGO_TARGET_DIR/deploy` if
+ * set, else the workspace's `target/deploy`. An explicit directory is never silently replaced by
+ * another (possibly stale) build.
+ */
+export function programPath(): string {
+  const dir =
+    process.env.SBF_OUT_DIR ||
+    (process.env.CARGO_TARGET_DIR && join(process.env.CARGO_TARGET_DIR, "deploy")) ||
+    resolve(__dirname, "../../target/deploy");
+  return join(resolve(dir), "bulwark.so");
+}
+
+/** `{ skip }` option for node:test when the .so is missing, with the reason. */
+export function skipWithoutProgram(): { skip?: string } {
+  const path = programPath();
+  if (existsSync(path)) return {};
+  const reason =
+    `${path} does not exist; build it with ../shared/sbf-toolchain/build-sbf.sh ` +
+    "programs/bulwark (or cargo build-sbf) to run the tests against the program";
+  return { skip: reason };
+}
+
+/** A user and their token account on one mint. */
+export interface Wallet {
+  signer: KeyPairSigner;
+  token: Address;
+}
+
+/** A transaction the program refused: which instruction, which custom code, the logs. */
+export interface Refusal {
+  index: number;
+  code: number | undefined;
+  logs: string[];
+}
+
+export class Harness {
+  private keysMade = 0;
+
+  private constructor(
+    readonly svm: LiteSVM,
+    readonly payer: KeyPairSigner,
+    readonly deployer: KeyPairSigner,
+  ) {}
+
+  /** A VM with the program (BPF loader 2, as program-test loads it) and its ProgramData. */
+  static async start(): Promise<Harness> {
+    const svm = new LiteSVM();
+    svm.addProgramWithLoader(
+      BULWARK_PROGRAM_ADDRESS,
+      new Uint8Array(readFileSync(programPath())),
+      BPF_LOADER_2,
+    );
+    const payer = await signer(200);
+    const deployer = await signer(1);
+    const harness = new Harness(svm, payer, deployer);
+    svm.airdrop(payer.address, lamports(1_000_000_000_000n));
+    svm.airdrop(deployer.address, lamports(10_000_000_000n));
+    await harness.setProgramData(deployer.address);
+    return harness;
+  }
+
+  /**
+   * The ProgramData account an upgradeable deployment would have, naming `authority` as the
+   * upgrade authority (bincode `UpgradeableLoaderState::ProgramData`: tag 3, slot, Some(key)).
+   */
+  private async setProgramData(authority: Address) {
+    const data = new Uint8Array(45);
+    data.set(getU32Encoder().encode(3), 0);
+    data.set(getU64Encoder().encode(0n), 4);
+    data[12] = 1;
+    data.set(getAddressEncoder().encode(authority), 13);
+    this.svm.setAccount({
+      address: await programDataAddress(),
+      data,
+      executable: false,
+      lamports: lamports(1_000_000_000n),
+      programAddress: UPGRADEABLE_LOADER_ADDRESS,
+      space: 45n,
+    });
+  }
+
+  /** Reads accounts from the VM, for the client's helpers. */
+  readonly fetch: AccountFetcher = (address) => this.svm.getAccount(address);
+
+  /** Decodes a program account with one of the generated decoders (throws if missing). */
+  account<T extends object>(address: Address, decode: (account: EncodedAccount) => Account<T>): T {
+    const encoded = this.svm.getAccount(address);
+    assertAccountExists(encoded);
+    return decode(encoded).data;
+  }
+
+  exists(address: Address): boolean {
+    return this.svm.getAccount(address).exists;
+  }
+
+  /** A new funded keypair, the same sequence in every run. */
+  async user(): Promise<KeyPairSigner> {
+    this.keysMade += 1;
+    const user = await signer(this.keysMade + 10);
+    this.svm.airdrop(user.address, lamports(10_000_000_000n));
+    return user;
+  }
+
+  // ---- transactions ----
+
+  private async submit(instructions: Instruction[]) {
+    const message = pipe(
+      createTransactionMessage({ version: 0 }),
+      (m) => setTransactionMessageFeePayerSigner(this.payer, m),
+      (m) => this.svm.setTransactionMessageLifetimeUsingLatestBlockhash(m),
+      (m) => appendTransactionMessageInstructions(instructions, m),
+    );
+    const result = this.svm.sendTransaction(await signTransactionMessageWithSigners(message));
+    // Next slot and blockhash, like a real cluster between transactions.
+    const clock = this.svm.getClock();
+    clock.slot += 1n;
+    this.svm.setClock(clock);
+    this.svm.expireBlockhash();
+    return result;
+  }
+
+  /** Sends and requires success. */
+  async send(instructions: Instruction[]): Promise<TransactionMetadata> {
+    const result = await this.submit(instructions);
+    if (result instanceof FailedTransactionMetadata) {
+      throw new Error(`transaction failed: ${result.err()}\n${result.meta().logs().join("\n")}`);
+    }
+    return result;
+  }
+
+  /** Sends and requires failure; returns the failing instruction, its custom code and logs. */
+  async refuse(instructions: Instruction[]): Promise<Refusal> {
+    const result = await this.submit(instructions);
+    if (!(result instanceof FailedTransactionMetadata)) {
+      throw new Error("transaction should have failed");
+    }
+    const err = result.err();
+    if (!(err instanceof TransactionErrorInstructionError)) {
+      throw new Error(`not an instruction error: ${err}`);
+    }
+    const inner = err.err();
+    return {
+      index: err.index,
+      code: inner instanceof InstructionErrorCustom ? inner.code : undefined,
+      logs: result.meta().logs(),
+    };
+  }
+
+  // ---- time ----
+
+  now(): bigint {
+    return this.svm.getClock().unixTimestamp;
+  }
+
+  /** Moves the clock to `unixTimestamp` in a new slot. */
+  warpTo(unixTimestamp: bigint) {
+    const clock = this.svm.getClock();
+    clock.slot += 1n;
+    clock.unixTimestamp = unixTimestamp;
+    this.svm.setClock(clock);
+    this.svm.expireBlockhash();
+  }
+
+  warpDays(days: number) {
+    this.warpTo(this.now() + BigInt(days) * SECONDS_PER_DAY);
+  }
+
+  /** Moves the clock to `offset` seconds into tranche `trancheId`. */
+  warpToTranche(trancheId: bigint, offset: bigint) {
+    this.warpTo(trancheId * TRANCHE_DURATION + offset);
+  }
+
+  // ---- tokens (SPL Token; the payer is every mint's authority) ----
+
+  async createMint(decimals: number): Promise<Address> {
+    const mint = await this.nextKey();
+    await this.send([
+      getCreateAccountInstruction({
+        payer: this.payer,
+        newAccount: mint,
+        lamports: this.svm.minimumBalanceForRentExemption(BigInt(getMintSize())),
+        space: getMintSize(),
+        programAddress: TOKEN_PROGRAM_ADDRESS,
+      }),
+      getInitializeMint2Instruction({
+        mint: mint.address,
+        decimals,
+        mintAuthority: this.payer.address,
+        freezeAuthority: this.payer.address,
+      }),
+    ]);
+    return mint.address;
+  }
+
+  async createTokenAccount(owner: Address, mint: Address): Promise<Address> {
+    const account = await this.nextKey();
+    await this.send([
+      getCreateAccountInstruction({
+        payer: this.payer,
+        newAccount: account,
+        lamports: this.svm.minimumBalanceForRentExemption(BigInt(getTokenSize())),
+        space: getTokenSize(),
+        programAddress: TOKEN_PROGRAM_ADDRESS,
+      }),
+      getInitializeAccount3Instruction({ account: account.address, mint, owner }),
+    ]);
+    return account.address;
+  }
+
+  async mintTo(mint: Address, token: Address, amount: bigint) {
+    await this.send([getMintToInstruction({ mint, token, mintAuthority: this.payer, amount })]);
+  }
+
+  /** A funded user with a token account on `mint` holding `amount`. */
+  async fundedUser(mint: Address, amount: bigint): Promise<Wallet> {
+    const user = await this.user();
+    const token = await this.createTokenAccount(user.address, mint);
+    if (amount > 0n) await this.mintTo(mint, token, amount);
+    return { signer: user, token };
+  }
+
+  balance(token: Address): bigint {
+    const account = this.svm.getAccount(token);
+    if (!account.exists) throw new Error(`token account ${token} does not exist`);
+    return decodeToken(account).data.amount;
+  }
+
+  private async nextKey(): Promise<KeyPairSigner> {
+    this.keysMade += 1;
+    return signer(this.keysMade + 10);
+  }
+}
+
+/** A keypair from a fixed 32-byte secret, so addresses (and PDA bumps) repeat across runs. */
+function signer(seed: number): Promise<KeyPairSigner> {
+  const secret = new Uint8Array(32).fill(7);
+  secret.set(getU32Encoder().encode(seed), 0);
+  return createKeyPairSignerFromPrivateKeyBytes(secret);
+}
