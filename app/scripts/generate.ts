@@ -74,7 +74,10 @@ const idlFixes = bottomUpTransformerVisitor([
       const pda = node as PdaNode;
       return pdaNode({
         ...pda,
-        seeds: [...(pda.seeds ?? []).slice(0, 1), variablePdaSeedNode("poolId", numberTypeNode("u64"))],
+        seeds: [
+          ...(pda.seeds ?? []).slice(0, 1),
+          variablePdaSeedNode("poolId", numberTypeNode("u64")),
+        ],
       });
     },
   },
@@ -83,7 +86,10 @@ const idlFixes = bottomUpTransformerVisitor([
     transform: (node) => {
       const account = node as InstructionAccountNode;
       const value = account.defaultValue;
-      const poolDefault = isNode(value, "pdaValueNode") && isNode(value.pda, "pdaLinkNode") && value.pda.name === "pool";
+      const poolDefault =
+        isNode(value, "pdaValueNode") &&
+        isNode(value.pda, "pdaLinkNode") &&
+        value.pda.name === "pool";
       if (!poolDefault && account.name !== "tokenProgram") return account;
       return instructionAccountNode({ ...account, defaultValue: undefined });
     },
@@ -111,7 +117,9 @@ async function main() {
         );
         process.exit(1);
       }
-      console.log(`src/generated matches ../idl/bulwark.json (${listFiles(rendered).length} files)`);
+      console.log(
+        `src/generated matches ../idl/bulwark.json (${listFiles(rendered).length} files)`,
+      );
     } else {
       rmSync(generatedDir, { recursive: true, force: true });
       cpSync(rendered, generatedDir, { recursive: true });

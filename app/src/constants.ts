@@ -1,7 +1,7 @@
 // Protocol constants the client needs, mirrored from programs/bulwark/src/constants.rs (seeds,
 // calendar, limits, default parameters). Amounts and times are bigint, as the program's u64/i64.
 
-import type { ProtocolParamsArgs } from "./generated";
+import type { ProtocolParams } from "./generated";
 
 export const SEEDS = {
   config: "config",
@@ -43,7 +43,7 @@ export const PAUSE = {
 } as const;
 
 /** The program's default parameters (`ProtocolParams::default()` in state/config.rs). */
-export function defaultProtocolParams(): ProtocolParamsArgs {
+export function defaultProtocolParams(): ProtocolParams {
   const day = 86_400;
   return {
     stakerShareBps: 5_000,

@@ -123,15 +123,7 @@ export async function quoteCover(
     loadPoolStates(fetch, input.productId, input.pools),
     input.now ?? clusterTime(fetch),
   ]);
-  return quote(
-    config,
-    product,
-    states,
-    input.amount,
-    input.period,
-    input.commissionBps ?? 0,
-    now,
-  );
+  return quote(config, product, states, input.amount, input.period, input.commissionBps ?? 0, now);
 }
 
 /**
