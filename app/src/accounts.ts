@@ -25,7 +25,6 @@ import {
   type Config,
   type Cover,
   type Pool,
-  type PoolProduct,
   type Product,
 } from "./generated";
 import { configPda, poolProductPda, productPda } from "./pdas";
@@ -55,33 +54,32 @@ export const loadProduct = async (fetch: AccountFetcher, productId: bigint): Pro
   load(fetch, await productPda(productId), decodeProduct);
 export const loadPool = (fetch: AccountFetcher, pool: Address): Promise<Pool> =>
   load(fetch, pool, decodePool);
-export const loadPoolProduct = (fetch: AccountFetcher, account: Address): Promise<PoolProduct> =>
-  load(fetch, account, decodePoolProduct);
 export const loadCover = (fetch: AccountFetcher, cover: Address): Promise<Cover> =>
   load(fetch, cover, decodeCover);
 export const loadClaim = (fetch: AccountFetcher, claim: Address): Promise<Claim> =>
   load(fetch, claim, decodeClaim);
 
-/** The pools of `pools` and their pool-product accounts for `productId` (for `quote`). */
+/**
+ * The pools of `pools` that list `productId`, with their pool-product accounts (for `quote`);
+ * pools without one are left out.
+ */
 export async function loadPoolStates(
   fetch: AccountFetcher,
   productId: bigint,
   pools: Address[],
 ): Promise<PoolState[]> {
-  return Promise.all(
-    pools.map(async (pool) => ({
-      address: pool,
-      pool: await loadPool(fetch, pool),
-      poolProduct: await loadPoolProduct(fetch, await poolProductPda(pool, productId)),
-    })),
+  const states = await Promise.all(
+    pools.map(async (pool) => {
+      const poolProduct = await fetch(await poolProductPda(pool, productId));
+      if (!poolProduct.exists) return undefined;
+      return {
+        address: pool,
+        pool: await loadPool(fetch, pool),
+        poolProduct: decodePoolProduct(poolProduct).data,
+      };
+    }),
   );
-}
-
-/** Owner program of an account (the token program of a mint). */
-export async function ownerOf(fetch: AccountFetcher, account: Address): Promise<Address> {
-  const encoded = await fetch(account);
-  assertAccountExists(encoded);
-  return encoded.programAddress;
+  return states.filter((state): state is PoolState => state !== undefined);
 }
 
 const SYSVAR_CLOCK = address("SysvarC1ock11111111111111111111111111111111");
