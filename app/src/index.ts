@@ -9,3 +9,4 @@ export * from "./quote";
 export * from "./accounts";
 export * from "./flows";
 export * from "./admin";
+export * from "./deploy";
