@@ -29,18 +29,7 @@ export const BUCKET_DURATION = 28n * SECONDS_PER_DAY;
 export const MAX_ACTIVE_TRANCHES = 8;
 export const BUCKET_RING = 32;
 export const MAX_COVER_POOLS = 4;
-export const MAX_COMMISSION_BPS = 3_000;
 export const MAX_PRODUCT_WEIGHT = 100n;
-export const MIN_COVER_PERIOD = 28 * 86_400;
-
-/** Pause bits of `set_pause`. */
-export const PAUSE = {
-  buy: 1 << 0,
-  stake: 1 << 1,
-  withdraw: 1 << 2,
-  claims: 1 << 3,
-  payouts: 1 << 4,
-} as const;
 
 /** The program's default parameters (`ProtocolParams::default()` in state/config.rs). */
 export function defaultProtocolParams(): ProtocolParams {

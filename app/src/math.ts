@@ -4,6 +4,7 @@
 import {
   BPS,
   BUCKET_DURATION,
+  BUCKET_RING,
   MAX_ACTIVE_TRANCHES,
   MAX_PRODUCT_WEIGHT,
   SECONDS_PER_DAY,
@@ -137,7 +138,7 @@ export function bucketStart(id: bigint): bigint {
   return start;
 }
 
-export const bucketSlot = (id: bigint, ring: number) => Number(id % BigInt(ring));
+export const bucketSlot = (id: bigint) => Number(id % BigInt(BUCKET_RING));
 
 /** When a cover bought at `now` ends, how long its backing lasts, which tranches may back it. */
 export interface CoverSchedule {

@@ -70,7 +70,7 @@ function allocatedAt(poolProduct: PoolProduct, now: bigint): bigint[] {
   let bucket = poolProduct.lastBucket;
   for (let walked = 0; bucket < current && walked < BUCKET_RING; walked++) {
     bucket += 1n;
-    poolProduct.expiring[bucketSlot(bucket, BUCKET_RING)].forEach((released, k) => {
+    poolProduct.expiring[bucketSlot(bucket)].forEach((released, k) => {
       allocated[k] -= released;
     });
   }

@@ -138,10 +138,6 @@ export class Harness {
     return decode(encoded).data;
   }
 
-  exists(address: Address): boolean {
-    return this.svm.getAccount(address).exists;
-  }
-
   /** A new funded keypair, the same sequence in every run. */
   async user(): Promise<KeyPairSigner> {
     this.keysMade += 1;
