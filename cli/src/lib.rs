@@ -1,7 +1,13 @@
-//! The `bulwark` command. `bulwark demo` runs the protocol's whole lifecycle on an embedded
-//! in-process Solana VM (solana-program-test): no validator, no network.
+//! The `bulwark` command: the protocol on an embedded in-process Solana VM
+//! (solana-program-test) by default — no validator, no network — and on any cluster by URL.
 
+pub mod app;
+pub mod commands;
 pub mod demo;
+pub mod errors;
+pub mod scenario;
+pub mod transport;
+pub mod units;
 
 /// Where the SBF build of the program lands in this workspace.
 pub fn sbf_program_dir() -> std::path::PathBuf {

@@ -1,31 +1,54 @@
-//! `bulwark demo [--json]`: the lifecycle demo on an embedded Solana VM. It runs the SBF
-//! program (`target/deploy/bulwark.so`) when it has been built, else the native build.
+//! `bulwark`: the protocol on an embedded Solana VM by default (`demo`, `simulate`, and every
+//! cluster subcommand against a local ledger), on any cluster with `--url`.
 
-use bulwark_cli::demo::{self, Step};
+use bulwark_cli::app::{execute, Cli, Command};
+use bulwark_cli::demo::{self, Step, Summary};
+use bulwark_cli::scenario;
+use clap::Parser;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: bulwark demo [--json] [--native]
+/// Prints steps as they happen (or collects them for `--json`) and the summary at the end.
+struct Report {
+    json: bool,
+    steps: Vec<Step>,
+}
 
-  demo       run the whole protocol story on an embedded Solana VM
-  --json     print the steps and the summary as JSON
-  --native   run the natively compiled program even when the SBF .so exists";
+impl Report {
+    fn step(&mut self, step: Step) {
+        if self.json {
+            self.steps.push(step);
+        } else {
+            println!("== {}", step.title);
+            for line in &step.lines {
+                println!("   {line}");
+            }
+            println!();
+        }
+    }
+
+    fn finish(self, summary: &Summary) -> ExitCode {
+        if self.json {
+            let out = serde_json::json!({ "steps": self.steps, "summary": summary });
+            println!("{out:#}");
+        }
+        if summary.total == summary.minted {
+            ExitCode::SUCCESS
+        } else {
+            eprintln!("the totals do not add up");
+            ExitCode::FAILURE
+        }
+    }
+}
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.first().map(String::as_str) != Some("demo") {
-        eprintln!("{USAGE}");
-        return ExitCode::from(2);
+    // The embedded VM logs every instruction at debug level unless told otherwise; the command
+    // reports what matters itself.
+    if std::env::var_os("RUST_LOG").is_none() {
+        std::env::set_var("RUST_LOG", "error");
     }
-    if let Some(unknown) = args[1..]
-        .iter()
-        .find(|a| !matches!(a.as_str(), "--json" | "--native"))
-    {
-        eprintln!("unknown option {unknown}\n\n{USAGE}");
-        return ExitCode::from(2);
-    }
-    let json = args.iter().any(|a| a == "--json");
+    let cli = Cli::parse();
     let so = bulwark_cli::sbf_program_dir().join("bulwark.so");
-    let sbf = !args.iter().any(|a| a == "--native") && so.is_file();
+    let sbf = !cli.target.native && so.is_file();
     if sbf {
         std::env::set_var("SBF_OUT_DIR", bulwark_cli::sbf_program_dir());
     }
@@ -39,32 +62,64 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    if !json {
-        println!(
-            "Bulwark demo on an embedded Solana VM ({} program)\n",
-            if sbf { "SBF" } else { "native" }
-        );
-    }
-    let mut steps: Vec<Step> = Vec::new();
-    let summary = runtime.block_on(demo::run(sbf, &mut |step: Step| {
-        if json {
-            steps.push(step);
-        } else {
-            println!("== {}", step.title);
-            for line in &step.lines {
-                println!("   {line}");
+    let vm = if sbf { "SBF" } else { "native" };
+    match cli.command {
+        Command::Demo { json } => {
+            if !json {
+                println!("Bulwark demo on an embedded Solana VM ({vm} program)\n");
             }
-            println!();
+            let mut report = Report {
+                json,
+                steps: Vec::new(),
+            };
+            let summary = runtime.block_on(demo::run(sbf, &mut |step| report.step(step)));
+            report.finish(&summary)
         }
-    }));
-    if json {
-        let out = serde_json::json!({ "steps": steps, "summary": summary });
-        println!("{out:#}");
-    }
-    if summary.total == summary.minted {
-        ExitCode::SUCCESS
-    } else {
-        eprintln!("the totals do not add up");
-        ExitCode::FAILURE
+        Command::Simulate {
+            scenario: path,
+            json,
+        } => {
+            let file = path.display().to_string();
+            let text = match std::fs::read_to_string(&path) {
+                Ok(text) => text,
+                Err(e) => {
+                    eprintln!("error: {file}: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            let parsed = match scenario::parse(&text, &file) {
+                Ok(parsed) => parsed,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            if !json {
+                println!("Simulating {file} on an embedded Solana VM ({vm} program)\n");
+            }
+            let mut report = Report {
+                json,
+                steps: Vec::new(),
+            };
+            match runtime.block_on(scenario::run(&parsed, &text, &file, sbf, &mut |step| {
+                report.step(step)
+            })) {
+                Ok(summary) => report.finish(&summary),
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        command => match runtime.block_on(execute(&cli.target, command, sbf)) {
+            Ok(out) => {
+                print!("{out}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        },
     }
 }

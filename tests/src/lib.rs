@@ -60,6 +60,27 @@ pub fn vault_available() -> bool {
     })
 }
 
+/// A bank with the program (SBF `.so` from `SBF_OUT_DIR` when `sbf`, else native) deployed as
+/// if by `upgrade_authority`, before it starts: callers may add accounts.
+pub fn program_test(sbf: bool, upgrade_authority: &Pubkey) -> ProgramTest {
+    let mut pt = ProgramTest::default();
+    if sbf {
+        pt.prefer_bpf(true);
+        pt.add_program("bulwark", bulwark::ID, None);
+        if vault_available() {
+            pt.add_program("insured_vault", insured_vault::ID, None);
+        }
+    } else {
+        pt.prefer_bpf(false);
+        pt.add_program("bulwark", bulwark::ID, processor!(native_entry));
+    }
+    pt.add_account(
+        builders::program_data_address(),
+        program_data_account(upgrade_authority),
+    );
+    pt
+}
+
 /// The ProgramData account an upgradeable deployment would have, naming `authority` as the
 /// upgrade authority (bincode layout of `UpgradeableLoaderState::ProgramData`).
 fn program_data_account(authority: &Pubkey) -> Account {
@@ -135,34 +156,25 @@ impl TestContext {
     /// set and the natively compiled program otherwise.
     pub async fn bare_in(sbf: bool) -> Self {
         let deployer = Keypair::new_from_array([1; 32]);
-        let mut pt = ProgramTest::default();
-        if sbf {
-            pt.prefer_bpf(true);
-            pt.add_program("bulwark", bulwark::ID, None);
-            if vault_available() {
-                pt.add_program("insured_vault", insured_vault::ID, None);
-            }
-        } else {
-            pt.prefer_bpf(false);
-            pt.add_program("bulwark", bulwark::ID, processor!(native_entry));
-        }
-        pt.add_account(
-            builders::program_data_address(),
-            program_data_account(&deployer.pubkey()),
-        );
-        let ctx = pt.start_with_context().await;
-        let mut this = Self {
-            ctx,
+        let pt = program_test(sbf, &deployer.pubkey());
+        let mut this = Self::start(pt, deployer).await;
+        this.fund(&this.deployer.pubkey(), 10_000_000_000).await;
+        this.fund(&this.authority.pubkey(), 10_000_000_000).await;
+        this.assessment_mint = this.create_mint(6, &spl_token::ID).await;
+        this
+    }
+
+    /// Starts the bank of `pt` (see [`program_test`]); `deployer` is the upgrade authority
+    /// named in it. Nothing is funded or created.
+    pub async fn start(pt: ProgramTest, deployer: Keypair) -> Self {
+        Self {
+            ctx: pt.start_with_context().await,
             deployer,
             authority: Keypair::new_from_array([2; 32]),
             treasury: Keypair::new_from_array([3; 32]).pubkey(),
             assessment_mint: Pubkey::default(),
             keys_made: 0,
-        };
-        this.fund(&this.deployer.pubkey(), 10_000_000_000).await;
-        this.fund(&this.authority.pubkey(), 10_000_000_000).await;
-        this.assessment_mint = this.create_mint(6, &spl_token::ID).await;
-        this
+        }
     }
 
     /// A bank with the config initialized with default parameters.
@@ -198,6 +210,15 @@ impl TestContext {
         ixs: &[Instruction],
         signers: &[&Keypair],
     ) -> std::result::Result<TxOutcome, TransactionError> {
+        self.send_logged(ixs, signers).await.map_err(|(err, _)| err)
+    }
+
+    /// Like [`TestContext::send`], returning the program logs with a failure.
+    pub async fn send_logged(
+        &mut self,
+        ixs: &[Instruction],
+        signers: &[&Keypair],
+    ) -> std::result::Result<TxOutcome, (TransactionError, Vec<String>)> {
         let blockhash = self
             .ctx
             .banks_client
@@ -216,13 +237,16 @@ impl TestContext {
             .process_transaction_with_metadata(tx)
             .await
             .map_err(|e| match e {
-                BanksClientError::TransactionError(e) => e,
-                BanksClientError::SimulationError { err, .. } => err,
+                BanksClientError::TransactionError(e) => (e, Vec::new()),
+                BanksClientError::SimulationError { err, logs, .. } => (err, logs),
                 other => panic!("banks client failed: {other:?}"),
             })?;
         // A fresh blockhash for the next transaction so identical retries are not deduplicated.
         self.next_slot().await;
-        result.result?;
+        if let Err(err) = result.result {
+            let logs = result.metadata.map(|m| m.log_messages).unwrap_or_default();
+            return Err((err, logs));
+        }
         let outcome = result
             .metadata
             .map(|m| TxOutcome {

@@ -1,0 +1,778 @@
+//! `bulwark simulate SCENARIO.toml`: the demo's engine driven by a scenario file, so a risk
+//! analyst can replay "what if this protocol is hacked next month" against chosen pool
+//! parameters. Every mistake in the file — TOML syntax, an unknown field, an actor or product
+//! that does not exist, a step the program refuses — is reported with its line.
+
+use crate::demo::{Step, Summary};
+use crate::errors::describe_failure;
+use crate::units::format_amount;
+use anchor_lang::prelude::Pubkey;
+use bulwark::instructions::{
+    BuyCoverArgs, CreatePoolArgs, DepositStakeArgs, FileClaimArgs, SetPoolProductArgs,
+};
+use bulwark::math::tranche::{tranche_at, tranche_end};
+use bulwark::state::{Claim, Config, Cover, Pool, PoolProduct, Product, ProtocolParams};
+use bulwark_sdk::builders::*;
+use bulwark_sdk::quote::{quote, PoolState};
+use bulwark_tests::{spl_token, TestContext};
+use serde::Deserialize;
+use solana_keypair::Keypair;
+use solana_signer::Signer;
+use std::collections::BTreeMap;
+use toml::Spanned;
+
+const DECIMALS: u8 = 6;
+const UNIT: u64 = 1_000_000;
+
+/// A scenario file.
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    pub name: String,
+    #[serde(default)]
+    pub market: Market,
+    pub products: Vec<Spanned<ProductSpec>>,
+    pub actors: Vec<Spanned<ActorSpec>>,
+    pub steps: Vec<Spanned<Action>>,
+}
+
+/// The pool and protocol parameters under test.
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields, default)]
+pub struct Market {
+    pub manager_fee_bps: u16,
+    pub capacity_ratio_bps: u32,
+    pub assessor_reward_bps: u16,
+    /// Unix time the story starts at.
+    pub start: i64,
+}
+
+impl Default for Market {
+    fn default() -> Self {
+        let params = ProtocolParams::default();
+        Self {
+            manager_fee_bps: 1_000,
+            capacity_ratio_bps: params.capacity_ratio_bps,
+            assessor_reward_bps: params.assessor_reward_bps,
+            // 2026-01-05, early in a tranche.
+            start: 1_767_571_200,
+        }
+    }
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct ProductSpec {
+    pub name: String,
+    /// Share of the pool's capacity, 0–100.
+    pub weight: u16,
+    /// Target yearly price, bps.
+    pub price_bps: u16,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct ActorSpec {
+    pub name: String,
+    /// Tokens of the pool's mint the actor starts with.
+    #[serde(default)]
+    pub tokens: u64,
+    /// Assessment tokens the actor stakes as an assessor at the start.
+    #[serde(default)]
+    pub assessor_stake: u64,
+}
+
+/// One step; amounts are whole tokens.
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields, rename_all = "snake_case")]
+pub enum Action {
+    Stake {
+        actor: String,
+        amount: u64,
+        #[serde(default = "farthest")]
+        tranches_ahead: u64,
+    },
+    Buy {
+        actor: String,
+        product: String,
+        amount: u64,
+        days: u32,
+    },
+    Wait {
+        days: u32,
+    },
+    /// Every holder of cover on `product` claims `loss_percent` of what is left of it.
+    Incident {
+        product: String,
+        loss_percent: u8,
+    },
+    Claim {
+        actor: String,
+        amount: u64,
+    },
+    /// An assessor votes on `claimant`'s latest claim.
+    Vote {
+        actor: String,
+        claimant: String,
+        accept: bool,
+    },
+    /// Pays `claimant`'s latest claim.
+    Redeem {
+        claimant: String,
+    },
+    /// The actor withdraws every position whose tranche has ended.
+    Withdraw {
+        actor: String,
+    },
+}
+
+fn farthest() -> u64 {
+    7
+}
+
+/// A scenario error, worded with the line of the file it is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScenarioError(pub String);
+
+impl std::fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ScenarioError {}
+
+type Result<T> = std::result::Result<T, ScenarioError>;
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text.get(..offset)
+        .map_or(0, |head| head.matches('\n').count())
+        + 1
+}
+
+/// The line of an array-of-tables entry's first key: the entry's span is its `[[steps]]`
+/// header, but the key is what a reader looks for.
+fn entry_line(text: &str, span: &std::ops::Range<usize>) -> usize {
+    let first = line_of(text, span.start);
+    text.lines()
+        .enumerate()
+        .skip(first - 1)
+        .find(|(_, line)| {
+            let line = line.trim();
+            !line.is_empty() && !line.starts_with('[') && !line.starts_with('#')
+        })
+        .map_or(first, |(index, _)| index + 1)
+}
+
+/// Parses a scenario, reporting syntax and schema errors with their line.
+pub fn parse(text: &str, file: &str) -> Result<Scenario> {
+    let scenario: Scenario = toml::from_str(text).map_err(|e| {
+        let line = e.span().map_or(0, |span| line_of(text, span.start));
+        ScenarioError(format!("{file}:{line}: {}", e.message()))
+    })?;
+    let at = |span: std::ops::Range<usize>| format!("{file}:{}", entry_line(text, &span));
+    for product in &scenario.products {
+        if product.get_ref().weight > 100 {
+            return Err(ScenarioError(format!(
+                "{}: weight must be 0–100",
+                at(product.span())
+            )));
+        }
+    }
+    let actors: Vec<&str> = scenario
+        .actors
+        .iter()
+        .map(|a| a.get_ref().name.as_str())
+        .collect();
+    let products: Vec<&str> = scenario
+        .products
+        .iter()
+        .map(|p| p.get_ref().name.as_str())
+        .collect();
+    for step in &scenario.steps {
+        let (names, product) = match step.get_ref() {
+            Action::Stake { actor, .. } | Action::Claim { actor, .. } => (vec![actor], None),
+            Action::Withdraw { actor } => (vec![actor], None),
+            Action::Buy { actor, product, .. } => (vec![actor], Some(product)),
+            Action::Vote {
+                actor, claimant, ..
+            } => (vec![actor, claimant], None),
+            Action::Redeem { claimant } => (vec![claimant], None),
+            Action::Incident { product, .. } => (vec![], Some(product)),
+            Action::Wait { .. } => (vec![], None),
+        };
+        if let Some(name) = names.iter().find(|n| !actors.contains(&n.as_str())) {
+            return Err(ScenarioError(format!(
+                "{}: no actor named `{name}`",
+                at(step.span())
+            )));
+        }
+        if let Some(name) = product.filter(|p| !products.contains(&p.as_str())) {
+            return Err(ScenarioError(format!(
+                "{}: no product named `{name}`",
+                at(step.span())
+            )));
+        }
+    }
+    Ok(scenario)
+}
+
+struct Actor {
+    key: Keypair,
+    token: Pubkey,
+    positions: Vec<(u64, u64)>,
+    covers: Vec<Pubkey>,
+    claims: Vec<Pubkey>,
+}
+
+struct Engine<'a> {
+    t: TestContext,
+    file: &'a str,
+    text: &'a str,
+    mint: Pubkey,
+    pool: PoolKeys,
+    products: BTreeMap<String, u64>,
+    actors: BTreeMap<String, Actor>,
+    minted: u64,
+    claims_paid: u64,
+    deposits_forfeited: u64,
+}
+
+fn tokens(amount: u64) -> String {
+    format_amount(amount, DECIMALS)
+}
+
+impl Engine<'_> {
+    fn at(&self, span: std::ops::Range<usize>) -> String {
+        format!("{}:{}", self.file, entry_line(self.text, &span))
+    }
+
+    fn actor(&self, name: &str) -> &Actor {
+        &self.actors[name]
+    }
+
+    async fn send(
+        &mut self,
+        where_: &str,
+        ixs: &[anchor_lang::solana_program::instruction::Instruction],
+        signers: &[&Keypair],
+    ) -> Result<()> {
+        self.t
+            .send_logged(ixs, signers)
+            .await
+            .map(|_| ())
+            .map_err(|(e, logs)| {
+                ScenarioError(format!("{where_}: {}", describe_failure(&e, &logs)))
+            })
+    }
+
+    async fn pool_line(&mut self) -> String {
+        let pool: Pool = self.t.load_zc(&self.pool.pool).await;
+        let vault = self.t.balance(&self.pool.vault).await;
+        format!(
+            "pool: stake {}, vault {}, owed to stakers in rewards {}",
+            tokens(pool.total_stake),
+            tokens(vault),
+            tokens(pool.rewards_reserved)
+        )
+    }
+
+    async fn run_step(&mut self, step: &Spanned<Action>) -> Result<Step> {
+        let where_ = self.at(step.span());
+        let mut lines = Vec::new();
+        let title = match step.get_ref() {
+            Action::Stake {
+                actor,
+                amount,
+                tranches_ahead,
+            } => {
+                let now = self.t.now().await;
+                let tranche_id =
+                    tranche_at(now).map_err(|e| ScenarioError(e.to_string()))? + tranches_ahead;
+                let a = self.actor(actor);
+                let position_id = a.positions.len() as u64;
+                let ix = deposit_stake(
+                    &a.key.pubkey(),
+                    &self.pool,
+                    &a.token,
+                    DepositStakeArgs {
+                        position_id,
+                        tranche_id,
+                        amount: amount * UNIT,
+                    },
+                );
+                let key = a.key.insecure_clone();
+                self.send(&where_, &[ix], &[&key]).await?;
+                if let Some(a) = self.actors.get_mut(actor) {
+                    a.positions.push((position_id, tranche_id));
+                }
+                let end = tranche_end(tranche_id).map_err(|e| ScenarioError(e.to_string()))?;
+                lines.push(format!(
+                    "tranche {tranche_id}, locked until {}",
+                    crate::commands::date(end)
+                ));
+                format!("{actor} stakes {}", tokens(amount * UNIT))
+            }
+            Action::Buy {
+                actor,
+                product,
+                amount,
+                days,
+            } => {
+                let product_id = self.products[product];
+                let config: Config = self.t.load(&config_pda()).await;
+                let product_state: Product = self.t.load(&product_pda(product_id)).await;
+                let state = PoolState {
+                    address: self.pool.pool,
+                    pool: self.t.load_zc(&self.pool.pool).await,
+                    pool_product: self
+                        .t
+                        .load_zc::<PoolProduct>(&pool_product_pda(&self.pool.pool, product_id))
+                        .await,
+                };
+                let now = self.t.now().await;
+                let period = days * 86_400;
+                let q = quote(
+                    &config,
+                    &product_state,
+                    &[state],
+                    amount * UNIT,
+                    period,
+                    0,
+                    now,
+                )
+                .map_err(|e| ScenarioError(format!("{where_}: cannot quote: {e}")))?;
+                let a = self.actor(actor);
+                let nonce = a.covers.len() as u64;
+                let ix = buy_cover(
+                    &a.key.pubkey(),
+                    &a.token,
+                    &self.mint,
+                    &spl_token::ID,
+                    &q.pools(),
+                    None,
+                    BuyCoverArgs {
+                        cover_nonce: nonce,
+                        owner: a.key.pubkey(),
+                        product_id,
+                        amount: amount * UNIT,
+                        period,
+                        max_premium: q.cost(),
+                        allocations: q.allocations(),
+                        commission_bps: 0,
+                    },
+                );
+                let cover = cover_pda(&a.key.pubkey(), nonce);
+                let key = a.key.insecure_clone();
+                self.send(&where_, &[ix], &[&key]).await?;
+                if let Some(a) = self.actors.get_mut(actor) {
+                    a.covers.push(cover);
+                }
+                lines.push(format!(
+                    "premium {} at {}.{:02}%/yr",
+                    tokens(q.premium),
+                    q.parts[0].price_bps / 100,
+                    q.parts[0].price_bps % 100
+                ));
+                format!(
+                    "{actor} buys {} of {product} cover for {days} days",
+                    tokens(amount * UNIT)
+                )
+            }
+            Action::Wait { days } => {
+                self.t.warp_days(i64::from(*days)).await;
+                format!("{days} days pass")
+            }
+            Action::Incident {
+                product,
+                loss_percent,
+            } => {
+                let product_id = self.products[product];
+                let holders: Vec<(String, Pubkey)> = self
+                    .actors
+                    .iter()
+                    .flat_map(|(name, a)| a.covers.iter().map(move |c| (name.clone(), *c)))
+                    .collect();
+                for (name, cover) in holders {
+                    let state: Cover = self.t.load(&cover).await;
+                    if state.product_id != product_id || state.open_claim {
+                        continue;
+                    }
+                    let amount = state.remaining / 100 * u64::from(*loss_percent);
+                    if amount == 0 {
+                        continue;
+                    }
+                    self.file(&where_, &name, cover, amount).await?;
+                    lines.push(format!("{name} claims {}", tokens(amount)));
+                }
+                format!("{product} is exploited: holders lose {loss_percent}%")
+            }
+            Action::Claim { actor, amount } => {
+                let cover =
+                    *self.actor(actor).covers.last().ok_or_else(|| {
+                        ScenarioError(format!("{where_}: {actor} holds no cover"))
+                    })?;
+                self.file(&where_, actor, cover, amount * UNIT).await?;
+                format!("{actor} claims {}", tokens(amount * UNIT))
+            }
+            Action::Vote {
+                actor,
+                claimant,
+                accept,
+            } => {
+                let claim = self.latest_claim(&where_, claimant)?;
+                let key = self.actor(actor).key.insecure_clone();
+                self.send(&where_, &[vote(&key.pubkey(), &claim, *accept)], &[&key])
+                    .await?;
+                let state: Claim = self.t.load(&claim).await;
+                lines.push(format!(
+                    "tally: accept {}, deny {}",
+                    tokens(state.accept_weight),
+                    tokens(state.deny_weight)
+                ));
+                format!(
+                    "{actor} votes to {} {claimant}'s claim",
+                    if *accept { "accept" } else { "deny" }
+                )
+            }
+            Action::Redeem { claimant } => {
+                let claim_address = self.latest_claim(&where_, claimant)?;
+                let claim: Claim = self.t.load(&claim_address).await;
+                let cover: Cover = self.t.load(&claim.cover).await;
+                let keys = CoverKeys {
+                    cover: claim.cover,
+                    product_id: cover.product_id,
+                    mint: self.mint,
+                    token_program: spl_token::ID,
+                    pools: cover.used_allocations().iter().map(|a| a.pool).collect(),
+                };
+                let token = self.actor(claimant).token;
+                let caller = self.t.payer().pubkey();
+                let ix = redeem_payout(&caller, &keys, &claim_address, &token, &token);
+                self.send(&where_, &[ix], &[]).await?;
+                let claim: Claim = self.t.load(&claim_address).await;
+                self.claims_paid += claim.paid_amount;
+                format!("{claimant} is paid {}", tokens(claim.paid_amount))
+            }
+            Action::Withdraw { actor } => {
+                let now = self.t.now().await;
+                let a = self.actor(actor);
+                let (key, token) = (a.key.insecure_clone(), a.token);
+                let ended: Vec<(u64, u64)> = a
+                    .positions
+                    .iter()
+                    .copied()
+                    .filter(|(_, tranche)| tranche_end(*tranche).is_ok_and(|end| end <= now))
+                    .collect();
+                if ended.is_empty() {
+                    return Err(ScenarioError(format!(
+                        "{where_}: none of {actor}'s tranches has ended yet"
+                    )));
+                }
+                let before = self.t.balance(&token).await;
+                let caller = self.t.payer().pubkey();
+                for (position_id, tranche_id) in ended {
+                    let mut ixs = Vec::new();
+                    if !self
+                        .t
+                        .exists(&archive_pda(&self.pool.pool, tranche_id))
+                        .await
+                    {
+                        ixs.push(archive_tranche(&caller, &self.pool.pool, tranche_id));
+                    }
+                    ixs.push(withdraw_stake(
+                        &key.pubkey(),
+                        &self.pool,
+                        position_id,
+                        tranche_id,
+                        &caller,
+                        &token,
+                    ));
+                    self.send(&where_, &ixs, &[&key]).await?;
+                    if let Some(a) = self.actors.get_mut(actor) {
+                        a.positions.retain(|(p, _)| *p != position_id);
+                    }
+                }
+                let received = self.t.balance(&token).await - before;
+                format!("{actor} withdraws {} (stake and rewards)", tokens(received))
+            }
+        };
+        lines.push(self.pool_line().await);
+        Ok(Step {
+            title: format!("[{where_}] {title}"),
+            lines,
+        })
+    }
+
+    fn latest_claim(&self, where_: &str, claimant: &str) -> Result<Pubkey> {
+        self.actor(claimant)
+            .claims
+            .last()
+            .copied()
+            .ok_or_else(|| ScenarioError(format!("{where_}: {claimant} has filed no claim")))
+    }
+
+    async fn file(&mut self, where_: &str, name: &str, cover: Pubkey, amount: u64) -> Result<()> {
+        let state: Cover = self.t.load(&cover).await;
+        let a = self.actor(name);
+        let keys = CoverKeys {
+            cover,
+            product_id: state.product_id,
+            mint: self.mint,
+            token_program: spl_token::ID,
+            pools: state.used_allocations().iter().map(|x| x.pool).collect(),
+        };
+        let ix = file_claim(
+            &a.key.pubkey(),
+            &keys,
+            state.claim_count,
+            &a.token,
+            FileClaimArgs {
+                amount,
+                evidence_hash: [0; 32],
+                evidence_uri: format!("scenario:{where_}"),
+            },
+        );
+        let key = a.key.insecure_clone();
+        self.send(where_, &[ix], &[&key]).await?;
+        if let Some(a) = self.actors.get_mut(name) {
+            a.claims.push(claim_pda(&cover, state.claim_count));
+        }
+        Ok(())
+    }
+}
+
+/// Runs `scenario` (parsed from `text`, named `file` in messages) on a fresh embedded VM,
+/// reporting each step, and returns the summary (every token accounted for).
+pub async fn run(
+    scenario: &Scenario,
+    text: &str,
+    file: &str,
+    sbf: bool,
+    report: &mut dyn FnMut(Step),
+) -> Result<Summary> {
+    let mut t = TestContext::new_in(sbf).await;
+    t.warp_to_time(scenario.market.start).await;
+    let authority = t.authority.insecure_clone();
+    let params = ProtocolParams {
+        capacity_ratio_bps: scenario.market.capacity_ratio_bps,
+        assessor_reward_bps: scenario.market.assessor_reward_bps,
+        ..ProtocolParams::default()
+    };
+    let treasury = t.treasury;
+    let setup_error = |e| ScenarioError(format!("{file}: [market] {}", describe_failure(&e, &[])));
+    if params != ProtocolParams::default() {
+        t.send(
+            &[update_config(&authority.pubkey(), params, &treasury)],
+            &[&authority],
+        )
+        .await
+        .map_err(setup_error)?;
+    }
+    let mint = t.create_mint(DECIMALS, &spl_token::ID).await;
+    let manager = t.user().await;
+    let config: Config = t.load(&config_pda()).await;
+    let pool_id = config.pool_count;
+    t.send(
+        &[create_pool(
+            &manager.pubkey(),
+            pool_id,
+            &mint,
+            &spl_token::ID,
+            CreatePoolArgs {
+                manager_fee_bps: scenario.market.manager_fee_bps,
+                max_manager_fee_bps: scenario.market.manager_fee_bps.max(2_000),
+                private: false,
+            },
+        )],
+        &[&manager],
+    )
+    .await
+    .map_err(setup_error)?;
+    let pool = PoolKeys::new(pool_id, mint, spl_token::ID);
+    let mut products = BTreeMap::new();
+    let mut lines = Vec::new();
+    for spec in &scenario.products {
+        let spec_ref = spec.get_ref();
+        let id = t.create_default_product().await;
+        let ix = set_pool_product(
+            &manager.pubkey(),
+            &pool.pool,
+            SetPoolProductArgs {
+                product_id: id,
+                target_weight: spec_ref.weight,
+                target_price_bps: spec_ref.price_bps,
+            },
+        );
+        t.send(&[ix], &[&manager]).await.map_err(|e| {
+            ScenarioError(format!(
+                "{file}:{}: {}",
+                entry_line(text, &spec.span()),
+                describe_failure(&e, &[])
+            ))
+        })?;
+        lines.push(format!(
+            "product {}: weight {}%, target price {}.{:02}%/yr",
+            spec_ref.name,
+            spec_ref.weight,
+            spec_ref.price_bps / 100,
+            spec_ref.price_bps % 100
+        ));
+        products.insert(spec_ref.name.clone(), id);
+    }
+    let mut actors = BTreeMap::new();
+    let mut minted = 0u64;
+    let assessment_mint = t.assessment_mint;
+    for spec in &scenario.actors {
+        let spec = spec.get_ref();
+        let (key, token) = t.funded_user(&mint, spec.tokens * UNIT).await;
+        minted += spec.tokens * UNIT;
+        if spec.assessor_stake > 0 {
+            let stake_token = t
+                .create_token_account(&key.pubkey(), &assessment_mint)
+                .await;
+            t.mint_to(&assessment_mint, &stake_token, spec.assessor_stake * UNIT)
+                .await;
+            let ix = stake_assessor(
+                &key.pubkey(),
+                &assessment_mint,
+                &stake_token,
+                &spl_token::ID,
+                spec.assessor_stake * UNIT,
+            );
+            t.send(&[ix], &[&key]).await.map_err(setup_error)?;
+        }
+        lines.push(format!(
+            "{}: {} tokens{}",
+            spec.name,
+            tokens(spec.tokens * UNIT),
+            if spec.assessor_stake > 0 {
+                format!(
+                    ", assessor with {} staked",
+                    tokens(spec.assessor_stake * UNIT)
+                )
+            } else {
+                String::new()
+            }
+        ));
+        actors.insert(
+            spec.name.clone(),
+            Actor {
+                key,
+                token,
+                positions: Vec::new(),
+                covers: Vec::new(),
+                claims: Vec::new(),
+            },
+        );
+    }
+    report(Step {
+        title: format!("{}: pool {pool_id} opens", scenario.name),
+        lines,
+    });
+    let mut engine = Engine {
+        t,
+        file,
+        text,
+        mint,
+        pool,
+        products,
+        actors,
+        minted,
+        claims_paid: 0,
+        deposits_forfeited: 0,
+    };
+    for step in &scenario.steps {
+        let done = engine.run_step(step).await?;
+        report(done);
+    }
+    let summary = engine.summary(&manager).await?;
+    report(crate::demo::summary_step(&summary));
+    Ok(summary)
+}
+
+impl Engine<'_> {
+    async fn summary(&mut self, manager: &Keypair) -> Result<Summary> {
+        // Denied claims are closed: their deposits go to the assessors' share.
+        let now = self.t.now().await;
+        let caller = self.t.payer().pubkey();
+        let claims: Vec<(Pubkey, Pubkey)> = self
+            .actors
+            .values()
+            .flat_map(|a| a.claims.iter().map(|c| (*c, a.token)))
+            .collect();
+        for (claim, claimant_token) in claims {
+            let state: Claim = self.t.load(&claim).await;
+            let denied = matches!(
+                state.status(now),
+                Ok(bulwark::state::ClaimStatus::Final { accepted: false })
+            );
+            if !denied || state.closed {
+                continue;
+            }
+            let cover: Cover = self.t.load(&state.cover).await;
+            let keys = CoverKeys {
+                cover: state.cover,
+                product_id: cover.product_id,
+                mint: self.mint,
+                token_program: spl_token::ID,
+                pools: cover.used_allocations().iter().map(|a| a.pool).collect(),
+            };
+            let ix = close_claim(&caller, &keys, &claim, &claimant_token);
+            self.send(&format!("{}: closing denied claims", self.file), &[ix], &[])
+                .await?;
+            self.deposits_forfeited += state.deposit;
+        }
+        let treasury = self.t.treasury;
+        let treasury_token = self.t.create_token_account(&treasury, &self.mint).await;
+        let pool: Pool = self.t.load_zc(&self.pool.pool).await;
+        if pool.treasury_accrued > 0 || pool.assessment_accrued > 0 {
+            self.send(
+                &format!("{}: closing the books", self.file),
+                &[sweep_fees(&caller, &self.pool, &treasury_token)],
+                &[],
+            )
+            .await?;
+        }
+        let manager_token = self
+            .t
+            .create_token_account(&manager.pubkey(), &self.mint)
+            .await;
+        let pool: Pool = self.t.load_zc(&self.pool.pool).await;
+        if pool.manager_fees > 0 {
+            let ix = claim_manager_fees(&manager.pubkey(), &self.pool, &manager_token);
+            self.send(
+                &format!("{}: closing the books", self.file),
+                &[ix],
+                &[manager],
+            )
+            .await?;
+        }
+        let mut wallets = Vec::new();
+        let names: Vec<String> = self.actors.keys().cloned().collect();
+        for name in names {
+            let token = self.actors[&name].token;
+            wallets.push((name, self.t.balance(&token).await));
+        }
+        wallets.push(("manager".into(), self.t.balance(&manager_token).await));
+        let pool_vault = self.t.balance(&self.pool.vault).await;
+        let treasury = self.t.balance(&treasury_token).await;
+        let reward_pot = self.t.balance(&reward_pot_pda(&self.mint)).await;
+        let total =
+            wallets.iter().map(|(_, b)| b).sum::<u64>() + pool_vault + treasury + reward_pot;
+        let pool: Pool = self.t.load_zc(&self.pool.pool).await;
+        Ok(Summary {
+            minted: self.minted,
+            wallets,
+            pool_vault,
+            treasury,
+            reward_pot,
+            total,
+            pool_liabilities: pool
+                .liabilities()
+                .map_err(|e| ScenarioError(e.to_string()))?,
+            claims_paid: self.claims_paid,
+            deposits_forfeited: self.deposits_forfeited,
+        })
+    }
+}

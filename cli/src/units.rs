@@ -1,0 +1,104 @@
+//! Token amounts as people write them (`1,250.5`) and as the program counts them (base units).
+
+use crate::errors::{CliError, Result};
+
+/// Parses a decimal amount of a mint with `decimals` into base units, refusing more decimal
+/// places than the mint has (no silent rounding) and overflow.
+pub fn parse_amount(text: &str, decimals: u8) -> Result<u64> {
+    let cleaned: String = text.chars().filter(|c| *c != ',' && *c != '_').collect();
+    let (whole, fraction) = cleaned.split_once('.').unwrap_or((&cleaned, ""));
+    let invalid = || CliError(format!("`{text}` is not an amount"));
+    if whole.is_empty() && fraction.is_empty()
+        || !whole.chars().all(|c| c.is_ascii_digit())
+        || !fraction.chars().all(|c| c.is_ascii_digit())
+    {
+        return Err(invalid());
+    }
+    if fraction.len() > usize::from(decimals) {
+        return Err(CliError(format!(
+            "`{text}` has more than {decimals} decimal places"
+        )));
+    }
+    let scale = 10u64.checked_pow(u32::from(decimals)).ok_or_else(invalid)?;
+    let whole: u64 = if whole.is_empty() {
+        0
+    } else {
+        whole.parse().map_err(|_| invalid())?
+    };
+    let padded = format!("{fraction:0<width$}", width = usize::from(decimals));
+    let fraction: u64 = if padded.is_empty() {
+        0
+    } else {
+        padded.parse().map_err(|_| invalid())?
+    };
+    whole
+        .checked_mul(scale)
+        .and_then(|w| w.checked_add(fraction))
+        .ok_or_else(|| CliError(format!("`{text}` is too large")))
+}
+
+/// Formats base units with thousands separators and the mint's decimals, trailing zeros kept
+/// to two places (`1,250.50`).
+pub fn format_amount(amount: u64, decimals: u8) -> String {
+    let scale = 10u128.pow(u32::from(decimals));
+    let whole = u128::from(amount) / scale;
+    let fraction = u128::from(amount) % scale;
+    let digits = whole.to_string();
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    if decimals == 0 {
+        return grouped;
+    }
+    let mut fraction = format!("{fraction:0width$}", width = usize::from(decimals));
+    while fraction.len() > 2 && fraction.ends_with('0') {
+        fraction.pop();
+    }
+    format!("{grouped}.{fraction}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_round_trip_exactly() {
+        assert_eq!(parse_amount("1,250.5", 6), Ok(1_250_500_000));
+        assert_eq!(parse_amount("0.000001", 6), Ok(1));
+        assert_eq!(parse_amount(".5", 6), Ok(500_000));
+        assert_eq!(parse_amount("7", 0), Ok(7));
+        assert_eq!(format_amount(1_250_500_000, 6), "1,250.50");
+        assert_eq!(format_amount(1, 6), "0.000001");
+        assert_eq!(format_amount(7, 0), "7");
+    }
+
+    #[test]
+    fn bad_amounts_are_refused_not_rounded() {
+        assert_eq!(
+            parse_amount("0.0000001", 6),
+            Err(CliError(
+                "`0.0000001` has more than 6 decimal places".into()
+            ))
+        );
+        assert_eq!(
+            parse_amount("1e6", 6),
+            Err(CliError("`1e6` is not an amount".into()))
+        );
+        assert_eq!(
+            parse_amount("-1", 6),
+            Err(CliError("`-1` is not an amount".into()))
+        );
+        assert_eq!(
+            parse_amount("", 6),
+            Err(CliError("`` is not an amount".into()))
+        );
+        assert_eq!(
+            parse_amount("18446744073709.551616", 6),
+            Err(CliError("`18446744073709.551616` is too large".into()))
+        );
+    }
+}

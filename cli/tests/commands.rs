@@ -1,0 +1,233 @@
+//! The cluster subcommands, exercised end to end on the embedded VM: the same parsing, the same
+//! instruction building and account decoding as against a cluster, only the transport differs.
+//! Each command is a separate invocation resuming from the ledger file, as from a shell.
+
+use bulwark::error::BulwarkError;
+use bulwark_cli::app::{execute, Cli};
+use bulwark_cli::errors::CliError;
+use clap::Parser;
+use solana_keypair::read_keypair_file;
+use solana_signer::Signer;
+use std::path::PathBuf;
+
+struct Shell {
+    ledger: PathBuf,
+}
+
+impl Shell {
+    fn new(name: &str) -> Self {
+        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
+        let _ = std::fs::remove_dir_all(&dir);
+        Self {
+            ledger: dir.join("ledger.json"),
+        }
+    }
+
+    async fn run(&self, args: &str) -> Result<String, CliError> {
+        let ledger = self.ledger.display().to_string();
+        let mut argv = vec!["bulwark", "--native", "--ledger", ledger.as_str()];
+        argv.extend(args.split_whitespace());
+        let cli = Cli::try_parse_from(argv).map_err(|e| CliError(e.to_string()))?;
+        execute(&cli.target, cli.command, false).await
+    }
+
+    async fn ok(&self, args: &str) -> String {
+        match self.run(args).await {
+            Ok(out) => out,
+            Err(e) => panic!("`bulwark {args}` failed: {e}"),
+        }
+    }
+
+    fn wallet(&self) -> String {
+        read_keypair_file(self.ledger.parent().unwrap().join("wallet.json"))
+            .expect("the embedded VM created a wallet")
+            .pubkey()
+            .to_string()
+    }
+}
+
+/// The word after `label ` in the first line containing it.
+fn after(out: &str, label: &str) -> String {
+    out.lines()
+        .find_map(|line| line.split(&format!("{label} ")).nth(1))
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no `{label}` in:\n{out}"))
+        .to_string()
+}
+
+#[tokio::test]
+async fn operator_and_user_commands_run_the_whole_lifecycle() {
+    let sh = Shell::new("lifecycle");
+    let usdc = after(&sh.ok("token create-mint --decimals 6").await, "mint");
+    let bwk = after(&sh.ok("token create-mint --decimals 6").await, "mint");
+    let me = sh.wallet();
+
+    let out = sh.ok(&format!("init --assessment-mint {bwk}")).await;
+    assert!(out.contains("initialized"), "{out}");
+    assert!(out.contains(&format!("governance authority {me}, treasury {me}")));
+    let out = sh
+        .ok("product create --wording-uri ipfs://wording/lending --grace-days 30")
+        .await;
+    assert!(out.contains("product 0 created"), "{out}");
+    let out = sh.ok("product list").await;
+    assert!(out.starts_with("1 product(s)"), "{out}");
+    assert!(out.contains("#0 ") && out.contains("grace 30 days, min price 1.00%/yr"));
+
+    let out = sh
+        .ok(&format!("pool create --mint {usdc} --fee-bps 500"))
+        .await;
+    assert!(out.contains("pool 0 created"), "{out}");
+    sh.ok("pool set-product 0 --product 0 --weight 100 --price-bps 250")
+        .await;
+    let err = sh.run("stake --pool 0 --amount 1000000").await.unwrap_err();
+    assert!(
+        err.0.starts_with(&format!("{me} holds 0.00 of {usdc} in "))
+            && err.0.ends_with("; 1,000,000.00 is needed"),
+        "{err}"
+    );
+    sh.ok(&format!(
+        "token mint --mint {usdc} --to {me} --amount 2,000,000"
+    ))
+    .await;
+    let out = sh.ok("stake --pool 0 --amount 1000000").await;
+    assert!(
+        out.contains("staked 1,000,000.00 in pool 0") && out.contains("position 0"),
+        "{out}"
+    );
+    let out = sh.ok("pool list").await;
+    assert!(
+        out.contains("#0 ") && out.contains("stake 1,000,000.00 fee 5.00%"),
+        "{out}"
+    );
+    let out = sh.ok("pool show 0").await;
+    assert!(
+        out.contains("stake 1,000,000.00   vault 1,000,000.00"),
+        "{out}"
+    );
+    assert!(out.contains("product 0: weight 100%, target 2.50%/yr, now 2.50%/yr"));
+
+    // 100,000 for a year at 2.5%: 2,500, quoted and then charged.
+    let out = sh.ok("quote --product 0 --amount 100000 --days 365").await;
+    assert!(out.trim_end().ends_with("premium 2,500.00"), "{out}");
+    let out = sh
+        .ok("cover buy --product 0 --amount 100000 --days 365")
+        .await;
+    let cover = after(&out, "cover");
+    let out = sh.ok(&format!("cover show {cover}")).await;
+    assert!(
+        out.contains("amount 100,000.00  remaining 100,000.00  premium 2,500.00"),
+        "{out}"
+    );
+    assert!(out.contains(&format!("owner {me}  paid by {me}")));
+
+    // A claim above the cover is refused with the program's own words.
+    let err = sh
+        .run(&format!(
+            "claim file --cover {cover} --amount 100000.01 --evidence-uri ipfs://e"
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.0,
+        format!(
+            "the program refused: {} (ClaimAboveRemaining)",
+            BulwarkError::ClaimAboveRemaining
+        )
+    );
+    let out = sh
+        .ok(&format!(
+            "claim file --cover {cover} --amount 40000 --evidence-uri ipfs://e"
+        ))
+        .await;
+    let claim = after(&out, "claim");
+    let out = sh.ok(&format!("claim show {claim}")).await;
+    assert!(out.contains("status: voting until"), "{out}");
+    assert!(out.contains("requested 40,000.00  paid 0.00  deposit 200.00"));
+
+    sh.ok(&format!("token mint --mint {bwk} --to {me} --amount 5"))
+        .await;
+    sh.ok("assessor stake --amount 5").await;
+    let out = sh.ok(&format!("vote --claim {claim}")).await;
+    assert!(out.contains("voted to accept"), "{out}");
+    let err = sh
+        .run(&format!("redeem --claim {claim}"))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.0,
+        format!(
+            "the program refused: {} (OutcomeNotFinal)",
+            BulwarkError::OutcomeNotFinal
+        )
+    );
+    sh.ok("warp --days 5").await;
+    let out = sh.ok(&format!("redeem --claim {claim}")).await;
+    assert!(out.contains(&format!("paid 40,000.00 to {me}")), "{out}");
+    let out = sh.ok(&format!("claim show {claim}")).await;
+    assert!(out.contains("status: accepted and paid"), "{out}");
+    let out = sh.ok("pool show 0").await;
+    assert!(out.contains("stake 960,000.00"), "{out}");
+
+    // Once claims are no longer possible the cover's capacity is released.
+    let err = sh
+        .run(&format!("crank expire --cover {cover}"))
+        .await
+        .unwrap_err();
+    assert!(err.0.starts_with("the program refused: "), "{err}");
+    sh.ok("warp --days 400").await;
+    let out = sh.ok(&format!("crank expire --cover {cover}")).await;
+    assert!(out.contains("capacity released"), "{out}");
+    assert!(sh
+        .run(&format!("cover show {cover}"))
+        .await
+        .unwrap_err()
+        .0
+        .starts_with("no cover at"));
+}
+
+#[tokio::test]
+async fn bad_input_is_refused_before_anything_is_sent() {
+    let sh = Shell::new("bad-input");
+    let err = sh.run("pool show 3").await.unwrap_err();
+    assert!(err.0.starts_with("no pool at "), "{err}");
+    let err = sh.run("stake --pool 0 --amount 1").await.unwrap_err();
+    assert!(err.0.starts_with("no pool at "), "{err}");
+    let mint = after(&sh.ok("token create-mint --decimals 2").await, "mint");
+    let me = sh.wallet();
+    let err = sh
+        .run(&format!(
+            "token mint --mint {mint} --to {me} --amount 1.005"
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(err.0, "`1.005` has more than 2 decimal places");
+    let err = sh
+        .run(&format!("init --assessment-mint {me}"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.0, format!("{me} is not a token mint"));
+}
+
+#[tokio::test]
+async fn a_cluster_clock_cannot_be_moved() {
+    let sh = Shell::new("cluster");
+    // Creates the wallet next to the ledger.
+    assert_eq!(sh.ok("product list").await, "0 product(s)\n");
+    let keypair = sh.ledger.parent().unwrap().join("wallet.json");
+    let cli = Cli::try_parse_from([
+        "bulwark",
+        "--url",
+        "http://127.0.0.1:9",
+        "--keypair",
+        keypair.to_str().unwrap(),
+        "warp",
+        "--days",
+        "1",
+    ])
+    .unwrap();
+    let err = execute(&cli.target, cli.command, false).await.unwrap_err();
+    assert_eq!(
+        err.0,
+        "only the embedded VM can move time; a cluster's clock is its own"
+    );
+}

@@ -1,0 +1,148 @@
+//! `bulwark simulate`: both shipped scenarios run and add up; malformed scenarios are refused
+//! with the line at fault.
+
+use bulwark::error::BulwarkError;
+use bulwark_cli::demo::{Step, Summary};
+use bulwark_cli::scenario::{self, ScenarioError};
+
+const UNIT: u64 = 1_000_000;
+
+async fn simulate(text: &str) -> Result<(Vec<Step>, Summary), ScenarioError> {
+    let parsed = scenario::parse(text, "test.toml")?;
+    let mut steps = Vec::new();
+    let summary = scenario::run(&parsed, text, "test.toml", false, &mut |s| steps.push(s)).await?;
+    Ok((steps, summary))
+}
+
+fn shipped(name: &str) -> String {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios")
+        .join(name);
+    std::fs::read_to_string(path).expect("shipped scenario")
+}
+
+fn wallet(summary: &Summary, name: &str) -> u64 {
+    summary
+        .wallets
+        .iter()
+        .find(|(n, _)| n == name)
+        .unwrap_or_else(|| panic!("no wallet {name}"))
+        .1
+}
+
+#[tokio::test]
+async fn lending_hack_scenario_pays_both_claims_from_stake() {
+    let (steps, summary) = simulate(&shipped("lending-hack-next-month.toml"))
+        .await
+        .unwrap();
+    assert_eq!(summary.minted, 1_030_000 * UNIT);
+    assert_eq!(summary.total, summary.minted, "every token accounted for");
+    assert_eq!(summary.pool_vault, summary.pool_liabilities);
+    // 60% of 250,000 and of 100,000.
+    assert_eq!(summary.claims_paid, 210_000 * UNIT);
+    assert_eq!(summary.deposits_forfeited, 0);
+    // Stakers lose the payouts pro rata to their stake and keep their premium share.
+    let stakers: u64 = ["alice", "bob", "carol"]
+        .iter()
+        .map(|n| wallet(&summary, n))
+        .sum();
+    assert!(
+        stakers > 790_000 * UNIT && stakers < 800_000 * UNIT,
+        "{stakers}"
+    );
+    // Dana: 20,000 − premium + 150,000 payout (deposit refunded).
+    let dana = wallet(&summary, "dana");
+    assert!(dana > 166_000 * UNIT && dana < 170_000 * UNIT, "{dana}");
+    // The opening, 17 steps and the summary.
+    assert_eq!(steps.len(), 19);
+    assert_eq!(
+        steps[7].title,
+        "[test.toml:68] lending is exploited: holders lose 60%"
+    );
+    assert_eq!(
+        steps[7].lines[..2],
+        [
+            "dana claims 150,000.00".to_string(),
+            "eli claims 60,000.00".to_string()
+        ]
+    );
+}
+
+#[tokio::test]
+async fn disputed_claim_scenario_forfeits_the_deposit() {
+    let (steps, summary) = simulate(&shipped("disputed-claim-thin-pool.toml"))
+        .await
+        .unwrap();
+    assert_eq!(summary.minted, 63_000 * UNIT);
+    assert_eq!(summary.total, summary.minted, "every token accounted for");
+    assert_eq!(summary.pool_vault, summary.pool_liabilities);
+    assert_eq!(summary.claims_paid, 0);
+    // max(1 token, 0.5% of 40,000) = 200.
+    assert_eq!(summary.deposits_forfeited, 200 * UNIT);
+    let last = &steps.last().unwrap().lines;
+    assert!(last.last().unwrap().contains("every token accounted for"));
+}
+
+const BASE: &str = r#"name = "t"
+
+[[products]]
+name = "dex"
+weight = 100
+price_bps = 200
+
+[[actors]]
+name = "sam"
+tokens = 1000
+"#;
+
+async fn error_of(steps: &str) -> String {
+    simulate(&format!("{BASE}{steps}")).await.unwrap_err().0
+}
+
+#[tokio::test]
+async fn malformed_scenarios_name_the_line() {
+    // BASE is 10 lines: each step below has its header on line 12 and its key on line 13.
+    assert_eq!(
+        error_of("\n[[steps]]\nwait = { days = }\n").await,
+        "test.toml:13: invalid literal string, expected `'`"
+    );
+    assert_eq!(
+        error_of("\n[[steps]]\nstake = { actor = \"sam\", amont = 5 }\n").await,
+        "test.toml:13: unexpected keys in table: amont, available keys: actor, amount, tranches_ahead"
+    );
+    assert_eq!(
+        error_of(
+            "\n[[steps]]\nbuy = { actor = \"bo\", product = \"dex\", amount = 1, days = 30 }\n"
+        )
+        .await,
+        "test.toml:13: no actor named `bo`"
+    );
+    assert_eq!(
+        error_of("\n[[steps]]\nexplode = { days = 3 }\n").await,
+        "test.toml:13: unknown variant `explode`, expected one of `stake`, `buy`, `wait`, \
+         `incident`, `claim`, `vote`, `redeem`, `withdraw`"
+    );
+}
+
+#[tokio::test]
+async fn steps_the_program_refuses_name_the_line_and_the_reason() {
+    let err = error_of(
+        "\n[[steps]]\nstake = { actor = \"sam\", amount = 1000 }\n\
+         \n[[steps]]\nbuy = { actor = \"sam\", product = \"dex\", amount = 10, days = 3 }\n",
+    )
+    .await;
+    assert_eq!(
+        err,
+        format!(
+            "test.toml:16: the program refused: {} (InvalidCoverPeriod)",
+            BulwarkError::InvalidCoverPeriod
+        )
+    );
+    let err = error_of("\n[[steps]]\nstake = { actor = \"sam\", amount = 5000 }\n").await;
+    assert_eq!(
+        err,
+        "test.toml:13: the token program refused: Insufficient funds"
+    );
+    let err = error_of("\n[[steps]]\nclaim = { actor = \"sam\", amount = 5 }\n").await;
+    assert_eq!(err, "test.toml:13: sam holds no cover");
+}
