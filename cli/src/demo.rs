@@ -55,17 +55,8 @@ struct Actor {
 
 /// Formats base units of a 6-decimal mint as `1,234.56`.
 pub fn usdc(amount: u64) -> String {
-    let whole = amount / UNIT;
     let cents = (amount % UNIT) / 10_000;
-    let digits = whole.to_string();
-    let mut grouped = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    format!("{grouped}.{cents:02}")
+    format!("{}.{cents:02}", crate::units::thousands(amount / UNIT))
 }
 
 struct Story<'a> {

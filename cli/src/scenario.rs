@@ -439,13 +439,7 @@ impl Engine<'_> {
                 let claim_address = self.latest_claim(&where_, claimant)?;
                 let claim: Claim = self.t.load(&claim_address).await;
                 let cover: Cover = self.t.load(&claim.cover).await;
-                let keys = CoverKeys {
-                    cover: claim.cover,
-                    product_id: cover.product_id,
-                    mint: self.mint,
-                    token_program: spl_token::ID,
-                    pools: cover.used_allocations().iter().map(|a| a.pool).collect(),
-                };
+                let keys = self.cover_keys(claim.cover, &cover);
                 let token = self.actor(claimant).token;
                 let caller = self.t.payer().pubkey();
                 let ix = redeem_payout(&caller, &keys, &claim_address, &token, &token);
@@ -504,6 +498,16 @@ impl Engine<'_> {
         })
     }
 
+    fn cover_keys(&self, cover: Pubkey, state: &Cover) -> CoverKeys {
+        CoverKeys {
+            cover,
+            product_id: state.product_id,
+            mint: self.mint,
+            token_program: spl_token::ID,
+            pools: state.used_allocations().iter().map(|a| a.pool).collect(),
+        }
+    }
+
     fn latest_claim(&self, where_: &str, claimant: &str) -> Result<Pubkey> {
         self.actor(claimant)
             .claims
@@ -515,13 +519,7 @@ impl Engine<'_> {
     async fn file(&mut self, where_: &str, name: &str, cover: Pubkey, amount: u64) -> Result<()> {
         let state: Cover = self.t.load(&cover).await;
         let a = self.actor(name);
-        let keys = CoverKeys {
-            cover,
-            product_id: state.product_id,
-            mint: self.mint,
-            token_program: spl_token::ID,
-            pools: state.used_allocations().iter().map(|x| x.pool).collect(),
-        };
+        let keys = self.cover_keys(cover, &state);
         let ix = file_claim(
             &a.key.pubkey(),
             &keys,
@@ -711,13 +709,7 @@ impl Engine<'_> {
                 continue;
             }
             let cover: Cover = self.t.load(&state.cover).await;
-            let keys = CoverKeys {
-                cover: state.cover,
-                product_id: cover.product_id,
-                mint: self.mint,
-                token_program: spl_token::ID,
-                pools: cover.used_allocations().iter().map(|a| a.pool).collect(),
-            };
+            let keys = self.cover_keys(state.cover, &cover);
             let ix = close_claim(&caller, &keys, &claim, &claimant_token);
             self.send(&format!("{}: closing denied claims", self.file), &[ix], &[])
                 .await?;

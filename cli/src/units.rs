@@ -37,13 +37,9 @@ pub fn parse_amount(text: &str, decimals: u8) -> Result<u64> {
         .ok_or_else(|| CliError(format!("`{text}` is too large")))
 }
 
-/// Formats base units with thousands separators and the mint's decimals, trailing zeros kept
-/// to two places (`1,250.50`).
-pub fn format_amount(amount: u64, decimals: u8) -> String {
-    let scale = 10u128.pow(u32::from(decimals));
-    let whole = u128::from(amount) / scale;
-    let fraction = u128::from(amount) % scale;
-    let digits = whole.to_string();
+/// `1234567` as `1,234,567`.
+pub fn thousands(value: impl ToString) -> String {
+    let digits = value.to_string();
     let mut grouped = String::new();
     for (i, c) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i).is_multiple_of(3) {
@@ -51,6 +47,16 @@ pub fn format_amount(amount: u64, decimals: u8) -> String {
         }
         grouped.push(c);
     }
+    grouped
+}
+
+/// Formats base units with thousands separators and the mint's decimals, trailing zeros kept
+/// to two places (`1,250.50`).
+pub fn format_amount(amount: u64, decimals: u8) -> String {
+    let scale = 10u128.pow(u32::from(decimals));
+    let whole = u128::from(amount) / scale;
+    let fraction = u128::from(amount) % scale;
+    let grouped = thousands(whole);
     if decimals == 0 {
         return grouped;
     }
