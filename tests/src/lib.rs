@@ -52,7 +52,7 @@ fn native_entry(
 /// Whether the SBF builds of both programs exist in `SBF_OUT_DIR`: the example integrating
 /// program (`programs/insured-vault`) only runs there, because reading CPI return data has no
 /// native stub in solana-cpi 3.x (`get_return_data` is `None` and `set_return_data` a no-op
-/// off-chain).
+/// off-chain); its tests are compiled as ignored outside the SBF run (see `build.rs`).
 pub fn vault_available() -> bool {
     std::env::var("SBF_OUT_DIR").is_ok_and(|dir| {
         let dir = std::path::Path::new(&dir);

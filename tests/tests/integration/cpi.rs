@@ -2,8 +2,8 @@
 //! through CPI: sponsored and self-paid purchases, return data, the owner rule and accounts
 //! substituted on the way through.
 //!
-//! These run on the SBF builds of both programs whatever `BULWARK_SBF` says (return data does
-//! not cross a CPI natively), and report themselves skipped when the `.so` files are missing.
+//! These run on the SBF builds of both programs only (return data does not cross a CPI
+//! natively): natively they are compiled as ignored, with the reason in the attribute.
 
 use crate::fixtures::*;
 use anchor_lang::prelude::Pubkey;
@@ -32,15 +32,13 @@ struct Setup {
     user_token: Pubkey,
 }
 
-async fn setup(cap_bps: u16) -> Option<Setup> {
-    if !vault_available() {
-        eprintln!(
-            "SKIPPED: the CPI tests run on the SBF builds only; build both programs \
-             (../shared/sbf-toolchain/build-sbf.sh programs/bulwark, then programs/insured-vault)"
-        );
-        return None;
-    }
-    let mut m = market_in(true, 1_000_000 * UNIT).await;
+async fn setup(cap_bps: u16) -> Setup {
+    assert!(
+        vault_available(),
+        "the CPI tests need both SBF builds in SBF_OUT_DIR: \
+         ../shared/sbf-toolchain/build-sbf.sh programs/bulwark, then programs/insured-vault"
+    );
+    let mut m = market(1_000_000 * UNIT).await;
     let keys = VaultKeys::new(m.mint, spl_token::ID);
     let admin = m.t.user().await;
     let ix = vault::initialize_vault(&admin.pubkey(), &keys, m.product_id, cap_bps);
@@ -48,13 +46,13 @@ async fn setup(cap_bps: u16) -> Option<Setup> {
     m.t.fund(&keys.sponsor, SPONSOR_LAMPORTS).await;
     m.t.mint_to(&m.mint, &keys.reserve, RESERVE).await;
     let (user, user_token) = m.t.funded_user(&m.mint, SAVINGS).await;
-    Some(Setup {
+    Setup {
         m,
         keys,
         admin,
         user,
         user_token,
-    })
+    }
 }
 
 fn deposit_args(amount: u64, sponsored: bool, cover_nonce: u64) -> DepositArgs {
@@ -119,10 +117,12 @@ impl Setup {
 use anchor_lang::solana_program::instruction::Instruction;
 
 #[tokio::test]
+#[cfg_attr(
+    not(bulwark_sbf),
+    ignore = "needs the SBF builds of both programs: run with BULWARK_SBF=1"
+)]
 async fn sponsored_deposit_buys_cover_the_user_owns_and_can_claim() {
-    let Some(mut s) = setup(500).await else {
-        return;
-    };
+    let mut s = setup(500).await;
     let amount = 20_000 * UNIT;
     let premium = reference_premium(amount, 250, YEAR);
     let cover = cover_pda(&s.keys.sponsor, 0);
@@ -219,10 +219,12 @@ async fn sponsored_deposit_buys_cover_the_user_owns_and_can_claim() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(bulwark_sbf),
+    ignore = "needs the SBF builds of both programs: run with BULWARK_SBF=1"
+)]
 async fn self_paid_deposit_uses_the_users_nonce_and_tokens() {
-    let Some(mut s) = setup(500).await else {
-        return;
-    };
+    let mut s = setup(500).await;
     let amount = 10_000 * UNIT;
     let premium = reference_premium(amount, 250, YEAR);
     let cover = cover_pda(&s.user.pubkey(), 7);
@@ -255,11 +257,13 @@ async fn self_paid_deposit_uses_the_users_nonce_and_tokens() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(bulwark_sbf),
+    ignore = "needs the SBF builds of both programs: run with BULWARK_SBF=1"
+)]
 async fn the_vault_caps_what_it_spends_on_a_depositors_premium() {
     // 0.1% of the deposit cannot pay a year at 2.5%: Bulwark's slippage guard refuses.
-    let Some(mut s) = setup(10).await else {
-        return;
-    };
+    let mut s = setup(10).await;
     let cover = cover_pda(&s.keys.sponsor, 0);
     let before = s.balances().await;
     let user = s.user.insecure_clone();
@@ -288,10 +292,12 @@ async fn the_vault_caps_what_it_spends_on_a_depositors_premium() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(bulwark_sbf),
+    ignore = "needs the SBF builds of both programs: run with BULWARK_SBF=1"
+)]
 async fn treasury_cover_is_claimed_through_cpi_and_paid_into_the_reserve() {
-    let Some(mut s) = setup(500).await else {
-        return;
-    };
+    let mut s = setup(500).await;
     let amount = 30_000 * UNIT;
     let premium = reference_premium(amount, 250, YEAR);
     let cover = cover_pda(&s.keys.sponsor, 0);
@@ -371,10 +377,12 @@ async fn treasury_cover_is_claimed_through_cpi_and_paid_into_the_reserve() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(bulwark_sbf),
+    ignore = "needs the SBF builds of both programs: run with BULWARK_SBF=1"
+)]
 async fn the_vault_cannot_claim_on_a_depositors_cover() {
-    let Some(mut s) = setup(500).await else {
-        return;
-    };
+    let mut s = setup(500).await;
     let cover = cover_pda(&s.keys.sponsor, 0);
     let user = s.user.insecure_clone();
     let ix = s.deposit_ix(&cover, deposit_args(10_000 * UNIT, true, 0));
@@ -398,10 +406,12 @@ async fn the_vault_cannot_claim_on_a_depositors_cover() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(bulwark_sbf),
+    ignore = "needs the SBF builds of both programs: run with BULWARK_SBF=1"
+)]
 async fn wrong_accounts_passed_through_cpi_are_rejected() {
-    let Some(mut s) = setup(500).await else {
-        return;
-    };
+    let mut s = setup(500).await;
     let cover = cover_pda(&s.keys.sponsor, 0);
     let user = s.user.insecure_clone();
     let good = s.deposit_ix(&cover, deposit_args(10_000 * UNIT, true, 0));

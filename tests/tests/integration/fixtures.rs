@@ -50,12 +50,7 @@ pub struct Market {
 
 /// A pool with `stake` in its farthest tranche, fully weighted on one product at 2.5%/year.
 pub async fn market(stake: u64) -> Market {
-    market_in(sbf_mode(), stake).await
-}
-
-/// Like [`market`], choosing SBF or native explicitly.
-pub async fn market_in(sbf: bool, stake: u64) -> Market {
-    let mut t = TestContext::new_in(sbf).await;
+    let mut t = TestContext::new().await;
     let mint = t.create_mint(6, &spl_token::ID).await;
     let product_id = t.create_default_product().await;
     t.warp_to_tranche(230, 10 * DAY).await;
