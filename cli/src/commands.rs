@@ -495,10 +495,11 @@ impl Session<'_> {
         }
         let mints: std::collections::BTreeSet<Pubkey> =
             states.iter().map(|s| s.pool.mint).collect();
-        let mint = match mints.len() {
-            0 => return Err(CliError(format!("no pool offers product {product_id}"))),
-            1 => *mints.iter().next().unwrap_or(&Pubkey::default()),
-            _ => {
+        let mut mints = mints.into_iter();
+        let mint = match (mints.next(), mints.next()) {
+            (None, _) => return Err(CliError(format!("no pool offers product {product_id}"))),
+            (Some(mint), None) => mint,
+            (Some(_), Some(_)) => {
                 return Err(CliError(
                     "pools on several mints offer this product; choose one with --mint".into(),
                 ))
