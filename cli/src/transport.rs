@@ -23,7 +23,7 @@ use solana_program_test::BanksClientError;
 use solana_rpc_client::nonblocking::rpc_client::RpcClient;
 use solana_rpc_client_api::client_error::ErrorKind as ClientErrorKind;
 use solana_rpc_client_api::config::{RpcAccountInfoConfig, RpcProgramAccountsConfig};
-use solana_rpc_client_api::filter::{Memcmp, RpcFilterType};
+use solana_rpc_client_api::filter::{Memcmp, MemcmpEncodedBytes, RpcFilterType};
 use solana_rpc_client_api::request::{RpcError, RpcResponseErrorData};
 use solana_signature::Signature;
 use solana_signer::Signer;
@@ -159,9 +159,12 @@ impl Transport {
         match self {
             Transport::Rpc(rpc) => {
                 let config = RpcProgramAccountsConfig {
-                    filters: Some(vec![RpcFilterType::Memcmp(Memcmp::new_raw_bytes(
+                    // Base64, which every RPC provider accepts (raw bytes are agave-only).
+                    filters: Some(vec![RpcFilterType::Memcmp(Memcmp::new(
                         0,
-                        discriminator.to_vec(),
+                        MemcmpEncodedBytes::Base64(
+                            base64::engine::general_purpose::STANDARD.encode(discriminator),
+                        ),
                     ))]),
                     account_config: RpcAccountInfoConfig {
                         encoding: Some(solana_rpc_client_api::response::UiAccountEncoding::Base64),
