@@ -3,9 +3,10 @@
 //! Each command is a separate invocation resuming from the ledger file, as from a shell.
 
 use bulwark::error::BulwarkError;
-use bulwark_cli::app::{execute, Cli};
+mod common;
+
 use bulwark_cli::errors::CliError;
-use clap::Parser;
+use common::{after, bulwark};
 use solana_keypair::read_keypair_file;
 use solana_signer::Signer;
 use std::path::PathBuf;
@@ -25,10 +26,7 @@ impl Shell {
 
     async fn run(&self, args: &str) -> Result<String, CliError> {
         let ledger = self.ledger.display().to_string();
-        let mut argv = vec!["bulwark", "--native", "--ledger", ledger.as_str()];
-        argv.extend(args.split_whitespace());
-        let cli = Cli::try_parse_from(argv).map_err(|e| CliError(e.to_string()))?;
-        execute(&cli.target, cli.command, false).await
+        bulwark(&["--native", "--ledger", &ledger], args).await
     }
 
     async fn ok(&self, args: &str) -> String {
@@ -44,15 +42,6 @@ impl Shell {
             .pubkey()
             .to_string()
     }
-}
-
-/// The word after `label ` in the first line containing it.
-fn after(out: &str, label: &str) -> String {
-    out.lines()
-        .find_map(|line| line.split(&format!("{label} ")).nth(1))
-        .and_then(|rest| rest.split_whitespace().next())
-        .unwrap_or_else(|| panic!("no `{label}` in:\n{out}"))
-        .to_string()
 }
 
 #[tokio::test]
@@ -206,28 +195,4 @@ async fn bad_input_is_refused_before_anything_is_sent() {
         .await
         .unwrap_err();
     assert_eq!(err.0, format!("{me} is not a token mint"));
-}
-
-#[tokio::test]
-async fn a_cluster_clock_cannot_be_moved() {
-    let sh = Shell::new("cluster");
-    // Creates the wallet next to the ledger.
-    assert_eq!(sh.ok("product list").await, "0 product(s)\n");
-    let keypair = sh.ledger.parent().unwrap().join("wallet.json");
-    let cli = Cli::try_parse_from([
-        "bulwark",
-        "--url",
-        "http://127.0.0.1:9",
-        "--keypair",
-        keypair.to_str().unwrap(),
-        "warp",
-        "--days",
-        "1",
-    ])
-    .unwrap();
-    let err = execute(&cli.target, cli.command, false).await.unwrap_err();
-    assert_eq!(
-        err.0,
-        "only the embedded VM can move time; a cluster's clock is its own"
-    );
 }

@@ -8,10 +8,11 @@
 
 use base64::Engine;
 use bulwark::error::BulwarkError;
-use bulwark_cli::app::{execute, Cli};
+mod common;
+
 use bulwark_cli::errors::CliError;
 use bulwark_tests::TestContext;
-use clap::Parser;
+use common::{after, bulwark};
 use serde_json::{json, Value};
 use solana_account::Account;
 use solana_keypair::{write_keypair_file, Keypair};
@@ -253,16 +254,7 @@ struct Remote {
 impl Remote {
     async fn run(&self, args: &str) -> Result<String, CliError> {
         let keypair = self.keypair.display().to_string();
-        let mut argv = vec![
-            "bulwark",
-            "--url",
-            self.url.as_str(),
-            "--keypair",
-            keypair.as_str(),
-        ];
-        argv.extend(args.split_whitespace());
-        let cli = Cli::try_parse_from(argv).map_err(|e| CliError(e.to_string()))?;
-        execute(&cli.target, cli.command, false).await
+        bulwark(&["--url", &self.url, "--keypair", &keypair], args).await
     }
 
     async fn ok(&self, args: &str) -> String {
@@ -271,14 +263,6 @@ impl Remote {
             Err(e) => panic!("`bulwark {args}` failed: {e}"),
         }
     }
-}
-
-fn after(out: &str, label: &str) -> String {
-    out.lines()
-        .find_map(|line| line.split(&format!("{label} ")).nth(1))
-        .and_then(|rest| rest.split_whitespace().next())
-        .unwrap_or_else(|| panic!("no `{label}` in:\n{out}"))
-        .to_string()
 }
 
 #[tokio::test]
