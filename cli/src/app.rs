@@ -92,6 +92,20 @@ pub enum Command {
         #[arg(long)]
         position: Option<u64>,
     },
+    /// Claim a position's streamed premium.
+    Rewards {
+        #[arg(long)]
+        pool: u64,
+        #[arg(long)]
+        position: u64,
+    },
+    /// Withdraw a position whose tranche has ended: its stake after losses, plus rewards.
+    Unstake {
+        #[arg(long)]
+        pool: u64,
+        #[arg(long)]
+        position: u64,
+    },
     /// Price cover over the cheapest pools without buying it.
     Quote(CoverTerms),
     /// Cover positions.
@@ -411,6 +425,12 @@ async fn dispatch(s: &mut Session<'_>, command: Command) -> Result<()> {
             position,
         } => {
             s.stake(pool, &amount, tranches_ahead, position).await?;
+        }
+        Command::Rewards { pool, position } => {
+            s.rewards(pool, position).await?;
+        }
+        Command::Unstake { pool, position } => {
+            s.unstake(pool, position).await?;
         }
         Command::Quote(terms) => {
             s.quote(terms.product, terms.mint, &terms.amount, terms.days)

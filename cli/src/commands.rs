@@ -19,7 +19,7 @@ use bulwark::instructions::{
 };
 use bulwark::state::{
     Claim, ClaimStatus, Config, Cover, Pool, PoolProduct, Product, ProductTerms, ProductType,
-    ProtocolParams,
+    ProtocolParams, StakePosition, TrancheArchive,
 };
 use bulwark_sdk::builders::*;
 use bulwark_sdk::quote::{decode_zero_copy, quote, PoolState, Quote};
@@ -159,10 +159,7 @@ impl Session<'_> {
     async fn require_tokens(&mut self, mint: &Pubkey, amount: u64) -> Result<Pubkey> {
         let me = self.me();
         let (account, _) = self.token_account(&me, mint).await?;
-        let balance = match self.transport.account(&account).await? {
-            Some(_) => self.token_balance(&account).await?,
-            None => 0,
-        };
+        let balance = self.balance_or_zero(&account).await?;
         if balance < amount {
             let needed = self.show_amount(mint, amount).await?;
             let held = self.show_amount(mint, balance).await?;
@@ -446,6 +443,89 @@ impl Session<'_> {
             position_pda(&pool_address, &me, position_id)
         );
         Ok(position_id)
+    }
+
+    /// The wallet's position `position_id` in pool `pool_id`, and the pool's keys.
+    async fn position(
+        &mut self,
+        pool_id: u64,
+        position_id: u64,
+    ) -> Result<(StakePosition, PoolKeys)> {
+        let pool_address = pool_pda(pool_id);
+        let pool: Pool = self.load_zc(&pool_address, "pool").await?;
+        let me = self.me();
+        let position: StakePosition = self
+            .load(
+                &position_pda(&pool_address, &me, position_id),
+                "stake position",
+            )
+            .await?;
+        Ok((
+            position,
+            PoolKeys::new(pool_id, pool.mint, pool.token_program),
+        ))
+    }
+
+    /// Pays the position's streamed rewards to the wallet.
+    pub async fn rewards(&mut self, pool_id: u64, position_id: u64) -> Result<u64> {
+        let (_, keys) = self.position(pool_id, position_id).await?;
+        let me = self.me();
+        let (to, create) = self.token_account(&me, &keys.mint).await?;
+        let before = self.balance_or_zero(&to).await?;
+        let ix = claim_rewards(&me, &keys, position_id, &to);
+        self.send(&[create, ix], &[]).await?;
+        let paid = self.token_balance(&to).await?.saturating_sub(before);
+        let shown = self.show_amount(&keys.mint, paid).await?;
+        say!(
+            self,
+            "claimed {shown} of rewards from position {position_id} of pool {pool_id}"
+        );
+        Ok(paid)
+    }
+
+    /// Withdraws a position whose tranche has ended (archiving the tranche first if nobody
+    /// has): its stake after any losses, plus its rewards.
+    pub async fn unstake(&mut self, pool_id: u64, position_id: u64) -> Result<u64> {
+        let (position, keys) = self.position(pool_id, position_id).await?;
+        let me = self.me();
+        let (to, create) = self.token_account(&me, &keys.mint).await?;
+        let archive = archive_pda(&keys.pool, position.tranche_id);
+        let mut ixs = vec![create];
+        let archive_rent_payer = match self.transport.account(&archive).await? {
+            Some(_) => {
+                let state: TrancheArchive = self.load(&archive, "tranche archive").await?;
+                state.rent_payer
+            }
+            None => {
+                ixs.push(archive_tranche(&me, &keys.pool, position.tranche_id));
+                me
+            }
+        };
+        ixs.push(withdraw_stake(
+            &me,
+            &keys,
+            position_id,
+            position.tranche_id,
+            &archive_rent_payer,
+            &to,
+        ));
+        let before = self.balance_or_zero(&to).await?;
+        self.send(&ixs, &[]).await?;
+        let received = self.token_balance(&to).await?.saturating_sub(before);
+        let shown = self.show_amount(&keys.mint, received).await?;
+        say!(
+            self,
+            "withdrew {shown} (stake and rewards) from position {position_id} of pool {pool_id}, tranche {}",
+            position.tranche_id
+        );
+        Ok(received)
+    }
+
+    async fn balance_or_zero(&mut self, account: &Pubkey) -> Result<u64> {
+        match self.transport.account(account).await? {
+            Some(_) => self.token_balance(account).await,
+            None => Ok(0),
+        }
     }
 
     pub async fn assessor_stake(&mut self, amount: &str) -> Result<()> {

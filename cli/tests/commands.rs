@@ -172,6 +172,27 @@ async fn operator_and_user_commands_run_the_whole_lifecycle() {
         .unwrap_err()
         .0
         .starts_with("no cover at"));
+
+    // The staker's share of the premium (50% less the 5% manager fee: 1,187.50) has streamed.
+    let out = sh.ok("rewards --pool 0 --position 0").await;
+    let claimed: f64 = after(&out, "claimed").replace(',', "").parse().unwrap();
+    assert!(claimed > 1_150.0 && claimed <= 1_187.5, "{out}");
+    let err = sh.run("unstake --pool 0 --position 0").await.unwrap_err();
+    assert_eq!(
+        err.0,
+        format!(
+            "the program refused: {} (TrancheNotEnded)",
+            BulwarkError::TrancheNotEnded
+        )
+    );
+    sh.ok("warp --days 400").await;
+    let out = sh.ok("unstake --pool 0 --position 0").await;
+    assert!(out.starts_with("signature "), "{out}");
+    let withdrew: f64 = after(&out, "withdrew").replace(',', "").parse().unwrap();
+    // The stake after the 40,000 payout, plus what streamed since the rewards were claimed.
+    assert!((960_000.0..960_040.0).contains(&withdrew), "{out}");
+    let out = sh.ok("pool show 0").await;
+    assert!(out.contains("stake 0.00"), "{out}");
 }
 
 #[tokio::test]
