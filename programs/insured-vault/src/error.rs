@@ -16,4 +16,6 @@ pub enum VaultError {
     MathOverflow,
     #[msg("Only the vault admin may do this")]
     NotAdmin,
+    #[msg("A deposit the vault bought cover for stays until that cover ends")]
+    DepositLocked,
 }

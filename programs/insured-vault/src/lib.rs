@@ -22,7 +22,9 @@ declare_id!("VtTRkzojH53qCbAdJ9yeYnfk1EPFNne9JBJoDbpTzpw");
 pub mod insured_vault {
     use super::*;
 
-    /// Creates a vault on a mint, covered on one Bulwark product.
+    /// Creates a vault on a mint, covered on one Bulwark product. The first caller for a mint
+    /// becomes its admin: a production vault would gate this on its upgrade authority, as
+    /// Bulwark's `initialize_config` does.
     pub fn initialize_vault(
         ctx: Context<InitializeVault>,
         product_id: u64,
@@ -39,7 +41,8 @@ pub mod insured_vault {
         DepositInsured::deposit(ctx, args)
     }
 
-    /// Withdraws savings; the depositor keeps their cover.
+    /// Withdraws savings (after any sponsored cover on them ends); the depositor keeps their
+    /// cover.
     pub fn withdraw(ctx: Context<Withdraw>, amount: u64) -> Result<()> {
         Withdraw::withdraw(ctx, amount)
     }

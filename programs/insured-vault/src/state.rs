@@ -34,5 +34,8 @@ pub struct Deposit {
     pub owner: Pubkey,
     pub amount: u64,
     pub last_cover: Pubkey,
-    pub reserved: [u8; 32],
+    /// A deposit whose cover the vault paid for stays until that cover ends: otherwise anyone
+    /// could deposit, take the sponsored cover and withdraw at once, draining the reserve.
+    pub locked_until: i64,
+    pub reserved: [u8; 24],
 }

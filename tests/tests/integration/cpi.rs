@@ -201,8 +201,21 @@ async fn sponsored_deposit_buys_cover_the_user_owns_and_can_claim() {
         user_before + claimed + claim_deposit
     );
 
-    // Savings come back; the cover stays with the depositor.
+    // The vault paid for the cover, so the savings stay until it ends; then they come back and
+    // the cover stays with the depositor.
+    let record: Deposit = s.m.t.load(&s.keys.deposit_record(&s.user.pubkey())).await;
+    let state: Cover = s.m.t.load(&cover).await;
+    assert_eq!(record.locked_until, state.start + i64::from(YEAR));
     let ix = vault::withdraw(&user.pubkey(), &s.user_token, &s.keys, amount);
+    s.m.t
+        .send_err_code_at(
+            std::slice::from_ref(&ix),
+            &[&user],
+            0,
+            u32::from(VaultError::DepositLocked),
+        )
+        .await;
+    s.m.t.warp_to_time(record.locked_until).await;
     s.m.t.send_ok(&[ix], &[&user]).await;
     assert_eq!(s.m.t.balance(&s.keys.deposits).await, 0);
     let record: Deposit = s.m.t.load(&s.keys.deposit_record(&s.user.pubkey())).await;
@@ -254,6 +267,12 @@ async fn self_paid_deposit_uses_the_users_nonce_and_tokens() {
     );
     let state: Vault = s.m.t.load(&s.keys.vault).await;
     assert_eq!((state.covers_bought, state.total_deposits), (0, amount));
+    // The depositor paid: nothing is locked.
+    let record: Deposit = s.m.t.load(&s.keys.deposit_record(&user.pubkey())).await;
+    assert_eq!(record.locked_until, 0);
+    let ix = vault::withdraw(&user.pubkey(), &s.user_token, &s.keys, amount);
+    s.m.t.send_ok(&[ix], &[&user]).await;
+    assert_eq!(s.m.t.balance(&s.user_token).await, before[0] - premium);
 }
 
 #[tokio::test]

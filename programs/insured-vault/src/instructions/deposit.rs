@@ -88,8 +88,9 @@ impl<'info> DepositInsured<'info> {
         Ok(args.max_premium.min(cap))
     }
 
-    /// Takes the deposit and buys cover for it, owned by the depositor, paid by the vault or
-    /// by the depositor. Returns the cover's address.
+    /// Takes the deposit and buys cover for it, owned by the depositor, paid by the vault (the
+    /// depositor's balance is then locked until that cover ends) or by the depositor. Returns
+    /// the cover's address.
     pub fn deposit(
         ctx: Context<'info, DepositInsured<'info>>,
         args: DepositArgs,
@@ -131,6 +132,11 @@ impl<'info> DepositInsured<'info> {
         )?;
 
         let (payer, payer_token, cover_nonce) = if args.sponsored {
+            let cover_end = Clock::get()?
+                .unix_timestamp
+                .checked_add(i64::from(args.period))
+                .ok_or(VaultError::MathOverflow)?;
+            accounts.deposit.locked_until = accounts.deposit.locked_until.max(cover_end);
             let nonce = accounts.vault.covers_bought;
             accounts.vault.covers_bought = nonce.checked_add(1).ok_or(VaultError::MathOverflow)?;
             (

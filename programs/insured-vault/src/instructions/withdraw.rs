@@ -38,9 +38,14 @@ pub struct Withdraw<'info> {
 }
 
 impl Withdraw<'_> {
-    /// Returns `amount` of the depositor's savings. Their cover stays theirs.
+    /// Returns `amount` of the depositor's savings once no sponsored cover on them is running.
+    /// Their cover stays theirs.
     pub fn withdraw(ctx: Context<Withdraw>, amount: u64) -> Result<()> {
         require!(amount > 0, VaultError::ZeroAmount);
+        require!(
+            Clock::get()?.unix_timestamp >= ctx.accounts.deposit.locked_until,
+            VaultError::DepositLocked
+        );
         let accounts = ctx.accounts;
         accounts.deposit.amount = accounts
             .deposit
