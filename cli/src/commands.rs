@@ -918,3 +918,24 @@ impl Session<'_> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_utc_calendar_dates() {
+        assert_eq!(date(0), "1970-01-01 00:00");
+        assert_eq!(date(-86_400), "1969-12-31 00:00");
+        assert_eq!(date(1_709_164_800), "2024-02-29 00:00");
+        assert_eq!(date(951_782_400 + 13 * 3_600 + 7 * 60), "2000-02-29 13:07");
+        assert_eq!(date(1_767_571_200), "2026-01-05 00:00");
+    }
+
+    #[test]
+    fn bps_read_as_percentages() {
+        assert_eq!(bps(250), "2.50%");
+        assert_eq!(bps(10_000), "100.00%");
+        assert_eq!(bps(7), "0.07%");
+    }
+}
