@@ -118,10 +118,13 @@ impl Session<'_> {
             .account(mint)
             .await?
             .ok_or_else(|| CliError(format!("no mint at {mint}")))?;
+        // SPL mint layout: authority option (36 bytes), supply (8), decimals at byte 44.
+        let token_program =
+            [anchor_spl::token::ID, anchor_spl::token_2022::ID].contains(&account.owner);
         let decimals = *account
             .data
             .get(44)
-            .filter(|_| account.data.len() >= 82)
+            .filter(|_| token_program && account.data.len() >= spl_token_2022::state::Mint::LEN)
             .ok_or_else(|| CliError(format!("{mint} is not a token mint")))?;
         Ok((decimals, account.owner))
     }
