@@ -21,11 +21,13 @@ import {
   decodePool,
   decodePoolProduct,
   decodeProduct,
+  decodeStakePosition,
   type Claim,
   type Config,
   type Cover,
   type Pool,
   type Product,
+  type StakePosition,
 } from "./generated";
 import { configPda, poolProductPda, productPda } from "./pdas";
 import type { PoolState } from "./quote";
@@ -58,6 +60,8 @@ export const loadCover = (fetch: AccountFetcher, cover: Address): Promise<Cover>
   load(fetch, cover, decodeCover);
 export const loadClaim = (fetch: AccountFetcher, claim: Address): Promise<Claim> =>
   load(fetch, claim, decodeClaim);
+export const loadPosition = (fetch: AccountFetcher, position: Address): Promise<StakePosition> =>
+  load(fetch, position, decodeStakePosition);
 
 /**
  * The pools of `pools` that list `productId`, with their pool-product accounts (for `quote`);

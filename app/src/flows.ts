@@ -17,19 +17,25 @@ import {
   loadCover,
   loadPool,
   loadPoolStates,
+  loadPosition,
   loadProduct,
   type AccountFetcher,
 } from "./accounts";
 import {
+  decodeTrancheArchive,
+  getArchiveTrancheInstruction,
   getBuyCoverInstruction,
+  getClaimRewardsInstruction,
   getDepositStakeInstruction,
   getFileClaimInstruction,
   getRedeemPayoutInstruction,
   getStakeAssessorInstruction,
   getVoteInstruction,
+  getWithdrawStakeInstruction,
   type Cover,
 } from "./generated";
 import {
+  archivePda,
   assessmentVaultPda,
   assessorPda,
   ballotPda,
@@ -98,6 +104,67 @@ export async function stake(input: {
     amount: input.amount,
   });
   return { position, instructions: [instruction] };
+}
+
+/**
+ * Pays position `positionId` of `owner` the rewards streamed to it so far, while its tranche
+ * runs (after the tranche ends, `withdraw` pays them with the stake).
+ */
+export async function claimRewards(input: {
+  owner: TransactionSigner;
+  pool: PoolKeys;
+  ownerToken: Address;
+  positionId: bigint;
+}) {
+  const { owner, pool } = input;
+  const position = await positionPda(pool.pool, owner.address, input.positionId);
+  const instruction = getClaimRewardsInstruction({
+    owner,
+    pool: pool.pool,
+    mint: pool.mint,
+    vault: pool.vault,
+    tokenProgram: pool.tokenProgram,
+    position,
+    ownerToken: input.ownerToken,
+  });
+  return { position, instructions: [instruction] };
+}
+
+/**
+ * Withdraws position `positionId` of `owner` once its tranche has ended: its stake after any
+ * losses plus its rewards, closing the position. The tranche must be archived first; if
+ * nobody has, `archive_tranche` goes first with the owner paying the archive's rent (refunded
+ * with the tranche's last withdrawal), else the archive's recorded rent payer is passed on.
+ */
+export async function withdraw(
+  fetch: AccountFetcher,
+  input: {
+    owner: TransactionSigner;
+    pool: PoolKeys;
+    ownerToken: Address;
+    positionId: bigint;
+  },
+) {
+  const { owner, pool } = input;
+  const position = await positionPda(pool.pool, owner.address, input.positionId);
+  const { trancheId } = await loadPosition(fetch, position);
+  const archive = await archivePda(pool.pool, trancheId);
+  const existing = decodeTrancheArchive(await fetch(archive));
+  const instructions: Instruction[] = existing.exists
+    ? []
+    : [getArchiveTrancheInstruction({ payer: owner, pool: pool.pool, archive, trancheId })];
+  const withdrawal = getWithdrawStakeInstruction({
+    owner,
+    pool: pool.pool,
+    mint: pool.mint,
+    vault: pool.vault,
+    tokenProgram: pool.tokenProgram,
+    position,
+    archive,
+    archiveRentPayer: existing.exists ? existing.data.rentPayer : owner.address,
+    ownerToken: input.ownerToken,
+  });
+  return { position, archive, instructions: [...instructions, withdrawal] };
 }
 
 // ---- cover buyer ----

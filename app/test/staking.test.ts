@@ -1,0 +1,272 @@
+// The staker's side on the SBF program in litesvm, through the client's flows: rewards claimed
+// while premium streams, a withdrawal refused before the tranche ends, and after it ends two
+// withdrawals of one tranche — the first archives it, the second reuses the archive and
+// refunds its rent to the first — paying the stake after a loss plus the rewards, exactly.
+
+import assert from "node:assert/strict";
+import test from "node:test";
+import { getU128Decoder, type Address, type ReadonlyUint8Array } from "@solana/kit";
+import { TOKEN_PROGRAM_ADDRESS } from "@solana-program/token";
+import {
+  BULWARK_ERROR__TRANCHE_ENDED,
+  BULWARK_ERROR__TRANCHE_NOT_ENDED,
+  bucketAt,
+  bucketStart,
+  buyCover,
+  claimRewards,
+  decodePool,
+  decodeStakePosition,
+  decodeTrancheArchive,
+  fileClaim,
+  getTrancheArchiveSize,
+  quoteCover,
+  redeem,
+  releaseBucket,
+  stake,
+  stakeAssessor,
+  trancheAt,
+  trancheEnd,
+  vote,
+  withdraw,
+} from "../src";
+import { DAY, UNIT, deploy, openPool } from "./fixtures";
+import { Harness, skipWithoutProgram } from "./svm";
+
+/** programs/bulwark/src/constants.rs */
+const REWARD_SCALE = 1_000_000_000_000n;
+
+/** A zero-copy `U128` field (16 little-endian bytes) of the pool. */
+const u128 = ({ le }: { le: ReadonlyUint8Array }) => getU128Decoder().decode(le);
+
+test(
+  "staker flows on the SBF program: claim rewards, withdraw after the tranche, archive rent",
+  skipWithoutProgram(),
+  async () => {
+    const h = await Harness.start();
+    const { assessmentMint } = await deploy(h, 1);
+    const productId = 0n;
+
+    // A pool ten days into a tranche; Ann and Ben stake 600k and 400k in the next tranche.
+    h.warpToTranche(trancheAt(h.now()) + 1n, 10n * DAY);
+    const mint = await h.createMint(6);
+    const { keys } = await openPool(h, 0n, mint, [[productId, 100, 200]]);
+    const tranche = trancheAt(h.now()) + 1n;
+    const deposits = [600_000n * UNIT, 400_000n * UNIT];
+    const totalDeposit = deposits[0] + deposits[1];
+    const stakers = [];
+    for (const amount of deposits) {
+      const wallet = await h.fundedUser(mint, amount);
+      const deposit = await stake({
+        owner: wallet.signer,
+        pool: keys,
+        ownerToken: wallet.token,
+        positionId: 0n,
+        trancheId: tranche,
+        amount,
+      });
+      await h.send(deposit.instructions);
+      stakers.push({ ...wallet, position: deposit.position });
+    }
+    const [ann, ben] = stakers;
+    // First deposit: one share per unit; the second at the same price (virtual share and asset).
+    assert.equal(h.account(ann.position, decodeStakePosition).shares, deposits[0]);
+    assert.equal(h.account(ben.position, decodeStakePosition).shares, deposits[1]);
+
+    // A day into the next bucket a buyer covers 100k for 30 days.
+    const t0 = bucketStart(bucketAt(h.now()) + 1n) + DAY;
+    h.warpTo(t0);
+    const buyer = await h.fundedUser(mint, 10_000n * UNIT);
+    const period = 30 * 86_400;
+    const route = await quoteCover(h.fetch, {
+      productId,
+      pools: [keys.pool],
+      amount: 100_000n * UNIT,
+      period,
+    });
+    const purchase = await buyCover({
+      payer: buyer.signer,
+      payerToken: buyer.token,
+      mint,
+      tokenProgram: TOKEN_PROGRAM_ADDRESS,
+      productId,
+      period,
+      coverNonce: 0n,
+      quote: route,
+    });
+    await h.send(purchase.instructions);
+    // 100,000 × 2% × 30/365 = 164.383562 (…561.6 up).
+    const premium = 164_383_562n;
+    assert.equal(route.cost, premium);
+    // Stakers get 50% less the manager's 10%, streamed until the bucket after the cover ends.
+    const stakerShare = premium / 2n;
+    const stakerRewards = stakerShare - stakerShare / 10n;
+    assert.equal(stakerRewards, 73_972_603n); // 82,191,781 less 8,219,178
+    const streamEnd = bucketStart(releaseBucket(t0 + BigInt(period)));
+    const rate = (stakerRewards * REWARD_SCALE) / (streamEnd - t0);
+    let pool = h.account(keys.pool, decodePool);
+    assert.equal(u128(pool.rewardRate), rate);
+    assert.equal(pool.rewardsReserved, stakerRewards);
+    assert.equal(pool.rewardWeight, totalDeposit);
+
+    // Withdrawing before the tranche ends: archiving it (the flow's first instruction) is refused.
+    const early = await withdraw(h.fetch, {
+      owner: ann.signer,
+      pool: keys,
+      ownerToken: ann.token,
+      positionId: 0n,
+    });
+    assert.equal(early.instructions.length, 2);
+    const notEnded = await h.refuse(early.instructions);
+    assert.equal(notEnded.index, 0);
+    assert.equal(notEnded.code, BULWARK_ERROR__TRANCHE_NOT_ENDED);
+    assert.equal(notEnded.code, 6041);
+    assert.equal(h.svm.getAccount(early.archive).exists, false);
+
+    // The reward accumulator grows by rate × elapsed / weight, rounded down, at each point the
+    // program accrues: every instruction that rolls the pool forward and every bucket boundary.
+    const accrued = (points: bigint[]) =>
+      points.slice(1).reduce((sum, at, i) => sum + (rate * (at - points[i])) / totalDeposit, 0n);
+
+    // Ten days later (same bucket, no other accrual in between) Ann claims her rewards:
+    // weight × accumulator / scale, rounded down.
+    const t1 = t0 + 10n * DAY;
+    const nextBucket = bucketStart(bucketAt(t0) + 1n);
+    assert.ok(t1 < nextBucket);
+    h.warpTo(t1);
+    const acc = accrued([t0, t1]);
+    const annClaimed = (deposits[0] * acc) / REWARD_SCALE;
+    // The stream runs 55 days (to the start of the bucket after next): 60% × 10/55 of it.
+    assert.equal(streamEnd - t0, 55n * DAY);
+    assert.equal(annClaimed, 8_069_738n);
+    const annBefore = h.balance(ann.token);
+    const claimed = await claimRewards({
+      owner: ann.signer,
+      pool: keys,
+      ownerToken: ann.token,
+      positionId: 0n,
+    });
+    assert.equal(claimed.position, ann.position);
+    await h.send(claimed.instructions);
+    assert.equal(h.balance(ann.token) - annBefore, annClaimed);
+    pool = h.account(keys.pool, decodePool);
+    assert.equal(u128(pool.accRewardPerWeight), acc);
+    assert.equal(pool.rewardsReserved, stakerRewards - annClaimed);
+    const annPosition = h.account(ann.position, decodeStakePosition);
+    assert.equal(annPosition.rewardCheckpoint, acc);
+    assert.equal(annPosition.rewardsOwed, 0n);
+
+    // The buyer's claim of 50k is accepted and paid: the tranche backing it loses 50k.
+    const filed = await fileClaim(h.fetch, {
+      owner: buyer.signer,
+      cover: purchase.cover,
+      ownerToken: buyer.token,
+      amount: 50_000n * UNIT,
+      evidenceHash: new Uint8Array(32).fill(2),
+      evidenceUri: "https://example.org/incident/staking",
+    });
+    await h.send(filed.instructions);
+    const assessor = await h.fundedUser(assessmentMint, UNIT);
+    await h.send(
+      (
+        await stakeAssessor({
+          owner: assessor.signer,
+          assessmentMint,
+          ownerToken: assessor.token,
+          tokenProgram: TOKEN_PROGRAM_ADDRESS,
+          amount: UNIT,
+        })
+      ).instructions,
+    );
+    await h.send(
+      (await vote({ owner: assessor.signer, claim: filed.claim, accept: true })).instructions,
+    );
+    h.warpDays(4);
+    const redeemedAt = h.now();
+    await h.send(
+      (await redeem(h.fetch, { caller: h.payer, claim: filed.claim, ownerToken: buyer.token }))
+        .instructions,
+    );
+    const loss = 50_000n * UNIT;
+    assert.equal(h.account(keys.pool, decodePool).totalStake, totalDeposit - loss);
+
+    // Past the tranche's end rewards are no longer claimed separately.
+    h.warpTo(trancheEnd(tranche) + DAY);
+    const ended = await h.refuse(
+      (await claimRewards({ owner: ben.signer, pool: keys, ownerToken: ben.token, positionId: 0n }))
+        .instructions,
+    );
+    assert.equal(ended.code, BULWARK_ERROR__TRANCHE_ENDED);
+    assert.equal(ended.code, 6042);
+
+    // Ann withdraws first: the flow archives the tranche, Ann paying the archive's rent.
+    const lamports = (account: Address) => {
+      const found = h.svm.getAccount(account);
+      assert.ok(found.exists, `${account} does not exist`);
+      return BigInt(found.lamports);
+    };
+    const annOut = await withdraw(h.fetch, {
+      owner: ann.signer,
+      pool: keys,
+      ownerToken: ann.token,
+      positionId: 0n,
+    });
+    assert.equal(annOut.instructions.length, 2);
+    const annLamports = lamports(ann.signer.address);
+    const annPositionRent = lamports(ann.position);
+    const annTokens = h.balance(ann.token);
+    await h.send(annOut.instructions);
+    const archive = h.account(annOut.archive, decodeTrancheArchive);
+    const archiveRent = lamports(annOut.archive);
+    assert.equal(
+      archiveRent,
+      h.svm.minimumBalanceForRentExemption(BigInt(getTrancheArchiveSize())),
+    );
+    assert.equal(archive.rentPayer, ann.signer.address);
+    assert.equal(archive.trancheId, tranche);
+    assert.equal(archive.stakeAtEnd, totalDeposit - loss);
+    assert.equal(archive.sharesAtEnd, totalDeposit);
+    // The whole stream ended before the tranche did; after Ann's claim the pool accrued at the
+    // payout, at the next bucket boundary and when the stream ended.
+    assert.ok(redeemedAt < nextBucket && nextBucket < streamEnd && streamEnd < trancheEnd(tranche));
+    assert.equal(archive.accAtEnd, accrued([t0, t1, redeemedAt, nextBucket, streamEnd]));
+    // Stake: shares × (stake + 1) / (supply + 1), down: 95% of each deposit.
+    const annStake = (deposits[0] * (totalDeposit - loss + 1n)) / (totalDeposit + 1n);
+    assert.equal(annStake, 570_000n * UNIT);
+    const annRewards = (deposits[0] * (archive.accAtEnd - acc)) / REWARD_SCALE;
+    assert.equal(h.balance(ann.token) - annTokens, annStake + annRewards);
+    assert.equal(h.svm.getAccount(ann.position).exists, false);
+    assert.equal(lamports(ann.signer.address) - annLamports, annPositionRent - archiveRent);
+    assert.equal(archive.stakeRemaining, totalDeposit - loss - annStake);
+    assert.equal(archive.sharesRemaining, deposits[1]);
+
+    // Ben, last in the tranche, uses the existing archive; its rent goes back to Ann.
+    const benOut = await withdraw(h.fetch, {
+      owner: ben.signer,
+      pool: keys,
+      ownerToken: ben.token,
+      positionId: 0n,
+    });
+    assert.equal(benOut.archive, annOut.archive);
+    assert.equal(benOut.instructions.length, 1);
+    const benLamports = lamports(ben.signer.address);
+    const benPositionRent = lamports(ben.position);
+    const annLamportsBefore = lamports(ann.signer.address);
+    const benTokens = h.balance(ben.token);
+    await h.send(benOut.instructions);
+    const benStake = (deposits[1] * (totalDeposit - loss + 1n)) / (totalDeposit + 1n);
+    assert.equal(benStake, 380_000n * UNIT);
+    const benRewards = (deposits[1] * archive.accAtEnd) / REWARD_SCALE;
+    assert.equal(h.balance(ben.token) - benTokens, benStake + benRewards);
+    assert.equal(h.svm.getAccount(ben.position).exists, false);
+    assert.equal(h.svm.getAccount(annOut.archive).exists, false);
+    assert.equal(lamports(ben.signer.address) - benLamports, benPositionRent);
+    assert.equal(lamports(ann.signer.address) - annLamportsBefore, archiveRent);
+
+    // Everything streamed was paid but rounding dust, which stays reserved; the stake is gone.
+    const paid = annClaimed + annRewards + benRewards;
+    pool = h.account(keys.pool, decodePool);
+    assert.equal(pool.rewardsReserved, stakerRewards - paid);
+    assert.equal(stakerRewards - paid, 3n);
+    assert.equal(pool.totalStake, 0n);
+  },
+);
