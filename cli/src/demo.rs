@@ -428,6 +428,13 @@ pub async fn run(sbf: bool, report: &mut dyn FnMut(Step)) -> Summary {
     }
     for (actor, cover, product_id) in &buyers {
         let state: Cover = s.t.load(cover).await;
+        if state.claim_count > 0 {
+            lines.push(format!(
+                "{}'s cover stays on chain as the record of its claim; its capacity came back at its release bucket",
+                actor.name
+            ));
+            continue;
+        }
         let ix = expire_cover(cover, &state.rent_payer, *product_id, &[keys.pool]);
         s.t.send_ok(&[ix], &[]).await;
         lines.push(format!(

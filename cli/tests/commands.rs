@@ -157,21 +157,22 @@ async fn operator_and_user_commands_run_the_whole_lifecycle() {
     let out = sh.ok("pool show 0").await;
     assert!(out.contains("stake 960,000.00"), "{out}");
 
-    // Once claims are no longer possible the cover's capacity is released.
+    // A cover that was claimed on stays on chain as its claim's record, even once claims are
+    // no longer possible (unclaimed covers: `crank_expire_returns_an_unclaimed_covers_rent`).
+    sh.ok("warp --days 400").await;
     let err = sh
         .run(&format!("crank expire --cover {cover}"))
         .await
         .unwrap_err();
-    assert!(err.0.starts_with("the program refused: "), "{err}");
-    sh.ok("warp --days 400").await;
-    let out = sh.ok(&format!("crank expire --cover {cover}")).await;
-    assert!(out.contains("capacity released"), "{out}");
-    assert!(sh
-        .run(&format!("cover show {cover}"))
-        .await
-        .unwrap_err()
-        .0
-        .starts_with("no cover at"));
+    assert_eq!(
+        err.0,
+        format!(
+            "the program refused: {} (CoverHasClaims)",
+            BulwarkError::CoverHasClaims
+        )
+    );
+    let out = sh.ok(&format!("cover show {cover}")).await;
+    assert!(out.contains("remaining 60,000.00"), "{out}");
 
     // The staker's share of the premium (50% less the 5% manager fee: 1,187.50) has streamed.
     let out = sh.ok("rewards --pool 0 --position 0").await;
@@ -193,6 +194,53 @@ async fn operator_and_user_commands_run_the_whole_lifecycle() {
     assert!((960_000.0..960_040.0).contains(&withdrew), "{out}");
     let out = sh.ok("pool show 0").await;
     assert!(out.contains("stake 0.00"), "{out}");
+}
+
+#[tokio::test]
+async fn crank_expire_returns_an_unclaimed_covers_rent() {
+    let sh = Shell::new("expire");
+    let usdc = after(&sh.ok("token create-mint --decimals 6").await, "mint");
+    let bwk = after(&sh.ok("token create-mint --decimals 6").await, "mint");
+    let me = sh.wallet();
+    sh.ok(&format!("init --assessment-mint {bwk}")).await;
+    sh.ok("product create --wording-uri ipfs://wording/dex --grace-days 30")
+        .await;
+    sh.ok(&format!("pool create --mint {usdc}")).await;
+    sh.ok("pool set-product 0 --product 0 --weight 100 --price-bps 250")
+        .await;
+    sh.ok(&format!(
+        "token mint --mint {usdc} --to {me} --amount 20000"
+    ))
+    .await;
+    sh.ok("stake --pool 0 --amount 10000").await;
+    let out = sh.ok("cover buy --product 0 --amount 1000 --days 30").await;
+    let cover = after(&out, "cover");
+
+    // Claims may be filed until the end of the cover plus its 30 days of grace.
+    sh.ok("warp --days 59").await;
+    let err = sh
+        .run(&format!("crank expire --cover {cover}"))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.0,
+        format!(
+            "the program refused: {} (CoverNotExpired)",
+            BulwarkError::CoverNotExpired
+        )
+    );
+    sh.ok("warp --days 2").await;
+    let out = sh.ok(&format!("crank expire --cover {cover}")).await;
+    assert!(
+        out.contains(&format!(
+            "cover {cover} expired; capacity released, rent returned to {me}"
+        )),
+        "{out}"
+    );
+    assert_eq!(
+        sh.run(&format!("cover show {cover}")).await.unwrap_err().0,
+        format!("no cover at {cover}")
+    );
 }
 
 #[tokio::test]

@@ -202,4 +202,8 @@ pub enum BulwarkError {
     VaultBelowAccounting,
     #[msg("Clock returned a negative timestamp")]
     InvalidClock,
+
+    // ---- appended after the first release: existing codes keep their numbers ----
+    #[msg("A cover with claims stays on chain as their record and cannot be expired")]
+    CoverHasClaims,
 }

@@ -25,6 +25,12 @@ impl ExpireCover<'_> {
     /// Anyone, once a cover's claim window (end + grace) has passed: releases its allocations
     /// in every pool right away instead of at their bucket, and closes the cover, returning
     /// its rent to whoever paid it. Releasing never depends on this call: buckets do it anyway.
+    ///
+    /// Only a cover nobody ever claimed on can be expired. A claim may be filed until the
+    /// window closes and is then voted on and redeemed against the cover account, so closing
+    /// it would strand the claim; and claims are addressed by `[cover, index]`, so a cover
+    /// re-bought at the same address after closing would collide with the old claim #0. Such
+    /// a cover stays as its claims' record and its capacity returns at its release bucket.
     pub fn expire_cover<'info>(ctx: Context<'info, ExpireCover<'info>>) -> Result<()> {
         let now = Clock::get()?.unix_timestamp;
         let cover = &ctx.accounts.cover;
@@ -32,6 +38,7 @@ impl ExpireCover<'_> {
             now >= cover.claimable_until()?,
             BulwarkError::CoverNotExpired
         );
+        require!(cover.claim_count == 0, BulwarkError::CoverHasClaims);
         let allocations = cover.used_allocations();
         require!(
             ctx.remaining_accounts.len() == allocations.len(),
