@@ -7,6 +7,7 @@ use crate::demo::{Step, Summary};
 use crate::errors::describe_failure;
 use crate::units::format_amount;
 use anchor_lang::prelude::Pubkey;
+use bulwark::constants::{MAX_ACTIVE_TRANCHES, MAX_PRODUCT_WEIGHT, SECONDS_PER_DAY};
 use bulwark::instructions::{
     BuyCoverArgs, CreatePoolArgs, DepositStakeArgs, FileClaimArgs, SetPoolProductArgs,
 };
@@ -164,54 +165,136 @@ fn entry_line(text: &str, span: &std::ops::Range<usize>) -> usize {
         .map_or(first, |(index, _)| index + 1)
 }
 
-/// Parses a scenario, reporting syntax and schema errors with their line.
+/// Most whole tokens an amount may name: more does not fit a u64 of base units.
+const MAX_TOKENS: u64 = u64::MAX / UNIT;
+
+/// `tokens` whole tokens in base units, or an error naming `what` at `at`.
+fn units(at: &str, what: &str, tokens: u64) -> Result<u64> {
+    tokens.checked_mul(UNIT).ok_or_else(|| {
+        ScenarioError(format!(
+            "{at}: {what} = {tokens} is too large (at most {MAX_TOKENS} tokens)"
+        ))
+    })
+}
+
+/// `days` in seconds, as `buy_cover` takes a period.
+fn period(at: &str, days: u32) -> Result<u32> {
+    days.checked_mul(SECONDS_PER_DAY as u32)
+        .ok_or_else(|| ScenarioError(format!("{at}: days = {days} is too long")))
+}
+
+/// Records `name` as defined at `line`, refusing a second definition.
+fn define<'a>(
+    seen: &mut BTreeMap<&'a str, usize>,
+    kind: &str,
+    name: &'a str,
+    at: &str,
+    line: usize,
+) -> Result<()> {
+    match seen.insert(name, line) {
+        Some(first) => Err(ScenarioError(format!(
+            "{at}: {kind} `{name}` is already defined on line {first}"
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// Parses a scenario, reporting syntax and schema errors with their line: unknown or
+/// duplicate names, amounts too large for the mint, percentages and tranches out of range.
 pub fn parse(text: &str, file: &str) -> Result<Scenario> {
     let scenario: Scenario = toml::from_str(text).map_err(|e| {
         let line = e.span().map_or(0, |span| line_of(text, span.start));
         ScenarioError(format!("{file}:{line}: {}", e.message()))
     })?;
     let at = |span: std::ops::Range<usize>| format!("{file}:{}", entry_line(text, &span));
+    let mut products = BTreeMap::new();
     for product in &scenario.products {
-        if product.get_ref().weight > 100 {
+        let spec = product.get_ref();
+        let line = entry_line(text, &product.span());
+        let here = at(product.span());
+        if spec.weight > MAX_PRODUCT_WEIGHT {
             return Err(ScenarioError(format!(
-                "{}: weight must be 0–100",
-                at(product.span())
+                "{here}: weight must be 0–{MAX_PRODUCT_WEIGHT}"
             )));
         }
+        define(&mut products, "product", &spec.name, &here, line)?;
     }
-    let actors: Vec<&str> = scenario
-        .actors
-        .iter()
-        .map(|a| a.get_ref().name.as_str())
-        .collect();
-    let products: Vec<&str> = scenario
-        .products
-        .iter()
-        .map(|p| p.get_ref().name.as_str())
-        .collect();
+    let mut actors = BTreeMap::new();
+    let (mut supply, mut assessment_supply) = (0u64, 0u64);
+    for actor in &scenario.actors {
+        let spec = actor.get_ref();
+        let line = entry_line(text, &actor.span());
+        let here = at(actor.span());
+        define(&mut actors, "actor", &spec.name, &here, line)?;
+        supply = supply
+            .checked_add(units(&here, "tokens", spec.tokens)?)
+            .ok_or_else(|| {
+                ScenarioError(format!(
+                    "{here}: the actors' tokens add up to more than a mint can hold \
+                     ({MAX_TOKENS} tokens)"
+                ))
+            })?;
+        assessment_supply = assessment_supply
+            .checked_add(units(&here, "assessor_stake", spec.assessor_stake)?)
+            .ok_or_else(|| {
+                ScenarioError(format!(
+                    "{here}: the assessor stakes add up to more than a mint can hold \
+                     ({MAX_TOKENS} tokens)"
+                ))
+            })?;
+    }
     for step in &scenario.steps {
+        let here = at(step.span());
         let (names, product) = match step.get_ref() {
-            Action::Stake { actor, .. } | Action::Claim { actor, .. } => (vec![actor], None),
+            Action::Stake {
+                actor,
+                amount,
+                tranches_ahead,
+            } => {
+                units(&here, "amount", *amount)?;
+                if *tranches_ahead >= MAX_ACTIVE_TRANCHES as u64 {
+                    return Err(ScenarioError(format!(
+                        "{here}: tranches_ahead must be 0–{}",
+                        MAX_ACTIVE_TRANCHES - 1
+                    )));
+                }
+                (vec![actor], None)
+            }
+            Action::Claim { actor, amount } => {
+                units(&here, "amount", *amount)?;
+                (vec![actor], None)
+            }
             Action::Withdraw { actor } => (vec![actor], None),
-            Action::Buy { actor, product, .. } => (vec![actor], Some(product)),
+            Action::Buy {
+                actor,
+                product,
+                amount,
+                days,
+            } => {
+                units(&here, "amount", *amount)?;
+                period(&here, *days)?;
+                (vec![actor], Some(product))
+            }
             Action::Vote {
                 actor, claimant, ..
             } => (vec![actor, claimant], None),
             Action::Redeem { claimant } => (vec![claimant], None),
-            Action::Incident { product, .. } => (vec![], Some(product)),
+            Action::Incident {
+                product,
+                loss_percent,
+            } => {
+                if !(1..=100).contains(loss_percent) {
+                    return Err(ScenarioError(format!("{here}: loss_percent must be 1–100")));
+                }
+                (vec![], Some(product))
+            }
             Action::Wait { .. } => (vec![], None),
         };
-        if let Some(name) = names.iter().find(|n| !actors.contains(&n.as_str())) {
-            return Err(ScenarioError(format!(
-                "{}: no actor named `{name}`",
-                at(step.span())
-            )));
+        if let Some(name) = names.iter().find(|n| !actors.contains_key(n.as_str())) {
+            return Err(ScenarioError(format!("{here}: no actor named `{name}`")));
         }
-        if let Some(name) = product.filter(|p| !products.contains(&p.as_str())) {
-            return Err(ScenarioError(format!(
-                "{}: no product named `{name}`",
-                at(step.span())
-            )));
+        if let Some(name) = product.filter(|p| !products.contains_key(p.as_str())) {
+            return Err(ScenarioError(format!("{here}: no product named `{name}`")));
         }
     }
     Ok(scenario)
@@ -286,9 +369,14 @@ impl Engine<'_> {
                 amount,
                 tranches_ahead,
             } => {
+                let amount = units(&where_, "amount", *amount)?;
                 let now = self.t.now().await;
-                let tranche_id =
-                    tranche_at(now).map_err(|e| ScenarioError(e.to_string()))? + tranches_ahead;
+                let tranche_id = tranche_at(now)
+                    .map_err(|e| ScenarioError(format!("{where_}: {e}")))?
+                    .checked_add(*tranches_ahead)
+                    .ok_or_else(|| {
+                        ScenarioError(format!("{where_}: tranches_ahead is too large"))
+                    })?;
                 let a = self.actor(actor);
                 let position_id = a.positions.len() as u64;
                 let ix = deposit_stake(
@@ -298,7 +386,7 @@ impl Engine<'_> {
                     DepositStakeArgs {
                         position_id,
                         tranche_id,
-                        amount: amount * UNIT,
+                        amount,
                     },
                 );
                 let key = a.key.insecure_clone();
@@ -306,12 +394,13 @@ impl Engine<'_> {
                 if let Some(a) = self.actors.get_mut(actor) {
                     a.positions.push((position_id, tranche_id));
                 }
-                let end = tranche_end(tranche_id).map_err(|e| ScenarioError(e.to_string()))?;
+                let end =
+                    tranche_end(tranche_id).map_err(|e| ScenarioError(format!("{where_}: {e}")))?;
                 lines.push(format!(
                     "tranche {tranche_id}, locked until {}",
                     crate::commands::date(end)
                 ));
-                format!("{actor} stakes {}", tokens(amount * UNIT))
+                format!("{actor} stakes {}", tokens(amount))
             }
             Action::Buy {
                 actor,
@@ -319,6 +408,8 @@ impl Engine<'_> {
                 amount,
                 days,
             } => {
+                let amount = units(&where_, "amount", *amount)?;
+                let period = period(&where_, *days)?;
                 let product_id = self.products[product];
                 let config: Config = self.t.load(&config_pda()).await;
                 let product_state: Product = self.t.load(&product_pda(product_id)).await;
@@ -331,17 +422,8 @@ impl Engine<'_> {
                         .await,
                 };
                 let now = self.t.now().await;
-                let period = days * 86_400;
-                let q = quote(
-                    &config,
-                    &product_state,
-                    &[state],
-                    amount * UNIT,
-                    period,
-                    0,
-                    now,
-                )
-                .map_err(|e| ScenarioError(format!("{where_}: cannot quote: {e}")))?;
+                let q = quote(&config, &product_state, &[state], amount, period, 0, now)
+                    .map_err(|e| ScenarioError(format!("{where_}: cannot quote: {e}")))?;
                 let a = self.actor(actor);
                 let nonce = a.covers.len() as u64;
                 let ix = buy_cover(
@@ -355,7 +437,7 @@ impl Engine<'_> {
                         cover_nonce: nonce,
                         owner: a.key.pubkey(),
                         product_id,
-                        amount: amount * UNIT,
+                        amount,
                         period,
                         max_premium: q.cost(),
                         allocations: q.allocations(),
@@ -376,7 +458,7 @@ impl Engine<'_> {
                 ));
                 format!(
                     "{actor} buys {} of {product} cover for {days} days",
-                    tokens(amount * UNIT)
+                    tokens(amount)
                 )
             }
             Action::Wait { days } => {
@@ -393,12 +475,28 @@ impl Engine<'_> {
                     .iter()
                     .flat_map(|(name, a)| a.covers.iter().map(move |c| (name.clone(), *c)))
                     .collect();
+                let now = self.t.now().await;
                 for (name, cover) in holders {
                     let state: Cover = self.t.load(&cover).await;
                     if state.product_id != product_id || state.open_claim {
                         continue;
                     }
-                    let amount = state.remaining / 100 * u64::from(*loss_percent);
+                    let claimable_until = state
+                        .claimable_until()
+                        .map_err(|e| ScenarioError(format!("{where_}: {e}")))?;
+                    // The program takes claims until end + grace (exclusive).
+                    if now >= claimable_until {
+                        lines.push(format!(
+                            "{name}'s cover could take claims until {}: no claim",
+                            crate::commands::date(claimable_until)
+                        ));
+                        continue;
+                    }
+                    let amount = u128::from(state.remaining)
+                        .checked_mul(u128::from(*loss_percent))
+                        .map(|loss| loss / 100)
+                        .and_then(|loss| u64::try_from(loss).ok())
+                        .ok_or_else(|| ScenarioError(format!("{where_}: loss overflows")))?;
                     if amount == 0 {
                         continue;
                     }
@@ -412,8 +510,9 @@ impl Engine<'_> {
                     *self.actor(actor).covers.last().ok_or_else(|| {
                         ScenarioError(format!("{where_}: {actor} holds no cover"))
                     })?;
-                self.file(&where_, actor, cover, amount * UNIT).await?;
-                format!("{actor} claims {}", tokens(amount * UNIT))
+                let amount = units(&where_, "amount", *amount)?;
+                self.file(&where_, actor, cover, amount).await?;
+                format!("{actor} claims {}", tokens(amount))
             }
             Action::Vote {
                 actor,
@@ -445,7 +544,10 @@ impl Engine<'_> {
                 let ix = redeem_payout(&caller, &keys, &claim_address, &token, &token);
                 self.send(&where_, &[ix], &[]).await?;
                 let claim: Claim = self.t.load(&claim_address).await;
-                self.claims_paid += claim.paid_amount;
+                self.claims_paid = self
+                    .claims_paid
+                    .checked_add(claim.paid_amount)
+                    .ok_or_else(|| ScenarioError(format!("{where_}: payouts overflow")))?;
                 format!("{claimant} is paid {}", tokens(claim.paid_amount))
             }
             Action::Withdraw { actor } => {
@@ -487,7 +589,12 @@ impl Engine<'_> {
                         a.positions.retain(|(p, _)| *p != position_id);
                     }
                 }
-                let received = self.t.balance(&token).await - before;
+                let received = self
+                    .t
+                    .balance(&token)
+                    .await
+                    .checked_sub(before)
+                    .ok_or_else(|| ScenarioError(format!("{where_}: {actor}'s balance fell")))?;
                 format!("{actor} withdraws {} (stake and rewards)", tokens(received))
             }
         };
@@ -622,33 +729,36 @@ pub async fn run(
     let mut minted = 0u64;
     let assessment_mint = t.assessment_mint;
     for spec in &scenario.actors {
+        let here = format!("{file}:{}", entry_line(text, &spec.span()));
         let spec = spec.get_ref();
-        let (key, token) = t.funded_user(&mint, spec.tokens * UNIT).await;
-        minted += spec.tokens * UNIT;
-        if spec.assessor_stake > 0 {
+        let amount = units(&here, "tokens", spec.tokens)?;
+        let assessor_stake = units(&here, "assessor_stake", spec.assessor_stake)?;
+        // `parse` bounded the total: no mint below can overflow the supply and panic.
+        minted = minted.checked_add(amount).ok_or_else(|| {
+            ScenarioError(format!("{here}: the actors' tokens overflow the mint"))
+        })?;
+        let (key, token) = t.funded_user(&mint, amount).await;
+        if assessor_stake > 0 {
             let stake_token = t
                 .create_token_account(&key.pubkey(), &assessment_mint)
                 .await;
-            t.mint_to(&assessment_mint, &stake_token, spec.assessor_stake * UNIT)
+            t.mint_to(&assessment_mint, &stake_token, assessor_stake)
                 .await;
             let ix = stake_assessor(
                 &key.pubkey(),
                 &assessment_mint,
                 &stake_token,
                 &spl_token::ID,
-                spec.assessor_stake * UNIT,
+                assessor_stake,
             );
             t.send(&[ix], &[&key]).await.map_err(setup_error)?;
         }
         lines.push(format!(
             "{}: {} tokens{}",
             spec.name,
-            tokens(spec.tokens * UNIT),
-            if spec.assessor_stake > 0 {
-                format!(
-                    ", assessor with {} staked",
-                    tokens(spec.assessor_stake * UNIT)
-                )
+            tokens(amount),
+            if assessor_stake > 0 {
+                format!(", assessor with {} staked", tokens(assessor_stake))
             } else {
                 String::new()
             }
@@ -713,7 +823,10 @@ impl Engine<'_> {
             let ix = close_claim(&caller, &keys, &claim, &claimant_token);
             self.send(&format!("{}: closing denied claims", self.file), &[ix], &[])
                 .await?;
-            self.deposits_forfeited += state.deposit;
+            self.deposits_forfeited = self
+                .deposits_forfeited
+                .checked_add(state.deposit)
+                .ok_or_else(|| ScenarioError(format!("{}: deposits overflow", self.file)))?;
         }
         let treasury = self.t.treasury;
         let treasury_token = self.t.create_token_account(&treasury, &self.mint).await;
@@ -750,8 +863,12 @@ impl Engine<'_> {
         let pool_vault = self.t.balance(&self.pool.vault).await;
         let treasury = self.t.balance(&treasury_token).await;
         let reward_pot = self.t.balance(&reward_pot_pda(&self.mint)).await;
-        let total =
-            wallets.iter().map(|(_, b)| b).sum::<u64>() + pool_vault + treasury + reward_pot;
+        let total = wallets
+            .iter()
+            .map(|(_, b)| *b)
+            .chain([pool_vault, treasury, reward_pot])
+            .try_fold(0u64, u64::checked_add)
+            .ok_or_else(|| ScenarioError(format!("{}: balances overflow", self.file)))?;
         let pool: Pool = self.t.load_zc(&self.pool.pool).await;
         Ok(Summary {
             minted: self.minted,

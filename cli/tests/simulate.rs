@@ -95,6 +95,9 @@ name = "sam"
 tokens = 1000
 "#;
 
+/// A step to append where a test's entries are not steps (a scenario needs one).
+const WAIT: &str = "\n[[steps]]\nwait = { days = 1 }\n";
+
 async fn error_of(steps: &str) -> String {
     simulate(&format!("{BASE}{steps}")).await.unwrap_err().0
 }
@@ -145,4 +148,94 @@ async fn steps_the_program_refuses_name_the_line_and_the_reason() {
     );
     let err = error_of("\n[[steps]]\nclaim = { actor = \"sam\", amount = 5 }\n").await;
     assert_eq!(err, "test.toml:13: sam holds no cover");
+}
+
+#[tokio::test]
+async fn amounts_beyond_a_u64_of_base_units_are_refused_with_their_line() {
+    // u64::MAX is 18,446,744,073,709.551615 tokens of 6 decimals.
+    assert_eq!(
+        error_of("\n[[steps]]\nstake = { actor = \"sam\", amount = 18446744073710 }\n").await,
+        "test.toml:13: amount = 18446744073710 is too large (at most 18446744073709 tokens)"
+    );
+    assert_eq!(
+        error_of(
+            "\n[[steps]]\nbuy = { actor = \"sam\", product = \"dex\", amount = 1, days = 49711 }\n"
+        )
+        .await,
+        "test.toml:13: days = 49711 is too long"
+    );
+    assert_eq!(
+        error_of("\n[[steps]]\nstake = { actor = \"sam\", amount = 1, tranches_ahead = 8 }\n")
+            .await,
+        "test.toml:13: tranches_ahead must be 0–7"
+    );
+    // Each actor fits, together they do not: refused before anything is minted.
+    assert_eq!(
+        error_of(
+            "\n[[actors]]\nname = \"big\"\ntokens = 10000000000000\n\
+             \n[[actors]]\nname = \"huge\"\ntokens = 10000000000000\n\
+             \n[[steps]]\nwait = { days = 1 }\n"
+        )
+        .await,
+        "test.toml:17: the actors' tokens add up to more than a mint can hold \
+         (18446744073709 tokens)"
+    );
+    assert_eq!(
+        error_of(&format!("\n[[actors]]\nname = \"big\"\nassessor_stake = 18446744073710\n{WAIT}")).await,
+        "test.toml:13: assessor_stake = 18446744073710 is too large (at most 18446744073709 tokens)"
+    );
+}
+
+#[tokio::test]
+async fn duplicate_names_are_refused_with_both_lines() {
+    assert_eq!(
+        error_of(&format!("\n[[actors]]\nname = \"sam\"\ntokens = 5\n{WAIT}")).await,
+        "test.toml:13: actor `sam` is already defined on line 9"
+    );
+    assert_eq!(
+        error_of(&format!(
+            "\n[[products]]\nname = \"dex\"\nweight = 1\nprice_bps = 100\n{WAIT}"
+        ))
+        .await,
+        "test.toml:13: product `dex` is already defined on line 4"
+    );
+}
+
+#[tokio::test]
+async fn incident_losses_are_a_percentage_of_live_cover() {
+    assert_eq!(
+        error_of("\n[[steps]]\nincident = { product = \"dex\", loss_percent = 0 }\n").await,
+        "test.toml:13: loss_percent must be 1–100"
+    );
+    assert_eq!(
+        error_of("\n[[steps]]\nincident = { product = \"dex\", loss_percent = 101 }\n").await,
+        "test.toml:13: loss_percent must be 1–100"
+    );
+    // Ann's 28-day cover took claims until start + 28 + 35 days grace (2026-03-09); the
+    // incident after it skips her and Bob still claims 33% of his 30 tokens.
+    let (steps, summary) = simulate(&format!(
+        "{BASE}\n[[actors]]\nname = \"ann\"\ntokens = 100\n\
+         \n[[actors]]\nname = \"bob\"\ntokens = 100\n\
+         \n[[steps]]\nstake = {{ actor = \"sam\", amount = 1000 }}\n\
+         \n[[steps]]\nbuy = {{ actor = \"ann\", product = \"dex\", amount = 10, days = 28 }}\n\
+         \n[[steps]]\nwait = {{ days = 64 }}\n\
+         \n[[steps]]\nbuy = {{ actor = \"bob\", product = \"dex\", amount = 30, days = 28 }}\n\
+         \n[[steps]]\nwait = {{ days = 1 }}\n\
+         \n[[steps]]\nincident = {{ product = \"dex\", loss_percent = 33 }}\n"
+    ))
+    .await
+    .unwrap();
+    assert_eq!(summary.total, summary.minted);
+    let incident = &steps[6];
+    assert_eq!(
+        incident.title,
+        "[test.toml:36] dex is exploited: holders lose 33%"
+    );
+    assert_eq!(
+        incident.lines[..2],
+        [
+            "ann's cover could take claims until 2026-03-09 00:00: no claim".to_string(),
+            "bob claims 9.90".to_string()
+        ]
+    );
 }
