@@ -60,8 +60,9 @@ pub fn vault_available() -> bool {
     })
 }
 
-/// A bank with the program (SBF `.so` from `SBF_OUT_DIR` when `sbf`, else native) deployed as
-/// if by `upgrade_authority`, before it starts: callers may add accounts.
+/// A bank with the program (SBF `.so` from `SBF_OUT_DIR` when `sbf`, else native), and the
+/// example integrating program when its build is there too, both deployed as if by
+/// `upgrade_authority`, before it starts: callers may add accounts.
 pub fn program_test(sbf: bool, upgrade_authority: &Pubkey) -> ProgramTest {
     let mut pt = ProgramTest::default();
     if sbf {
@@ -69,6 +70,10 @@ pub fn program_test(sbf: bool, upgrade_authority: &Pubkey) -> ProgramTest {
         pt.add_program("bulwark", bulwark::ID, None);
         if vault_available() {
             pt.add_program("insured_vault", insured_vault::ID, None);
+            pt.add_account(
+                vault::program_data_address(),
+                program_data_account(upgrade_authority),
+            );
         }
     } else {
         pt.prefer_bpf(false);

@@ -8,6 +8,7 @@ use bulwark::instructions::FileClaimArgs;
 use bulwark_sdk::builders::{self as bulwark_builders, CoverKeys};
 use insured_vault::constants::*;
 use insured_vault::instructions::{DepositArgs, InsureTreasuryArgs};
+use insured_vault::state::SponsorPolicy;
 
 fn ix(accounts: impl ToAccountMetas, data: impl InstructionData) -> Instruction {
     Instruction {
@@ -50,11 +51,20 @@ impl VaultKeys {
     }
 }
 
+/// The example program's ProgramData account (its upgrade authority creates vaults).
+pub fn program_data_address() -> Pubkey {
+    Pubkey::find_program_address(
+        &[insured_vault::ID.as_ref()],
+        &anchor_lang::solana_program::bpf_loader_upgradeable::ID,
+    )
+    .0
+}
+
 pub fn initialize_vault(
     admin: &Pubkey,
     keys: &VaultKeys,
     product_id: u64,
-    max_sponsor_premium_bps: u16,
+    sponsor_policy: SponsorPolicy,
 ) -> Instruction {
     ix(
         insured_vault::accounts::InitializeVault {
@@ -64,13 +74,24 @@ pub fn initialize_vault(
             mint: keys.mint,
             deposits: keys.deposits,
             reserve: keys.reserve,
+            program_data: program_data_address(),
             token_program: keys.token_program,
             system_program: anchor_lang::system_program::ID,
         },
         insured_vault::instruction::InitializeVault {
             product_id,
-            max_sponsor_premium_bps,
+            sponsor_policy,
         },
+    )
+}
+
+pub fn set_sponsor_policy(admin: &Pubkey, keys: &VaultKeys, policy: SponsorPolicy) -> Instruction {
+    ix(
+        insured_vault::accounts::SetSponsorPolicy {
+            admin: *admin,
+            vault: keys.vault,
+        },
+        insured_vault::instruction::SetSponsorPolicy { policy },
     )
 }
 

@@ -14,4 +14,6 @@ pub const DEPOSIT_SEED: &[u8] = b"deposit";
 pub const BPS: u64 = 10_000;
 /// A vault never spends more than this share of a deposit on its cover.
 pub const MAX_SPONSOR_PREMIUM_BPS: u16 = 1_000;
+/// Most Bulwark pools a vault's sponsored premiums may go to.
+pub const MAX_SPONSORED_POOLS: usize = 4;
 pub const ACCOUNT_VERSION: u8 = 1;

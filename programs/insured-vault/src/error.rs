@@ -18,4 +18,14 @@ pub enum VaultError {
     NotAdmin,
     #[msg("A deposit the vault bought cover for stays until that cover ends")]
     DepositLocked,
+    #[msg("Only the program's upgrade authority may create a vault")]
+    NotUpgradeAuthority,
+    #[msg("The smallest sponsored deposit must be positive")]
+    InvalidMinDeposit,
+    #[msg("Sponsored pools must be 1 to 4 distinct pools")]
+    InvalidSponsoredPools,
+    #[msg("The vault does not sponsor deposits this small")]
+    DepositBelowSponsorMinimum,
+    #[msg("The vault does not sponsor cover from this pool")]
+    PoolNotSponsored,
 }

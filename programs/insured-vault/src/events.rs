@@ -1,3 +1,4 @@
+use crate::state::SponsorPolicy;
 use anchor_lang::prelude::*;
 
 #[event]
@@ -6,7 +7,13 @@ pub struct VaultInitialized {
     pub admin: Pubkey,
     pub mint: Pubkey,
     pub product_id: u64,
-    pub max_sponsor_premium_bps: u16,
+    pub sponsor_policy: SponsorPolicy,
+}
+
+#[event]
+pub struct SponsorPolicySet {
+    pub vault: Pubkey,
+    pub sponsor_policy: SponsorPolicy,
 }
 
 #[event]

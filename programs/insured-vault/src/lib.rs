@@ -15,6 +15,7 @@ pub mod state;
 use anchor_lang::prelude::*;
 use bulwark::instructions::FileClaimArgs;
 use instructions::*;
+use state::SponsorPolicy;
 
 declare_id!("VtTRkzojH53qCbAdJ9yeYnfk1EPFNne9JBJoDbpTzpw");
 
@@ -22,15 +23,19 @@ declare_id!("VtTRkzojH53qCbAdJ9yeYnfk1EPFNne9JBJoDbpTzpw");
 pub mod insured_vault {
     use super::*;
 
-    /// Creates a vault on a mint, covered on one Bulwark product. The first caller for a mint
-    /// becomes its admin: a production vault would gate this on its upgrade authority, as
-    /// Bulwark's `initialize_config` does.
+    /// Upgrade authority: creates a vault on a mint, covered on one Bulwark product, and
+    /// becomes its admin.
     pub fn initialize_vault(
         ctx: Context<InitializeVault>,
         product_id: u64,
-        max_sponsor_premium_bps: u16,
+        sponsor_policy: SponsorPolicy,
     ) -> Result<()> {
-        InitializeVault::initialize_vault(ctx, product_id, max_sponsor_premium_bps)
+        InitializeVault::initialize_vault(ctx, product_id, sponsor_policy)
+    }
+
+    /// Admin: replaces what the vault sponsors (premium cap, smallest deposit, pools).
+    pub fn set_sponsor_policy(ctx: Context<SetSponsorPolicy>, policy: SponsorPolicy) -> Result<()> {
+        SetSponsorPolicy::set_sponsor_policy(ctx, policy)
     }
 
     /// Deposits and buys cover for the deposit, owned by the depositor. Returns the cover.

@@ -474,6 +474,43 @@ async fn payout_windows_and_a_lapsed_claim() {
 }
 
 #[tokio::test]
+async fn a_claimed_cover_is_never_expired_so_a_late_claim_is_still_paid() {
+    let mut s = insured(100_000 * UNIT).await;
+    let (alice, _) = assessor(&mut s.m.t, 2 * UNIT).await;
+    let cover: Cover = s.m.t.load(&s.keys.cover).await;
+    let until = cover.claimable_until().unwrap();
+    // Filed on the last day of the grace period: voting runs past the claim window.
+    s.m.t.warp_to_time(until - DAY).await;
+    s.file(0, 10_000 * UNIT).await;
+    s.vote(&alice, 0, true).await;
+    s.m.t.warp_to_time(until).await;
+    let payer = s.m.buyer.pubkey();
+    let expire = expire_cover(&s.keys.cover, &payer, s.m.product_id, &[s.m.pool.keys.pool]);
+    s.m.t
+        .send_err(expire.clone(), &[], BulwarkError::CoverHasClaims)
+        .await;
+
+    let claim: Claim = s.m.t.load(&s.claim(0)).await;
+    s.m.t.warp_to_time(claim.voting_end + DAY).await;
+    let before = s.m.t.balance(&s.m.buyer_token).await;
+    let ix = s.redeem_ix(0);
+    s.m.t.send_ok(&[ix], &[]).await;
+    assert_eq!(
+        s.m.t.balance(&s.m.buyer_token).await,
+        before + 10_000 * UNIT + 50 * UNIT
+    );
+    // Settled, the cover stays as the claim's record: re-buying at its address is impossible.
+    s.m.t
+        .send_err(expire, &[], BulwarkError::CoverHasClaims)
+        .await;
+    let cover: Cover = s.m.t.load(&s.keys.cover).await;
+    assert_eq!(
+        (cover.remaining, cover.claim_count, cover.open_claim),
+        (90_000 * UNIT, 1, false)
+    );
+}
+
+#[tokio::test]
 async fn payout_goes_to_the_current_owner_and_the_deposit_to_the_claimant() {
     let mut s = insured(100_000 * UNIT).await;
     let (alice, _) = assessor(&mut s.m.t, 2 * UNIT).await;

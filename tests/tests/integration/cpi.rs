@@ -14,16 +14,26 @@ use bulwark_tests::vault::{self, VaultKeys};
 use bulwark_tests::*;
 use insured_vault::error::VaultError;
 use insured_vault::instructions::{DepositArgs, InsureTreasuryArgs};
-use insured_vault::state::{Deposit, Vault};
+use insured_vault::state::{Deposit, SponsorPolicy, Vault};
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 
 const RESERVE: u64 = 10_000 * UNIT;
 const SAVINGS: u64 = 50_000 * UNIT;
 const SPONSOR_LAMPORTS: u64 = 1_000_000_000;
+const MIN_SPONSORED: u64 = 100 * UNIT;
 
-/// A market, a vault on its mint covered on its product (sponsored premium capped at
-/// `cap_bps`), a funded sponsor and reserve, and a depositor with `SAVINGS`.
+fn policy(max_premium_bps: u16, pools: Vec<Pubkey>) -> SponsorPolicy {
+    SponsorPolicy {
+        max_premium_bps,
+        min_deposit: MIN_SPONSORED,
+        pools,
+    }
+}
+
+/// A market, a vault on its mint created by the upgrade authority and covered on its product
+/// (sponsored premium capped at `cap_bps`, from the market's pool only), a funded sponsor and
+/// reserve, and a depositor with `SAVINGS`.
 struct Setup {
     m: Market,
     keys: VaultKeys,
@@ -40,8 +50,9 @@ async fn setup(cap_bps: u16) -> Setup {
     );
     let mut m = market(1_000_000 * UNIT).await;
     let keys = VaultKeys::new(m.mint, spl_token::ID);
-    let admin = m.t.user().await;
-    let ix = vault::initialize_vault(&admin.pubkey(), &keys, m.product_id, cap_bps);
+    let admin = m.t.deployer.insecure_clone();
+    let sponsor_policy = policy(cap_bps, vec![m.pool.keys.pool]);
+    let ix = vault::initialize_vault(&admin.pubkey(), &keys, m.product_id, sponsor_policy);
     m.t.send_ok(&[ix], &[&admin]).await;
     m.t.fund(&keys.sponsor, SPONSOR_LAMPORTS).await;
     m.t.mint_to(&m.mint, &keys.reserve, RESERVE).await;
@@ -297,7 +308,7 @@ async fn the_vault_caps_what_it_spends_on_a_depositors_premium() {
         &s.admin.pubkey(),
         &VaultKeys::new(s.m.t.assessment_mint, spl_token::ID),
         0,
-        1_001,
+        policy(1_001, vec![s.m.pool.keys.pool]),
     );
     let admin = s.admin.insecure_clone();
     s.m.t
@@ -477,4 +488,123 @@ async fn wrong_accounts_passed_through_cpi_are_rejected() {
         assert!(!s.m.t.exists(&cover).await);
     }
     s.m.t.send_ok(&[good], &[&user]).await;
+}
+
+#[tokio::test]
+#[cfg_attr(
+    not(bulwark_sbf),
+    ignore = "needs the SBF builds of both programs: run with BULWARK_SBF=1"
+)]
+async fn the_vault_sponsors_only_its_pools_and_deposits_above_its_minimum() {
+    let mut s = setup(500).await;
+    let pools = more_pools(&mut s.m, &[250, 250], 1_000_000 * UNIT).await;
+    let (own_pool, any_pool) = (pools[0], pools[1]);
+    let user = s.user.insecure_clone();
+    let sponsored = |s: &Setup, amount: u64, pool: Pubkey| {
+        vault::deposit(
+            &s.user.pubkey(),
+            &s.user_token,
+            &s.keys,
+            s.m.product_id,
+            &cover_pda(&s.keys.sponsor, 0),
+            &[pool],
+            deposit_args(amount, true, 0),
+        )
+    };
+    let before = s.balances().await;
+    // A depositor cannot route the vault's premium to a pool of their choosing (they could
+    // stake there and collect it), nor have it sponsor dust.
+    let ix = sponsored(&s, 10_000 * UNIT, own_pool);
+    s.m.t
+        .send_err_code_at(&[ix], &[&user], 0, VaultError::PoolNotSponsored.into())
+        .await;
+    let ix = sponsored(&s, MIN_SPONSORED - 1, s.m.pool.keys.pool);
+    s.m.t
+        .send_err_code_at(
+            &[ix],
+            &[&user],
+            0,
+            VaultError::DepositBelowSponsorMinimum.into(),
+        )
+        .await;
+    assert_eq!(s.balances().await, before);
+
+    // Only the admin changes the policy, and only to a valid one.
+    let stranger = s.m.t.user().await;
+    let both = policy(500, vec![s.m.pool.keys.pool, own_pool]);
+    let ix = vault::set_sponsor_policy(&stranger.pubkey(), &s.keys, both.clone());
+    s.m.t
+        .send_err_code_at(&[ix], &[&stranger], 0, VaultError::NotAdmin.into())
+        .await;
+    let admin = s.admin.insecure_clone();
+    let invalid = [
+        (policy(0, vec![own_pool]), VaultError::InvalidPremiumCap),
+        (policy(500, vec![]), VaultError::InvalidSponsoredPools),
+        (
+            policy(500, vec![own_pool, own_pool]),
+            VaultError::InvalidSponsoredPools,
+        ),
+        (
+            policy(500, vec![own_pool; 5]),
+            VaultError::InvalidSponsoredPools,
+        ),
+        (
+            SponsorPolicy {
+                min_deposit: 0,
+                ..both.clone()
+            },
+            VaultError::InvalidMinDeposit,
+        ),
+    ];
+    for (bad, err) in invalid {
+        let ix = vault::set_sponsor_policy(&admin.pubkey(), &s.keys, bad);
+        s.m.t
+            .send_err_code_at(&[ix], &[&admin], 0, err.into())
+            .await;
+    }
+    let ix = vault::set_sponsor_policy(&admin.pubkey(), &s.keys, both.clone());
+    s.m.t.send_ok(&[ix], &[&admin]).await;
+    let state: Vault = s.m.t.load(&s.keys.vault).await;
+    assert_eq!(state.sponsor_policy, both);
+    let amount = 10_000 * UNIT;
+    let ix = sponsored(&s, amount, own_pool);
+    s.m.t.send_ok(&[ix], &[&user]).await;
+    assert_eq!(
+        s.m.t.balance(&s.keys.reserve).await,
+        RESERVE - reference_premium(amount, 250, YEAR)
+    );
+
+    // Paying for the cover themselves, a depositor may use any pool.
+    let cover = cover_pda(&user.pubkey(), 3);
+    let ix = vault::deposit(
+        &user.pubkey(),
+        &s.user_token,
+        &s.keys,
+        s.m.product_id,
+        &cover,
+        &[any_pool],
+        deposit_args(1_000 * UNIT, false, 3),
+    );
+    s.m.t.send_ok(&[ix], &[&user]).await;
+    let state: Cover = s.m.t.load(&cover).await;
+    assert_eq!(
+        (state.allocations[0].pool, state.amount),
+        (any_pool, 1_000 * UNIT)
+    );
+
+    // Only the program's upgrade authority creates vaults.
+    let ix = vault::initialize_vault(
+        &stranger.pubkey(),
+        &VaultKeys::new(s.m.t.assessment_mint, spl_token::ID),
+        s.m.product_id,
+        both,
+    );
+    s.m.t
+        .send_err_code_at(
+            &[ix],
+            &[&stranger],
+            0,
+            VaultError::NotUpgradeAuthority.into(),
+        )
+        .await;
 }

@@ -15,9 +15,10 @@ pub struct DepositArgs {
     /// Cover period, seconds (Bulwark's limits apply).
     pub period: u32,
     /// Slippage guard on the premium. When the vault sponsors the cover it is further capped
-    /// at the vault's `max_sponsor_premium_bps` of the deposit.
+    /// at the sponsor policy's `max_premium_bps` of the deposit.
     pub max_premium: u64,
-    /// Cover amount per Bulwark pool, in the order of the remaining accounts.
+    /// Cover amount per Bulwark pool, in the order of the remaining accounts; a sponsored
+    /// deposit may only use the sponsor policy's pools.
     pub allocations: Vec<u64>,
     /// `true`: the vault pays premium and rent (the cover PDA is `["cover", sponsor,
     /// vault.covers_bought]`). `false`: the depositor pays (`["cover", user, cover_nonce]`).
@@ -76,16 +77,15 @@ pub struct DepositInsured<'info> {
 }
 
 impl<'info> DepositInsured<'info> {
-    fn premium_limit(&self, args: &DepositArgs) -> Result<u64> {
+    /// The premium the depositor lets Bulwark charge; for a sponsored deposit, also checks the
+    /// deposit against the vault's sponsor policy (`pools` are the remaining accounts).
+    fn premium_limit(&self, args: &DepositArgs, pools: &[AccountInfo]) -> Result<u64> {
         if !args.sponsored {
             return Ok(args.max_premium);
         }
-        let cap = u128::from(args.amount)
-            .checked_mul(u128::from(self.vault.max_sponsor_premium_bps))
-            .map(|v| v / u128::from(BPS))
-            .and_then(|v| u64::try_from(v).ok())
-            .ok_or(VaultError::MathOverflow)?;
-        Ok(args.max_premium.min(cap))
+        let policy = &self.vault.sponsor_policy;
+        policy.check_sponsored(args.amount, pools.iter().step_by(3).map(|pool| pool.key()))?;
+        Ok(args.max_premium.min(policy.premium_cap(args.amount)?))
     }
 
     /// Takes the deposit and buys cover for it, owned by the depositor, paid by the vault (the
@@ -96,7 +96,7 @@ impl<'info> DepositInsured<'info> {
         args: DepositArgs,
     ) -> Result<Pubkey> {
         require!(args.amount > 0, VaultError::ZeroAmount);
-        let max_premium = ctx.accounts.premium_limit(&args)?;
+        let max_premium = ctx.accounts.premium_limit(&args, ctx.remaining_accounts)?;
         let accounts = ctx.accounts;
         let vault_key = accounts.vault.key();
 

@@ -1,13 +1,15 @@
 use crate::constants::*;
 use crate::error::VaultError;
 use crate::events::VaultInitialized;
-use crate::state::Vault;
+use crate::state::{SponsorPolicy, Vault};
 use anchor_lang::prelude::*;
+use anchor_lang::solana_program::bpf_loader_upgradeable;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 
 #[derive(Accounts)]
 pub struct InitializeVault<'info> {
-    /// Becomes the vault admin; pays the rent.
+    /// The program's upgrade authority, so nobody can front-run the deployment and take a
+    /// vault (and its reserve) for themselves; becomes the vault admin and pays the rent.
     #[account(mut)]
     pub admin: Signer<'info>,
     #[account(
@@ -42,6 +44,14 @@ pub struct InitializeVault<'info> {
         token::token_program = token_program,
     )]
     pub reserve: Box<InterfaceAccount<'info, TokenAccount>>,
+    #[account(
+        seeds = [crate::ID.as_ref()],
+        bump,
+        seeds::program = bpf_loader_upgradeable::ID,
+        constraint = program_data.upgrade_authority_address == Some(admin.key())
+            @ VaultError::NotUpgradeAuthority,
+    )]
+    pub program_data: Account<'info, ProgramData>,
     pub token_program: Interface<'info, TokenInterface>,
     pub system_program: Program<'info, System>,
 }
@@ -51,12 +61,9 @@ impl InitializeVault<'_> {
     pub fn initialize_vault(
         ctx: Context<InitializeVault>,
         product_id: u64,
-        max_sponsor_premium_bps: u16,
+        sponsor_policy: SponsorPolicy,
     ) -> Result<()> {
-        require!(
-            (1..=MAX_SPONSOR_PREMIUM_BPS).contains(&max_sponsor_premium_bps),
-            VaultError::InvalidPremiumCap
-        );
+        sponsor_policy.validate()?;
         let accounts = ctx.accounts;
         accounts.vault.set_inner(Vault {
             version: ACCOUNT_VERSION,
@@ -67,7 +74,7 @@ impl InitializeVault<'_> {
             deposits: accounts.deposits.key(),
             reserve: accounts.reserve.key(),
             product_id,
-            max_sponsor_premium_bps,
+            sponsor_policy: sponsor_policy.clone(),
             covers_bought: 0,
             total_deposits: 0,
             reserved: [0; 32],
@@ -77,7 +84,7 @@ impl InitializeVault<'_> {
             admin: accounts.admin.key(),
             mint: accounts.mint.key(),
             product_id,
-            max_sponsor_premium_bps,
+            sponsor_policy,
         });
         Ok(())
     }
