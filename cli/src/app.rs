@@ -4,6 +4,7 @@ use crate::commands::Session;
 use crate::errors::{CliError, Result};
 use crate::transport::Transport;
 use anchor_lang::prelude::Pubkey;
+use bulwark::constants::MAX_ACTIVE_TRANCHES;
 use bulwark::instructions::{CreatePoolArgs, SetPoolProductArgs};
 use bulwark::state::ProductTerms;
 use clap::{Args, Parser, Subcommand};
@@ -86,7 +87,11 @@ pub enum Command {
         amount: String,
         /// Tranche to join, counted from the current one (0–7); later tranches back longer
         /// cover and lock longer.
-        #[arg(long, default_value_t = 7)]
+        #[arg(
+            long,
+            default_value_t = 7,
+            value_parser = clap::value_parser!(u64).range(..=MAX_ACTIVE_TRANCHES as u64 - 1)
+        )]
         tranches_ahead: u64,
         /// Position id [default: the first unused].
         #[arg(long)]

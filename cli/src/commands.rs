@@ -7,11 +7,13 @@ use crate::transport::Transport;
 use crate::units::{format_amount, parse_amount};
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
+use anchor_lang::solana_program::program_error::ProgramError;
 use anchor_lang::{AccountDeserialize, Discriminator};
 use anchor_spl::associated_token::{
     get_associated_token_address_with_program_id, spl_associated_token_account,
 };
 use anchor_spl::token_2022::spl_token_2022;
+use anchor_spl::token_2022::spl_token_2022::extension::StateWithExtensions;
 use bulwark::constants::*;
 use bulwark::instructions::{
     BuyCoverArgs, CreatePoolArgs, CreateProductArgs, DepositStakeArgs, FileClaimArgs,
@@ -112,21 +114,32 @@ impl Session<'_> {
             .await
     }
 
+    /// Decimals and token program of `mint`, which must be an initialized mint of the SPL
+    /// Token program (base layout) or of Token-2022 (with any extensions).
     async fn decimals(&mut self, mint: &Pubkey) -> Result<(u8, Pubkey)> {
         let account = self
             .transport
             .account(mint)
             .await?
             .ok_or_else(|| CliError(format!("no mint at {mint}")))?;
-        // SPL mint layout: authority option (36 bytes), supply (8), decimals at byte 44.
-        let token_program =
-            [anchor_spl::token::ID, anchor_spl::token_2022::ID].contains(&account.owner);
-        let decimals = *account
-            .data
-            .get(44)
-            .filter(|_| token_program && account.data.len() >= spl_token_2022::state::Mint::LEN)
-            .ok_or_else(|| CliError(format!("{mint} is not a token mint")))?;
-        Ok((decimals, account.owner))
+        let unpacked = if account.owner == anchor_spl::token::ID {
+            spl_token_2022::state::Mint::unpack(&account.data)
+        } else if account.owner == anchor_spl::token_2022::ID {
+            StateWithExtensions::<spl_token_2022::state::Mint>::unpack(&account.data)
+                .map(|state| state.base)
+        } else {
+            return Err(CliError(format!(
+                "{mint} is not a token mint (owned by {}, not a token program)",
+                account.owner
+            )));
+        };
+        match unpacked {
+            Ok(state) => Ok((state.decimals, account.owner)),
+            Err(ProgramError::UninitializedAccount) => {
+                Err(CliError(format!("{mint} is an uninitialized mint")))
+            }
+            Err(_) => Err(CliError(format!("{mint} is not a token mint"))),
+        }
     }
 
     async fn amount(&mut self, mint: &Pubkey, text: &str) -> Result<u64> {
@@ -416,7 +429,8 @@ impl Session<'_> {
         let now = self.transport.clock().await?.unix_timestamp;
         let tranche_id = bulwark::math::tranche::tranche_at(now)
             .map_err(|e| CliError(e.to_string()))?
-            + tranches_ahead;
+            .checked_add(tranches_ahead)
+            .ok_or_else(|| CliError(format!("{tranches_ahead} tranches ahead is too far")))?;
         let me = self.me();
         let position_id = match position {
             Some(id) => id,

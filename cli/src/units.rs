@@ -51,11 +51,13 @@ pub fn thousands(value: impl ToString) -> String {
 }
 
 /// Formats base units with thousands separators and the mint's decimals, trailing zeros kept
-/// to two places (`1,250.50`).
+/// to two places (`1,250.50`). Total for every `decimals`: beyond 10^38 the scale exceeds any
+/// u64, so the whole amount is the fraction.
 pub fn format_amount(amount: u64, decimals: u8) -> String {
-    let scale = 10u128.pow(u32::from(decimals));
-    let whole = u128::from(amount) / scale;
-    let fraction = u128::from(amount) % scale;
+    let (whole, fraction) = match 10u128.checked_pow(u32::from(decimals)) {
+        Some(scale) => (u128::from(amount) / scale, u128::from(amount) % scale),
+        None => (0, u128::from(amount)),
+    };
     let grouped = thousands(whole);
     if decimals == 0 {
         return grouped;
@@ -80,6 +82,18 @@ mod tests {
         assert_eq!(format_amount(1_250_500_000, 6), "1,250.50");
         assert_eq!(format_amount(1, 6), "0.000001");
         assert_eq!(format_amount(7, 0), "7");
+    }
+
+    #[test]
+    fn any_decimals_format_without_overflow() {
+        assert_eq!(format_amount(u64::MAX, 0), "18,446,744,073,709,551,615");
+        assert_eq!(
+            format_amount(u64::MAX, 38),
+            "0.00000000000000000018446744073709551615"
+        );
+        assert_eq!(format_amount(1, 39), format!("0.{}1", "0".repeat(38)));
+        assert_eq!(format_amount(1, 255), format!("0.{}1", "0".repeat(254)));
+        assert_eq!(format_amount(0, 255), "0.00");
     }
 
     #[test]

@@ -263,5 +263,35 @@ async fn bad_input_is_refused_before_anything_is_sent() {
         .run(&format!("init --assessment-mint {me}"))
         .await
         .unwrap_err();
-    assert_eq!(err.0, format!("{me} is not a token mint"));
+    assert_eq!(
+        err.0,
+        format!(
+            "{me} is not a token mint (owned by {}, not a token program)",
+            solana_sdk_ids::system_program::ID
+        )
+    );
+    // A token account is owned by the token program too, but it is not a mint.
+    let out = sh
+        .ok(&format!("token mint --mint {mint} --to {me} --amount 1"))
+        .await;
+    let account = out
+        .split_once('(')
+        .and_then(|(_, rest)| rest.split_once(')'))
+        .map(|(account, _)| account.to_string())
+        .unwrap();
+    let err = sh
+        .run(&format!("pool create --mint {account}"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.0, format!("{account} is not a token mint"));
+    // The program takes the current tranche and the next seven.
+    let err = sh
+        .run("stake --pool 0 --amount 1 --tranches-ahead 8")
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.0,
+        "error: invalid value '8' for '--tranches-ahead <TRANCHES_AHEAD>': 8 is not in 0..=7\n\n\
+         For more information, try '--help'.\n"
+    );
 }
