@@ -200,6 +200,8 @@ export const BULWARK_ERROR__INVARIANT_VIOLATED = 0x17ca; // 6090
 export const BULWARK_ERROR__VAULT_BELOW_ACCOUNTING = 0x17cb; // 6091
 /** InvalidClock: Clock returned a negative timestamp */
 export const BULWARK_ERROR__INVALID_CLOCK = 0x17cc; // 6092
+/** CoverHasClaims: A cover with claims stays on chain as their record and cannot be expired */
+export const BULWARK_ERROR__COVER_HAS_CLAIMS = 0x17cd; // 6093
 
 export type BulwarkError =
   | typeof BULWARK_ERROR__ALLOCATION_SUM_MISMATCH
@@ -214,6 +216,7 @@ export type BulwarkError =
   | typeof BULWARK_ERROR__CLAIMS_PAUSED
   | typeof BULWARK_ERROR__CLAIM_WINDOW_CLOSED
   | typeof BULWARK_ERROR__COMMISSION_TOO_HIGH
+  | typeof BULWARK_ERROR__COVER_HAS_CLAIMS
   | typeof BULWARK_ERROR__COVER_NOT_EXPIRED
   | typeof BULWARK_ERROR__DUPLICATE_POOL
   | typeof BULWARK_ERROR__EMPTY_UPDATE
@@ -311,6 +314,7 @@ if (process.env.NODE_ENV !== "production") {
     [BULWARK_ERROR__CLAIMS_PAUSED]: `Claims are paused`,
     [BULWARK_ERROR__CLAIM_WINDOW_CLOSED]: `The cover's claim window (end + grace period) has passed`,
     [BULWARK_ERROR__COMMISSION_TOO_HIGH]: `Commission exceeds 30% of the premium`,
+    [BULWARK_ERROR__COVER_HAS_CLAIMS]: `A cover with claims stays on chain as their record and cannot be expired`,
     [BULWARK_ERROR__COVER_NOT_EXPIRED]: `Cover has not reached the end of its grace period`,
     [BULWARK_ERROR__DUPLICATE_POOL]: `The same pool appears twice in one cover`,
     [BULWARK_ERROR__EMPTY_UPDATE]: `Update changes nothing`,
