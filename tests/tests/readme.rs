@@ -17,8 +17,9 @@ fn dedent(lines: &[&str]) -> Vec<String> {
         .collect()
 }
 
-/// `(path, block lines)` of every excerpt in `readme`.
-fn excerpts(readme: &str) -> Vec<(String, Vec<String>)> {
+/// `(path, block lines)` of every excerpt in `readme`, or what is wrong with one: a marker not
+/// followed by a fence, a fence that never closes, an empty block.
+fn excerpts(readme: &str) -> Result<Vec<(String, Vec<String>)>, String> {
     let lines: Vec<&str> = readme.lines().collect();
     let mut found = Vec::new();
     for (i, line) in lines.iter().enumerate() {
@@ -28,34 +29,42 @@ fn excerpts(readme: &str) -> Vec<(String, Vec<String>)> {
         else {
             continue;
         };
-        assert!(
-            lines[i + 1].starts_with("```"),
-            "line {}: an excerpt marker must precede a fenced block",
-            i + 1
-        );
-        let body: Vec<&str> = lines[i + 2..]
-            .iter()
-            .take_while(|l| !l.starts_with("```"))
-            .copied()
-            .collect();
-        found.push((path.to_string(), dedent(&body)));
+        if !lines.get(i + 1).is_some_and(|next| next.starts_with("```")) {
+            return Err(format!(
+                "line {}: the excerpt marker of {path} must precede a fenced block",
+                i + 1
+            ));
+        }
+        let rest = &lines[i + 2..];
+        let Some(len) = rest.iter().position(|l| l.starts_with("```")) else {
+            return Err(format!(
+                "line {}: the excerpt of {path} opens a fence that is never closed",
+                i + 2
+            ));
+        };
+        let body = &rest[..len];
+        if body.iter().all(|l| l.trim().is_empty()) {
+            return Err(format!("line {}: the excerpt of {path} is empty", i + 2));
+        }
+        found.push((path.to_string(), dedent(body)));
     }
-    found
+    Ok(found)
 }
 
 fn contains_block(source: &str, block: &[String]) -> bool {
     let lines: Vec<&str> = source.lines().collect();
-    lines.windows(block.len()).any(|window| {
-        let window = dedent(window);
-        window == block
-    })
+    !block.is_empty()
+        && lines.windows(block.len()).any(|window| {
+            let window = dedent(window);
+            window == block
+        })
 }
 
 #[test]
 fn readme_examples_are_verbatim_excerpts_of_tested_sources() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let readme = std::fs::read_to_string(root.join("README.md")).expect("README.md");
-    let found = excerpts(&readme);
+    let found = excerpts(&readme).unwrap_or_else(|e| panic!("README.md {e}"));
     assert!(!found.is_empty(), "the README has no excerpts");
     for (path, block) in found {
         let source = std::fs::read_to_string(root.join(&path))
@@ -75,9 +84,30 @@ fn a_changed_line_is_detected() {
     let readme = "text\n<!-- excerpt: x.rs -->\n```rust\n  one\n    two\n```\n";
     assert_eq!(
         excerpts(readme),
-        vec![(
+        Ok(vec![(
             "x.rs".to_string(),
             vec!["one".to_string(), "  two".to_string()]
-        )]
+        )])
+    );
+}
+
+#[test]
+fn a_malformed_excerpt_is_reported() {
+    assert!(!contains_block("a\nb\n", &[]));
+    assert_eq!(
+        excerpts("text\n<!-- excerpt: x.rs -->\n```rust\n\n```\nmore\n"),
+        Err("line 3: the excerpt of x.rs is empty".to_string())
+    );
+    assert_eq!(
+        excerpts("<!-- excerpt: x.rs -->\n```rust\none\n\n## Next section\n"),
+        Err("line 2: the excerpt of x.rs opens a fence that is never closed".to_string())
+    );
+    assert_eq!(
+        excerpts("text\n<!-- excerpt: x.rs -->\none\n"),
+        Err("line 2: the excerpt marker of x.rs must precede a fenced block".to_string())
+    );
+    assert_eq!(
+        excerpts("text\n<!-- excerpt: x.rs -->"),
+        Err("line 2: the excerpt marker of x.rs must precede a fenced block".to_string())
     );
 }
