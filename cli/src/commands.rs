@@ -2,6 +2,7 @@
 //! them through a [`Transport`] and reads accounts back with the program's own types, so the
 //! embedded VM and a cluster run exactly the same code.
 
+use crate::capacity::CapacityUse;
 use crate::errors::{CliError, Result};
 use crate::transport::Transport;
 use crate::units::{format_amount, parse_amount};
@@ -68,7 +69,8 @@ pub fn date(unix: i64) -> String {
     )
 }
 
-fn bps(value: u64) -> String {
+/// `250` bps as `2.50%`.
+pub fn bps(value: u64) -> String {
     format!("{}.{:02}%", value / 100, value % 100)
 }
 
@@ -377,6 +379,14 @@ impl Session<'_> {
                 pp.target_weight,
                 bps(u64::from(pp.target_price_bps)),
                 bps(price)
+            );
+            let used = CapacityUse::at(&pool, &pp, config.params.capacity_ratio_bps, now)
+                .map_err(|e| CliError(e.to_string()))?;
+            let (decimals, _) = self.decimals(&mint).await?;
+            say!(
+                self,
+                "    {}",
+                used.describe(|amount| format_amount(amount, decimals))
             );
         }
         Ok(())

@@ -5,6 +5,7 @@
 //! accepted, one denied), the payout is redeemed, rewards and fees are claimed, the tranches end
 //! and the stakers withdraw. Every step reports what moved; the summary adds every token up.
 
+use crate::capacity::CapacityUse;
 use anchor_lang::prelude::Pubkey;
 use bulwark::constants::*;
 use bulwark::instructions::{
@@ -70,6 +71,27 @@ impl Story<'_> {
             title: title.to_string(),
             lines,
         });
+    }
+
+    /// Each product's capacity used in `pool`, at the current time.
+    async fn capacity_lines(&mut self, pool: &Pubkey, products: &[(&str, u64)]) -> Vec<String> {
+        let config: Config = self.t.load(&config_pda()).await;
+        let pool_state: Pool = self.t.load_zc(pool).await;
+        let now = self.t.now().await;
+        let mut lines = Vec::new();
+        for (name, product_id) in products {
+            let pool_product: PoolProduct =
+                self.t.load_zc(&pool_product_pda(pool, *product_id)).await;
+            let used = CapacityUse::at(
+                &pool_state,
+                &pool_product,
+                config.params.capacity_ratio_bps,
+                now,
+            )
+            .expect("capacity of the demo's pool");
+            lines.push(format!("{name}: {}", used.describe(usdc)));
+        }
+        lines
     }
 
     async fn actor(&mut self, name: &'static str, mint: &Pubkey, amount: u64) -> Actor {
@@ -236,6 +258,8 @@ pub async fn run(sbf: bool, report: &mut dyn FnMut(Step)) -> Summary {
         usdc(pool_state.rewards_reserved),
         usdc(pool_state.manager_fees)
     ));
+    let products = [("lending", lending), ("DEX", dex)];
+    lines.extend(s.capacity_lines(&keys.pool, &products).await);
     s.step("Buyers purchase cover", lines);
 
     // A month passes; rewards accrue.
@@ -369,6 +393,7 @@ pub async fn run(sbf: bool, report: &mut dyn FnMut(Step)) -> Summary {
             slot.stake as f64 / slot.shares.get() as f64
         ));
     }
+    lines.extend(s.capacity_lines(&keys.pool, &products).await);
     s.step("Cooldown over: the accepted claim is paid", lines);
 
     // Fees, assessor rewards, rewards.

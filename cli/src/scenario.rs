@@ -3,6 +3,7 @@
 //! parameters. Every mistake in the file — TOML syntax, an unknown field, an actor or product
 //! that does not exist, a step the program refuses — is reported with its line.
 
+use crate::capacity::CapacityUse;
 use crate::demo::{Step, Summary};
 use crate::errors::describe_failure;
 use crate::units::format_amount;
@@ -349,15 +350,31 @@ impl Engine<'_> {
             })
     }
 
-    async fn pool_line(&mut self) -> String {
+    /// The pool's stake, vault and rewards owed, then each product's capacity used.
+    async fn pool_lines(&mut self, where_: &str) -> Result<Vec<String>> {
         let pool: Pool = self.t.load_zc(&self.pool.pool).await;
         let vault = self.t.balance(&self.pool.vault).await;
-        format!(
+        let mut lines = vec![format!(
             "pool: stake {}, vault {}, owed to stakers in rewards {}",
             tokens(pool.total_stake),
             tokens(vault),
             tokens(pool.rewards_reserved)
-        )
+        )];
+        let config: Config = self.t.load(&config_pda()).await;
+        let now = self.t.now().await;
+        let products: Vec<(String, u64)> = self
+            .products
+            .iter()
+            .map(|(name, id)| (name.clone(), *id))
+            .collect();
+        for (name, id) in products {
+            let pool_product: PoolProduct =
+                self.t.load_zc(&pool_product_pda(&self.pool.pool, id)).await;
+            let used = CapacityUse::at(&pool, &pool_product, config.params.capacity_ratio_bps, now)
+                .map_err(|e| ScenarioError(format!("{where_}: {e}")))?;
+            lines.push(format!("{name}: {}", used.describe(tokens)));
+        }
+        Ok(lines)
     }
 
     async fn run_step(&mut self, step: &Spanned<Action>) -> Result<Step> {
@@ -598,7 +615,7 @@ impl Engine<'_> {
                 format!("{actor} withdraws {} (stake and rewards)", tokens(received))
             }
         };
-        lines.push(self.pool_line().await);
+        lines.extend(self.pool_lines(&where_).await?);
         Ok(Step {
             title: format!("[{where_}] {title}"),
             lines,

@@ -93,7 +93,10 @@ async fn operator_and_user_commands_run_the_whole_lifecycle() {
         out.contains("stake 1,000,000.00   vault 1,000,000.00"),
         "{out}"
     );
-    assert!(out.contains("product 0: weight 100%, target 2.50%/yr, now 2.50%/yr"));
+    assert!(out.contains(
+        "  product 0: weight 100%, target 2.50%/yr, now 2.50%/yr\n    \
+         capacity used 0.00 of 2,000,000.00 (0.00%)\n"
+    ));
 
     // 100,000 for a year at 2.5%: 2,500, quoted and then charged.
     let out = sh.ok("quote --product 0 --amount 100000 --days 365").await;
@@ -156,6 +159,11 @@ async fn operator_and_user_commands_run_the_whole_lifecycle() {
     assert!(out.contains("status: accepted and paid"), "{out}");
     let out = sh.ok("pool show 0").await;
     assert!(out.contains("stake 960,000.00"), "{out}");
+    // 60,000 of the cover is left, against 2 × the 960,000 of stake.
+    assert!(
+        out.contains("capacity used 60,000.00 of 1,920,000.00 (3.12%)"),
+        "{out}"
+    );
 
     // A cover that was claimed on stays on chain as its claim's record, even once claims are
     // no longer possible (unclaimed covers: `crank_expire_returns_an_unclaimed_covers_rent`).

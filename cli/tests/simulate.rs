@@ -53,6 +53,21 @@ async fn lending_hack_scenario_pays_both_claims_from_stake() {
     // Dana: 20,000 − premium + 150,000 payout (deposit refunded).
     let dana = wallet(&summary, "dana");
     assert!(dana > 166_000 * UNIT && dana < 170_000 * UNIT, "{dana}");
+    // 180 days of 250,000 at 2.5%/yr is 3,082.191781, 45% of it streams to stakers (50% less
+    // the manager's 10%). 1,000,000 staked at 2x: lending (weight 60) backs 1,200,000, the DEX (40) 800,000.
+    assert_eq!(
+        steps[4].title,
+        "[test.toml:59] dana buys 250,000.00 of lending cover for 180 days"
+    );
+    assert_eq!(
+        steps[4].lines[1..],
+        [
+            "pool: stake 1,000,000.00, vault 1,003,082.191781, owed to stakers in rewards 1,386.986301"
+                .to_string(),
+            "dex: capacity used 0.00 of 800,000.00 (0.00%)".to_string(),
+            "lending: capacity used 250,000.00 of 1,200,000.00 (20.83%)".to_string(),
+        ]
+    );
     // The opening, 17 steps and the summary.
     assert_eq!(steps.len(), 19);
     assert_eq!(
