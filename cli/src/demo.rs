@@ -23,6 +23,11 @@ use solana_signer::Signer;
 const UNIT: u64 = 1_000_000;
 const DAY: i64 = SECONDS_PER_DAY;
 
+/// Unix time the demo starts at (2026-01-05 00:00 UTC, early in tranche 224), so its tranches,
+/// buckets and every number it prints are the same on any day it runs. Scenarios start here
+/// too unless they say otherwise.
+pub const START: i64 = 1_767_571_200;
+
 /// One step of the story: what happened, in lines for people and in fields for machines.
 #[derive(Debug, Serialize)]
 pub struct Step {
@@ -107,6 +112,7 @@ pub async fn run(sbf: bool, report: &mut dyn FnMut(Step)) -> Summary {
         t: TestContext::new_in(sbf).await,
         report,
     };
+    s.t.warp_to_time(START).await;
     let authority = s.t.authority.insecure_clone();
 
     // Governance: products and a smaller assessor reward for this market.

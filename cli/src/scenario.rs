@@ -56,8 +56,7 @@ impl Default for Market {
             manager_fee_bps: 1_000,
             capacity_ratio_bps: params.capacity_ratio_bps,
             assessor_reward_bps: params.assessor_reward_bps,
-            // 2026-01-05, early in a tranche.
-            start: 1_767_571_200,
+            start: crate::demo::START,
         }
     }
 }
