@@ -44,6 +44,27 @@ pub struct Target {
     pub native: bool,
 }
 
+impl Target {
+    /// Refuses `--url` and `--keypair` for `command`, which runs on a fresh embedded VM of its
+    /// own: silently ignoring them would let a user believe it ran on their cluster.
+    pub fn embedded_only(&self, command: &str) -> Result<()> {
+        let given: Vec<&str> = [
+            ("--url", self.url.is_some()),
+            ("--keypair", self.keypair.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(option, set)| set.then_some(option))
+        .collect();
+        if given.is_empty() {
+            return Ok(());
+        }
+        Err(CliError(format!(
+            "`{command}` runs on a fresh embedded VM of its own; {} cannot apply to it",
+            given.join(" and ")
+        )))
+    }
+}
+
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Run the whole protocol story on a fresh embedded VM.
@@ -483,4 +504,33 @@ async fn dispatch(s: &mut Session<'_>, command: Command) -> Result<()> {
         Command::Warp { days } => s.warp(days).await?,
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn target(args: &[&str]) -> Target {
+        Cli::try_parse_from(args).expect("valid arguments").target
+    }
+
+    #[test]
+    fn demo_and_simulate_refuse_cluster_options() {
+        assert_eq!(target(&["bulwark", "demo"]).embedded_only("demo"), Ok(()));
+        assert_eq!(
+            target(&["bulwark", "--url", "devnet", "demo"]).embedded_only("demo"),
+            Err(CliError(
+                "`demo` runs on a fresh embedded VM of its own; --url cannot apply to it".into()
+            ))
+        );
+        assert_eq!(
+            target(&["bulwark", "simulate", "s.toml", "-u", "l", "-k", "id.json"])
+                .embedded_only("simulate"),
+            Err(CliError(
+                "`simulate` runs on a fresh embedded VM of its own; --url and --keypair cannot \
+                 apply to it"
+                    .into()
+            ))
+        );
+    }
 }

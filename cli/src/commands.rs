@@ -69,6 +69,47 @@ pub fn date(unix: i64) -> String {
     )
 }
 
+/// Where `claim` stands at `now`, in words. `redeem_by` is the end (exclusive) of its payout's
+/// redemption: the claim's window, cut short by the cover's backing.
+pub fn claim_status(claim: &Claim, redeem_by: i64, now: i64) -> Result<String> {
+    let outcome = |accepted| if accepted { "accepted" } else { "denied" };
+    let so_far = match claim.voters {
+        0 => "no votes yet".to_string(),
+        _ => format!("{} so far", outcome(claim.voted_accept())),
+    };
+    let status = claim.status(now).map_err(|e| CliError(e.to_string()))?;
+    Ok(match status {
+        ClaimStatus::Voting if claim.voting_end < claim.latest_voting_end => format!(
+            "voting until {} ({so_far}; a late vote that flips it extends voting, at most to {})",
+            date(claim.voting_end),
+            date(claim.latest_voting_end)
+        ),
+        ClaimStatus::Voting => format!("voting until {} ({so_far})", date(claim.voting_end)),
+        ClaimStatus::Cooldown { accepted } => format!(
+            "{} (cooldown until {})",
+            outcome(accepted),
+            date(claim.cooldown_end().map_err(|e| CliError(e.to_string()))?)
+        ),
+        ClaimStatus::Final { accepted: true } if claim.paid => "accepted and paid".into(),
+        ClaimStatus::Final { accepted: true } if now < redeem_by => {
+            format!("accepted; redeem before {}", date(redeem_by))
+        }
+        ClaimStatus::Final { accepted: true } => format!(
+            "accepted but lapsed: not redeemed before {}; {}",
+            date(redeem_by),
+            if claim.closed {
+                "deposit refunded"
+            } else {
+                "closing it refunds the deposit"
+            }
+        ),
+        ClaimStatus::Final { accepted: false } if claim.closed => {
+            "denied; deposit forfeited to the assessors".into()
+        }
+        ClaimStatus::Final { accepted: false } => "denied".into(),
+    })
+}
+
 /// `250` bps as `2.50%`.
 pub fn bps(value: u64) -> String {
     format!("{}.{:02}%", value / 100, value % 100)
@@ -789,24 +830,19 @@ impl Session<'_> {
     pub async fn claim_show(&mut self, address: &Pubkey) -> Result<()> {
         let claim: Claim = self.load(address, "claim").await?;
         let now = self.transport.clock().await?.unix_timestamp;
-        let status = match claim.status(now).map_err(|e| CliError(e.to_string()))? {
-            ClaimStatus::Voting => format!("voting until {}", date(claim.latest_voting_end)),
-            ClaimStatus::Cooldown { accepted } => format!(
-                "{} (cooldown until {})",
-                if accepted { "accepted" } else { "denied" },
-                date(claim.cooldown_end().map_err(|e| CliError(e.to_string()))?)
-            ),
-            ClaimStatus::Final { accepted: true } if claim.paid => "accepted and paid".into(),
-            ClaimStatus::Final { accepted: true } => format!(
-                "accepted; redeem before {}",
-                date(
-                    claim
-                        .redemption_end()
-                        .map_err(|e| CliError(e.to_string()))?
-                )
-            ),
-            ClaimStatus::Final { accepted: false } => "denied".into(),
+        let redemption_end = claim
+            .redemption_end()
+            .map_err(|e| CliError(e.to_string()))?;
+        // `redeem_payout` also stops at the cover's `backing_until`, after which its backing
+        // stake may be withdrawn.
+        let redeem_by = match self.transport.account(&claim.cover).await? {
+            Some(_) => {
+                let cover: Cover = self.load(&claim.cover, "cover").await?;
+                redemption_end.min(cover.backing_until)
+            }
+            None => redemption_end,
         };
+        let status = claim_status(&claim, redeem_by, now)?;
         let mint = claim.mint;
         let requested = self.show_amount(&mint, claim.requested_amount).await?;
         let paid = self.show_amount(&mint, claim.paid_amount).await?;
@@ -957,6 +993,98 @@ mod tests {
         assert_eq!(date(1_709_164_800), "2024-02-29 00:00");
         assert_eq!(date(951_782_400 + 13 * 3_600 + 7 * 60), "2000-02-29 13:07");
         assert_eq!(date(1_767_571_200), "2026-01-05 00:00");
+    }
+
+    /// A claim filed at `START` with the default timing: voting 3 days (at most 4), cooldown
+    /// 1 day, redemption 30 days.
+    fn claim(accept: u64, deny: u64) -> Claim {
+        let start = crate::demo::START;
+        Claim {
+            version: ACCOUNT_VERSION,
+            bump: 255,
+            overturned: false,
+            paid: false,
+            closed: false,
+            index: 0,
+            cover: Pubkey::new_unique(),
+            claimant: Pubkey::new_unique(),
+            product_id: 0,
+            mint: Pubkey::new_unique(),
+            requested_amount: 10,
+            paid_amount: 0,
+            evidence_hash: [0; 32],
+            evidence_uri: String::new(),
+            deposit: 1,
+            deposit_pool: Pubkey::new_unique(),
+            filed_at: start,
+            voting_end: start + 3 * SECONDS_PER_DAY,
+            latest_voting_end: start + 4 * SECONDS_PER_DAY,
+            accept_weight: accept,
+            deny_weight: deny,
+            voters: 1,
+            quorum: 1,
+            cooldown: DEFAULT_COOLDOWN,
+            redemption_window: DEFAULT_REDEMPTION_WINDOW,
+            silent_ending: DEFAULT_SILENT_ENDING,
+            assessor_reward: 0,
+            reserved: [0; 64],
+        }
+    }
+
+    #[test]
+    fn claim_status_follows_the_claims_clock() {
+        let start = crate::demo::START;
+        let day = SECONDS_PER_DAY;
+        let accepted = claim(5, 0);
+        let redeem_by = accepted.redemption_end().unwrap();
+        let status = |c: &Claim, at: i64| claim_status(c, redeem_by, at).unwrap();
+        assert_eq!(
+            status(&accepted, start),
+            "voting until 2026-01-08 00:00 (accepted so far; a late vote that flips it extends \
+             voting, at most to 2026-01-09 00:00)"
+        );
+        assert_eq!(
+            status(&accepted, start + 3 * day),
+            "accepted (cooldown until 2026-01-09 00:00)"
+        );
+        assert_eq!(
+            status(&accepted, start + 4 * day),
+            "accepted; redeem before 2026-02-08 00:00"
+        );
+        // The redemption window is over: the claim lapsed, however it was voted.
+        assert_eq!(
+            status(&accepted, start + 34 * day),
+            "accepted but lapsed: not redeemed before 2026-02-08 00:00; closing it refunds the \
+             deposit"
+        );
+        // The cover's backing can end the window earlier.
+        assert_eq!(
+            claim_status(&accepted, start + 10 * day, start + 10 * day).unwrap(),
+            "accepted but lapsed: not redeemed before 2026-01-15 00:00; closing it refunds the \
+             deposit"
+        );
+        let paid = Claim {
+            paid: true,
+            ..claim(5, 0)
+        };
+        assert_eq!(status(&paid, start + 40 * day), "accepted and paid");
+        let extended = Claim {
+            voting_end: start + 4 * day,
+            ..claim(1, 3)
+        };
+        assert_eq!(
+            status(&extended, start),
+            "voting until 2026-01-09 00:00 (denied so far)"
+        );
+        let denied = Claim {
+            closed: true,
+            ..claim(1, 3)
+        };
+        assert_eq!(
+            status(&denied, start + 5 * day),
+            "denied; deposit forfeited to the assessors"
+        );
+        assert_eq!(status(&claim(1, 3), start + 5 * day), "denied");
     }
 
     #[test]

@@ -6,19 +6,26 @@
 //! and the stakers withdraw. Every step reports what moved; the summary adds every token up.
 
 use crate::capacity::CapacityUse;
+use crate::errors::{describe_failure, CliError, Result};
 use anchor_lang::prelude::Pubkey;
+use anchor_lang::solana_program::instruction::Instruction;
 use bulwark::constants::*;
+use bulwark::error::BulwarkError;
 use bulwark::instructions::{
     BuyCoverArgs, CreatePoolArgs, DepositStakeArgs, FileClaimArgs, SetPoolProductArgs,
 };
 use bulwark::math::tranche::tranche_end;
-use bulwark::state::{Claim, Config, Cover, Pool, PoolProduct, Product, ProtocolParams};
+use bulwark::state::{
+    Claim, ClaimStatus, Config, Cover, Pool, PoolProduct, Product, ProtocolParams,
+};
 use bulwark_sdk::builders::*;
 use bulwark_sdk::quote::{quote, PoolState};
 use bulwark_tests::{spl_token, TestContext};
 use serde::Serialize;
+use solana_instruction_error::InstructionError;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
+use solana_transaction_error::TransactionError;
 
 const UNIT: u64 = 1_000_000;
 const DAY: i64 = SECONDS_PER_DAY;
@@ -78,8 +85,21 @@ impl Story<'_> {
         });
     }
 
+    /// Sends `ixs` (the harness's payer pays), worded with the program's message on failure.
+    async fn send(&mut self, ixs: &[Instruction], signers: &[&Keypair]) -> Result<()> {
+        self.t
+            .send_logged(ixs, signers)
+            .await
+            .map(|_| ())
+            .map_err(|(e, logs)| describe_failure(&e, &logs))
+    }
+
     /// Each product's capacity used in `pool`, at the current time.
-    async fn capacity_lines(&mut self, pool: &Pubkey, products: &[(&str, u64)]) -> Vec<String> {
+    async fn capacity_lines(
+        &mut self,
+        pool: &Pubkey,
+        products: &[(&str, u64)],
+    ) -> Result<Vec<String>> {
         let config: Config = self.t.load(&config_pda()).await;
         let pool_state: Pool = self.t.load_zc(pool).await;
         let now = self.t.now().await;
@@ -93,10 +113,10 @@ impl Story<'_> {
                 config.params.capacity_ratio_bps,
                 now,
             )
-            .expect("capacity of the demo's pool");
+            .map_err(program_error)?;
             lines.push(format!("{name}: {}", used.describe(usdc)));
         }
-        lines
+        Ok(lines)
     }
 
     async fn actor(&mut self, name: &'static str, mint: &Pubkey, amount: u64) -> Actor {
@@ -107,7 +127,7 @@ impl Story<'_> {
 
 /// Runs the story on an embedded VM (the SBF `.so` when `sbf`, else the native build),
 /// reporting each step through `report`, and returns the final summary.
-pub async fn run(sbf: bool, report: &mut dyn FnMut(Step)) -> Summary {
+pub async fn run(sbf: bool, report: &mut dyn FnMut(Step)) -> Result<Summary> {
     let mut s = Story {
         t: TestContext::new_in(sbf).await,
         report,
@@ -124,11 +144,11 @@ pub async fn run(sbf: bool, report: &mut dyn FnMut(Step)) -> Summary {
         ..ProtocolParams::default()
     };
     let treasury = s.t.treasury;
-    s.t.send_ok(
+    s.send(
         &[update_config(&authority.pubkey(), params, &treasury)],
         &[&authority],
     )
-    .await;
+    .await?;
     s.step(
         "Governance lists two products",
         vec![
@@ -165,7 +185,7 @@ pub async fn run(sbf: bool, report: &mut dyn FnMut(Step)) -> Summary {
                 target_price_bps: price,
             },
         );
-        s.t.send_ok(&[ix], &[&manager]).await;
+        s.send(&[ix], &[&manager]).await?;
     }
     s.step(
         "A manager opens a USDC pool",
@@ -196,11 +216,11 @@ pub async fn run(sbf: bool, report: &mut dyn FnMut(Step)) -> Summary {
                 amount,
             },
         );
-        s.t.send_ok(&[ix], &[&actor.key]).await;
+        s.send(&[ix], &[&actor.key]).await?;
         lines.push(format!(
             "{name} stakes {} in tranche {tranche} (unlocks in {} days)",
             usdc(amount),
-            (tranche_end(tranche).unwrap() - s.t.now().await) / DAY
+            (tranche_end(tranche).map_err(program_error)? - s.t.now().await) / DAY
         ));
         stakers.push(actor);
     }
@@ -226,7 +246,8 @@ pub async fn run(sbf: bool, report: &mut dyn FnMut(Step)) -> Summary {
         };
         let now = s.t.now().await;
         let period = days * DAY as u32;
-        let q = quote(&config, &product, &[state], amount, period, 0, now).expect("quote");
+        let q = quote(&config, &product, &[state], amount, period, 0, now)
+            .map_err(|e| CliError(format!("cannot quote: {e}")))?;
         let ix = buy_cover(
             &actor.key.pubkey(),
             &actor.token,
@@ -245,7 +266,7 @@ pub async fn run(sbf: bool, report: &mut dyn FnMut(Step)) -> Summary {
                 commission_bps: 0,
             },
         );
-        s.t.send_ok(&[ix], &[&actor.key]).await;
+        s.send(&[ix], &[&actor.key]).await?;
         let pp: PoolProduct = s.t.load_zc(&pool_product_pda(&keys.pool, product_id)).await;
         lines.push(format!(
             "{name} covers {} for {days} days at {:.2}%/year: premium {} (price now {:.2}%)",
@@ -265,7 +286,7 @@ pub async fn run(sbf: bool, report: &mut dyn FnMut(Step)) -> Summary {
         usdc(pool_state.manager_fees)
     ));
     let products = [("lending", lending), ("DEX", dex)];
-    lines.extend(s.capacity_lines(&keys.pool, &products).await);
+    lines.extend(s.capacity_lines(&keys.pool, &products).await?);
     s.step("Buyers purchase cover", lines);
 
     // A month passes; rewards accrue.
@@ -274,8 +295,18 @@ pub async fn run(sbf: bool, report: &mut dyn FnMut(Step)) -> Summary {
     for staker in &stakers {
         let before = s.t.balance(&staker.token).await;
         let ix = claim_rewards(&staker.key.pubkey(), &keys, 0, &staker.token);
-        let claimed = s.t.send(&[ix], &[&staker.key]).await.is_ok();
-        let earned = s.t.balance(&staker.token).await - before;
+        // Rewards stream per second, so a month in there is something to claim; only the
+        // program's "nothing to claim" is expected here, any other failure is an error.
+        let claimed = match s.t.send_logged(&[ix], &[&staker.key]).await {
+            Ok(_) => true,
+            Err((TransactionError::InstructionError(_, InstructionError::Custom(code)), _))
+                if code == u32::from(BulwarkError::NothingToClaim) =>
+            {
+                false
+            }
+            Err((e, logs)) => return Err(describe_failure(&e, &logs)),
+        };
+        let earned = gained(s.t.balance(&staker.token).await, before)?;
         lines.push(format!(
             "{} claims {} of premium rewards{}",
             staker.name,
@@ -308,7 +339,7 @@ pub async fn run(sbf: bool, report: &mut dyn FnMut(Step)) -> Summary {
                 evidence_uri: format!("https://example.org/incident/{}", actor.name),
             },
         );
-        s.t.send_ok(&[ix], &[&actor.key]).await;
+        s.send(&[ix], &[&actor.key]).await?;
         let claim: Claim = s.t.load(&claim_pda(cover, 0)).await;
         lines.push(format!(
             "{} claims {} (deposit {} escrowed, voting 3 days)",
@@ -332,7 +363,7 @@ pub async fn run(sbf: bool, report: &mut dyn FnMut(Step)) -> Summary {
             &spl_token::ID,
             stake,
         );
-        s.t.send_ok(&[ix], &[&actor.key]).await;
+        s.send(&[ix], &[&actor.key]).await?;
         assessors.push(actor);
     }
     // Dana's claim: both accept. Eli's claim: Gus opens with accept, Fay denies.
@@ -340,20 +371,30 @@ pub async fn run(sbf: bool, report: &mut dyn FnMut(Step)) -> Summary {
     for (claim, assessor, accept) in votes {
         let ix = vote(&assessors[assessor].key.pubkey(), &claims[claim].0, accept);
         let key = assessors[assessor].key.insecure_clone();
-        s.t.send_ok(&[ix], &[&key]).await;
+        s.send(&[ix], &[&key]).await?;
     }
     let mut lines = Vec::new();
+    let now = s.t.now().await;
     for (claim, _) in &claims {
         let state: Claim = s.t.load(claim).await;
+        let outcome = |accepted| if accepted { "accepted" } else { "denied" };
+        let status = match state.status(now).map_err(program_error)? {
+            ClaimStatus::Voting => format!(
+                "voting open until {}, {} so far",
+                crate::commands::date(state.voting_end),
+                outcome(state.voted_accept())
+            ),
+            ClaimStatus::Cooldown { accepted } => format!(
+                "{} (cooldown until {})",
+                outcome(accepted),
+                crate::commands::date(state.cooldown_end().map_err(program_error)?)
+            ),
+            ClaimStatus::Final { accepted } => outcome(accepted).to_string(),
+        };
         lines.push(format!(
-            "claim {claim}: accept {} / deny {} -> {}",
+            "claim {claim}: accept {} / deny {} -> {status}",
             usdc(state.accept_weight),
             usdc(state.deny_weight),
-            if state.accepted() {
-                "accepted"
-            } else {
-                "denied"
-            }
         ));
     }
     s.step("Assessors vote (Fay 3, Gus 1 staked)", lines);
@@ -370,11 +411,11 @@ pub async fn run(sbf: bool, report: &mut dyn FnMut(Step)) -> Summary {
         &dana.token,
         &dana.token,
     );
-    s.t.send_ok(&[ix], &[]).await;
-    let paid_to_dana = s.t.balance(&dana.token).await - before;
+    s.send(&[ix], &[]).await?;
+    let paid_to_dana = gained(s.t.balance(&dana.token).await, before)?;
     let eli = &buyers[1].0;
     let ix = close_claim(&caller, &claims[1].1, &claims[1].0, &eli.token);
-    s.t.send_ok(&[ix], &[]).await;
+    s.send(&[ix], &[]).await?;
     let dana_claim: Claim = s.t.load(&claims[0].0).await;
     let eli_claim: Claim = s.t.load(&claims[1].0).await;
     let pool_state: Pool = s.t.load_zc(&keys.pool).await;
@@ -399,19 +440,19 @@ pub async fn run(sbf: bool, report: &mut dyn FnMut(Step)) -> Summary {
             slot.stake as f64 / slot.shares.get() as f64
         ));
     }
-    lines.extend(s.capacity_lines(&keys.pool, &products).await);
+    lines.extend(s.capacity_lines(&keys.pool, &products).await?);
     s.step("Cooldown over: the accepted claim is paid", lines);
 
     // Fees, assessor rewards, rewards.
     let treasury_token = s.t.create_token_account(&treasury, &mint).await;
-    s.t.send_ok(&[sweep_fees(&caller, &keys, &treasury_token)], &[])
-        .await;
+    s.send(&[sweep_fees(&caller, &keys, &treasury_token)], &[])
+        .await?;
     let manager_token = s.t.create_token_account(&manager.pubkey(), &mint).await;
-    s.t.send_ok(
+    s.send(
         &[claim_manager_fees(&manager.pubkey(), &keys, &manager_token)],
         &[&manager],
     )
-    .await;
+    .await?;
     let mut lines = vec![
         format!(
             "treasury receives {}",
@@ -430,7 +471,7 @@ pub async fn run(sbf: bool, report: &mut dyn FnMut(Step)) -> Summary {
         for (claim, _) in &claims {
             let ix =
                 claim_assessor_reward(&assessor.key.pubkey(), claim, &mint, &token, &spl_token::ID);
-            s.t.send_ok(&[ix], &[&assessor.key]).await;
+            s.send(&[ix], &[&assessor.key]).await?;
         }
         lines.push(format!(
             "{} earns {} for voting on both claims",
@@ -442,7 +483,7 @@ pub async fn run(sbf: bool, report: &mut dyn FnMut(Step)) -> Summary {
     s.step("Fees and assessor rewards are paid", lines);
 
     // Years pass: every tranche ends, covers expire, stakers withdraw everything.
-    let last_end = tranche_end(current + 7).unwrap();
+    let last_end = tranche_end(current + 7).map_err(program_error)?;
     let mut lines = Vec::new();
     let start = s.t.now().await;
     let mut when = start;
@@ -467,7 +508,7 @@ pub async fn run(sbf: bool, report: &mut dyn FnMut(Step)) -> Summary {
             continue;
         }
         let ix = expire_cover(cover, &state.rent_payer, *product_id, &[keys.pool]);
-        s.t.send_ok(&[ix], &[]).await;
+        s.send(&[ix], &[]).await?;
         lines.push(format!(
             "{}'s cover expires; its rent goes back to the payer",
             actor.name
@@ -495,17 +536,18 @@ pub async fn run(sbf: bool, report: &mut dyn FnMut(Step)) -> Summary {
             &archive_payer,
             &staker.token,
         ));
-        s.t.send_ok(&ixs, &[&staker.key]).await;
+        s.send(&ixs, &[&staker.key]).await?;
+        let received = gained(s.t.balance(&staker.token).await, before)?;
         lines.push(format!(
             "{} withdraws {} (stake after losses plus rewards)",
             staker.name,
-            usdc(s.t.balance(&staker.token).await - before)
+            usdc(received)
         ));
     }
     let pool_state: Pool = s.t.load_zc(&keys.pool).await;
     if pool_state.treasury_accrued > 0 || pool_state.assessment_accrued > 0 {
-        s.t.send_ok(&[sweep_fees(&caller, &keys, &treasury_token)], &[])
-            .await;
+        s.send(&[sweep_fees(&caller, &keys, &treasury_token)], &[])
+            .await?;
     }
     s.step("Two years later: tranches end, stakers withdraw", lines);
 
@@ -521,8 +563,12 @@ pub async fn run(sbf: bool, report: &mut dyn FnMut(Step)) -> Summary {
     let pool_vault = s.t.balance(&keys.vault).await;
     let treasury_balance = s.t.balance(&treasury_token).await;
     let reward_pot = s.t.balance(&reward_pot_pda(&mint)).await;
-    let total =
-        wallets.iter().map(|(_, b)| b).sum::<u64>() + pool_vault + treasury_balance + reward_pot;
+    let total = wallets
+        .iter()
+        .map(|(_, b)| *b)
+        .chain([pool_vault, treasury_balance, reward_pot])
+        .try_fold(0u64, u64::checked_add)
+        .ok_or_else(|| CliError("the balances overflow".into()))?;
     let pool_state: Pool = s.t.load_zc(&keys.pool).await;
     let summary = Summary {
         minted: 1_000_000 * UNIT + 2 * 50_000 * UNIT,
@@ -531,12 +577,23 @@ pub async fn run(sbf: bool, report: &mut dyn FnMut(Step)) -> Summary {
         treasury: treasury_balance,
         reward_pot,
         total,
-        pool_liabilities: pool_state.liabilities().expect("liabilities"),
+        pool_liabilities: pool_state.liabilities().map_err(program_error)?,
         claims_paid: dana_claim.paid_amount,
         deposits_forfeited: eli_claim.deposit,
     };
     (s.report)(summary_step(&summary));
-    summary
+    Ok(summary)
+}
+
+/// What a balance gained from `before` to `after`.
+fn gained(after: u64, before: u64) -> Result<u64> {
+    after
+        .checked_sub(before)
+        .ok_or_else(|| CliError("a balance fell where it should have grown".into()))
+}
+
+fn program_error(e: anchor_lang::error::Error) -> CliError {
+    CliError(e.to_string())
 }
 
 /// The closing step of a story: each balance and the total against what was minted.

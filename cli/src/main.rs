@@ -63,6 +63,15 @@ fn main() -> ExitCode {
         }
     };
     let vm = if sbf { "SBF" } else { "native" };
+    let own_vm = match &cli.command {
+        Command::Demo { .. } => cli.target.embedded_only("demo"),
+        Command::Simulate { .. } => cli.target.embedded_only("simulate"),
+        _ => Ok(()),
+    };
+    if let Err(e) = own_vm {
+        eprintln!("error: {e}");
+        return ExitCode::from(2);
+    }
     match cli.command {
         Command::Demo { json } => {
             if !json {
@@ -72,8 +81,13 @@ fn main() -> ExitCode {
                 json,
                 steps: Vec::new(),
             };
-            let summary = runtime.block_on(demo::run(sbf, &mut |step| report.step(step)));
-            report.finish(&summary)
+            match runtime.block_on(demo::run(sbf, &mut |step| report.step(step))) {
+                Ok(summary) => report.finish(&summary),
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::FAILURE
+                }
+            }
         }
         Command::Simulate {
             scenario: path,

@@ -139,7 +139,13 @@ async fn operator_and_user_commands_run_the_whole_lifecycle() {
         .await;
     let claim = after(&out, "claim");
     let out = sh.ok(&format!("claim show {claim}")).await;
-    assert!(out.contains("status: voting until"), "{out}");
+    assert!(
+        out.contains(
+            "status: voting until 2026-01-08 00:00 (no votes yet; a late vote that flips it \
+             extends voting, at most to 2026-01-09 00:00)\n"
+        ),
+        "{out}"
+    );
     assert!(out.contains("requested 40,000.00  paid 0.00  deposit 200.00"));
 
     sh.ok(&format!("token mint --mint {bwk} --to {me} --amount 5"))
@@ -158,7 +164,20 @@ async fn operator_and_user_commands_run_the_whole_lifecycle() {
             BulwarkError::OutcomeNotFinal
         )
     );
+    let out = sh.ok(&format!("claim show {claim}")).await;
+    assert!(
+        out.contains(
+            "status: voting until 2026-01-08 00:00 (accepted so far; a late vote that flips it \
+             extends voting, at most to 2026-01-09 00:00)\n"
+        ),
+        "{out}"
+    );
     sh.ok("warp --days 5").await;
+    let out = sh.ok(&format!("claim show {claim}")).await;
+    assert!(
+        out.contains("status: accepted; redeem before 2026-02-08 00:00\n"),
+        "{out}"
+    );
     let out = sh.ok(&format!("redeem --claim {claim}")).await;
     assert!(out.contains(&format!("paid 40,000.00 to {me}")), "{out}");
     let out = sh.ok(&format!("claim show {claim}")).await;

@@ -5,7 +5,7 @@ use bulwark_cli::demo::{run, usdc};
 #[tokio::test]
 async fn demo_accounts_for_every_token() {
     let mut steps = Vec::new();
-    let summary = run(false, &mut |step| steps.push(step)).await;
+    let summary = run(false, &mut |step| steps.push(step)).await.unwrap();
     assert_eq!(summary.minted, 1_100_000_000_000);
     assert_eq!(
         summary.total, summary.minted,
@@ -53,6 +53,19 @@ async fn demo_accounts_for_every_token() {
         [
             "lending: capacity used 400,000.00 of 1,200,000.00 (33.33%)".to_string(),
             "DEX: capacity used 150,000.00 of 800,000.00 (18.75%)".to_string(),
+        ]
+    );
+    // The votes are cast as soon as the claims are filed: voting is still open.
+    let votes: Vec<&str> = steps[6]
+        .lines
+        .iter()
+        .map(|line| line.split_once(": ").unwrap().1)
+        .collect();
+    assert_eq!(
+        votes,
+        [
+            "accept 4.00 / deny 0.00 -> voting open until 2026-03-06 00:00, accepted so far",
+            "accept 1.00 / deny 3.00 -> voting open until 2026-03-06 00:00, denied so far",
         ]
     );
     // After the payout burnt 250,000 of stake: (750,000 × 2) × 60% and × 40%; Dana's cover
