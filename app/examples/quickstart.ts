@@ -8,7 +8,8 @@ export async function quickstart(
   fetch: AccountFetcher,
   send: (instructions: Instruction[]) => Promise<unknown>,
   buyer: TransactionSigner,
-  buyerToken: Address, // the buyer's token account on the pools' mint
+  usdc: Address, // the mint the buyer pays in
+  buyerToken: Address, // the buyer's token account on it
 ) {
   const productId = 0n;
   const period = 90 * 86_400; // seconds
@@ -17,20 +18,21 @@ export async function quickstart(
   const pools = await Promise.all(
     Array.from({ length: Number(poolCount) }, (_, id) => poolPda(BigInt(id))),
   );
-  // The program's pricing applied to the pools' current state, cheapest pools first.
-  const quote = await quoteCover(fetch, { productId, pools, amount: 10_000_000_000n, period });
+  // The program's pricing applied to the current state of the pools on `usdc` (a cover is paid
+  // in one mint: pools of other mints are left out), cheapest pools first.
+  const amount = 10_000_000_000n;
+  const quote = await quoteCover(fetch, { productId, pools, mint: usdc, amount, period });
   for (const { pool, amount, priceBps, premium } of quote.parts) {
     console.log(`${pool}: ${amount} at ${priceBps} bps/year for ${premium}`);
   }
-  const { mint, tokenProgram } = await loadPoolKeys(fetch, quote.parts[0].pool);
+  const { tokenProgram } = await loadPoolKeys(fetch, quote.parts[0].pool);
   const { cover, instructions } = await buyCover({
     payer: buyer,
     payerToken: buyerToken,
-    mint,
     tokenProgram,
     productId,
     period,
-    quote, // allocations per pool; maxPremium defaults to the quoted cost
+    quote, // mint, allocations per pool; maxPremium defaults to the quoted cost
     coverNonce: 0n, // unused by this payer before: the cover is ["cover", payer, nonce]
   });
   await send(instructions); // PremiumAboveMax if prices rose since the quote

@@ -177,7 +177,10 @@ export async function quoteCover(
   fetch: AccountFetcher,
   input: {
     productId: bigint;
+    /** Candidate pools; only those on `mint` that list the product are routed over. */
     pools: Address[];
+    /** The mint the buyer pays in. */
+    mint: Address;
     amount: bigint;
     period: number;
     commissionBps?: number;
@@ -190,17 +193,19 @@ export async function quoteCover(
     loadPoolStates(fetch, input.productId, input.pools),
     input.now ?? clusterTime(fetch),
   ]);
-  return quote(config, product, states, input.amount, input.period, input.commissionBps ?? 0, now);
+  const commissionBps = input.commissionBps ?? 0;
+  return quote(config, product, states, input.mint, input.amount, input.period, commissionBps, now);
 }
 
 /**
- * Buys the cover a quote routes: `quote.parts` become the allocations and pool accounts, and
- * `maxPremium` (default: the quoted cost) guards against the price moving before it lands.
+ * Buys the cover a quote routes: `quote.parts` become the allocations and pool accounts, the
+ * quote's mint and commission are the purchase's, and `maxPremium` (default: the quoted cost)
+ * guards against the price moving before it lands.
  */
 export async function buyCover(input: {
   payer: TransactionSigner;
+  /** The payer's token account on `quote.mint`. */
   payerToken: Address;
-  mint: Address;
   tokenProgram: Address;
   productId: bigint;
   period: number;
@@ -208,7 +213,7 @@ export async function buyCover(input: {
   quote: Quote;
   /** Who holds the cover; defaults to the payer. */
   owner?: Address;
-  commissionBps?: number;
+  /** Receives the commission; required when the quote has one. */
   commissionDestination?: Address;
   maxPremium?: bigint;
 }) {
@@ -218,7 +223,7 @@ export async function buyCover(input: {
     payer,
     product: await productPda(input.productId),
     cover,
-    mint: input.mint,
+    mint: route.mint,
     payerToken: input.payerToken,
     commissionDestination: input.commissionDestination,
     tokenProgram: input.tokenProgram,
@@ -229,7 +234,7 @@ export async function buyCover(input: {
     period: input.period,
     maxPremium: input.maxPremium ?? route.cost,
     allocations: route.parts.map((part) => part.amount),
-    commissionBps: input.commissionBps ?? 0,
+    commissionBps: route.commissionBps,
   });
   const pools = route.parts.map((part) => part.pool);
   return {

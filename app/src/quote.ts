@@ -38,9 +38,13 @@ export interface PoolQuote {
 
 /** What `buy_cover` would charge for a route. */
 export interface Quote {
+  /** The mint of every pool in the route: the premium is paid in it. */
+  mint: Address;
   /** Pools in the order to pass them to `buy_cover`. */
   parts: PoolQuote[];
   premium: bigint;
+  /** Distributor commission the quote adds, bps of the premium (`buyCover` passes it on). */
+  commissionBps: number;
   commission: bigint;
   /** Premium plus commission: the least `maxPremium` that lets the purchase through. */
   cost: bigint;
@@ -107,13 +111,15 @@ function compareBytes(a: Address, b: Address): number {
 }
 
 /**
- * Routes `amount` of cover on `product` for `period` seconds over the cheapest of `pools` (at
- * most four), as `buy_cover` would price it at `now` (the cluster's unix timestamp).
+ * Routes `amount` of cover on `product` for `period` seconds over the cheapest of `pools` on
+ * `mint` (at most four; a cover is paid in one mint, so pools of other mints are left out), as
+ * `buy_cover` would price it at `now` (the cluster's unix timestamp).
  */
 export function quote(
   config: Config,
   product: Product,
   pools: PoolState[],
+  mint: Address,
   amount: bigint,
   period: number,
   commissionBps: number,
@@ -124,7 +130,12 @@ export function quote(
   const offers: { priceBps: bigint; free: bigint; pool: Address }[] = [];
   for (const state of pools) {
     const pp = state.poolProduct;
-    if (pp.pool !== state.address || pp.productId !== product.id || pp.targetWeight === 0) {
+    if (
+      state.pool.mint !== mint ||
+      pp.pool !== state.address ||
+      pp.productId !== product.id ||
+      pp.targetWeight === 0
+    ) {
       continue;
     }
     const free = freeCapacity(state, params.capacityRatioBps, schedule, now);
@@ -164,5 +175,5 @@ export function quote(
   if (left > 0n) throw new InsufficientCapacityError(amount, amount - left);
   const total = parts.reduce((sum, part) => sum + part.premium, 0n);
   const commission = bpsOf(total, commissionBps);
-  return { parts, premium: total, commission, cost: total + commission };
+  return { mint, parts, premium: total, commissionBps, commission, cost: total + commission };
 }

@@ -165,6 +165,7 @@ test(
       const route = await quoteCover(h.fetch, {
         productId: buyer.productId,
         pools: [keys.pool],
+        mint,
         amount: buyer.amount,
         period,
       });
@@ -175,7 +176,6 @@ test(
       const purchase = await buyCover({
         payer: wallet.signer,
         payerToken: wallet.token,
-        mint,
         tokenProgram: TOKEN_PROGRAM_ADDRESS,
         productId: buyer.productId,
         period,

@@ -33,12 +33,26 @@ test("examples/quickstart.ts buys the cover it quotes", skipWithoutProgram(), as
     await h.send(deposit.instructions);
     pools.push(keys.pool);
   }
+  // Pool 3, the cheapest (1%) and deepest, holds another mint: the USDC quote leaves it out.
+  const otherMint = await h.createMint(6);
+  const other = await openPool(h, 3n, otherMint, [[0n, 100, 100]]);
+  const otherStaker = await h.fundedUser(otherMint, 100_000n * UNIT);
+  const otherDeposit = await stake({
+    owner: otherStaker.signer,
+    pool: other.keys,
+    ownerToken: otherStaker.token,
+    positionId: 0n,
+    trancheId: trancheAt(h.now()) + 7n,
+    amount: 100_000n * UNIT,
+  });
+  await h.send(otherDeposit.instructions);
   const buyer = await h.fundedUser(mint, 1_000n * UNIT);
 
   const { cover, quote } = await quickstart(
     h.fetch,
     (instructions) => h.send(instructions),
     buyer.signer,
+    mint,
     buyer.token,
   );
 
@@ -50,6 +64,7 @@ test("examples/quickstart.ts buys the cover it quotes", skipWithoutProgram(), as
       [pools[0], 5_000n * UNIT, 250n, 30_821_918n],
     ],
   );
+  assert.equal(quote.mint, mint);
   assert.equal(cover, await coverPda(buyer.signer.address, 0n));
   assert.equal(h.balance(buyer.token), 1_000n * UNIT - 55_479_453n);
   const state = h.account(cover, decodeCover);

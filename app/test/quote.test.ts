@@ -51,25 +51,41 @@ test("quotes equal what buy_cover charges, pool by pool", skipWithoutProgram(), 
     pools.push(keys.pool);
   }
   const [a, b, c] = pools;
+  // Pool D, the cheapest (1%), holds another mint: quotes on the first mint leave it out.
+  const otherMint = await h.createMint(6);
+  const { keys: dKeys } = await openPool(h, 3n, otherMint, [[PRODUCT, 100, 100]]);
+  const dStaker = await h.fundedUser(otherMint, 100_000n * UNIT);
+  const dDeposit = await stake({
+    owner: dStaker.signer,
+    pool: dKeys,
+    ownerToken: dStaker.token,
+    positionId: 0n,
+    trancheId: trancheAt(h.now()) + 7n,
+    amount: 100_000n * UNIT,
+  });
+  await h.send(dDeposit.instructions);
+  const d = dKeys.pool;
+  pools.push(d);
   const buyer = await h.fundedUser(mint, 100_000n * UNIT);
   const distributor = await h.createTokenAccount((await h.user()).address, mint);
   const period = 120 * 86_400;
   let nonce = 0n;
 
-  /** Buys what `route` routes and checks every token the program moved against it. */
-  async function buyAndCompare(route: Quote, commissionBps: number) {
+  /**
+   * Buys what `route` routes (its mint and commission included) and checks every token the
+   * program moved against it.
+   */
+  async function buyAndCompare(route: Quote) {
     const [before, commissionBefore] = [h.balance(buyer.token), h.balance(distributor)];
     const purchase = await buyCover({
       payer: buyer.signer,
       payerToken: buyer.token,
-      mint,
       tokenProgram: TOKEN_PROGRAM_ADDRESS,
       productId: PRODUCT,
       period,
       coverNonce: nonce++,
       quote: route,
-      commissionBps,
-      commissionDestination: commissionBps > 0 ? distributor : undefined,
+      commissionDestination: route.commissionBps > 0 ? distributor : undefined,
     });
     await h.send(purchase.instructions);
     assert.equal(before - h.balance(buyer.token), route.cost);
@@ -89,6 +105,7 @@ test("quotes equal what buy_cover charges, pool by pool", skipWithoutProgram(), 
   const first = await quoteCover(h.fetch, {
     productId: PRODUCT,
     pools,
+    mint,
     amount: 150_000n * UNIT,
     period,
   });
@@ -104,7 +121,8 @@ test("quotes equal what buy_cover charges, pool by pool", skipWithoutProgram(), 
     first.parts.map((p) => p.premium),
     [657_534_247n, 410_958_905n],
   );
-  await buyAndCompare(first, 0);
+  assert.deepEqual([first.mint, first.commissionBps, first.commission], [mint, 0, 0n]);
+  await buyAndCompare(first);
   // Bumps: B 200 + 5% × 100k/100k = 700; C 250 + 5% × 50k/100k = 500.
   assert.deepEqual([await bumped(b), await bumped(c)], [700, 500]);
 
@@ -114,6 +132,7 @@ test("quotes equal what buy_cover charges, pool by pool", skipWithoutProgram(), 
   const second = await quoteCover(h.fetch, {
     productId: PRODUCT,
     pools,
+    mint,
     amount: 60_000n * UNIT,
     period,
     commissionBps: 500,
@@ -125,33 +144,47 @@ test("quotes equal what buy_cover charges, pool by pool", skipWithoutProgram(), 
       [a, 10_000n * UNIT, 300n],
     ],
   );
+  assert.equal(second.commissionBps, 500);
   assert.equal(second.commission, (second.premium * 500n) / 10_000n);
 
   // One unit less than the quoted cost is refused with the slippage error; the quote goes through.
   const tooTight = await buyCover({
     payer: buyer.signer,
     payerToken: buyer.token,
-    mint,
     tokenProgram: TOKEN_PROGRAM_ADDRESS,
     productId: PRODUCT,
     period,
     coverNonce: nonce,
     quote: second,
-    commissionBps: 500,
     commissionDestination: distributor,
     maxPremium: second.cost - 1n,
   });
   const refused = await h.refuse(tooTight.instructions);
   assert.equal(refused.code, BULWARK_ERROR__PREMIUM_ABOVE_MAX);
   assert.equal(refused.code, 6058);
-  await buyAndCompare(second, 500);
+  // The purchase takes the quote's 5% commission: the distributor gets exactly the quoted one.
+  await buyAndCompare(second);
 
   // What is left: A's 190k; asking for more reports exactly that.
   await assert.rejects(
-    quoteCover(h.fetch, { productId: PRODUCT, pools, amount: 200_000n * UNIT, period }),
+    quoteCover(h.fetch, { productId: PRODUCT, pools, mint, amount: 200_000n * UNIT, period }),
     (error: unknown) =>
       error instanceof InsufficientCapacityError &&
       error.requested === 200_000n * UNIT &&
       error.available === 190_000n * UNIT,
+  );
+
+  // On the other mint only D: 10,000 × 1% × 120/365 = 32.876712… rounded up.
+  const onOther = await quoteCover(h.fetch, {
+    productId: PRODUCT,
+    pools,
+    mint: otherMint,
+    amount: 10_000n * UNIT,
+    period,
+  });
+  assert.equal(onOther.mint, otherMint);
+  assert.deepEqual(
+    onOther.parts.map((p) => [p.pool, p.amount, p.priceBps, p.premium]),
+    [[d, 10_000n * UNIT, 100n, 32_876_713n]],
   );
 });

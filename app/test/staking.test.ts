@@ -80,13 +80,13 @@ test(
     const route = await quoteCover(h.fetch, {
       productId,
       pools: [keys.pool],
+      mint,
       amount: 100_000n * UNIT,
       period,
     });
     const purchase = await buyCover({
       payer: buyer.signer,
       payerToken: buyer.token,
-      mint,
       tokenProgram: TOKEN_PROGRAM_ADDRESS,
       productId,
       period,
