@@ -3,14 +3,18 @@
 // nothing.
 
 import type { Address, Instruction, TransactionSigner } from "@solana/kit";
-import { loadConfig, type AccountFetcher } from "./accounts";
-import { createPool, createProduct, initializeConfig } from "./admin";
+import { loadConfig, loadPool, type AccountFetcher } from "./accounts";
+import { createPool, createProduct, initializeConfig, setPoolProduct } from "./admin";
 import { defaultProtocolParams } from "./constants";
-import { configPda } from "./pdas";
+import { decodePoolProduct } from "./generated";
+import { configPda, poolPda, poolProductPda, productPda } from "./pdas";
 
 export interface DeployChain {
   fetch: AccountFetcher;
-  /** Signs (as `wallet` and fee payer), sends and confirms; returns the signature. */
+  /**
+   * Signs (as `wallet` and fee payer), sends and confirms at the commitment `fetch` reads at
+   * (the next step reads what this one wrote); returns the signature.
+   */
   send: (instructions: Instruction[]) => Promise<string>;
   /** The program's upgrade authority. */
   wallet: TransactionSigner;
@@ -23,9 +27,16 @@ export interface DeploySettings {
   authority?: Address;
   /** Owner of the treasury token accounts (default: the wallet). */
   treasury?: Address;
-  /** Mint of the first staking pool (no pool without it). */
+  /** Mint of the wallet's staking pool (no pool without it). */
   poolMint?: Address;
+  /** Share of that pool's capacity product 0 may use, 0–100 (default 100). */
+  productWeight?: number;
+  /** Annual price that pool asks for product 0, in bps (default 250: 2.5% a year). */
+  productPriceBps?: number;
 }
+
+export const DEFAULT_PRODUCT_WEIGHT = 100;
+export const DEFAULT_PRODUCT_PRICE_BPS = 250;
 
 /** Terms of product 0, a protocol-exploit cover with a 35-day claim grace period. */
 const FIRST_PRODUCT_TERMS = {
@@ -44,7 +55,10 @@ async function tokenProgramOf(fetch: AccountFetcher, mint: Address, name: string
   return account.programAddress;
 }
 
-/** Config (default parameters), product 0 and pool 0, each only if it is missing. */
+/**
+ * Config (default parameters), product 0, the wallet's pool on `poolMint` and product 0 listed
+ * on it, each only if it is missing (an existing listing is left as it is).
+ */
 export async function deployProtocol(
   chain: DeployChain,
   settings: DeploySettings,
@@ -81,17 +95,59 @@ export async function deployProtocol(
     log(`product 0 created (${await send(product.instructions)})`);
   }
 
-  if (state.poolCount > 0n || !settings.poolMint) {
-    log(`pools: ${state.poolCount}${settings.poolMint ? "" : " (no pool mint given)"}`);
+  if (!settings.poolMint) {
+    log(`pools: ${state.poolCount} (no pool mint given)`);
     return;
   }
-  const pool = await createPool({
+  const pool = await ensurePool(chain, state.poolCount, settings.poolMint, log);
+  const poolProduct = await fetch(await poolProductPda(pool, 0n));
+  if (poolProduct.exists) {
+    const { targetWeight, targetPriceBps } = decodePoolProduct(poolProduct).data;
+    log(`product 0 listed: weight ${targetWeight}, ${targetPriceBps} bps/year`);
+  } else if (!(await fetch(await productPda(0n))).exists) {
+    log("product 0 not listed: it does not exist yet");
+  } else {
+    const weight = settings.productWeight ?? DEFAULT_PRODUCT_WEIGHT;
+    const priceBps = settings.productPriceBps ?? DEFAULT_PRODUCT_PRICE_BPS;
+    const listed = await setPoolProduct({
+      manager: wallet,
+      pool,
+      productId: 0n,
+      targetWeight: weight,
+      targetPriceBps: priceBps,
+    });
+    const signature = await send(listed.instructions);
+    log(`product 0 listed: weight ${weight}, ${priceBps} bps/year (${signature})`);
+  }
+}
+
+/**
+ * The wallet's pool on `mint`: the first pool it manages on that mint (a pool anyone else
+ * created, pool 0 included, is not ours), else a new one with the next id.
+ */
+async function ensurePool(
+  chain: DeployChain,
+  poolCount: bigint,
+  mint: Address,
+  log: (line: string) => void,
+): Promise<Address> {
+  const { fetch, send, wallet } = chain;
+  for (let id = 0n; id < poolCount; id++) {
+    const address = await poolPda(id);
+    const pool = await loadPool(fetch, address);
+    if (pool.manager === wallet.address && pool.mint === mint) {
+      log(`pool ${id} exists: ${address}`);
+      return address;
+    }
+  }
+  const created = await createPool({
     manager: wallet,
-    poolId: 0n,
-    mint: settings.poolMint,
-    tokenProgram: await tokenProgramOf(fetch, settings.poolMint, "pool mint"),
+    poolId: poolCount,
+    mint,
+    tokenProgram: await tokenProgramOf(fetch, mint, "pool mint"),
     managerFeeBps: 1_000,
     maxManagerFeeBps: 2_000,
   });
-  log(`pool 0 created: ${pool.pool.pool} (${await send(pool.instructions)})`);
+  log(`pool ${poolCount} created: ${created.pool.pool} (${await send(created.instructions)})`);
+  return created.pool.pool;
 }

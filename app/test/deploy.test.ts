@@ -1,24 +1,37 @@
 // The deploy migration's steps (app/src/deploy.ts, run by migrations/deploy.ts) against the SBF
-// program: the first run creates config, product 0 and pool 0; the second changes nothing.
+// program: config and product 0, then the wallet's own pool (not a stranger's pool 0) with
+// product 0 listed on it; a run with everything in place changes nothing; the cover it lists
+// can be quoted and bought.
 
 import assert from "node:assert/strict";
 import test from "node:test";
+import type { Address } from "@solana/kit";
 import { TOKEN_PROGRAM_ADDRESS } from "@solana-program/token";
 import {
+  buyCover,
   configPda,
+  decodeCover,
   decodePool,
+  decodePoolProduct,
   decodeProduct,
   defaultProtocolParams,
   deployProtocol,
   loadConfig,
+  loadPoolKeys,
   poolPda,
+  poolProductPda,
   productPda,
+  quoteCover,
+  stake,
+  trancheAt,
   type DeployChain,
+  type DeploySettings,
 } from "../src";
+import { UNIT, openPool } from "./fixtures";
 import { Harness, skipWithoutProgram } from "./svm";
 
 test(
-  "deploy migration: idempotent config, product 0 and pool 0",
+  "deploy migration: config, product 0, the wallet's pool listing product 0, idempotent",
   skipWithoutProgram(),
   async () => {
     const h = await Harness.start();
@@ -30,43 +43,119 @@ test(
       },
       wallet: h.deployer,
     };
+    const run = async (settings: DeploySettings) => {
+      const lines: string[] = [];
+      await deployProtocol(chain, settings, (line) => lines.push(line));
+      return lines;
+    };
     const [assessmentMint, poolMint] = [await h.createMint(6), await h.createMint(6)];
+    const config = await configPda();
 
-    await assert.rejects(
-      deployProtocol(chain, {}, () => {}),
-      /the config needs an assessment mint/,
-    );
+    await assert.rejects(run({}), /the config needs an assessment mint/);
 
-    const first: string[] = [];
-    await deployProtocol(chain, { assessmentMint, poolMint }, (line) => first.push(line));
-    assert.deepEqual(first, [
-      `config initialized: ${await configPda()} (sent)`,
+    assert.deepEqual(await run({ assessmentMint }), [
+      `config initialized: ${config} (sent)`,
       "product 0 created (sent)",
-      `pool 0 created: ${await poolPda(0n)} (sent)`,
+      "pools: 0 (no pool mint given)",
     ]);
-    const config = await loadConfig(h.fetch);
-    assert.equal(config.authority, h.deployer.address);
-    assert.equal(config.treasury, h.deployer.address);
-    assert.equal(config.assessmentMint, assessmentMint);
-    assert.deepEqual(config.params, defaultProtocolParams());
-    assert.equal(config.productCount, 1n);
-    assert.equal(config.poolCount, 1n);
+    const state = await loadConfig(h.fetch);
+    assert.equal(state.authority, h.deployer.address);
+    assert.equal(state.treasury, h.deployer.address);
+    assert.equal(state.assessmentMint, assessmentMint);
+    assert.deepEqual(state.params, defaultProtocolParams());
     const product = h.account(await productPda(0n), decodeProduct);
     assert.equal(product.terms.gracePeriod, 35 * 86_400);
     assert.equal(product.terms.wordingUri, "https://bulwark.example/wording/protocol-cover-v1");
-    const pool = h.account(await poolPda(0n), decodePool);
+
+    // Someone else creates pool 0 on the same mint: it is not the deployment's pool.
+    const stranger = await openPool(h, 0n, poolMint, []);
+    const settings = { assessmentMint, poolMint, productWeight: 60, productPriceBps: 300 };
+    const ours = await poolPda(1n);
+    assert.deepEqual(await run(settings), [
+      `config exists: ${config}`,
+      "products exist: 1",
+      `pool 1 created: ${ours} (sent)`,
+      "product 0 listed: weight 60, 300 bps/year (sent)",
+    ]);
+    const pool = h.account(ours, decodePool);
+    assert.equal(pool.id, 1n);
     assert.equal(pool.manager, h.deployer.address);
     assert.equal(pool.mint, poolMint);
     assert.equal(pool.tokenProgram, TOKEN_PROGRAM_ADDRESS);
     assert.deepEqual([pool.managerFeeBps, pool.maxManagerFeeBps], [1_000, 2_000]);
+    assert.equal(pool.totalWeight, 60);
+    const listing = h.account(await poolProductPda(ours, 0n), decodePoolProduct);
+    assert.deepEqual(
+      [listing.pool, listing.productId, listing.targetWeight, listing.targetPriceBps],
+      [ours, 0n, 60, 300],
+    );
+    assert.equal(listing.bumpedPriceBps, 300);
+    assert.equal((await h.fetch(await poolProductPda(stranger.keys.pool, 0n))).exists, false);
 
-    const again: string[] = [];
-    await deployProtocol(chain, { assessmentMint, poolMint }, (line) => again.push(line));
-    assert.deepEqual(again, [
-      `config exists: ${await configPda()}`,
+    // Everything in place: no transaction, not a byte changed (other settings do not relist).
+    const accounts = [config, await productPda(0n), ours, await poolProductPda(ours, 0n)];
+    const snapshot = () => accounts.map((account) => h.svm.getAccount(account));
+    const before = snapshot();
+    assert.deepEqual(await run({ ...settings, productWeight: 100, productPriceBps: 500 }), [
+      `config exists: ${config}`,
       "products exist: 1",
-      "pools: 1",
+      `pool 1 exists: ${ours}`,
+      "product 0 listed: weight 60, 300 bps/year",
     ]);
-    assert.deepEqual(await loadConfig(h.fetch), config);
+    assert.deepEqual(snapshot(), before);
+    assert.equal((await loadConfig(h.fetch)).poolCount, 2n);
+
+    // Without weight and price: 100 and 250 bps, here on a pool of another mint.
+    const otherMint = await h.createMint(6);
+    assert.deepEqual(await run({ assessmentMint, poolMint: otherMint }), [
+      `config exists: ${config}`,
+      "products exist: 1",
+      `pool 2 created: ${await poolPda(2n)} (sent)`,
+      "product 0 listed: weight 100, 250 bps/year (sent)",
+    ]);
+    const defaults = h.account(await poolProductPda(await poolPda(2n), 0n), decodePoolProduct);
+    assert.deepEqual([defaults.targetWeight, defaults.targetPriceBps], [100, 250]);
+
+    // Cover on product 0 from the deployed pool once someone stakes in it.
+    const keys = await loadPoolKeys(h.fetch, ours);
+    const staker = await h.fundedUser(poolMint, 10_000n * UNIT);
+    const deposit = await stake({
+      owner: staker.signer,
+      pool: keys,
+      ownerToken: staker.token,
+      positionId: 0n,
+      trancheId: trancheAt(h.now()) + 7n,
+      amount: 10_000n * UNIT,
+    });
+    await h.send(deposit.instructions);
+    const buyer = await h.fundedUser(poolMint, 100n * UNIT);
+    const period = 90 * 86_400;
+    const pools: Address[] = [stranger.keys.pool, ours];
+    const amount = 1_000n * UNIT;
+    const quote = await quoteCover(h.fetch, {
+      productId: 0n,
+      pools,
+      mint: poolMint,
+      amount,
+      period,
+    });
+    // 1,000 × 3% × 90/365 = 7.397260… rounded up.
+    assert.deepEqual(
+      quote.parts.map((p) => [p.pool, p.amount, p.priceBps, p.premium]),
+      [[ours, 1_000n * UNIT, 300n, 7_397_261n]],
+    );
+    const purchase = await buyCover({
+      payer: buyer.signer,
+      payerToken: buyer.token,
+      tokenProgram: TOKEN_PROGRAM_ADDRESS,
+      productId: 0n,
+      period,
+      coverNonce: 0n,
+      quote,
+    });
+    await h.send(purchase.instructions);
+    assert.equal(h.balance(buyer.token), 100n * UNIT - 7_397_261n);
+    const cover = h.account(purchase.cover, decodeCover);
+    assert.deepEqual([cover.amount, cover.premium], [1_000n * UNIT, 7_397_261n]);
   },
 );
