@@ -7,6 +7,7 @@
 
 use crate::capacity::CapacityUse;
 use crate::errors::{describe_failure, CliError, Result};
+use crate::report::{State, Watch};
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
 use bulwark::constants::*;
@@ -40,6 +41,8 @@ pub const START: i64 = 1_767_571_200;
 pub struct Step {
     pub title: String,
     pub lines: Vec<String>,
+    /// The protocol's state after the step; `None` before the pool exists and for the summary.
+    pub state: Option<State>,
 }
 
 /// Where every token of the demo's mint ended up.
@@ -75,14 +78,27 @@ pub fn usdc(amount: u64) -> String {
 struct Story<'a> {
     t: TestContext,
     report: &'a mut dyn FnMut(Step),
+    /// The pool, products, wallets and claims each step's state reports.
+    watch: Watch,
 }
 
 impl Story<'_> {
-    fn step(&mut self, title: &str, lines: Vec<String>) {
+    async fn step(&mut self, title: &str, lines: Vec<String>) -> Result<()> {
+        let state = if self.watch.pool == Pubkey::default() {
+            None
+        } else {
+            Some(self.watch.state(&mut self.t).await.map_err(program_error)?)
+        };
         (self.report)(Step {
             title: title.to_string(),
             lines,
+            state,
         });
+        Ok(())
+    }
+
+    fn watch_wallet(&mut self, name: &str, token: Pubkey) {
+        self.watch.wallets.push((name.to_string(), token));
     }
 
     /// Sends `ixs` (the harness's payer pays), worded with the program's message on failure.
@@ -131,6 +147,7 @@ pub async fn run(sbf: bool, report: &mut dyn FnMut(Step)) -> Result<Summary> {
     let mut s = Story {
         t: TestContext::new_in(sbf).await,
         report,
+        watch: Watch::default(),
     };
     s.t.warp_to_time(START).await;
     let authority = s.t.authority.insecure_clone();
@@ -158,7 +175,8 @@ pub async fn run(sbf: bool, report: &mut dyn FnMut(Step)) -> Result<Summary> {
              to stakers"
                 .to_string(),
         ],
-    );
+    )
+    .await?;
 
     // The manager opens a pool and prices both products.
     let next_tranche = s.t.current_tranche().await + 1;
@@ -175,6 +193,9 @@ pub async fn run(sbf: bool, report: &mut dyn FnMut(Step)) -> Result<Summary> {
         .await;
     let keys = pool.keys;
     let manager = pool.manager.insecure_clone();
+    s.watch.pool = keys.pool;
+    s.watch.vault = keys.vault;
+    s.watch.products = vec![("lending".to_string(), lending), ("DEX".to_string(), dex)];
     for (product_id, weight, price) in [(lending, 60, 250), (dex, 40, 300)] {
         let ix = set_pool_product(
             &manager.pubkey(),
@@ -194,7 +215,8 @@ pub async fn run(sbf: bool, report: &mut dyn FnMut(Step)) -> Result<Summary> {
             "manager fee 10% of the stakers' premium (max 20%, fixed forever)".to_string(),
             "lending: weight 60, 2.50%/year; DEX: weight 40, 3.00%/year".to_string(),
         ],
-    );
+    )
+    .await?;
 
     // Stakers.
     let current = s.t.current_tranche().await;
@@ -222,9 +244,10 @@ pub async fn run(sbf: bool, report: &mut dyn FnMut(Step)) -> Result<Summary> {
             usdc(amount),
             (tranche_end(tranche).map_err(program_error)? - s.t.now().await) / DAY
         ));
+        s.watch_wallet(name, actor.token);
         stakers.push(actor);
     }
-    s.step("Stakers join different tranches", lines);
+    s.step("Stakers join different tranches", lines).await?;
 
     // Buyers, routed by the SDK quote.
     let mut buyers = Vec::new();
@@ -237,6 +260,7 @@ pub async fn run(sbf: bool, report: &mut dyn FnMut(Step)) -> Result<Summary> {
     .enumerate()
     {
         let actor = s.actor(name, &mint, 50_000 * UNIT).await;
+        s.watch_wallet(name, actor.token);
         let config: Config = s.t.load(&config_pda()).await;
         let product: Product = s.t.load(&product_pda(product_id)).await;
         let state = PoolState {
@@ -287,7 +311,7 @@ pub async fn run(sbf: bool, report: &mut dyn FnMut(Step)) -> Result<Summary> {
     ));
     let products = [("lending", lending), ("DEX", dex)];
     lines.extend(s.capacity_lines(&keys.pool, &products).await?);
-    s.step("Buyers purchase cover", lines);
+    s.step("Buyers purchase cover", lines).await?;
 
     // A month passes; rewards accrue.
     s.t.warp_days(30).await;
@@ -314,7 +338,8 @@ pub async fn run(sbf: bool, report: &mut dyn FnMut(Step)) -> Result<Summary> {
             if claimed { "" } else { " (nothing yet)" }
         ));
     }
-    s.step("Time passes, premiums stream to stakers", lines);
+    s.step("Time passes, premiums stream to stakers", lines)
+        .await?;
 
     // The lending protocol is exploited; both buyers claim.
     let mut claims = Vec::new();
@@ -347,9 +372,13 @@ pub async fn run(sbf: bool, report: &mut dyn FnMut(Step)) -> Result<Summary> {
             usdc(amount),
             usdc(claim.deposit)
         ));
+        s.watch
+            .claims
+            .push((actor.name.to_string(), claim_pda(cover, 0)));
         claims.push((claim_pda(cover, 0), cover_keys));
     }
-    s.step("The lending protocol is exploited: claims are filed", lines);
+    s.step("The lending protocol is exploited: claims are filed", lines)
+        .await?;
 
     // Assessors vote.
     let assessment_mint = s.t.assessment_mint;
@@ -397,7 +426,8 @@ pub async fn run(sbf: bool, report: &mut dyn FnMut(Step)) -> Result<Summary> {
             usdc(state.deny_weight),
         ));
     }
-    s.step("Assessors vote (Fay 3, Gus 1 staked)", lines);
+    s.step("Assessors vote (Fay 3, Gus 1 staked)", lines)
+        .await?;
 
     // After voting and cooldown: payout and close.
     s.t.warp_days(4).await;
@@ -441,13 +471,15 @@ pub async fn run(sbf: bool, report: &mut dyn FnMut(Step)) -> Result<Summary> {
         ));
     }
     lines.extend(s.capacity_lines(&keys.pool, &products).await?);
-    s.step("Cooldown over: the accepted claim is paid", lines);
+    s.step("Cooldown over: the accepted claim is paid", lines)
+        .await?;
 
     // Fees, assessor rewards, rewards.
     let treasury_token = s.t.create_token_account(&treasury, &mint).await;
     s.send(&[sweep_fees(&caller, &keys, &treasury_token)], &[])
         .await?;
     let manager_token = s.t.create_token_account(&manager.pubkey(), &mint).await;
+    s.watch_wallet("manager", manager_token);
     s.send(
         &[claim_manager_fees(&manager.pubkey(), &keys, &manager_token)],
         &[&manager],
@@ -478,26 +510,32 @@ pub async fn run(sbf: bool, report: &mut dyn FnMut(Step)) -> Result<Summary> {
             assessor.name,
             usdc(s.t.balance(&token).await)
         ));
+        s.watch_wallet(assessor.name, token);
         assessor_tokens.push((assessor.name, token));
     }
-    s.step("Fees and assessor rewards are paid", lines);
+    s.step("Fees and assessor rewards are paid", lines).await?;
 
     // Years pass: every tranche ends, covers expire, stakers withdraw everything.
     let last_end = tranche_end(current + 7).map_err(program_error)?;
-    let mut lines = Vec::new();
     let start = s.t.now().await;
     let mut when = start;
+    // Progress goes to stderr while the VM moves through the tranches, never into the
+    // step's report (nor into --json on stdout).
     while when < last_end {
         when = (when + 91 * DAY).min(last_end);
         s.t.warp_to_time(when).await;
         let done = (when - start) * 100 / (last_end - start);
-        lines.push(format!(
-            "[{:<20}] {done:>3}%  day {} of {}",
+        eprintln!(
+            "   two years later: [{:<20}] {done:>3}%  day {} of {}",
             "#".repeat((done / 5) as usize),
             (when - start) / DAY,
             (last_end - start) / DAY
-        ));
+        );
     }
+    let mut lines = vec![format!(
+        "{} days pass: every tranche has ended",
+        (last_end - start) / DAY
+    )];
     for (actor, cover, product_id) in &buyers {
         let state: Cover = s.t.load(cover).await;
         if state.claim_count > 0 {
@@ -549,7 +587,8 @@ pub async fn run(sbf: bool, report: &mut dyn FnMut(Step)) -> Result<Summary> {
         s.send(&[sweep_fees(&caller, &keys, &treasury_token)], &[])
             .await?;
     }
-    s.step("Two years later: tranches end, stakers withdraw", lines);
+    s.step("Two years later: tranches end, stakers withdraw", lines)
+        .await?;
 
     // Summary.
     let mut wallets = Vec::new();
@@ -619,5 +658,6 @@ pub fn summary_step(summary: &Summary) -> Step {
     Step {
         title: "Summary".to_string(),
         lines,
+        state: None,
     }
 }

@@ -6,6 +6,7 @@ pub mod capacity;
 pub mod commands;
 pub mod demo;
 pub mod errors;
+pub mod report;
 pub mod scenario;
 pub mod transport;
 pub mod units;

@@ -6,6 +6,7 @@
 use crate::capacity::CapacityUse;
 use crate::demo::{Step, Summary};
 use crate::errors::describe_failure;
+use crate::report::{State, Watch};
 use crate::units::format_amount;
 use anchor_lang::prelude::Pubkey;
 use bulwark::constants::{MAX_ACTIVE_TRANCHES, MAX_PRODUCT_WEIGHT, SECONDS_PER_DAY};
@@ -316,6 +317,8 @@ struct Engine<'a> {
     pool: PoolKeys,
     products: BTreeMap<String, u64>,
     actors: BTreeMap<String, Actor>,
+    /// What each step's state reports.
+    watch: Watch,
     minted: u64,
     claims_paid: u64,
     deposits_forfeited: u64,
@@ -328,6 +331,13 @@ fn tokens(amount: u64) -> String {
 impl Engine<'_> {
     fn at(&self, span: std::ops::Range<usize>) -> String {
         format!("{}:{}", self.file, entry_line(self.text, &span))
+    }
+
+    async fn state(&mut self, where_: &str) -> Result<State> {
+        self.watch
+            .state(&mut self.t)
+            .await
+            .map_err(|e| ScenarioError(format!("{where_}: {e}")))
     }
 
     fn actor(&self, name: &str) -> &Actor {
@@ -618,6 +628,7 @@ impl Engine<'_> {
         Ok(Step {
             title: format!("[{where_}] {title}"),
             lines,
+            state: Some(self.state(&where_).await?),
         })
     }
 
@@ -656,9 +667,11 @@ impl Engine<'_> {
         );
         let key = a.key.insecure_clone();
         self.send(where_, &[ix], &[&key]).await?;
+        let claim = claim_pda(&cover, state.claim_count);
         if let Some(a) = self.actors.get_mut(name) {
-            a.claims.push(claim_pda(&cover, state.claim_count));
+            a.claims.push(claim);
         }
+        self.watch.claims.push((name.to_string(), claim));
         Ok(())
     }
 }
@@ -790,10 +803,19 @@ pub async fn run(
             },
         );
     }
-    report(Step {
-        title: format!("{}: pool {pool_id} opens", scenario.name),
-        lines,
-    });
+    let watch = Watch {
+        pool: pool.pool,
+        vault: pool.vault,
+        products: products
+            .iter()
+            .map(|(name, id)| (name.clone(), *id))
+            .collect(),
+        wallets: actors
+            .iter()
+            .map(|(name, actor)| (name.clone(), actor.token))
+            .collect(),
+        claims: Vec::new(),
+    };
     let mut engine = Engine {
         t,
         file,
@@ -802,10 +824,17 @@ pub async fn run(
         pool,
         products,
         actors,
+        watch,
         minted,
         claims_paid: 0,
         deposits_forfeited: 0,
     };
+    let state = engine.state(file).await?;
+    report(Step {
+        title: format!("{}: pool {pool_id} opens", scenario.name),
+        lines,
+        state: Some(state),
+    });
     for step in &scenario.steps {
         let done = engine.run_step(step).await?;
         report(done);

@@ -1,0 +1,154 @@
+//! What `--json` adds to each step of the demo and of a scenario: the protocol's state after
+//! the step, read from the accounts with the program's own types, amounts in base units.
+
+use crate::capacity::CapacityUse;
+use anchor_lang::prelude::Pubkey;
+use bulwark::state::{Claim, ClaimStatus, Config, Pool, PoolProduct};
+use bulwark_sdk::builders::{config_pda, pool_product_pda};
+use bulwark_tests::TestContext;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// The state after a step.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct State {
+    pub unix_time: i64,
+    pub pool: PoolReport,
+    /// Token balance of each actor in the pool's mint, by name.
+    pub balances: BTreeMap<String, u64>,
+    pub claims: Vec<ClaimReport>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PoolReport {
+    pub address: String,
+    pub stake: u64,
+    pub vault: u64,
+    /// Premium streamed or streaming to stakers, not yet claimed.
+    pub rewards_owed: u64,
+    pub tranches: Vec<TrancheReport>,
+    pub products: Vec<ProductReport>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TrancheReport {
+    pub tranche_id: u64,
+    pub stake: u64,
+    pub shares: u128,
+    /// Stake per share (1.0 until a payout burns stake).
+    pub share_price: f64,
+    pub ended: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProductReport {
+    pub name: String,
+    pub product_id: u64,
+    pub weight: u16,
+    /// Cover allocated and what the live tranches can back.
+    pub allocated: u64,
+    pub capacity: u64,
+    pub used_bps: Option<u64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClaimReport {
+    pub claimant: String,
+    pub address: String,
+    /// `voting`, `cooldown` or `final`.
+    pub status: &'static str,
+    /// The outcome at this time: the tally so far while voting.
+    pub accepted: bool,
+    pub requested: u64,
+    pub paid: u64,
+    pub accept_weight: u64,
+    pub deny_weight: u64,
+    pub closed: bool,
+}
+
+/// The accounts a story follows.
+#[derive(Debug, Clone, Default)]
+pub struct Watch {
+    pub pool: Pubkey,
+    pub vault: Pubkey,
+    /// `(name, product id)`.
+    pub products: Vec<(String, u64)>,
+    /// `(actor, token account in the pool's mint)`.
+    pub wallets: Vec<(String, Pubkey)>,
+    /// `(claimant, claim address)`.
+    pub claims: Vec<(String, Pubkey)>,
+}
+
+impl Watch {
+    /// Reads the state at the VM's current time.
+    pub async fn state(&self, t: &mut TestContext) -> anchor_lang::Result<State> {
+        let now = t.now().await;
+        let config: Config = t.load(&config_pda()).await;
+        let pool: Pool = t.load_zc(&self.pool).await;
+        let mut tranches: Vec<TrancheReport> = pool
+            .tranches
+            .iter()
+            .filter(|slot| !slot.is_empty())
+            .map(|slot| TrancheReport {
+                tranche_id: slot.tranche_id,
+                stake: slot.stake,
+                shares: slot.shares.get(),
+                share_price: slot.stake as f64 / slot.shares.get() as f64,
+                ended: slot.has_ended(),
+            })
+            .collect();
+        tranches.sort_by_key(|tranche| tranche.tranche_id);
+        let mut products = Vec::new();
+        for (name, product_id) in &self.products {
+            let pool_product: PoolProduct =
+                t.load_zc(&pool_product_pda(&self.pool, *product_id)).await;
+            let used =
+                CapacityUse::at(&pool, &pool_product, config.params.capacity_ratio_bps, now)?;
+            products.push(ProductReport {
+                name: name.clone(),
+                product_id: *product_id,
+                weight: pool_product.target_weight,
+                allocated: used.allocated,
+                capacity: used.capacity,
+                used_bps: used.used_bps,
+            });
+        }
+        let mut balances = BTreeMap::new();
+        for (name, token) in &self.wallets {
+            balances.insert(name.clone(), t.balance(token).await);
+        }
+        let mut claims = Vec::new();
+        for (claimant, address) in &self.claims {
+            let claim: Claim = t.load(address).await;
+            let (status, accepted) = match claim.status(now)? {
+                ClaimStatus::Voting => ("voting", claim.voted_accept()),
+                ClaimStatus::Cooldown { accepted } => ("cooldown", accepted),
+                ClaimStatus::Final { accepted } => ("final", accepted),
+            };
+            claims.push(ClaimReport {
+                claimant: claimant.clone(),
+                address: address.to_string(),
+                status,
+                accepted,
+                requested: claim.requested_amount,
+                paid: claim.paid_amount,
+                accept_weight: claim.accept_weight,
+                deny_weight: claim.deny_weight,
+                closed: claim.closed,
+            });
+        }
+        Ok(State {
+            unix_time: now,
+            pool: PoolReport {
+                address: self.pool.to_string(),
+                stake: pool.total_stake,
+                vault: t.balance(&self.vault).await,
+                rewards_owed: pool.rewards_reserved,
+                tranches,
+                products,
+            },
+            balances,
+            claims,
+        })
+    }
+}
