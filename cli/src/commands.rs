@@ -15,11 +15,11 @@ use anchor_spl::associated_token::{
 };
 use anchor_spl::token_2022::spl_token_2022;
 use anchor_spl::token_2022::spl_token_2022::extension::StateWithExtensions;
-use bulwark::constants::*;
 use bulwark::instructions::{
     BuyCoverArgs, CreatePoolArgs, CreateProductArgs, DepositStakeArgs, FileClaimArgs,
     SetPoolProductArgs,
 };
+use bulwark::math::tranche::tranche_end;
 use bulwark::state::{
     Claim, ClaimStatus, Config, Cover, Pool, PoolProduct, Product, ProductTerms, ProductType,
     ProtocolParams, StakePosition, TrancheArchive,
@@ -394,7 +394,7 @@ impl Session<'_> {
             .collect();
         slots.sort_by_key(|s| s.tranche_id);
         for slot in slots {
-            let end = (slot.tranche_id as i64 + 1) * TRANCHE_DURATION;
+            let end = tranche_end(slot.tranche_id).map_err(|e| CliError(e.to_string()))?;
             let stake = self.show_amount(&mint, slot.stake).await?;
             say!(
                 self,
@@ -503,11 +503,12 @@ impl Session<'_> {
             },
         );
         self.send(&[ix], &[]).await?;
+        let locked_until = tranche_end(tranche_id).map_err(|e| CliError(e.to_string()))?;
         let shown = self.show_amount(&pool.mint, amount).await?;
         say!(
             self,
             "staked {shown} in pool {pool_id}, tranche {tranche_id} (locked until {}), position {position_id} at {}",
-            date((tranche_id as i64 + 1) * TRANCHE_DURATION),
+            date(locked_until),
             position_pda(&pool_address, &me, position_id)
         );
         Ok(position_id)
@@ -985,6 +986,7 @@ impl Session<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use bulwark::constants::*;
 
     #[test]
     fn dates_are_utc_calendar_dates() {

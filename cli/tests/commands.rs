@@ -86,7 +86,10 @@ async fn operator_and_user_commands_run_the_whole_lifecycle() {
     .await;
     let out = sh.ok("stake --pool 0 --amount 1000000").await;
     assert!(
-        out.contains("staked 1,000,000.00 in pool 0") && out.contains("position 0"),
+        out.contains(
+            "staked 1,000,000.00 in pool 0, tranche 231 (locked until 2027-10-21 00:00), \
+             position 0"
+        ),
         "{out}"
     );
     let out = sh.ok("pool list").await;
