@@ -8,6 +8,8 @@ pub mod constants;
 pub mod error;
 pub mod events;
 pub mod instructions;
+#[cfg(feature = "cpi")]
+pub mod integration;
 pub mod math;
 pub mod state;
 pub mod token;

@@ -8,10 +8,8 @@ pub enum VaultError {
     InvalidPremiumCap,
     #[msg("Withdrawal exceeds the depositor's balance")]
     InsufficientDeposit,
-    #[msg("Bulwark did not return the address of the cover it created")]
+    #[msg("Bulwark did not return the address of the cover it was asked to create")]
     MissingCoverAddress,
-    #[msg("Bulwark returned a cover address other than the expected PDA")]
-    UnexpectedCoverAddress,
     #[msg("Arithmetic overflow")]
     MathOverflow,
     #[msg("Only the vault admin may do this")]

@@ -5,7 +5,6 @@
 //! owner always the user, and the new cover's address read from Bulwark's return data;
 //! `file_claim` signed by the program's PDA for a cover the program owns itself.
 
-pub mod bulwark_cpi;
 pub mod constants;
 pub mod error;
 pub mod events;

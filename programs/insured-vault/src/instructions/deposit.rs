@@ -1,4 +1,3 @@
-use crate::bulwark_cpi;
 use crate::constants::*;
 use crate::error::VaultError;
 use crate::events::DepositCovered;
@@ -158,7 +157,7 @@ impl<'info> DepositInsured<'info> {
         ];
         let seeds = [sponsor_seeds];
         let signer: &[&[&[u8]]] = if args.sponsored { &seeds } else { &[] };
-        let cover = bulwark_cpi::buy_cover(
+        let cover = bulwark::integration::buy_cover(
             &accounts.bulwark_program.to_account_info(),
             bulwark::cpi::accounts::BuyCover {
                 payer,
@@ -183,7 +182,8 @@ impl<'info> DepositInsured<'info> {
                 commission_bps: 0,
             },
             signer,
-        )?;
+        )?
+        .ok_or(VaultError::MissingCoverAddress)?;
         accounts.deposit.last_cover = cover;
 
         emit!(DepositCovered {

@@ -1,4 +1,3 @@
-use crate::bulwark_cpi;
 use crate::constants::*;
 use crate::error::VaultError;
 use crate::state::Vault;
@@ -55,21 +54,21 @@ impl FileTreasuryClaim<'_> {
             vault_key.as_ref(),
             &[accounts.vault.sponsor_bump],
         ];
-        bulwark_cpi::file_claim(
-            bulwark::cpi::accounts::FileClaim {
-                owner: accounts.sponsor.to_account_info(),
-                config: accounts.bulwark_config.to_account_info(),
-                cover: accounts.cover.to_account_info(),
-                claim: accounts.claim.to_account_info(),
-                deposit_pool: accounts.deposit_pool.to_account_info(),
-                mint: accounts.mint.to_account_info(),
-                vault: accounts.pool_vault.to_account_info(),
-                owner_token: accounts.reserve.to_account_info(),
-                token_program: accounts.token_program.to_account_info(),
-                system_program: accounts.system_program.to_account_info(),
-            },
+        let claim_accounts = bulwark::cpi::accounts::FileClaim {
+            owner: accounts.sponsor.to_account_info(),
+            config: accounts.bulwark_config.to_account_info(),
+            cover: accounts.cover.to_account_info(),
+            claim: accounts.claim.to_account_info(),
+            deposit_pool: accounts.deposit_pool.to_account_info(),
+            mint: accounts.mint.to_account_info(),
+            vault: accounts.pool_vault.to_account_info(),
+            owner_token: accounts.reserve.to_account_info(),
+            token_program: accounts.token_program.to_account_info(),
+            system_program: accounts.system_program.to_account_info(),
+        };
+        bulwark::cpi::file_claim(
+            CpiContext::new_with_signer(bulwark::ID, claim_accounts, &[sponsor_seeds]),
             args,
-            &[sponsor_seeds],
         )
     }
 }

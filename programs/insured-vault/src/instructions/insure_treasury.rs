@@ -1,4 +1,3 @@
-use crate::bulwark_cpi;
 use crate::constants::*;
 use crate::error::VaultError;
 use crate::events::TreasuryInsured;
@@ -62,7 +61,7 @@ impl<'info> InsureTreasury<'info> {
             vault_key.as_ref(),
             &[accounts.vault.sponsor_bump],
         ];
-        let cover = bulwark_cpi::buy_cover(
+        let cover = bulwark::integration::buy_cover(
             &accounts.bulwark_program.to_account_info(),
             bulwark::cpi::accounts::BuyCover {
                 payer: accounts.sponsor.to_account_info(),
@@ -87,7 +86,8 @@ impl<'info> InsureTreasury<'info> {
                 commission_bps: 0,
             },
             &[sponsor_seeds],
-        )?;
+        )?
+        .ok_or(VaultError::MissingCoverAddress)?;
         emit!(TreasuryInsured {
             vault: vault_key,
             cover,
