@@ -37,6 +37,7 @@ import {
 import {
   archivePda,
   assessmentVaultPda,
+  associatedTokenAddress,
   assessorPda,
   ballotPda,
   claimPda,
@@ -276,15 +277,16 @@ export async function fileClaim(
 }
 
 /**
- * Pays an accepted claim after its cooldown: anyone may send it; the payout goes to the
- * cover owner's `ownerToken`, the deposit back to `claimantToken` (default: `ownerToken`).
+ * Pays an accepted claim after its cooldown: anyone may send it. The payout goes to the cover
+ * owner's token account, the deposit back to the claimant's; both default to their associated
+ * token accounts, the only ones a caller other than the owner (claimant) may name.
  */
 export async function redeem(
   fetch: AccountFetcher,
   input: {
     caller: TransactionSigner;
     claim: Address;
-    ownerToken: Address;
+    ownerToken?: Address;
     claimantToken?: Address;
   },
 ) {
@@ -292,13 +294,20 @@ export async function redeem(
   const cover = await loadCover(fetch, claim.cover);
   const pools = coverPools(cover);
   const { tokenProgram } = await loadPool(fetch, pools[0]);
+  const ownerToken =
+    input.ownerToken ?? (await associatedTokenAddress(cover.owner, cover.mint, tokenProgram));
+  const claimantToken =
+    input.claimantToken ??
+    (claim.claimant === cover.owner
+      ? ownerToken
+      : await associatedTokenAddress(claim.claimant, cover.mint, tokenProgram));
   const instruction = getRedeemPayoutInstruction({
     caller: input.caller,
     claim: input.claim,
     cover: claim.cover,
     mint: cover.mint,
-    ownerToken: input.ownerToken,
-    claimantToken: input.claimantToken ?? input.ownerToken,
+    ownerToken,
+    claimantToken,
     tokenProgram,
   });
   return { instructions: [withRemaining(instruction, await poolTriples(pools, cover.productId))] };

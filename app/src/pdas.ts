@@ -15,6 +15,9 @@ import { SEEDS } from "./constants";
 import { BULWARK_PROGRAM_ADDRESS } from "./generated";
 
 export const UPGRADEABLE_LOADER_ADDRESS = address("BPFLoaderUpgradeab1e11111111111111111111111");
+export const ASSOCIATED_TOKEN_PROGRAM_ADDRESS = address(
+  "ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL",
+);
 
 const u64 = (value: bigint) => getU64Encoder().encode(value);
 const u32 = (value: number) => getU32Encoder().encode(value);
@@ -38,6 +41,22 @@ export async function programDataAddress(
   const [found] = await getProgramDerivedAddress({
     programAddress: UPGRADEABLE_LOADER_ADDRESS,
     seeds: [key(programAddress)],
+  });
+  return found;
+}
+
+/**
+ * `owner`'s associated token account on `mint`: where anyone may crank a payout or a deposit
+ * refund to (any other account of the owner must be named by the owner itself).
+ */
+export async function associatedTokenAddress(
+  owner: Address,
+  mint: Address,
+  tokenProgram: Address,
+): Promise<Address> {
+  const [found] = await getProgramDerivedAddress({
+    programAddress: ASSOCIATED_TOKEN_PROGRAM_ADDRESS,
+    seeds: [key(owner), key(tokenProgram), key(mint)],
   });
   return found;
 }

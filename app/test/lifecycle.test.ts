@@ -13,6 +13,7 @@ import {
   BULWARK_ERROR__FIRST_VOTE_MUST_ACCEPT,
   BULWARK_ERROR__NOT_UPGRADE_AUTHORITY,
   BULWARK_ERROR__OUTCOME_NOT_FINAL,
+  BULWARK_ERROR__RECIPIENT_NOT_ASSOCIATED,
   decodeClaim,
   decodeCover,
   decodePool,
@@ -276,12 +277,17 @@ test(
     assert.equal(tooEarly.code, BULWARK_ERROR__OUTCOME_NOT_FINAL);
 
     // Four days later: Dana's accepted claim is paid with her deposit back; Eli's is denied.
+    // A third party cranking it pays into her associated token account (the default), never
+    // into another account of hers it picks.
     h.warpDays(4);
-    const before = h.balance(dana.token);
-    await h.send(
-      (await redeem(h.fetch, { caller: h.payer, claim: claims[0], ownerToken: dana.token }))
+    const stray = await h.createTokenAccount(dana.signer.address, mint);
+    const strayPayout = await h.refuse(
+      (await redeem(h.fetch, { caller: h.payer, claim: claims[0], ownerToken: stray }))
         .instructions,
     );
+    assert.equal(strayPayout.code, BULWARK_ERROR__RECIPIENT_NOT_ASSOCIATED);
+    const before = h.balance(dana.token);
+    await h.send((await redeem(h.fetch, { caller: h.payer, claim: claims[0] })).instructions);
     assert.equal(h.balance(dana.token) - before, 250_000n * UNIT + 1_250n * UNIT);
     const paid = h.account(claims[0], decodeClaim);
     assert.equal(paid.paid, true);

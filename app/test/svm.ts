@@ -26,6 +26,8 @@ import { getCreateAccountInstruction } from "@solana-program/system";
 import {
   TOKEN_PROGRAM_ADDRESS,
   decodeToken,
+  findAssociatedTokenPda,
+  getCreateAssociatedTokenIdempotentInstruction,
   getInitializeAccount3Instruction,
   getInitializeMint2Instruction,
   getMintSize,
@@ -256,10 +258,23 @@ export class Harness {
     await this.send([getMintToInstruction({ mint, token, mintAuthority: this.payer, amount })]);
   }
 
-  /** A funded user with a token account on `mint` holding `amount`. */
+  /** `owner`'s associated token account on `mint` (where anyone may crank a payout to). */
+  async createAssociatedTokenAccount(owner: Address, mint: Address): Promise<Address> {
+    const [ata] = await findAssociatedTokenPda({
+      owner,
+      mint,
+      tokenProgram: TOKEN_PROGRAM_ADDRESS,
+    });
+    await this.send([
+      getCreateAssociatedTokenIdempotentInstruction({ payer: this.payer, ata, owner, mint }),
+    ]);
+    return ata;
+  }
+
+  /** A funded user with its associated token account on `mint` holding `amount`. */
   async fundedUser(mint: Address, amount: bigint): Promise<Wallet> {
     const user = await this.user();
-    const token = await this.createTokenAccount(user.address, mint);
+    const token = await this.createAssociatedTokenAccount(user.address, mint);
     if (amount > 0n) await this.mintTo(mint, token, amount);
     return { signer: user, token };
   }

@@ -589,6 +589,28 @@ impl TestContext {
         account.pubkey()
     }
 
+    /// Creates `owner`'s associated token account on `mint` (where third parties pay payouts).
+    pub async fn create_associated_token_account(
+        &mut self,
+        owner: &Pubkey,
+        mint: &Pubkey,
+    ) -> Pubkey {
+        let token_program = self.account(mint).await.expect("mint exists").owner;
+        let payer = self.payer();
+        let ix = anchor_spl::associated_token::spl_associated_token_account::instruction::create_associated_token_account_idempotent(
+            &payer.pubkey(),
+            owner,
+            mint,
+            &token_program,
+        );
+        self.send_ok(&[ix], &[]).await;
+        anchor_spl::associated_token::get_associated_token_address_with_program_id(
+            owner,
+            mint,
+            &token_program,
+        )
+    }
+
     /// Mints `amount` to `account` (the payer is every test mint's authority).
     pub async fn mint_to(&mut self, mint: &Pubkey, account: &Pubkey, amount: u64) {
         let token_program = self.account(mint).await.expect("mint exists").owner;
@@ -605,10 +627,12 @@ impl TestContext {
         self.send_ok(&[ix], &[]).await;
     }
 
-    /// A funded user with a token account on `mint` holding `amount`.
+    /// A funded user with its associated token account on `mint` holding `amount`.
     pub async fn funded_user(&mut self, mint: &Pubkey, amount: u64) -> (Keypair, Pubkey) {
         let user = self.user().await;
-        let token = self.create_token_account(&user.pubkey(), mint).await;
+        let token = self
+            .create_associated_token_account(&user.pubkey(), mint)
+            .await;
         if amount > 0 {
             self.mint_to(mint, &token, amount).await;
         }

@@ -36,11 +36,16 @@ pub struct VaultKeys {
 impl VaultKeys {
     pub fn new(mint: Pubkey, token_program: Pubkey) -> Self {
         let vault = pda(&[VAULT_SEED, mint.as_ref()]);
+        let sponsor = pda(&[SPONSOR_SEED, vault.as_ref()]);
         Self {
             vault,
-            sponsor: pda(&[SPONSOR_SEED, vault.as_ref()]),
+            sponsor,
             deposits: pda(&[DEPOSITS_SEED, vault.as_ref()]),
-            reserve: pda(&[RESERVE_SEED, vault.as_ref()]),
+            reserve: anchor_spl::associated_token::get_associated_token_address_with_program_id(
+                &sponsor,
+                &mint,
+                &token_program,
+            ),
             mint,
             token_program,
         }
@@ -76,6 +81,7 @@ pub fn initialize_vault(
             reserve: keys.reserve,
             program_data: program_data_address(),
             token_program: keys.token_program,
+            associated_token_program: anchor_spl::associated_token::ID,
             system_program: anchor_lang::system_program::ID,
         },
         insured_vault::instruction::InitializeVault {

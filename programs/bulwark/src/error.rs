@@ -206,4 +206,6 @@ pub enum BulwarkError {
     // ---- appended after the first release: existing codes keep their numbers ----
     #[msg("A cover with claims stays on chain as their record and cannot be expired")]
     CoverHasClaims,
+    #[msg("Only the recipient may name a token account other than its associated token account")]
+    RecipientNotAssociated,
 }

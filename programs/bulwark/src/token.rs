@@ -4,6 +4,7 @@ use crate::constants::POOL_SEED;
 use crate::error::BulwarkError;
 use crate::state::Pool;
 use anchor_lang::prelude::*;
+use anchor_spl::associated_token::get_associated_token_address_with_program_id;
 use anchor_spl::token_2022::spl_token_2022::extension::{
     default_account_state::DefaultAccountState, BaseStateWithExtensions, ExtensionType,
     StateWithExtensions,
@@ -159,4 +160,25 @@ pub fn transfer_out<'info>(
         Some(signer_seeds),
         amount,
     )
+}
+
+/// Payouts and refunds are cranked by anyone, but only the recipient chooses where its tokens
+/// go: a third party must pay into the recipient's associated token account. Otherwise it could
+/// pay a program's PDA into a token account that program has no instruction to move.
+pub fn check_recipient_account(
+    recipient_token: &Pubkey,
+    recipient: &Pubkey,
+    caller: &Pubkey,
+    mint: &Pubkey,
+    token_program: &Pubkey,
+) -> Result<()> {
+    if caller == recipient {
+        return Ok(());
+    }
+    require_keys_eq!(
+        *recipient_token,
+        get_associated_token_address_with_program_id(recipient, mint, token_program),
+        BulwarkError::RecipientNotAssociated
+    );
+    Ok(())
 }

@@ -6,9 +6,6 @@ pub const VAULT_SEED: &[u8] = b"vault";
 pub const SPONSOR_SEED: &[u8] = b"sponsor";
 /// Token account holding the depositors' savings (authority: the sponsor).
 pub const DEPOSITS_SEED: &[u8] = b"deposits";
-/// Token account funding sponsored premiums and receiving treasury payouts (authority: the
-/// sponsor).
-pub const RESERVE_SEED: &[u8] = b"reserve";
 pub const DEPOSIT_SEED: &[u8] = b"deposit";
 
 pub const BPS: u64 = 10_000;

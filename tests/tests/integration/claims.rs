@@ -463,7 +463,16 @@ async fn payout_windows_and_a_lapsed_claim() {
     s.m.t
         .send_err(ix, &[], BulwarkError::RedemptionWindowClosed)
         .await;
-    // The lapsed accepted claim gets its deposit back when closed.
+    // The lapsed accepted claim gets its deposit back when closed, into the claimant's
+    // associated token account when a third party closes it.
+    let stray =
+        s.m.t
+            .create_token_account(&s.m.buyer.pubkey(), &s.m.mint)
+            .await;
+    let stray_close = close_claim(&caller, &s.keys, &s.claim(0), &stray);
+    s.m.t
+        .send_err(stray_close, &[], BulwarkError::RecipientNotAssociated)
+        .await;
     let before = s.m.t.balance(&buyer_token).await;
     let outcome = s.m.t.send_ok(&[close], &[]).await;
     record_compute_units("close_claim (lapsed, deposit refunded)", &outcome);
@@ -511,6 +520,31 @@ async fn a_claimed_cover_is_never_expired_so_a_late_claim_is_still_paid() {
 }
 
 #[tokio::test]
+async fn only_the_recipient_names_a_token_account_other_than_its_associated_one() {
+    let mut s = insured(100_000 * UNIT).await;
+    let (alice, _) = assessor(&mut s.m.t, 2 * UNIT).await;
+    s.file(0, 10_000 * UNIT).await;
+    s.vote(&alice, 0, true).await;
+    let claim: Claim = s.m.t.load(&s.claim(0)).await;
+    s.m.t.warp_to_time(claim.voting_end + DAY).await;
+    let buyer = s.m.buyer.insecure_clone();
+    let ata = s.m.buyer_token;
+    // Another token account of the owner (for a program, one it may have no way to move).
+    let other = s.m.t.create_token_account(&buyer.pubkey(), &s.m.mint).await;
+    let caller = s.m.t.payer().pubkey();
+    for (owner_token, claimant_token) in [(other, other), (other, ata), (ata, other)] {
+        let ix = redeem_payout(&caller, &s.keys, &s.claim(0), &owner_token, &claimant_token);
+        s.m.t
+            .send_err(ix, &[], BulwarkError::RecipientNotAssociated)
+            .await;
+    }
+    // The owner, cranking it, may name any of its accounts.
+    let ix = redeem_payout(&buyer.pubkey(), &s.keys, &s.claim(0), &other, &other);
+    s.m.t.send_ok(&[ix], &[&buyer]).await;
+    assert_eq!(s.m.t.balance(&other).await, 10_000 * UNIT + 50 * UNIT);
+}
+
+#[tokio::test]
 async fn payout_goes_to_the_current_owner_and_the_deposit_to_the_claimant() {
     let mut s = insured(100_000 * UNIT).await;
     let (alice, _) = assessor(&mut s.m.t, 2 * UNIT).await;
@@ -518,7 +552,10 @@ async fn payout_goes_to_the_current_owner_and_the_deposit_to_the_claimant() {
     s.vote(&alice, 0, true).await;
     // The cover changes hands while the claim runs.
     let heir = s.m.t.user().await;
-    let heir_token = s.m.t.create_token_account(&heir.pubkey(), &s.m.mint).await;
+    let heir_token =
+        s.m.t
+            .create_associated_token_account(&heir.pubkey(), &s.m.mint)
+            .await;
     let buyer = s.m.buyer.insecure_clone();
     s.m.t
         .send_ok(

@@ -315,7 +315,7 @@ impl World {
                     let owner_token = self
                         .m
                         .t
-                        .create_token_account(&owner.pubkey(), &self.m.mint)
+                        .create_associated_token_account(&owner.pubkey(), &self.m.mint)
                         .await;
                     self.m
                         .t

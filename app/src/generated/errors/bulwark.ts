@@ -202,6 +202,8 @@ export const BULWARK_ERROR__VAULT_BELOW_ACCOUNTING = 0x17cb; // 6091
 export const BULWARK_ERROR__INVALID_CLOCK = 0x17cc; // 6092
 /** CoverHasClaims: A cover with claims stays on chain as their record and cannot be expired */
 export const BULWARK_ERROR__COVER_HAS_CLAIMS = 0x17cd; // 6093
+/** RecipientNotAssociated: Only the recipient may name a token account other than its associated token account */
+export const BULWARK_ERROR__RECIPIENT_NOT_ASSOCIATED = 0x17ce; // 6094
 
 export type BulwarkError =
   | typeof BULWARK_ERROR__ALLOCATION_SUM_MISMATCH
@@ -268,6 +270,7 @@ export type BulwarkError =
   | typeof BULWARK_ERROR__PRODUCT_DEPRECATED
   | typeof BULWARK_ERROR__PRODUCT_NOT_ASSESSED
   | typeof BULWARK_ERROR__PRODUCT_NOT_IN_POOL
+  | typeof BULWARK_ERROR__RECIPIENT_NOT_ASSOCIATED
   | typeof BULWARK_ERROR__REDEMPTION_WINDOW_CLOSED
   | typeof BULWARK_ERROR__REDEMPTION_WINDOW_OPEN
   | typeof BULWARK_ERROR__REWARD_POT_SHORT
@@ -366,6 +369,7 @@ if (process.env.NODE_ENV !== "production") {
     [BULWARK_ERROR__PRODUCT_DEPRECATED]: `Product is deprecated`,
     [BULWARK_ERROR__PRODUCT_NOT_ASSESSED]: `Claims on this product are not assessed by vote`,
     [BULWARK_ERROR__PRODUCT_NOT_IN_POOL]: `The pool does not underwrite this product`,
+    [BULWARK_ERROR__RECIPIENT_NOT_ASSOCIATED]: `Only the recipient may name a token account other than its associated token account`,
     [BULWARK_ERROR__REDEMPTION_WINDOW_CLOSED]: `The redemption window has passed`,
     [BULWARK_ERROR__REDEMPTION_WINDOW_OPEN]: `The redemption window is still open`,
     [BULWARK_ERROR__REWARD_POT_SHORT]: `The reward pot cannot pay this reward yet`,

@@ -113,7 +113,10 @@ export type CloseClaimInput<
   depositPool: Address<TAccountDepositPool>;
   mint: Address<TAccountMint>;
   vault: Address<TAccountVault>;
-  /** Gets the deposit back when an accepted claim lapsed unredeemed. */
+  /**
+   * Gets the deposit back when an accepted claim lapsed unredeemed: the claimant's associated
+   * token account unless the claimant is the caller.
+   */
   claimantToken: Address<TAccountClaimantToken>;
   tokenProgram: Address<TAccountTokenProgram>;
 };
@@ -207,7 +210,10 @@ export type ParsedCloseClaimInstruction<
     depositPool: TAccountMetas[3];
     mint: TAccountMetas[4];
     vault: TAccountMetas[5];
-    /** Gets the deposit back when an accepted claim lapsed unredeemed. */
+    /**
+     * Gets the deposit back when an accepted claim lapsed unredeemed: the claimant's associated
+     * token account unless the claimant is the caller.
+     */
     claimantToken: TAccountMetas[6];
     tokenProgram: TAccountMetas[7];
   };

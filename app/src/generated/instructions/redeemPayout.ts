@@ -114,12 +114,16 @@ export type RedeemPayoutInput<
   claim: Address<TAccountClaim>;
   cover: Address<TAccountCover>;
   mint: Address<TAccountMint>;
-  /** The cover owner's token account: receives the payout. */
+  /**
+   * The cover owner's token account: receives the payout. Its associated token account
+   * unless the owner is the caller.
+   */
   ownerToken: Address<TAccountOwnerToken>;
   /**
    * The claimant's token account: gets the deposit back. Usually the same account as
    * `owner_token` (the claimant still owns the cover), hence `dup`: both are only ever
-   * credited through the token program, never written by this program.
+   * credited through the token program, never written by this program. Its associated token
+   * account unless the claimant is the caller.
    */
   claimantToken: Address<TAccountClaimantToken>;
   tokenProgram: Address<TAccountTokenProgram>;
@@ -219,12 +223,16 @@ export type ParsedRedeemPayoutInstruction<
     claim: TAccountMetas[2];
     cover: TAccountMetas[3];
     mint: TAccountMetas[4];
-    /** The cover owner's token account: receives the payout. */
+    /**
+     * The cover owner's token account: receives the payout. Its associated token account
+     * unless the owner is the caller.
+     */
     ownerToken: TAccountMetas[5];
     /**
      * The claimant's token account: gets the deposit back. Usually the same account as
      * `owner_token` (the claimant still owns the cover), hence `dup`: both are only ever
-     * credited through the token program, never written by this program.
+     * credited through the token program, never written by this program. Its associated token
+     * account unless the claimant is the caller.
      */
     claimantToken: TAccountMetas[6];
     tokenProgram: TAccountMetas[7];

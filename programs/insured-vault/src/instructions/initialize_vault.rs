@@ -4,6 +4,7 @@ use crate::events::VaultInitialized;
 use crate::state::{SponsorPolicy, Vault};
 use anchor_lang::prelude::*;
 use anchor_lang::solana_program::bpf_loader_upgradeable;
+use anchor_spl::associated_token::AssociatedToken;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 
 #[derive(Accounts)]
@@ -34,14 +35,14 @@ pub struct InitializeVault<'info> {
         token::token_program = token_program,
     )]
     pub deposits: Box<InterfaceAccount<'info, TokenAccount>>,
+    /// Funds sponsored premiums and receives treasury payouts: the sponsor's associated token
+    /// account, the one Bulwark lets anyone crank a payout into.
     #[account(
         init,
         payer = admin,
-        seeds = [RESERVE_SEED, vault.key().as_ref()],
-        bump,
-        token::mint = mint,
-        token::authority = sponsor,
-        token::token_program = token_program,
+        associated_token::mint = mint,
+        associated_token::authority = sponsor,
+        associated_token::token_program = token_program,
     )]
     pub reserve: Box<InterfaceAccount<'info, TokenAccount>>,
     #[account(
@@ -53,6 +54,7 @@ pub struct InitializeVault<'info> {
     )]
     pub program_data: Account<'info, ProgramData>,
     pub token_program: Interface<'info, TokenInterface>,
+    pub associated_token_program: Program<'info, AssociatedToken>,
     pub system_program: Program<'info, System>,
 }
 

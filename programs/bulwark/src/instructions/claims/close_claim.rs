@@ -2,7 +2,7 @@ use crate::constants::*;
 use crate::error::BulwarkError;
 use crate::events::ClaimClosed;
 use crate::state::{Claim, ClaimStatus, Cover, Pool};
-use crate::token::transfer_from_pool;
+use crate::token::{check_recipient_account, transfer_from_pool};
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 
@@ -34,7 +34,8 @@ pub struct CloseClaim<'info> {
     pub mint: Box<InterfaceAccount<'info, Mint>>,
     #[account(mut)]
     pub vault: Box<InterfaceAccount<'info, TokenAccount>>,
-    /// Gets the deposit back when an accepted claim lapsed unredeemed.
+    /// Gets the deposit back when an accepted claim lapsed unredeemed: the claimant's associated
+    /// token account unless the claimant is the caller.
     #[account(
         mut,
         constraint = claimant_token.mint == mint.key() @ BulwarkError::WrongMint,
@@ -62,6 +63,15 @@ impl CloseClaim<'_> {
                 now >= claim.redemption_end()?.min(accounts.cover.backing_until),
                 BulwarkError::RedemptionWindowOpen
             );
+            if claim.deposit > 0 {
+                check_recipient_account(
+                    &accounts.claimant_token.key(),
+                    &claim.claimant,
+                    &accounts.caller.key(),
+                    &accounts.mint.key(),
+                    &accounts.token_program.key(),
+                )?;
+            }
         }
         let deposit = claim.deposit;
         {

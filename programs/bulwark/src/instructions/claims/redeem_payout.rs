@@ -3,7 +3,7 @@ use crate::error::BulwarkError;
 use crate::events::PayoutRedeemed;
 use crate::math::{mul_div_floor, to_u64};
 use crate::state::{Claim, ClaimStatus, Config, Cover, Pool, PoolProduct};
-use crate::token::transfer_from_pool;
+use crate::token::{check_recipient_account, transfer_from_pool};
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 
@@ -30,7 +30,8 @@ pub struct RedeemPayout<'info> {
     )]
     pub cover: Box<Account<'info, Cover>>,
     pub mint: Box<InterfaceAccount<'info, Mint>>,
-    /// The cover owner's token account: receives the payout.
+    /// The cover owner's token account: receives the payout. Its associated token account
+    /// unless the owner is the caller.
     #[account(
         mut,
         constraint = owner_token.mint == mint.key() @ BulwarkError::WrongMint,
@@ -39,7 +40,8 @@ pub struct RedeemPayout<'info> {
     pub owner_token: Box<InterfaceAccount<'info, TokenAccount>>,
     /// The claimant's token account: gets the deposit back. Usually the same account as
     /// `owner_token` (the claimant still owns the cover), hence `dup`: both are only ever
-    /// credited through the token program, never written by this program.
+    /// credited through the token program, never written by this program. Its associated token
+    /// account unless the claimant is the caller.
     #[account(
         mut,
         dup,
@@ -71,6 +73,25 @@ impl RedeemPayout<'_> {
             pool_accounts == self.cover.used_allocations().len() * 3,
             BulwarkError::WrongRemainingAccounts
         );
+        let (caller, mint, token_program) =
+            (self.caller.key(), self.mint.key(), self.token_program.key());
+        check_recipient_account(
+            &self.owner_token.key(),
+            &self.cover.owner,
+            &caller,
+            &mint,
+            &token_program,
+        )?;
+        // The same account as `owner_token` means the claimant is the owner: checked above.
+        if self.claimant_token.key() != self.owner_token.key() {
+            check_recipient_account(
+                &self.claimant_token.key(),
+                &claim.claimant,
+                &caller,
+                &mint,
+                &token_program,
+            )?;
+        }
         Ok(())
     }
 
