@@ -124,8 +124,18 @@ test(
 
     // The reward accumulator grows by rate × elapsed / weight, rounded down, at each point the
     // program accrues: every instruction that rolls the pool forward and every bucket boundary.
-    const accrued = (points: bigint[]) =>
-      points.slice(1).reduce((sum, at, i) => sum + (rate * (at - points[i])) / totalDeposit, 0n);
+    // What a division leaves over is carried into the next one (`Pool.rewardRemainder`).
+    const accrue = (points: bigint[]) => {
+      let acc = 0n;
+      let remainder = 0n;
+      for (let i = 1; i < points.length; i++) {
+        const scaled = rate * (points[i] - points[i - 1]) + remainder;
+        acc += scaled / totalDeposit;
+        remainder = scaled % totalDeposit;
+      }
+      return { acc, remainder };
+    };
+    const accrued = (points: bigint[]) => accrue(points).acc;
 
     // Ten days later (same bucket, no other accrual in between) Ann claims her rewards:
     // weight × accumulator / scale, rounded down.
@@ -150,6 +160,7 @@ test(
     assert.equal(h.balance(ann.token) - annBefore, annClaimed);
     pool = h.account(keys.pool, decodePool);
     assert.equal(u128(pool.accRewardPerWeight), acc);
+    assert.equal(pool.rewardRemainder, accrue([t0, t1]).remainder);
     assert.equal(pool.rewardsReserved, stakerRewards - annClaimed);
     const annPosition = h.account(ann.position, decodeStakePosition);
     assert.equal(annPosition.rewardCheckpoint, acc);

@@ -213,7 +213,7 @@ async fn operator_and_user_commands_run_the_whole_lifecycle() {
     // The staker's share of the premium (50% less the 5% manager fee: 1,187.50) has streamed,
     // rounded down.
     let out = sh.ok("rewards --pool 0 --position 0").await;
-    assert_eq!(after(&out, "claimed"), "1,187.499995", "{out}");
+    assert_eq!(after(&out, "claimed"), "1,187.499999", "{out}");
     let err = sh.run("unstake --pool 0 --position 0").await.unwrap_err();
     assert_eq!(
         err.0,

@@ -312,16 +312,17 @@ async fn rewards_stream_linearly_and_late_stakers_do_not_earn_earlier_premium() 
         &[&first],
     )
     .await;
-    let shared = streamed(stream, duration, now - joined_at, stake, 2 * stake);
+    // The accumulator's growth while both staked; what the solo period's division left over
+    // is carried into it (`Pool::reward_remainder`).
+    let rate = u128::from(stream) * REWARD_SCALE / duration as u128;
+    let solo = rate * (joined_at - bought_at) as u128;
+    let acc_first = solo / u128::from(stake);
+    let acc_shared =
+        (rate * (now - joined_at) as u128 + solo % u128::from(stake)) / u128::from(2 * stake);
+    let shared = (u128::from(stake) * acc_shared / REWARD_SCALE) as u64;
     assert_eq!(m.t.balance(&late_token).await, shared);
     // The first staker's two claims: its solo period plus the shared period (its checkpoint
     // after the first claim sits at the accumulator of `joined_at`).
-    let acc_first = u128::from(stream) * REWARD_SCALE / duration as u128
-        * (joined_at - bought_at) as u128
-        / u128::from(stake);
-    let acc_shared = u128::from(stream) * REWARD_SCALE / duration as u128
-        * (now - joined_at) as u128
-        / u128::from(2 * stake);
     let first_total = (u128::from(stake) * (acc_first + acc_shared) / REWARD_SCALE) as u64
         - (u128::from(stake) * acc_first / REWARD_SCALE) as u64
         + alone;

@@ -108,6 +108,12 @@ export type Pool = {
   /** 1 for a private pool: deposits from its manager only. */
   private: number;
   padding: ReadonlyUint8Array;
+  /**
+   * Scaled reward accrued but not yet credited to `acc_reward_per_weight` (the remainder of
+   * its last division by `reward_weight`): carried forward, so frequent updates of a large
+   * pool lose nothing to rounding.
+   */
+  rewardRemainder: bigint;
   reserved: ReadonlyUint8Array;
 };
 
@@ -157,6 +163,12 @@ export type PoolArgs = {
   /** 1 for a private pool: deposits from its manager only. */
   private: number;
   padding: ReadonlyUint8Array;
+  /**
+   * Scaled reward accrued but not yet credited to `acc_reward_per_weight` (the remainder of
+   * its last division by `reward_weight`): carried forward, so frequent updates of a large
+   * pool lose nothing to rounding.
+   */
+  rewardRemainder: number | bigint;
   reserved: ReadonlyUint8Array;
 };
 
@@ -191,7 +203,8 @@ export function getPoolEncoder(): FixedSizeEncoder<PoolArgs> {
       ["vaultBump", getU8Encoder()],
       ["private", getU8Encoder()],
       ["padding", fixEncoderSize(getBytesEncoder(), 6)],
-      ["reserved", fixEncoderSize(getBytesEncoder(), 128)],
+      ["rewardRemainder", getU64Encoder()],
+      ["reserved", fixEncoderSize(getBytesEncoder(), 120)],
     ]),
     (value) => ({ ...value, discriminator: POOL_DISCRIMINATOR }),
   );
@@ -227,7 +240,8 @@ export function getPoolDecoder(): FixedSizeDecoder<Pool> {
     ["vaultBump", getU8Decoder()],
     ["private", getU8Decoder()],
     ["padding", fixDecoderSize(getBytesDecoder(), 6)],
-    ["reserved", fixDecoderSize(getBytesDecoder(), 128)],
+    ["rewardRemainder", getU64Decoder()],
+    ["reserved", fixDecoderSize(getBytesDecoder(), 120)],
   ]);
 }
 

@@ -3,7 +3,7 @@ use crate::error::BulwarkError;
 use crate::math::buckets::{bucket_at, bucket_slot, bucket_start};
 use crate::math::shares::{assets_for_shares, shares_for_deposit};
 use crate::math::tranche::{ring_slot, tranche_end};
-use crate::math::{mul_div_floor, to_u64};
+use crate::math::{checked_mul_u128, mul_div_floor, to_u64};
 use anchor_lang::prelude::*;
 
 /// A u128 stored as 16 little-endian bytes, so zero-copy accounts keep one layout (and no
@@ -112,7 +112,11 @@ pub struct Pool {
     /// 1 for a private pool: deposits from its manager only.
     pub private: u8,
     pub padding: [u8; 6],
-    pub reserved: [u8; 128],
+    /// Scaled reward accrued but not yet credited to `acc_reward_per_weight` (the remainder of
+    /// its last division by `reward_weight`): carried forward, so frequent updates of a large
+    /// pool lose nothing to rounding.
+    pub reward_remainder: u64,
+    pub reserved: [u8; 120],
 }
 
 const _: () = assert!(std::mem::size_of::<Pool>() == 1_408);
@@ -232,7 +236,12 @@ impl Pool {
         let elapsed = (at - self.rewards_updated_at) as u128;
         let rate = self.reward_rate.get();
         if self.reward_weight > 0 && rate > 0 {
-            let increment = mul_div_floor(rate, elapsed, u128::from(self.reward_weight))?;
+            let weight = u128::from(self.reward_weight);
+            let accrued = checked_mul_u128(rate, elapsed)
+                .and_then(|scaled| scaled.checked_add(u128::from(self.reward_remainder)))
+                .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+            let increment = accrued / weight;
+            self.reward_remainder = to_u64(accrued % weight)?;
             let acc = self
                 .acc_reward_per_weight
                 .get()
@@ -490,4 +499,39 @@ fn checked_add(a: u64, b: u64) -> Result<u64> {
 fn checked_sub(a: u64, b: u64) -> Result<u64> {
     a.checked_sub(b)
         .ok_or_else(|| error!(BulwarkError::InvariantViolated))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bytemuck::Zeroable;
+
+    /// A pool whose stakers' per-second increment is below one unit of the accumulator: a
+    /// large stake earning a small stream.
+    fn large_pool() -> Pool {
+        let mut pool = Pool::zeroed();
+        pool.reward_weight = 100_000_000_000_000; // 100M tokens of 6 decimals
+        pool.reward_rate.set(31_709_791_983_764); // ~1,000 tokens a year, scaled
+        pool
+    }
+
+    #[test]
+    fn accruing_every_second_loses_nothing_to_rounding() {
+        let (mut every_second, mut once) = (large_pool(), large_pool());
+        for t in 1..=3_600 {
+            every_second.accrue(t).unwrap();
+        }
+        once.accrue(3_600).unwrap();
+        let per_second = 31_709_791_983_764u128 / 100_000_000_000_000;
+        assert_eq!(per_second, 0, "each second alone rounds to nothing");
+        assert_eq!(
+            every_second.acc_reward_per_weight.get(),
+            once.acc_reward_per_weight.get()
+        );
+        assert_eq!(every_second.reward_remainder, once.reward_remainder);
+        assert_eq!(
+            once.acc_reward_per_weight.get(),
+            31_709_791_983_764u128 * 3_600 / 100_000_000_000_000
+        );
+    }
 }

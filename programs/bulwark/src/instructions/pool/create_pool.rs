@@ -98,7 +98,8 @@ impl CreatePool<'_> {
             vault_bump: ctx.bumps.vault,
             private: u8::from(args.private),
             padding: [0; 6],
-            reserved: [0; 128],
+            reward_remainder: 0,
+            reserved: [0; 120],
         };
         pool.invariant()?;
         emit!(PoolCreated {
