@@ -42,6 +42,14 @@ impl Shell {
         }
     }
 
+    /// Runs `args`, which the program must refuse with `err`, reported in its own words.
+    async fn refused(&self, args: &str, err: BulwarkError) {
+        match self.run(args).await {
+            Ok(out) => panic!("`bulwark {args}` succeeded: {out}"),
+            Err(e) => assert_eq!(e.0, format!("the program refused: {err} ({})", err.name())),
+        }
+    }
+
     fn wallet(&self) -> String {
         read_keypair_file(self.ledger.parent().unwrap().join("wallet.json"))
             .expect("the embedded VM created a wallet")
@@ -122,19 +130,11 @@ async fn operator_and_user_commands_run_the_whole_lifecycle() {
     assert!(out.contains(&format!("owner {me}  paid by {me}")));
 
     // A claim above the cover is refused with the program's own words.
-    let err = sh
-        .run(&format!(
-            "claim file --cover {cover} --amount 100000.01 --evidence-uri ipfs://e"
-        ))
-        .await
-        .unwrap_err();
-    assert_eq!(
-        err.0,
-        format!(
-            "the program refused: {} (ClaimAboveRemaining)",
-            BulwarkError::ClaimAboveRemaining
-        )
-    );
+    sh.refused(
+        &format!("claim file --cover {cover} --amount 100000.01 --evidence-uri ipfs://e"),
+        BulwarkError::ClaimAboveRemaining,
+    )
+    .await;
     let out = sh
         .ok(&format!(
             "claim file --cover {cover} --amount 40000 --evidence-uri ipfs://e"
@@ -156,17 +156,11 @@ async fn operator_and_user_commands_run_the_whole_lifecycle() {
     sh.ok("assessor stake --amount 5").await;
     let out = sh.ok(&format!("vote --claim {claim}")).await;
     assert!(out.contains("voted to accept"), "{out}");
-    let err = sh
-        .run(&format!("redeem --claim {claim}"))
-        .await
-        .unwrap_err();
-    assert_eq!(
-        err.0,
-        format!(
-            "the program refused: {} (OutcomeNotFinal)",
-            BulwarkError::OutcomeNotFinal
-        )
-    );
+    sh.refused(
+        &format!("redeem --claim {claim}"),
+        BulwarkError::OutcomeNotFinal,
+    )
+    .await;
     let out = sh.ok(&format!("claim show {claim}")).await;
     assert!(
         out.contains(
@@ -196,17 +190,11 @@ async fn operator_and_user_commands_run_the_whole_lifecycle() {
     // A cover that was claimed on stays on chain as its claim's record, even once claims are
     // no longer possible (unclaimed covers: `crank_expire_returns_an_unclaimed_covers_rent`).
     sh.ok("warp --days 400").await;
-    let err = sh
-        .run(&format!("crank expire --cover {cover}"))
-        .await
-        .unwrap_err();
-    assert_eq!(
-        err.0,
-        format!(
-            "the program refused: {} (CoverHasClaims)",
-            BulwarkError::CoverHasClaims
-        )
-    );
+    sh.refused(
+        &format!("crank expire --cover {cover}"),
+        BulwarkError::CoverHasClaims,
+    )
+    .await;
     let out = sh.ok(&format!("cover show {cover}")).await;
     assert!(out.contains("remaining 60,000.00"), "{out}");
 
@@ -214,14 +202,11 @@ async fn operator_and_user_commands_run_the_whole_lifecycle() {
     // rounded down.
     let out = sh.ok("rewards --pool 0 --position 0").await;
     assert_eq!(after(&out, "claimed"), "1,187.499999", "{out}");
-    let err = sh.run("unstake --pool 0 --position 0").await.unwrap_err();
-    assert_eq!(
-        err.0,
-        format!(
-            "the program refused: {} (TrancheNotEnded)",
-            BulwarkError::TrancheNotEnded
-        )
-    );
+    sh.refused(
+        "unstake --pool 0 --position 0",
+        BulwarkError::TrancheNotEnded,
+    )
+    .await;
     sh.ok("warp --days 400").await;
     let out = sh.ok("unstake --pool 0 --position 0").await;
     assert!(out.starts_with("signature "), "{out}");
@@ -253,17 +238,11 @@ async fn crank_expire_returns_an_unclaimed_covers_rent() {
 
     // Claims may be filed until the end of the cover plus its 30 days of grace.
     sh.ok("warp --days 59").await;
-    let err = sh
-        .run(&format!("crank expire --cover {cover}"))
-        .await
-        .unwrap_err();
-    assert_eq!(
-        err.0,
-        format!(
-            "the program refused: {} (CoverNotExpired)",
-            BulwarkError::CoverNotExpired
-        )
-    );
+    sh.refused(
+        &format!("crank expire --cover {cover}"),
+        BulwarkError::CoverNotExpired,
+    )
+    .await;
     sh.ok("warp --days 2").await;
     let out = sh.ok(&format!("crank expire --cover {cover}")).await;
     assert!(
