@@ -581,6 +581,15 @@ async fn payout_goes_to_the_current_owner_and_the_deposit_to_the_claimant() {
     s.m.t
         .send_err(wrong, &[], BulwarkError::WrongRecipient)
         .await;
+    // The deposit goes back to the claimant: a third party names its associated token account.
+    let stray =
+        s.m.t
+            .create_token_account(&s.m.buyer.pubkey(), &s.m.mint)
+            .await;
+    let ix = redeem_payout(&caller, &s.keys, &s.claim(0), &heir_token, &stray);
+    s.m.t
+        .send_err(ix, &[], BulwarkError::RecipientNotAssociated)
+        .await;
     let before = s.m.t.balance(&s.m.buyer_token).await;
     let ix = redeem_payout(&caller, &s.keys, &s.claim(0), &heir_token, &s.m.buyer_token);
     s.m.t.send_ok(&[ix], &[]).await;

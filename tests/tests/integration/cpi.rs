@@ -593,12 +593,8 @@ async fn the_vault_sponsors_only_its_pools_and_deposits_above_its_minimum() {
     );
 
     // Only the program's upgrade authority creates vaults.
-    let ix = vault::initialize_vault(
-        &stranger.pubkey(),
-        &VaultKeys::new(s.m.t.assessment_mint, spl_token::ID),
-        s.m.product_id,
-        both,
-    );
+    let other = VaultKeys::new(s.m.t.assessment_mint, spl_token::ID);
+    let ix = vault::initialize_vault(&stranger.pubkey(), &other, s.m.product_id, both.clone());
     s.m.t
         .send_err_code_at(
             &[ix],
@@ -607,4 +603,16 @@ async fn the_vault_sponsors_only_its_pools_and_deposits_above_its_minimum() {
             VaultError::NotUpgradeAuthority.into(),
         )
         .await;
+    // A reserve (the sponsor's associated token account) created ahead of the vault by anyone
+    // is adopted, not a way to block it.
+    let mint = other.mint;
+    let reserve =
+        s.m.t
+            .create_associated_token_account(&other.sponsor, &mint)
+            .await;
+    assert_eq!(reserve, other.reserve);
+    let ix = vault::initialize_vault(&admin.pubkey(), &other, s.m.product_id, both);
+    s.m.t.send_ok(&[ix], &[&admin]).await;
+    let state: Vault = s.m.t.load(&other.vault).await;
+    assert_eq!(state.reserve, reserve);
 }

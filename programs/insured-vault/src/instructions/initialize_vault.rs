@@ -36,9 +36,11 @@ pub struct InitializeVault<'info> {
     )]
     pub deposits: Box<InterfaceAccount<'info, TokenAccount>>,
     /// Funds sponsored premiums and receives treasury payouts: the sponsor's associated token
-    /// account, the one Bulwark lets anyone crank a payout into.
+    /// account, the one Bulwark lets anyone crank a payout into. Anyone can create an associated
+    /// token account, so one made ahead of the vault is adopted (Anchor checks its mint, owner
+    /// and address) rather than letting it block the vault.
     #[account(
-        init,
+        init_if_needed,
         payer = admin,
         associated_token::mint = mint,
         associated_token::authority = sponsor,

@@ -63,15 +63,13 @@ impl CloseClaim<'_> {
                 now >= claim.redemption_end()?.min(accounts.cover.backing_until),
                 BulwarkError::RedemptionWindowOpen
             );
-            if claim.deposit > 0 {
-                check_recipient_account(
-                    &accounts.claimant_token.key(),
-                    &claim.claimant,
-                    &accounts.caller.key(),
-                    &accounts.mint.key(),
-                    &accounts.token_program.key(),
-                )?;
-            }
+            check_recipient_account(
+                &accounts.claimant_token.key(),
+                &claim.claimant,
+                &accounts.caller.key(),
+                &accounts.mint.key(),
+                &accounts.token_program.key(),
+            )?;
         }
         let deposit = claim.deposit;
         {
