@@ -545,6 +545,47 @@ async fn only_the_recipient_names_a_token_account_other_than_its_associated_one(
 }
 
 #[tokio::test]
+async fn a_token_2022_payout_goes_to_the_owners_associated_account() {
+    let mut m = market_on(1_000_000 * UNIT, spl_token_2022::ID).await;
+    let owner = m.buyer.pubkey();
+    m.buy(args(1, owner, m.product_id, vec![100_000 * UNIT], YEAR))
+        .await;
+    let keys = m.cover_keys(1, vec![m.pool.keys.pool]);
+    let (alice, _) = assessor(&mut m.t, 2 * UNIT).await;
+    m.t.next_slot().await;
+    let buyer = m.buyer.insecure_clone();
+    let ix = file_claim(&owner, &keys, 0, &m.buyer_token, claim_args(10_000 * UNIT));
+    m.t.send_ok(&[ix], &[&buyer]).await;
+    let claim = claim_pda(&keys.cover, 0);
+    m.t.send_ok(&[vote(&alice.pubkey(), &claim, true)], &[&alice])
+        .await;
+    let state: Claim = m.t.load(&claim).await;
+    m.t.warp_to_time(state.voting_end + DAY).await;
+
+    // The buyer's Token-2022 associated account, derived with Token-2022's program id.
+    assert_eq!(
+        m.buyer_token,
+        anchor_spl::associated_token::get_associated_token_address_with_program_id(
+            &owner,
+            &m.mint,
+            &spl_token_2022::ID,
+        )
+    );
+    let caller = m.t.payer().pubkey();
+    let other = m.t.create_token_account(&owner, &m.mint).await;
+    let ix = redeem_payout(&caller, &keys, &claim, &other, &other);
+    m.t.send_err(ix, &[], BulwarkError::RecipientNotAssociated)
+        .await;
+    let before = m.t.balance(&m.buyer_token).await;
+    let ix = redeem_payout(&caller, &keys, &claim, &m.buyer_token, &m.buyer_token);
+    m.t.send_ok(&[ix], &[]).await;
+    assert_eq!(
+        m.t.balance(&m.buyer_token).await,
+        before + 10_000 * UNIT + 50 * UNIT
+    );
+}
+
+#[tokio::test]
 async fn payout_goes_to_the_current_owner_and_the_deposit_to_the_claimant() {
     let mut s = insured(100_000 * UNIT).await;
     let (alice, _) = assessor(&mut s.m.t, 2 * UNIT).await;

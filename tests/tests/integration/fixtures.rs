@@ -46,12 +46,19 @@ pub struct Market {
     pub buyer_token: Pubkey,
     /// The latest tranche a deposit can target now: it backs every cover.
     pub far: u64,
+    /// SPL Token or Token-2022: the owner of `mint`.
+    pub token_program: Pubkey,
 }
 
 /// A pool with `stake` in its farthest tranche, fully weighted on one product at 2.5%/year.
 pub async fn market(stake: u64) -> Market {
+    market_on(stake, spl_token::ID).await
+}
+
+/// [`market`] on a mint of `token_program`.
+pub async fn market_on(stake: u64, token_program: Pubkey) -> Market {
     let mut t = TestContext::new().await;
-    let mint = t.create_mint(6, &spl_token::ID).await;
+    let mint = t.create_mint(6, &token_program).await;
     let product_id = t.create_default_product().await;
     t.warp_to_tranche(230, 10 * DAY).await;
     let pool = t.open_public_pool(&mint).await;
@@ -73,6 +80,7 @@ pub async fn market(stake: u64) -> Market {
         buyer,
         buyer_token,
         far,
+        token_program,
     }
 }
 
@@ -126,7 +134,7 @@ impl Market {
             cover: cover_pda(&self.buyer.pubkey(), nonce),
             product_id: self.product_id,
             mint: self.mint,
-            token_program: spl_token::ID,
+            token_program: self.token_program,
             pools,
         }
     }
@@ -136,7 +144,7 @@ impl Market {
             &self.buyer.pubkey(),
             &self.buyer_token,
             &self.mint,
-            &spl_token::ID,
+            &self.token_program,
             pools,
             None,
             args,
