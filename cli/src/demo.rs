@@ -636,19 +636,27 @@ fn program_error(e: anchor_lang::error::Error) -> CliError {
 }
 
 /// The closing step of a story: each balance and the total against what was minted.
+/// The summary, to the base unit, so its column adds up to its total exactly.
 pub fn summary_step(summary: &Summary) -> Step {
+    let exact = |amount: u64| {
+        format!(
+            "{}.{:06}",
+            crate::units::thousands(amount / UNIT),
+            amount % UNIT
+        )
+    };
     let mut lines: Vec<String> = summary
         .wallets
         .iter()
-        .map(|(name, balance)| format!("{name:<8} {:>16}", usdc(*balance)))
+        .map(|(name, balance)| format!("{name:<8} {:>20}", exact(*balance)))
         .collect();
-    lines.push(format!("{:<8} {:>16}", "vault", usdc(summary.pool_vault)));
-    lines.push(format!("{:<8} {:>16}", "treasury", usdc(summary.treasury)));
-    lines.push(format!("{:<8} {:>16}", "pot", usdc(summary.reward_pot)));
+    lines.push(format!("{:<8} {:>20}", "vault", exact(summary.pool_vault)));
+    lines.push(format!("{:<8} {:>20}", "treasury", exact(summary.treasury)));
+    lines.push(format!("{:<8} {:>20}", "pot", exact(summary.reward_pot)));
     lines.push(format!(
-        "total    {:>16} = minted {} {}",
-        usdc(summary.total),
-        usdc(summary.minted),
+        "total    {:>20} = minted {} {}",
+        exact(summary.total),
+        exact(summary.minted),
         if summary.total == summary.minted {
             "(every token accounted for)"
         } else {

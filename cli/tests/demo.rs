@@ -80,10 +80,21 @@ async fn demo_accounts_for_every_token() {
     let titles: Vec<&str> = steps.iter().map(|s| s.title.as_str()).collect();
     assert_eq!(titles.len(), 11);
     assert_eq!(titles[10], "Summary");
-    assert!(steps[10]
-        .lines
-        .last()
-        .unwrap()
-        .contains("every token accounted for"));
+    // The printed column, to the base unit, adds up to the printed total.
+    let summary_lines = &steps[10].lines;
+    let amount = |line: &str| -> u64 {
+        let field = line.split_whitespace().nth(1).unwrap();
+        field.replace([',', '.'], "").parse().unwrap()
+    };
+    let (total_line, column) = summary_lines.split_last().unwrap();
+    assert_eq!(
+        total_line,
+        "total        1,100,000.000000 = minted 1,100,000.000000 (every token accounted for)"
+    );
+    assert_eq!(column[0], "Ana            345,156.149494");
+    assert_eq!(
+        column.iter().map(|line| amount(line)).sum::<u64>(),
+        amount(total_line)
+    );
     assert_eq!(usdc(1_234_567_890), "1,234.56");
 }
