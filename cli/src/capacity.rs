@@ -11,6 +11,8 @@ use serde::Serialize;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct CapacityUse {
     pub product_id: u64,
+    /// The product's target weight in the pool, which the capacity is computed with.
+    pub weight: u16,
     pub allocated: u64,
     pub capacity: u64,
     /// `allocated / capacity` in bps, rounded down; `None` without capacity. Above 10,000
@@ -55,6 +57,7 @@ impl CapacityUse {
         };
         Ok(Self {
             product_id: pool_product.product_id,
+            weight: pool_product.target_weight,
             allocated,
             capacity,
             used_bps,

@@ -365,7 +365,8 @@ impl Session<'_> {
         let now = self.transport.clock().await?.unix_timestamp;
         let config = self.config().await?;
         let vault_balance = self.token_balance(&pool.vault).await?;
-        let mint = pool.mint;
+        let (decimals, _) = self.decimals(&pool.mint).await?;
+        let show = |amount: u64| format_amount(amount, decimals);
         let liabilities = pool.liabilities().map_err(|e| CliError(e.to_string()))?;
         say!(self, "pool {pool_id} at {address}");
         say!(self, "  manager {}  mint {}", pool.manager, pool.mint);
@@ -380,10 +381,13 @@ impl Session<'_> {
                 ", public"
             }
         );
-        let stake = self.show_amount(&mint, pool.total_stake).await?;
-        let vault = self.show_amount(&mint, vault_balance).await?;
-        let owed = self.show_amount(&mint, liabilities).await?;
-        say!(self, "  stake {stake}   vault {vault}   owed {owed}");
+        say!(
+            self,
+            "  stake {}   vault {}   owed {}",
+            show(pool.total_stake),
+            show(vault_balance),
+            show(liabilities)
+        );
         pool.roll_forward(now)
             .map_err(|e| CliError(e.to_string()))?;
         let mut slots: Vec<_> = pool
@@ -395,13 +399,13 @@ impl Session<'_> {
         slots.sort_by_key(|s| s.tranche_id);
         for slot in slots {
             let end = tranche_end(slot.tranche_id).map_err(|e| CliError(e.to_string()))?;
-            let stake = self.show_amount(&mint, slot.stake).await?;
             say!(
                 self,
-                "  tranche {} (ends {}{}): stake {stake}",
+                "  tranche {} (ends {}{}): stake {}",
                 slot.tranche_id,
                 date(end),
-                if slot.has_ended() { ", ended" } else { "" }
+                if slot.has_ended() { ", ended" } else { "" },
+                show(slot.stake)
             );
         }
         let mut products = self.all_zc::<PoolProduct>().await?;
@@ -423,12 +427,7 @@ impl Session<'_> {
             );
             let used = CapacityUse::at(&pool, &pp, config.params.capacity_ratio_bps, now)
                 .map_err(|e| CliError(e.to_string()))?;
-            let (decimals, _) = self.decimals(&mint).await?;
-            say!(
-                self,
-                "    {}",
-                used.describe(|amount| format_amount(amount, decimals))
-            );
+            say!(self, "    {}", used.describe(show));
         }
         Ok(())
     }
@@ -835,14 +834,9 @@ impl Session<'_> {
             .redemption_end()
             .map_err(|e| CliError(e.to_string()))?;
         // `redeem_payout` also stops at the cover's `backing_until`, after which its backing
-        // stake may be withdrawn.
-        let redeem_by = match self.transport.account(&claim.cover).await? {
-            Some(_) => {
-                let cover: Cover = self.load(&claim.cover, "cover").await?;
-                redemption_end.min(cover.backing_until)
-            }
-            None => redemption_end,
-        };
+        // stake may be withdrawn. A claimed cover is never closed (`CoverHasClaims`).
+        let cover: Cover = self.load(&claim.cover, "cover").await?;
+        let redeem_by = redemption_end.min(cover.backing_until);
         let status = claim_status(&claim, redeem_by, now)?;
         let mint = claim.mint;
         let requested = self.show_amount(&mint, claim.requested_amount).await?;

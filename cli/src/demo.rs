@@ -5,9 +5,8 @@
 //! accepted, one denied), the payout is redeemed, rewards and fees are claimed, the tranches end
 //! and the stakers withdraw. Every step reports what moved; the summary adds every token up.
 
-use crate::capacity::CapacityUse;
 use crate::errors::{describe_failure, CliError, Result};
-use crate::report::{State, Watch};
+use crate::report::{capacity_uses, State, Watch};
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
 use bulwark::constants::*;
@@ -116,23 +115,16 @@ impl Story<'_> {
         pool: &Pubkey,
         products: &[(&str, u64)],
     ) -> Result<Vec<String>> {
-        let config: Config = self.t.load(&config_pda()).await;
         let pool_state: Pool = self.t.load_zc(pool).await;
-        let now = self.t.now().await;
-        let mut lines = Vec::new();
-        for (name, product_id) in products {
-            let pool_product: PoolProduct =
-                self.t.load_zc(&pool_product_pda(pool, *product_id)).await;
-            let used = CapacityUse::at(
-                &pool_state,
-                &pool_product,
-                config.params.capacity_ratio_bps,
-                now,
-            )
+        let ids: Vec<u64> = products.iter().map(|(_, id)| *id).collect();
+        let uses = capacity_uses(&mut self.t, pool, &pool_state, &ids)
+            .await
             .map_err(program_error)?;
-            lines.push(format!("{name}: {}", used.describe(usdc)));
-        }
-        Ok(lines)
+        Ok(products
+            .iter()
+            .zip(uses)
+            .map(|((name, _), used)| format!("{name}: {}", used.describe(usdc)))
+            .collect())
     }
 
     async fn actor(&mut self, name: &'static str, mint: &Pubkey, amount: u64) -> Actor {
@@ -635,8 +627,8 @@ fn program_error(e: anchor_lang::error::Error) -> CliError {
     CliError(e.to_string())
 }
 
-/// The closing step of a story: each balance and the total against what was minted.
-/// The summary, to the base unit, so its column adds up to its total exactly.
+/// The closing step of a story: each balance and the total against what was minted, to the
+/// base unit, so the column adds up to the total exactly.
 pub fn summary_step(summary: &Summary) -> Step {
     let exact = |amount: u64| {
         format!(

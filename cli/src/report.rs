@@ -43,12 +43,9 @@ pub struct TrancheReport {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ProductReport {
     pub name: String,
-    pub product_id: u64,
-    pub weight: u16,
     /// Cover allocated and what the live tranches can back.
-    pub allocated: u64,
-    pub capacity: u64,
-    pub used_bps: Option<u64>,
+    #[serde(flatten)]
+    pub capacity: CapacityUse,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -64,6 +61,29 @@ pub struct ClaimReport {
     pub accept_weight: u64,
     pub deny_weight: u64,
     pub closed: bool,
+}
+
+/// Capacity used by each of `product_ids` in `pool` (the account at `address`) at the VM's
+/// current time.
+pub async fn capacity_uses(
+    t: &mut TestContext,
+    address: &Pubkey,
+    pool: &Pool,
+    product_ids: &[u64],
+) -> anchor_lang::Result<Vec<CapacityUse>> {
+    let now = t.now().await;
+    let config: Config = t.load(&config_pda()).await;
+    let mut uses = Vec::with_capacity(product_ids.len());
+    for product_id in product_ids {
+        let pool_product: PoolProduct = t.load_zc(&pool_product_pda(address, *product_id)).await;
+        uses.push(CapacityUse::at(
+            pool,
+            &pool_product,
+            config.params.capacity_ratio_bps,
+            now,
+        )?);
+    }
+    Ok(uses)
 }
 
 /// The accounts a story follows.
@@ -83,7 +103,6 @@ impl Watch {
     /// Reads the state at the VM's current time.
     pub async fn state(&self, t: &mut TestContext) -> anchor_lang::Result<State> {
         let now = t.now().await;
-        let config: Config = t.load(&config_pda()).await;
         let pool: Pool = t.load_zc(&self.pool).await;
         let mut tranches: Vec<TrancheReport> = pool
             .tranches
@@ -98,21 +117,16 @@ impl Watch {
             })
             .collect();
         tranches.sort_by_key(|tranche| tranche.tranche_id);
-        let mut products = Vec::new();
-        for (name, product_id) in &self.products {
-            let pool_product: PoolProduct =
-                t.load_zc(&pool_product_pda(&self.pool, *product_id)).await;
-            let used =
-                CapacityUse::at(&pool, &pool_product, config.params.capacity_ratio_bps, now)?;
-            products.push(ProductReport {
+        let ids: Vec<u64> = self.products.iter().map(|(_, id)| *id).collect();
+        let products = capacity_uses(t, &self.pool, &pool, &ids)
+            .await?
+            .into_iter()
+            .zip(&self.products)
+            .map(|(capacity, (name, _))| ProductReport {
                 name: name.clone(),
-                product_id: *product_id,
-                weight: pool_product.target_weight,
-                allocated: used.allocated,
-                capacity: used.capacity,
-                used_bps: used.used_bps,
-            });
-        }
+                capacity,
+            })
+            .collect();
         let mut balances = BTreeMap::new();
         for (name, token) in &self.wallets {
             balances.insert(name.clone(), t.balance(token).await);

@@ -3,10 +3,9 @@
 //! parameters. Every mistake in the file — TOML syntax, an unknown field, an actor or product
 //! that does not exist, a step the program refuses — is reported with its line.
 
-use crate::capacity::CapacityUse;
 use crate::demo::{Step, Summary};
 use crate::errors::describe_failure;
-use crate::report::{State, Watch};
+use crate::report::{capacity_uses, State, Watch};
 use crate::units::format_amount;
 use anchor_lang::prelude::Pubkey;
 use bulwark::constants::{MAX_ACTIVE_TRANCHES, MAX_PRODUCT_WEIGHT, SECONDS_PER_DAY};
@@ -227,22 +226,23 @@ pub fn parse(text: &str, file: &str) -> Result<Scenario> {
         let line = entry_line(text, &actor.span());
         let here = at(actor.span());
         define(&mut actors, "actor", &spec.name, &here, line)?;
-        supply = supply
-            .checked_add(units(&here, "tokens", spec.tokens)?)
-            .ok_or_else(|| {
-                ScenarioError(format!(
-                    "{here}: the actors' tokens add up to more than a mint can hold \
-                     ({MAX_TOKENS} tokens)"
-                ))
-            })?;
-        assessment_supply = assessment_supply
-            .checked_add(units(&here, "assessor_stake", spec.assessor_stake)?)
-            .ok_or_else(|| {
-                ScenarioError(format!(
-                    "{here}: the assessor stakes add up to more than a mint can hold \
-                     ({MAX_TOKENS} tokens)"
-                ))
-            })?;
+        // What the actors hold in total must fit the mint.
+        let add = |total: u64, field: &str, tokens: u64, whose: &str| {
+            total
+                .checked_add(units(&here, field, tokens)?)
+                .ok_or_else(|| {
+                    ScenarioError(format!(
+                        "{here}: {whose} add up to more than a mint can hold ({MAX_TOKENS} tokens)"
+                    ))
+                })
+        };
+        supply = add(supply, "tokens", spec.tokens, "the actors' tokens")?;
+        assessment_supply = add(
+            assessment_supply,
+            "assessor_stake",
+            spec.assessor_stake,
+            "the assessor stakes",
+        )?;
     }
     for step in &scenario.steps {
         let here = at(step.span());
@@ -369,18 +369,11 @@ impl Engine<'_> {
             tokens(vault),
             tokens(pool.rewards_reserved)
         )];
-        let config: Config = self.t.load(&config_pda()).await;
-        let now = self.t.now().await;
-        let products: Vec<(String, u64)> = self
-            .products
-            .iter()
-            .map(|(name, id)| (name.clone(), *id))
-            .collect();
-        for (name, id) in products {
-            let pool_product: PoolProduct =
-                self.t.load_zc(&pool_product_pda(&self.pool.pool, id)).await;
-            let used = CapacityUse::at(&pool, &pool_product, config.params.capacity_ratio_bps, now)
-                .map_err(|e| ScenarioError(format!("{where_}: {e}")))?;
+        let ids: Vec<u64> = self.products.values().copied().collect();
+        let uses = capacity_uses(&mut self.t, &self.pool.pool, &pool, &ids)
+            .await
+            .map_err(|e| ScenarioError(format!("{where_}: {e}")))?;
+        for ((name, _), used) in self.products.iter().zip(uses) {
             lines.push(format!("{name}: {}", used.describe(tokens)));
         }
         Ok(lines)
