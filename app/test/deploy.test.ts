@@ -22,12 +22,10 @@ import {
   poolProductPda,
   productPda,
   quoteCover,
-  stake,
-  trancheAt,
   type DeployChain,
   type DeploySettings,
 } from "../src";
-import { UNIT, openPool } from "./fixtures";
+import { UNIT, openPool, stakeFar } from "./fixtures";
 import { Harness, skipWithoutProgram } from "./svm";
 
 test(
@@ -118,16 +116,7 @@ test(
 
     // Cover on product 0 from the deployed pool once someone stakes in it.
     const keys = await loadPoolKeys(h.fetch, ours);
-    const staker = await h.fundedUser(poolMint, 10_000n * UNIT);
-    const deposit = await stake({
-      owner: staker.signer,
-      pool: keys,
-      ownerToken: staker.token,
-      positionId: 0n,
-      trancheId: trancheAt(h.now()) + 7n,
-      amount: 10_000n * UNIT,
-    });
-    await h.send(deposit.instructions);
+    await stakeFar(h, keys, poolMint, 10_000n * UNIT);
     const buyer = await h.fundedUser(poolMint, 100n * UNIT);
     const period = 90 * 86_400;
     const pools: Address[] = [stranger.keys.pool, ours];

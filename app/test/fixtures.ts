@@ -8,10 +8,12 @@ import {
   defaultProtocolParams,
   initializeConfig,
   setPoolProduct,
+  stake,
+  trancheAt,
   type PoolKeys,
   type ProductTermsArgs,
 } from "../src";
-import type { Harness } from "./svm";
+import type { Harness, Wallet } from "./svm";
 
 export const UNIT = 1_000_000n;
 export const DAY = 86_400n;
@@ -87,4 +89,27 @@ export async function openPool(
     await h.send(listed.instructions);
   }
   return { keys: created.pool, manager };
+}
+
+/**
+ * A fresh staker depositing `amount` of `mint` into `pool`'s farthest tranche, the one that
+ * backs every cover.
+ */
+export async function stakeFar(
+  h: Harness,
+  pool: PoolKeys,
+  mint: Address,
+  amount: bigint,
+): Promise<Wallet> {
+  const staker = await h.fundedUser(mint, amount);
+  const deposit = await stake({
+    owner: staker.signer,
+    pool,
+    ownerToken: staker.token,
+    positionId: 0n,
+    trancheId: trancheAt(h.now()) + 7n,
+    amount,
+  });
+  await h.send(deposit.instructions);
+  return staker;
 }

@@ -2,9 +2,9 @@
 
 import assert from "node:assert/strict";
 import test from "node:test";
-import { coverPda, decodeCover, stake, trancheAt } from "../src";
+import { coverPda, decodeCover } from "../src";
 import { quickstart } from "../examples/quickstart";
-import { UNIT, deploy, openPool } from "./fixtures";
+import { UNIT, deploy, openPool, stakeFar } from "./fixtures";
 import { Harness, skipWithoutProgram } from "./svm";
 
 test("examples/quickstart.ts buys the cover it quotes", skipWithoutProgram(), async () => {
@@ -21,31 +21,13 @@ test("examples/quickstart.ts buys the cover it quotes", skipWithoutProgram(), as
   const pools = [];
   for (const [poolId, productId, price, staked] of listings) {
     const { keys } = await openPool(h, poolId, mint, [[productId, 100, price]]);
-    const staker = await h.fundedUser(mint, staked);
-    const deposit = await stake({
-      owner: staker.signer,
-      pool: keys,
-      ownerToken: staker.token,
-      positionId: 0n,
-      trancheId: trancheAt(h.now()) + 7n,
-      amount: staked,
-    });
-    await h.send(deposit.instructions);
+    await stakeFar(h, keys, mint, staked);
     pools.push(keys.pool);
   }
   // Pool 3, the cheapest (1%) and deepest, holds another mint: the USDC quote leaves it out.
   const otherMint = await h.createMint(6);
   const other = await openPool(h, 3n, otherMint, [[0n, 100, 100]]);
-  const otherStaker = await h.fundedUser(otherMint, 100_000n * UNIT);
-  const otherDeposit = await stake({
-    owner: otherStaker.signer,
-    pool: other.keys,
-    ownerToken: otherStaker.token,
-    positionId: 0n,
-    trancheId: trancheAt(h.now()) + 7n,
-    amount: 100_000n * UNIT,
-  });
-  await h.send(otherDeposit.instructions);
+  await stakeFar(h, other.keys, otherMint, 100_000n * UNIT);
   const buyer = await h.fundedUser(mint, 1_000n * UNIT);
 
   const { cover, quote } = await quickstart(

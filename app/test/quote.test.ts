@@ -13,11 +13,9 @@ import {
   decodePoolProduct,
   poolProductPda,
   quoteCover,
-  stake,
-  trancheAt,
   type Quote,
 } from "../src";
-import { DAY, UNIT, deploy, openPool } from "./fixtures";
+import { DAY, UNIT, deploy, openPool, stakeFar } from "./fixtures";
 import { Harness, skipWithoutProgram } from "./svm";
 
 const PRODUCT = 0n;
@@ -37,33 +35,14 @@ test("quotes equal what buy_cover charges, pool by pool", skipWithoutProgram(), 
     ] as const
   ).entries()) {
     const { keys } = await openPool(h, BigInt(poolId), mint, [[PRODUCT, weight, price]]);
-    const staker = await h.fundedUser(mint, staked);
-    const trancheId = trancheAt(h.now()) + 7n;
-    const deposit = await stake({
-      owner: staker.signer,
-      pool: keys,
-      ownerToken: staker.token,
-      positionId: 0n,
-      trancheId,
-      amount: staked,
-    });
-    await h.send(deposit.instructions);
+    await stakeFar(h, keys, mint, staked);
     pools.push(keys.pool);
   }
   const [a, b, c] = pools;
   // Pool D, the cheapest (1%), holds another mint: quotes on the first mint leave it out.
   const otherMint = await h.createMint(6);
   const { keys: dKeys } = await openPool(h, 3n, otherMint, [[PRODUCT, 100, 100]]);
-  const dStaker = await h.fundedUser(otherMint, 100_000n * UNIT);
-  const dDeposit = await stake({
-    owner: dStaker.signer,
-    pool: dKeys,
-    ownerToken: dStaker.token,
-    positionId: 0n,
-    trancheId: trancheAt(h.now()) + 7n,
-    amount: 100_000n * UNIT,
-  });
-  await h.send(dDeposit.instructions);
+  await stakeFar(h, dKeys, otherMint, 100_000n * UNIT);
   const d = dKeys.pool;
   pools.push(d);
   const buyer = await h.fundedUser(mint, 100_000n * UNIT);
