@@ -54,6 +54,13 @@ impl Insured {
         self.m.t.send_err(ix, &[&buyer], err).await;
     }
 
+    /// A token account of the buyer's other than its associated one.
+    async fn buyer_side_account(&mut self) -> Pubkey {
+        let buyer = self.m.buyer.pubkey();
+        let mint = self.m.mint;
+        self.m.t.create_token_account(&buyer, &mint).await
+    }
+
     fn claim(&self, index: u32) -> Pubkey {
         claim_pda(&self.keys.cover, index)
     }
@@ -465,10 +472,7 @@ async fn payout_windows_and_a_lapsed_claim() {
         .await;
     // The lapsed accepted claim gets its deposit back when closed, into the claimant's
     // associated token account when a third party closes it.
-    let stray =
-        s.m.t
-            .create_token_account(&s.m.buyer.pubkey(), &s.m.mint)
-            .await;
+    let stray = s.buyer_side_account().await;
     let stray_close = close_claim(&caller, &s.keys, &s.claim(0), &stray);
     s.m.t
         .send_err(stray_close, &[], BulwarkError::RecipientNotAssociated)
@@ -530,7 +534,7 @@ async fn only_the_recipient_names_a_token_account_other_than_its_associated_one(
     let buyer = s.m.buyer.insecure_clone();
     let ata = s.m.buyer_token;
     // Another token account of the owner (for a program, one it may have no way to move).
-    let other = s.m.t.create_token_account(&buyer.pubkey(), &s.m.mint).await;
+    let other = s.buyer_side_account().await;
     let caller = s.m.t.payer().pubkey();
     for (owner_token, claimant_token) in [(other, other), (other, ata), (ata, other)] {
         let ix = redeem_payout(&caller, &s.keys, &s.claim(0), &owner_token, &claimant_token);
@@ -623,10 +627,7 @@ async fn payout_goes_to_the_current_owner_and_the_deposit_to_the_claimant() {
         .send_err(wrong, &[], BulwarkError::WrongRecipient)
         .await;
     // The deposit goes back to the claimant: a third party names its associated token account.
-    let stray =
-        s.m.t
-            .create_token_account(&s.m.buyer.pubkey(), &s.m.mint)
-            .await;
+    let stray = s.buyer_side_account().await;
     let ix = redeem_payout(&caller, &s.keys, &s.claim(0), &heir_token, &stray);
     s.m.t
         .send_err(ix, &[], BulwarkError::RecipientNotAssociated)
