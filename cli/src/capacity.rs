@@ -1,22 +1,26 @@
 //! How much of a pool product's capacity is used, with the program's own capacity math.
 
 use bulwark::constants::BPS;
-use bulwark::math::capacity::tranche_capacity;
+use bulwark::math::capacity::{cover_for_backing, unscale_x100, weighted_stake_x100};
 use bulwark::math::mul_div_floor;
 use bulwark::state::{Pool, PoolProduct};
 use serde::Serialize;
 
 /// Cover allocated in a pool for one product against what the pool's live tranches can back
-/// for it (`stake × capacity ratio × weight / 100`, per tranche, summed).
+/// for it. The program keeps allocations as the stake they occupy (backing units); both figures
+/// are shown as cover at today's capacity ratio, and `used_bps` is the ratio of the stake
+/// occupied to the stake the product's weight allows (`stake × weight / 100`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct CapacityUse {
     pub product_id: u64,
     /// The product's target weight in the pool, which the capacity is computed with.
     pub weight: u16,
+    /// The weight the product counts for in the pool's sum (at least its target).
+    pub effective_weight: u16,
     pub allocated: u64,
     pub capacity: u64,
-    /// `allocated / capacity` in bps, rounded down; `None` without capacity. Above 10,000
-    /// when payouts burnt stake under existing allocations.
+    /// Stake occupied over stake allowed, in bps, rounded down; `None` without capacity.
+    /// Above 10,000 when payouts burnt stake under existing allocations.
     pub used_bps: Option<u64>,
 }
 
@@ -32,34 +36,34 @@ impl CapacityUse {
         let (mut pool, mut pool_product) = (*pool, *pool_product);
         pool.roll_forward(now)?;
         pool_product.roll_forward(now)?;
-        let mut capacity = 0u64;
-        for slot in pool.tranches.iter().filter(|s| !s.is_empty()) {
-            capacity = capacity
-                .checked_add(tranche_capacity(
-                    pool.live_stake(slot.tranche_id),
-                    capacity_ratio_bps,
-                    pool_product.target_weight,
-                )?)
-                .ok_or_else(|| anchor_lang::error!(bulwark::error::BulwarkError::MathOverflow))?;
-        }
-        let allocated = pool_product
+        let allowed = unscale_x100(
+            pool.tranches
+                .iter()
+                .filter(|s| !s.is_empty())
+                .map(|s| {
+                    weighted_stake_x100(pool.live_stake(s.tranche_id), pool_product.target_weight)
+                })
+                .sum(),
+        );
+        let backing = pool_product
             .allocated
             .iter()
             .try_fold(0u64, |sum, a| sum.checked_add(*a))
             .ok_or_else(|| anchor_lang::error!(bulwark::error::BulwarkError::MathOverflow))?;
-        let used_bps = match capacity {
+        let used_bps = match allowed {
             0 => None,
             _ => Some(bulwark::math::to_u64(mul_div_floor(
-                u128::from(allocated),
+                u128::from(backing),
                 u128::from(BPS),
-                u128::from(capacity),
+                u128::from(allowed),
             )?)?),
         };
         Ok(Self {
             product_id: pool_product.product_id,
             weight: pool_product.target_weight,
-            allocated,
-            capacity,
+            effective_weight: pool_product.effective_weight,
+            allocated: cover_for_backing(backing, capacity_ratio_bps),
+            capacity: cover_for_backing(allowed, capacity_ratio_bps),
             used_bps,
         })
     }

@@ -63,9 +63,9 @@ fn simulate_json_reports_pools_balances_and_claims() {
                     tranche(231, 400_000_000_000),
                 ],
                 "products": [
-                    {"name": "dex", "product_id": 1, "weight": 40, "allocated": 0,
+                    {"name": "dex", "product_id": 1, "weight": 40, "effective_weight": 40, "allocated": 0,
                      "capacity": 800_000_000_000u64, "used_bps": 0},
-                    {"name": "lending", "product_id": 0, "weight": 60,
+                    {"name": "lending", "product_id": 0, "weight": 60, "effective_weight": 60,
                      "allocated": 250_000_000_000u64, "capacity": 1_200_000_000_000u64,
                      "used_bps": 2_083},
                 ],

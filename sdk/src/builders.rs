@@ -212,6 +212,17 @@ pub fn set_pool_product(manager: &Pubkey, pool: &Pubkey, args: SetPoolProductArg
     )
 }
 
+/// Anyone: recomputes the effective weight of `product_id` in `pool`.
+pub fn refresh_pool_product(pool: &Pubkey, product_id: u64) -> Instruction {
+    ix(
+        bulwark::accounts::RefreshPoolProduct {
+            pool: *pool,
+            pool_product: pool_product_pda(pool, product_id),
+        },
+        bulwark::instruction::RefreshPoolProduct {},
+    )
+}
+
 pub fn set_manager_fee(manager: &Pubkey, pool: &Pubkey, fee_bps: u16) -> Instruction {
     ix(
         bulwark::accounts::SetManagerFee {
@@ -303,7 +314,30 @@ pub fn archive_tranche(payer: &Pubkey, pool: &Pubkey, tranche_id: u64) -> Instru
     )
 }
 
+/// The owner withdraws its own position.
 pub fn withdraw_stake(
+    owner: &Pubkey,
+    keys: &PoolKeys,
+    position_id: u64,
+    tranche_id: u64,
+    archive_rent_payer: &Pubkey,
+    owner_token: &Pubkey,
+) -> Instruction {
+    withdraw_stake_for(
+        owner,
+        owner,
+        keys,
+        position_id,
+        tranche_id,
+        archive_rent_payer,
+        owner_token,
+    )
+}
+
+/// `caller` withdraws `owner`'s position to `owner_token` — anyone may, once the tranche has
+/// been over for `ABANDONED_POSITION_DELAY`, to the owner's associated token account.
+pub fn withdraw_stake_for(
+    caller: &Pubkey,
     owner: &Pubkey,
     keys: &PoolKeys,
     position_id: u64,
@@ -313,6 +347,7 @@ pub fn withdraw_stake(
 ) -> Instruction {
     ix(
         bulwark::accounts::WithdrawStake {
+            caller: *caller,
             owner: *owner,
             config: config_pda(),
             pool_vault: keys.accounts(),
@@ -630,6 +665,7 @@ pub fn close_claim(
     ix(
         bulwark::accounts::CloseClaim {
             caller: *caller,
+            config: config_pda(),
             claim: *claim,
             cover: keys.cover,
             deposit_pool,

@@ -1,7 +1,7 @@
 //! Property tests of the pure math module: no panics on any input, rounding always against the
 //! caller, and conservation of tranche stake across deposits and redemptions.
 
-use bulwark::math::capacity::tranche_capacity;
+use bulwark::math::capacity::{backing_for, cover_for_backing, unscale_x100, weighted_stake_x100};
 use bulwark::math::pricing::{bumped_price, current_price, premium};
 use bulwark::math::shares::{assets_for_shares, shares_for_deposit};
 use bulwark::math::tranche::{is_depositable, ring_slot, tranche_at, tranche_end};
@@ -143,16 +143,19 @@ proptest! {
         ratio in 10_000u32..=100_000,
         weight in 0u16..=100,
     ) {
-        if let Ok(base) = tranche_capacity(stake, ratio, weight) {
-            if let Ok(more_stake) = tranche_capacity(stake.saturating_add(extra), ratio, weight) {
-                prop_assert!(more_stake >= base);
-            }
-            if let Ok(more_weight) = tranche_capacity(stake, ratio, weight.saturating_add(1).min(100)) {
-                prop_assert!(more_weight >= base);
-            }
-            // Never more than the ratio times the stake.
-            prop_assert!(u128::from(base) * 10_000 <= u128::from(stake) * u128::from(ratio));
-        }
+        let capacity = |stake: u64, weight: u16| {
+            cover_for_backing(unscale_x100(weighted_stake_x100(stake, weight)), ratio)
+        };
+        let base = capacity(stake, weight);
+        prop_assert!(capacity(stake.saturating_add(extra), weight) >= base);
+        prop_assert!(capacity(stake, weight.saturating_add(1).min(100)) >= base);
+        // Never more than the ratio times the stake (saturating at u64::MAX).
+        prop_assert!(u128::from(base) * 10_000 <= u128::from(stake) * u128::from(ratio));
+        // What the capacity sells never occupies more stake than the weight allows.
+        prop_assert!(
+            u128::from(backing_for(base, ratio).unwrap()) * 100
+                <= u128::from(stake) * u128::from(weight)
+        );
     }
 
     #[test]

@@ -115,7 +115,14 @@ pub const PAUSE_PAYOUTS: u8 = 1 << 4;
 pub const PAUSE_ALL: u8 = PAUSE_BUY | PAUSE_STAKE | PAUSE_WITHDRAW | PAUSE_CLAIMS | PAUSE_PAYOUTS;
 
 /// Current layout version of every account type; bumped with a migration when a layout changes.
-pub const ACCOUNT_VERSION: u8 = 1;
+/// 2: allocations in backing units, effective weights, cover claim timings and ratios, the
+/// pool's open-position count (CHANGELOG.md lists every field).
+pub const ACCOUNT_VERSION: u8 = 2;
+
+/// After its tranche has been over this long, anyone may withdraw a position for its owner
+/// (paid to the owner's associated token account), so one position never withdrawn cannot
+/// keep its tranche archive open and the archive payer's rent locked forever.
+pub const ABANDONED_POSITION_DELAY: i64 = 30 * SECONDS_PER_DAY;
 
 /// Default share of each premium streamed to the pool's stakers (Nexus Mutual: 50%).
 pub const DEFAULT_STAKER_SHARE_BPS: u16 = 5_000;

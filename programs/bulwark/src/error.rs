@@ -208,4 +208,12 @@ pub enum BulwarkError {
     CoverHasClaims,
     #[msg("Only the recipient may name a token account other than its associated token account")]
     RecipientNotAssociated,
+    #[msg(
+        "From some live tranche on, the backing sold would exceed what the stake there can back"
+    )]
+    CumulativeCapacityExceeded,
+    #[msg("The vault moved by a different amount than the pool's books")]
+    VaultMovedOffBooks,
+    #[msg("Only the owner may withdraw a position until 30 days after its tranche ended")]
+    PositionNotAbandoned,
 }

@@ -76,7 +76,10 @@ pub struct PoolProductSet {
     pub new_weight: u16,
     pub old_target_price_bps: u16,
     pub new_target_price_bps: u16,
-    pub pool_total_weight: u16,
+    /// The product's effective weight before and after (`PoolProduct::effective_weight`).
+    pub old_effective_weight: u16,
+    pub new_effective_weight: u16,
+    pub pool_total_effective_weight: u16,
 }
 
 #[event]
@@ -155,8 +158,13 @@ pub struct ManagerFeesClaimed {
 #[event]
 pub struct FeesSwept {
     pub pool: Pubkey,
+    /// Moved to the treasury: its accrued share, including the two below.
     pub treasury_amount: u64,
     pub assessment_amount: u64,
+    /// Tokens the vault held beyond the pool's books (donations), booked to the treasury.
+    pub surplus: u64,
+    /// Reward units nobody could claim any more, booked to the treasury.
+    pub reward_dust: u64,
     pub treasury_token: Pubkey,
     pub reward_pot: Pubkey,
 }
@@ -278,4 +286,14 @@ pub struct AssessorRewarded {
     pub claim: Pubkey,
     pub assessor: Pubkey,
     pub amount: u64,
+}
+
+/// A pool-product's effective weight recomputed by `refresh_pool_product`.
+#[event]
+pub struct EffectiveWeightRefreshed {
+    pub pool: Pubkey,
+    pub product_id: u64,
+    pub old_effective_weight: u16,
+    pub new_effective_weight: u16,
+    pub pool_total_effective_weight: u16,
 }

@@ -73,6 +73,12 @@ pub mod bulwark {
         SetPoolProduct::set_pool_product(ctx, args)
     }
 
+    /// Anyone: recomputes a pool-product's effective weight (after a payout elsewhere in the
+    /// pool burnt stake under it).
+    pub fn refresh_pool_product(ctx: Context<RefreshPoolProduct>) -> Result<()> {
+        RefreshPoolProduct::refresh_pool_product(ctx)
+    }
+
     /// Pool manager: changes the manager fee within the pool's maximum.
     pub fn set_manager_fee(ctx: Context<SetManagerFee>, fee_bps: u16) -> Result<()> {
         SetManagerFee::set_manager_fee(ctx, fee_bps)

@@ -180,7 +180,8 @@ async fn full_lifecycle_stake_buy_claim_vote_payout_withdraw() {
         s.m.t
             .load_zc(&pool_product_pda(&s.m.pool.keys.pool, s.m.product_id))
             .await;
-    assert_eq!(pp.allocation_in(s.m.far), 60_000 * UNIT);
+    // 60,000 of cover at 2x occupies 30,000 of stake.
+    assert_eq!(pp.allocation_in(s.m.far), 30_000 * UNIT);
     let claim: Claim = s.m.t.load(&s.claim(0)).await;
     assert!(claim.paid && claim.closed);
     assert_eq!(claim.paid_amount, 40_000 * UNIT);

@@ -85,7 +85,8 @@ async fn buy_cover_records_the_cover_and_splits_the_premium() {
     let pp: PoolProduct =
         m.t.load_zc(&pool_product_pda(&m.pool.keys.pool, m.product_id))
             .await;
-    assert_eq!(pp.allocation_in(m.far), amount);
+    // Allocations are kept as the stake they occupy: amount ÷ the 2x ratio.
+    assert_eq!(pp.allocation_in(m.far), amount / 2);
     // Bought 100k of 2M capacity: the price bumps by 5% × 1/20 = 25 bps.
     assert_eq!(pp.bumped_price_bps, 275);
     assert_eq!(pp.bumped_price_updated_at, now);
@@ -124,7 +125,8 @@ async fn capacity_is_sold_exactly_and_not_one_unit_more() {
     let pp: PoolProduct =
         m.t.load_zc(&pool_product_pda(&m.pool.keys.pool, m.product_id))
             .await;
-    assert_eq!(pp.allocation_in(m.far), capacity);
+    // All of the tranche's stake is occupied.
+    assert_eq!(pp.allocation_in(m.far), capacity / 2);
     // The full purchase bumped the price by the full 5%.
     assert_eq!(pp.bumped_price_bps, 750);
 }
@@ -204,7 +206,8 @@ async fn premiums_match_the_reference_over_many_purchases() {
         );
         bumped = reference_bump(price, amount, capacity);
         bumped_at = now;
-        allocated += amount;
+        // Each purchase occupies its amount ÷ 2, rounded up (against the buyer).
+        allocated += amount.div_ceil(2);
         let pp: PoolProduct =
             m.t.load_zc(&pool_product_pda(&m.pool.keys.pool, m.product_id))
                 .await;
@@ -464,7 +467,7 @@ async fn capacity_returns_at_the_release_bucket_without_any_call() {
     let pp: PoolProduct =
         m.t.load_zc(&pool_product_pda(&m.pool.keys.pool, m.product_id))
             .await;
-    assert_eq!(pp.allocation_in(m.far), 2 * stake);
+    assert_eq!(pp.allocation_in(m.far), stake);
     if sbf_mode() {
         assert_eq!(outcome.events_of::<CoverExpired>()[0].released, 0);
     }
@@ -831,7 +834,7 @@ async fn buy_cover_from_four_pools() {
         assert_eq!(cover.allocations[i].pool, *pool);
         assert_eq!(cover.allocations[i].amount, parts[i]);
         let pp: PoolProduct = m.t.load_zc(&pool_product_pda(pool, m.product_id)).await;
-        assert_eq!(pp.allocation_in(m.far), parts[i]);
+        assert_eq!(pp.allocation_in(m.far), parts[i].div_ceil(2));
     }
     // Five pools is one too many.
     let fifth = more_pools(&mut m, &[500], stake).await;

@@ -2,6 +2,7 @@
 
 mod admin;
 mod attacks;
+mod audit;
 mod claims;
 mod cover;
 mod cpi;

@@ -60,7 +60,11 @@ async fn create_pool_on_legacy_token() {
     );
     assert!(!pool.is_private());
     assert_eq!(
-        (pool.total_stake, pool.treasury_accrued, pool.total_weight),
+        (
+            pool.total_stake,
+            pool.treasury_accrued,
+            pool.total_effective_weight
+        ),
         (0, 0, 0)
     );
     assert_eq!(pool.tranches, [TrancheSlot::default(); MAX_ACTIVE_TRANCHES]);
@@ -374,11 +378,11 @@ async fn set_pool_product_creates_then_updates_weights() {
     assert_eq!(pp.bumped_price_bps, 250);
     assert_eq!(pp.bumped_price_updated_at, t.now().await);
     let state: Pool = t.load_zc(&key).await;
-    assert_eq!(state.total_weight, 140);
+    assert_eq!(state.total_effective_weight, 140);
     if sbf_mode() {
         let events = outcome.events_of::<PoolProductSet>();
         assert_eq!(events.len(), 2);
-        assert_eq!(events[1].pool_total_weight, 140);
+        assert_eq!(events[1].pool_total_effective_weight, 140);
     }
 
     // Updating replaces the weight in the pool total.
@@ -388,7 +392,7 @@ async fn set_pool_product_creates_then_updates_weights() {
     )
     .await;
     let state: Pool = t.load_zc(&key).await;
-    assert_eq!(state.total_weight, 110);
+    assert_eq!(state.total_effective_weight, 110);
     let pp: PoolProduct = t.load_zc(&pool_product_pda(&key, p1)).await;
     assert_eq!((pp.target_weight, pp.target_price_bps), (10, 300));
     assert_eq!(
@@ -463,7 +467,7 @@ async fn set_pool_product_rejects_bad_weights_prices_and_signers() {
     )
     .await;
     let state: Pool = t.load_zc(&key).await;
-    assert_eq!(state.total_weight, 100);
+    assert_eq!(state.total_effective_weight, 100);
 
     // A product account for another id than the one named fails the seeds check.
     let mut wrong = set_pool_product(&m, &key, product_args(p0, 10, 250));
@@ -510,5 +514,5 @@ async fn deprecated_product_may_only_lose_weight() {
     let pp: PoolProduct = t.load_zc(&pool_product_pda(&key, p0)).await;
     assert_eq!(pp.target_weight, 0);
     let state: Pool = t.load_zc(&key).await;
-    assert_eq!(state.total_weight, 0);
+    assert_eq!(state.total_effective_weight, 0);
 }

@@ -5,9 +5,8 @@
 use crate::fixtures::*;
 use anchor_lang::prelude::Pubkey;
 use bulwark::instructions::{BuyCoverArgs, DepositStakeArgs, ExtendStakeArgs, FileClaimArgs};
-use bulwark::math::capacity::tranche_capacity;
 use bulwark::math::tranche::tranche_end;
-use bulwark::state::{Claim, Cover, Pool, PoolProduct, ProtocolParams, StakePosition};
+use bulwark::state::{Claim, Cover, Pool, PoolProduct, StakePosition};
 use bulwark_tests::builders::*;
 use bulwark_tests::*;
 use proptest::prelude::*;
@@ -294,7 +293,7 @@ impl World {
                 let nonce = self.covers.len() as u64;
                 let owner = Keypair::new_from_array([40 + nonce as u8; 32]);
                 let before = self.pool().await.rewards_reserved;
-                let allocated_before = self.allocations().await;
+                let allocated_before = self.tranche_books().await;
                 let ix = self.m.buy_ix(
                     BuyCoverArgs {
                         owner: owner.pubkey(),
@@ -502,44 +501,44 @@ impl World {
         self.m.t.load_zc(&key).await
     }
 
-    /// Allocation per live tranche.
-    async fn allocations(&mut self) -> Vec<(u64, u64)> {
-        let pool = self.pool().await;
-        let pp = self.pool_product().await;
-        pool.tranches
-            .iter()
-            .filter(|s| !s.is_empty() && !s.has_ended())
-            .map(|s| (s.tranche_id, pp.allocation_in(s.tranche_id)))
+    /// Backing allocated and live stake per live tranche, current tranche first.
+    async fn tranche_books(&mut self) -> Vec<(u64, u64)> {
+        let now = self.m.t.now().await;
+        let current = bulwark::math::tranche::tranche_at(now).unwrap();
+        let mut pool = self.pool().await;
+        let mut pp = self.pool_product().await;
+        pool.roll_forward(now).unwrap();
+        pp.roll_forward(now).unwrap();
+        (current..current + 8)
+            .map(|t| (pp.allocation_in(t), pool.live_stake(t)))
             .collect()
     }
 
-    /// Invariant 3: a purchase never allocates a tranche beyond what its stake can back. (A
-    /// payout can leave a tranche over-allocated: its stake falls by the loss while the cover's
-    /// allocation falls by the paid part; the next purchase then finds no capacity there.)
+    /// Invariant 11, from the raw books: the most by which, from some live tranche on, the
+    /// backing sold exceeds `weight`% of the stake there (0 when the bound holds).
+    fn shortfall(books: &[(u64, u64)], weight: u16) -> u128 {
+        (0..books.len())
+            .map(|k| {
+                let (backing, stake) = books[k..].iter().fold((0u128, 0u128), |(a, s), (b, t)| {
+                    (a + u128::from(*b), s + u128::from(*t))
+                });
+                (100 * backing).saturating_sub(u128::from(weight) * stake)
+            })
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// Invariant 11 around a purchase: before any payout the cumulative bound holds; after a
+    /// payout left a shortfall, no purchase adds to it.
     async fn check_capacity(&mut self, before: &[(u64, u64)]) {
-        let pool = self.pool().await;
         let pp = self.pool_product().await;
         pp.invariant().unwrap();
-        let ratio = ProtocolParams::default().capacity_ratio_bps;
-        for slot in pool
-            .tranches
-            .iter()
-            .filter(|s| !s.is_empty() && !s.has_ended())
-        {
-            let allocated = pp.allocation_in(slot.tranche_id);
-            let previously = before
-                .iter()
-                .find(|(id, _)| *id == slot.tranche_id)
-                .map_or(0, |(_, a)| *a);
-            if allocated > previously {
-                let capacity = tranche_capacity(slot.stake, ratio, pp.target_weight).unwrap();
-                assert!(
-                    allocated <= capacity,
-                    "purchase oversold tranche {}",
-                    slot.tranche_id
-                );
-            }
-        }
+        let after = self.tranche_books().await;
+        let weight = pp.effective_weight;
+        assert!(
+            Self::shortfall(&after, weight) <= Self::shortfall(before, weight),
+            "purchase oversold: {before:?} -> {after:?} at weight {weight}"
+        );
     }
 
     /// Invariants checked after every step.

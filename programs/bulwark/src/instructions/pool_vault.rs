@@ -2,7 +2,7 @@
 
 use crate::constants::*;
 use crate::error::BulwarkError;
-use crate::state::Pool;
+use crate::state::{Pool, VaultSnapshot};
 use crate::token::{transfer_from_pool, transfer_in};
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
@@ -56,12 +56,17 @@ impl<'info> PoolVault<'info> {
         )
     }
 
+    /// The vault and the books before the instruction changes either.
+    pub fn snapshot(&self) -> Result<VaultSnapshot> {
+        self.pool.load()?.snapshot(self.vault.amount)
+    }
+
     /// Post-checks after the instruction's transfers: re-reads the vault, then the pool's
-    /// structural invariant and conservation against the vault balance.
-    pub fn settle(&mut self) -> Result<()> {
+    /// structural invariant and conservation (the vault moved as the books did since `before`).
+    pub fn settle(&mut self, before: &VaultSnapshot) -> Result<()> {
         self.vault.reload()?;
         let pool = self.pool.load()?;
         pool.invariant()?;
-        pool.check_vault(self.vault.amount)
+        pool.check_vault(before, self.vault.amount)
     }
 }

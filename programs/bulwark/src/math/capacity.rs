@@ -1,18 +1,81 @@
-//! Capacity: how much cover a tranche's stake can back for one product.
+//! Capacity: how much cover a pool's stake can back for one product.
+//!
+//! Allocations are kept in **backing units**: the stake an allocation occupies, `amount ÷ the
+//! capacity ratio it was sold at` (rounded up). A product with weight `w` may occupy
+//! `stake × w / 100` of a tranche's stake. Kept in stake units, the books stay true when
+//! governance changes the ratio: what was sold keeps the stake it was sold against, and only
+//! new sales use the new ratio.
 
-use super::{mul_div_floor, to_u64};
 use crate::constants::{BPS, MAX_PRODUCT_WEIGHT};
+use crate::error::BulwarkError;
 use anchor_lang::prelude::*;
 
-/// Cover that `stake` can back for a product with `weight` (0..=100) at `ratio_bps`
-/// (20,000 = 2x), rounded down.
-pub fn tranche_capacity(stake: u64, ratio_bps: u32, weight: u16) -> Result<u64> {
-    let weighted = mul_div_floor(
-        u128::from(stake),
-        u128::from(ratio_bps) * u128::from(weight),
-        u128::from(BPS) * u128::from(MAX_PRODUCT_WEIGHT),
-    )?;
-    to_u64(weighted)
+/// Stake occupied by `amount` of cover sold at `ratio_bps` (20,000 = 2x), rounded up (against
+/// the buyer). Never above `amount`: the ratio is at least 1x.
+pub fn backing_for(amount: u64, ratio_bps: u32) -> Result<u64> {
+    require!(
+        u64::from(ratio_bps) >= BPS,
+        BulwarkError::InvalidCapacityRatio
+    );
+    let scaled = u128::from(amount) * u128::from(BPS);
+    Ok(div_ceil_u128(scaled, u64::from(ratio_bps)) as u64)
+}
+
+/// Cover that `backing` stake units buy at `ratio_bps`, rounded down; saturates at `u64::MAX`
+/// (a very large pool offers the most a purchase can ask, it never fails to offer).
+pub fn cover_for_backing(backing: u64, ratio_bps: u32) -> u64 {
+    let scaled = u128::from(backing) * u128::from(ratio_bps);
+    u64::try_from(div_floor_u128(scaled, BPS)).unwrap_or(u64::MAX)
+}
+
+/// `stake × weight` — the stake a product of `weight` (0..=100) may occupy, scaled by 100 so
+/// capacity walks compare with multiplications only.
+pub fn weighted_stake_x100(stake: u64, weight: u16) -> u128 {
+    u128::from(stake) * u128::from(weight)
+}
+
+/// Backing units scaled like [`weighted_stake_x100`].
+pub fn backing_x100(backing: u64) -> u128 {
+    u128::from(backing) * u128::from(MAX_PRODUCT_WEIGHT)
+}
+
+/// A scaled (×100) amount of stake back in backing units, rounded down.
+pub fn unscale_x100(scaled: u128) -> u64 {
+    u64::try_from(div_floor_u128(scaled, u64::from(MAX_PRODUCT_WEIGHT))).unwrap_or(u64::MAX)
+}
+
+/// Weight (percent, rounded up) that `backing` occupies of `stake`; 100 when it occupies all of
+/// it or there is no stake under it, 0 without backing.
+pub fn weight_used(backing: u128, stake: u128) -> u16 {
+    if backing == 0 {
+        return 0;
+    }
+    if backing >= stake {
+        return MAX_PRODUCT_WEIGHT;
+    }
+    // backing < stake, so the result is below 100 and the product fits a u128.
+    let scaled = backing * u128::from(MAX_PRODUCT_WEIGHT);
+    let used = match (u64::try_from(scaled), u64::try_from(stake)) {
+        (Ok(scaled), Ok(stake)) => scaled.div_ceil(stake),
+        _ => scaled.div_ceil(stake) as u64,
+    };
+    used as u16
+}
+
+/// `a / d` rounded down, with a native 64-bit division whenever `a` fits (u128 division is a
+/// slow software loop on SBF).
+fn div_floor_u128(a: u128, d: u64) -> u128 {
+    match u64::try_from(a) {
+        Ok(a) => u128::from(a / d),
+        Err(_) => a / u128::from(d),
+    }
+}
+
+fn div_ceil_u128(a: u128, d: u64) -> u128 {
+    match u64::try_from(a) {
+        Ok(a) => u128::from(a.div_ceil(d)),
+        Err(_) => a.div_ceil(u128::from(d)),
+    }
 }
 
 #[cfg(test)]
@@ -20,11 +83,34 @@ mod tests {
     use super::*;
 
     #[test]
-    fn two_x_stake_at_full_weight() {
-        assert_eq!(tranche_capacity(1_000, 20_000, 100).unwrap(), 2_000);
-        assert_eq!(tranche_capacity(1_000, 20_000, 50).unwrap(), 1_000);
-        assert_eq!(tranche_capacity(1_000, 20_000, 0).unwrap(), 0);
-        assert_eq!(tranche_capacity(999, 10_000, 33).unwrap(), 329);
-        assert!(tranche_capacity(u64::MAX, 100_000, 100).is_err());
+    fn backing_rounds_against_the_buyer_and_converts_back() {
+        assert_eq!(backing_for(2_000, 20_000).unwrap(), 1_000);
+        assert_eq!(backing_for(2_001, 20_000).unwrap(), 1_001);
+        assert_eq!(backing_for(1, 100_000).unwrap(), 1);
+        assert_eq!(backing_for(u64::MAX, 10_000).unwrap(), u64::MAX);
+        assert!(backing_for(1, 9_999).is_err());
+        assert_eq!(cover_for_backing(1_000, 20_000), 2_000);
+        assert_eq!(cover_for_backing(999, 15_000), 1_498);
+        assert_eq!(cover_for_backing(u64::MAX, 100_000), u64::MAX);
+        // What the free backing buys never needs more backing than is free.
+        for backing in [0u64, 1, 7, 999, 1_000_003] {
+            for ratio in [10_000u32, 15_000, 20_000, 33_333, 100_000] {
+                let cover = cover_for_backing(backing, ratio);
+                assert!(backing_for(cover, ratio).unwrap() <= backing);
+            }
+        }
+    }
+
+    #[test]
+    fn weight_used_rounds_up_and_caps_at_100() {
+        assert_eq!(weight_used(0, 0), 0);
+        assert_eq!(weight_used(1, 0), 100);
+        assert_eq!(weight_used(500, 1_000), 50);
+        assert_eq!(weight_used(501, 1_000), 51);
+        assert_eq!(weight_used(1_000, 1_000), 100);
+        assert_eq!(weight_used(5_000, 1_000), 100);
+        assert_eq!(weight_used(u128::from(u64::MAX), u128::MAX), 1);
+        assert_eq!(unscale_x100(weighted_stake_x100(999, 33)), 329);
+        assert_eq!(unscale_x100(weighted_stake_x100(u64::MAX, 100)), u64::MAX);
     }
 }

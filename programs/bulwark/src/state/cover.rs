@@ -1,6 +1,7 @@
 use crate::constants::*;
 use crate::error::BulwarkError;
 use crate::math::buckets::{bucket_start, release_bucket};
+use crate::math::capacity::backing_for;
 use crate::math::tranche::{tranche_at, tranche_end};
 use crate::state::{ProductType, ProtocolParams};
 use anchor_lang::prelude::*;
@@ -17,10 +18,14 @@ pub struct CoverSchedule {
     pub release_bucket: u64,
     /// Bucket until whose start the stakers' premium is streamed.
     pub stream_until_bucket: u64,
+    /// The tranche `now` falls in: the first live tranche of every pool.
+    pub current_tranche: u64,
     /// First tranche that ends once the allocation is released.
     pub first_tranche: u64,
     /// Last tranche a deposit can currently target.
     pub last_tranche: u64,
+    /// The claim timings this cover's claims will run on (copied onto the cover).
+    pub timings: ClaimTimings,
 }
 
 impl CoverSchedule {
@@ -31,18 +36,10 @@ impl CoverSchedule {
         // A claim filed at the last moment (end + grace) may take voting, the silent-ending
         // extension, the cooldown and the redemption window to be paid: the backing stake must
         // stay locked that long.
-        let settlement: i64 = [
-            params.voting_period,
-            params.silent_ending,
-            params.cooldown,
-            params.redemption_window,
-        ]
-        .into_iter()
-        .map(i64::from)
-        .sum();
+        let timings = ClaimTimings::from_params(params);
         let backing_until = end
             .checked_add(i64::from(grace_period))
-            .and_then(|t| t.checked_add(settlement))
+            .and_then(|t| t.checked_add(timings.settlement()))
             .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
         let release = release_bucket(backing_until)?;
         let release_at = bucket_start(release)?;
@@ -63,9 +60,51 @@ impl CoverSchedule {
             release_bucket: release,
             // The stakers' share streams until the bucket boundary after the cover ends.
             stream_until_bucket: release_bucket(end)?,
+            current_tranche: current,
             first_tranche,
             last_tranche,
+            timings,
         })
+    }
+}
+
+/// The claim timings a cover's claims run on, fixed at purchase: `backing_until` was computed
+/// from them, so a later governance change cannot make an accepted claim outlive its backing.
+#[derive(
+    AnchorSerialize, AnchorDeserialize, InitSpace, Clone, Copy, Debug, Default, PartialEq, Eq,
+)]
+pub struct ClaimTimings {
+    pub voting_period: u32,
+    /// A vote that flips the outcome in the last `silent_ending` seconds extends voting.
+    pub silent_ending: u32,
+    /// Most that silent-ending extensions may add to voting in all (one extension today).
+    pub silent_ending_cap: u32,
+    pub cooldown: u32,
+    pub redemption_window: u32,
+}
+
+impl ClaimTimings {
+    pub fn from_params(params: &ProtocolParams) -> Self {
+        Self {
+            voting_period: params.voting_period,
+            silent_ending: params.silent_ending,
+            silent_ending_cap: params.silent_ending,
+            cooldown: params.cooldown,
+            redemption_window: params.redemption_window,
+        }
+    }
+
+    /// The longest a claim filed at the last moment can take to be paid.
+    pub fn settlement(&self) -> i64 {
+        [
+            self.voting_period,
+            self.silent_ending_cap,
+            self.cooldown,
+            self.redemption_window,
+        ]
+        .into_iter()
+        .map(i64::from)
+        .sum()
     }
 }
 
@@ -77,20 +116,34 @@ pub struct CoverAllocation {
     pub amount: u64,
     /// Premium paid to this pool (before its split).
     pub premium: u64,
+    /// Capacity ratio this part was sold at (bps): its backing is `amount ÷ ratio` per tranche.
+    pub ratio_bps: u32,
     /// Allocation per tranche, `tranche_amounts[k]` in tranche `cover.first_tranche + k`.
     pub tranche_amounts: [u64; MAX_ACTIVE_TRANCHES],
 }
 
 impl CoverAllocation {
-    /// Removes `amount` from this allocation, earliest tranches first; returns the removed
-    /// amount per tranche offset so the pool-product can release the same.
+    /// Backing units this allocation occupies in each tranche offset (what its pool-product
+    /// recorded for it).
+    pub fn backing(&self) -> Result<[u64; MAX_ACTIVE_TRANCHES]> {
+        let mut backing = [0u64; MAX_ACTIVE_TRANCHES];
+        for (out, amount) in backing.iter_mut().zip(self.tranche_amounts) {
+            *out = backing_for(amount, self.ratio_bps)?;
+        }
+        Ok(backing)
+    }
+
+    /// Removes `amount` from this allocation, earliest tranches first; returns the backing
+    /// units released per tranche offset, so the pool-product releases exactly what it
+    /// recorded for the part removed (`backing(before) − backing(after)`, tranche by tranche).
     pub fn take(&mut self, amount: u64) -> Result<[u64; MAX_ACTIVE_TRANCHES]> {
-        let mut taken = [0u64; MAX_ACTIVE_TRANCHES];
+        let mut released = [0u64; MAX_ACTIVE_TRANCHES];
         let mut left = amount;
-        for (slot, out) in self.tranche_amounts.iter_mut().zip(taken.iter_mut()) {
+        for (slot, out) in self.tranche_amounts.iter_mut().zip(released.iter_mut()) {
             let part = (*slot).min(left);
+            let before = backing_for(*slot, self.ratio_bps)?;
             *slot -= part;
-            *out = part;
+            *out = before - backing_for(*slot, self.ratio_bps)?;
             left -= part;
         }
         require!(left == 0, BulwarkError::InvariantViolated);
@@ -98,7 +151,7 @@ impl CoverAllocation {
             .amount
             .checked_sub(amount)
             .ok_or_else(|| error!(BulwarkError::InvariantViolated))?;
-        Ok(taken)
+        Ok(released)
     }
 }
 
@@ -146,6 +199,8 @@ pub struct Cover {
     /// Premium paid, without commission.
     pub premium: u64,
     pub allocations: [CoverAllocation; MAX_COVER_POOLS],
+    /// Claim timings at purchase: every claim on this cover runs on them.
+    pub timings: ClaimTimings,
     pub reserved: [u8; 64],
 }
 

@@ -104,8 +104,9 @@ pub struct Pool {
     pub manager_fee_bps: u16,
     /// Ceiling of `manager_fee_bps`, fixed at creation so stakers know the worst case.
     pub max_manager_fee_bps: u16,
-    /// Sum of the target weights of the pool's products.
-    pub total_weight: u16,
+    /// Sum of the effective weights of the pool's products (`PoolProduct::effective_weight`),
+    /// at most `max_total_weight` whenever a manager raises a weight.
+    pub total_effective_weight: u16,
     pub version: u8,
     pub bump: u8,
     pub vault_bump: u8,
@@ -116,7 +117,9 @@ pub struct Pool {
     /// its last division by `reward_weight`): carried forward, so frequent updates of a large
     /// pool lose nothing to rounding.
     pub reward_remainder: u64,
-    pub reserved: [u8; 120],
+    /// Stake positions not yet withdrawn: while any is open, unpaid rewards may still be owed.
+    pub open_positions: u64,
+    pub reserved: [u8; 112],
 }
 
 const _: () = assert!(std::mem::size_of::<Pool>() == 1_408);
@@ -470,15 +473,60 @@ impl Pool {
         Ok(())
     }
 
-    /// Conservation: the vault balance, read after the instruction's transfers, covers every
-    /// liability the pool records. Tokens sent straight to the vault only add a surplus.
-    pub fn check_vault(&self, vault_balance: u64) -> Result<()> {
+    /// The vault balance and the pool's liabilities before an instruction's transfers.
+    pub fn snapshot(&self, vault_balance: u64) -> Result<VaultSnapshot> {
+        Ok(VaultSnapshot {
+            balance: vault_balance,
+            liabilities: self.liabilities()?,
+        })
+    }
+
+    /// Conservation, read after the instruction's transfers: the vault moved by exactly what
+    /// the books moved (so a donation cannot hide a short transfer), and it still covers every
+    /// liability. Tokens sent straight to the vault are an untracked surplus, never spent.
+    pub fn check_vault(&self, before: &VaultSnapshot, vault_balance: u64) -> Result<()> {
+        let liabilities = self.liabilities()?;
         require!(
-            vault_balance >= self.liabilities()?,
+            u128::from(vault_balance) + u128::from(before.liabilities)
+                == u128::from(before.balance) + u128::from(liabilities),
+            BulwarkError::VaultMovedOffBooks
+        );
+        require!(
+            vault_balance >= liabilities,
             BulwarkError::VaultBelowAccounting
         );
         Ok(())
     }
+
+    /// Books what nobody can claim any more as the treasury's share, so `sweep_fees` moves it:
+    /// the vault's surplus over the liabilities (donations), always; and, once no stream runs,
+    /// no tranche holds shares and no position is open, every reward unit left (the floors of
+    /// stream rates and of per-position rewards, the accumulator's remainder). Returns
+    /// `(surplus, reward_dust)`.
+    pub fn book_unclaimable(&mut self, vault_balance: u64) -> Result<(u64, u64)> {
+        let surplus = vault_balance
+            .checked_sub(self.liabilities()?)
+            .ok_or_else(|| error!(BulwarkError::VaultBelowAccounting))?;
+        let rewards_idle = self.reward_rate.get() == 0
+            && self.open_positions == 0
+            && self.tranches.iter().all(TrancheSlot::is_empty);
+        let reward_dust = if rewards_idle {
+            self.reward_remainder = 0;
+            std::mem::take(&mut self.rewards_reserved)
+        } else {
+            0
+        };
+        self.treasury_accrued =
+            checked_add(self.treasury_accrued, checked_add(surplus, reward_dust)?)?;
+        Ok((surplus, reward_dust))
+    }
+}
+
+/// What [`Pool::check_vault`] compares the vault's movement with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct VaultSnapshot {
+    pub balance: u64,
+    pub liabilities: u64,
 }
 
 /// Reward owed for `weight` between accumulator values `from` and `to`, rounded down.

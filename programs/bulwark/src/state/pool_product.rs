@@ -1,7 +1,9 @@
 use crate::constants::*;
 use crate::error::BulwarkError;
 use crate::math::buckets::{bucket_at, bucket_slot};
-use crate::math::capacity::tranche_capacity;
+use crate::math::capacity::{
+    backing_for, backing_x100, cover_for_backing, unscale_x100, weight_used, weighted_stake_x100,
+};
 use crate::math::pricing::current_price;
 use crate::math::tranche::ring_slot;
 use crate::state::{CoverSchedule, Pool, ProductTerms, ProtocolParams};
@@ -10,11 +12,15 @@ use anchor_lang::prelude::*;
 /// How an amount of cover fits in a pool's eligible tranches.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct AllocationPlan {
-    /// Amount per tranche, `tranche_amounts[k]` in tranche `schedule.first_tranche + k`.
+    /// Cover amount per tranche, `tranche_amounts[k]` in tranche `schedule.first_tranche + k`.
     pub tranche_amounts: [u64; MAX_ACTIVE_TRANCHES],
-    /// Capacity of all eligible tranches, before this allocation (the price bump's base).
+    /// Backing units those amounts occupy (`backing_for` of each, at the plan's ratio).
+    pub tranche_backing: [u64; MAX_ACTIVE_TRANCHES],
+    /// Cover all eligible tranches can back for the product, before this allocation and
+    /// regardless of what is sold (the price bump's base); saturates at `u64::MAX`.
     pub total_capacity: u64,
-    /// Capacity still free in the eligible tranches, before this allocation.
+    /// Cover the eligible tranches can still back, after the allocations and the carry-over of
+    /// over-allocated earlier tranches; saturates at `u64::MAX`.
     pub free_capacity: u64,
 }
 
@@ -32,9 +38,10 @@ pub struct PoolProduct {
     pub last_bucket: u64,
     /// Tranche each allocation slot refers to (slot `tranche_id % 8`).
     pub allocation_tranche_ids: [u64; MAX_ACTIVE_TRANCHES],
-    /// Cover allocated per tranche slot.
+    /// Backing units allocated per tranche slot: the stake the live cover occupies there
+    /// (`math::capacity`), each part at the ratio it was sold at.
     pub allocated: [u64; MAX_ACTIVE_TRANCHES],
-    /// `expiring[bucket % 32][tranche slot]`: allocation released at the start of that bucket.
+    /// `expiring[bucket % 32][tranche slot]`: backing released at the start of that bucket.
     pub expiring: [[u64; MAX_ACTIVE_TRANCHES]; BUCKET_RING],
     /// Share of the pool's capacity this product may use, 0..=100 (percent).
     pub target_weight: u16,
@@ -44,7 +51,13 @@ pub struct PoolProduct {
     pub bumped_price_bps: u16,
     pub version: u8,
     pub bump: u8,
-    pub reserved: [u8; 64],
+    /// Weight this product counts for in the pool's `total_effective_weight`: the larger of
+    /// its target and the weight its live allocations occupy, at most 100. Lowering a target
+    /// cannot free weight that sold cover still uses. Kept current by every instruction that
+    /// writes this account; a payout elsewhere in the pool can leave it low until
+    /// `refresh_pool_product`.
+    pub effective_weight: u16,
+    pub reserved: [u8; 62],
 }
 
 const _: () = assert!(std::mem::size_of::<PoolProduct>() == 2_304);
@@ -71,7 +84,7 @@ impl PoolProduct {
         Ok(())
     }
 
-    /// Cover allocated in `tranche_id`.
+    /// Backing units allocated in `tranche_id`.
     pub fn allocation_in(&self, tranche_id: u64) -> u64 {
         let slot = ring_slot(tranche_id);
         if self.allocation_tranche_ids[slot] == tranche_id {
@@ -81,8 +94,17 @@ impl PoolProduct {
         }
     }
 
-    /// Fills the eligible tranches of `schedule` in order with up to `amount` (read-only:
-    /// `apply_plan` records it). Callers roll pool and pool-product forward first.
+    /// Fills the eligible tranches of `schedule` in order with up to `amount` of cover at
+    /// `capacity_ratio_bps` (read-only: `apply_plan` records it). Callers roll pool and
+    /// pool-product forward first.
+    ///
+    /// Nexus Mutual's carry-over, walked from the first live tranche (not the cover's first
+    /// eligible one): stake that left a tranche (moved on by `extend_stake`) leaves its
+    /// allocations behind, and the excess over what the tranche still holds is carried into
+    /// the later tranches, so the same stake is never sold twice.
+    /// `free(t) = max(0, cap(t) − alloc(t) − carry(t−1))`,
+    /// `carry(t) = max(0, alloc(t) + carry(t−1) − cap(t))`, in stake units scaled by 100 so
+    /// the walk only multiplies.
     pub fn plan(
         &self,
         pool: &Pool,
@@ -92,35 +114,102 @@ impl PoolProduct {
     ) -> Result<AllocationPlan> {
         let mut plan = AllocationPlan::default();
         let mut left = amount;
-        for (k, tranche_id) in (schedule.first_tranche..=schedule.last_tranche).enumerate() {
-            let capacity = tranche_capacity(
-                pool.live_stake(tranche_id),
-                capacity_ratio_bps,
-                self.target_weight,
-            )?;
-            let free = capacity.saturating_sub(self.allocation_in(tranche_id));
+        let mut carry: u128 = 0;
+        let mut eligible: u128 = 0;
+        for tranche_id in schedule.current_tranche..=schedule.last_tranche {
+            let cap = weighted_stake_x100(pool.live_stake(tranche_id), self.target_weight);
+            let needed = backing_x100(self.allocation_in(tranche_id)) + carry;
+            carry = needed.saturating_sub(cap);
+            let Some(k) = tranche_id
+                .checked_sub(schedule.first_tranche)
+                .map(|k| k as usize)
+            else {
+                continue;
+            };
+            eligible += cap;
+            let free =
+                cover_for_backing(unscale_x100(cap.saturating_sub(needed)), capacity_ratio_bps);
+            plan.free_capacity = plan.free_capacity.saturating_add(free);
             let take = free.min(left);
-            plan.tranche_amounts[k] = take;
-            left -= take;
-            plan.total_capacity = plan
-                .total_capacity
-                .checked_add(capacity)
-                .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
-            plan.free_capacity = plan
-                .free_capacity
-                .checked_add(free)
-                .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+            if take > 0 {
+                plan.tranche_amounts[k] = take;
+                plan.tranche_backing[k] = backing_for(take, capacity_ratio_bps)?;
+                left -= take;
+            }
         }
+        plan.total_capacity = cover_for_backing(unscale_x100(eligible), capacity_ratio_bps);
         Ok(plan)
     }
 
-    /// Records a plan's allocations, released at the start of the schedule's release bucket.
+    /// Backing allocated and live stake summed over the tranches from each live tranche on:
+    /// entry `k` sums tranches `current + k ..= current + 7`.
+    fn suffix_sums(&self, pool: &Pool, current: u64) -> [(u128, u128); MAX_ACTIVE_TRANCHES] {
+        let mut sums = [(0u128, 0u128); MAX_ACTIVE_TRANCHES];
+        let (mut backing, mut stake) = (0u128, 0u128);
+        for k in (0..MAX_ACTIVE_TRANCHES).rev() {
+            let tranche_id = current + k as u64;
+            backing += u128::from(self.allocation_in(tranche_id));
+            stake += u128::from(pool.live_stake(tranche_id));
+            sums[k] = (backing, stake);
+        }
+        sums
+    }
+
+    /// The cumulative capacity bound, as a shortfall: the most by which, from some live
+    /// tranche on, the backing allocated exceeds what `weight` allows of the stake there
+    /// (`max_t(100 × Σ_{u≥t} alloc(u) − weight × Σ_{u≥t} stake(u))`, scaled by 100, at least 0).
+    /// Zero is SPEC §5.11. Only a payout (stake burnt under live cover) makes it positive; a
+    /// purchase never adds to it.
+    pub fn shortfall(&self, pool: &Pool, weight: u16, current: u64) -> u128 {
+        self.suffix_sums(pool, current)
+            .iter()
+            .map(|(backing, stake)| {
+                (backing * u128::from(MAX_PRODUCT_WEIGHT))
+                    .saturating_sub(stake * u128::from(weight))
+            })
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// Weight the live allocations occupy: the largest, over the live tranches `t`, of
+    /// `⌈100 × Σ_{u≥t} alloc(u) ÷ Σ_{u≥t} stake(u)⌉`, 100 where that stake is 0 (Nexus
+    /// Mutual's `_getEffectiveWeight`, in stake units).
+    pub fn weight_in_use(&self, pool: &Pool, current: u64) -> u16 {
+        self.suffix_sums(pool, current)
+            .iter()
+            .map(|(backing, stake)| weight_used(*backing, *stake))
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// What `effective_weight` should be now: `min(100, max(target, weight in use))`.
+    pub fn current_effective_weight(&self, pool: &Pool, current: u64) -> u16 {
+        self.target_weight
+            .max(self.weight_in_use(pool, current))
+            .min(MAX_PRODUCT_WEIGHT)
+    }
+
+    /// Stores the current effective weight and moves the pool's sum with it. Returns the
+    /// previous value.
+    pub fn refresh_effective_weight(&mut self, pool: &mut Pool, current: u64) -> Result<u16> {
+        let old = self.effective_weight;
+        let new = self.current_effective_weight(pool, current);
+        pool.total_effective_weight = pool
+            .total_effective_weight
+            .checked_sub(old)
+            .and_then(|w| w.checked_add(new))
+            .ok_or_else(|| error!(BulwarkError::InvariantViolated))?;
+        self.effective_weight = new;
+        Ok(old)
+    }
+
+    /// Records a plan's backing, released at the start of the schedule's release bucket.
     pub fn apply_plan(&mut self, schedule: &CoverSchedule, plan: &AllocationPlan) -> Result<()> {
-        for (k, amount) in plan.tranche_amounts.iter().enumerate() {
-            if *amount > 0 {
+        for (k, backing) in plan.tranche_backing.iter().enumerate() {
+            if *backing > 0 {
                 self.allocate(
                     schedule.first_tranche + k as u64,
-                    *amount,
+                    *backing,
                     schedule.release_bucket,
                 )?;
             }
@@ -141,7 +230,8 @@ impl PoolProduct {
         )
     }
 
-    /// Allocates `amount` in `tranche_id`, to be released at the start of `release_bucket`.
+    /// Allocates `amount` backing units in `tranche_id`, released at the start of
+    /// `release_bucket`.
     fn allocate(&mut self, tranche_id: u64, amount: u64, release_bucket: u64) -> Result<()> {
         let slot = ring_slot(tranche_id);
         if self.allocation_tranche_ids[slot] != tranche_id {
@@ -164,8 +254,8 @@ impl PoolProduct {
         Ok(())
     }
 
-    /// Releases `amount` of an allocation in `tranche_id` before its bucket (cover expired
-    /// early or paid out). A no-op once the bucket has released it.
+    /// Releases `amount` backing units of an allocation in `tranche_id` before its bucket
+    /// (cover expired early or paid out). A no-op once the bucket has released it.
     pub fn deallocate(&mut self, tranche_id: u64, amount: u64, release_bucket: u64) -> Result<()> {
         if release_bucket <= self.last_bucket || amount == 0 {
             return Ok(());
@@ -185,11 +275,13 @@ impl PoolProduct {
         Ok(())
     }
 
-    /// Every allocation is the sum of what its buckets will release; weight and price bounded.
+    /// Every allocation is the sum of what its buckets will release; weights and price
+    /// bounded, the effective weight never below the target.
     pub fn invariant(&self) -> Result<()> {
         require!(
             self.version == ACCOUNT_VERSION
-                && self.target_weight <= MAX_PRODUCT_WEIGHT
+                && self.target_weight <= self.effective_weight
+                && self.effective_weight <= MAX_PRODUCT_WEIGHT
                 && self.target_price_bps <= MAX_PRICE_BPS
                 && self.bumped_price_bps <= MAX_PRICE_BPS,
             BulwarkError::InvariantViolated

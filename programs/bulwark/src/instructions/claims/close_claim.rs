@@ -1,7 +1,7 @@
 use crate::constants::*;
 use crate::error::BulwarkError;
 use crate::events::ClaimClosed;
-use crate::state::{Claim, ClaimStatus, Cover, Pool};
+use crate::state::{Claim, ClaimStatus, Config, Cover, Pool};
 use crate::token::{check_recipient_account, transfer_from_pool};
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
@@ -10,6 +10,8 @@ use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 pub struct CloseClaim<'info> {
     /// Anyone may close a settled claim.
     pub caller: Signer<'info>,
+    #[account(address = CONFIG_ADDRESS @ BulwarkError::WrongConfig)]
+    pub config: Box<Account<'info, Config>>,
     #[account(
         mut,
         seeds = [CLAIM_SEED, cover.key().as_ref(), &claim.index.to_le_bytes()],
@@ -59,6 +61,10 @@ impl CloseClaim<'_> {
             _ => return err!(BulwarkError::OutcomeNotFinal),
         };
         if accepted {
+            // The refund moves tokens out of a vault: an outflow, stopped by the brake.
+            accounts
+                .config
+                .require_not_paused(PAUSE_WITHDRAW, BulwarkError::WithdrawalsPaused)?;
             require!(
                 now >= claim.redemption_end()?.min(accounts.cover.backing_until),
                 BulwarkError::RedemptionWindowOpen
@@ -72,8 +78,9 @@ impl CloseClaim<'_> {
             )?;
         }
         let deposit = claim.deposit;
-        {
+        let before = {
             let mut pool = accounts.deposit_pool.load_mut()?;
+            let before = pool.snapshot(accounts.vault.amount)?;
             pool.release_claim_deposit(deposit)?;
             if !accepted {
                 pool.assessment_accrued = pool
@@ -81,7 +88,8 @@ impl CloseClaim<'_> {
                     .checked_add(deposit)
                     .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
             }
-        }
+            before
+        };
         if accepted && deposit > 0 {
             transfer_from_pool(
                 &accounts.token_program,
@@ -95,7 +103,7 @@ impl CloseClaim<'_> {
         }
         let pool = accounts.deposit_pool.load()?;
         pool.invariant()?;
-        pool.check_vault(accounts.vault.amount)?;
+        pool.check_vault(&before, accounts.vault.amount)?;
         accounts.claim.closed = true;
         accounts.cover.open_claim = false;
         accounts.claim.invariant()?;

@@ -100,8 +100,10 @@ impl FileClaim<'_> {
         let deposit = bps_of(args.amount, params.claim_deposit_bps)?.max(params.claim_min_deposit);
 
         let accounts = ctx.accounts;
+        // The cover's timings, not today's parameters: its backing lasts for those.
+        let timings = accounts.cover.timings;
         let voting_end = now
-            .checked_add(i64::from(params.voting_period))
+            .checked_add(i64::from(timings.voting_period))
             .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
         let claim = &mut accounts.claim;
         claim.set_inner(Claim {
@@ -124,15 +126,15 @@ impl FileClaim<'_> {
             filed_at: now,
             voting_end,
             latest_voting_end: voting_end
-                .checked_add(i64::from(params.silent_ending))
+                .checked_add(i64::from(timings.silent_ending_cap))
                 .ok_or_else(|| error!(BulwarkError::MathOverflow))?,
             accept_weight: 0,
             deny_weight: 0,
             voters: 0,
             quorum: params.quorum,
-            cooldown: params.cooldown,
-            redemption_window: params.redemption_window,
-            silent_ending: params.silent_ending,
+            cooldown: timings.cooldown,
+            redemption_window: timings.redemption_window,
+            silent_ending: timings.silent_ending,
             assessor_reward: bps_of(args.amount, params.assessor_reward_bps)?,
             reserved: [0; 64],
         });
@@ -144,6 +146,7 @@ impl FileClaim<'_> {
             .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
 
         let mut pool = accounts.deposit_pool.load_mut()?;
+        let before = pool.snapshot(accounts.vault.amount)?;
         pool.add_claim_deposit(deposit)?;
         transfer_in(
             &accounts.token_program,
@@ -155,7 +158,7 @@ impl FileClaim<'_> {
         )?;
         accounts.vault.reload()?;
         pool.invariant()?;
-        pool.check_vault(accounts.vault.amount)?;
+        pool.check_vault(&before, accounts.vault.amount)?;
         accounts.claim.invariant()?;
         accounts.cover.invariant()?;
         emit!(ClaimFiled {

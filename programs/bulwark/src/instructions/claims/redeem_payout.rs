@@ -1,6 +1,7 @@
 use crate::constants::*;
 use crate::error::BulwarkError;
 use crate::events::PayoutRedeemed;
+use crate::math::tranche::tranche_at;
 use crate::math::{mul_div_floor, to_u64};
 use crate::state::{Claim, ClaimStatus, Config, Cover, Pool, PoolProduct};
 use crate::token::{check_recipient_account, transfer_from_pool};
@@ -101,6 +102,7 @@ impl RedeemPayout<'_> {
     pub fn redeem_payout<'info>(ctx: Context<'info, RedeemPayout<'info>>) -> Result<()> {
         let now = Clock::get()?.unix_timestamp;
         ctx.accounts.validate(now, ctx.remaining_accounts.len())?;
+        let current = tranche_at(now)?;
         let accounts = ctx.accounts;
         let requested = accounts.claim.requested_amount;
         let covered = accounts.cover.remaining;
@@ -139,7 +141,9 @@ impl RedeemPayout<'_> {
             } else {
                 0
             };
-            let burned = {
+            let vault: InterfaceAccount<'info, TokenAccount> =
+                InterfaceAccount::try_from(vault_info)?;
+            let (burned, before) = {
                 let mut pool = pool_loader.load_mut()?;
                 require_keys_eq!(pool.vault, vault_info.key(), BulwarkError::WrongVault);
                 require_keys_eq!(
@@ -152,19 +156,22 @@ impl RedeemPayout<'_> {
                     pool_product.pool == pool_info.key() && pool_product.product_id == product_id,
                     BulwarkError::WrongPoolProduct
                 );
+                let before = pool.snapshot(vault.amount)?;
                 pool.roll_forward(now)?;
                 pool_product.roll_forward(now)?;
                 let burned = pool.burn(first_tranche, part)?;
-                let taken = allocation.take(part)?;
-                for (k, amount) in taken.iter().enumerate() {
-                    pool_product.deallocate(first_tranche + k as u64, *amount, release_bucket)?;
+                let released = allocation.take(part)?;
+                for (k, backing) in released.iter().enumerate() {
+                    pool_product.deallocate(first_tranche + k as u64, *backing, release_bucket)?;
                 }
+                // The payout moved this product's allocations and the pool's stake: its
+                // effective weight follows (the pool's other products may lag until
+                // `refresh_pool_product`; a payout never fails on weights).
+                pool_product.refresh_effective_weight(&mut pool, current)?;
                 pool.release_claim_deposit(refund)?;
                 pool_product.invariant()?;
-                burned
+                (burned, before)
             };
-            let vault: InterfaceAccount<'info, TokenAccount> =
-                InterfaceAccount::try_from(vault_info)?;
             for (amount, to) in [
                 (burned, accounts.owner_token.to_account_info()),
                 (refund, accounts.claimant_token.to_account_info()),
@@ -184,7 +191,7 @@ impl RedeemPayout<'_> {
                 InterfaceAccount::try_from(vault_info)?;
             let pool = pool_loader.load()?;
             pool.invariant()?;
-            pool.check_vault(vault.amount)?;
+            pool.check_vault(&before, vault.amount)?;
             deposit_refunded += refund;
             parts_total = parts_total
                 .checked_add(part)

@@ -39,6 +39,9 @@ impl UnstakeAssessor<'_> {
     pub fn unstake_assessor(ctx: Context<UnstakeAssessor>, amount: u64) -> Result<()> {
         let now = Clock::get()?.unix_timestamp;
         let accounts = ctx.accounts;
+        accounts
+            .config
+            .require_not_paused(PAUSE_WITHDRAW, BulwarkError::WithdrawalsPaused)?;
         require!(amount > 0, BulwarkError::ZeroAmount);
         require!(
             now >= accounts.assessor.locked_until,

@@ -191,6 +191,7 @@ impl BuyCover<'_> {
             first_tranche: schedule.first_tranche,
             premium: total_premium,
             allocations,
+            timings: schedule.timings,
             reserved: [0; 64],
         });
         cover.invariant()?;
@@ -249,6 +250,9 @@ fn buy_from_pool<'info>(
         BulwarkError::ProductNotInPool
     );
 
+    let mut vault: InterfaceAccount<'info, TokenAccount> = InterfaceAccount::try_from(vault_info)?;
+    let before = pool.snapshot(vault.amount)?;
+
     pool.roll_forward(now)?;
     pool_product.roll_forward(now)?;
 
@@ -258,7 +262,23 @@ fn buy_from_pool<'info>(
         plan.free_capacity >= amount,
         BulwarkError::InsufficientCapacity
     );
+    // The cumulative bound (SPEC §5.11), checked on the state the plan produced: from no live
+    // tranche on may the backing sold exceed what the product's weight allows of the stake
+    // there, beyond what a payout already left short.
+    let current = schedule.current_tranche;
+    let weight = pool_product.effective_weight;
+    let shortfall = pool_product.shortfall(&pool, weight, current);
     pool_product.apply_plan(schedule, &plan)?;
+    require!(
+        pool_product.shortfall(&pool, weight, current) <= shortfall,
+        BulwarkError::CumulativeCapacityExceeded
+    );
+    let old_weight = pool_product.refresh_effective_weight(&mut pool, current)?;
+    require!(
+        pool_product.effective_weight <= old_weight
+            || pool.total_effective_weight <= params.max_total_weight,
+        BulwarkError::TotalWeightExceeded
+    );
 
     let terms = &accounts.product.terms;
     let price_bps = pool_product.price(terms, params, now)?;
@@ -308,9 +328,9 @@ fn buy_from_pool<'info>(
         None,
         premium,
     )?;
-    let vault: InterfaceAccount<'info, TokenAccount> = InterfaceAccount::try_from(vault_info)?;
+    vault.reload()?;
     pool.invariant()?;
-    pool.check_vault(vault.amount)?;
+    pool.check_vault(&before, vault.amount)?;
     pool_product.invariant()?;
 
     Ok((
@@ -318,6 +338,7 @@ fn buy_from_pool<'info>(
             pool: pool_info.key(),
             amount,
             premium,
+            ratio_bps: params.capacity_ratio_bps,
             tranche_amounts: plan.tranche_amounts,
         },
         PoolPurchase {

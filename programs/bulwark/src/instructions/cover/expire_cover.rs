@@ -55,10 +55,10 @@ impl ExpireCover<'_> {
             );
             pool_product.roll_forward(now)?;
             if cover.release_bucket > pool_product.last_bucket {
-                for (k, amount) in allocation.tranche_amounts.iter().enumerate() {
+                for (k, backing) in allocation.backing()?.iter().enumerate() {
                     pool_product.deallocate(
                         cover.first_tranche + k as u64,
-                        *amount,
+                        *backing,
                         cover.release_bucket,
                     )?;
                 }

@@ -30,12 +30,13 @@ impl ClaimManagerFees<'_> {
             .config
             .require_not_paused(PAUSE_WITHDRAW, BulwarkError::WithdrawalsPaused)?;
         let accounts = ctx.accounts;
+        let before = accounts.pool_vault.snapshot()?;
         let amount = std::mem::take(&mut accounts.pool_vault.pool.load_mut()?.manager_fees);
         require!(amount > 0, BulwarkError::NothingToClaim);
         accounts
             .pool_vault
             .pay(accounts.manager_token.to_account_info(), amount)?;
-        accounts.pool_vault.settle()?;
+        accounts.pool_vault.settle(&before)?;
         emit!(ManagerFeesClaimed {
             pool: accounts.pool_vault.pool.key(),
             manager: accounts.manager.key(),

@@ -92,14 +92,15 @@ impl CreatePool<'_> {
             tranches: [TrancheSlot::default(); MAX_ACTIVE_TRANCHES],
             manager_fee_bps: args.manager_fee_bps,
             max_manager_fee_bps: args.max_manager_fee_bps,
-            total_weight: 0,
+            total_effective_weight: 0,
             version: ACCOUNT_VERSION,
             bump: ctx.bumps.pool,
             vault_bump: ctx.bumps.vault,
             private: u8::from(args.private),
             padding: [0; 6],
             reward_remainder: 0,
-            reserved: [0; 120],
+            open_positions: 0,
+            reserved: [0; 112],
         };
         pool.invariant()?;
         emit!(PoolCreated {

@@ -2,6 +2,7 @@ use crate::constants::*;
 use crate::error::BulwarkError;
 use crate::events::PoolProductSet;
 use crate::math::buckets::bucket_at;
+use crate::math::tranche::tranche_at;
 use crate::state::{Config, Pool, PoolProduct, Product};
 use anchor_lang::prelude::*;
 
@@ -65,6 +66,9 @@ impl SetPoolProduct<'_> {
 
     /// Sets the weight and target price of one product in the manager's pool, creating the
     /// pool-product account on first use. Batch several in one transaction for many products.
+    /// The pool's sum of effective weights may not rise above `max_total_weight`: a product
+    /// keeps the weight its sold cover uses whatever its new target (Nexus Mutual's effective
+    /// weight), so moving weight between products cannot resell the same stake.
     pub fn set_pool_product(ctx: Context<SetPoolProduct>, args: SetPoolProductArgs) -> Result<()> {
         let now = Clock::get()?.unix_timestamp;
         let loader = &ctx.accounts.pool_product;
@@ -80,18 +84,6 @@ impl SetPoolProduct<'_> {
         ctx.accounts.validate(&args, pool_product.target_weight)?;
         let pool_key = ctx.accounts.pool.key();
         let mut pool = ctx.accounts.pool.load_mut()?;
-        let old_weight = pool_product.target_weight;
-        let old_target_price_bps = pool_product.target_price_bps;
-        let total_weight = pool
-            .total_weight
-            .checked_sub(old_weight)
-            .and_then(|w| w.checked_add(args.target_weight))
-            .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
-        require!(
-            total_weight <= ctx.accounts.config.params.max_total_weight,
-            BulwarkError::TotalWeightExceeded
-        );
-        pool.total_weight = total_weight;
         if is_new {
             pool_product.version = ACCOUNT_VERSION;
             pool_product.bump = ctx.bumps.pool_product;
@@ -101,8 +93,21 @@ impl SetPoolProduct<'_> {
             pool_product.bumped_price_updated_at = now;
             pool_product.last_bucket = bucket_at(now)?;
         }
+        pool.roll_forward(now)?;
+        pool_product.roll_forward(now)?;
+        let old_weight = pool_product.target_weight;
+        let old_target_price_bps = pool_product.target_price_bps;
+        let old_total = pool.total_effective_weight;
         pool_product.target_weight = args.target_weight;
         pool_product.target_price_bps = args.target_price_bps;
+        let old_effective_weight =
+            pool_product.refresh_effective_weight(&mut pool, tranche_at(now)?)?;
+        // Lowering is always allowed, even above a bound governance has since tightened.
+        require!(
+            pool.total_effective_weight <= ctx.accounts.config.params.max_total_weight
+                || pool.total_effective_weight <= old_total,
+            BulwarkError::TotalWeightExceeded
+        );
         pool_product.invariant()?;
         pool.invariant()?;
         emit!(PoolProductSet {
@@ -112,7 +117,9 @@ impl SetPoolProduct<'_> {
             new_weight: args.target_weight,
             old_target_price_bps,
             new_target_price_bps: args.target_price_bps,
-            pool_total_weight: total_weight,
+            old_effective_weight,
+            new_effective_weight: pool_product.effective_weight,
+            pool_total_effective_weight: pool.total_effective_weight,
         });
         Ok(())
     }

@@ -49,12 +49,21 @@ pub struct SweepFees<'info> {
 impl SweepFees<'_> {
     /// Moves a pool's accrued treasury share to the treasury and its assessment share to the
     /// reward pot of its mint. Purchases only add to the pool's own counters, so they never
-    /// write a protocol-wide account; this permissionless sweep settles them.
+    /// write a protocol-wide account; this permissionless sweep settles them. First it books
+    /// what nobody can claim (the vault's surplus, and reward dust once the pool's rewards are
+    /// idle: `Pool::book_unclaimable`) as treasury share, so no token stays stuck.
     pub fn sweep_fees(ctx: Context<SweepFees>) -> Result<()> {
         let accounts = ctx.accounts;
-        let (treasury_amount, assessment_amount) = {
+        accounts
+            .config
+            .require_not_paused(PAUSE_WITHDRAW, BulwarkError::WithdrawalsPaused)?;
+        let (before, surplus, reward_dust, treasury_amount, assessment_amount) = {
             let mut pool = accounts.pool.load_mut()?;
+            let (surplus, reward_dust) = pool.book_unclaimable(accounts.vault.amount)?;
             (
+                pool.snapshot(accounts.vault.amount)?,
+                surplus,
+                reward_dust,
                 std::mem::take(&mut pool.treasury_accrued),
                 std::mem::take(&mut pool.assessment_accrued),
             )
@@ -81,11 +90,13 @@ impl SweepFees<'_> {
         accounts.vault.reload()?;
         let pool = accounts.pool.load()?;
         pool.invariant()?;
-        pool.check_vault(accounts.vault.amount)?;
+        pool.check_vault(&before, accounts.vault.amount)?;
         emit!(FeesSwept {
             pool: accounts.pool.key(),
             treasury_amount,
             assessment_amount,
+            surplus,
+            reward_dust,
             treasury_token: accounts.treasury_token.key(),
             reward_pot: accounts.reward_pot.key(),
         });

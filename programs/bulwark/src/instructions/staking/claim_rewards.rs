@@ -48,6 +48,7 @@ impl ClaimRewards<'_> {
         );
 
         let accounts = ctx.accounts;
+        let before = accounts.pool_vault.snapshot()?;
         let amount = {
             let mut pool = accounts.pool_vault.pool.load_mut()?;
             pool.roll_forward(now)?;
@@ -60,7 +61,7 @@ impl ClaimRewards<'_> {
         accounts
             .pool_vault
             .pay(accounts.owner_token.to_account_info(), amount)?;
-        accounts.pool_vault.settle()?;
+        accounts.pool_vault.settle(&before)?;
         accounts.position.invariant()?;
         let pool = accounts.pool_vault.pool.load()?;
         emit!(RewardsClaimed {

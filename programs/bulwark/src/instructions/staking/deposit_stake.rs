@@ -73,6 +73,7 @@ impl DepositStake<'_> {
         ctx.accounts.validate(&args, now)?;
 
         let accounts = ctx.accounts;
+        let before = accounts.pool_vault.snapshot()?;
         let pool_key = accounts.pool_vault.pool.key();
         let shares = {
             let mut pool = accounts.pool_vault.pool.load_mut()?;
@@ -87,6 +88,10 @@ impl DepositStake<'_> {
                 position.position_id = args.position_id;
                 position.tranche_id = args.tranche_id;
                 position.reward_checkpoint = acc;
+                pool.open_positions = pool
+                    .open_positions
+                    .checked_add(1)
+                    .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
             }
             // Rewards up to now are earned by the old weight only.
             position.settle(acc)?;
@@ -106,7 +111,7 @@ impl DepositStake<'_> {
             .pool_vault
             .collect(&accounts.owner_token, &accounts.owner, args.amount)?;
 
-        accounts.pool_vault.settle()?;
+        accounts.pool_vault.settle(&before)?;
         accounts.position.invariant()?;
         let pool = accounts.pool_vault.pool.load()?;
         let slot = pool

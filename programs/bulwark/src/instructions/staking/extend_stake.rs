@@ -73,6 +73,7 @@ impl ExtendStake<'_> {
         ctx.accounts.validate(&args, now)?;
 
         let accounts = ctx.accounts;
+        let before = accounts.pool_vault.snapshot()?;
         let old_tranche_id = accounts.position.tranche_id;
         let shares_burned = accounts.position.shares;
         let (moved_amount, shares_minted) = {
@@ -102,7 +103,7 @@ impl ExtendStake<'_> {
             )?;
         }
 
-        accounts.pool_vault.settle()?;
+        accounts.pool_vault.settle(&before)?;
         accounts.position.invariant()?;
         emit!(StakeExtended {
             pool: accounts.pool_vault.pool.key(),

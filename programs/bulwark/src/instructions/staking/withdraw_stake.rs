@@ -2,14 +2,22 @@ use crate::constants::*;
 use crate::error::BulwarkError;
 use crate::events::StakeWithdrawn;
 use crate::instructions::pool_vault::*;
+use crate::math::tranche::tranche_end;
 use crate::state::{Config, StakePosition, TrancheArchive};
+use crate::token::check_recipient_account;
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::TokenAccount;
 
 #[derive(Accounts)]
 pub struct WithdrawStake<'info> {
+    /// The position's owner, or — once the tranche has been over for
+    /// `ABANDONED_POSITION_DELAY` — anyone, so one position never withdrawn cannot keep the
+    /// tranche archive (and its payer's rent) open forever.
+    pub caller: Signer<'info>,
+    /// Receives the position's rent. The stake and rewards go to `owner_token`.
+    /// CHECK: pinned to the position's owner by `has_one` on `position`.
     #[account(mut)]
-    pub owner: Signer<'info>,
+    pub owner: UncheckedAccount<'info>,
     #[account(address = CONFIG_ADDRESS @ BulwarkError::WrongConfig)]
     pub config: Box<Account<'info, Config>>,
     pub pool_vault: PoolVault<'info>,
@@ -39,6 +47,7 @@ pub struct WithdrawStake<'info> {
     /// CHECK: only lamports are credited, and the address is pinned to the archive's payer.
     #[account(mut, address = archive.rent_payer @ BulwarkError::WrongRentPayer)]
     pub archive_rent_payer: UncheckedAccount<'info>,
+    /// The owner's token account; its associated token account unless the owner is the caller.
     #[account(
         mut,
         constraint = owner_token.mint == pool_vault.pool.load()?.mint @ BulwarkError::WrongMint,
@@ -48,15 +57,33 @@ pub struct WithdrawStake<'info> {
 }
 
 impl WithdrawStake<'_> {
-    /// Pays out a position of an ended tranche — its stake at the tranche's final price plus
-    /// every reward it earned — and closes it.
-    pub fn withdraw_stake(ctx: Context<WithdrawStake>) -> Result<()> {
-        ctx.accounts
-            .config
+    fn validate(&self, now: i64) -> Result<()> {
+        self.config
             .require_not_paused(PAUSE_WITHDRAW, BulwarkError::WithdrawalsPaused)?;
+        if self.caller.key() != self.owner.key() {
+            let abandoned_from = tranche_end(self.position.tranche_id)?
+                .checked_add(ABANDONED_POSITION_DELAY)
+                .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+            require!(now >= abandoned_from, BulwarkError::PositionNotAbandoned);
+            check_recipient_account(
+                &self.owner_token.key(),
+                &self.owner.key(),
+                &self.caller.key(),
+                &self.pool_vault.mint.key(),
+                &self.pool_vault.token_program.key(),
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Pays out a position of an ended tranche — its stake at the tranche's final price plus
+    /// every reward it earned — to its owner and closes it.
+    pub fn withdraw_stake(ctx: Context<WithdrawStake>) -> Result<()> {
         let now = Clock::get()?.unix_timestamp;
+        ctx.accounts.validate(now)?;
 
         let accounts = ctx.accounts;
+        let before = accounts.pool_vault.snapshot()?;
         let shares = accounts.position.shares;
         let (stake, rewards, archive_emptied) = {
             let mut pool = accounts.pool_vault.pool.load_mut()?;
@@ -66,6 +93,10 @@ impl WithdrawStake<'_> {
             accounts.position.settle(accounts.archive.acc_at_end)?;
             let rewards = std::mem::take(&mut accounts.position.rewards_owed);
             pool.pay_rewards(rewards)?;
+            pool.open_positions = pool
+                .open_positions
+                .checked_sub(1)
+                .ok_or_else(|| error!(BulwarkError::InvariantViolated))?;
             let archive_emptied = accounts.archive.shares_remaining == 0;
             if archive_emptied {
                 let dust = std::mem::take(&mut accounts.archive.stake_remaining);
@@ -82,7 +113,7 @@ impl WithdrawStake<'_> {
                 .pay(accounts.owner_token.to_account_info(), amount)?;
         }
 
-        accounts.pool_vault.settle()?;
+        accounts.pool_vault.settle(&before)?;
         accounts.archive.invariant()?;
         emit!(StakeWithdrawn {
             pool: accounts.pool_vault.pool.key(),
