@@ -37,6 +37,10 @@ pub fn product_pda(id: u64) -> Pubkey {
     Pubkey::find_program_address(&[PRODUCT_SEED, &id.to_le_bytes()], &bulwark::ID).0
 }
 
+pub fn mint_params_pda(mint: &Pubkey) -> Pubkey {
+    Pubkey::find_program_address(&[MINT_PARAMS_SEED, mint.as_ref()], &bulwark::ID).0
+}
+
 pub fn pool_pda(id: u64) -> Pubkey {
     Pubkey::find_program_address(&[POOL_SEED, &id.to_le_bytes()], &bulwark::ID).0
 }
@@ -176,6 +180,20 @@ pub fn update_product(authority: &Pubkey, product_id: u64, terms: ProductTerms) 
     )
 }
 
+/// Governance lists `mint` (or changes its parameters).
+pub fn set_mint_params(authority: &Pubkey, mint: &Pubkey, args: SetMintParamsArgs) -> Instruction {
+    ix(
+        bulwark::accounts::SetMintParams {
+            authority: *authority,
+            config: config_pda(),
+            mint: *mint,
+            mint_params: mint_params_pda(mint),
+            system_program: anchor_lang::system_program::ID,
+        },
+        bulwark::instruction::SetMintParams { args },
+    )
+}
+
 pub fn create_pool(
     manager: &Pubkey,
     pool_id: u64,
@@ -190,6 +208,7 @@ pub fn create_pool(
             config: config_pda(),
             pool,
             mint: *mint,
+            mint_params: mint_params_pda(mint),
             vault: vault_pda(&pool),
             token_program: *token_program,
             system_program: anchor_lang::system_program::ID,
@@ -591,6 +610,7 @@ pub fn file_claim(
             claim: claim_pda(&keys.cover, claim_index),
             deposit_pool,
             mint: keys.mint,
+            mint_params: mint_params_pda(&keys.mint),
             vault: vault_pda(&deposit_pool),
             owner_token: *owner_token,
             token_program: keys.token_program,

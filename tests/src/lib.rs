@@ -31,6 +31,9 @@ use std::io::Write;
 pub use anchor_spl::token::spl_token;
 pub use anchor_spl::token_2022::spl_token_2022;
 
+/// Smallest claim deposit the harness lists every mint with: 1 token of a 6-decimal mint.
+pub const CLAIM_MIN_DEPOSIT: u64 = 1_000_000;
+
 /// Whether the suite runs against the SBF `.so` (`BULWARK_SBF=1`) instead of the native build.
 pub fn sbf_mode() -> bool {
     std::env::var("BULWARK_SBF").is_ok_and(|v| v == "1")
@@ -731,6 +734,23 @@ impl TestContext {
         id
     }
 
+    /// Governance lists `mint` with a claim deposit of at least [`CLAIM_MIN_DEPOSIT`], unless
+    /// it is listed already.
+    pub async fn list_mint(&mut self, mint: &Pubkey) {
+        if self.exists(&builders::mint_params_pda(mint)).await {
+            return;
+        }
+        let authority = self.authority.insecure_clone();
+        let ix = builders::set_mint_params(
+            &authority.pubkey(),
+            mint,
+            bulwark::instructions::SetMintParamsArgs {
+                claim_min_deposit: CLAIM_MIN_DEPOSIT,
+            },
+        );
+        self.send_ok(&[ix], &[&authority]).await;
+    }
+
     /// Opens a pool on `mint` with a fresh manager.
     pub async fn open_pool(
         &mut self,
@@ -738,6 +758,7 @@ impl TestContext {
         args: bulwark::instructions::CreatePoolArgs,
     ) -> PoolFixture {
         let token_program = self.account(mint).await.expect("mint exists").owner;
+        self.list_mint(mint).await;
         let config: bulwark::state::Config = self.load(&builders::config_pda()).await;
         let pool_id = config.pool_count;
         let manager = self.user().await;

@@ -201,6 +201,7 @@ pub fn file_treasury_claim(
             claim: bulwark_builders::claim_pda(&cover.cover, claim_index),
             deposit_pool,
             pool_vault: bulwark_builders::vault_pda(&deposit_pool),
+            bulwark_mint_params: bulwark_builders::mint_params_pda(&cover.mint),
             bulwark_program: bulwark::ID,
             token_program: keys.token_program,
             system_program: anchor_lang::system_program::ID,

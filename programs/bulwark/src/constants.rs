@@ -37,6 +37,9 @@ pub const ASSESSOR_SEED: &[u8] = b"assessor";
 /// `["reward_pot", mint]`. `sweep_fees` fills it from pools on that mint.
 pub const REWARD_POT_SEED: &[u8] = b"reward_pot";
 
+/// `MintParams` PDA: `["mint_params", mint]`. Governance lists a mint by creating it.
+pub const MINT_PARAMS_SEED: &[u8] = b"mint_params";
+
 /// Basis-point denominator: every rate in the protocol is expressed in 1/10,000.
 pub const BPS: u64 = 10_000;
 
@@ -142,8 +145,6 @@ pub const MAX_TOTAL_WEIGHT_LIMIT: u16 = 5_000;
 pub const DEFAULT_PRICE_BUMP_BPS: u16 = 500;
 /// Default bumped-price decay per day: 2%.
 pub const DEFAULT_PRICE_DECAY_BPS_PER_DAY: u16 = 200;
-/// Default minimum claim deposit, in base units of the pool mint.
-pub const DEFAULT_CLAIM_MIN_DEPOSIT: u64 = 1_000_000;
 /// Default claim deposit as a share of the claimed amount: 0.5%.
 pub const DEFAULT_CLAIM_DEPOSIT_BPS: u16 = 50;
 /// Largest claim deposit rate governance may set: 10%.

@@ -288,6 +288,15 @@ pub struct AssessorRewarded {
     pub amount: u64,
 }
 
+/// Governance listed a mint or changed its parameters (`old_claim_min_deposit` is 0 when the
+/// mint was listed by this call).
+#[event]
+pub struct MintParamsSet {
+    pub mint: Pubkey,
+    pub old_claim_min_deposit: u64,
+    pub new_claim_min_deposit: u64,
+}
+
 /// A pool-product's effective weight recomputed by `refresh_pool_product`.
 #[event]
 pub struct EffectiveWeightRefreshed {

@@ -53,6 +53,11 @@ pub mod bulwark {
         AcceptAuthority::accept_authority(ctx)
     }
 
+    /// Governance: lists a mint (pools may then be created on it) or changes its parameters.
+    pub fn set_mint_params(ctx: Context<SetMintParams>, args: SetMintParamsArgs) -> Result<()> {
+        SetMintParams::set_mint_params(ctx, args)
+    }
+
     /// Governance: creates a product.
     pub fn create_product(ctx: Context<CreateProduct>, args: CreateProductArgs) -> Result<()> {
         CreateProduct::create_product(ctx, args)

@@ -270,13 +270,6 @@ async fn update_config_rejects_each_out_of_bounds_parameter() {
         ),
         (
             ProtocolParams {
-                claim_min_deposit: 0,
-                ..d
-            },
-            BulwarkError::InvalidClaimDeposit,
-        ),
-        (
-            ProtocolParams {
                 claim_deposit_bps: MAX_CLAIM_DEPOSIT_BPS + 1,
                 ..d
             },

@@ -590,3 +590,91 @@ async fn very_large_pool_still_sells_cover() {
     let config: Config = m.t.load(&config_pda()).await;
     assert_eq!(config.params.capacity_ratio_bps, 20_000);
 }
+
+/// One `claim_min_deposit` served every mint: 1 USDC on a 6-decimal mint, a thousandth of a
+/// token on a 9-decimal one. Governance now sets it per mint (`set_mint_params`, which also
+/// lists the mint: no pool, so no cover, on a mint without it); a manager never can.
+#[tokio::test]
+async fn claim_min_deposit_is_set_per_mint() {
+    let mut s = market(1_000_000 * UNIT).await;
+    let owner = s.buyer.pubkey();
+    s.buy(args(0, owner, s.product_id, vec![10_000 * UNIT], YEAR))
+        .await;
+    let authority = s.t.authority.insecure_clone();
+    let manager = s.pool.manager.insecure_clone();
+    let listing = |who: &Keypair, mint: &Pubkey, claim_min_deposit| {
+        set_mint_params(
+            &who.pubkey(),
+            mint,
+            bulwark::instructions::SetMintParamsArgs { claim_min_deposit },
+        )
+    };
+    s.t.send_err(
+        listing(&manager, &s.mint, 1),
+        &[&manager],
+        BulwarkError::NotAuthority,
+    )
+    .await;
+    s.t.send_err(
+        listing(&authority, &s.mint, 0),
+        &[&authority],
+        BulwarkError::InvalidClaimDeposit,
+    )
+    .await;
+    let outcome =
+        s.t.send_ok(&[listing(&authority, &s.mint, 7 * UNIT)], &[&authority])
+            .await;
+    if sbf_mode() {
+        let event = &outcome.events_of::<MintParamsSet>()[0];
+        assert_eq!(
+            (event.old_claim_min_deposit, event.new_claim_min_deposit),
+            (CLAIM_MIN_DEPOSIT, 7 * UNIT)
+        );
+    }
+    // 0.5% of 100 is 0.5: the mint's minimum of 7 applies.
+    let keys = s.cover_keys(0, vec![s.pool.keys.pool]);
+    let buyer = s.buyer.insecure_clone();
+    s.t.next_slot().await;
+    s.t.send_ok(
+        &[file_claim(
+            &owner,
+            &keys,
+            0,
+            &s.buyer_token,
+            claim_args(100 * UNIT),
+        )],
+        &[&buyer],
+    )
+    .await;
+    let claim: Claim = s.t.load(&claim_pda(&keys.cover, 0)).await;
+    assert_eq!(claim.deposit, 7 * UNIT);
+
+    // A 9-decimal mint is unlisted until governance lists it with its own minimum.
+    let nine = s.t.create_mint(9, &spl_token::ID).await;
+    let config: Config = s.t.load(&config_pda()).await;
+    let create = create_pool(
+        &manager.pubkey(),
+        config.pool_count,
+        &nine,
+        &spl_token::ID,
+        bulwark::instructions::CreatePoolArgs {
+            manager_fee_bps: 0,
+            max_manager_fee_bps: 0,
+            private: false,
+        },
+    );
+    s.t.send_anchor_err(
+        create.clone(),
+        &[&manager],
+        anchor_lang::error::ErrorCode::AccountNotInitialized,
+    )
+    .await;
+    s.t.send_ok(&[listing(&authority, &nine, 1_000_000_000)], &[&authority])
+        .await;
+    s.t.send_ok(&[create], &[&manager]).await;
+    let params: bulwark::state::MintParams = s.t.load(&mint_params_pda(&nine)).await;
+    assert_eq!(
+        (params.mint, params.claim_min_deposit),
+        (nine, 1_000_000_000)
+    );
+}

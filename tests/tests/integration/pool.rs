@@ -35,6 +35,7 @@ async fn assert_vault(t: &mut TestContext, vault: &Pubkey, pool: &Pubkey, mint: 
 async fn create_pool_on_legacy_token() {
     let mut t = TestContext::new().await;
     let mint = t.create_mint(6, &spl_token::ID).await;
+    t.list_mint(&mint).await;
     let manager = t.user().await;
     let ix = create_pool(
         &manager.pubkey(),
@@ -102,6 +103,7 @@ async fn create_pool_on_token_2022_with_harmless_extensions() {
             },
         )
         .await;
+    t.list_mint(&mint).await;
     let pool = t.open_pool(&mint, pool_args(0, 0, true)).await;
     let state: Pool = t.load_zc(&pool.keys.pool).await;
     assert_eq!(state.token_program, spl_token_2022::ID);
@@ -115,6 +117,7 @@ async fn create_pool_refuses_mints_that_break_accounting() {
     let payer = t.payer().pubkey();
     let manager = t.user().await;
     let fee_mint = transfer_fee_mint(&mut t).await;
+    t.list_mint(&fee_mint).await;
     let delegate_mint = t
         .create_mint_with(
             6,
@@ -130,6 +133,7 @@ async fn create_pool_refuses_mints_that_break_accounting() {
             },
         )
         .await;
+    t.list_mint(&delegate_mint).await;
     let non_transferable = t
         .create_mint_with(
             6,
@@ -146,6 +150,7 @@ async fn create_pool_refuses_mints_that_break_accounting() {
             },
         )
         .await;
+    t.list_mint(&non_transferable).await;
     let closable = t
         .create_mint_with(
             6,
@@ -163,6 +168,7 @@ async fn create_pool_refuses_mints_that_break_accounting() {
             },
         )
         .await;
+    t.list_mint(&closable).await;
     let hooked = t
         .create_mint_with(
             6,
@@ -181,6 +187,7 @@ async fn create_pool_refuses_mints_that_break_accounting() {
             },
         )
         .await;
+    t.list_mint(&hooked).await;
     for mint in [fee_mint, delegate_mint, non_transferable, closable, hooked] {
         t.send_err(
             create_pool(
@@ -221,6 +228,7 @@ async fn create_pool_refuses_a_default_frozen_mint() {
             },
         )
         .await;
+    t.list_mint(&frozen).await;
     t.send_err(
         create_pool(
             &manager.pubkey(),
@@ -239,6 +247,7 @@ async fn create_pool_refuses_a_default_frozen_mint() {
 async fn create_pool_validates_fees_token_program_and_id() {
     let mut t = TestContext::new().await;
     let mint = t.create_mint(6, &spl_token::ID).await;
+    t.list_mint(&mint).await;
     let manager = t.user().await;
     let m = manager.pubkey();
     t.send_err(
@@ -279,7 +288,7 @@ async fn create_pool_validates_fees_token_program_and_id() {
     .await;
     // A program that is not a token program at all.
     let mut fake = create_pool(&m, 0, &mint, &spl_token::ID, pool_args(0, 0, false));
-    fake.accounts[5].pubkey = anchor_lang::system_program::ID;
+    fake.accounts[6].pubkey = anchor_lang::system_program::ID;
     t.send_anchor_err(fake, &[&manager], AnchorError::InvalidProgramId)
         .await;
     // A pool PDA that skips the counter.
@@ -307,6 +316,7 @@ async fn create_pool_validates_fees_token_program_and_id() {
 async fn set_manager_fee_within_max_by_manager_only() {
     let mut t = TestContext::new().await;
     let mint = t.create_mint(6, &spl_token::ID).await;
+    t.list_mint(&mint).await;
     let pool = t.open_public_pool(&mint).await;
     let manager = pool.manager.insecure_clone();
     let outcome = t
@@ -354,6 +364,7 @@ fn product_args(product_id: u64, weight: u16, price: u16) -> SetPoolProductArgs 
 async fn set_pool_product_creates_then_updates_weights() {
     let mut t = TestContext::new().await;
     let mint = t.create_mint(6, &spl_token::ID).await;
+    t.list_mint(&mint).await;
     let p0 = t.create_default_product().await;
     let p1 = t.create_default_product().await;
     let pool = t.open_public_pool(&mint).await;
@@ -406,6 +417,7 @@ async fn set_pool_product_rejects_bad_weights_prices_and_signers() {
     let mut t = TestContext::new().await;
     let authority = t.authority.insecure_clone();
     let mint = t.create_mint(6, &spl_token::ID).await;
+    t.list_mint(&mint).await;
     let p0 = t.create_default_product().await;
     let p1 = t.create_default_product().await;
     let pool = t.open_public_pool(&mint).await;
@@ -481,6 +493,7 @@ async fn deprecated_product_may_only_lose_weight() {
     let mut t = TestContext::new().await;
     let authority = t.authority.insecure_clone();
     let mint = t.create_mint(6, &spl_token::ID).await;
+    t.list_mint(&mint).await;
     let p0 = t.create_default_product().await;
     let pool = t.open_public_pool(&mint).await;
     let manager = pool.manager.insecure_clone();

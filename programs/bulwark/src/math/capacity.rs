@@ -6,9 +6,17 @@
 //! governance changes the ratio: what was sold keeps the stake it was sold against, and only
 //! new sales use the new ratio.
 
+use super::checked_mul_u128;
 use crate::constants::{BPS, MAX_PRODUCT_WEIGHT};
 use crate::error::BulwarkError;
 use anchor_lang::prelude::*;
+
+/// `a × b` in a u128, saturating. Exact whenever the factors are below 2^64 (every caller
+/// here: u64 amounts times bps or weights, or sums of at most eight u64 values times 100);
+/// written with the program's SBF-safe `checked_mul_u128`.
+pub fn mul_wide(a: u128, b: u128) -> u128 {
+    checked_mul_u128(a, b).unwrap_or(u128::MAX)
+}
 
 /// Stake occupied by `amount` of cover sold at `ratio_bps` (20,000 = 2x), rounded up (against
 /// the buyer). Never above `amount`: the ratio is at least 1x.
@@ -17,26 +25,26 @@ pub fn backing_for(amount: u64, ratio_bps: u32) -> Result<u64> {
         u64::from(ratio_bps) >= BPS,
         BulwarkError::InvalidCapacityRatio
     );
-    let scaled = u128::from(amount) * u128::from(BPS);
+    let scaled = mul_wide(u128::from(amount), u128::from(BPS));
     Ok(div_ceil_u128(scaled, u64::from(ratio_bps)) as u64)
 }
 
 /// Cover that `backing` stake units buy at `ratio_bps`, rounded down; saturates at `u64::MAX`
 /// (a very large pool offers the most a purchase can ask, it never fails to offer).
 pub fn cover_for_backing(backing: u64, ratio_bps: u32) -> u64 {
-    let scaled = u128::from(backing) * u128::from(ratio_bps);
+    let scaled = mul_wide(u128::from(backing), u128::from(ratio_bps));
     u64::try_from(div_floor_u128(scaled, BPS)).unwrap_or(u64::MAX)
 }
 
 /// `stake × weight` — the stake a product of `weight` (0..=100) may occupy, scaled by 100 so
 /// capacity walks compare with multiplications only.
 pub fn weighted_stake_x100(stake: u64, weight: u16) -> u128 {
-    u128::from(stake) * u128::from(weight)
+    mul_wide(u128::from(stake), u128::from(weight))
 }
 
 /// Backing units scaled like [`weighted_stake_x100`].
 pub fn backing_x100(backing: u64) -> u128 {
-    u128::from(backing) * u128::from(MAX_PRODUCT_WEIGHT)
+    mul_wide(u128::from(backing), u128::from(MAX_PRODUCT_WEIGHT))
 }
 
 /// A scaled (×100) amount of stake back in backing units, rounded down.
@@ -53,8 +61,8 @@ pub fn weight_used(backing: u128, stake: u128) -> u16 {
     if backing >= stake {
         return MAX_PRODUCT_WEIGHT;
     }
-    // backing < stake, so the result is below 100 and the product fits a u128.
-    let scaled = backing * u128::from(MAX_PRODUCT_WEIGHT);
+    // backing < stake, so the result is below 100.
+    let scaled = mul_wide(backing, u128::from(MAX_PRODUCT_WEIGHT));
     let used = match (u64::try_from(scaled), u64::try_from(stake)) {
         (Ok(scaled), Ok(stake)) => scaled.div_ceil(stake),
         _ => scaled.div_ceil(stake) as u64,

@@ -73,8 +73,6 @@ pub struct ProtocolParams {
     pub price_bump_bps: u16,
     /// Daily decay of a bumped price back towards the target price.
     pub price_decay_bps_per_day: u16,
-    /// Smallest claim deposit, in base units of the cover's mint.
-    pub claim_min_deposit: u64,
     /// Claim deposit as a share of the requested amount.
     pub claim_deposit_bps: u16,
     /// Length of a claim's voting window, seconds.
@@ -102,7 +100,6 @@ impl Default for ProtocolParams {
             max_total_weight: DEFAULT_MAX_TOTAL_WEIGHT,
             price_bump_bps: DEFAULT_PRICE_BUMP_BPS,
             price_decay_bps_per_day: DEFAULT_PRICE_DECAY_BPS_PER_DAY,
-            claim_min_deposit: DEFAULT_CLAIM_MIN_DEPOSIT,
             claim_deposit_bps: DEFAULT_CLAIM_DEPOSIT_BPS,
             voting_period: DEFAULT_VOTING_PERIOD,
             silent_ending: DEFAULT_SILENT_ENDING,
@@ -135,7 +132,7 @@ impl ProtocolParams {
             BulwarkError::InvalidPricingParameter
         );
         require!(
-            self.claim_min_deposit > 0 && self.claim_deposit_bps <= MAX_CLAIM_DEPOSIT_BPS,
+            self.claim_deposit_bps <= MAX_CLAIM_DEPOSIT_BPS,
             BulwarkError::InvalidClaimDeposit
         );
         let timing_ok = |t: u32| (MIN_CLAIM_TIMING..=MAX_CLAIM_TIMING).contains(&t);

@@ -2,7 +2,8 @@ use crate::constants::*;
 use crate::error::BulwarkError;
 use crate::math::buckets::{bucket_at, bucket_slot};
 use crate::math::capacity::{
-    backing_for, backing_x100, cover_for_backing, unscale_x100, weight_used, weighted_stake_x100,
+    backing_for, backing_x100, cover_for_backing, mul_wide, unscale_x100, weight_used,
+    weighted_stake_x100,
 };
 use crate::math::pricing::current_price;
 use crate::math::tranche::ring_slot;
@@ -164,8 +165,8 @@ impl PoolProduct {
         self.suffix_sums(pool, current)
             .iter()
             .map(|(backing, stake)| {
-                (backing * u128::from(MAX_PRODUCT_WEIGHT))
-                    .saturating_sub(stake * u128::from(weight))
+                mul_wide(*backing, u128::from(MAX_PRODUCT_WEIGHT))
+                    .saturating_sub(mul_wide(*stake, u128::from(weight)))
             })
             .max()
             .unwrap_or(0)

@@ -38,6 +38,8 @@ pub struct FileTreasuryClaim<'info> {
     /// CHECK: that pool's vault; Bulwark checks it.
     #[account(mut)]
     pub pool_vault: UncheckedAccount<'info>,
+    /// CHECK: Bulwark's parameters of the mint (the claim deposit); Bulwark checks it.
+    pub bulwark_mint_params: UncheckedAccount<'info>,
     pub bulwark_program: Program<'info, Bulwark>,
     pub token_program: Interface<'info, TokenInterface>,
     pub system_program: Program<'info, System>,
@@ -61,6 +63,7 @@ impl FileTreasuryClaim<'_> {
             claim: accounts.claim.to_account_info(),
             deposit_pool: accounts.deposit_pool.to_account_info(),
             mint: accounts.mint.to_account_info(),
+            mint_params: accounts.bulwark_mint_params.to_account_info(),
             vault: accounts.pool_vault.to_account_info(),
             owner_token: accounts.reserve.to_account_info(),
             token_program: accounts.token_program.to_account_info(),

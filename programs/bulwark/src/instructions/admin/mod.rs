@@ -1,9 +1,10 @@
-//! Governance: config, pause, authority hand-over, products.
+//! Governance: config, pause, authority hand-over, products, listed mints.
 
 pub mod accept_authority;
 pub mod create_product;
 pub mod initialize_config;
 pub mod propose_authority;
+pub mod set_mint_params;
 pub mod set_pause;
 pub mod update_config;
 pub mod update_product;
@@ -12,6 +13,7 @@ pub use accept_authority::*;
 pub use create_product::*;
 pub use initialize_config::*;
 pub use propose_authority::*;
+pub use set_mint_params::*;
 pub use set_pause::*;
 pub use update_config::*;
 pub use update_product::*;

@@ -2,7 +2,7 @@ use crate::constants::*;
 use crate::error::BulwarkError;
 use crate::events::ClaimFiled;
 use crate::math::pricing::bps_of;
-use crate::state::{Claim, Config, Cover, Pool, ProductType};
+use crate::state::{Claim, Config, Cover, MintParams, Pool, ProductType};
 use crate::token::transfer_in;
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
@@ -49,6 +49,12 @@ pub struct FileClaim<'info> {
     )]
     pub deposit_pool: AccountLoader<'info, Pool>,
     pub mint: Box<InterfaceAccount<'info, Mint>>,
+    /// The mint's parameters (its smallest deposit). Owner, discriminator and mint suffice: a
+    /// program-owned `MintParams` is only created by `set_mint_params`, at its PDA.
+    #[account(
+        constraint = mint_params.mint == mint.key() @ BulwarkError::WrongMint,
+    )]
+    pub mint_params: Box<Account<'info, MintParams>>,
     #[account(mut)]
     pub vault: Box<InterfaceAccount<'info, TokenAccount>>,
     #[account(
@@ -97,7 +103,8 @@ impl FileClaim<'_> {
         let now = clock.unix_timestamp;
         ctx.accounts.validate(&args, now, clock.slot)?;
         let params = ctx.accounts.config.params;
-        let deposit = bps_of(args.amount, params.claim_deposit_bps)?.max(params.claim_min_deposit);
+        let deposit = bps_of(args.amount, params.claim_deposit_bps)?
+            .max(ctx.accounts.mint_params.claim_min_deposit);
 
         let accounts = ctx.accounts;
         // The cover's timings, not today's parameters: its backing lasts for those.

@@ -2,7 +2,7 @@ use crate::constants::*;
 use crate::error::BulwarkError;
 use crate::events::PoolCreated;
 use crate::math::buckets::bucket_at;
-use crate::state::{Config, Pool, TrancheSlot, U128};
+use crate::state::{Config, MintParams, Pool, TrancheSlot, U128};
 use crate::token::check_mint_extensions;
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
@@ -33,6 +33,9 @@ pub struct CreatePool<'info> {
     pub pool: AccountLoader<'info, Pool>,
     #[account(mint::token_program = token_program)]
     pub mint: Box<InterfaceAccount<'info, Mint>>,
+    /// Governance's listing of the mint: pools exist only on listed mints.
+    #[account(seeds = [MINT_PARAMS_SEED, mint.key().as_ref()], bump = mint_params.bump)]
+    pub mint_params: Box<Account<'info, MintParams>>,
     #[account(
         init,
         payer = manager,
