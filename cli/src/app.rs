@@ -96,6 +96,9 @@ pub enum Command {
     /// Products (governance).
     #[command(subcommand)]
     Product(ProductCommand),
+    /// Listed mints (governance): pools can only be created on a listed mint.
+    #[command(subcommand)]
+    Mint(MintCommand),
     /// Staking pools.
     #[command(subcommand)]
     Pool(PoolCommand),
@@ -193,6 +196,18 @@ pub enum ProductCommand {
         wording_hash: Option<String>,
     },
     List,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum MintCommand {
+    /// List a mint, or change its parameters (the wallet must be the governance authority).
+    Set {
+        #[arg(long)]
+        mint: Pubkey,
+        /// Smallest claim deposit on covers of this mint, in tokens (e.g. 1.5).
+        #[arg(long)]
+        claim_min_deposit: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -410,6 +425,10 @@ async fn dispatch(s: &mut Session<'_>, command: Command) -> Result<()> {
             .await?;
         }
         Command::Product(ProductCommand::List) => s.product_list().await?,
+        Command::Mint(MintCommand::Set {
+            mint,
+            claim_min_deposit,
+        }) => s.mint_set(mint, &claim_min_deposit).await?,
         Command::Pool(PoolCommand::Create {
             mint,
             fee_bps,

@@ -17,7 +17,7 @@ use anchor_spl::token_2022::spl_token_2022;
 use anchor_spl::token_2022::spl_token_2022::extension::StateWithExtensions;
 use bulwark::instructions::{
     BuyCoverArgs, CreatePoolArgs, CreateProductArgs, DepositStakeArgs, FileClaimArgs,
-    SetPoolProductArgs,
+    SetMintParamsArgs, SetPoolProductArgs,
 };
 use bulwark::math::tranche::tranche_end;
 use bulwark::state::{
@@ -326,6 +326,17 @@ impl Session<'_> {
                 t.wording_uri
             );
         }
+        Ok(())
+    }
+
+    // ---- listed mints ----
+
+    pub async fn mint_set(&mut self, mint: Pubkey, claim_min_deposit: &str) -> Result<()> {
+        let claim_min_deposit = self.amount(&mint, claim_min_deposit).await?;
+        let ix = set_mint_params(&self.me(), &mint, SetMintParamsArgs { claim_min_deposit });
+        self.send(&[ix], &[]).await?;
+        let shown = self.show_amount(&mint, claim_min_deposit).await?;
+        say!(self, "mint {mint} listed: smallest claim deposit {shown}");
         Ok(())
     }
 

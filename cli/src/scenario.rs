@@ -10,7 +10,8 @@ use crate::units::format_amount;
 use anchor_lang::prelude::Pubkey;
 use bulwark::constants::{MAX_ACTIVE_TRANCHES, MAX_PRODUCT_WEIGHT, SECONDS_PER_DAY};
 use bulwark::instructions::{
-    BuyCoverArgs, CreatePoolArgs, DepositStakeArgs, FileClaimArgs, SetPoolProductArgs,
+    BuyCoverArgs, CreatePoolArgs, DepositStakeArgs, FileClaimArgs, SetMintParamsArgs,
+    SetPoolProductArgs,
 };
 use bulwark::math::tranche::{tranche_at, tranche_end};
 use bulwark::state::{Claim, Config, Cover, Pool, PoolProduct, Product, ProtocolParams};
@@ -45,6 +46,9 @@ pub struct Market {
     pub manager_fee_bps: u16,
     pub capacity_ratio_bps: u32,
     pub assessor_reward_bps: u16,
+    /// Smallest claim deposit on the market's mint, in base units (governance lists the mint
+    /// with it).
+    pub claim_min_deposit: u64,
     /// Unix time the story starts at.
     pub start: i64,
 }
@@ -56,6 +60,7 @@ impl Default for Market {
             manager_fee_bps: 1_000,
             capacity_ratio_bps: params.capacity_ratio_bps,
             assessor_reward_bps: params.assessor_reward_bps,
+            claim_min_deposit: 10u64.pow(u32::from(DECIMALS)),
             start: crate::demo::START,
         }
     }
@@ -697,6 +702,18 @@ pub async fn run(
         .map_err(setup_error)?;
     }
     let mint = t.create_mint(DECIMALS, &spl_token::ID).await;
+    t.send(
+        &[set_mint_params(
+            &authority.pubkey(),
+            &mint,
+            SetMintParamsArgs {
+                claim_min_deposit: scenario.market.claim_min_deposit,
+            },
+        )],
+        &[&authority],
+    )
+    .await
+    .map_err(setup_error)?;
     let manager = t.user().await;
     let config: Config = t.load(&config_pda()).await;
     let pool_id = config.pool_count;

@@ -77,6 +77,13 @@ async fn operator_and_user_commands_run_the_whole_lifecycle() {
     assert!(out.contains("#0 ") && out.contains("grace 30 days, min price 1.00%/yr"));
 
     let out = sh
+        .ok(&format!("mint set --mint {usdc} --claim-min-deposit 1.5"))
+        .await;
+    assert!(
+        out.ends_with(&format!("mint {usdc} listed: smallest claim deposit 1.50\n")),
+        "{out}"
+    );
+    let out = sh
         .ok(&format!("pool create --mint {usdc} --fee-bps 500"))
         .await;
     assert!(out.contains("pool 0 created"), "{out}");
@@ -224,6 +231,8 @@ async fn crank_expire_returns_an_unclaimed_covers_rent() {
     let me = sh.wallet();
     sh.ok(&format!("init --assessment-mint {bwk}")).await;
     sh.ok("product create --wording-uri ipfs://wording/dex --grace-days 30")
+        .await;
+    sh.ok(&format!("mint set --mint {usdc} --claim-min-deposit 1"))
         .await;
     sh.ok(&format!("pool create --mint {usdc}")).await;
     sh.ok("pool set-product 0 --product 0 --weight 100 --price-bps 250")

@@ -286,6 +286,9 @@ async fn the_commands_work_over_json_rpc() {
         .ok("product create --wording-uri ipfs://wording/dex")
         .await;
     assert!(remote.ok("product list").await.starts_with("1 product(s)"));
+    remote
+        .ok(&format!("mint set --mint {usdc} --claim-min-deposit 1"))
+        .await;
     remote.ok(&format!("pool create --mint {usdc}")).await;
     remote
         .ok("pool set-product 0 --product 0 --weight 100 --price-bps 250")
