@@ -80,7 +80,9 @@ async fn operator_and_user_commands_run_the_whole_lifecycle() {
         .ok(&format!("mint set --mint {usdc} --claim-min-deposit 1.5"))
         .await;
     assert!(
-        out.ends_with(&format!("mint {usdc} listed: smallest claim deposit 1.50\n")),
+        out.ends_with(&format!(
+            "mint {usdc} listed: smallest claim deposit 1.50\n"
+        )),
         "{out}"
     );
     let out = sh

@@ -1,12 +1,16 @@
-//! Stateful property test: random sequences of staking, cover, claim, vote, payout and time
-//! actions against the program, checked after every step against a plain-Rust record of what
-//! must hold (SPEC.md §5). `BULWARK_STATEFUL_CASES` raises the number of cases (CI runs 6).
+//! Stateful property test: random sequences of staking, cover, claim, vote, payout, weight and
+//! time actions against the program, checked after every step against a plain-Rust record of
+//! what must hold (SPEC.md §5). The world has two pools on one mint and two products, so the
+//! checks see what lies between tranches, products and pools. `BULWARK_STATEFUL_CASES` raises
+//! the number of cases (CI runs 6).
 
 use crate::fixtures::*;
 use anchor_lang::prelude::Pubkey;
-use bulwark::instructions::{BuyCoverArgs, DepositStakeArgs, ExtendStakeArgs, FileClaimArgs};
+use bulwark::instructions::{DepositStakeArgs, ExtendStakeArgs, FileClaimArgs, SetPoolProductArgs};
 use bulwark::math::tranche::tranche_end;
-use bulwark::state::{Claim, Cover, Pool, PoolProduct, StakePosition};
+use bulwark::state::{
+    Claim, Config, Cover, CoverSchedule, Pool, PoolProduct, Product, ProtocolParams, StakePosition,
+};
 use bulwark_tests::builders::*;
 use bulwark_tests::*;
 use proptest::prelude::*;
@@ -21,9 +25,10 @@ enum Action {
         offset: u64,
         amount: u64,
     },
+    /// Moves the staker's position `by` tranches later (at most to the last one open).
     Extend {
         staker: usize,
-        offset: u64,
+        by: u64,
     },
     Withdraw {
         staker: usize,
@@ -34,6 +39,27 @@ enum Action {
     Buy {
         amount: u64,
         days: u32,
+        product: usize,
+        /// Pools to source from: 0, 1, or both (2), split evenly.
+        route: usize,
+    },
+    /// Buys all the capacity one pool has left for a product, as the program plans it: a
+    /// full pool is where reselling the same stake shows.
+    BuyAll {
+        days: u32,
+        product: usize,
+        pool: usize,
+    },
+    /// The pool's manager sets a product's target weight.
+    SetWeight {
+        pool: usize,
+        product: usize,
+        weight: u16,
+    },
+    /// Anyone recomputes a product's effective weight.
+    Refresh {
+        pool: usize,
+        product: usize,
     },
     Expire {
         cover: usize,
@@ -71,24 +97,37 @@ enum Action {
     },
 }
 
+/// Stakers 0–2 stake in pool 0, 3–4 in pool 1.
+const STAKERS: usize = 5;
+const POOLS: usize = 2;
+const PRODUCTS: usize = 2;
+/// Σ effective weights a pool may reach: binds with two products of up to 100 each.
+const MAX_TOTAL_WEIGHT: u16 = 150;
+
 fn action() -> impl Strategy<Value = Action> {
     prop_oneof![
-        3 => (0..3usize, prop_oneof![1 => 0..2u64, 2 => 2..8u64], 1..200_000u64)
+        3 => (0..STAKERS, prop_oneof![1 => 0..2u64, 2 => 2..8u64], 1..200_000u64)
             .prop_map(|(staker, offset, amount)| Action::Deposit { staker, offset, amount: amount * UNIT }),
-        1 => (0..3usize, 1..8u64).prop_map(|(staker, offset)| Action::Extend { staker, offset }),
-        2 => (0..3usize).prop_map(|staker| Action::Withdraw { staker }),
-        2 => (0..3usize).prop_map(|staker| Action::ClaimRewards { staker }),
-        4 => (1..300_000u64, 28..120u32).prop_map(|(amount, days)| Action::Buy { amount: amount * UNIT, days }),
-        1 => (0..4usize).prop_map(|cover| Action::Expire { cover }),
-        1 => (0..4usize).prop_map(|cover| Action::Transfer { cover }),
-        4 => (0..4usize, 1..120u64).prop_map(|(cover, percent)| Action::File { cover, percent }),
+        3 => (0..STAKERS, 1..4u64).prop_map(|(staker, by)| Action::Extend { staker, by }),
+        2 => (0..STAKERS).prop_map(|staker| Action::Withdraw { staker }),
+        2 => (0..STAKERS).prop_map(|staker| Action::ClaimRewards { staker }),
+        6 => (1..300_000u64, prop_oneof![2 => 28..120u32, 1 => 120..=365u32], 0..PRODUCTS, 0..3usize)
+            .prop_map(|(amount, days, product, route)| Action::Buy { amount: amount * UNIT, days, product, route }),
+        2 => (28..=365u32, 0..PRODUCTS, 0..POOLS)
+            .prop_map(|(days, product, pool)| Action::BuyAll { days, product, pool }),
+        2 => (0..POOLS, 0..PRODUCTS, prop_oneof![1 => Just(0u16), 3 => 1..=100u16])
+            .prop_map(|(pool, product, weight)| Action::SetWeight { pool, product, weight }),
+        1 => (0..POOLS, 0..PRODUCTS).prop_map(|(pool, product)| Action::Refresh { pool, product }),
+        1 => (0..8usize).prop_map(|cover| Action::Expire { cover }),
+        1 => (0..8usize).prop_map(|cover| Action::Transfer { cover }),
+        4 => (0..8usize, 1..120u64).prop_map(|(cover, percent)| Action::File { cover, percent }),
         6 => (0..3usize, 0..3usize, prop_oneof![3 => Just(true), 1 => Just(false)])
             .prop_map(|(assessor, claim, accept)| Action::Vote { assessor, claim, accept }),
         1 => (0..3usize).prop_map(|claim| Action::Overturn { claim }),
         4 => (0..3usize).prop_map(|claim| Action::Redeem { claim }),
         2 => (0..3usize).prop_map(|claim| Action::Close { claim }),
         4 => prop_oneof![2 => 1..72i64, 1 => 72..24 * 120i64].prop_map(|hours| Action::Warp { hours }),
-        2 => (0..4usize, 1..100u64, any::<bool>())
+        2 => (0..8usize, 1..100u64, any::<bool>())
             .prop_map(|(cover, percent, accept)| Action::FullClaim { cover, percent, accept }),
     ]
 }
@@ -96,6 +135,8 @@ fn action() -> impl Strategy<Value = Action> {
 struct Staker {
     key: Keypair,
     token: Pubkey,
+    /// The pool it stakes in (index into `World::pools`).
+    pool: usize,
     /// Current position id and its tranche, if open.
     position: u64,
     tranche: Option<u64>,
@@ -103,6 +144,9 @@ struct Staker {
 
 struct CoverRecord {
     key: Pubkey,
+    product: usize,
+    /// Its pools, in the cover's order.
+    pools: Vec<usize>,
     amount: u64,
     owner: Keypair,
     owner_token: Pubkey,
@@ -117,6 +161,13 @@ struct ClaimRecord {
 
 struct World {
     m: Market,
+    /// The market's pool and a second pool on the same mint.
+    pools: Vec<PoolKeys>,
+    products: Vec<u64>,
+    /// Whether a payout has burnt stake in the pool: before that, the cumulative capacity
+    /// bound holds exactly; after, no purchase may add to what it left short.
+    paid_out: Vec<bool>,
+    managers: [Keypair; POOLS],
     stakers: Vec<Staker>,
     assessors: Vec<Keypair>,
     covers: Vec<CoverRecord>,
@@ -130,18 +181,52 @@ struct World {
 
 async fn world() -> World {
     let mut m = market(0).await;
-    let mut accounts = vec![m.pool.keys.vault, m.buyer_token, m.staker_token];
+    let authority = m.t.authority.insecure_clone();
+    let treasury = m.t.treasury;
+    let params = ProtocolParams {
+        max_total_weight: MAX_TOTAL_WEIGHT,
+        ..ProtocolParams::default()
+    };
+    m.t.send_ok(
+        &[update_config(&authority.pubkey(), params, &treasury)],
+        &[&authority],
+    )
+    .await;
+    let second_product = m.t.create_default_product().await;
+    let second = m.t.open_public_pool(&m.mint.clone()).await;
+    add_product(&mut m.t, &second, m.product_id, 50, 300).await;
+    add_product(&mut m.t, &second, second_product, 50, 200).await;
+    add_product(&mut m.t, &m.pool, second_product, 50, 400).await;
+    let pools = vec![m.pool.keys, second.keys];
+    let managers = [
+        m.pool.manager.insecure_clone(),
+        second.manager.insecure_clone(),
+    ];
+    let mut accounts = vec![
+        pools[0].vault,
+        pools[1].vault,
+        m.buyer_token,
+        m.staker_token,
+    ];
     let mut minted = 100_000_000 * UNIT + 1;
     let mut stakers = Vec::new();
-    for _ in 0..3 {
+    for index in 0..STAKERS {
         let (key, token) = m.t.funded_user(&m.mint, 1_000_000 * UNIT).await;
         minted += 1_000_000 * UNIT;
         accounts.push(token);
+        // Every staker starts with a position, in tranches from the farthest back, so cover
+        // sells from the first steps on.
+        let pool = usize::from(index >= 3);
+        let current = m.t.current_tranche().await;
+        let tranche = current + 7 - (index as u64 % 3) * 2;
+        m.t.deposit(&key, &pools[pool], &token, 0, tranche, 300_000 * UNIT)
+            .await;
         stakers.push(Staker {
             key,
             token,
+            pool,
             position: 0,
-            tranche: None,
+            tranche: Some(tranche),
         });
     }
     let mut assessors = Vec::new();
@@ -160,6 +245,10 @@ async fn world() -> World {
     }
     World {
         m,
+        pools,
+        products: vec![0, second_product],
+        managers,
+        paid_out: vec![false; POOLS],
         stakers,
         assessors,
         covers: Vec::new(),
@@ -174,18 +263,32 @@ async fn world() -> World {
 impl World {
     fn cover_keys(&self, cover: usize) -> CoverKeys {
         // Cover `i` was bought with nonce `i`.
-        self.m.cover_keys(cover as u64, vec![self.m.pool.keys.pool])
+        let record = &self.covers[cover];
+        CoverKeys {
+            cover: record.key,
+            product_id: self.products[record.product],
+            mint: self.m.mint,
+            token_program: self.m.token_program,
+            pools: record.pools.iter().map(|p| self.pools[*p].pool).collect(),
+        }
     }
 
-    async fn pool(&mut self) -> Pool {
-        let key = self.m.pool.keys.pool;
+    async fn pool(&mut self, pool: usize) -> Pool {
+        let key = self.pools[pool].pool;
         self.m.t.load_zc(&key).await
+    }
+
+    async fn pool_product(&mut self, pool: usize, product: usize) -> Option<PoolProduct> {
+        let key = pool_product_pda(&self.pools[pool].pool, self.products[product]);
+        if !self.m.t.exists(&key).await {
+            return None;
+        }
+        Some(self.m.t.load_zc(&key).await)
     }
 
     async fn step(&mut self, action: &Action) {
         let now = self.m.t.now().await;
         let current = bulwark::math::tranche::tranche_at(now).unwrap();
-        let keys = self.m.pool.keys;
         let payer = self.m.t.payer().pubkey();
         match action.clone() {
             Action::Deposit {
@@ -194,6 +297,7 @@ impl World {
                 amount,
             } => {
                 let s = &self.stakers[staker];
+                let keys = self.pools[s.pool];
                 let tranche = s.tranche.unwrap_or(current + offset);
                 let ix = deposit_stake(
                     &s.key.pubkey(),
@@ -210,16 +314,18 @@ impl World {
                     self.stakers[staker].tranche = Some(tranche);
                 }
             }
-            Action::Extend { staker, offset } => {
+            Action::Extend { staker, by } => {
                 let s = &self.stakers[staker];
+                let keys = self.pools[s.pool];
                 let Some(tranche) = s.tranche else { return };
+                let to = (tranche + by).min(current + 7);
                 let ix = extend_stake(
                     &s.key.pubkey(),
                     &keys,
                     s.position,
                     &s.token,
                     ExtendStakeArgs {
-                        new_tranche_id: current + offset,
+                        new_tranche_id: to,
                         top_up_amount: 0,
                     },
                 );
@@ -230,11 +336,13 @@ impl World {
                         now < tranche_end(tranche).unwrap(),
                         "extended an ended tranche"
                     );
-                    self.stakers[staker].tranche = Some(current + offset);
+                    self.stakers[staker].tranche = Some(to);
                 }
             }
             Action::Withdraw { staker } => {
                 let s = &self.stakers[staker];
+                let pool = s.pool;
+                let keys = self.pools[pool];
                 let Some(tranche) = s.tranche else { return };
                 let archive = archive_pda(&keys.pool, tranche);
                 let mut ixs = Vec::new();
@@ -259,7 +367,7 @@ impl World {
                     .t
                     .load(&position_pda(&keys.pool, &key.pubkey(), s.position))
                     .await;
-                let owed_before = self.pool().await.rewards_reserved;
+                let owed_before = self.pool(pool).await.rewards_reserved;
                 let ok = self.m.t.send(&ixs, &[&key]).await.is_ok();
                 // Invariant 4: stake never leaves before its tranche ends.
                 assert_eq!(
@@ -269,7 +377,7 @@ impl World {
                 );
                 if ok {
                     // The rewards part of the withdrawal left the pool's reward reserve.
-                    self.rewards_paid += owed_before - self.pool().await.rewards_reserved;
+                    self.rewards_paid += owed_before - self.pool(pool).await.rewards_reserved;
                     assert!(position.shares > 0);
                     let s = &mut self.stakers[staker];
                     s.position += 1;
@@ -281,6 +389,7 @@ impl World {
                 if s.tranche.is_none() {
                     return;
                 }
+                let keys = self.pools[s.pool];
                 let ix = claim_rewards(&s.key.pubkey(), &keys, s.position, &s.token);
                 let key = s.key.insecure_clone();
                 let token = s.token;
@@ -289,27 +398,54 @@ impl World {
                     self.rewards_paid += self.m.t.balance(&token).await - before;
                 }
             }
-            Action::Buy { amount, days } => {
+            Action::Buy {
+                amount,
+                days,
+                product,
+                route,
+            } => {
                 let nonce = self.covers.len() as u64;
                 let owner = Keypair::new_from_array([40 + nonce as u8; 32]);
-                let before = self.pool().await.rewards_reserved;
-                let allocated_before = self.tranche_books().await;
-                let ix = self.m.buy_ix(
-                    BuyCoverArgs {
-                        owner: owner.pubkey(),
-                        ..args(
-                            nonce,
-                            owner.pubkey(),
-                            self.m.product_id,
-                            vec![amount],
-                            days * DAY as u32,
-                        )
-                    },
-                    &[keys.pool],
+                let pools: Vec<usize> = match route {
+                    0 | 1 => vec![route],
+                    _ => vec![0, 1],
+                };
+                let parts: Vec<u64> = match pools.len() {
+                    1 => vec![amount],
+                    _ => vec![amount - amount / 2, amount / 2],
+                };
+                let mut reserved_before = 0;
+                let mut books_before = Vec::new();
+                for pool in &pools {
+                    reserved_before += self.pool(*pool).await.rewards_reserved;
+                    books_before.push(self.tranche_books(*pool, product).await);
+                }
+                let ix = buy_cover(
+                    &self.m.buyer.pubkey(),
+                    &self.m.buyer_token,
+                    &self.m.mint,
+                    &self.m.token_program,
+                    &pools
+                        .iter()
+                        .map(|p| self.pools[*p].pool)
+                        .collect::<Vec<_>>(),
+                    None,
+                    args(
+                        nonce,
+                        owner.pubkey(),
+                        self.products[product],
+                        parts,
+                        days * DAY as u32,
+                    ),
                 );
                 let buyer = self.m.buyer.insecure_clone();
                 if self.m.t.send(&[ix], &[&buyer]).await.is_ok() {
-                    self.rewards_streamed += self.pool().await.rewards_reserved - before;
+                    let mut reserved_after = 0;
+                    for (pool, before) in pools.iter().zip(&books_before) {
+                        reserved_after += self.pool(*pool).await.rewards_reserved;
+                        self.check_capacity(*pool, product, before).await;
+                    }
+                    self.rewards_streamed += reserved_after - reserved_before;
                     self.m.t.fund(&owner.pubkey(), 1_000_000_000).await;
                     let owner_token = self
                         .m
@@ -324,20 +460,110 @@ impl World {
                     self.accounts.push(owner_token);
                     self.covers.push(CoverRecord {
                         key: cover_pda(&self.m.buyer.pubkey(), nonce),
+                        product,
+                        pools,
                         amount,
                         owner,
                         owner_token,
                         paid: 0,
                     });
-                    self.check_capacity(&allocated_before).await;
                 }
+            }
+            Action::BuyAll {
+                days,
+                product,
+                pool,
+            } => {
+                let Some(mut pp) = self.pool_product(pool, product).await else {
+                    return;
+                };
+                let mut state = self.pool(pool).await;
+                state.roll_forward(now).unwrap();
+                pp.roll_forward(now).unwrap();
+                let config: Config = self.m.t.load(&config_pda()).await;
+                let product_state: Product =
+                    self.m.t.load(&product_pda(self.products[product])).await;
+                let Ok(schedule) = CoverSchedule::new(
+                    &config.params,
+                    product_state.terms.grace_period,
+                    now,
+                    days * DAY as u32,
+                ) else {
+                    return;
+                };
+                let free = pp
+                    .plan(&state, config.params.capacity_ratio_bps, &schedule, 0)
+                    .unwrap()
+                    .free_capacity;
+                if free == 0 || pp.target_weight == 0 {
+                    return;
+                }
+                Box::pin(self.step(&Action::Buy {
+                    amount: free,
+                    days,
+                    product,
+                    route: pool,
+                }))
+                .await;
+            }
+            Action::SetWeight {
+                pool,
+                product,
+                weight,
+            } => {
+                let manager = self.managers[pool].insecure_clone();
+                let before = self.pool(pool).await.total_effective_weight;
+                let old = self
+                    .pool_product(pool, product)
+                    .await
+                    .map_or(0, |pp| pp.effective_weight);
+                // The program keeps what the live cover uses whatever the new target.
+                let books = self.tranche_books(pool, product).await;
+                let new = Self::effective_weight(&books, weight);
+                let total = before - old + new;
+                let ix = set_pool_product(
+                    &manager.pubkey(),
+                    &self.pools[pool].pool,
+                    SetPoolProductArgs {
+                        product_id: self.products[product],
+                        target_weight: weight,
+                        target_price_bps: 250,
+                    },
+                );
+                let ok = self.m.t.send(&[ix], &[&manager]).await.is_ok();
+                // F-5: refused exactly when it would raise the sum above the bound.
+                assert_eq!(
+                    ok,
+                    total <= MAX_TOTAL_WEIGHT || total <= before,
+                    "set_pool_product of {weight}: total {before} -> {total}"
+                );
+                if ok {
+                    let pp = self.pool_product(pool, product).await.unwrap();
+                    assert_eq!(pp.effective_weight, new);
+                    assert_eq!(self.pool(pool).await.total_effective_weight, total);
+                }
+            }
+            Action::Refresh { pool, product } => {
+                if self.pool_product(pool, product).await.is_none() {
+                    return;
+                }
+                let ix = refresh_pool_product(&self.pools[pool].pool, self.products[product]);
+                self.m.t.send_ok(&[ix], &[]).await;
+                let pp = self.pool_product(pool, product).await.unwrap();
+                let books = self.tranche_books(pool, product).await;
+                assert_eq!(
+                    pp.effective_weight,
+                    Self::effective_weight(&books, pp.target_weight),
+                    "refreshed effective weight"
+                );
             }
             Action::Expire { cover } => {
                 let Some(c) = self.covers.get(cover) else {
                     return;
                 };
                 let buyer = self.m.buyer.pubkey();
-                let ix = expire_cover(&c.key, &buyer, self.m.product_id, &[keys.pool]);
+                let keys = self.cover_keys(cover);
+                let ix = expire_cover(&c.key, &buyer, keys.product_id, &keys.pools);
                 let _ = self.m.t.send(&[ix], &[]).await;
             }
             Action::Transfer { cover } => {
@@ -446,6 +672,9 @@ impl World {
                     self.covers[cover].paid += received - state.deposit;
                     // Invariant 1: Σ payouts of a cover ≤ its amount.
                     assert!(self.covers[cover].paid <= self.covers[cover].amount);
+                    for pool in self.covers[cover].pools.clone() {
+                        self.paid_out[pool] = true;
+                    }
                 }
             }
             Action::Close { claim } => {
@@ -496,21 +725,22 @@ impl World {
         }
     }
 
-    async fn pool_product(&mut self) -> PoolProduct {
-        let key = pool_product_pda(&self.m.pool.keys.pool, self.m.product_id);
-        self.m.t.load_zc(&key).await
-    }
-
-    /// Backing allocated and live stake per live tranche, current tranche first.
-    async fn tranche_books(&mut self) -> Vec<(u64, u64)> {
+    /// Backing allocated and live stake per live tranche of `pool` for `product`, current
+    /// tranche first, read from the raw accounts rolled forward to now.
+    async fn tranche_books(&mut self, pool: usize, product: usize) -> Vec<(u64, u64)> {
         let now = self.m.t.now().await;
         let current = bulwark::math::tranche::tranche_at(now).unwrap();
-        let mut pool = self.pool().await;
-        let mut pp = self.pool_product().await;
-        pool.roll_forward(now).unwrap();
-        pp.roll_forward(now).unwrap();
+        let mut state = self.pool(pool).await;
+        state.roll_forward(now).unwrap();
+        let pp = match self.pool_product(pool, product).await {
+            Some(mut pp) => {
+                pp.roll_forward(now).unwrap();
+                Some(pp)
+            }
+            None => None,
+        };
         (current..current + 8)
-            .map(|t| (pp.allocation_in(t), pool.live_stake(t)))
+            .map(|t| (pp.map_or(0, |pp| pp.allocation_in(t)), state.live_stake(t)))
             .collect()
     }
 
@@ -519,35 +749,88 @@ impl World {
     fn shortfall(books: &[(u64, u64)], weight: u16) -> u128 {
         (0..books.len())
             .map(|k| {
-                let (backing, stake) = books[k..].iter().fold((0u128, 0u128), |(a, s), (b, t)| {
-                    (a + u128::from(*b), s + u128::from(*t))
-                });
+                let (backing, stake) = Self::suffix(&books[k..]);
                 (100 * backing).saturating_sub(u128::from(weight) * stake)
             })
             .max()
             .unwrap_or(0)
     }
 
+    fn suffix(books: &[(u64, u64)]) -> (u128, u128) {
+        books.iter().fold((0, 0), |(a, s), (b, t)| {
+            (a + u128::from(*b), s + u128::from(*t))
+        })
+    }
+
+    /// Reference effective weight (Nexus Mutual's `_getEffectiveWeight` in stake units):
+    /// `min(100, max(target, max over live t of ⌈100 × Σ alloc ÷ Σ stake⌉))`, 100 where the
+    /// stake under a live allocation is 0.
+    fn effective_weight(books: &[(u64, u64)], target: u16) -> u16 {
+        let used = (0..books.len())
+            .map(|k| match Self::suffix(&books[k..]) {
+                (0, _) => 0,
+                (_, 0) => 100,
+                (backing, stake) => (100 * backing).div_ceil(stake).min(100) as u16,
+            })
+            .max()
+            .unwrap_or(0);
+        used.max(target).min(100)
+    }
+
     /// Invariant 11 around a purchase: before any payout the cumulative bound holds; after a
     /// payout left a shortfall, no purchase adds to it.
-    async fn check_capacity(&mut self, before: &[(u64, u64)]) {
-        let pp = self.pool_product().await;
+    async fn check_capacity(&mut self, pool: usize, product: usize, before: &[(u64, u64)]) {
+        let pp = self.pool_product(pool, product).await.unwrap();
         pp.invariant().unwrap();
-        let after = self.tranche_books().await;
+        let after = self.tranche_books(pool, product).await;
         let weight = pp.effective_weight;
         assert!(
             Self::shortfall(&after, weight) <= Self::shortfall(before, weight),
-            "purchase oversold: {before:?} -> {after:?} at weight {weight}"
+            "purchase oversold pool {pool} product {product}: {before:?} -> {after:?} at weight {weight}"
         );
     }
 
     /// Invariants checked after every step.
     async fn check(&mut self) {
-        let pool = self.pool().await;
-        pool.invariant().unwrap();
-        // Invariant 6: the vault holds exactly what the pool owes (no donations here).
-        let vault = self.m.t.balance(&self.m.pool.keys.vault).await;
-        assert_eq!(vault, pool.liabilities().unwrap(), "conservation");
+        for pool in 0..POOLS {
+            let state = self.pool(pool).await;
+            state.invariant().unwrap();
+            // Invariant 6: the vault holds exactly what the pool owes (no donations here).
+            let vault = self.m.t.balance(&self.pools[pool].vault).await;
+            assert_eq!(
+                vault,
+                state.liabilities().unwrap(),
+                "conservation in pool {pool}"
+            );
+            // The pool's sum is the sum of its products' effective weights.
+            let mut sum = 0;
+            for product in 0..PRODUCTS {
+                let Some(pp) = self.pool_product(pool, product).await else {
+                    continue;
+                };
+                pp.invariant().unwrap();
+                sum += pp.effective_weight;
+                let books = self.tranche_books(pool, product).await;
+                if !self.paid_out[pool] {
+                    // Invariant 11 for every product and tranche: without a payout, no stored
+                    // effective weight lags behind what the allocations use, and from every
+                    // live tranche on the backing sold fits the stake at that weight.
+                    assert!(
+                        pp.effective_weight >= Self::effective_weight(&books, pp.target_weight),
+                        "pool {pool} product {product}: stale effective weight"
+                    );
+                    assert_eq!(
+                        Self::shortfall(&books, pp.effective_weight),
+                        0,
+                        "pool {pool} product {product} oversold: {books:?}"
+                    );
+                }
+            }
+            assert_eq!(sum, state.total_effective_weight, "pool {pool} weight sum");
+            if !self.paid_out[pool] {
+                assert!(sum <= MAX_TOTAL_WEIGHT, "pool {pool}: Σ effective {sum}");
+            }
+        }
         // Nothing is created or lost: every minted token is in a known account.
         let mut total = 0;
         for account in self.accounts.clone() {
