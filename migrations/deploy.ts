@@ -8,7 +8,11 @@
 //   BULWARK_TREASURY         owner of the treasury token accounts (default: the wallet)
 //   BULWARK_AUTHORITY        governance authority, e.g. a Squads vault (default: the wallet)
 //   BULWARK_POOL_MINT        mint of the wallet's staking pool (optional: no pool without it);
-//                            the wallet's first pool on that mint, else a new one
+//                            the wallet's first pool on that mint, else a new one; governance
+//                            lists the mint first if it is not listed (the wallet must then be
+//                            the governance authority)
+//   BULWARK_CLAIM_MIN_DEPOSIT  smallest claim deposit on that mint when it is listed, in its
+//                            base units (default: one token, 10^decimals)
 //   BULWARK_PRODUCT_WEIGHT   that pool's weight for product 0, 0-100 (default 100)
 //   BULWARK_PRODUCT_PRICE_BPS  its annual target price for product 0 in bps (default 250)
 //
@@ -46,11 +50,21 @@ function envAddress(name: string): Address | undefined {
   return value ? address(value) : undefined;
 }
 
-function envInteger(name: string): number | undefined {
+function envDigits(name: string): string | undefined {
   const value = process.env[name];
   if (!value) return undefined;
   if (!/^\d+$/.test(value)) throw new Error(`${name} must be a whole number, not "${value}"`);
-  return Number(value);
+  return value;
+}
+
+function envInteger(name: string): number | undefined {
+  const value = envDigits(name);
+  return value === undefined ? undefined : Number(value);
+}
+
+function envAmount(name: string): bigint | undefined {
+  const value = envDigits(name);
+  return value === undefined ? undefined : BigInt(value);
 }
 
 function toWeb3(instruction: Instruction): TransactionInstruction {
@@ -99,6 +113,7 @@ async function migrate(provider: MigrationProvider): Promise<void> {
       authority: envAddress("BULWARK_AUTHORITY"),
       treasury: envAddress("BULWARK_TREASURY"),
       poolMint: envAddress("BULWARK_POOL_MINT"),
+      claimMinDeposit: envAmount("BULWARK_CLAIM_MIN_DEPOSIT"),
       productWeight: envInteger("BULWARK_PRODUCT_WEIGHT"),
       productPriceBps: envInteger("BULWARK_PRODUCT_PRICE_BPS"),
     },

@@ -7,6 +7,7 @@ import {
   getCreatePoolInstruction,
   getCreateProductInstruction,
   getInitializeConfigInstruction,
+  getSetMintParamsInstruction,
   getSetPoolProductInstruction,
   type ProductTermsArgs,
   type ProtocolParamsArgs,
@@ -14,6 +15,7 @@ import {
 import {
   assessmentVaultPda,
   configPda,
+  mintParamsPda,
   poolPda,
   poolProductPda,
   productPda,
@@ -62,7 +64,26 @@ export async function createProduct(input: {
   return { product, instructions: [instruction] };
 }
 
-/** `create_pool` for id `poolId` (the config's `poolCount`) on `mint`. */
+/**
+ * `set_mint_params`: governance lists `mint` (pools may then be created on it) with the
+ * smallest claim deposit on its covers, in its base units, or changes that deposit.
+ */
+export async function setMintParams(input: {
+  authority: TransactionSigner;
+  mint: Address;
+  claimMinDeposit: bigint;
+}) {
+  const mintParams = await mintParamsPda(input.mint);
+  const instruction = getSetMintParamsInstruction({
+    authority: input.authority,
+    mint: input.mint,
+    mintParams,
+    claimMinDeposit: input.claimMinDeposit,
+  });
+  return { mintParams, instructions: [instruction] };
+}
+
+/** `create_pool` for id `poolId` (the config's `poolCount`) on `mint`, which must be listed. */
 export async function createPool(input: {
   manager: TransactionSigner;
   poolId: bigint;
@@ -78,6 +99,7 @@ export async function createPool(input: {
     manager: input.manager,
     pool,
     mint: input.mint,
+    mintParams: await mintParamsPda(input.mint),
     vault,
     tokenProgram: input.tokenProgram,
     managerFeeBps: input.managerFeeBps,

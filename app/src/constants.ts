@@ -17,6 +17,7 @@ export const SEEDS = {
   ballot: "ballot",
   assessor: "assessor",
   rewardPot: "reward_pot",
+  mintParams: "mint_params",
 } as const;
 
 export const BPS = 10_000n;
@@ -30,6 +31,8 @@ export const MAX_ACTIVE_TRANCHES = 8;
 export const BUCKET_RING = 32;
 export const MAX_COVER_POOLS = 4;
 export const MAX_PRODUCT_WEIGHT = 100n;
+/** Anyone may withdraw a position for its owner this long after its tranche ended. */
+export const ABANDONED_POSITION_DELAY = 30n * SECONDS_PER_DAY;
 
 /** The program's default parameters (`ProtocolParams::default()` in state/config.rs). */
 export function defaultProtocolParams(): ProtocolParams {
@@ -41,7 +44,6 @@ export function defaultProtocolParams(): ProtocolParams {
     maxTotalWeight: 2_000,
     priceBumpBps: 500,
     priceDecayBpsPerDay: 200,
-    claimMinDeposit: 1_000_000n,
     claimDepositBps: 50,
     votingPeriod: 3 * day,
     silentEnding: day,

@@ -4,10 +4,16 @@
 
 import type { Address, Instruction, TransactionSigner } from "@solana/kit";
 import { loadConfig, loadPool, type AccountFetcher } from "./accounts";
-import { createPool, createProduct, initializeConfig, setPoolProduct } from "./admin";
+import {
+  createPool,
+  createProduct,
+  initializeConfig,
+  setMintParams,
+  setPoolProduct,
+} from "./admin";
 import { defaultProtocolParams } from "./constants";
-import { decodePoolProduct } from "./generated";
-import { configPda, poolPda, poolProductPda, productPda } from "./pdas";
+import { decodeMintParams, decodePoolProduct, type Config } from "./generated";
+import { configPda, mintParamsPda, poolPda, poolProductPda, productPda } from "./pdas";
 
 export interface DeployChain {
   fetch: AccountFetcher;
@@ -29,6 +35,11 @@ export interface DeploySettings {
   treasury?: Address;
   /** Mint of the wallet's staking pool (no pool without it). */
   poolMint?: Address;
+  /**
+   * Smallest claim deposit on covers of `poolMint`, in its base units, when governance lists
+   * it (default: one token, 10^decimals).
+   */
+  claimMinDeposit?: bigint;
   /** Share of that pool's capacity product 0 may use, 0–100 (default 100). */
   productWeight?: number;
   /** Annual price that pool asks for product 0, in bps (default 250: 2.5% a year). */
@@ -49,15 +60,25 @@ const FIRST_PRODUCT_TERMS = {
   wordingUri: "https://bulwark.example/wording/protocol-cover-v1",
 };
 
-async function tokenProgramOf(fetch: AccountFetcher, mint: Address, name: string) {
+async function mintAccount(fetch: AccountFetcher, mint: Address, name: string) {
   const account = await fetch(mint);
   if (!account.exists) throw new Error(`${name} ${mint} does not exist`);
-  return account.programAddress;
+  return account;
+}
+
+async function tokenProgramOf(fetch: AccountFetcher, mint: Address, name: string) {
+  return (await mintAccount(fetch, mint, name)).programAddress;
+}
+
+/** A mint's decimals: byte 44 of the base mint layout, SPL Token's and Token-2022's alike. */
+async function decimalsOf(fetch: AccountFetcher, mint: Address, name: string) {
+  return (await mintAccount(fetch, mint, name)).data[44];
 }
 
 /**
- * Config (default parameters), product 0, the wallet's pool on `poolMint` and product 0 listed
- * on it, each only if it is missing (an existing listing is left as it is).
+ * Config (default parameters), product 0, `poolMint` listed by governance, the wallet's pool on
+ * it and product 0 listed on that pool, each only if it is missing (an existing listing is left
+ * as it is).
  */
 export async function deployProtocol(
   chain: DeployChain,
@@ -99,6 +120,7 @@ export async function deployProtocol(
     log(`pools: ${state.poolCount} (no pool mint given)`);
     return;
   }
+  if (!(await ensureMintListed(chain, state, settings, settings.poolMint, log))) return;
   const pool = await ensurePool(chain, state.poolCount, settings.poolMint, log);
   const poolProduct = await fetch(await poolProductPda(pool, 0n));
   if (poolProduct.exists) {
@@ -119,6 +141,36 @@ export async function deployProtocol(
     const signature = await send(listed.instructions);
     log(`product 0 listed: weight ${weight}, ${priceBps} bps/year (${signature})`);
   }
+}
+
+/**
+ * Whether `mint` is listed (pools exist only on listed mints): an existing listing is left as it
+ * is; a missing one is made when the wallet is the governance authority.
+ */
+async function ensureMintListed(
+  chain: DeployChain,
+  config: Config,
+  settings: DeploySettings,
+  mint: Address,
+  log: (line: string) => void,
+): Promise<boolean> {
+  const { fetch, send, wallet } = chain;
+  const listing = await fetch(await mintParamsPda(mint));
+  if (listing.exists) {
+    const { claimMinDeposit } = decodeMintParams(listing).data;
+    log(`mint ${mint} listed: claim deposit at least ${claimMinDeposit}`);
+    return true;
+  }
+  if (config.authority !== wallet.address) {
+    log(`mint ${mint} not listed: the governance authority must list it`);
+    return false;
+  }
+  const claimMinDeposit =
+    settings.claimMinDeposit ?? 10n ** BigInt(await decimalsOf(fetch, mint, "pool mint"));
+  const listed = await setMintParams({ authority: wallet, mint, claimMinDeposit });
+  const signature = await send(listed.instructions);
+  log(`mint ${mint} listed: claim deposit at least ${claimMinDeposit} (${signature})`);
+  return true;
 }
 
 /**

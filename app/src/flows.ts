@@ -26,9 +26,12 @@ import {
   getArchiveTrancheInstruction,
   getBuyCoverInstruction,
   getClaimRewardsInstruction,
+  getCloseClaimInstruction,
   getDepositStakeInstruction,
+  getExtendStakeInstruction,
   getFileClaimInstruction,
   getRedeemPayoutInstruction,
+  getRefreshPoolProductInstruction,
   getStakeAssessorInstruction,
   getVoteInstruction,
   getWithdrawStakeInstruction,
@@ -42,6 +45,7 @@ import {
   ballotPda,
   claimPda,
   coverPda,
+  mintParamsPda,
   poolProductPda,
   positionPda,
   productPda,
@@ -108,6 +112,36 @@ export async function stake(input: {
 }
 
 /**
+ * Moves position `positionId` of `owner` to the later tranche `newTrancheId` (at most seven
+ * after the current one), locking its stake longer, with `topUpAmount` (default 0) added from
+ * `ownerToken`. Cover sold against the old tranche stays there: the pools carry what it needs
+ * beyond the stake left into the later tranches.
+ */
+export async function extendStake(input: {
+  owner: TransactionSigner;
+  pool: PoolKeys;
+  ownerToken: Address;
+  positionId: bigint;
+  newTrancheId: bigint;
+  topUpAmount?: bigint;
+}) {
+  const { owner, pool } = input;
+  const position = await positionPda(pool.pool, owner.address, input.positionId);
+  const instruction = getExtendStakeInstruction({
+    owner,
+    pool: pool.pool,
+    mint: pool.mint,
+    vault: pool.vault,
+    tokenProgram: pool.tokenProgram,
+    position,
+    ownerToken: input.ownerToken,
+    newTrancheId: input.newTrancheId,
+    topUpAmount: input.topUpAmount ?? 0n,
+  });
+  return { position, instructions: [instruction] };
+}
+
+/**
  * Pays position `positionId` of `owner` the rewards streamed to it so far, while its tranche
  * runs (after the tranche ends, `withdraw` pays them with the stake).
  */
@@ -133,28 +167,35 @@ export async function claimRewards(input: {
 
 /**
  * Withdraws position `positionId` of `owner` once its tranche has ended: its stake after any
- * losses plus its rewards, closing the position. The tranche must be archived first; if
- * nobody has, `archive_tranche` goes first with the owner paying the archive's rent (refunded
- * with the tranche's last withdrawal), else the archive's recorded rent payer is passed on.
+ * losses plus its rewards, closing the position (its rent goes to the owner). The caller is the
+ * owner, or anyone once the tranche has been over for `ABANDONED_POSITION_DELAY`; the stake
+ * then goes to the owner's associated token account (the default `ownerToken`), the only one a
+ * caller other than the owner may name. The tranche must be archived first; if nobody has,
+ * `archive_tranche` goes first with the caller paying the archive's rent (refunded with the
+ * tranche's last withdrawal), else the archive's recorded rent payer is passed on.
  */
 export async function withdraw(
   fetch: AccountFetcher,
   input: {
-    owner: TransactionSigner;
+    caller: TransactionSigner;
+    /** The position's owner; defaults to the caller. */
+    owner?: Address;
     pool: PoolKeys;
-    ownerToken: Address;
+    ownerToken?: Address;
     positionId: bigint;
   },
 ) {
-  const { owner, pool } = input;
-  const position = await positionPda(pool.pool, owner.address, input.positionId);
+  const { caller, pool } = input;
+  const owner = input.owner ?? caller.address;
+  const position = await positionPda(pool.pool, owner, input.positionId);
   const { trancheId } = await loadPosition(fetch, position);
   const archive = await archivePda(pool.pool, trancheId);
   const existing = decodeTrancheArchive(await fetch(archive));
   const instructions: Instruction[] = existing.exists
     ? []
-    : [getArchiveTrancheInstruction({ payer: owner, pool: pool.pool, archive, trancheId })];
+    : [getArchiveTrancheInstruction({ payer: caller, pool: pool.pool, archive, trancheId })];
   const withdrawal = getWithdrawStakeInstruction({
+    caller,
     owner,
     pool: pool.pool,
     mint: pool.mint,
@@ -162,10 +203,21 @@ export async function withdraw(
     tokenProgram: pool.tokenProgram,
     position,
     archive,
-    archiveRentPayer: existing.exists ? existing.data.rentPayer : owner.address,
-    ownerToken: input.ownerToken,
+    archiveRentPayer: existing.exists ? existing.data.rentPayer : caller.address,
+    ownerToken:
+      input.ownerToken ?? (await associatedTokenAddress(owner, pool.mint, pool.tokenProgram)),
   });
   return { position, archive, instructions: [...instructions, withdrawal] };
+}
+
+/**
+ * Recomputes the effective weight of `productId` in `pool` (anyone may): a payout on another
+ * product of the pool burns stake under this one and can leave its stored weight low.
+ */
+export async function refreshPoolProduct(input: { pool: Address; productId: bigint }) {
+  const poolProduct = await poolProductPda(input.pool, input.productId);
+  const instruction = getRefreshPoolProductInstruction({ pool: input.pool, poolProduct });
+  return { poolProduct, instructions: [instruction] };
 }
 
 // ---- cover buyer ----
@@ -244,7 +296,10 @@ export async function buyCover(input: {
   };
 }
 
-/** Files the cover's next claim for `amount`, escrowing the deposit in its first pool. */
+/**
+ * Files the cover's next claim for `amount`, escrowing the deposit in its first pool: the
+ * larger of the config's share of `amount` and the smallest deposit listed for the cover's mint.
+ */
 export async function fileClaim(
   fetch: AccountFetcher,
   input: {
@@ -266,6 +321,7 @@ export async function fileClaim(
     claim,
     depositPool,
     mint: cover.mint,
+    mintParams: await mintParamsPda(cover.mint),
     vault: pool.vault,
     ownerToken: input.ownerToken,
     tokenProgram: pool.tokenProgram,
@@ -311,6 +367,33 @@ export async function redeem(
     tokenProgram,
   });
   return { instructions: [withRemaining(instruction, await poolTriples(pools, cover.productId))] };
+}
+
+/**
+ * Closes a claim that will not be paid, freeing its cover for a new claim: anyone may send it
+ * once the outcome is final. A denied claim forfeits its deposit to the assessors; an accepted
+ * claim whose redemption window passed unredeemed gets it back, into the claimant's associated
+ * token account by default (the only one a caller other than the claimant may name).
+ */
+export async function closeClaim(
+  fetch: AccountFetcher,
+  input: { caller: TransactionSigner; claim: Address; claimantToken?: Address },
+) {
+  const claim = await loadClaim(fetch, input.claim);
+  const { vault, tokenProgram } = await loadPool(fetch, claim.depositPool);
+  const instruction = getCloseClaimInstruction({
+    caller: input.caller,
+    claim: input.claim,
+    cover: claim.cover,
+    depositPool: claim.depositPool,
+    mint: claim.mint,
+    vault,
+    claimantToken:
+      input.claimantToken ??
+      (await associatedTokenAddress(claim.claimant, claim.mint, tokenProgram)),
+    tokenProgram,
+  });
+  return { instructions: [instruction] };
 }
 
 // ---- assessor ----

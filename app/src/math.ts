@@ -1,5 +1,6 @@
-// The program's pricing math (programs/bulwark/src/math and CoverSchedule), ported to bigint
-// with the same rounding and the same failures, so a quote equals what `buy_cover` charges.
+// The program's pricing and capacity math (programs/bulwark/src/math and CoverSchedule), ported
+// to bigint with the same rounding and the same failures, so a quote equals what `buy_cover`
+// charges and sells.
 
 import {
   BPS,
@@ -13,10 +14,12 @@ import {
 } from "./constants";
 import {
   BULWARK_ERROR__INSUFFICIENT_CAPACITY,
+  BULWARK_ERROR__INVALID_CAPACITY_RATIO,
   BULWARK_ERROR__INVALID_CLOCK,
   BULWARK_ERROR__MATH_OVERFLOW,
   getBulwarkErrorMessage,
   type BulwarkError,
+  type ClaimTimings,
   type ProtocolParams,
 } from "./generated";
 
@@ -100,10 +103,37 @@ export function bpsOf(value: bigint, shareBps: number): bigint {
   return toU64(mulDivFloor(value, BigInt(shareBps), BPS));
 }
 
-/** Cover `stake` can back for a product of `weight` (0..=100) at `ratioBps`, rounded down. */
-export function trancheCapacity(stake: bigint, ratioBps: number, weight: number): bigint {
-  return toU64(mulDivFloor(stake, BigInt(ratioBps) * BigInt(weight), BPS * MAX_PRODUCT_WEIGHT));
+// ---- capacity (math/capacity.rs): allocations are in backing units, the stake they occupy ----
+
+/** `a × b`, saturating at u128 (exact for every caller: both factors are below 2^64). */
+const mulWide = (a: bigint, b: bigint) => min(a * b, U128_MAX);
+
+/**
+ * Stake occupied by `amount` of cover sold at `ratioBps` (20,000 = 2x), rounded up (against the
+ * buyer); never above `amount`, the ratio being at least 1x.
+ */
+export function backingFor(amount: bigint, ratioBps: number): bigint {
+  const ratio = BigInt(ratioBps);
+  if (ratio < BPS) fail(BULWARK_ERROR__INVALID_CAPACITY_RATIO);
+  return (mulWide(amount, BPS) + ratio - 1n) / ratio;
 }
+
+/** Cover that `backing` stake units buy at `ratioBps`, rounded down; saturates at u64. */
+export function coverForBacking(backing: bigint, ratioBps: number): bigint {
+  return min(mulWide(backing, BigInt(ratioBps)) / BPS, U64_MAX);
+}
+
+/** `stake × weight`: the stake a product of `weight` (0..=100) may occupy, scaled by 100. */
+export const weightedStakeX100 = (stake: bigint, weight: number) => mulWide(stake, BigInt(weight));
+
+/** Backing units scaled like `weightedStakeX100`. */
+export const backingX100 = (backing: bigint) => mulWide(backing, MAX_PRODUCT_WEIGHT);
+
+/** A scaled (×100) amount of stake back in backing units, rounded down; saturates at u64. */
+export const unscaleX100 = (scaled: bigint) => min(scaled / MAX_PRODUCT_WEIGHT, U64_MAX);
+
+/** `a + b`, saturating at u64. */
+export const saturatingAddU64 = (a: bigint, b: bigint) => min(a + b, U64_MAX);
 
 // ---- calendars ----
 
@@ -140,6 +170,25 @@ export function bucketStart(id: bigint): bigint {
 
 export const bucketSlot = (id: bigint) => Number(id % BigInt(BUCKET_RING));
 
+/** The claim timings a cover bought now runs its claims on (`ClaimTimings::from_params`). */
+export function claimTimings(params: ProtocolParams): ClaimTimings {
+  return {
+    votingPeriod: params.votingPeriod,
+    silentEnding: params.silentEnding,
+    silentEndingCap: params.silentEnding,
+    cooldown: params.cooldown,
+    redemptionWindow: params.redemptionWindow,
+  };
+}
+
+/** The longest a claim filed at the last moment can take to be paid, seconds. */
+export function settlement(timings: ClaimTimings): bigint {
+  const { votingPeriod, silentEndingCap, cooldown, redemptionWindow } = timings;
+  return (
+    BigInt(votingPeriod) + BigInt(silentEndingCap) + BigInt(cooldown) + BigInt(redemptionWindow)
+  );
+}
+
 /** When a cover bought at `now` ends, how long its backing lasts, which tranches may back it. */
 export interface CoverSchedule {
   start: bigint;
@@ -147,8 +196,14 @@ export interface CoverSchedule {
   backingUntil: bigint;
   releaseBucket: bigint;
   streamUntilBucket: bigint;
+  /** The tranche `now` falls in: the first live tranche of every pool. */
+  currentTranche: bigint;
+  /** First tranche that ends once the allocation is released. */
   firstTranche: bigint;
+  /** Last tranche a deposit can currently target. */
   lastTranche: bigint;
+  /** The claim timings the cover's claims will run on (copied onto the cover). */
+  timings: ClaimTimings;
 }
 
 export function coverSchedule(
@@ -158,9 +213,8 @@ export function coverSchedule(
   period: number,
 ): CoverSchedule {
   const end = now + BigInt(period);
-  const settlement =
-    params.votingPeriod + params.silentEnding + params.cooldown + params.redemptionWindow;
-  const backingUntil = end + BigInt(gracePeriod) + BigInt(settlement);
+  const timings = claimTimings(params);
+  const backingUntil = end + BigInt(gracePeriod) + settlement(timings);
   const release = releaseBucket(backingUntil);
   const releaseAt = bucketStart(release);
   const current = trancheAt(now);
@@ -176,7 +230,9 @@ export function coverSchedule(
     backingUntil,
     releaseBucket: release,
     streamUntilBucket: releaseBucket(end),
+    currentTranche: current,
     firstTranche,
     lastTranche,
+    timings,
   };
 }

@@ -64,6 +64,8 @@ export async function associatedTokenAddress(
 export const configPda = () => pda(SEEDS.config);
 export const assessmentVaultPda = () => pda(SEEDS.assessmentVault);
 export const productPda = (productId: bigint) => pda(SEEDS.product, u64(productId));
+/** Governance's listing of a mint (`set_mint_params`): pools exist only on listed mints. */
+export const mintParamsPda = (mint: Address) => pda(SEEDS.mintParams, key(mint));
 export const poolPda = (poolId: bigint) => pda(SEEDS.pool, u64(poolId));
 export const vaultPda = (pool: Address) => pda(SEEDS.vault, key(pool));
 export const poolProductPda = (pool: Address, productId: bigint) =>

@@ -5,18 +5,23 @@
 // rolls it (ended tranches stop backing, expired allocations are released) before planning.
 
 import { getAddressEncoder, type Address } from "@solana/kit";
-import { BUCKET_RING, MAX_COVER_POOLS } from "./constants";
+import { BUCKET_RING, MAX_ACTIVE_TRANCHES, MAX_COVER_POOLS } from "./constants";
 import type { Config, Pool, PoolProduct, Product } from "./generated";
 import {
+  backingFor,
+  backingX100,
   bpsOf,
   bucketAt,
   bucketSlot,
+  coverForBacking,
   coverSchedule,
   currentPrice,
   premium,
   ringSlot,
-  trancheCapacity,
+  saturatingAddU64,
   trancheEnd,
+  unscaleX100,
+  weightedStakeX100,
   type CoverSchedule,
 } from "./math";
 
@@ -67,7 +72,7 @@ function liveStake(pool: Pool, trancheId: bigint, now: bigint): bigint {
   return held && slot.ended === 0 && trancheEnd(trancheId) > now ? slot.stake : 0n;
 }
 
-/** Allocations per tranche slot after releasing every bucket that has started by `now`. */
+/** Backing units allocated per tranche slot after releasing every bucket started by `now`. */
 function allocatedAt(poolProduct: PoolProduct, now: bigint): bigint[] {
   const allocated = [...poolProduct.allocated];
   const current = bucketAt(now);
@@ -81,27 +86,68 @@ function allocatedAt(poolProduct: PoolProduct, now: bigint): bigint[] {
   return allocated;
 }
 
-/** Free capacity of the eligible tranches of `schedule` (`PoolProduct::plan` with amount 0). */
-function freeCapacity(
+/** How an amount of cover fits in a pool's eligible tranches (`AllocationPlan`). */
+export interface AllocationPlan {
+  /** Cover amount per tranche, `trancheAmounts[k]` in tranche `schedule.firstTranche + k`. */
+  trancheAmounts: bigint[];
+  /** Backing units those amounts occupy. */
+  trancheBacking: bigint[];
+  /** Cover all eligible tranches can back for the product (the price bump's base). */
+  totalCapacity: bigint;
+  /** Cover the eligible tranches can still back: what `buy_cover` sells from this pool. */
+  freeCapacity: bigint;
+}
+
+/**
+ * `PoolProduct::plan`: fills the eligible tranches of `schedule` in order with up to `amount`
+ * of cover, on the state rolled forward to `schedule.start` (the purchase's `now`).
+ *
+ * Nexus Mutual's carry-over, walked from the current tranche: stake that left a tranche
+ * (moved on by `extend_stake`) leaves its allocations behind, and what they need beyond the
+ * stake still there is carried into the later tranches. In stake units scaled by 100:
+ * `free(t) = max(0, cap(t) − alloc(t) − carry(t−1))`, `carry(t) = max(0, alloc(t) +
+ * carry(t−1) − cap(t))`, with `cap(t) = stake(t) × weight`.
+ */
+export function plan(
   state: PoolState,
   capacityRatioBps: number,
   schedule: CoverSchedule,
-  now: bigint,
-): bigint {
+  amount: bigint,
+): AllocationPlan {
   const { pool, poolProduct } = state;
+  const now = schedule.start;
   const allocated = allocatedAt(poolProduct, now);
-  let free = 0n;
-  for (let tranche = schedule.firstTranche; tranche <= schedule.lastTranche; tranche++) {
-    const capacity = trancheCapacity(
-      liveStake(pool, tranche, now),
-      capacityRatioBps,
-      poolProduct.targetWeight,
-    );
+  const allocationIn = (tranche: bigint) => {
     const slot = ringSlot(tranche);
-    const used = poolProduct.allocationTrancheIds[slot] === tranche ? allocated[slot] : 0n;
-    free += capacity > used ? capacity - used : 0n;
+    return poolProduct.allocationTrancheIds[slot] === tranche ? allocated[slot] : 0n;
+  };
+  const result: AllocationPlan = {
+    trancheAmounts: new Array<bigint>(MAX_ACTIVE_TRANCHES).fill(0n),
+    trancheBacking: new Array<bigint>(MAX_ACTIVE_TRANCHES).fill(0n),
+    totalCapacity: 0n,
+    freeCapacity: 0n,
+  };
+  let left = amount;
+  let carry = 0n;
+  let eligible = 0n;
+  for (let tranche = schedule.currentTranche; tranche <= schedule.lastTranche; tranche++) {
+    const cap = weightedStakeX100(liveStake(pool, tranche, now), poolProduct.targetWeight);
+    const needed = backingX100(allocationIn(tranche)) + carry;
+    carry = needed > cap ? needed - cap : 0n;
+    if (tranche < schedule.firstTranche) continue;
+    eligible += cap;
+    const free = coverForBacking(unscaleX100(cap > needed ? cap - needed : 0n), capacityRatioBps);
+    result.freeCapacity = saturatingAddU64(result.freeCapacity, free);
+    const take = free < left ? free : left;
+    if (take > 0n) {
+      const k = Number(tranche - schedule.firstTranche);
+      result.trancheAmounts[k] = take;
+      result.trancheBacking[k] = backingFor(take, capacityRatioBps);
+      left -= take;
+    }
   }
-  return free;
+  result.totalCapacity = coverForBacking(unscaleX100(eligible), capacityRatioBps);
+  return result;
 }
 
 function compareBytes(a: Address, b: Address): number {
@@ -138,7 +184,7 @@ export function quote(
     ) {
       continue;
     }
-    const free = freeCapacity(state, params.capacityRatioBps, schedule, now);
+    const free = plan(state, params.capacityRatioBps, schedule, 0n).freeCapacity;
     if (free === 0n) continue;
     const priceBps = currentPrice(
       pp.targetPriceBps,

@@ -1,7 +1,8 @@
 // The deploy migration's steps (app/src/deploy.ts, run by migrations/deploy.ts) against the SBF
-// program: config and product 0, then the wallet's own pool (not a stranger's pool 0) with
-// product 0 listed on it; a run with everything in place changes nothing; the cover it lists
-// can be quoted and bought.
+// program: config and product 0, then the pool mint listed by governance, the wallet's own pool
+// (not a stranger's pool 0) with product 0 listed on it; a run with everything in place changes
+// nothing; the cover it lists can be quoted and bought; a wallet that is not the governance
+// authority lists nothing.
 
 import assert from "node:assert/strict";
 import test from "node:test";
@@ -11,6 +12,7 @@ import {
   buyCover,
   configPda,
   decodeCover,
+  decodeMintParams,
   decodePool,
   decodePoolProduct,
   decodeProduct,
@@ -18,6 +20,7 @@ import {
   deployProtocol,
   loadConfig,
   loadPoolKeys,
+  mintParamsPda,
   poolPda,
   poolProductPda,
   productPda,
@@ -25,7 +28,7 @@ import {
   type DeployChain,
   type DeploySettings,
 } from "../src";
-import { UNIT, openPool, stakeFar } from "./fixtures";
+import { CLAIM_MIN_DEPOSIT, UNIT, openPool, stakeFar } from "./fixtures";
 import { Harness, skipWithoutProgram } from "./svm";
 
 test(
@@ -33,19 +36,7 @@ test(
   skipWithoutProgram(),
   async () => {
     const h = await Harness.start();
-    const chain: DeployChain = {
-      fetch: h.fetch,
-      send: async (instructions) => {
-        await h.send(instructions);
-        return "sent";
-      },
-      wallet: h.deployer,
-    };
-    const run = async (settings: DeploySettings) => {
-      const lines: string[] = [];
-      await deployProtocol(chain, settings, (line) => lines.push(line));
-      return lines;
-    };
+    const run = deployRun(h);
     const [assessmentMint, poolMint] = [await h.createMint(6), await h.createMint(6)];
     const config = await configPda();
 
@@ -65,13 +56,22 @@ test(
     assert.equal(product.terms.gracePeriod, 35 * 86_400);
     assert.equal(product.terms.wordingUri, "https://bulwark.example/wording/protocol-cover-v1");
 
-    // Someone else creates pool 0 on the same mint: it is not the deployment's pool.
-    const stranger = await openPool(h, 0n, poolMint, []);
-    const settings = { assessmentMint, poolMint, productWeight: 60, productPriceBps: 300 };
+    // Someone else creates pool 0 on the same mint (governance, the wallet, listed it for
+    // them): it is not the deployment's pool, and the listing is left as it is.
+    const stranger = await openPool(h, h.deployer, 0n, poolMint, []);
+    const settings = {
+      assessmentMint,
+      poolMint,
+      claimMinDeposit: 5n * UNIT,
+      productWeight: 60,
+      productPriceBps: 300,
+    };
     const ours = await poolPda(1n);
+    const listed = `mint ${poolMint} listed: claim deposit at least ${CLAIM_MIN_DEPOSIT}`;
     assert.deepEqual(await run(settings), [
       `config exists: ${config}`,
       "products exist: 1",
+      listed,
       `pool 1 created: ${ours} (sent)`,
       "product 0 listed: weight 60, 300 bps/year (sent)",
     ]);
@@ -81,38 +81,49 @@ test(
     assert.equal(pool.mint, poolMint);
     assert.equal(pool.tokenProgram, TOKEN_PROGRAM_ADDRESS);
     assert.deepEqual([pool.managerFeeBps, pool.maxManagerFeeBps], [1_000, 2_000]);
-    assert.equal(pool.totalWeight, 60);
-    const listing = h.account(await poolProductPda(ours, 0n), decodePoolProduct);
+    assert.equal(pool.totalEffectiveWeight, 60);
+    const product0 = h.account(await poolProductPda(ours, 0n), decodePoolProduct);
     assert.deepEqual(
-      [listing.pool, listing.productId, listing.targetWeight, listing.targetPriceBps],
+      [product0.pool, product0.productId, product0.targetWeight, product0.targetPriceBps],
       [ours, 0n, 60, 300],
     );
-    assert.equal(listing.bumpedPriceBps, 300);
+    assert.equal(product0.bumpedPriceBps, 300);
     assert.equal((await h.fetch(await poolProductPda(stranger.keys.pool, 0n))).exists, false);
 
     // Everything in place: no transaction, not a byte changed (other settings do not relist).
-    const accounts = [config, await productPda(0n), ours, await poolProductPda(ours, 0n)];
+    const accounts = [
+      config,
+      await productPda(0n),
+      await mintParamsPda(poolMint),
+      ours,
+      await poolProductPda(ours, 0n),
+    ];
     const snapshot = () => accounts.map((account) => h.svm.getAccount(account));
     const before = snapshot();
     assert.deepEqual(await run({ ...settings, productWeight: 100, productPriceBps: 500 }), [
       `config exists: ${config}`,
       "products exist: 1",
+      listed,
       `pool 1 exists: ${ours}`,
       "product 0 listed: weight 60, 300 bps/year",
     ]);
     assert.deepEqual(snapshot(), before);
     assert.equal((await loadConfig(h.fetch)).poolCount, 2n);
 
-    // Without weight and price: 100 and 250 bps, here on a pool of another mint.
-    const otherMint = await h.createMint(6);
+    // Without deposit, weight and price: one token (10^9 of a 9-decimal mint), 100 and 250 bps,
+    // here on a pool of another mint, which governance lists first.
+    const otherMint = await h.createMint(9);
     assert.deepEqual(await run({ assessmentMint, poolMint: otherMint }), [
       `config exists: ${config}`,
       "products exist: 1",
+      `mint ${otherMint} listed: claim deposit at least 1000000000 (sent)`,
       `pool 2 created: ${await poolPda(2n)} (sent)`,
       "product 0 listed: weight 100, 250 bps/year (sent)",
     ]);
     const defaults = h.account(await poolProductPda(await poolPda(2n), 0n), decodePoolProduct);
     assert.deepEqual([defaults.targetWeight, defaults.targetPriceBps], [100, 250]);
+    const listing = h.account(await mintParamsPda(otherMint), decodeMintParams);
+    assert.deepEqual([listing.mint, listing.claimMinDeposit], [otherMint, 1_000_000_000n]);
 
     // Cover on product 0 from the deployed pool once someone stakes in it.
     const keys = await loadPoolKeys(h.fetch, ours);
@@ -148,3 +159,38 @@ test(
     assert.deepEqual([cover.amount, cover.premium], [1_000n * UNIT, 7_397_261n]);
   },
 );
+
+test(
+  "deploy migration: a wallet that is not the governance authority lists no mint and no pool",
+  skipWithoutProgram(),
+  async () => {
+    const h = await Harness.start();
+    const run = deployRun(h);
+    const [assessmentMint, poolMint] = [await h.createMint(6), await h.createMint(6)];
+    const authority = (await h.user()).address;
+    assert.deepEqual(await run({ assessmentMint, authority, poolMint }), [
+      `config initialized: ${await configPda()} (sent)`,
+      "product 0 missing: the governance authority must create it",
+      `mint ${poolMint} not listed: the governance authority must list it`,
+    ]);
+    assert.equal((await h.fetch(await mintParamsPda(poolMint))).exists, false);
+    assert.equal((await loadConfig(h.fetch)).poolCount, 0n);
+  },
+);
+
+/** `deployProtocol` with the deployer as wallet, sending to `h`; returns the lines it logged. */
+function deployRun(h: Harness) {
+  const chain: DeployChain = {
+    fetch: h.fetch,
+    send: async (instructions) => {
+      await h.send(instructions);
+      return "sent";
+    },
+    wallet: h.deployer,
+  };
+  return async (settings: DeploySettings) => {
+    const lines: string[] = [];
+    await deployProtocol(chain, settings, (line) => lines.push(line));
+    return lines;
+  };
+}

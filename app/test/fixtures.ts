@@ -7,6 +7,8 @@ import {
   createProduct,
   defaultProtocolParams,
   initializeConfig,
+  mintParamsPda,
+  setMintParams,
   setPoolProduct,
   stake,
   trancheAt,
@@ -17,6 +19,8 @@ import type { Harness, Wallet } from "./svm";
 
 export const UNIT = 1_000_000n;
 export const DAY = 86_400n;
+/** Smallest claim deposit of every mint the tests list (tests/src/lib.rs `CLAIM_MIN_DEPOSIT`). */
+export const CLAIM_MIN_DEPOSIT = UNIT;
 
 /** Terms of the plain assessed product of the Rust suite (`default_terms`). */
 export function defaultTerms(): ProductTermsArgs {
@@ -58,16 +62,26 @@ export async function deploy(h: Harness, products: number): Promise<Deployment> 
   return { authority, treasury, assessmentMint };
 }
 
+/** Governance (`authority`) lists `mint` with `CLAIM_MIN_DEPOSIT`, unless it is listed already. */
+export async function listMint(h: Harness, authority: KeyPairSigner, mint: Address) {
+  if ((await h.fetch(await mintParamsPda(mint))).exists) return;
+  const listed = await setMintParams({ authority, mint, claimMinDeposit: CLAIM_MIN_DEPOSIT });
+  await h.send(listed.instructions);
+}
+
 /**
- * Opens public pool `poolId` on `mint` (10% fee, 20% max) with a fresh manager and lists
- * `products` as `[productId, weight, target price bps]`.
+ * Opens public pool `poolId` on `mint` (10% fee, 20% max) with a fresh manager, governance
+ * (`authority`) listing the mint first if needed, and lists `products` as `[productId, weight,
+ * target price bps]`.
  */
 export async function openPool(
   h: Harness,
+  authority: KeyPairSigner,
   poolId: bigint,
   mint: Address,
   products: [bigint, number, number][],
 ): Promise<{ keys: PoolKeys; manager: KeyPairSigner }> {
+  await listMint(h, authority, mint);
   const manager = await h.user();
   const created = await createPool({
     manager,

@@ -1,6 +1,7 @@
 // The whole protocol story of `bulwark demo` (cli/src/demo.rs), on the SBF program in litesvm,
 // through the client: config, products, pool, stakers, buyers routed by the quote, claims,
-// assessors' votes, time warps and the payout — with exact balances, state and error codes.
+// assessors' votes, time warps and the payout, then the denied claim closed and the other
+// product's effective weight refreshed — with exact balances, state and error codes.
 
 import assert from "node:assert/strict";
 import test from "node:test";
@@ -14,9 +15,11 @@ import {
   BULWARK_ERROR__NOT_UPGRADE_AUTHORITY,
   BULWARK_ERROR__OUTCOME_NOT_FINAL,
   BULWARK_ERROR__RECIPIENT_NOT_ASSOCIATED,
+  closeClaim,
   decodeClaim,
   decodeCover,
   decodePool,
+  decodePoolProduct,
   decodeStakePosition,
   defaultProtocolParams,
   fileClaim,
@@ -26,6 +29,7 @@ import {
   loadConfig,
   quoteCover,
   redeem,
+  refreshPoolProduct,
   stake,
   stakeAssessor,
   trancheAt,
@@ -100,7 +104,7 @@ test(
     // A manager opens a USDC-like pool ten days into the next tranche.
     h.warpToTranche(trancheAt(h.now()) + 1n, 10n * DAY);
     const mint = await h.createMint(6);
-    const { keys } = await openPool(h, 0n, mint, [
+    const { keys } = await openPool(h, authority, 0n, mint, [
       [lending, 60, 250],
       [dex, 40, 300],
     ]);
@@ -307,5 +311,25 @@ test(
     assert.equal(pool.totalStake, 750_000n * UNIT);
     assert.equal(pool.claimDeposits, 500n * UNIT);
     assert.equal(h.balance(keys.vault), 750_000n * UNIT + premiums + 500n * UNIT);
+
+    // Anyone closes Eli's denied claim: his deposit stays in the vault as the assessors' share,
+    // and his cover may be claimed on again.
+    await h.send((await closeClaim(h.fetch, { caller: h.payer, claim: claims[1] })).instructions);
+    const closed = h.account(keys.pool, decodePool);
+    assert.equal(closed.claimDeposits, 0n);
+    assert.equal(closed.assessmentAccrued - pool.assessmentAccrued, 500n * UNIT);
+    assert.equal(h.account(claims[1], decodeClaim).closed, true);
+    assert.equal(h.account(covers[1].cover, decodeCover).openClaim, false);
+    assert.equal(h.balance(keys.vault), 750_000n * UNIT + premiums + 500n * UNIT);
+
+    // The payout burnt stake under the DEX cover too; anyone may refresh that product's
+    // effective weight. Eli's 150,000 at 2x occupy 75,000 of stake, and from tranche 3 on the
+    // pool holds 550,000 (800,000 in tranches 6 and 8 before the 250,000 loss): ⌈13.6⌉ = 14%,
+    // below the 40% target, which it keeps; the pool's sum stays 60 + 40.
+    const refreshed = await refreshPoolProduct({ pool: keys.pool, productId: dex });
+    await h.send(refreshed.instructions);
+    const dexListing = h.account(refreshed.poolProduct, decodePoolProduct);
+    assert.deepEqual([dexListing.targetWeight, dexListing.effectiveWeight], [40, 40]);
+    assert.equal(h.account(keys.pool, decodePool).totalEffectiveWeight, 100);
   },
 );

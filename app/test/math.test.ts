@@ -4,15 +4,19 @@ import assert from "node:assert/strict";
 import test from "node:test";
 import {
   BULWARK_ERROR__INSUFFICIENT_CAPACITY,
+  BULWARK_ERROR__INVALID_CAPACITY_RATIO,
   BULWARK_ERROR__INVALID_CLOCK,
   BULWARK_ERROR__MATH_OVERFLOW,
   BUCKET_DURATION,
   BulwarkMathError,
   TRANCHE_DURATION,
+  backingFor,
+  backingX100,
   bpsOf,
   bucketAt,
   bucketStart,
   bumpedPrice,
+  coverForBacking,
   coverSchedule,
   currentPrice,
   defaultProtocolParams,
@@ -21,8 +25,9 @@ import {
   premium,
   releaseBucket,
   trancheAt,
-  trancheCapacity,
   trancheEnd,
+  unscaleX100,
+  weightedStakeX100,
 } from "../src";
 
 const DAY = 86_400n;
@@ -63,11 +68,25 @@ test("premium is annualised and rounded up; the bump is proportional and capped"
   assert.equal(bpsOf(1_001n, 5_000), 500n);
 });
 
-test("capacity is stake × ratio × weight, rounded down", () => {
-  assert.equal(trancheCapacity(1_000n, 20_000, 100), 2_000n);
-  assert.equal(trancheCapacity(1_000n, 20_000, 50), 1_000n);
-  assert.equal(trancheCapacity(999n, 10_000, 33), 329n);
-  failsWith(BULWARK_ERROR__MATH_OVERFLOW, () => trancheCapacity((1n << 64n) - 1n, 100_000, 100));
+test("backing rounds against the buyer, converts back, and saturates", () => {
+  const u64Max = (1n << 64n) - 1n;
+  assert.equal(backingFor(2_000n, 20_000), 1_000n);
+  assert.equal(backingFor(2_001n, 20_000), 1_001n);
+  assert.equal(backingFor(1n, 100_000), 1n);
+  assert.equal(backingFor(u64Max, 10_000), u64Max);
+  failsWith(BULWARK_ERROR__INVALID_CAPACITY_RATIO, () => backingFor(1n, 9_999));
+  assert.equal(coverForBacking(1_000n, 20_000), 2_000n);
+  assert.equal(coverForBacking(999n, 15_000), 1_498n);
+  assert.equal(coverForBacking(u64Max, 100_000), u64Max);
+  // What the free backing buys never needs more backing than is free.
+  for (const backing of [0n, 1n, 7n, 999n, 1_000_003n]) {
+    for (const ratio of [10_000, 15_000, 20_000, 33_333, 100_000]) {
+      assert.ok(backingFor(coverForBacking(backing, ratio), ratio) <= backing);
+    }
+  }
+  assert.equal(unscaleX100(weightedStakeX100(999n, 33)), 329n);
+  assert.equal(unscaleX100(weightedStakeX100(u64Max, 100)), u64Max);
+  assert.equal(unscaleX100(backingX100(u64Max)), u64Max);
 });
 
 test("calendars and the cover schedule", () => {
@@ -88,8 +107,17 @@ test("calendars and the cover schedule", () => {
   assert.equal(schedule.end, now + 180n * DAY);
   assert.equal(schedule.backingUntil, now + 250n * DAY);
   assert.equal(schedule.releaseBucket, releaseBucket(now + 250n * DAY));
+  assert.equal(schedule.currentTranche, 100n);
   assert.equal(schedule.firstTranche, 103n);
   assert.equal(schedule.lastTranche, 107n);
+  // The cover's claims run on today's timings, the silent-ending extension capped at one.
+  assert.deepEqual(schedule.timings, {
+    votingPeriod: 3 * 86_400,
+    silentEnding: 86_400,
+    silentEndingCap: 86_400,
+    cooldown: 86_400,
+    redemptionWindow: 30 * 86_400,
+  });
   assert.ok(trancheEnd(102n) < bucketStart(schedule.releaseBucket));
   assert.ok(trancheEnd(103n) >= bucketStart(schedule.releaseBucket));
 });

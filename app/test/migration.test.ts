@@ -20,9 +20,11 @@ import {
 import migrate = require("../../migrations/deploy");
 import {
   configPda,
+  decodeMintParams,
   decodePoolProduct,
   defaultProtocolParams,
   loadConfig,
+  mintParamsPda,
   poolPda,
   poolProductPda,
 } from "../src";
@@ -90,6 +92,7 @@ test(
     const env = {
       BULWARK_ASSESSMENT_MINT: assessmentMint,
       BULWARK_POOL_MINT: poolMint,
+      BULWARK_CLAIM_MIN_DEPOSIT: "2500000",
       BULWARK_PRODUCT_WEIGHT: "60",
       BULWARK_PRODUCT_PRICE_BPS: "300",
     };
@@ -102,8 +105,9 @@ test(
     assert.deepEqual(lines, [
       `config initialized: ${await configPda()} (signature 1)`,
       "product 0 created (signature 2)",
-      `pool 0 created: ${await poolPda(0n)} (signature 3)`,
-      "product 0 listed: weight 60, 300 bps/year (signature 4)",
+      `mint ${poolMint} listed: claim deposit at least 2500000 (signature 3)`,
+      `pool 0 created: ${await poolPda(0n)} (signature 4)`,
+      "product 0 listed: weight 60, 300 bps/year (signature 5)",
     ]);
     const config = await loadConfig(h.fetch);
     assert.equal(config.authority, h.deployer.address);
@@ -116,14 +120,17 @@ test(
     assert.deepEqual(lines, [
       `config exists: ${await configPda()}`,
       "products exist: 1",
+      `mint ${poolMint} listed: claim deposit at least 2500000`,
       `pool 0 exists: ${await poolPda(0n)}`,
       "product 0 listed: weight 60, 300 bps/year",
     ]);
     assert.deepEqual(await loadConfig(h.fetch), config);
     const listing = h.account(await poolProductPda(await poolPda(0n), 0n), decodePoolProduct);
     assert.deepEqual([listing.targetWeight, listing.targetPriceBps], [60, 300]);
+    const mintParams = h.account(await mintParamsPda(poolMint), decodeMintParams);
+    assert.equal(mintParams.claimMinDeposit, 2_500_000n);
     const confirmed = { commitment: "confirmed", preflightCommitment: "confirmed" };
-    assert.deepEqual(sends, [confirmed, confirmed, confirmed, confirmed]);
+    assert.deepEqual(sends, Array(5).fill(confirmed));
     assert.ok(reads.length > 0);
     assert.deepEqual(new Set(reads), new Set(["confirmed"]));
   },

@@ -9,7 +9,7 @@ import { Harness, skipWithoutProgram } from "./svm";
 
 test("examples/quickstart.ts buys the cover it quotes", skipWithoutProgram(), async () => {
   const h = await Harness.start();
-  await deploy(h, 2);
+  const { authority } = await deploy(h, 2);
   const mint = await h.createMint(6);
   // Pool 0: product 0 at 2.5%, 20k capacity; pool 1: product 0 at 2%, 5k capacity; pool 2
   // lists only product 1 and is left out of the route.
@@ -20,13 +20,13 @@ test("examples/quickstart.ts buys the cover it quotes", skipWithoutProgram(), as
   ];
   const pools = [];
   for (const [poolId, productId, price, staked] of listings) {
-    const { keys } = await openPool(h, poolId, mint, [[productId, 100, price]]);
+    const { keys } = await openPool(h, authority, poolId, mint, [[productId, 100, price]]);
     await stakeFar(h, keys, mint, staked);
     pools.push(keys.pool);
   }
   // Pool 3, the cheapest (1%) and deepest, holds another mint: the USDC quote leaves it out.
   const otherMint = await h.createMint(6);
-  const other = await openPool(h, 3n, otherMint, [[0n, 100, 100]]);
+  const other = await openPool(h, authority, 3n, otherMint, [[0n, 100, 100]]);
   await stakeFar(h, other.keys, otherMint, 100_000n * UNIT);
   const buyer = await h.fundedUser(mint, 1_000n * UNIT);
 

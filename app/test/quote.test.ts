@@ -1,28 +1,47 @@
 // The quote against what the program charges: routes over several pools at different prices,
-// after bumps and decay, with commission, and the exact error of a too-low `maxPremium`.
+// after bumps and decay, with commission, and the exact error of a too-low `maxPremium`; and
+// the free capacity against what the program sells, on random states (deposits, stake moved
+// out of tranches holding allocations, purchases, ratio changes, time).
 
 import assert from "node:assert/strict";
 import test from "node:test";
 import type { Address } from "@solana/kit";
 import { TOKEN_PROGRAM_ADDRESS } from "@solana-program/token";
 import {
+  BUCKET_RING,
+  BULWARK_ERROR__INSUFFICIENT_CAPACITY,
   BULWARK_ERROR__PREMIUM_ABOVE_MAX,
   InsufficientCapacityError,
+  archivePda,
+  bucketSlot,
+  bumpedPrice,
   buyCover,
+  coverSchedule,
   decodeCover,
+  decodePool,
   decodePoolProduct,
+  extendStake,
+  getArchiveTrancheInstruction,
+  getUpdateConfigInstruction,
+  loadConfig,
+  loadPoolStates,
+  loadProduct,
+  plan,
   poolProductPda,
   quoteCover,
+  ringSlot,
+  stake,
+  trancheAt,
   type Quote,
 } from "../src";
 import { DAY, UNIT, deploy, openPool, stakeFar } from "./fixtures";
-import { Harness, skipWithoutProgram } from "./svm";
+import { Harness, skipWithoutProgram, type Wallet } from "./svm";
 
 const PRODUCT = 0n;
 
 test("quotes equal what buy_cover charges, pool by pool", skipWithoutProgram(), async () => {
   const h = await Harness.start();
-  await deploy(h, 1);
+  const { authority } = await deploy(h, 1);
   const mint = await h.createMint(6);
   // Three pools on one product: [target price, weight, stake]. Capacities at 2x:
   // A 300 bps, 200k; B 200 bps, 100k; C 250 bps, 100k.
@@ -34,14 +53,14 @@ test("quotes equal what buy_cover charges, pool by pool", skipWithoutProgram(), 
       [250, 100, 50_000n * UNIT],
     ] as const
   ).entries()) {
-    const { keys } = await openPool(h, BigInt(poolId), mint, [[PRODUCT, weight, price]]);
+    const { keys } = await openPool(h, authority, BigInt(poolId), mint, [[PRODUCT, weight, price]]);
     await stakeFar(h, keys, mint, staked);
     pools.push(keys.pool);
   }
   const [a, b, c] = pools;
   // Pool D, the cheapest (1%), holds another mint: quotes on the first mint leave it out.
   const otherMint = await h.createMint(6);
-  const { keys: dKeys } = await openPool(h, 3n, otherMint, [[PRODUCT, 100, 100]]);
+  const { keys: dKeys } = await openPool(h, authority, 3n, otherMint, [[PRODUCT, 100, 100]]);
   await stakeFar(h, dKeys, otherMint, 100_000n * UNIT);
   const d = dKeys.pool;
   pools.push(d);
@@ -167,3 +186,258 @@ test("quotes equal what buy_cover charges, pool by pool", skipWithoutProgram(), 
     [[d, 10_000n * UNIT, 100n, 32_876_713n]],
   );
 });
+
+test(
+  "free capacity is exactly what buy_cover sells, on random states with carry-over",
+  skipWithoutProgram(),
+  async () => {
+    for (const seed of [1, 2, 3, 4]) await exploreCapacity(seed);
+  },
+);
+
+/** Mulberry32: a small seeded generator, so every run explores the same states. */
+function random(seed: number) {
+  let state = seed >>> 0;
+  const next = () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+  const int = (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1));
+  return {
+    int,
+    chance: (p: number) => next() < p,
+    pick: <T>(items: T[]) => items[int(0, items.length - 1)],
+  };
+}
+
+/**
+ * One pool of a random weight on product 0, driven through a random history; after every step
+ * the client's free capacity for a random period must be exactly what `buy_cover` sells: that
+ * amount goes through (at the quoted cost), one unit more is refused with `InsufficientCapacity`.
+ */
+async function exploreCapacity(seed: number) {
+  const rng = random(seed);
+  const h = await Harness.start();
+  const { authority, treasury } = await deploy(h, 1);
+  h.warpToTranche(trancheAt(h.now()) + 1n, BigInt(rng.int(0, 91 * 86_400 - 1)));
+  const mint = await h.createMint(6);
+  const { keys } = await openPool(h, authority, 0n, mint, [[PRODUCT, rng.int(10, 100), 200]]);
+  const poolProduct = await poolProductPda(keys.pool, PRODUCT);
+  const buyer = await h.fundedUser(mint, 1_000_000_000n * UNIT);
+  const positions: { staker: Wallet; trancheId: bigint }[] = [];
+  let nonce = 0n;
+  const current = () => trancheAt(h.now());
+  const days = (lo: number, hi: number) => rng.int(lo, hi) * 86_400;
+  const stakeAmount = () => BigInt(rng.int(1_000, 300_000)) * UNIT + BigInt(rng.int(0, 999_999));
+
+  /** The client's plan of `amount` for `period` on the pool as the VM holds it now. */
+  const scheduleAndPlan = async (period: number, amount: bigint) => {
+    const [config, product, [state]] = await Promise.all([
+      loadConfig(h.fetch),
+      loadProduct(h.fetch, PRODUCT),
+      loadPoolStates(h.fetch, PRODUCT, [keys.pool]),
+    ]);
+    const schedule = coverSchedule(config.params, product.terms.gracePeriod, h.now(), period);
+    const planned = plan(state, config.params.capacityRatioBps, schedule, amount);
+    return { params: config.params, schedule, planned };
+  };
+  const planFor = async (period: number, amount: bigint) =>
+    (await scheduleAndPlan(period, amount)).planned;
+
+  /** `buy_cover` of `route` with the next nonce (the quoted cost as `maxPremium` by default). */
+  const purchase = (route: Quote, period: number, maxPremium?: bigint) =>
+    buyCover({
+      payer: buyer.signer,
+      payerToken: buyer.token,
+      tokenProgram: TOKEN_PROGRAM_ADDRESS,
+      productId: PRODUCT,
+      period,
+      coverNonce: nonce,
+      quote: route,
+      maxPremium,
+    });
+
+  /** Archives the ended tranche still holding `trancheId`'s ring slot, if any. */
+  const freeSlot = async (trancheId: bigint) => {
+    const slot = h.account(keys.pool, decodePool).tranches[ringSlot(trancheId)];
+    if (slot.trancheId === trancheId || slot.shares.le.every((byte) => byte === 0)) return;
+    const archive = await archivePda(keys.pool, slot.trancheId);
+    await h.send([
+      getArchiveTrancheInstruction({
+        payer: h.payer,
+        pool: keys.pool,
+        archive,
+        trancheId: slot.trancheId,
+      }),
+    ]);
+  };
+
+  const deposit = async (trancheId: bigint) => {
+    await freeSlot(trancheId);
+    const amount = stakeAmount();
+    const staker = await h.fundedUser(mint, amount);
+    const deposited = await stake({
+      owner: staker.signer,
+      pool: keys,
+      ownerToken: staker.token,
+      positionId: 0n,
+      trancheId,
+      amount,
+    });
+    await h.send(deposited.instructions);
+    positions.push({ staker, trancheId });
+  };
+
+  const extend = async (position: (typeof positions)[number], newTrancheId: bigint) => {
+    await freeSlot(newTrancheId);
+    const { staker } = position;
+    const moved = await extendStake({
+      owner: staker.signer,
+      pool: keys,
+      ownerToken: staker.token,
+      positionId: 0n,
+      newTrancheId,
+    });
+    await h.send(moved.instructions);
+    position.trancheId = newTrancheId;
+  };
+
+  /**
+   * Buys `amount` as quoted; the program allocates it per tranche as the client planned, records
+   * the planned backing units, released at the schedule's bucket, and bumps the price by the
+   * amount's share of the planned total capacity.
+   */
+  const buy = async (period: number, amount: bigint) => {
+    const { params, schedule, planned } = await scheduleAndPlan(period, amount);
+    const before = h.account(poolProduct, decodePoolProduct);
+    const route = await quoteCover(h.fetch, {
+      productId: PRODUCT,
+      pools: [keys.pool],
+      mint,
+      amount,
+      period,
+    });
+    const bought = await purchase(route, period);
+    await h.send(bought.instructions);
+    nonce += 1n;
+    const cover = h.account(bought.cover, decodeCover);
+    assert.deepEqual(cover.allocations[0].trancheAmounts, planned.trancheAmounts);
+    const after = h.account(poolProduct, decodePoolProduct);
+    const release = bucketSlot(schedule.releaseBucket);
+    // The purchase's roll-forward first empties that ring row if it last held a bucket 32 back.
+    const stale = schedule.releaseBucket - BigInt(BUCKET_RING) > before.lastBucket;
+    assert.deepEqual(
+      planned.trancheBacking.map((_, k) => {
+        const slot = ringSlot(schedule.firstTranche + BigInt(k));
+        return after.expiring[release][slot] - (stale ? 0n : before.expiring[release][slot]);
+      }),
+      planned.trancheBacking,
+    );
+    const { priceBps } = route.parts[0];
+    const bump = bumpedPrice(priceBps, amount, planned.totalCapacity, params.priceBumpBps);
+    assert.equal(BigInt(after.bumpedPriceBps), bump);
+  };
+
+  /**
+   * The client's free capacity for `period` against the program, on the state as it is (both
+   * purchases simulated): exactly that amount is quoted and sold at the quoted cost, one unit
+   * more is neither quoted nor sold.
+   */
+  const check = async (period: number) => {
+    const free = (await planFor(period, 0n)).freeCapacity;
+    const ask = (amount: bigint) =>
+      quoteCover(h.fetch, { productId: PRODUCT, pools: [keys.pool], mint, amount, period });
+    if (free > 0n) {
+      const route = await ask(free);
+      assert.deepEqual(
+        route.parts.map((part) => [part.pool, part.amount]),
+        [[keys.pool, free]],
+      );
+      const sold = await h.simulate((await purchase(route, period)).instructions);
+      assert.equal(sold, undefined, `seed ${seed}: ${free} refused\n${sold?.logs.join("\n")}`);
+    }
+    await assert.rejects(
+      ask(free + 1n),
+      (error: unknown) => error instanceof InsufficientCapacityError && error.available === free,
+    );
+    const over: Quote = {
+      mint,
+      parts: [{ pool: keys.pool, amount: free + 1n, priceBps: 0n, premium: 0n }],
+      premium: 0n,
+      commissionBps: 0,
+      commission: 0n,
+      cost: 0n,
+    };
+    const refused = await h.simulate(
+      (await purchase(over, period, h.balance(buyer.token))).instructions,
+    );
+    assert.equal(refused?.code, BULWARK_ERROR__INSUFFICIENT_CAPACITY, `seed ${seed}: ${free} + 1`);
+  };
+
+  // The carry-over, in every state: staker A alone in tranche current + 3, B in the farthest
+  // one. A short cover (28–60 days: eligible from current + 2 at the latest) fills A's tranche
+  // first, the earlier ones holding no stake; then A moves on, leaving the allocation behind
+  // in a tranche without stake. What it needs is carried into the later tranches, also for a
+  // cover too long for A's tranche to back (the walk starts at the current tranche).
+  const c = current();
+  await deposit(c + 3n);
+  await deposit(c + 7n);
+  const short = days(28, 60);
+  const free = (await planFor(short, 0n)).freeCapacity;
+  await buy(short, (free * BigInt(rng.int(300, 1_000))) / 1_000n);
+  const held = h.account(poolProduct, decodePoolProduct);
+  assert.equal(held.allocationTrancheIds[ringSlot(c + 3n)], c + 3n);
+  assert.ok(held.allocated[ringSlot(c + 3n)] > 0n);
+  await extend(positions[0], c + BigInt(rng.int(4, 7)));
+  const left = h.account(keys.pool, decodePool).tranches[ringSlot(c + 3n)];
+  assert.ok(left.shares.le.every((byte) => byte === 0));
+  await check(short);
+  await check(365 * 86_400);
+
+  // Then a random history, checked after every step.
+  for (let step = 0; step < 20; step++) {
+    const now = current();
+    const action = rng.int(0, 19);
+    if (action < 6) {
+      await deposit(now + BigInt(rng.int(0, 7)));
+    } else if (action < 10) {
+      // Preferably out of a tranche holding allocations.
+      const movable = positions.filter((p) => p.trancheId >= now && p.trancheId < now + 7n);
+      const allocations = h.account(poolProduct, decodePoolProduct);
+      const holding = movable.filter((p) => {
+        const slot = ringSlot(p.trancheId);
+        return (
+          allocations.allocationTrancheIds[slot] === p.trancheId && allocations.allocated[slot] > 0n
+        );
+      });
+      const from = holding.length > 0 && rng.chance(0.7) ? rng.pick(holding) : rng.pick(movable);
+      if (from) {
+        await extend(from, from.trancheId + BigInt(rng.int(1, Number(now + 7n - from.trancheId))));
+      }
+    } else if (action < 16) {
+      const period = days(28, 365);
+      const available = (await planFor(period, 0n)).freeCapacity;
+      const amount = rng.chance(0.15)
+        ? available
+        : (available * BigInt(rng.int(1, 1_000))) / 1_000n;
+      if (amount > 0n) await buy(period, amount);
+    } else if (action < 17) {
+      // Governance changes the ratio: what was sold keeps the backing it was sold against.
+      const { params } = await loadConfig(h.fetch);
+      const capacityRatioBps = rng.int(10_000, 40_000);
+      await h.send([
+        getUpdateConfigInstruction({
+          authority,
+          params: { ...params, capacityRatioBps },
+          treasury,
+        }),
+      ]);
+    } else {
+      h.warpTo(h.now() + BigInt(days(1, 75)) + BigInt(rng.int(0, 86_399)));
+    }
+    await check(days(28, 365));
+  }
+}

@@ -1,13 +1,17 @@
 // The staker's side on the SBF program in litesvm, through the client's flows: rewards claimed
 // while premium streams, a withdrawal refused before the tranche ends, and after it ends two
 // withdrawals of one tranche — the first archives it, the second reuses the archive and
-// refunds its rent to the first — paying the stake after a loss plus the rewards, exactly.
+// refunds its rent to the first — paying the stake after a loss plus the rewards, exactly; and
+// an abandoned position withdrawn for its owner by someone else.
 
 import assert from "node:assert/strict";
 import test from "node:test";
 import { getU128Decoder, type Address, type ReadonlyUint8Array } from "@solana/kit";
 import { TOKEN_PROGRAM_ADDRESS } from "@solana-program/token";
 import {
+  ABANDONED_POSITION_DELAY,
+  BULWARK_ERROR__POSITION_NOT_ABANDONED,
+  BULWARK_ERROR__RECIPIENT_NOT_ASSOCIATED,
   BULWARK_ERROR__TRANCHE_ENDED,
   BULWARK_ERROR__TRANCHE_NOT_ENDED,
   bucketAt,
@@ -38,18 +42,25 @@ const REWARD_SCALE = 1_000_000_000_000n;
 /** A zero-copy `U128` field (16 little-endian bytes) of the pool. */
 const u128 = ({ le }: { le: ReadonlyUint8Array }) => getU128Decoder().decode(le);
 
+/** Lamports of an account that must exist. */
+function lamportsOf(h: Harness, account: Address): bigint {
+  const found = h.svm.getAccount(account);
+  assert.ok(found.exists, `${account} does not exist`);
+  return BigInt(found.lamports);
+}
+
 test(
   "staker flows on the SBF program: claim rewards, withdraw after the tranche, archive rent",
   skipWithoutProgram(),
   async () => {
     const h = await Harness.start();
-    const { assessmentMint } = await deploy(h, 1);
+    const { authority, assessmentMint } = await deploy(h, 1);
     const productId = 0n;
 
     // A pool ten days into a tranche; Ann and Ben stake 600k and 400k in the next tranche.
     h.warpToTranche(trancheAt(h.now()) + 1n, 10n * DAY);
     const mint = await h.createMint(6);
-    const { keys } = await openPool(h, 0n, mint, [[productId, 100, 200]]);
+    const { keys } = await openPool(h, authority, 0n, mint, [[productId, 100, 200]]);
     const tranche = trancheAt(h.now()) + 1n;
     const deposits = [600_000n * UNIT, 400_000n * UNIT];
     const totalDeposit = deposits[0] + deposits[1];
@@ -110,7 +121,7 @@ test(
 
     // Withdrawing before the tranche ends: archiving it (the flow's first instruction) is refused.
     const early = await withdraw(h.fetch, {
-      owner: ann.signer,
+      caller: ann.signer,
       pool: keys,
       ownerToken: ann.token,
       positionId: 0n,
@@ -210,13 +221,9 @@ test(
     assert.equal(ended.code, 6042);
 
     // Ann withdraws first: the flow archives the tranche, Ann paying the archive's rent.
-    const lamports = (account: Address) => {
-      const found = h.svm.getAccount(account);
-      assert.ok(found.exists, `${account} does not exist`);
-      return BigInt(found.lamports);
-    };
+    const lamports = (account: Address) => lamportsOf(h, account);
     const annOut = await withdraw(h.fetch, {
-      owner: ann.signer,
+      caller: ann.signer,
       pool: keys,
       ownerToken: ann.token,
       positionId: 0n,
@@ -252,7 +259,7 @@ test(
 
     // Ben, last in the tranche, uses the existing archive; its rent goes back to Ann.
     const benOut = await withdraw(h.fetch, {
-      owner: ben.signer,
+      caller: ben.signer,
       pool: keys,
       ownerToken: ben.token,
       positionId: 0n,
@@ -279,5 +286,69 @@ test(
     assert.equal(pool.rewardsReserved, stakerRewards - paid);
     assert.equal(stakerRewards - paid, 3n);
     assert.equal(pool.totalStake, 0n);
+  },
+);
+
+test(
+  "an abandoned position: anyone may withdraw it for its owner 30 days after its tranche ended",
+  skipWithoutProgram(),
+  async () => {
+    const h = await Harness.start();
+    const { authority } = await deploy(h, 1);
+    const mint = await h.createMint(6);
+    const { keys } = await openPool(h, authority, 0n, mint, [[0n, 100, 200]]);
+    const tranche = trancheAt(h.now()) + 1n;
+    const amount = 10_000n * UNIT;
+    const owner = await h.fundedUser(mint, amount);
+    const deposit = await stake({
+      owner: owner.signer,
+      pool: keys,
+      ownerToken: owner.token,
+      positionId: 0n,
+      trancheId: tranche,
+      amount,
+    });
+    await h.send(deposit.instructions);
+    const cranker = await h.user();
+    const forOwner = (ownerToken?: Address) =>
+      withdraw(h.fetch, {
+        caller: cranker,
+        owner: owner.signer.address,
+        pool: keys,
+        ownerToken,
+        positionId: 0n,
+      });
+
+    // Until the delay is over only the owner may withdraw (the archive goes first and passes).
+    h.warpTo(trancheEnd(tranche) + ABANDONED_POSITION_DELAY - 1n);
+    const early = await h.refuse((await forOwner()).instructions);
+    assert.deepEqual([early.index, early.code], [1, BULWARK_ERROR__POSITION_NOT_ABANDONED]);
+    assert.equal(early.code, 6097);
+
+    // From then on anyone may, into the owner's associated token account only (the default).
+    h.warpTo(trancheEnd(tranche) + ABANDONED_POSITION_DELAY);
+    const stray = await h.createTokenAccount(owner.signer.address, mint);
+    const elsewhere = await h.refuse((await forOwner(stray)).instructions);
+    assert.deepEqual(
+      [elsewhere.index, elsewhere.code],
+      [1, BULWARK_ERROR__RECIPIENT_NOT_ASSOCIATED],
+    );
+    const out = await forOwner();
+    assert.equal(out.position, deposit.position);
+    const [ownerLamports, positionRent] = [
+      lamportsOf(h, owner.signer.address),
+      lamportsOf(h, deposit.position),
+    ];
+    const crankerLamports = lamportsOf(h, cranker.address);
+    await h.send(out.instructions);
+    // The whole stake (no cover was sold, so no loss and no rewards) and the position's rent go
+    // to the owner; the cranker paid the archive's rent and, taking the tranche's last share,
+    // got it back in the same transaction (the fees are the harness payer's).
+    assert.equal(h.balance(owner.token), amount);
+    assert.equal(h.svm.getAccount(deposit.position).exists, false);
+    assert.equal(lamportsOf(h, owner.signer.address) - ownerLamports, positionRent);
+    assert.equal(h.svm.getAccount(out.archive).exists, false);
+    assert.equal(lamportsOf(h, cranker.address), crankerLamports);
+    assert.equal(h.account(keys.pool, decodePool).totalStake, 0n);
   },
 );

@@ -150,14 +150,18 @@ export class Harness {
 
   // ---- transactions ----
 
-  private async submit(instructions: Instruction[]) {
+  private async transaction(instructions: Instruction[]) {
     const message = pipe(
       createTransactionMessage({ version: 0 }),
       (m) => setTransactionMessageFeePayerSigner(this.payer, m),
       (m) => this.svm.setTransactionMessageLifetimeUsingLatestBlockhash(m),
       (m) => appendTransactionMessageInstructions(instructions, m),
     );
-    const result = this.svm.sendTransaction(await signTransactionMessageWithSigners(message));
+    return signTransactionMessageWithSigners(message);
+  }
+
+  private async submit(instructions: Instruction[]) {
+    const result = this.svm.sendTransaction(await this.transaction(instructions));
     // Next slot and blockhash, like a real cluster between transactions.
     const clock = this.svm.getClock();
     clock.slot += 1n;
@@ -181,16 +185,13 @@ export class Harness {
     if (!(result instanceof FailedTransactionMetadata)) {
       throw new Error("transaction should have failed");
     }
-    const err = result.err();
-    if (!(err instanceof TransactionErrorInstructionError)) {
-      throw new Error(`not an instruction error: ${err}`);
-    }
-    const inner = err.err();
-    return {
-      index: err.index,
-      code: inner instanceof InstructionErrorCustom ? inner.code : undefined,
-      logs: result.meta().logs(),
-    };
+    return refusal(result);
+  }
+
+  /** Runs without changing any account: the refusal if the program refuses, else undefined. */
+  async simulate(instructions: Instruction[]): Promise<Refusal | undefined> {
+    const result = this.svm.simulateTransaction(await this.transaction(instructions));
+    return result instanceof FailedTransactionMetadata ? refusal(result) : undefined;
   }
 
   // ---- time ----
@@ -289,6 +290,19 @@ export class Harness {
     this.keysMade += 1;
     return signer(this.keysMade + 10);
   }
+}
+
+function refusal(result: FailedTransactionMetadata): Refusal {
+  const err = result.err();
+  if (!(err instanceof TransactionErrorInstructionError)) {
+    throw new Error(`not an instruction error: ${err}`);
+  }
+  const inner = err.err();
+  return {
+    index: err.index,
+    code: inner instanceof InstructionErrorCustom ? inner.code : undefined,
+    logs: result.meta().logs(),
+  };
 }
 
 /** A keypair from a fixed 32-byte secret, so addresses (and PDA bumps) repeat across runs. */

@@ -162,6 +162,18 @@ pub fn transfer_out<'info>(
     )
 }
 
+/// Balance of a token account the caller has already matched to a program vault (a vault is
+/// only ever created by this program as a token account): the `amount` field of the SPL Token
+/// and Token-2022 layout (bytes 64..72), read without deserializing the whole account.
+pub fn token_amount(account: &AccountInfo) -> Result<u64> {
+    let data = account.try_borrow_data()?;
+    let bytes: [u8; 8] = data
+        .get(64..72)
+        .and_then(|b| b.try_into().ok())
+        .ok_or_else(|| error!(BulwarkError::WrongVault))?;
+    Ok(u64::from_le_bytes(bytes))
+}
+
 /// Payouts and refunds are cranked by anyone, but only the recipient chooses where its tokens
 /// go: a third party must pay into the recipient's associated token account. Otherwise it could
 /// pay a program's PDA into a token account that program has no instruction to move.

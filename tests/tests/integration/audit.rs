@@ -241,6 +241,7 @@ async fn pause_all_stops_every_outflow() {
         "accept_authority",
         "create_product",
         "update_product",
+        "set_mint_params",
         "create_pool",
         "set_pool_product",
         "refresh_pool_product",

@@ -47,10 +47,14 @@ import {
   type ReadonlyUint8Array,
 } from "@solana/kit";
 import {
+  getClaimTimingsDecoder,
+  getClaimTimingsEncoder,
   getCoverAllocationDecoder,
   getCoverAllocationEncoder,
   getProductTypeDecoder,
   getProductTypeEncoder,
+  type ClaimTimings,
+  type ClaimTimingsArgs,
   type CoverAllocation,
   type CoverAllocationArgs,
   type ProductType,
@@ -106,6 +110,8 @@ export type Cover = {
   /** Premium paid, without commission. */
   premium: bigint;
   allocations: Array<CoverAllocation>;
+  /** Claim timings at purchase: every claim on this cover runs on them. */
+  timings: ClaimTimings;
   reserved: ReadonlyUint8Array;
 };
 
@@ -151,6 +157,8 @@ export type CoverArgs = {
   /** Premium paid, without commission. */
   premium: number | bigint;
   allocations: Array<CoverAllocationArgs>;
+  /** Claim timings at purchase: every claim on this cover runs on them. */
+  timings: ClaimTimingsArgs;
   reserved: ReadonlyUint8Array;
 };
 
@@ -181,6 +189,7 @@ export function getCoverEncoder(): FixedSizeEncoder<CoverArgs> {
       ["firstTranche", getU64Encoder()],
       ["premium", getU64Encoder()],
       ["allocations", getArrayEncoder(getCoverAllocationEncoder(), { size: 4 })],
+      ["timings", getClaimTimingsEncoder()],
       ["reserved", fixEncoderSize(getBytesEncoder(), 64)],
     ]),
     (value) => ({ ...value, discriminator: COVER_DISCRIMINATOR }),
@@ -213,6 +222,7 @@ export function getCoverDecoder(): FixedSizeDecoder<Cover> {
     ["firstTranche", getU64Decoder()],
     ["premium", getU64Decoder()],
     ["allocations", getArrayDecoder(getCoverAllocationDecoder(), { size: 4 })],
+    ["timings", getClaimTimingsDecoder()],
     ["reserved", fixDecoderSize(getBytesDecoder(), 64)],
   ]);
 }
@@ -273,5 +283,5 @@ export async function fetchAllMaybeCover(
 }
 
 export function getCoverSize(): number {
-  return 713;
+  return 749;
 }

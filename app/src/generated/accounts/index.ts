@@ -11,6 +11,7 @@ export * from "./ballot";
 export * from "./claim";
 export * from "./config";
 export * from "./cover";
+export * from "./mintParams";
 export * from "./pool";
 export * from "./poolProduct";
 export * from "./product";

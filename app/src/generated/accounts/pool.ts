@@ -100,8 +100,11 @@ export type Pool = {
   managerFeeBps: number;
   /** Ceiling of `manager_fee_bps`, fixed at creation so stakers know the worst case. */
   maxManagerFeeBps: number;
-  /** Sum of the target weights of the pool's products. */
-  totalWeight: number;
+  /**
+   * Sum of the effective weights of the pool's products (`PoolProduct::effective_weight`),
+   * at most `max_total_weight` whenever a manager raises a weight.
+   */
+  totalEffectiveWeight: number;
   version: number;
   bump: number;
   vaultBump: number;
@@ -114,6 +117,8 @@ export type Pool = {
    * pool lose nothing to rounding.
    */
   rewardRemainder: bigint;
+  /** Stake positions not yet withdrawn: while any is open, unpaid rewards may still be owed. */
+  openPositions: bigint;
   reserved: ReadonlyUint8Array;
 };
 
@@ -155,8 +160,11 @@ export type PoolArgs = {
   managerFeeBps: number;
   /** Ceiling of `manager_fee_bps`, fixed at creation so stakers know the worst case. */
   maxManagerFeeBps: number;
-  /** Sum of the target weights of the pool's products. */
-  totalWeight: number;
+  /**
+   * Sum of the effective weights of the pool's products (`PoolProduct::effective_weight`),
+   * at most `max_total_weight` whenever a manager raises a weight.
+   */
+  totalEffectiveWeight: number;
   version: number;
   bump: number;
   vaultBump: number;
@@ -169,6 +177,8 @@ export type PoolArgs = {
    * pool lose nothing to rounding.
    */
   rewardRemainder: number | bigint;
+  /** Stake positions not yet withdrawn: while any is open, unpaid rewards may still be owed. */
+  openPositions: number | bigint;
   reserved: ReadonlyUint8Array;
 };
 
@@ -197,14 +207,15 @@ export function getPoolEncoder(): FixedSizeEncoder<PoolArgs> {
       ["tranches", getArrayEncoder(getTrancheSlotEncoder(), { size: 8 })],
       ["managerFeeBps", getU16Encoder()],
       ["maxManagerFeeBps", getU16Encoder()],
-      ["totalWeight", getU16Encoder()],
+      ["totalEffectiveWeight", getU16Encoder()],
       ["version", getU8Encoder()],
       ["bump", getU8Encoder()],
       ["vaultBump", getU8Encoder()],
       ["private", getU8Encoder()],
       ["padding", fixEncoderSize(getBytesEncoder(), 6)],
       ["rewardRemainder", getU64Encoder()],
-      ["reserved", fixEncoderSize(getBytesEncoder(), 120)],
+      ["openPositions", getU64Encoder()],
+      ["reserved", fixEncoderSize(getBytesEncoder(), 112)],
     ]),
     (value) => ({ ...value, discriminator: POOL_DISCRIMINATOR }),
   );
@@ -234,14 +245,15 @@ export function getPoolDecoder(): FixedSizeDecoder<Pool> {
     ["tranches", getArrayDecoder(getTrancheSlotDecoder(), { size: 8 })],
     ["managerFeeBps", getU16Decoder()],
     ["maxManagerFeeBps", getU16Decoder()],
-    ["totalWeight", getU16Decoder()],
+    ["totalEffectiveWeight", getU16Decoder()],
     ["version", getU8Decoder()],
     ["bump", getU8Decoder()],
     ["vaultBump", getU8Decoder()],
     ["private", getU8Decoder()],
     ["padding", fixDecoderSize(getBytesDecoder(), 6)],
     ["rewardRemainder", getU64Decoder()],
-    ["reserved", fixDecoderSize(getBytesDecoder(), 120)],
+    ["openPositions", getU64Decoder()],
+    ["reserved", fixDecoderSize(getBytesDecoder(), 112)],
   ]);
 }
 

@@ -61,9 +61,12 @@ export type PoolProduct = {
   lastBucket: bigint;
   /** Tranche each allocation slot refers to (slot `tranche_id % 8`). */
   allocationTrancheIds: Array<bigint>;
-  /** Cover allocated per tranche slot. */
+  /**
+   * Backing units allocated per tranche slot: the stake the live cover occupies there
+   * (`math::capacity`), each part at the ratio it was sold at.
+   */
   allocated: Array<bigint>;
-  /** `expiring[bucket % 32][tranche slot]`: allocation released at the start of that bucket. */
+  /** `expiring[bucket % 32][tranche slot]`: backing released at the start of that bucket. */
   expiring: Array<Array<bigint>>;
   /** Share of the pool's capacity this product may use, 0..=100 (percent). */
   targetWeight: number;
@@ -73,6 +76,14 @@ export type PoolProduct = {
   bumpedPriceBps: number;
   version: number;
   bump: number;
+  /**
+   * Weight this product counts for in the pool's `total_effective_weight`: the larger of
+   * its target and the weight its live allocations occupy, at most 100. Lowering a target
+   * cannot free weight that sold cover still uses. Kept current by every instruction that
+   * writes this account; a payout elsewhere in the pool can leave it low until
+   * `refresh_pool_product`.
+   */
+  effectiveWeight: number;
   reserved: ReadonlyUint8Array;
 };
 
@@ -85,9 +96,12 @@ export type PoolProductArgs = {
   lastBucket: number | bigint;
   /** Tranche each allocation slot refers to (slot `tranche_id % 8`). */
   allocationTrancheIds: Array<number | bigint>;
-  /** Cover allocated per tranche slot. */
+  /**
+   * Backing units allocated per tranche slot: the stake the live cover occupies there
+   * (`math::capacity`), each part at the ratio it was sold at.
+   */
   allocated: Array<number | bigint>;
-  /** `expiring[bucket % 32][tranche slot]`: allocation released at the start of that bucket. */
+  /** `expiring[bucket % 32][tranche slot]`: backing released at the start of that bucket. */
   expiring: Array<Array<number | bigint>>;
   /** Share of the pool's capacity this product may use, 0..=100 (percent). */
   targetWeight: number;
@@ -97,6 +111,14 @@ export type PoolProductArgs = {
   bumpedPriceBps: number;
   version: number;
   bump: number;
+  /**
+   * Weight this product counts for in the pool's `total_effective_weight`: the larger of
+   * its target and the weight its live allocations occupy, at most 100. Lowering a target
+   * cannot free weight that sold cover still uses. Kept current by every instruction that
+   * writes this account; a payout elsewhere in the pool can leave it low until
+   * `refresh_pool_product`.
+   */
+  effectiveWeight: number;
   reserved: ReadonlyUint8Array;
 };
 
@@ -117,7 +139,8 @@ export function getPoolProductEncoder(): FixedSizeEncoder<PoolProductArgs> {
       ["bumpedPriceBps", getU16Encoder()],
       ["version", getU8Encoder()],
       ["bump", getU8Encoder()],
-      ["reserved", fixEncoderSize(getBytesEncoder(), 64)],
+      ["effectiveWeight", getU16Encoder()],
+      ["reserved", fixEncoderSize(getBytesEncoder(), 62)],
     ]),
     (value) => ({ ...value, discriminator: POOL_PRODUCT_DISCRIMINATOR }),
   );
@@ -139,7 +162,8 @@ export function getPoolProductDecoder(): FixedSizeDecoder<PoolProduct> {
     ["bumpedPriceBps", getU16Decoder()],
     ["version", getU8Decoder()],
     ["bump", getU8Decoder()],
-    ["reserved", fixDecoderSize(getBytesDecoder(), 64)],
+    ["effectiveWeight", getU16Decoder()],
+    ["reserved", fixDecoderSize(getBytesDecoder(), 62)],
   ]);
 }
 

@@ -204,6 +204,12 @@ export const BULWARK_ERROR__INVALID_CLOCK = 0x17cc; // 6092
 export const BULWARK_ERROR__COVER_HAS_CLAIMS = 0x17cd; // 6093
 /** RecipientNotAssociated: Only the recipient may name a token account other than its associated token account */
 export const BULWARK_ERROR__RECIPIENT_NOT_ASSOCIATED = 0x17ce; // 6094
+/** CumulativeCapacityExceeded: From some live tranche on, the backing sold would exceed what the stake there can back */
+export const BULWARK_ERROR__CUMULATIVE_CAPACITY_EXCEEDED = 0x17cf; // 6095
+/** VaultMovedOffBooks: The vault moved by a different amount than the pool's books */
+export const BULWARK_ERROR__VAULT_MOVED_OFF_BOOKS = 0x17d0; // 6096
+/** PositionNotAbandoned: Only the owner may withdraw a position until 30 days after its tranche ended */
+export const BULWARK_ERROR__POSITION_NOT_ABANDONED = 0x17d1; // 6097
 
 export type BulwarkError =
   | typeof BULWARK_ERROR__ALLOCATION_SUM_MISMATCH
@@ -220,6 +226,7 @@ export type BulwarkError =
   | typeof BULWARK_ERROR__COMMISSION_TOO_HIGH
   | typeof BULWARK_ERROR__COVER_HAS_CLAIMS
   | typeof BULWARK_ERROR__COVER_NOT_EXPIRED
+  | typeof BULWARK_ERROR__CUMULATIVE_CAPACITY_EXCEEDED
   | typeof BULWARK_ERROR__DUPLICATE_POOL
   | typeof BULWARK_ERROR__EMPTY_UPDATE
   | typeof BULWARK_ERROR__EXTEND_TO_EARLIER_TRANCHE
@@ -264,6 +271,7 @@ export type BulwarkError =
   | typeof BULWARK_ERROR__OUTCOME_NOT_FINAL
   | typeof BULWARK_ERROR__PARAMETRIC_NOT_SUPPORTED
   | typeof BULWARK_ERROR__PAYOUTS_PAUSED
+  | typeof BULWARK_ERROR__POSITION_NOT_ABANDONED
   | typeof BULWARK_ERROR__POSITION_TRANCHE_MISMATCH
   | typeof BULWARK_ERROR__PREMIUM_ABOVE_MAX
   | typeof BULWARK_ERROR__PRIVATE_POOL
@@ -285,6 +293,7 @@ export type BulwarkError =
   | typeof BULWARK_ERROR__UNSUPPORTED_MINT_EXTENSION
   | typeof BULWARK_ERROR__URI_TOO_LONG
   | typeof BULWARK_ERROR__VAULT_BELOW_ACCOUNTING
+  | typeof BULWARK_ERROR__VAULT_MOVED_OFF_BOOKS
   | typeof BULWARK_ERROR__VOTING_CLOSED
   | typeof BULWARK_ERROR__WITHDRAWALS_PAUSED
   | typeof BULWARK_ERROR__WRONG_ASSESSMENT_ACCOUNT
@@ -319,6 +328,7 @@ if (process.env.NODE_ENV !== "production") {
     [BULWARK_ERROR__COMMISSION_TOO_HIGH]: `Commission exceeds 30% of the premium`,
     [BULWARK_ERROR__COVER_HAS_CLAIMS]: `A cover with claims stays on chain as their record and cannot be expired`,
     [BULWARK_ERROR__COVER_NOT_EXPIRED]: `Cover has not reached the end of its grace period`,
+    [BULWARK_ERROR__CUMULATIVE_CAPACITY_EXCEEDED]: `From some live tranche on, the backing sold would exceed what the stake there can back`,
     [BULWARK_ERROR__DUPLICATE_POOL]: `The same pool appears twice in one cover`,
     [BULWARK_ERROR__EMPTY_UPDATE]: `Update changes nothing`,
     [BULWARK_ERROR__EXTEND_TO_EARLIER_TRANCHE]: `New tranche must be later than the current one of the position`,
@@ -363,6 +373,7 @@ if (process.env.NODE_ENV !== "production") {
     [BULWARK_ERROR__OUTCOME_NOT_FINAL]: `The claim's outcome is not final yet`,
     [BULWARK_ERROR__PARAMETRIC_NOT_SUPPORTED]: `Parametric products need incident resolution, which is not built yet`,
     [BULWARK_ERROR__PAYOUTS_PAUSED]: `Payouts are paused`,
+    [BULWARK_ERROR__POSITION_NOT_ABANDONED]: `Only the owner may withdraw a position until 30 days after its tranche ended`,
     [BULWARK_ERROR__POSITION_TRANCHE_MISMATCH]: `Existing position is in another tranche; use extend_stake`,
     [BULWARK_ERROR__PREMIUM_ABOVE_MAX]: `Premium plus commission exceeds the buyer's maximum`,
     [BULWARK_ERROR__PRIVATE_POOL]: `Pool is private: only its manager may deposit`,
@@ -384,6 +395,7 @@ if (process.env.NODE_ENV !== "production") {
     [BULWARK_ERROR__UNSUPPORTED_MINT_EXTENSION]: `Mint uses a Token-2022 extension that would break pool accounting`,
     [BULWARK_ERROR__URI_TOO_LONG]: `URI is longer than the maximum length`,
     [BULWARK_ERROR__VAULT_BELOW_ACCOUNTING]: `Vault balance is below the pool's accounted liabilities`,
+    [BULWARK_ERROR__VAULT_MOVED_OFF_BOOKS]: `The vault moved by a different amount than the pool's books`,
     [BULWARK_ERROR__VOTING_CLOSED]: `Voting on this claim has ended`,
     [BULWARK_ERROR__WITHDRAWALS_PAUSED]: `Withdrawals are paused`,
     [BULWARK_ERROR__WRONG_ASSESSMENT_ACCOUNT]: `Assessor mint or vault does not match the config`,

@@ -42,6 +42,8 @@ export function getCloseClaimDiscriminatorBytes() {
 export type CloseClaimInstruction<
   TProgram extends string = typeof BULWARK_PROGRAM_ADDRESS,
   TAccountCaller extends string | AccountMeta<string> = string,
+  TAccountConfig extends string | AccountMeta<string> =
+    "6Lq4DP5ySowZkEkD8pMeGMcxSbW8L51djnNkXLhB63SM",
   TAccountClaim extends string | AccountMeta<string> = string,
   TAccountCover extends string | AccountMeta<string> = string,
   TAccountDepositPool extends string | AccountMeta<string> = string,
@@ -57,6 +59,7 @@ export type CloseClaimInstruction<
       TAccountCaller extends string
         ? ReadonlySignerAccount<TAccountCaller> & AccountSignerMeta<TAccountCaller>
         : TAccountCaller,
+      TAccountConfig extends string ? ReadonlyAccount<TAccountConfig> : TAccountConfig,
       TAccountClaim extends string ? WritableAccount<TAccountClaim> : TAccountClaim,
       TAccountCover extends string ? WritableAccount<TAccountCover> : TAccountCover,
       TAccountDepositPool extends string
@@ -98,6 +101,7 @@ export function getCloseClaimInstructionDataCodec(): FixedSizeCodec<
 
 export type CloseClaimInput<
   TAccountCaller extends string = string,
+  TAccountConfig extends string = string,
   TAccountClaim extends string = string,
   TAccountCover extends string = string,
   TAccountDepositPool extends string = string,
@@ -108,6 +112,7 @@ export type CloseClaimInput<
 > = {
   /** Anyone may close a settled claim. */
   caller: TransactionSigner<TAccountCaller>;
+  config?: Address<TAccountConfig>;
   claim: Address<TAccountClaim>;
   cover: Address<TAccountCover>;
   depositPool: Address<TAccountDepositPool>;
@@ -123,6 +128,7 @@ export type CloseClaimInput<
 
 export function getCloseClaimInstruction<
   TAccountCaller extends string,
+  TAccountConfig extends string,
   TAccountClaim extends string,
   TAccountCover extends string,
   TAccountDepositPool extends string,
@@ -134,6 +140,7 @@ export function getCloseClaimInstruction<
 >(
   input: CloseClaimInput<
     TAccountCaller,
+    TAccountConfig,
     TAccountClaim,
     TAccountCover,
     TAccountDepositPool,
@@ -146,6 +153,7 @@ export function getCloseClaimInstruction<
 ): CloseClaimInstruction<
   TProgramAddress,
   TAccountCaller,
+  TAccountConfig,
   TAccountClaim,
   TAccountCover,
   TAccountDepositPool,
@@ -160,6 +168,7 @@ export function getCloseClaimInstruction<
   // Original accounts.
   const originalAccounts = {
     caller: { value: input.caller ?? null, isWritable: false },
+    config: { value: input.config ?? null, isWritable: false },
     claim: { value: input.claim ?? null, isWritable: true },
     cover: { value: input.cover ?? null, isWritable: true },
     depositPool: { value: input.depositPool ?? null, isWritable: true },
@@ -170,10 +179,17 @@ export function getCloseClaimInstruction<
   };
   const accounts = originalAccounts as Record<keyof typeof originalAccounts, ResolvedAccount>;
 
+  // Resolve default values.
+  if (!accounts.config.value) {
+    accounts.config.value =
+      "6Lq4DP5ySowZkEkD8pMeGMcxSbW8L51djnNkXLhB63SM" as Address<"6Lq4DP5ySowZkEkD8pMeGMcxSbW8L51djnNkXLhB63SM">;
+  }
+
   const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
   return Object.freeze({
     accounts: [
       getAccountMeta(accounts.caller),
+      getAccountMeta(accounts.config),
       getAccountMeta(accounts.claim),
       getAccountMeta(accounts.cover),
       getAccountMeta(accounts.depositPool),
@@ -187,6 +203,7 @@ export function getCloseClaimInstruction<
   } as CloseClaimInstruction<
     TProgramAddress,
     TAccountCaller,
+    TAccountConfig,
     TAccountClaim,
     TAccountCover,
     TAccountDepositPool,
@@ -205,17 +222,18 @@ export type ParsedCloseClaimInstruction<
   accounts: {
     /** Anyone may close a settled claim. */
     caller: TAccountMetas[0];
-    claim: TAccountMetas[1];
-    cover: TAccountMetas[2];
-    depositPool: TAccountMetas[3];
-    mint: TAccountMetas[4];
-    vault: TAccountMetas[5];
+    config: TAccountMetas[1];
+    claim: TAccountMetas[2];
+    cover: TAccountMetas[3];
+    depositPool: TAccountMetas[4];
+    mint: TAccountMetas[5];
+    vault: TAccountMetas[6];
     /**
      * Gets the deposit back when an accepted claim lapsed unredeemed: the claimant's associated
      * token account unless the claimant is the caller.
      */
-    claimantToken: TAccountMetas[6];
-    tokenProgram: TAccountMetas[7];
+    claimantToken: TAccountMetas[7];
+    tokenProgram: TAccountMetas[8];
   };
   data: CloseClaimInstructionData;
 };
@@ -228,7 +246,7 @@ export function parseCloseClaimInstruction<
     InstructionWithAccounts<TAccountMetas> &
     InstructionWithData<ReadonlyUint8Array>,
 ): ParsedCloseClaimInstruction<TProgram, TAccountMetas> {
-  if (instruction.accounts.length < 8) {
+  if (instruction.accounts.length < 9) {
     // TODO: Coded error.
     throw new Error("Not enough accounts");
   }
@@ -242,6 +260,7 @@ export function parseCloseClaimInstruction<
     programAddress: instruction.programAddress,
     accounts: {
       caller: getNextAccount(),
+      config: getNextAccount(),
       claim: getNextAccount(),
       cover: getNextAccount(),
       depositPool: getNextAccount(),

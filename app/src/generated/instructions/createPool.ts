@@ -34,7 +34,7 @@ import {
   type WritableAccount,
   type WritableSignerAccount,
 } from "@solana/kit";
-import { findVaultPda } from "../pdas";
+import { findMintParamsPda, findVaultPda } from "../pdas";
 import { BULWARK_PROGRAM_ADDRESS } from "../programs";
 import { expectAddress, getAccountMetaFactory, type ResolvedAccount } from "../shared";
 
@@ -51,6 +51,7 @@ export type CreatePoolInstruction<
     "6Lq4DP5ySowZkEkD8pMeGMcxSbW8L51djnNkXLhB63SM",
   TAccountPool extends string | AccountMeta<string> = string,
   TAccountMint extends string | AccountMeta<string> = string,
+  TAccountMintParams extends string | AccountMeta<string> = string,
   TAccountVault extends string | AccountMeta<string> = string,
   TAccountTokenProgram extends string | AccountMeta<string> = string,
   TAccountSystemProgram extends string | AccountMeta<string> = "11111111111111111111111111111111",
@@ -65,6 +66,7 @@ export type CreatePoolInstruction<
       TAccountConfig extends string ? WritableAccount<TAccountConfig> : TAccountConfig,
       TAccountPool extends string ? WritableAccount<TAccountPool> : TAccountPool,
       TAccountMint extends string ? ReadonlyAccount<TAccountMint> : TAccountMint,
+      TAccountMintParams extends string ? ReadonlyAccount<TAccountMintParams> : TAccountMintParams,
       TAccountVault extends string ? WritableAccount<TAccountVault> : TAccountVault,
       TAccountTokenProgram extends string
         ? ReadonlyAccount<TAccountTokenProgram>
@@ -126,6 +128,7 @@ export type CreatePoolAsyncInput<
   TAccountConfig extends string = string,
   TAccountPool extends string = string,
   TAccountMint extends string = string,
+  TAccountMintParams extends string = string,
   TAccountVault extends string = string,
   TAccountTokenProgram extends string = string,
   TAccountSystemProgram extends string = string,
@@ -135,6 +138,8 @@ export type CreatePoolAsyncInput<
   config?: Address<TAccountConfig>;
   pool: Address<TAccountPool>;
   mint: Address<TAccountMint>;
+  /** Governance's listing of the mint: pools exist only on listed mints. */
+  mintParams?: Address<TAccountMintParams>;
   vault?: Address<TAccountVault>;
   tokenProgram: Address<TAccountTokenProgram>;
   systemProgram?: Address<TAccountSystemProgram>;
@@ -148,6 +153,7 @@ export async function getCreatePoolInstructionAsync<
   TAccountConfig extends string,
   TAccountPool extends string,
   TAccountMint extends string,
+  TAccountMintParams extends string,
   TAccountVault extends string,
   TAccountTokenProgram extends string,
   TAccountSystemProgram extends string,
@@ -158,6 +164,7 @@ export async function getCreatePoolInstructionAsync<
     TAccountConfig,
     TAccountPool,
     TAccountMint,
+    TAccountMintParams,
     TAccountVault,
     TAccountTokenProgram,
     TAccountSystemProgram
@@ -170,6 +177,7 @@ export async function getCreatePoolInstructionAsync<
     TAccountConfig,
     TAccountPool,
     TAccountMint,
+    TAccountMintParams,
     TAccountVault,
     TAccountTokenProgram,
     TAccountSystemProgram
@@ -184,6 +192,7 @@ export async function getCreatePoolInstructionAsync<
     config: { value: input.config ?? null, isWritable: true },
     pool: { value: input.pool ?? null, isWritable: true },
     mint: { value: input.mint ?? null, isWritable: false },
+    mintParams: { value: input.mintParams ?? null, isWritable: false },
     vault: { value: input.vault ?? null, isWritable: true },
     tokenProgram: { value: input.tokenProgram ?? null, isWritable: false },
     systemProgram: { value: input.systemProgram ?? null, isWritable: false },
@@ -197,6 +206,11 @@ export async function getCreatePoolInstructionAsync<
   if (!accounts.config.value) {
     accounts.config.value =
       "6Lq4DP5ySowZkEkD8pMeGMcxSbW8L51djnNkXLhB63SM" as Address<"6Lq4DP5ySowZkEkD8pMeGMcxSbW8L51djnNkXLhB63SM">;
+  }
+  if (!accounts.mintParams.value) {
+    accounts.mintParams.value = await findMintParamsPda({
+      mint: expectAddress(accounts.mint.value),
+    });
   }
   if (!accounts.vault.value) {
     accounts.vault.value = await findVaultPda({ pool: expectAddress(accounts.pool.value) });
@@ -213,6 +227,7 @@ export async function getCreatePoolInstructionAsync<
       getAccountMeta(accounts.config),
       getAccountMeta(accounts.pool),
       getAccountMeta(accounts.mint),
+      getAccountMeta(accounts.mintParams),
       getAccountMeta(accounts.vault),
       getAccountMeta(accounts.tokenProgram),
       getAccountMeta(accounts.systemProgram),
@@ -225,6 +240,7 @@ export async function getCreatePoolInstructionAsync<
     TAccountConfig,
     TAccountPool,
     TAccountMint,
+    TAccountMintParams,
     TAccountVault,
     TAccountTokenProgram,
     TAccountSystemProgram
@@ -236,6 +252,7 @@ export type CreatePoolInput<
   TAccountConfig extends string = string,
   TAccountPool extends string = string,
   TAccountMint extends string = string,
+  TAccountMintParams extends string = string,
   TAccountVault extends string = string,
   TAccountTokenProgram extends string = string,
   TAccountSystemProgram extends string = string,
@@ -245,6 +262,8 @@ export type CreatePoolInput<
   config?: Address<TAccountConfig>;
   pool: Address<TAccountPool>;
   mint: Address<TAccountMint>;
+  /** Governance's listing of the mint: pools exist only on listed mints. */
+  mintParams: Address<TAccountMintParams>;
   vault: Address<TAccountVault>;
   tokenProgram: Address<TAccountTokenProgram>;
   systemProgram?: Address<TAccountSystemProgram>;
@@ -258,6 +277,7 @@ export function getCreatePoolInstruction<
   TAccountConfig extends string,
   TAccountPool extends string,
   TAccountMint extends string,
+  TAccountMintParams extends string,
   TAccountVault extends string,
   TAccountTokenProgram extends string,
   TAccountSystemProgram extends string,
@@ -268,6 +288,7 @@ export function getCreatePoolInstruction<
     TAccountConfig,
     TAccountPool,
     TAccountMint,
+    TAccountMintParams,
     TAccountVault,
     TAccountTokenProgram,
     TAccountSystemProgram
@@ -279,6 +300,7 @@ export function getCreatePoolInstruction<
   TAccountConfig,
   TAccountPool,
   TAccountMint,
+  TAccountMintParams,
   TAccountVault,
   TAccountTokenProgram,
   TAccountSystemProgram
@@ -292,6 +314,7 @@ export function getCreatePoolInstruction<
     config: { value: input.config ?? null, isWritable: true },
     pool: { value: input.pool ?? null, isWritable: true },
     mint: { value: input.mint ?? null, isWritable: false },
+    mintParams: { value: input.mintParams ?? null, isWritable: false },
     vault: { value: input.vault ?? null, isWritable: true },
     tokenProgram: { value: input.tokenProgram ?? null, isWritable: false },
     systemProgram: { value: input.systemProgram ?? null, isWritable: false },
@@ -318,6 +341,7 @@ export function getCreatePoolInstruction<
       getAccountMeta(accounts.config),
       getAccountMeta(accounts.pool),
       getAccountMeta(accounts.mint),
+      getAccountMeta(accounts.mintParams),
       getAccountMeta(accounts.vault),
       getAccountMeta(accounts.tokenProgram),
       getAccountMeta(accounts.systemProgram),
@@ -330,6 +354,7 @@ export function getCreatePoolInstruction<
     TAccountConfig,
     TAccountPool,
     TAccountMint,
+    TAccountMintParams,
     TAccountVault,
     TAccountTokenProgram,
     TAccountSystemProgram
@@ -347,9 +372,11 @@ export type ParsedCreatePoolInstruction<
     config: TAccountMetas[1];
     pool: TAccountMetas[2];
     mint: TAccountMetas[3];
-    vault: TAccountMetas[4];
-    tokenProgram: TAccountMetas[5];
-    systemProgram: TAccountMetas[6];
+    /** Governance's listing of the mint: pools exist only on listed mints. */
+    mintParams: TAccountMetas[4];
+    vault: TAccountMetas[5];
+    tokenProgram: TAccountMetas[6];
+    systemProgram: TAccountMetas[7];
   };
   data: CreatePoolInstructionData;
 };
@@ -362,7 +389,7 @@ export function parseCreatePoolInstruction<
     InstructionWithAccounts<TAccountMetas> &
     InstructionWithData<ReadonlyUint8Array>,
 ): ParsedCreatePoolInstruction<TProgram, TAccountMetas> {
-  if (instruction.accounts.length < 7) {
+  if (instruction.accounts.length < 8) {
     // TODO: Coded error.
     throw new Error("Not enough accounts");
   }
@@ -379,6 +406,7 @@ export function parseCreatePoolInstruction<
       config: getNextAccount(),
       pool: getNextAccount(),
       mint: getNextAccount(),
+      mintParams: getNextAccount(),
       vault: getNextAccount(),
       tokenProgram: getNextAccount(),
       systemProgram: getNextAccount(),

@@ -56,6 +56,7 @@ export type FileClaimInstruction<
   TAccountClaim extends string | AccountMeta<string> = string,
   TAccountDepositPool extends string | AccountMeta<string> = string,
   TAccountMint extends string | AccountMeta<string> = string,
+  TAccountMintParams extends string | AccountMeta<string> = string,
   TAccountVault extends string | AccountMeta<string> = string,
   TAccountOwnerToken extends string | AccountMeta<string> = string,
   TAccountTokenProgram extends string | AccountMeta<string> = string,
@@ -75,6 +76,7 @@ export type FileClaimInstruction<
         ? WritableAccount<TAccountDepositPool>
         : TAccountDepositPool,
       TAccountMint extends string ? ReadonlyAccount<TAccountMint> : TAccountMint,
+      TAccountMintParams extends string ? ReadonlyAccount<TAccountMintParams> : TAccountMintParams,
       TAccountVault extends string ? WritableAccount<TAccountVault> : TAccountVault,
       TAccountOwnerToken extends string ? WritableAccount<TAccountOwnerToken> : TAccountOwnerToken,
       TAccountTokenProgram extends string
@@ -139,6 +141,7 @@ export type FileClaimInput<
   TAccountClaim extends string = string,
   TAccountDepositPool extends string = string,
   TAccountMint extends string = string,
+  TAccountMintParams extends string = string,
   TAccountVault extends string = string,
   TAccountOwnerToken extends string = string,
   TAccountTokenProgram extends string = string,
@@ -157,6 +160,11 @@ export type FileClaimInput<
   /** The cover's first pool: its vault escrows the deposit. */
   depositPool: Address<TAccountDepositPool>;
   mint: Address<TAccountMint>;
+  /**
+   * The mint's parameters (its smallest deposit). Owner, discriminator and mint suffice: a
+   * program-owned `MintParams` is only created by `set_mint_params`, at its PDA.
+   */
+  mintParams: Address<TAccountMintParams>;
   vault: Address<TAccountVault>;
   ownerToken: Address<TAccountOwnerToken>;
   tokenProgram: Address<TAccountTokenProgram>;
@@ -173,6 +181,7 @@ export function getFileClaimInstruction<
   TAccountClaim extends string,
   TAccountDepositPool extends string,
   TAccountMint extends string,
+  TAccountMintParams extends string,
   TAccountVault extends string,
   TAccountOwnerToken extends string,
   TAccountTokenProgram extends string,
@@ -186,6 +195,7 @@ export function getFileClaimInstruction<
     TAccountClaim,
     TAccountDepositPool,
     TAccountMint,
+    TAccountMintParams,
     TAccountVault,
     TAccountOwnerToken,
     TAccountTokenProgram,
@@ -200,6 +210,7 @@ export function getFileClaimInstruction<
   TAccountClaim,
   TAccountDepositPool,
   TAccountMint,
+  TAccountMintParams,
   TAccountVault,
   TAccountOwnerToken,
   TAccountTokenProgram,
@@ -216,6 +227,7 @@ export function getFileClaimInstruction<
     claim: { value: input.claim ?? null, isWritable: true },
     depositPool: { value: input.depositPool ?? null, isWritable: true },
     mint: { value: input.mint ?? null, isWritable: false },
+    mintParams: { value: input.mintParams ?? null, isWritable: false },
     vault: { value: input.vault ?? null, isWritable: true },
     ownerToken: { value: input.ownerToken ?? null, isWritable: true },
     tokenProgram: { value: input.tokenProgram ?? null, isWritable: false },
@@ -245,6 +257,7 @@ export function getFileClaimInstruction<
       getAccountMeta(accounts.claim),
       getAccountMeta(accounts.depositPool),
       getAccountMeta(accounts.mint),
+      getAccountMeta(accounts.mintParams),
       getAccountMeta(accounts.vault),
       getAccountMeta(accounts.ownerToken),
       getAccountMeta(accounts.tokenProgram),
@@ -260,6 +273,7 @@ export function getFileClaimInstruction<
     TAccountClaim,
     TAccountDepositPool,
     TAccountMint,
+    TAccountMintParams,
     TAccountVault,
     TAccountOwnerToken,
     TAccountTokenProgram,
@@ -286,10 +300,15 @@ export type ParsedFileClaimInstruction<
     /** The cover's first pool: its vault escrows the deposit. */
     depositPool: TAccountMetas[4];
     mint: TAccountMetas[5];
-    vault: TAccountMetas[6];
-    ownerToken: TAccountMetas[7];
-    tokenProgram: TAccountMetas[8];
-    systemProgram: TAccountMetas[9];
+    /**
+     * The mint's parameters (its smallest deposit). Owner, discriminator and mint suffice: a
+     * program-owned `MintParams` is only created by `set_mint_params`, at its PDA.
+     */
+    mintParams: TAccountMetas[6];
+    vault: TAccountMetas[7];
+    ownerToken: TAccountMetas[8];
+    tokenProgram: TAccountMetas[9];
+    systemProgram: TAccountMetas[10];
   };
   data: FileClaimInstructionData;
 };
@@ -302,7 +321,7 @@ export function parseFileClaimInstruction<
     InstructionWithAccounts<TAccountMetas> &
     InstructionWithData<ReadonlyUint8Array>,
 ): ParsedFileClaimInstruction<TProgram, TAccountMetas> {
-  if (instruction.accounts.length < 10) {
+  if (instruction.accounts.length < 11) {
     // TODO: Coded error.
     throw new Error("Not enough accounts");
   }
@@ -321,6 +340,7 @@ export function parseFileClaimInstruction<
       claim: getNextAccount(),
       depositPool: getNextAccount(),
       mint: getNextAccount(),
+      mintParams: getNextAccount(),
       vault: getNextAccount(),
       ownerToken: getNextAccount(),
       tokenProgram: getNextAccount(),

@@ -25,10 +25,10 @@ import {
   type InstructionWithAccounts,
   type InstructionWithData,
   type ReadonlyAccount,
+  type ReadonlySignerAccount,
   type ReadonlyUint8Array,
   type TransactionSigner,
   type WritableAccount,
-  type WritableSignerAccount,
 } from "@solana/kit";
 import { BULWARK_PROGRAM_ADDRESS } from "../programs";
 import { getAccountMetaFactory, type ResolvedAccount } from "../shared";
@@ -41,6 +41,7 @@ export function getWithdrawStakeDiscriminatorBytes() {
 
 export type WithdrawStakeInstruction<
   TProgram extends string = typeof BULWARK_PROGRAM_ADDRESS,
+  TAccountCaller extends string | AccountMeta<string> = string,
   TAccountOwner extends string | AccountMeta<string> = string,
   TAccountConfig extends string | AccountMeta<string> =
     "6Lq4DP5ySowZkEkD8pMeGMcxSbW8L51djnNkXLhB63SM",
@@ -57,9 +58,10 @@ export type WithdrawStakeInstruction<
   InstructionWithData<ReadonlyUint8Array> &
   InstructionWithAccounts<
     [
-      TAccountOwner extends string
-        ? WritableSignerAccount<TAccountOwner> & AccountSignerMeta<TAccountOwner>
-        : TAccountOwner,
+      TAccountCaller extends string
+        ? ReadonlySignerAccount<TAccountCaller> & AccountSignerMeta<TAccountCaller>
+        : TAccountCaller,
+      TAccountOwner extends string ? WritableAccount<TAccountOwner> : TAccountOwner,
       TAccountConfig extends string ? ReadonlyAccount<TAccountConfig> : TAccountConfig,
       TAccountPool extends string ? WritableAccount<TAccountPool> : TAccountPool,
       TAccountMint extends string ? ReadonlyAccount<TAccountMint> : TAccountMint,
@@ -103,6 +105,7 @@ export function getWithdrawStakeInstructionDataCodec(): FixedSizeCodec<
 }
 
 export type WithdrawStakeInput<
+  TAccountCaller extends string = string,
   TAccountOwner extends string = string,
   TAccountConfig extends string = string,
   TAccountPool extends string = string,
@@ -114,7 +117,14 @@ export type WithdrawStakeInput<
   TAccountArchiveRentPayer extends string = string,
   TAccountOwnerToken extends string = string,
 > = {
-  owner: TransactionSigner<TAccountOwner>;
+  /**
+   * The position's owner, or — once the tranche has been over for
+   * `ABANDONED_POSITION_DELAY` — anyone, so one position never withdrawn cannot keep the
+   * tranche archive (and its payer's rent) open forever.
+   */
+  caller: TransactionSigner<TAccountCaller>;
+  /** Receives the position's rent. The stake and rewards go to `owner_token`. */
+  owner: Address<TAccountOwner>;
   config?: Address<TAccountConfig>;
   pool: Address<TAccountPool>;
   mint: Address<TAccountMint>;
@@ -126,10 +136,12 @@ export type WithdrawStakeInput<
   archive: Address<TAccountArchive>;
   /** Receives the archive's rent when this withdrawal takes its last share. */
   archiveRentPayer: Address<TAccountArchiveRentPayer>;
+  /** The owner's token account; its associated token account unless the owner is the caller. */
   ownerToken: Address<TAccountOwnerToken>;
 };
 
 export function getWithdrawStakeInstruction<
+  TAccountCaller extends string,
   TAccountOwner extends string,
   TAccountConfig extends string,
   TAccountPool extends string,
@@ -143,6 +155,7 @@ export function getWithdrawStakeInstruction<
   TProgramAddress extends Address = typeof BULWARK_PROGRAM_ADDRESS,
 >(
   input: WithdrawStakeInput<
+    TAccountCaller,
     TAccountOwner,
     TAccountConfig,
     TAccountPool,
@@ -157,6 +170,7 @@ export function getWithdrawStakeInstruction<
   config?: { programAddress?: TProgramAddress },
 ): WithdrawStakeInstruction<
   TProgramAddress,
+  TAccountCaller,
   TAccountOwner,
   TAccountConfig,
   TAccountPool,
@@ -173,6 +187,7 @@ export function getWithdrawStakeInstruction<
 
   // Original accounts.
   const originalAccounts = {
+    caller: { value: input.caller ?? null, isWritable: false },
     owner: { value: input.owner ?? null, isWritable: true },
     config: { value: input.config ?? null, isWritable: false },
     pool: { value: input.pool ?? null, isWritable: true },
@@ -195,6 +210,7 @@ export function getWithdrawStakeInstruction<
   const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
   return Object.freeze({
     accounts: [
+      getAccountMeta(accounts.caller),
       getAccountMeta(accounts.owner),
       getAccountMeta(accounts.config),
       getAccountMeta(accounts.pool),
@@ -210,6 +226,7 @@ export function getWithdrawStakeInstruction<
     programAddress,
   } as WithdrawStakeInstruction<
     TProgramAddress,
+    TAccountCaller,
     TAccountOwner,
     TAccountConfig,
     TAccountPool,
@@ -229,19 +246,27 @@ export type ParsedWithdrawStakeInstruction<
 > = {
   programAddress: Address<TProgram>;
   accounts: {
-    owner: TAccountMetas[0];
-    config: TAccountMetas[1];
-    pool: TAccountMetas[2];
-    mint: TAccountMetas[3];
-    vault: TAccountMetas[4];
-    tokenProgram: TAccountMetas[5];
+    /**
+     * The position's owner, or — once the tranche has been over for
+     * `ABANDONED_POSITION_DELAY` — anyone, so one position never withdrawn cannot keep the
+     * tranche archive (and its payer's rent) open forever.
+     */
+    caller: TAccountMetas[0];
+    /** Receives the position's rent. The stake and rewards go to `owner_token`. */
+    owner: TAccountMetas[1];
+    config: TAccountMetas[2];
+    pool: TAccountMetas[3];
+    mint: TAccountMetas[4];
+    vault: TAccountMetas[5];
+    tokenProgram: TAccountMetas[6];
     /** Closed by the withdrawal; its rent returns to the owner. */
-    position: TAccountMetas[6];
+    position: TAccountMetas[7];
     /** The ended tranche's frozen totals (see `archive_tranche`). */
-    archive: TAccountMetas[7];
+    archive: TAccountMetas[8];
     /** Receives the archive's rent when this withdrawal takes its last share. */
-    archiveRentPayer: TAccountMetas[8];
-    ownerToken: TAccountMetas[9];
+    archiveRentPayer: TAccountMetas[9];
+    /** The owner's token account; its associated token account unless the owner is the caller. */
+    ownerToken: TAccountMetas[10];
   };
   data: WithdrawStakeInstructionData;
 };
@@ -254,7 +279,7 @@ export function parseWithdrawStakeInstruction<
     InstructionWithAccounts<TAccountMetas> &
     InstructionWithData<ReadonlyUint8Array>,
 ): ParsedWithdrawStakeInstruction<TProgram, TAccountMetas> {
-  if (instruction.accounts.length < 10) {
+  if (instruction.accounts.length < 11) {
     // TODO: Coded error.
     throw new Error("Not enough accounts");
   }
@@ -267,6 +292,7 @@ export function parseWithdrawStakeInstruction<
   return {
     programAddress: instruction.programAddress,
     accounts: {
+      caller: getNextAccount(),
       owner: getNextAccount(),
       config: getNextAccount(),
       pool: getNextAccount(),

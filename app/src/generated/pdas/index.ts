@@ -11,6 +11,8 @@ export * from "./assessmentVault";
 export * from "./assessor";
 export * from "./ballot";
 export * from "./config";
+export * from "./mintParams";
 export * from "./pool";
+export * from "./poolProduct";
 export * from "./rewardPot";
 export * from "./vault";

@@ -34,7 +34,9 @@ import {
   parseOverturnClaimInstruction,
   parseProposeAuthorityInstruction,
   parseRedeemPayoutInstruction,
+  parseRefreshPoolProductInstruction,
   parseSetManagerFeeInstruction,
+  parseSetMintParamsInstruction,
   parseSetPauseInstruction,
   parseSetPoolProductInstruction,
   parseStakeAssessorInstruction,
@@ -62,7 +64,9 @@ import {
   type ParsedOverturnClaimInstruction,
   type ParsedProposeAuthorityInstruction,
   type ParsedRedeemPayoutInstruction,
+  type ParsedRefreshPoolProductInstruction,
   type ParsedSetManagerFeeInstruction,
+  type ParsedSetMintParamsInstruction,
   type ParsedSetPauseInstruction,
   type ParsedSetPoolProductInstruction,
   type ParsedStakeAssessorInstruction,
@@ -84,6 +88,7 @@ export enum BulwarkAccount {
   Claim,
   Config,
   Cover,
+  MintParams,
   Pool,
   PoolProduct,
   Product,
@@ -149,6 +154,17 @@ export function identifyBulwarkAccount(
     )
   ) {
     return BulwarkAccount.Cover;
+  }
+  if (
+    containsBytes(
+      data,
+      fixEncoderSize(getBytesEncoder(), 8).encode(
+        new Uint8Array([183, 221, 246, 161, 199, 87, 116, 38]),
+      ),
+      0,
+    )
+  ) {
+    return BulwarkAccount.MintParams;
   }
   if (
     containsBytes(
@@ -226,7 +242,9 @@ export enum BulwarkInstruction {
   OverturnClaim,
   ProposeAuthority,
   RedeemPayout,
+  RefreshPoolProduct,
   SetManagerFee,
+  SetMintParams,
   SetPause,
   SetPoolProduct,
   StakeAssessor,
@@ -434,12 +452,34 @@ export function identifyBulwarkInstruction(
     containsBytes(
       data,
       fixEncoderSize(getBytesEncoder(), 8).encode(
+        new Uint8Array([66, 9, 116, 75, 252, 214, 85, 5]),
+      ),
+      0,
+    )
+  ) {
+    return BulwarkInstruction.RefreshPoolProduct;
+  }
+  if (
+    containsBytes(
+      data,
+      fixEncoderSize(getBytesEncoder(), 8).encode(
         new Uint8Array([148, 11, 233, 83, 138, 139, 54, 1]),
       ),
       0,
     )
   ) {
     return BulwarkInstruction.SetManagerFee;
+  }
+  if (
+    containsBytes(
+      data,
+      fixEncoderSize(getBytesEncoder(), 8).encode(
+        new Uint8Array([211, 154, 246, 218, 221, 69, 143, 200]),
+      ),
+      0,
+    )
+  ) {
+    return BulwarkInstruction.SetMintParams;
   }
   if (
     containsBytes(
@@ -591,8 +631,14 @@ export type ParsedBulwarkInstruction<
     } & ParsedProposeAuthorityInstruction<TProgram>)
   | ({ instructionType: BulwarkInstruction.RedeemPayout } & ParsedRedeemPayoutInstruction<TProgram>)
   | ({
+      instructionType: BulwarkInstruction.RefreshPoolProduct;
+    } & ParsedRefreshPoolProductInstruction<TProgram>)
+  | ({
       instructionType: BulwarkInstruction.SetManagerFee;
     } & ParsedSetManagerFeeInstruction<TProgram>)
+  | ({
+      instructionType: BulwarkInstruction.SetMintParams;
+    } & ParsedSetMintParamsInstruction<TProgram>)
   | ({ instructionType: BulwarkInstruction.SetPause } & ParsedSetPauseInstruction<TProgram>)
   | ({
       instructionType: BulwarkInstruction.SetPoolProduct;
@@ -740,11 +786,25 @@ export function parseBulwarkInstruction<TProgram extends string>(
         ...parseRedeemPayoutInstruction(instruction),
       };
     }
+    case BulwarkInstruction.RefreshPoolProduct: {
+      assertIsInstructionWithAccounts(instruction);
+      return {
+        instructionType: BulwarkInstruction.RefreshPoolProduct,
+        ...parseRefreshPoolProductInstruction(instruction),
+      };
+    }
     case BulwarkInstruction.SetManagerFee: {
       assertIsInstructionWithAccounts(instruction);
       return {
         instructionType: BulwarkInstruction.SetManagerFee,
         ...parseSetManagerFeeInstruction(instruction),
+      };
+    }
+    case BulwarkInstruction.SetMintParams: {
+      assertIsInstructionWithAccounts(instruction);
+      return {
+        instructionType: BulwarkInstruction.SetMintParams,
+        ...parseSetMintParamsInstruction(instruction),
       };
     }
     case BulwarkInstruction.SetPause: {

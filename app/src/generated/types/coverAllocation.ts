@@ -14,6 +14,8 @@ import {
   getArrayEncoder,
   getStructDecoder,
   getStructEncoder,
+  getU32Decoder,
+  getU32Encoder,
   getU64Decoder,
   getU64Encoder,
   type Address,
@@ -29,6 +31,8 @@ export type CoverAllocation = {
   amount: bigint;
   /** Premium paid to this pool (before its split). */
   premium: bigint;
+  /** Capacity ratio this part was sold at (bps): its backing is `amount ÷ ratio` per tranche. */
+  ratioBps: number;
   /** Allocation per tranche, `tranche_amounts[k]` in tranche `cover.first_tranche + k`. */
   trancheAmounts: Array<bigint>;
 };
@@ -39,6 +43,8 @@ export type CoverAllocationArgs = {
   amount: number | bigint;
   /** Premium paid to this pool (before its split). */
   premium: number | bigint;
+  /** Capacity ratio this part was sold at (bps): its backing is `amount ÷ ratio` per tranche. */
+  ratioBps: number;
   /** Allocation per tranche, `tranche_amounts[k]` in tranche `cover.first_tranche + k`. */
   trancheAmounts: Array<number | bigint>;
 };
@@ -48,6 +54,7 @@ export function getCoverAllocationEncoder(): FixedSizeEncoder<CoverAllocationArg
     ["pool", getAddressEncoder()],
     ["amount", getU64Encoder()],
     ["premium", getU64Encoder()],
+    ["ratioBps", getU32Encoder()],
     ["trancheAmounts", getArrayEncoder(getU64Encoder(), { size: 8 })],
   ]);
 }
@@ -57,6 +64,7 @@ export function getCoverAllocationDecoder(): FixedSizeDecoder<CoverAllocation> {
     ["pool", getAddressDecoder()],
     ["amount", getU64Decoder()],
     ["premium", getU64Decoder()],
+    ["ratioBps", getU32Decoder()],
     ["trancheAmounts", getArrayDecoder(getU64Decoder(), { size: 8 })],
   ]);
 }

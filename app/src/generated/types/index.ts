@@ -6,6 +6,7 @@
  * @see https://github.com/codama-idl/codama
  */
 
+export * from "./claimTimings";
 export * from "./coverAllocation";
 export * from "./poolPurchase";
 export * from "./productTerms";

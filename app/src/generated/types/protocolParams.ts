@@ -35,8 +35,6 @@ export type ProtocolParams = {
   priceBumpBps: number;
   /** Daily decay of a bumped price back towards the target price. */
   priceDecayBpsPerDay: number;
-  /** Smallest claim deposit, in base units of the cover's mint. */
-  claimMinDeposit: bigint;
   /** Claim deposit as a share of the requested amount. */
   claimDepositBps: number;
   /** Length of a claim's voting window, seconds. */
@@ -68,8 +66,6 @@ export type ProtocolParamsArgs = {
   priceBumpBps: number;
   /** Daily decay of a bumped price back towards the target price. */
   priceDecayBpsPerDay: number;
-  /** Smallest claim deposit, in base units of the cover's mint. */
-  claimMinDeposit: number | bigint;
   /** Claim deposit as a share of the requested amount. */
   claimDepositBps: number;
   /** Length of a claim's voting window, seconds. */
@@ -96,7 +92,6 @@ export function getProtocolParamsEncoder(): FixedSizeEncoder<ProtocolParamsArgs>
     ["maxTotalWeight", getU16Encoder()],
     ["priceBumpBps", getU16Encoder()],
     ["priceDecayBpsPerDay", getU16Encoder()],
-    ["claimMinDeposit", getU64Encoder()],
     ["claimDepositBps", getU16Encoder()],
     ["votingPeriod", getU32Encoder()],
     ["silentEnding", getU32Encoder()],
@@ -116,7 +111,6 @@ export function getProtocolParamsDecoder(): FixedSizeDecoder<ProtocolParams> {
     ["maxTotalWeight", getU16Decoder()],
     ["priceBumpBps", getU16Decoder()],
     ["priceDecayBpsPerDay", getU16Decoder()],
-    ["claimMinDeposit", getU64Decoder()],
     ["claimDepositBps", getU16Decoder()],
     ["votingPeriod", getU32Decoder()],
     ["silentEnding", getU32Decoder()],

@@ -5,56 +5,73 @@
 //! `stake × w / 100` of a tranche's stake. Kept in stake units, the books stay true when
 //! governance changes the ratio: what was sold keeps the stake it was sold against, and only
 //! new sales use the new ratio.
+//!
+//! Functions taking or returning a u128 are `#[inline(always)]` (see `math`), but for the two
+//! called in loops over tranches.
 
 use super::checked_mul_u128;
 use crate::constants::{BPS, MAX_PRODUCT_WEIGHT};
 use crate::error::BulwarkError;
 use anchor_lang::prelude::*;
 
-/// `a × b` in a u128, saturating. Exact whenever the factors are below 2^64 (every caller
-/// here: u64 amounts times bps or weights, or sums of at most eight u64 values times 100);
-/// written with the program's SBF-safe `checked_mul_u128`.
-pub fn mul_wide(a: u128, b: u128) -> u128 {
-    checked_mul_u128(a, b).unwrap_or(u128::MAX)
+/// `a × b`, exact, in a u128: a native 64-bit multiply when the product fits (almost always:
+/// amounts times bps or weights), else the program's SBF-safe `checked_mul_u128`, which two
+/// u64 factors cannot overflow.
+#[inline(always)]
+pub fn mul_wide(a: u64, b: u64) -> u128 {
+    match a.checked_mul(b) {
+        Some(product) => u128::from(product),
+        None => checked_mul_u128(u128::from(a), u128::from(b)).unwrap_or(u128::MAX),
+    }
 }
 
 /// Stake occupied by `amount` of cover sold at `ratio_bps` (20,000 = 2x), rounded up (against
 /// the buyer). Never above `amount`: the ratio is at least 1x.
+#[inline(always)]
 pub fn backing_for(amount: u64, ratio_bps: u32) -> Result<u64> {
     require!(
         u64::from(ratio_bps) >= BPS,
         BulwarkError::InvalidCapacityRatio
     );
-    let scaled = mul_wide(u128::from(amount), u128::from(BPS));
+    let scaled = mul_wide(amount, BPS);
     Ok(div_ceil_u128(scaled, u64::from(ratio_bps)) as u64)
 }
 
 /// Cover that `backing` stake units buy at `ratio_bps`, rounded down; saturates at `u64::MAX`
 /// (a very large pool offers the most a purchase can ask, it never fails to offer).
+#[inline(always)]
 pub fn cover_for_backing(backing: u64, ratio_bps: u32) -> u64 {
-    let scaled = mul_wide(u128::from(backing), u128::from(ratio_bps));
+    let scaled = mul_wide(backing, u64::from(ratio_bps));
     u64::try_from(div_floor_u128(scaled, BPS)).unwrap_or(u64::MAX)
 }
 
 /// `stake × weight` — the stake a product of `weight` (0..=100) may occupy, scaled by 100 so
 /// capacity walks compare with multiplications only.
+#[inline(always)]
 pub fn weighted_stake_x100(stake: u64, weight: u16) -> u128 {
-    mul_wide(u128::from(stake), u128::from(weight))
+    mul_wide(stake, u64::from(weight))
 }
 
 /// Backing units scaled like [`weighted_stake_x100`].
+#[inline(always)]
 pub fn backing_x100(backing: u64) -> u128 {
-    mul_wide(u128::from(backing), u128::from(MAX_PRODUCT_WEIGHT))
+    mul_wide(backing, u64::from(MAX_PRODUCT_WEIGHT))
 }
 
 /// A scaled (×100) amount of stake back in backing units, rounded down.
+#[inline(always)]
 pub fn unscale_x100(scaled: u128) -> u64 {
     u64::try_from(div_floor_u128(scaled, u64::from(MAX_PRODUCT_WEIGHT))).unwrap_or(u64::MAX)
 }
 
 /// Weight (percent, rounded up) that `backing` occupies of `stake`; 100 when it occupies all of
 /// it or there is no stake under it, 0 without backing.
-pub fn weight_used(backing: u128, stake: u128) -> u16 {
+///
+/// `#[inline(never)]`, like [`excess_x100`]: called in a loop over tranches, inlined u128
+/// arithmetic is vectorized by LLVM into `<4 x i128>` operations that the registry-only SBF
+/// toolchain cannot lower.
+#[inline(never)]
+pub fn weight_used(backing: u64, stake: u64) -> u16 {
     if backing == 0 {
         return 0;
     }
@@ -62,16 +79,27 @@ pub fn weight_used(backing: u128, stake: u128) -> u16 {
         return MAX_PRODUCT_WEIGHT;
     }
     // backing < stake, so the result is below 100.
-    let scaled = mul_wide(backing, u128::from(MAX_PRODUCT_WEIGHT));
-    let used = match (u64::try_from(scaled), u64::try_from(stake)) {
-        (Ok(scaled), Ok(stake)) => scaled.div_ceil(stake),
-        _ => scaled.div_ceil(stake) as u64,
-    };
-    used as u16
+    let scaled = mul_wide(backing, u64::from(MAX_PRODUCT_WEIGHT));
+    div_ceil_u128(scaled, stake) as u16
+}
+
+/// `max(0, 100 × backing − weight × stake)`: how far `backing` exceeds what a product of
+/// `weight` may occupy of `stake`, scaled by 100. (`#[inline(never)]`: see [`weight_used`].)
+#[inline(never)]
+pub fn excess_x100(backing: u64, stake: u64, weight: u16) -> u128 {
+    let hundred = u64::from(MAX_PRODUCT_WEIGHT);
+    match (
+        backing.checked_mul(hundred),
+        stake.checked_mul(u64::from(weight)),
+    ) {
+        (Some(backing), Some(allowed)) => u128::from(backing.saturating_sub(allowed)),
+        _ => backing_x100(backing).saturating_sub(weighted_stake_x100(stake, weight)),
+    }
 }
 
 /// `a / d` rounded down, with a native 64-bit division whenever `a` fits (u128 division is a
 /// slow software loop on SBF).
+#[inline(always)]
 fn div_floor_u128(a: u128, d: u64) -> u128 {
     match u64::try_from(a) {
         Ok(a) => u128::from(a / d),
@@ -79,6 +107,7 @@ fn div_floor_u128(a: u128, d: u64) -> u128 {
     }
 }
 
+#[inline(always)]
 fn div_ceil_u128(a: u128, d: u64) -> u128 {
     match u64::try_from(a) {
         Ok(a) => u128::from(a.div_ceil(d)),
@@ -117,7 +146,10 @@ mod tests {
         assert_eq!(weight_used(501, 1_000), 51);
         assert_eq!(weight_used(1_000, 1_000), 100);
         assert_eq!(weight_used(5_000, 1_000), 100);
-        assert_eq!(weight_used(u128::from(u64::MAX), u128::MAX), 1);
+        assert_eq!(weight_used(u64::MAX / 200, u64::MAX), 1);
+        assert_eq!(excess_x100(10, 20, 50), 0);
+        assert_eq!(excess_x100(11, 20, 50), 100);
+        assert_eq!(excess_x100(u64::MAX, 0, 100), u128::from(u64::MAX) * 100);
         assert_eq!(unscale_x100(weighted_stake_x100(999, 33)), 329);
         assert_eq!(unscale_x100(weighted_stake_x100(u64::MAX, 100)), u64::MAX);
     }

@@ -39,22 +39,63 @@ pub fn checked_mul_u128(a: u128, b: u128) -> Option<u128> {
     low.checked_add(cross << 64)
 }
 
+/// `n / d` and `n % d` for a divisor below 2^32, by long division in 32-bit digits: every step
+/// is a native 64-bit division (the remainder is below `d`, so `rem << 32 | digit` fits a u64),
+/// where a u128 division would be a slow software loop on SBF. `None` for `d == 0`.
+#[inline(always)]
+pub fn div_rem_small(n: u128, d: u32) -> Option<(u128, u64)> {
+    if d == 0 {
+        return None;
+    }
+    let d = u64::from(d);
+    let mut quotient: u128 = 0;
+    let mut rem: u64 = 0;
+    for shift in [96u32, 64, 32, 0] {
+        let digit = ((n >> shift) as u64) & 0xFFFF_FFFF;
+        let current = (rem << 32) | digit;
+        quotient |= u128::from(current / d) << shift;
+        rem = current % d;
+    }
+    Some((quotient, rem))
+}
+
+/// `n / d` rounded down (`round_up`: up), the fastest way the operands allow. `None` for
+/// `d == 0`.
+#[inline(always)]
+fn divide(n: u128, d: u128, round_up: bool) -> Option<u128> {
+    if let (Ok(n), Ok(d)) = (u64::try_from(n), u64::try_from(d)) {
+        let q = n.checked_div(d)?;
+        return Some(u128::from(q + u64::from(round_up && q * d != n)));
+    }
+    if let Ok(d) = u32::try_from(d) {
+        let (q, rem) = div_rem_small(n, d)?;
+        return Some(q + u128::from(round_up && rem != 0));
+    }
+    let q = n.checked_div(d)?;
+    Some(q + u128::from(round_up && n % d != 0))
+}
+
 /// `a * b / c`, rounded down, with a u128 intermediate.
 #[inline(always)]
 pub fn mul_div_floor(a: u128, b: u128, c: u128) -> Result<u128> {
     checked_mul_u128(a, b)
-        .and_then(|p| p.checked_div(c))
+        .and_then(|p| divide(p, c, false))
         .ok_or_else(|| error!(BulwarkError::MathOverflow))
 }
 
 /// `a * b / c`, rounded up, with a u128 intermediate.
 #[inline(always)]
 pub fn mul_div_ceil(a: u128, b: u128, c: u128) -> Result<u128> {
-    let product = checked_mul_u128(a, b).ok_or_else(|| error!(BulwarkError::MathOverflow))?;
-    if c == 0 {
-        return err!(BulwarkError::MathOverflow);
-    }
-    Ok(product.div_ceil(c))
+    checked_mul_u128(a, b)
+        .and_then(|p| divide(p, c, true))
+        .ok_or_else(|| error!(BulwarkError::MathOverflow))
+}
+
+/// `n / d` rounded up, for a divisor below 2^32 (see [`div_rem_small`]).
+#[inline(always)]
+pub fn div_ceil_small(n: u128, d: u32) -> Result<u128> {
+    let (q, rem) = div_rem_small(n, d).ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+    Ok(q + u128::from(rem != 0))
 }
 
 /// Narrows a u128 to a u64, failing instead of truncating.
@@ -89,6 +130,33 @@ mod tests {
             for b in samples {
                 assert_eq!(checked_mul_u128(a, b), a.checked_mul(b), "{a} * {b}");
             }
+        }
+    }
+
+    #[test]
+    fn every_division_path_matches_the_standard_library() {
+        let samples = [
+            0u128,
+            1,
+            7,
+            u32::MAX as u128,
+            u32::MAX as u128 + 1,
+            u64::MAX as u128,
+            u64::MAX as u128 + 3,
+            1 << 100,
+            u128::MAX,
+            98_765_432_109_876_543_210_987,
+        ];
+        for n in samples {
+            for d in samples.iter().copied().filter(|d| *d > 0) {
+                assert_eq!(divide(n, d, false), Some(n / d), "{n} / {d}");
+                assert_eq!(divide(n, d, true), Some(n.div_ceil(d)), "{n} / {d} up");
+                if let Ok(small) = u32::try_from(d) {
+                    let (q, r) = div_rem_small(n, small).unwrap();
+                    assert_eq!((q, u128::from(r)), (n / d, n % d));
+                }
+            }
+            assert_eq!(divide(n, 0, false), None);
         }
     }
 

@@ -2,7 +2,7 @@ use crate::constants::*;
 use crate::error::BulwarkError;
 use crate::math::buckets::{bucket_at, bucket_slot};
 use crate::math::capacity::{
-    backing_for, backing_x100, cover_for_backing, mul_wide, unscale_x100, weight_used,
+    backing_for, backing_x100, cover_for_backing, excess_x100, unscale_x100, weight_used,
     weighted_stake_x100,
 };
 use crate::math::pricing::current_price;
@@ -23,6 +23,61 @@ pub struct AllocationPlan {
     /// Cover the eligible tranches can still back, after the allocations and the carry-over of
     /// over-allocated earlier tranches; saturates at `u64::MAX`.
     pub free_capacity: u64,
+}
+
+/// A pool-product's backing and its pool's live stake per live tranche: entry `k` is tranche
+/// `current + k`. The cumulative capacity bound and the effective weight are read from it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TrancheBooks {
+    /// The first live tranche: the one `now` falls in.
+    pub current: u64,
+    pub backing: [u64; MAX_ACTIVE_TRANCHES],
+    pub stake: [u64; MAX_ACTIVE_TRANCHES],
+}
+
+impl TrancheBooks {
+    /// Backing and stake summed over the tranches from each live tranche on: entry `k` sums
+    /// entries `k..8`. Stake sums stay below `Pool::total_stake`; backing sums saturate, which
+    /// only overstates what is sold (a purchase is refused, never allowed, by it).
+    fn suffix_sums(&self) -> [(u64, u64); MAX_ACTIVE_TRANCHES] {
+        let mut sums = [(0u64, 0u64); MAX_ACTIVE_TRANCHES];
+        let (mut backing, mut stake) = (0u64, 0u64);
+        for k in (0..MAX_ACTIVE_TRANCHES).rev() {
+            backing = backing.saturating_add(self.backing[k]);
+            stake = stake.saturating_add(self.stake[k]);
+            sums[k] = (backing, stake);
+        }
+        sums
+    }
+
+    /// The cumulative capacity bound, as a shortfall: the most by which, from some live
+    /// tranche on, the backing allocated exceeds what `weight` allows of the stake there
+    /// (`max_t(100 × Σ_{u≥t} alloc(u) − weight × Σ_{u≥t} stake(u))`, scaled by 100, at least 0).
+    /// Zero is SPEC §5.11. Only a payout (stake burnt under live cover) makes it positive; a
+    /// purchase never adds to it.
+    pub fn shortfall(&self, weight: u16) -> u128 {
+        self.suffix_sums()
+            .iter()
+            .map(|(backing, stake)| excess_x100(*backing, *stake, weight))
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// Weight the live allocations occupy: the largest, over the live tranches `t`, of
+    /// `⌈100 × Σ_{u≥t} alloc(u) ÷ Σ_{u≥t} stake(u)⌉`, 100 where that stake is 0 (Nexus
+    /// Mutual's `_getEffectiveWeight`, in stake units).
+    pub fn weight_in_use(&self) -> u16 {
+        self.suffix_sums()
+            .iter()
+            .map(|(backing, stake)| weight_used(*backing, *stake))
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// `min(100, max(target, weight in use))`: what a product of `target` counts for.
+    pub fn effective_weight(&self, target: u16) -> u16 {
+        target.max(self.weight_in_use()).min(MAX_PRODUCT_WEIGHT)
+    }
 }
 
 /// What a pool underwrites of one product — how much of its capacity (weight) and at what
@@ -95,9 +150,35 @@ impl PoolProduct {
         }
     }
 
+    /// The product's backing and the pool's live stake in each live tranche, read once.
+    pub fn books(&self, pool: &Pool, current: u64) -> TrancheBooks {
+        let mut books = TrancheBooks {
+            current,
+            ..TrancheBooks::default()
+        };
+        for k in 0..MAX_ACTIVE_TRANCHES {
+            let tranche_id = current + k as u64;
+            books.backing[k] = self.allocation_in(tranche_id);
+            books.stake[k] = pool.live_stake(tranche_id);
+        }
+        books
+    }
+
+    /// [`PoolProduct::plan_on`] the pool's current books.
+    pub fn plan(
+        &self,
+        pool: &Pool,
+        capacity_ratio_bps: u32,
+        schedule: &CoverSchedule,
+        amount: u64,
+    ) -> Result<AllocationPlan> {
+        let books = self.books(pool, schedule.current_tranche);
+        self.plan_on(&books, capacity_ratio_bps, schedule, amount)
+    }
+
     /// Fills the eligible tranches of `schedule` in order with up to `amount` of cover at
     /// `capacity_ratio_bps` (read-only: `apply_plan` records it). Callers roll pool and
-    /// pool-product forward first.
+    /// pool-product forward first; `books` start at `schedule.current_tranche`.
     ///
     /// Nexus Mutual's carry-over, walked from the first live tranche (not the cover's first
     /// eligible one): stake that left a tranche (moved on by `extend_stake`) leaves its
@@ -106,24 +187,29 @@ impl PoolProduct {
     /// `free(t) = max(0, cap(t) − alloc(t) − carry(t−1))`,
     /// `carry(t) = max(0, alloc(t) + carry(t−1) − cap(t))`, in stake units scaled by 100 so
     /// the walk only multiplies.
-    pub fn plan(
+    pub fn plan_on(
         &self,
-        pool: &Pool,
+        books: &TrancheBooks,
         capacity_ratio_bps: u32,
         schedule: &CoverSchedule,
         amount: u64,
     ) -> Result<AllocationPlan> {
+        require!(
+            books.current == schedule.current_tranche,
+            BulwarkError::InvariantViolated
+        );
         let mut plan = AllocationPlan::default();
         let mut left = amount;
         let mut carry: u128 = 0;
         let mut eligible: u128 = 0;
-        for tranche_id in schedule.current_tranche..=schedule.last_tranche {
-            let cap = weighted_stake_x100(pool.live_stake(tranche_id), self.target_weight);
-            let needed = backing_x100(self.allocation_in(tranche_id)) + carry;
+        for (k, (backing, stake)) in books.backing.iter().zip(books.stake).enumerate() {
+            let tranche_id = books.current + k as u64;
+            let cap = weighted_stake_x100(stake, self.target_weight);
+            let needed = backing_x100(*backing) + carry;
             carry = needed.saturating_sub(cap);
-            let Some(k) = tranche_id
+            let Some(offset) = tranche_id
                 .checked_sub(schedule.first_tranche)
-                .map(|k| k as usize)
+                .map(|offset| offset as usize)
             else {
                 continue;
             };
@@ -133,8 +219,8 @@ impl PoolProduct {
             plan.free_capacity = plan.free_capacity.saturating_add(free);
             let take = free.min(left);
             if take > 0 {
-                plan.tranche_amounts[k] = take;
-                plan.tranche_backing[k] = backing_for(take, capacity_ratio_bps)?;
+                plan.tranche_amounts[offset] = take;
+                plan.tranche_backing[offset] = backing_for(take, capacity_ratio_bps)?;
                 left -= take;
             }
         }
@@ -142,66 +228,25 @@ impl PoolProduct {
         Ok(plan)
     }
 
-    /// Backing allocated and live stake summed over the tranches from each live tranche on:
-    /// entry `k` sums tranches `current + k ..= current + 7`.
-    fn suffix_sums(&self, pool: &Pool, current: u64) -> [(u128, u128); MAX_ACTIVE_TRANCHES] {
-        let mut sums = [(0u128, 0u128); MAX_ACTIVE_TRANCHES];
-        let (mut backing, mut stake) = (0u128, 0u128);
-        for k in (0..MAX_ACTIVE_TRANCHES).rev() {
-            let tranche_id = current + k as u64;
-            backing += u128::from(self.allocation_in(tranche_id));
-            stake += u128::from(pool.live_stake(tranche_id));
-            sums[k] = (backing, stake);
-        }
-        sums
-    }
-
-    /// The cumulative capacity bound, as a shortfall: the most by which, from some live
-    /// tranche on, the backing allocated exceeds what `weight` allows of the stake there
-    /// (`max_t(100 × Σ_{u≥t} alloc(u) − weight × Σ_{u≥t} stake(u))`, scaled by 100, at least 0).
-    /// Zero is SPEC §5.11. Only a payout (stake burnt under live cover) makes it positive; a
-    /// purchase never adds to it.
-    pub fn shortfall(&self, pool: &Pool, weight: u16, current: u64) -> u128 {
-        self.suffix_sums(pool, current)
-            .iter()
-            .map(|(backing, stake)| {
-                mul_wide(*backing, u128::from(MAX_PRODUCT_WEIGHT))
-                    .saturating_sub(mul_wide(*stake, u128::from(weight)))
-            })
-            .max()
-            .unwrap_or(0)
-    }
-
-    /// Weight the live allocations occupy: the largest, over the live tranches `t`, of
-    /// `⌈100 × Σ_{u≥t} alloc(u) ÷ Σ_{u≥t} stake(u)⌉`, 100 where that stake is 0 (Nexus
-    /// Mutual's `_getEffectiveWeight`, in stake units).
-    pub fn weight_in_use(&self, pool: &Pool, current: u64) -> u16 {
-        self.suffix_sums(pool, current)
-            .iter()
-            .map(|(backing, stake)| weight_used(*backing, *stake))
-            .max()
-            .unwrap_or(0)
-    }
-
-    /// What `effective_weight` should be now: `min(100, max(target, weight in use))`.
-    pub fn current_effective_weight(&self, pool: &Pool, current: u64) -> u16 {
-        self.target_weight
-            .max(self.weight_in_use(pool, current))
-            .min(MAX_PRODUCT_WEIGHT)
-    }
-
-    /// Stores the current effective weight and moves the pool's sum with it. Returns the
-    /// previous value.
-    pub fn refresh_effective_weight(&mut self, pool: &mut Pool, current: u64) -> Result<u16> {
+    /// Stores `effective_weight` and moves the pool's sum with it. Returns the previous value.
+    pub fn set_effective_weight(&mut self, pool: &mut Pool, effective_weight: u16) -> Result<u16> {
         let old = self.effective_weight;
-        let new = self.current_effective_weight(pool, current);
         pool.total_effective_weight = pool
             .total_effective_weight
             .checked_sub(old)
-            .and_then(|w| w.checked_add(new))
+            .and_then(|w| w.checked_add(effective_weight))
             .ok_or_else(|| error!(BulwarkError::InvariantViolated))?;
-        self.effective_weight = new;
+        self.effective_weight = effective_weight;
         Ok(old)
+    }
+
+    /// Recomputes the effective weight from the current books and stores it. Returns the
+    /// previous value.
+    pub fn refresh_effective_weight(&mut self, pool: &mut Pool, current: u64) -> Result<u16> {
+        let effective_weight = self
+            .books(pool, current)
+            .effective_weight(self.target_weight);
+        self.set_effective_weight(pool, effective_weight)
     }
 
     /// Records a plan's backing, released at the start of the schedule's release bucket.

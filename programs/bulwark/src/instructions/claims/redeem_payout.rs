@@ -4,7 +4,7 @@ use crate::events::PayoutRedeemed;
 use crate::math::tranche::tranche_at;
 use crate::math::{mul_div_floor, to_u64};
 use crate::state::{Claim, ClaimStatus, Config, Cover, Pool, PoolProduct};
-use crate::token::{check_recipient_account, transfer_from_pool};
+use crate::token::{check_recipient_account, token_amount, transfer_from_pool};
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 
@@ -141,8 +141,6 @@ impl RedeemPayout<'_> {
             } else {
                 0
             };
-            let vault: InterfaceAccount<'info, TokenAccount> =
-                InterfaceAccount::try_from(vault_info)?;
             let (burned, before) = {
                 let mut pool = pool_loader.load_mut()?;
                 require_keys_eq!(pool.vault, vault_info.key(), BulwarkError::WrongVault);
@@ -156,7 +154,7 @@ impl RedeemPayout<'_> {
                     pool_product.pool == pool_info.key() && pool_product.product_id == product_id,
                     BulwarkError::WrongPoolProduct
                 );
-                let before = pool.snapshot(vault.amount)?;
+                let before = pool.snapshot(token_amount(vault_info)?)?;
                 pool.roll_forward(now)?;
                 pool_product.roll_forward(now)?;
                 let burned = pool.burn(first_tranche, part)?;
@@ -172,6 +170,8 @@ impl RedeemPayout<'_> {
                 pool_product.invariant()?;
                 (burned, before)
             };
+            let vault: InterfaceAccount<'info, TokenAccount> =
+                InterfaceAccount::try_from(vault_info)?;
             for (amount, to) in [
                 (burned, accounts.owner_token.to_account_info()),
                 (refund, accounts.claimant_token.to_account_info()),

@@ -3,7 +3,7 @@ use crate::error::BulwarkError;
 use crate::events::{CoverBought, PoolPurchase};
 use crate::math::pricing::{bps_of, bumped_price, premium};
 use crate::state::{Config, Cover, CoverAllocation, CoverSchedule, Pool, PoolProduct, Product};
-use crate::token::transfer;
+use crate::token::{token_amount, transfer};
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 
@@ -250,30 +250,31 @@ fn buy_from_pool<'info>(
         BulwarkError::ProductNotInPool
     );
 
-    let mut vault: InterfaceAccount<'info, TokenAccount> = InterfaceAccount::try_from(vault_info)?;
-    let before = pool.snapshot(vault.amount)?;
+    let before = pool.snapshot(token_amount(vault_info)?)?;
 
     pool.roll_forward(now)?;
     pool_product.roll_forward(now)?;
 
     let params = &accounts.config.params;
-    let plan = pool_product.plan(&pool, params.capacity_ratio_bps, schedule, amount)?;
+    let current = schedule.current_tranche;
+    let books = pool_product.books(&pool, current);
+    let plan = pool_product.plan_on(&books, params.capacity_ratio_bps, schedule, amount)?;
     require!(
         plan.free_capacity >= amount,
         BulwarkError::InsufficientCapacity
     );
+    pool_product.apply_plan(schedule, &plan)?;
     // The cumulative bound (SPEC §5.11), checked on the state the plan produced: from no live
     // tranche on may the backing sold exceed what the product's weight allows of the stake
     // there, beyond what a payout already left short.
-    let current = schedule.current_tranche;
     let weight = pool_product.effective_weight;
-    let shortfall = pool_product.shortfall(&pool, weight, current);
-    pool_product.apply_plan(schedule, &plan)?;
+    let after = pool_product.books(&pool, current);
     require!(
-        pool_product.shortfall(&pool, weight, current) <= shortfall,
+        after.shortfall(weight) <= books.shortfall(weight),
         BulwarkError::CumulativeCapacityExceeded
     );
-    let old_weight = pool_product.refresh_effective_weight(&mut pool, current)?;
+    let effective_weight = after.effective_weight(pool_product.target_weight);
+    let old_weight = pool_product.set_effective_weight(&mut pool, effective_weight)?;
     require!(
         pool_product.effective_weight <= old_weight
             || pool.total_effective_weight <= params.max_total_weight,
@@ -328,7 +329,7 @@ fn buy_from_pool<'info>(
         None,
         premium,
     )?;
-    vault.reload()?;
+    let vault: InterfaceAccount<'info, TokenAccount> = InterfaceAccount::try_from(vault_info)?;
     pool.invariant()?;
     pool.check_vault(&before, vault.amount)?;
     pool_product.invariant()?;
