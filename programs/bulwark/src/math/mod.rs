@@ -72,7 +72,7 @@ fn divide(n: u128, d: u128, round_up: bool) -> Option<u128> {
         return Some(q + u128::from(round_up && rem != 0));
     }
     let q = n.checked_div(d)?;
-    Some(q + u128::from(round_up && n % d != 0))
+    Some(q + u128::from(round_up && !n.is_multiple_of(d)))
 }
 
 /// `a * b / c`, rounded down, with a u128 intermediate.
