@@ -22,6 +22,19 @@ proptest! {
     }
 
     #[test]
+    fn long_division_matches_the_standard_library(
+        n: u128,
+        d in prop_oneof![1u64..=u64::from(u32::MAX), 1u64..],
+        high_bits in 0u32..128,
+    ) {
+        // Numerators of every size, not only near u128::MAX.
+        let n = n >> high_bits;
+        let (q, r) = bulwark::math::div_rem_u64(n, d).unwrap();
+        prop_assert_eq!(q, n / u128::from(d));
+        prop_assert_eq!(u128::from(r), n % u128::from(d));
+    }
+
+    #[test]
     fn conversions_never_panic(amount: u64, stake: u64, supply: u128, shares: u128) {
         let _ = shares_for_deposit(amount, stake, supply);
         let _ = assets_for_shares(shares, stake, supply);

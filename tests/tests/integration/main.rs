@@ -8,6 +8,7 @@ mod cover;
 mod cpi;
 mod fixtures;
 mod hostile;
+mod keys;
 mod parallel;
 mod pool;
 mod scale;

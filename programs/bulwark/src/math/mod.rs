@@ -39,24 +39,61 @@ pub fn checked_mul_u128(a: u128, b: u128) -> Option<u128> {
     low.checked_add(cross << 64)
 }
 
-/// `n / d` and `n % d` for a divisor below 2^32, by long division in 32-bit digits: every step
-/// is a native 64-bit division (the remainder is below `d`, so `rem << 32 | digit` fits a u64),
-/// where a u128 division would be a slow software loop on SBF. `None` for `d == 0`.
+/// `(u1 · 2^64 + u0) / v` and its remainder, for `u1 < v` (so the quotient fits a u64): long
+/// division in 32-bit digits with the divisor normalized, each quotient digit estimated from
+/// the top digits and corrected at most twice (Knuth's algorithm D; Hacker's Delight `divlu`).
+/// Every operation is a native 64-bit one; no product below can overflow (each is checked by
+/// the conditions before it), the wrapping steps compute values known to fit.
 #[inline(always)]
-pub fn div_rem_small(n: u128, d: u32) -> Option<(u128, u64)> {
+fn div_long(u1: u64, u0: u64, v: u64) -> (u64, u64) {
+    const DIGIT: u64 = 1 << 32;
+    const LOW: u64 = DIGIT - 1;
+    let shift = v.leading_zeros();
+    let v = v << shift;
+    let (v1, v0) = (v >> 32, v & LOW);
+    let u32_ = if shift == 0 {
+        u1
+    } else {
+        (u1 << shift) | (u0 >> (64 - shift))
+    };
+    let u10 = u0 << shift;
+    let (u_1, u_0) = (u10 >> 32, u10 & LOW);
+    let digit = |high: u64, next: u64| {
+        let mut q = high / v1;
+        let mut rem = high - q * v1;
+        while q >= DIGIT || q * v0 > rem * DIGIT + next {
+            q -= 1;
+            rem += v1;
+            if rem >= DIGIT {
+                break;
+            }
+        }
+        q
+    };
+    let q1 = digit(u32_, u_1);
+    let u21 = u32_
+        .wrapping_mul(DIGIT)
+        .wrapping_add(u_1)
+        .wrapping_sub(q1.wrapping_mul(v));
+    let q0 = digit(u21, u_0);
+    let rem = u21
+        .wrapping_mul(DIGIT)
+        .wrapping_add(u_0)
+        .wrapping_sub(q0.wrapping_mul(v));
+    (q1 * DIGIT + q0, rem >> shift)
+}
+
+/// `n / d` and `n % d` for a u64 divisor with native 64-bit steps only, where a u128 division
+/// would be a slow software loop on SBF. `None` for `d == 0`.
+#[inline(always)]
+pub fn div_rem_u64(n: u128, d: u64) -> Option<(u128, u64)> {
     if d == 0 {
         return None;
     }
-    let d = u64::from(d);
-    let mut quotient: u128 = 0;
-    let mut rem: u64 = 0;
-    for shift in [96u32, 64, 32, 0] {
-        let digit = ((n >> shift) as u64) & 0xFFFF_FFFF;
-        let current = (rem << 32) | digit;
-        quotient |= u128::from(current / d) << shift;
-        rem = current % d;
-    }
-    Some((quotient, rem))
+    let (high, low) = ((n >> 64) as u64, n as u64);
+    let (q_high, rem_high) = (high / d, high % d);
+    let (q_low, rem) = div_long(rem_high, low, d);
+    Some(((u128::from(q_high) << 64) | u128::from(q_low), rem))
 }
 
 /// `n / d` rounded down (`round_up`: up), the fastest way the operands allow. `None` for
@@ -67,8 +104,8 @@ fn divide(n: u128, d: u128, round_up: bool) -> Option<u128> {
         let q = n.checked_div(d)?;
         return Some(u128::from(q + u64::from(round_up && q * d != n)));
     }
-    if let Ok(d) = u32::try_from(d) {
-        let (q, rem) = div_rem_small(n, d)?;
+    if let Ok(d) = u64::try_from(d) {
+        let (q, rem) = div_rem_u64(n, d)?;
         return Some(q + u128::from(round_up && rem != 0));
     }
     let q = n.checked_div(d)?;
@@ -91,10 +128,10 @@ pub fn mul_div_ceil(a: u128, b: u128, c: u128) -> Result<u128> {
         .ok_or_else(|| error!(BulwarkError::MathOverflow))
 }
 
-/// `n / d` rounded up, for a divisor below 2^32 (see [`div_rem_small`]).
+/// `n / d` rounded up, for a u64 divisor (see [`div_rem_u64`]).
 #[inline(always)]
-pub fn div_ceil_small(n: u128, d: u32) -> Result<u128> {
-    let (q, rem) = div_rem_small(n, d).ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+pub fn div_ceil_u64(n: u128, d: u64) -> Result<u128> {
+    let (q, rem) = div_rem_u64(n, d).ok_or_else(|| error!(BulwarkError::MathOverflow))?;
     Ok(q + u128::from(rem != 0))
 }
 
@@ -151,9 +188,9 @@ mod tests {
             for d in samples.iter().copied().filter(|d| *d > 0) {
                 assert_eq!(divide(n, d, false), Some(n / d), "{n} / {d}");
                 assert_eq!(divide(n, d, true), Some(n.div_ceil(d)), "{n} / {d} up");
-                if let Ok(small) = u32::try_from(d) {
-                    let (q, r) = div_rem_small(n, small).unwrap();
-                    assert_eq!((q, u128::from(r)), (n / d, n % d));
+                if let Ok(small) = u64::try_from(d) {
+                    let (q, r) = div_rem_u64(n, small).unwrap();
+                    assert_eq!((q, u128::from(r)), (n / d, n % d), "{n} / {d}");
                 }
             }
             assert_eq!(divide(n, 0, false), None);

@@ -1,7 +1,7 @@
 //! Cover pricing: annual prices in bps, a bumped price that decays back to the target, and
 //! premiums rounded up.
 
-use super::{div_ceil_small, mul_div_ceil, mul_div_floor, to_u64};
+use super::{div_ceil_u64, mul_div_ceil, mul_div_floor, to_u64};
 use crate::constants::{BPS, SECONDS_PER_DAY, SECONDS_PER_YEAR};
 use crate::error::BulwarkError;
 use anchor_lang::prelude::*;
@@ -35,14 +35,13 @@ pub fn current_price(
 
 /// Premium for covering `amount` for `period` seconds at `price_bps` a year, rounded up:
 /// `⌈amount × price × period ÷ (BPS × one year)⌉`, computed as `⌈⌈x ÷ year⌉ ÷ BPS⌉` (equal for
-/// positive divisors), so both divisions have a divisor below 2^32 and stay native on SBF.
+/// positive divisors), so both divisors fit a u64 and the divisions stay native on SBF.
 pub fn premium(amount: u64, price_bps: u64, period: u32) -> Result<u64> {
     let annual = super::checked_mul_u128(u128::from(amount), u128::from(price_bps))
         .and_then(|a| super::checked_mul_u128(a, u128::from(period)))
         .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
-    let year = u32::try_from(SECONDS_PER_YEAR).map_err(|_| error!(BulwarkError::MathOverflow))?;
-    let per_year = div_ceil_small(annual, year)?;
-    to_u64(div_ceil_small(per_year, BPS as u32)?)
+    let per_year = div_ceil_u64(annual, SECONDS_PER_YEAR)?;
+    to_u64(div_ceil_u64(per_year, BPS)?)
 }
 
 /// Price after a purchase of `amount` out of `capacity`: `price + bump_bps × amount /

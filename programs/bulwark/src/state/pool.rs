@@ -3,7 +3,7 @@ use crate::error::BulwarkError;
 use crate::math::buckets::{bucket_at, bucket_slot, bucket_start};
 use crate::math::shares::{assets_for_shares, shares_for_deposit};
 use crate::math::tranche::{ring_slot, tranche_end};
-use crate::math::{checked_mul_u128, mul_div_floor, to_u64};
+use crate::math::{checked_mul_u128, div_rem_u64, mul_div_floor, to_u64};
 use anchor_lang::prelude::*;
 
 /// A u128 stored as 16 little-endian bytes, so zero-copy accounts keep one layout (and no
@@ -239,12 +239,12 @@ impl Pool {
         let elapsed = (at - self.rewards_updated_at) as u128;
         let rate = self.reward_rate.get();
         if self.reward_weight > 0 && rate > 0 {
-            let weight = u128::from(self.reward_weight);
             let accrued = checked_mul_u128(rate, elapsed)
                 .and_then(|scaled| scaled.checked_add(u128::from(self.reward_remainder)))
                 .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
-            let increment = accrued / weight;
-            self.reward_remainder = to_u64(accrued % weight)?;
+            let (increment, remainder) = div_rem_u64(accrued, self.reward_weight)
+                .ok_or_else(|| error!(BulwarkError::InvariantViolated))?;
+            self.reward_remainder = remainder;
             let acc = self
                 .acc_reward_per_weight
                 .get()
