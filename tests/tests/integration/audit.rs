@@ -679,3 +679,86 @@ async fn claim_min_deposit_is_set_per_mint() {
         (nine, 1_000_000_000)
     );
 }
+
+/// PDA sharing: the config PDA is the token authority of the assessment vault and of every
+/// mint's reward pot, so the one signer could move any of them. Each instruction that signs
+/// with it names its source by the vault's own seeds or the config's record of it, so a caller
+/// cannot point that signature at another vault: swapped, the accounts are refused and nothing
+/// moves.
+#[tokio::test]
+async fn pda_sharing_config_signs_only_for_the_vault_its_seeds_name() {
+    let mut m = market(1_000_000 * UNIT).await;
+    let owner = m.buyer.pubkey();
+    m.buy(args(0, owner, m.product_id, vec![100_000 * UNIT], YEAR))
+        .await;
+    let treasury = m.t.treasury;
+    let treasury_token = m.t.create_token_account(&treasury, &m.mint).await;
+    let payer = m.t.payer().pubkey();
+    // Creates and funds the pool mint's reward pot.
+    m.t.send_ok(&[sweep_fees(&payer, &m.pool.keys, &treasury_token)], &[])
+        .await;
+    let (alice, alice_token) = assessor(&mut m.t, UNIT).await;
+    let keys = m.cover_keys(0, vec![m.pool.keys.pool]);
+    let buyer = m.buyer.insecure_clone();
+    m.t.next_slot().await;
+    m.t.send_ok(
+        &[file_claim(
+            &owner,
+            &keys,
+            0,
+            &m.buyer_token,
+            claim_args(10_000 * UNIT),
+        )],
+        &[&buyer],
+    )
+    .await;
+    let claim = claim_pda(&keys.cover, 0);
+    m.t.send_ok(&[vote(&alice.pubkey(), &claim, true)], &[&alice])
+        .await;
+    let state: Claim = m.t.load(&claim).await;
+    m.t.warp_to_time(state.cooldown_end().unwrap() + 30 * DAY)
+        .await;
+
+    let pot = reward_pot_pda(&m.mint);
+    let vault = assessment_vault_pda();
+    let assessment_mint = m.t.assessment_mint;
+    let before = (m.t.balance(&pot).await, m.t.balance(&vault).await);
+    // Unstaking from the reward pot instead of the assessment vault.
+    let mut ix = unstake_assessor(
+        &alice.pubkey(),
+        &assessment_mint,
+        &alice_token,
+        &spl_token::ID,
+        UNIT,
+    );
+    swap_account(&mut ix, &vault, &pot);
+    m.t.send_err(ix, &[&alice], BulwarkError::WrongAssessmentAccount)
+        .await;
+    // A reward paid from the assessment vault instead of the claim mint's pot.
+    let buyer_token = m.buyer_token;
+    let mut ix = claim_assessor_reward(
+        &alice.pubkey(),
+        &claim,
+        &m.mint,
+        &buyer_token,
+        &spl_token::ID,
+    );
+    swap_account(&mut ix, &pot, &vault);
+    m.t.send_anchor_err(
+        ix,
+        &[&alice],
+        anchor_lang::error::ErrorCode::ConstraintSeeds,
+    )
+    .await;
+    // The same with the assessment mint named as the claim's mint.
+    let mut ix = claim_assessor_reward(
+        &alice.pubkey(),
+        &claim,
+        &assessment_mint,
+        &alice_token,
+        &spl_token::ID,
+    );
+    swap_account(&mut ix, &reward_pot_pda(&assessment_mint), &vault);
+    m.t.send_err(ix, &[&alice], BulwarkError::WrongMint).await;
+    assert_eq!((m.t.balance(&pot).await, m.t.balance(&vault).await), before);
+}
