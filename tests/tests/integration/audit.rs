@@ -18,6 +18,21 @@ use bulwark_tests::*;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 
+/// The buyer's cover 0 on the market's pool, a claim of `amount` on it filed a slot later, and
+/// `voter`'s accepting vote: the cover's keys and the claim.
+async fn accepted_claim(m: &mut Market, voter: &Keypair, amount: u64) -> (CoverKeys, Pubkey) {
+    let owner = m.buyer.pubkey();
+    let keys = m.cover_keys(0, vec![m.pool.keys.pool]);
+    let buyer = m.buyer.insecure_clone();
+    m.t.next_slot().await;
+    let ix = file_claim(&owner, &keys, 0, &m.buyer_token, claim_args(amount));
+    m.t.send_ok(&[ix], &[&buyer]).await;
+    let claim = claim_pda(&keys.cover, 0);
+    m.t.send_ok(&[vote(&voter.pubkey(), &claim, true)], &[voter])
+        .await;
+    (keys, claim)
+}
+
 /// The first tranche that can back a one-year cover bought now.
 async fn first_backing_tranche(m: &mut Market) -> u64 {
     let now = m.t.now().await;
@@ -272,23 +287,7 @@ async fn pause_all_stops_every_outflow() {
     m.buy(args(0, owner, m.product_id, vec![100_000 * UNIT], YEAR))
         .await;
     let (alice, alice_token) = assessor(&mut m.t, UNIT).await;
-    let keys = m.cover_keys(0, vec![m.pool.keys.pool]);
-    let buyer = m.buyer.insecure_clone();
-    m.t.next_slot().await;
-    m.t.send_ok(
-        &[file_claim(
-            &owner,
-            &keys,
-            0,
-            &m.buyer_token,
-            claim_args(10_000 * UNIT),
-        )],
-        &[&buyer],
-    )
-    .await;
-    let claim = claim_pda(&keys.cover, 0);
-    m.t.send_ok(&[vote(&alice.pubkey(), &claim, true)], &[&alice])
-        .await;
+    let (keys, claim) = accepted_claim(&mut m, &alice, 10_000 * UNIT).await;
     // Let the accepted claim lapse unredeemed: its deposit is refundable by close_claim.
     let state: Claim = m.t.load(&claim).await;
     m.t.warp_to_time(state.redemption_end().unwrap()).await;
@@ -698,23 +697,7 @@ async fn pda_sharing_config_signs_only_for_the_vault_its_seeds_name() {
     m.t.send_ok(&[sweep_fees(&payer, &m.pool.keys, &treasury_token)], &[])
         .await;
     let (alice, alice_token) = assessor(&mut m.t, UNIT).await;
-    let keys = m.cover_keys(0, vec![m.pool.keys.pool]);
-    let buyer = m.buyer.insecure_clone();
-    m.t.next_slot().await;
-    m.t.send_ok(
-        &[file_claim(
-            &owner,
-            &keys,
-            0,
-            &m.buyer_token,
-            claim_args(10_000 * UNIT),
-        )],
-        &[&buyer],
-    )
-    .await;
-    let claim = claim_pda(&keys.cover, 0);
-    m.t.send_ok(&[vote(&alice.pubkey(), &claim, true)], &[&alice])
-        .await;
+    let (keys, claim) = accepted_claim(&mut m, &alice, 10_000 * UNIT).await;
     let state: Claim = m.t.load(&claim).await;
     m.t.warp_to_time(state.cooldown_end().unwrap() + 30 * DAY)
         .await;

@@ -563,6 +563,35 @@ mod tests {
         pool
     }
 
+    /// The audit's finding "the vault check accepts a donated surplus": with tokens donated to
+    /// the vault, an instruction that booked a premium but received nothing still passed
+    /// `balance ≥ liabilities`. The check against the change refuses it.
+    #[test]
+    fn vault_check_rejects_a_donation_hiding_a_short_transfer() {
+        let mut pool = Pool::zeroed();
+        pool.total_stake = 1_000;
+        let donated = 500;
+        let before = pool.snapshot(1_000 + donated).unwrap();
+        // A premium of 300 booked, no token received.
+        pool.treasury_accrued = 300;
+        assert!(1_000 + donated >= pool.liabilities().unwrap());
+        assert_eq!(
+            pool.check_vault(&before, 1_000 + donated).unwrap_err(),
+            error!(BulwarkError::VaultMovedOffBooks)
+        );
+        // Received in full, the same books pass; the donation stays an untracked surplus.
+        pool.check_vault(&before, 1_000 + donated + 300).unwrap();
+        // A vault that moved with the books but ends below them is refused too.
+        let mut short = Pool::zeroed();
+        short.total_stake = 1_000;
+        let before = short.snapshot(900).unwrap();
+        short.treasury_accrued = 10;
+        assert_eq!(
+            short.check_vault(&before, 910).unwrap_err(),
+            error!(BulwarkError::VaultBelowAccounting)
+        );
+    }
+
     #[test]
     fn accruing_every_second_loses_nothing_to_rounding() {
         let (mut every_second, mut once) = (large_pool(), large_pool());
