@@ -79,7 +79,7 @@ pub struct PoolProductSet {
     /// The product's effective weight before and after (`PoolProduct::effective_weight`).
     pub old_effective_weight: u16,
     pub new_effective_weight: u16,
-    pub pool_total_effective_weight: u16,
+    pub pool_total_effective_weight: u32,
 }
 
 #[event]
@@ -304,5 +304,5 @@ pub struct EffectiveWeightRefreshed {
     pub product_id: u64,
     pub old_effective_weight: u16,
     pub new_effective_weight: u16,
-    pub pool_total_effective_weight: u16,
+    pub pool_total_effective_weight: u32,
 }

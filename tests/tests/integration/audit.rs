@@ -697,7 +697,7 @@ async fn pda_sharing_config_signs_only_for_the_vault_its_seeds_name() {
     m.t.send_ok(&[sweep_fees(&payer, &m.pool.keys, &treasury_token)], &[])
         .await;
     let (alice, alice_token) = assessor(&mut m.t, UNIT).await;
-    let (keys, claim) = accepted_claim(&mut m, &alice, 10_000 * UNIT).await;
+    let (_, claim) = accepted_claim(&mut m, &alice, 10_000 * UNIT).await;
     let state: Claim = m.t.load(&claim).await;
     m.t.warp_to_time(state.cooldown_end().unwrap() + 30 * DAY)
         .await;
@@ -744,4 +744,73 @@ async fn pda_sharing_config_signs_only_for_the_vault_its_seeds_name() {
     swap_account(&mut ix, &reward_pot_pda(&assessment_mint), &vault);
     m.t.send_err(ix, &[&alice], BulwarkError::WrongMint).await;
     assert_eq!((m.t.balance(&pot).await, m.t.balance(&vault).await), before);
+}
+
+/// After a payout on one product burns stake under another, the other's stored effective
+/// weight lags behind what its cover uses; a manager must still be able to lower that
+/// product's weight. `set_pool_product` first brings the product's own weight up to date, so
+/// only what the change itself does is compared with the bound.
+#[tokio::test]
+async fn lowering_a_weight_is_allowed_after_a_payout_elsewhere() {
+    let stake = 1_000_000 * UNIT;
+    let mut m = market(stake).await;
+    set_params(
+        &mut m.t,
+        ProtocolParams {
+            max_total_weight: 100,
+            ..ProtocolParams::default()
+        },
+    )
+    .await;
+    let (ix, manager) = set_weight(&m, m.product_id, 50);
+    m.t.send_ok(&[ix], &[&manager]).await;
+    let second = m.t.create_default_product().await;
+    let (ix, _) = set_weight(&m, second, 50);
+    m.t.send_ok(&[ix], &[&manager]).await;
+    let owner = m.buyer.pubkey();
+    let pool_key = m.pool.keys.pool;
+    // The first product sells all its 50%: stake / 2 of backing.
+    m.buy(args(0, owner, m.product_id, vec![stake], YEAR)).await;
+    // A claim on the second product is paid and burns 200,000 of the stake.
+    let ix = m.buy_ix(
+        args(1, owner, second, vec![200_000 * UNIT], YEAR),
+        &[pool_key],
+    );
+    let buyer = m.buyer.insecure_clone();
+    m.t.send_ok(&[ix], &[&buyer]).await;
+    let (alice, _) = assessor(&mut m.t, UNIT).await;
+    let keys = CoverKeys {
+        product_id: second,
+        ..m.cover_keys(1, vec![pool_key])
+    };
+    m.t.next_slot().await;
+    let ix = file_claim(&owner, &keys, 0, &m.buyer_token, claim_args(200_000 * UNIT));
+    m.t.send_ok(&[ix], &[&buyer]).await;
+    let claim = claim_pda(&keys.cover, 0);
+    m.t.send_ok(&[vote(&alice.pubkey(), &claim, true)], &[&alice])
+        .await;
+    let state: Claim = m.t.load(&claim).await;
+    m.t.warp_to_time(state.cooldown_end().unwrap()).await;
+    let payer = m.t.payer().pubkey();
+    let ix = redeem_payout(&payer, &keys, &claim, &m.buyer_token, &m.buyer_token);
+    m.t.send_ok(&[ix], &[]).await;
+    // The first product's cover now uses ⌈100 × 500,000 ÷ 800,000⌉ = 63 of the stake; its
+    // stored weight still says 50.
+    let pp = pool_product_of(&mut m).await;
+    assert_eq!(pp.effective_weight, 50);
+    let (ix, _) = set_weight(&m, m.product_id, 40);
+    let outcome = m.t.send_ok(&[ix], &[&manager]).await;
+    let pp = pool_product_of(&mut m).await;
+    assert_eq!((pp.target_weight, pp.effective_weight), (40, 63));
+    if sbf_mode() {
+        let event = &outcome.events_of::<PoolProductSet>()[0];
+        assert_eq!(
+            (event.old_effective_weight, event.new_effective_weight),
+            (50, 63)
+        );
+    }
+    // Raising it again is a raise above the bound.
+    let (ix, _) = set_weight(&m, m.product_id, 64);
+    m.t.send_err(ix, &[&manager], BulwarkError::TotalWeightExceeded)
+        .await;
 }

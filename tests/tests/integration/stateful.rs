@@ -513,14 +513,18 @@ impl World {
             } => {
                 let manager = self.managers[pool].insecure_clone();
                 let before = self.pool(pool).await.total_effective_weight;
-                let old = self
+                let (old, old_target) = self
                     .pool_product(pool, product)
                     .await
-                    .map_or(0, |pp| pp.effective_weight);
-                // The program keeps what the live cover uses whatever the new target.
+                    .map_or((0, 0), |pp| (pp.effective_weight, pp.target_weight));
+                // The program keeps what the live cover uses whatever the new target, after
+                // bringing the product's stored weight up to date under its old target.
                 let books = self.tranche_books(pool, product).await;
+                let current =
+                    before - u32::from(old) + u32::from(Self::effective_weight(&books, old_target));
                 let new = Self::effective_weight(&books, weight);
-                let total = before - old + new;
+                let total = current - u32::from(Self::effective_weight(&books, old_target))
+                    + u32::from(new);
                 let ix = set_pool_product(
                     &manager.pubkey(),
                     &self.pools[pool].pool,
@@ -534,8 +538,8 @@ impl World {
                 // F-5: refused exactly when it would raise the sum above the bound.
                 assert_eq!(
                     ok,
-                    total <= MAX_TOTAL_WEIGHT || total <= before,
-                    "set_pool_product of {weight}: total {before} -> {total}"
+                    total <= u32::from(MAX_TOTAL_WEIGHT) || total <= current,
+                    "set_pool_product of {weight}: total {current} -> {total}"
                 );
                 if ok {
                     let pp = self.pool_product(pool, product).await.unwrap();
@@ -803,13 +807,13 @@ impl World {
                 "conservation in pool {pool}"
             );
             // The pool's sum is the sum of its products' effective weights.
-            let mut sum = 0;
+            let mut sum = 0u32;
             for product in 0..PRODUCTS {
                 let Some(pp) = self.pool_product(pool, product).await else {
                     continue;
                 };
                 pp.invariant().unwrap();
-                sum += pp.effective_weight;
+                sum += u32::from(pp.effective_weight);
                 let books = self.tranche_books(pool, product).await;
                 if !self.paid_out[pool] {
                     // Invariant 11 for every product and tranche: without a payout, no stored
@@ -828,7 +832,10 @@ impl World {
             }
             assert_eq!(sum, state.total_effective_weight, "pool {pool} weight sum");
             if !self.paid_out[pool] {
-                assert!(sum <= MAX_TOTAL_WEIGHT, "pool {pool}: Σ effective {sum}");
+                assert!(
+                    sum <= u32::from(MAX_TOTAL_WEIGHT),
+                    "pool {pool}: Σ effective {sum}"
+                );
             }
         }
         // Nothing is created or lost: every minted token is in a known account.

@@ -27,6 +27,8 @@ import {
   getStructEncoder,
   getU16Decoder,
   getU16Encoder,
+  getU32Decoder,
+  getU32Encoder,
   getU64Decoder,
   getU64Encoder,
   getU8Decoder,
@@ -102,7 +104,8 @@ export type Pool = {
   maxManagerFeeBps: number;
   /**
    * Sum of the effective weights of the pool's products (`PoolProduct::effective_weight`),
-   * at most `max_total_weight` whenever a manager raises a weight.
+   * at most `max_total_weight` whenever a manager raises a weight. A u32: refreshes after a
+   * payout may take it past any u16 with enough products, and a payout must never fail on it.
    */
   totalEffectiveWeight: number;
   version: number;
@@ -162,7 +165,8 @@ export type PoolArgs = {
   maxManagerFeeBps: number;
   /**
    * Sum of the effective weights of the pool's products (`PoolProduct::effective_weight`),
-   * at most `max_total_weight` whenever a manager raises a weight.
+   * at most `max_total_weight` whenever a manager raises a weight. A u32: refreshes after a
+   * payout may take it past any u16 with enough products, and a payout must never fail on it.
    */
   totalEffectiveWeight: number;
   version: number;
@@ -207,12 +211,12 @@ export function getPoolEncoder(): FixedSizeEncoder<PoolArgs> {
       ["tranches", getArrayEncoder(getTrancheSlotEncoder(), { size: 8 })],
       ["managerFeeBps", getU16Encoder()],
       ["maxManagerFeeBps", getU16Encoder()],
-      ["totalEffectiveWeight", getU16Encoder()],
+      ["totalEffectiveWeight", getU32Encoder()],
       ["version", getU8Encoder()],
       ["bump", getU8Encoder()],
       ["vaultBump", getU8Encoder()],
       ["private", getU8Encoder()],
-      ["padding", fixEncoderSize(getBytesEncoder(), 6)],
+      ["padding", fixEncoderSize(getBytesEncoder(), 4)],
       ["rewardRemainder", getU64Encoder()],
       ["openPositions", getU64Encoder()],
       ["reserved", fixEncoderSize(getBytesEncoder(), 112)],
@@ -245,12 +249,12 @@ export function getPoolDecoder(): FixedSizeDecoder<Pool> {
     ["tranches", getArrayDecoder(getTrancheSlotDecoder(), { size: 8 })],
     ["managerFeeBps", getU16Decoder()],
     ["maxManagerFeeBps", getU16Decoder()],
-    ["totalEffectiveWeight", getU16Decoder()],
+    ["totalEffectiveWeight", getU32Decoder()],
     ["version", getU8Decoder()],
     ["bump", getU8Decoder()],
     ["vaultBump", getU8Decoder()],
     ["private", getU8Decoder()],
-    ["padding", fixDecoderSize(getBytesDecoder(), 6)],
+    ["padding", fixDecoderSize(getBytesDecoder(), 4)],
     ["rewardRemainder", getU64Decoder()],
     ["openPositions", getU64Decoder()],
     ["reserved", fixDecoderSize(getBytesDecoder(), 112)],

@@ -105,14 +105,15 @@ pub struct Pool {
     /// Ceiling of `manager_fee_bps`, fixed at creation so stakers know the worst case.
     pub max_manager_fee_bps: u16,
     /// Sum of the effective weights of the pool's products (`PoolProduct::effective_weight`),
-    /// at most `max_total_weight` whenever a manager raises a weight.
-    pub total_effective_weight: u16,
+    /// at most `max_total_weight` whenever a manager raises a weight. A u32: refreshes after a
+    /// payout may take it past any u16 with enough products, and a payout must never fail on it.
+    pub total_effective_weight: u32,
     pub version: u8,
     pub bump: u8,
     pub vault_bump: u8,
     /// 1 for a private pool: deposits from its manager only.
     pub private: u8,
-    pub padding: [u8; 6],
+    pub padding: [u8; 4],
     /// Scaled reward accrued but not yet credited to `acc_reward_per_weight` (the remainder of
     /// its last division by `reward_weight`): carried forward, so frequent updates of a large
     /// pool lose nothing to rounding.

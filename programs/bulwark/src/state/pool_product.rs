@@ -233,8 +233,8 @@ impl PoolProduct {
         let old = self.effective_weight;
         pool.total_effective_weight = pool
             .total_effective_weight
-            .checked_sub(old)
-            .and_then(|w| w.checked_add(effective_weight))
+            .checked_sub(u32::from(old))
+            .and_then(|w| w.checked_add(u32::from(effective_weight)))
             .ok_or_else(|| error!(BulwarkError::InvariantViolated))?;
         self.effective_weight = effective_weight;
         Ok(old)

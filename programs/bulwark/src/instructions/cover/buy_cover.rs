@@ -264,22 +264,18 @@ fn buy_from_pool<'info>(
         BulwarkError::InsufficientCapacity
     );
     pool_product.apply_plan(schedule, &plan)?;
-    // The cumulative bound (SPEC §5.11), checked on the state the plan produced: from no live
-    // tranche on may the backing sold exceed what the product's weight allows of the stake
-    // there, beyond what a payout already left short.
-    let weight = pool_product.effective_weight;
+    // The cumulative bound (SPEC §5.11), checked on the books the plan produced, at the
+    // product's target weight: from no live tranche on may the backing sold exceed what the
+    // target allows of the stake there, beyond what a payout or a lowered target already left
+    // short; nor may the purchase raise the weight the product's cover uses.
+    let target = pool_product.target_weight;
     let after = pool_product.books(&pool, current);
     require!(
-        after.shortfall(weight) <= books.shortfall(weight),
+        after.shortfall(target) <= books.shortfall(target)
+            && after.effective_weight(target) <= books.effective_weight(target),
         BulwarkError::CumulativeCapacityExceeded
     );
-    let effective_weight = after.effective_weight(pool_product.target_weight);
-    let old_weight = pool_product.set_effective_weight(&mut pool, effective_weight)?;
-    require!(
-        pool_product.effective_weight <= old_weight
-            || pool.total_effective_weight <= params.max_total_weight,
-        BulwarkError::TotalWeightExceeded
-    );
+    pool_product.set_effective_weight(&mut pool, after.effective_weight(target))?;
 
     let terms = &accounts.product.terms;
     let price_bps = pool_product.price(terms, params, now)?;

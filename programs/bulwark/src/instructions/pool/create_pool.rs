@@ -100,7 +100,7 @@ impl CreatePool<'_> {
             bump: ctx.bumps.pool,
             vault_bump: ctx.bumps.vault,
             private: u8::from(args.private),
-            padding: [0; 6],
+            padding: [0; 4],
             reward_remainder: 0,
             open_positions: 0,
             reserved: [0; 112],

@@ -97,14 +97,18 @@ impl SetPoolProduct<'_> {
         pool_product.roll_forward(now)?;
         let old_weight = pool_product.target_weight;
         let old_target_price_bps = pool_product.target_price_bps;
+        // Bring this product's stored weight up to date under its old target first, so the
+        // comparison below sees only what this change does.
+        let books = pool_product.books(&pool, tranche_at(now)?);
+        let old_effective_weight =
+            pool_product.set_effective_weight(&mut pool, books.effective_weight(old_weight))?;
         let old_total = pool.total_effective_weight;
         pool_product.target_weight = args.target_weight;
         pool_product.target_price_bps = args.target_price_bps;
-        let old_effective_weight =
-            pool_product.refresh_effective_weight(&mut pool, tranche_at(now)?)?;
+        pool_product.set_effective_weight(&mut pool, books.effective_weight(args.target_weight))?;
         // Lowering is always allowed, even above a bound governance has since tightened.
         require!(
-            pool.total_effective_weight <= ctx.accounts.config.params.max_total_weight
+            pool.total_effective_weight <= u32::from(ctx.accounts.config.params.max_total_weight)
                 || pool.total_effective_weight <= old_total,
             BulwarkError::TotalWeightExceeded
         );

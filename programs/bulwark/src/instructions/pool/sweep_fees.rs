@@ -57,8 +57,11 @@ impl SweepFees<'_> {
         accounts
             .config
             .require_not_paused(PAUSE_WITHDRAW, BulwarkError::WithdrawalsPaused)?;
+        let now = Clock::get()?.unix_timestamp;
         let (before, surplus, reward_dust, treasury_amount, assessment_amount) = {
             let mut pool = accounts.pool.load_mut()?;
+            // Streams that ended stop here, so idle reward dust is seen as idle.
+            pool.roll_forward(now)?;
             let (surplus, reward_dust) = pool.book_unclaimable(accounts.vault.amount)?;
             (
                 pool.snapshot(accounts.vault.amount)?,
