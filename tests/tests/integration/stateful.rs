@@ -30,8 +30,16 @@ enum Action {
         staker: usize,
         by: u64,
     },
+    /// The staker withdraws its position, or (`by_other`) a third party does it for the staker,
+    /// which is only allowed 30 days after the tranche ended.
     Withdraw {
         staker: usize,
+        by_other: bool,
+    },
+    /// Anyone sweeps a pool's fees (and what nobody can claim any more) to the treasury and the
+    /// reward pot.
+    Sweep {
+        pool: usize,
     },
     ClaimRewards {
         staker: usize,
@@ -109,7 +117,9 @@ fn action() -> impl Strategy<Value = Action> {
         3 => (0..STAKERS, prop_oneof![1 => 0..2u64, 2 => 2..8u64], 1..200_000u64)
             .prop_map(|(staker, offset, amount)| Action::Deposit { staker, offset, amount: amount * UNIT }),
         3 => (0..STAKERS, 1..4u64).prop_map(|(staker, by)| Action::Extend { staker, by }),
-        2 => (0..STAKERS).prop_map(|staker| Action::Withdraw { staker }),
+        2 => (0..STAKERS, prop_oneof![3 => Just(false), 1 => Just(true)])
+            .prop_map(|(staker, by_other)| Action::Withdraw { staker, by_other }),
+        1 => (0..POOLS).prop_map(|pool| Action::Sweep { pool }),
         2 => (0..STAKERS).prop_map(|staker| Action::ClaimRewards { staker }),
         6 => (1..300_000u64, prop_oneof![2 => 28..120u32, 1 => 120..=365u32], 0..PRODUCTS, 0..3usize)
             .prop_map(|(amount, days, product, route)| Action::Buy { amount: amount * UNIT, days, product, route }),
@@ -174,6 +184,8 @@ struct World {
     claims: Vec<ClaimRecord>,
     /// Every token account of the pool's mint the world knows, with the vault.
     accounts: Vec<Pubkey>,
+    /// The treasury's token account on the mint.
+    treasury_token: Pubkey,
     minted: u64,
     rewards_paid: u64,
     rewards_streamed: u64,
@@ -202,11 +214,17 @@ async fn world() -> World {
         m.pool.manager.insecure_clone(),
         second.manager.insecure_clone(),
     ];
+    let treasury_token =
+        m.t.create_associated_token_account(&treasury, &m.mint.clone())
+            .await;
+    // The reward pot exists once a sweep created it; the conservation check counts it then.
     let mut accounts = vec![
         pools[0].vault,
         pools[1].vault,
         m.buyer_token,
         m.staker_token,
+        treasury_token,
+        reward_pot_pda(&m.mint),
     ];
     let mut minted = 100_000_000 * UNIT + 1;
     let mut stakers = Vec::new();
@@ -254,6 +272,7 @@ async fn world() -> World {
         covers: Vec::new(),
         claims: Vec::new(),
         accounts,
+        treasury_token,
         minted,
         rewards_paid: 0,
         rewards_streamed: 0,
@@ -339,7 +358,7 @@ impl World {
                     self.stakers[staker].tranche = Some(to);
                 }
             }
-            Action::Withdraw { staker } => {
+            Action::Withdraw { staker, by_other } => {
                 let s = &self.stakers[staker];
                 let pool = s.pool;
                 let keys = self.pools[pool];
@@ -353,27 +372,37 @@ impl World {
                     ixs.push(archive_tranche(&payer, &keys.pool, tranche));
                     payer
                 };
-                ixs.push(withdraw_stake(
-                    &s.key.pubkey(),
+                let key = s.key.insecure_clone();
+                let caller = if by_other { payer } else { key.pubkey() };
+                ixs.push(withdraw_stake_for(
+                    &caller,
+                    &key.pubkey(),
                     &keys,
                     s.position,
                     tranche,
                     &rent_payer,
                     &s.token,
                 ));
-                let key = s.key.insecure_clone();
                 let position: StakePosition = self
                     .m
                     .t
                     .load(&position_pda(&keys.pool, &key.pubkey(), s.position))
                     .await;
                 let owed_before = self.pool(pool).await.rewards_reserved;
-                let ok = self.m.t.send(&ixs, &[&key]).await.is_ok();
-                // Invariant 4: stake never leaves before its tranche ends.
+                let signers: Vec<&Keypair> = if by_other { vec![] } else { vec![&key] };
+                let ok = self.m.t.send(&ixs, &signers).await.is_ok();
+                // Invariant 4: stake never leaves before its tranche ends; a third party may
+                // only withdraw it for the owner once it has been over for 30 days.
+                let unlocked = tranche_end(tranche).unwrap()
+                    + if by_other {
+                        bulwark::constants::ABANDONED_POSITION_DELAY
+                    } else {
+                        0
+                    };
                 assert_eq!(
                     ok,
-                    now >= tranche_end(tranche).unwrap(),
-                    "withdrawal at {now} of tranche {tranche}"
+                    now >= unlocked,
+                    "withdrawal at {now} of tranche {tranche} (by another: {by_other})"
                 );
                 if ok {
                     // The rewards part of the withdrawal left the pool's reward reserve.
@@ -383,6 +412,10 @@ impl World {
                     s.position += 1;
                     s.tranche = None;
                 }
+            }
+            Action::Sweep { pool } => {
+                let ix = sweep_fees(&payer, &self.pools[pool], &self.treasury_token);
+                let _ = self.m.t.send(&[ix], &[]).await;
             }
             Action::ClaimRewards { staker } => {
                 let s = &self.stakers[staker];
@@ -603,17 +636,27 @@ impl World {
                     },
                 );
                 let owner = c.owner.insecure_clone();
-                let ok = self.m.t.send(&[ix], &[&owner]).await.is_ok();
+                let owner_token = c.owner_token;
+                let deposit = (u128::from(amount)
+                    * u128::from(ProtocolParams::default().claim_deposit_bps)
+                    / 10_000)
+                    .max(u128::from(CLAIM_MIN_DEPOSIT));
+                let funds = self.m.t.balance(&owner_token).await;
+                let result = self.m.t.send(&[ix], &[&owner]).await;
+                let ok = result.is_ok();
                 // Invariant 2: one open claim per cover, never above what remains, never after
-                // end + grace.
+                // end + grace (and the owner can pay the deposit).
                 let expected = !state.open_claim
                     && amount > 0
                     && amount <= state.remaining
-                    && now < state.claimable_until().unwrap();
+                    && now < state.claimable_until().unwrap()
+                    && u128::from(funds) >= deposit;
                 assert_eq!(
-                    ok, expected,
-                    "file_claim of {amount} on {:?}",
-                    state.remaining
+                    ok,
+                    expected,
+                    "file_claim of {amount} on {:?}: {:?}",
+                    state.remaining,
+                    result.err()
                 );
                 if ok {
                     self.claims.push(ClaimRecord {
@@ -841,7 +884,9 @@ impl World {
         // Nothing is created or lost: every minted token is in a known account.
         let mut total = 0;
         for account in self.accounts.clone() {
-            total += self.m.t.balance(&account).await;
+            if self.m.t.exists(&account).await {
+                total += self.m.t.balance(&account).await;
+            }
         }
         assert_eq!(total, self.minted, "tokens conserved");
         // Invariant 7: rewards paid never exceed what was streamed in.
