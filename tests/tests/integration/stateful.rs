@@ -36,6 +36,10 @@ enum Action {
         staker: usize,
         by_other: bool,
     },
+    /// Governance sets the mint's smallest claim deposit, in tokens.
+    SetClaimDeposit {
+        tokens: u64,
+    },
     /// Anyone sweeps a pool's fees (and what nobody can claim any more) to the treasury and the
     /// reward pot.
     Sweep {
@@ -120,6 +124,7 @@ fn action() -> impl Strategy<Value = Action> {
         2 => (0..STAKERS, prop_oneof![3 => Just(false), 1 => Just(true)])
             .prop_map(|(staker, by_other)| Action::Withdraw { staker, by_other }),
         1 => (0..POOLS).prop_map(|pool| Action::Sweep { pool }),
+        1 => (1..2_000u64).prop_map(|tokens| Action::SetClaimDeposit { tokens }),
         2 => (0..STAKERS).prop_map(|staker| Action::ClaimRewards { staker }),
         6 => (1..300_000u64, prop_oneof![2 => 28..120u32, 1 => 120..=365u32], 0..PRODUCTS, 0..3usize)
             .prop_map(|(amount, days, product, route)| Action::Buy { amount: amount * UNIT, days, product, route }),
@@ -186,6 +191,8 @@ struct World {
     accounts: Vec<Pubkey>,
     /// The treasury's token account on the mint.
     treasury_token: Pubkey,
+    /// The mint's smallest claim deposit (`MintParams`).
+    claim_min_deposit: u64,
     minted: u64,
     rewards_paid: u64,
     rewards_streamed: u64,
@@ -273,6 +280,7 @@ async fn world() -> World {
         claims: Vec::new(),
         accounts,
         treasury_token,
+        claim_min_deposit: CLAIM_MIN_DEPOSIT,
         minted,
         rewards_paid: 0,
         rewards_streamed: 0,
@@ -412,6 +420,18 @@ impl World {
                     s.position += 1;
                     s.tranche = None;
                 }
+            }
+            Action::SetClaimDeposit { tokens } => {
+                let authority = self.m.t.authority.insecure_clone();
+                let ix = set_mint_params(
+                    &authority.pubkey(),
+                    &self.m.mint,
+                    bulwark::instructions::SetMintParamsArgs {
+                        claim_min_deposit: tokens * UNIT,
+                    },
+                );
+                self.m.t.send_ok(&[ix], &[&authority]).await;
+                self.claim_min_deposit = tokens * UNIT;
             }
             Action::Sweep { pool } => {
                 let ix = sweep_fees(&payer, &self.pools[pool], &self.treasury_token);
@@ -640,7 +660,7 @@ impl World {
                 let deposit = (u128::from(amount)
                     * u128::from(ProtocolParams::default().claim_deposit_bps)
                     / 10_000)
-                    .max(u128::from(CLAIM_MIN_DEPOSIT));
+                    .max(u128::from(self.claim_min_deposit));
                 let funds = self.m.t.balance(&owner_token).await;
                 let result = self.m.t.send(&[ix], &[&owner]).await;
                 let ok = result.is_ok();
@@ -659,6 +679,9 @@ impl World {
                     result.err()
                 );
                 if ok {
+                    // The deposit is the mint's minimum or 0.5% of the claim, whichever is more.
+                    let claim: Claim = self.m.t.load(&claim_pda(&c.key, state.claim_count)).await;
+                    assert_eq!(u128::from(claim.deposit), deposit);
                     self.claims.push(ClaimRecord {
                         key: claim_pda(&c.key, state.claim_count),
                         cover,
