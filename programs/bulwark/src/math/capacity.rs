@@ -9,7 +9,7 @@
 //! Functions taking or returning a u128 are `#[inline(always)]` (see `math`), but for the two
 //! called in loops over tranches.
 
-use super::checked_mul_u128;
+use super::{checked_mul_u128, div_ceil_u64, div_rem_u64};
 use crate::constants::{BPS, MAX_PRODUCT_WEIGHT};
 use crate::error::BulwarkError;
 use anchor_lang::prelude::*;
@@ -34,7 +34,7 @@ pub fn backing_for(amount: u64, ratio_bps: u32) -> Result<u64> {
         BulwarkError::InvalidCapacityRatio
     );
     let scaled = mul_wide(amount, BPS);
-    Ok(div_ceil_u128(scaled, u64::from(ratio_bps)) as u64)
+    Ok(div_ceil_u64(scaled, u64::from(ratio_bps))? as u64)
 }
 
 /// Cover that `backing` stake units buy at `ratio_bps`, rounded down; saturates at `u64::MAX`
@@ -42,7 +42,7 @@ pub fn backing_for(amount: u64, ratio_bps: u32) -> Result<u64> {
 #[inline(always)]
 pub fn cover_for_backing(backing: u64, ratio_bps: u32) -> u64 {
     let scaled = mul_wide(backing, u64::from(ratio_bps));
-    u64::try_from(div_floor_u128(scaled, BPS)).unwrap_or(u64::MAX)
+    saturate(div_rem_u64(scaled, BPS))
 }
 
 /// `stake × weight` — the stake a product of `weight` (0..=100) may occupy, scaled by 100 so
@@ -61,7 +61,7 @@ pub fn backing_x100(backing: u64) -> u128 {
 /// A scaled (×100) amount of stake back in backing units, rounded down.
 #[inline(always)]
 pub fn unscale_x100(scaled: u128) -> u64 {
-    u64::try_from(div_floor_u128(scaled, u64::from(MAX_PRODUCT_WEIGHT))).unwrap_or(u64::MAX)
+    saturate(div_rem_u64(scaled, u64::from(MAX_PRODUCT_WEIGHT)))
 }
 
 /// Weight (percent, rounded up) that `backing` occupies of `stake`; 100 when it occupies all of
@@ -80,7 +80,7 @@ pub fn weight_used(backing: u64, stake: u64) -> u16 {
     }
     // backing < stake, so the result is below 100.
     let scaled = mul_wide(backing, u64::from(MAX_PRODUCT_WEIGHT));
-    div_ceil_u128(scaled, stake) as u16
+    div_ceil_u64(scaled, stake).map_or(MAX_PRODUCT_WEIGHT, |used| used as u16)
 }
 
 /// `max(0, 100 × backing − weight × stake)`: how far `backing` exceeds what a product of
@@ -97,22 +97,11 @@ pub fn excess_x100(backing: u64, stake: u64, weight: u16) -> u128 {
     }
 }
 
-/// `a / d` rounded down, with a native 64-bit division whenever `a` fits (u128 division is a
-/// slow software loop on SBF).
+/// A quotient narrowed to a u64, saturating (the divisors here are constants or checked
+/// non-zero, so the division itself never fails).
 #[inline(always)]
-fn div_floor_u128(a: u128, d: u64) -> u128 {
-    match u64::try_from(a) {
-        Ok(a) => u128::from(a / d),
-        Err(_) => a / u128::from(d),
-    }
-}
-
-#[inline(always)]
-fn div_ceil_u128(a: u128, d: u64) -> u128 {
-    match u64::try_from(a) {
-        Ok(a) => u128::from(a.div_ceil(d)),
-        Err(_) => a.div_ceil(u128::from(d)),
-    }
+fn saturate(quotient: Option<(u128, u64)>) -> u64 {
+    quotient.map_or(u64::MAX, |(q, _)| u64::try_from(q).unwrap_or(u64::MAX))
 }
 
 #[cfg(test)]

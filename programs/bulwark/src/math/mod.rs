@@ -83,12 +83,16 @@ fn div_long(u1: u64, u0: u64, v: u64) -> (u64, u64) {
     (q1 * DIGIT + q0, rem >> shift)
 }
 
-/// `n / d` and `n % d` for a u64 divisor with native 64-bit steps only, where a u128 division
-/// would be a slow software loop on SBF. `None` for `d == 0`.
+/// `n / d` and `n % d` for a u64 divisor with native 64-bit steps only (one division when `n`
+/// fits a u64), where a u128 division would be a slow software loop on SBF. `None` for
+/// `d == 0`.
 #[inline(always)]
 pub fn div_rem_u64(n: u128, d: u64) -> Option<(u128, u64)> {
     if d == 0 {
         return None;
+    }
+    if let Ok(n) = u64::try_from(n) {
+        return Some((u128::from(n / d), n % d));
     }
     let (high, low) = ((n >> 64) as u64, n as u64);
     let (q_high, rem_high) = (high / d, high % d);
@@ -100,10 +104,6 @@ pub fn div_rem_u64(n: u128, d: u64) -> Option<(u128, u64)> {
 /// `d == 0`.
 #[inline(always)]
 fn divide(n: u128, d: u128, round_up: bool) -> Option<u128> {
-    if let (Ok(n), Ok(d)) = (u64::try_from(n), u64::try_from(d)) {
-        let q = n.checked_div(d)?;
-        return Some(u128::from(q + u64::from(round_up && q * d != n)));
-    }
     if let Ok(d) = u64::try_from(d) {
         let (q, rem) = div_rem_u64(n, d)?;
         return Some(q + u128::from(round_up && rem != 0));
