@@ -119,8 +119,10 @@ pub const PAUSE_ALL: u8 = PAUSE_BUY | PAUSE_STAKE | PAUSE_WITHDRAW | PAUSE_CLAIM
 
 /// Current layout version of every account type; bumped with a migration when a layout changes.
 /// 2: allocations in backing units, effective weights, cover claim timings and ratios, the
-/// pool's open-position count (CHANGELOG.md lists every field).
-pub const ACCOUNT_VERSION: u8 = 2;
+/// pool's open-position count. 3: reward streams per cover class and rewards per share
+/// (pool, tranche archive, stake position), products' initial price (CHANGELOG.md lists every
+/// field).
+pub const ACCOUNT_VERSION: u8 = 3;
 
 /// After its tranche has been over this long, anyone may withdraw a position for its owner
 /// (paid to the owner's associated token account), so one position never withdrawn cannot

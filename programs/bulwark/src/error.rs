@@ -216,4 +216,6 @@ pub enum BulwarkError {
     VaultMovedOffBooks,
     #[msg("Only the owner may withdraw a position until 30 days after its tranche ended")]
     PositionNotAbandoned,
+    #[msg("Initial price must be between the product's minimum price and 100% a year")]
+    InvalidInitialPrice,
 }

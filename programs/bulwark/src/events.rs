@@ -80,6 +80,9 @@ pub struct PoolProductSet {
     pub old_effective_weight: u16,
     pub new_effective_weight: u16,
     pub pool_total_effective_weight: u32,
+    /// The price the next purchase's base decays from, set now: the product's initial price
+    /// for a new listing, the price reached so far otherwise.
+    pub bumped_price_bps: u16,
 }
 
 #[event]
@@ -144,7 +147,9 @@ pub struct RewardsClaimed {
     pub position: Pubkey,
     pub owner: Pubkey,
     pub amount: u64,
-    pub acc_reward_per_weight: u128,
+    pub tranche_id: u64,
+    /// The tranche's reward per share the position is now settled at (scaled by 10^12).
+    pub tranche_reward_per_share: u128,
     pub pool_rewards_reserved: u64,
 }
 

@@ -32,7 +32,20 @@ impl From<u128> for U128 {
     }
 }
 
-/// Stake and shares of one tranche, held in the pool's ring until the tranche is archived.
+/// Stake and shares of one tranche, held in the pool's ring until the tranche is archived,
+/// and the premium it has earned.
+///
+/// Rewards reach a tranche in two steps. Every accrual adds, to each live tranche, what one
+/// unit of its stake earned from the streams of the cover classes it backs
+/// (`reward_per_stake`); that is cheap and touches no position. Inside the tranche, rewards are
+/// paid per share: `reward_per_share` catches up with `reward_per_stake` at the share price
+/// (`stake ÷ shares`) before anything changes the price or the share count (a deposit, a move
+/// out, a burn, the tranche's end), so a late depositor earns only from its deposit on and a
+/// tranche whose stake a payout burnt earns in proportion to what is left.
+///
+/// Both accumulators only grow and are compared by wrapping difference (as Uniswap's fee
+/// growth is), so no amount of premium over a pool's lifetime can make them overflow and stop
+/// the pool: a reading is the difference of two values, each difference far below 2^128.
 #[zero_copy]
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct TrancheSlot {
@@ -40,12 +53,13 @@ pub struct TrancheSlot {
     /// The pool's own record of the stake in this tranche (never read from the vault).
     pub stake: u64,
     pub shares: U128,
-    /// Reward weight of the tranche: the tokens its positions deposited. Losses lower the
-    /// stake, never the weight, so rewards cannot be farmed by depositing into a tranche whose
-    /// share price fell.
-    pub reward_weight: u64,
-    /// Reward accumulator when the tranche ended (meaningful once `ended`).
-    pub acc_at_end: U128,
+    /// Reward per unit of stake since the tranche opened, scaled by `REWARD_SCALE` (wrapping).
+    pub reward_per_stake: U128,
+    /// `reward_per_stake` up to which `reward_per_share` has been brought.
+    pub settled_per_stake: U128,
+    /// Reward per share since the tranche opened, scaled by `REWARD_SCALE` (wrapping). Final
+    /// once the tranche has ended: it earns nothing more.
+    pub reward_per_share: U128,
     /// 1 when the tranche's end time has been processed: it earns nothing more.
     pub ended: u8,
     pub padding: [u8; 7],
@@ -59,6 +73,47 @@ impl TrancheSlot {
     pub fn has_ended(&self) -> bool {
         self.ended != 0
     }
+
+    fn is_live(&self) -> bool {
+        !self.is_empty() && !self.has_ended()
+    }
+
+    /// Brings `reward_per_share` up to `reward_per_stake` at the current share price. Must run
+    /// before the stake or the shares change.
+    fn settle(&mut self) -> Result<()> {
+        let per_stake = self
+            .reward_per_stake
+            .get()
+            .wrapping_sub(self.settled_per_stake.get());
+        if per_stake != 0 && !self.is_empty() {
+            let per_share =
+                mul_div_floor(per_stake, u128::from(self.stake), self.shares.get())?;
+            self.reward_per_share
+                .set(self.reward_per_share.get().wrapping_add(per_share));
+        }
+        self.settled_per_stake = self.reward_per_stake;
+        Ok(())
+    }
+}
+
+/// The stakers' premium of one class of cover — the covers whose first eligible tranche is
+/// `first_tranche` — streamed to the live tranches from `first_tranche` on, pro rata to their
+/// stake: exactly the tranches, and the shares, a payout of such a cover burns. Slot
+/// `first_tranche % 8`. A cover's first tranche is one of the eight a deposit can target, and
+/// every stream of a class ends by the time its first tranche does (the stream stops at the
+/// bucket after the cover's end, the tranche ends after the cover's backing), so a slot is
+/// idle before the class eight tranches later can be sold.
+#[zero_copy]
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct RewardStream {
+    pub first_tranche: u64,
+    /// Scaled reward accrued but not yet credited (the remainder of the last division by the
+    /// backing stake): carried forward, so frequent accruals lose nothing to rounding.
+    pub remainder: u64,
+    /// Tokens streamed per second, scaled by `REWARD_SCALE`.
+    pub rate: U128,
+    /// Rate that stops at the start of each bucket (slot `bucket % 32`).
+    pub expiring: [U128; BUCKET_RING],
 }
 
 /// A staking pool on one mint. Its vault (`["vault", pool]`) holds the stake, the premiums not
@@ -84,20 +139,16 @@ pub struct Pool {
     pub manager_fees: u64,
     /// Stakers' premium received and not yet paid out (streamed or still streaming).
     pub rewards_reserved: u64,
-    /// Reward weight of the tranches that have not ended.
-    pub reward_weight: u64,
     /// Claim deposits escrowed in this pool's vault.
     pub claim_deposits: u64,
-    /// Time up to which `acc_reward_per_weight` is accrued.
+    /// Time up to which the streams have been accrued to the tranches.
     pub rewards_updated_at: i64,
     /// Last bucket whose stream expiries have been applied.
     pub last_bucket: u64,
-    /// Rewards per unit of weight since the pool opened, scaled by `REWARD_SCALE`.
-    pub acc_reward_per_weight: U128,
-    /// Tokens streamed to stakers per second, scaled by `REWARD_SCALE`.
-    pub reward_rate: U128,
-    /// Reward rate that stops at the start of each bucket (slot `bucket % 32`).
-    pub rate_expiring: [U128; BUCKET_RING],
+    /// Stake positions not yet withdrawn: while any is open, unpaid rewards may still be owed.
+    pub open_positions: u64,
+    /// Stream of each cover class: slot `first_tranche % 8`.
+    pub streams: [RewardStream; MAX_ACTIVE_TRANCHES],
     /// Ring of tranches: slot `tranche_id % 8`.
     pub tranches: [TrancheSlot; MAX_ACTIVE_TRANCHES],
     /// Manager's fee on the stakers' share of premiums, bps.
@@ -114,16 +165,10 @@ pub struct Pool {
     /// 1 for a private pool: deposits from its manager only.
     pub private: u8,
     pub padding: [u8; 4],
-    /// Scaled reward accrued but not yet credited to `acc_reward_per_weight` (the remainder of
-    /// its last division by `reward_weight`): carried forward, so frequent updates of a large
-    /// pool lose nothing to rounding.
-    pub reward_remainder: u64,
-    /// Stake positions not yet withdrawn: while any is open, unpaid rewards may still be owed.
-    pub open_positions: u64,
     pub reserved: [u8; 112],
 }
 
-const _: () = assert!(std::mem::size_of::<Pool>() == 1_408);
+const _: () = assert!(std::mem::size_of::<Pool>() == 5_392);
 
 impl Pool {
     pub const SPACE: usize = 8 + std::mem::size_of::<Pool>();
@@ -153,12 +198,22 @@ impl Pool {
             .map_or(0, |s| s.stake)
     }
 
-    // ---- reward stream ----
+    /// Live stake of the tranches from `first_tranche` on: what backs, and earns from, the
+    /// cover class of that first tranche.
+    pub fn backing_stake(&self, first_tranche: u64) -> Result<u64> {
+        self.tranches
+            .iter()
+            .filter(|s| s.is_live() && s.tranche_id >= first_tranche)
+            .try_fold(0u64, |sum, s| sum.checked_add(s.stake))
+            .ok_or_else(|| error!(BulwarkError::MathOverflow))
+    }
 
-    /// Brings the reward accumulator, the stream's expiries and the tranche ends up to `now`,
-    /// in time order. Each step handles a bucket boundary or a tranche end, so the work is
-    /// bounded by the time elapsed (at most 32 buckets and 8 tranches), never by the number of
-    /// covers or stakers.
+    // ---- reward streams ----
+
+    /// Brings the streams, their expiries and the tranche ends up to `now`, in time order.
+    /// Each step handles a bucket boundary or a tranche end, so the work is bounded by the
+    /// time elapsed (at most 32 buckets and 8 tranches), never by the number of covers or
+    /// stakers.
     pub fn roll_forward(&mut self, now: i64) -> Result<()> {
         let mut buckets_seen = 0;
         loop {
@@ -177,126 +232,199 @@ impl Pool {
                 break;
             };
             self.accrue(at)?;
+            if bucket_due == Some(at) {
+                self.last_bucket = self.last_bucket.saturating_add(1);
+                self.expire_streams(bucket_slot(self.last_bucket))?;
+                buckets_seen += 1;
+            }
             if tranche_due == Some(at) {
                 self.end_tranches(at)?;
             }
-            if bucket_due == Some(at) {
-                self.last_bucket = self.last_bucket.saturating_add(1);
-                let expiring =
-                    std::mem::take(&mut self.rate_expiring[bucket_slot(self.last_bucket)]).get();
-                let rate = self
-                    .reward_rate
-                    .get()
-                    .checked_sub(expiring)
-                    .ok_or_else(|| error!(BulwarkError::InvariantViolated))?;
-                self.reward_rate.set(rate);
-                buckets_seen += 1;
-            }
         }
         if buckets_seen == BUCKET_RING {
-            // Every slot of the ring was applied, so every stream has ended.
-            require!(self.reward_rate.get() == 0, BulwarkError::InvariantViolated);
+            // Every slot of every ring was applied, so every stream has ended.
+            require!(!self.is_streaming(), BulwarkError::InvariantViolated);
             self.last_bucket = self.last_bucket.max(bucket_at(now)?);
         }
         self.accrue(now)
     }
 
+    /// Whether any class still streams.
+    pub fn is_streaming(&self) -> bool {
+        self.streams.iter().any(|s| s.rate.get() != 0)
+    }
+
+    fn expire_streams(&mut self, bucket_slot: usize) -> Result<()> {
+        for stream in self.streams.iter_mut() {
+            let expiring = std::mem::take(&mut stream.expiring[bucket_slot]).get();
+            if expiring != 0 {
+                let rate = stream
+                    .rate
+                    .get()
+                    .checked_sub(expiring)
+                    .ok_or_else(|| error!(BulwarkError::InvariantViolated))?;
+                stream.rate.set(rate);
+            }
+        }
+        Ok(())
+    }
+
     fn next_tranche_end(&self) -> Result<Option<i64>> {
         let mut next: Option<i64> = None;
-        for slot in self
-            .tranches
-            .iter()
-            .filter(|s| !s.is_empty() && !s.has_ended())
-        {
+        for slot in self.tranches.iter().filter(|s| s.is_live()) {
             let end = tranche_end(slot.tranche_id)?;
             next = Some(next.map_or(end, |n| n.min(end)));
         }
         Ok(next)
     }
 
+    /// Marks the tranches ending at `at` as ended, their rewards per share final.
     fn end_tranches(&mut self, at: i64) -> Result<()> {
-        let acc = self.acc_reward_per_weight;
-        let mut removed: u64 = 0;
         for slot in self.tranches.iter_mut() {
-            if !slot.is_empty() && !slot.has_ended() && tranche_end(slot.tranche_id)? == at {
+            if slot.is_live() && tranche_end(slot.tranche_id)? == at {
+                slot.settle()?;
                 slot.ended = 1;
-                slot.acc_at_end = acc;
-                removed = removed
-                    .checked_add(slot.reward_weight)
-                    .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
             }
         }
-        self.reward_weight = self
-            .reward_weight
-            .checked_sub(removed)
-            .ok_or_else(|| error!(BulwarkError::InvariantViolated))?;
         Ok(())
     }
 
+    /// Credits every stream's accrual since the last update to the live tranches it backs,
+    /// per unit of their stake. A class whose backing tranches hold no stake any more (a
+    /// payout burnt all of it) pays no one: its accrual goes to the treasury.
     fn accrue(&mut self, at: i64) -> Result<()> {
         if at <= self.rewards_updated_at {
             return Ok(());
         }
         let elapsed = (at - self.rewards_updated_at) as u128;
-        let rate = self.reward_rate.get();
-        if self.reward_weight > 0 && rate > 0 {
-            let accrued = checked_mul_u128(rate, elapsed)
-                .and_then(|scaled| scaled.checked_add(u128::from(self.reward_remainder)))
-                .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
-            let (increment, remainder) = div_rem_u64(accrued, self.reward_weight)
-                .ok_or_else(|| error!(BulwarkError::InvariantViolated))?;
-            self.reward_remainder = remainder;
-            let acc = self
-                .acc_reward_per_weight
-                .get()
-                .checked_add(increment)
-                .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
-            self.acc_reward_per_weight.set(acc);
-        }
         self.rewards_updated_at = at;
+        for index in 0..MAX_ACTIVE_TRANCHES {
+            let stream = &self.streams[index];
+            let rate = stream.rate.get();
+            if rate == 0 {
+                continue;
+            }
+            let first_tranche = stream.first_tranche;
+            let accrued = checked_mul_u128(rate, elapsed)
+                .and_then(|scaled| scaled.checked_add(u128::from(stream.remainder)))
+                .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+            let backing = self.backing_stake(first_tranche)?;
+            if backing == 0 {
+                let (tokens, remainder) = div_rem_u64(accrued, REWARD_SCALE as u64)
+                    .ok_or_else(|| error!(BulwarkError::InvariantViolated))?;
+                self.streams[index].remainder = remainder;
+                let tokens = to_u64(tokens)?;
+                self.rewards_reserved = checked_sub(self.rewards_reserved, tokens)?;
+                self.treasury_accrued = checked_add(self.treasury_accrued, tokens)?;
+                continue;
+            }
+            let (per_stake, remainder) = div_rem_u64(accrued, backing)
+                .ok_or_else(|| error!(BulwarkError::InvariantViolated))?;
+            self.streams[index].remainder = remainder;
+            for slot in self
+                .tranches
+                .iter_mut()
+                .filter(|s| s.is_live() && s.tranche_id >= first_tranche)
+            {
+                slot.reward_per_stake
+                    .set(slot.reward_per_stake.get().wrapping_add(per_stake));
+            }
+        }
         Ok(())
     }
 
-    /// Streams `amount` to the stakers from `now` until the start of bucket `until_bucket`.
-    pub fn add_stream(&mut self, now: i64, amount: u64, until_bucket: u64) -> Result<()> {
+    /// Streams `amount` from `now` until the start of bucket `until_bucket` to the tranches
+    /// from `first_tranche` on (the cover class of that first tranche).
+    pub fn add_stream(
+        &mut self,
+        now: i64,
+        amount: u64,
+        first_tranche: u64,
+        until_bucket: u64,
+    ) -> Result<()> {
         let duration = bucket_start(until_bucket)?
             .checked_sub(now)
             .filter(|d| *d > 0)
             .ok_or_else(|| error!(BulwarkError::InvariantViolated))?;
+        require!(
+            until_bucket <= self.last_bucket.saturating_add(BUCKET_RING as u64)
+                && bucket_start(until_bucket)? <= tranche_end(first_tranche)?,
+            BulwarkError::InvariantViolated
+        );
+        // Sold only on stake from `first_tranche` on, so someone earns from the start.
+        require!(
+            self.backing_stake(first_tranche)? > 0,
+            BulwarkError::InvariantViolated
+        );
         let rate = mul_div_floor(u128::from(amount), REWARD_SCALE, duration as u128)?;
-        let total = self
-            .reward_rate
+        let stream = &mut self.streams[ring_slot(first_tranche)];
+        if stream.first_tranche != first_tranche {
+            // The class eight tranches earlier has stopped streaming (see `RewardStream`);
+            // an idle stream has nothing left in its expiry ring.
+            require!(stream.rate.get() == 0, BulwarkError::InvariantViolated);
+            stream.first_tranche = first_tranche;
+            stream.remainder = 0;
+        }
+        let total = stream
+            .rate
             .get()
             .checked_add(rate)
             .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
-        self.reward_rate.set(total);
-        let slot = &mut self.rate_expiring[bucket_slot(until_bucket)];
+        stream.rate.set(total);
+        let slot = &mut stream.expiring[bucket_slot(until_bucket)];
         let expiring = slot
             .get()
             .checked_add(rate)
             .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
         slot.set(expiring);
-        self.rewards_reserved = self
-            .rewards_reserved
-            .checked_add(amount)
-            .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+        self.rewards_reserved = checked_add(self.rewards_reserved, amount)?;
         Ok(())
     }
 
     /// Records a payment of `amount` of stakers' rewards.
     pub fn pay_rewards(&mut self, amount: u64) -> Result<()> {
-        self.rewards_reserved = self
-            .rewards_reserved
-            .checked_sub(amount)
-            .ok_or_else(|| error!(BulwarkError::InvariantViolated))?;
+        self.rewards_reserved = checked_sub(self.rewards_reserved, amount)?;
         Ok(())
+    }
+
+    /// Reward per share of `tranche_id` up to the last accrual, settling the tranche (the pool
+    /// has been rolled forward). For a position of that tranche, see
+    /// [`StakePosition::settle`](crate::state::StakePosition::settle).
+    pub fn reward_per_share(&mut self, tranche_id: u64) -> Result<u128> {
+        let slot = self.slot_mut(tranche_id)?;
+        slot.settle()?;
+        Ok(slot.reward_per_share.get())
+    }
+
+    /// Tokens per second (scaled by `REWARD_SCALE`) each ring slot's tranche is receiving
+    /// now: its share, by stake, of every stream of a class it backs. Entry `i` is ring slot
+    /// `i`. Read after `roll_forward`.
+    pub fn tranche_stream_rates(&self) -> Result<[u128; MAX_ACTIVE_TRANCHES]> {
+        let mut rates = [0u128; MAX_ACTIVE_TRANCHES];
+        for stream in self.streams.iter().filter(|s| s.rate.get() != 0) {
+            let backing = self.backing_stake(stream.first_tranche)?;
+            for (rate, slot) in rates.iter_mut().zip(self.tranches.iter()) {
+                if backing > 0 && slot.is_live() && slot.tranche_id >= stream.first_tranche {
+                    let share = mul_div_floor(
+                        stream.rate.get(),
+                        u128::from(slot.stake),
+                        u128::from(backing),
+                    )?;
+                    *rate = rate
+                        .checked_add(share)
+                        .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+                }
+            }
+        }
+        Ok(rates)
     }
 
     // ---- stake ----
 
-    /// Adds `amount` of stake (and as much reward weight) to `tranche_id`, claiming its ring
-    /// slot if the slot is free. Returns the shares minted. The caller has rolled the pool
-    /// forward, so a tranche that ended is marked as such.
+    /// Adds `amount` of stake to `tranche_id`, claiming its ring slot if the slot is free.
+    /// Returns the shares minted. The caller has rolled the pool forward, so a tranche that
+    /// ended is marked as such, and settles the position's rewards at the tranche's reward per
+    /// share (settled here before the price can move) after the deposit.
     pub fn deposit(&mut self, tranche_id: u64, amount: u64) -> Result<u128> {
         let index = ring_slot(tranche_id);
         let slot = *self
@@ -319,6 +447,7 @@ impl Pool {
             slot
         };
         require!(!slot.has_ended(), BulwarkError::TrancheEnded);
+        slot.settle()?;
         let shares = shares_for_deposit(amount, slot.stake, slot.shares.get())?;
         slot.stake = checked_add(slot.stake, amount)?;
         slot.shares.set(
@@ -327,20 +456,18 @@ impl Pool {
                 .checked_add(shares)
                 .ok_or_else(|| error!(BulwarkError::MathOverflow))?,
         );
-        slot.reward_weight = checked_add(slot.reward_weight, amount)?;
         self.total_stake = checked_add(self.total_stake, amount)?;
-        self.reward_weight = checked_add(self.reward_weight, amount)?;
         self.tranches[index] = slot;
         Ok(shares)
     }
 
-    /// Removes `shares` and `weight` from an active tranche at its current price; returns the
-    /// stake freed. The stake leaves `total_stake`: the caller deposits it elsewhere.
-    /// (`#[inline(always)]`: a u128 argument and the result exceed SBF's argument registers.)
-    #[inline(always)]
-    pub fn take_from_tranche(&mut self, tranche_id: u64, shares: u128, weight: u64) -> Result<u64> {
+    /// Removes `shares` from an active tranche at its current price; returns the stake freed.
+    /// The stake leaves `total_stake`: the caller deposits it elsewhere. The caller has settled
+    /// the position at the tranche's reward per share first.
+    pub fn take_from_tranche(&mut self, tranche_id: u64, shares: u128) -> Result<u64> {
         let slot = self.slot_mut(tranche_id)?;
         require!(!slot.has_ended(), BulwarkError::TrancheEnded);
+        slot.settle()?;
         let amount = assets_for_shares(shares, slot.stake, slot.shares.get())?;
         slot.stake = checked_sub(slot.stake, amount)?;
         slot.shares.set(
@@ -349,8 +476,6 @@ impl Pool {
                 .checked_sub(shares)
                 .ok_or_else(|| error!(BulwarkError::InvariantViolated))?,
         );
-        slot.reward_weight = checked_sub(slot.reward_weight, weight)?;
-        self.reward_weight = checked_sub(self.reward_weight, weight)?;
         self.total_stake = checked_sub(self.total_stake, amount)?;
         Ok(amount)
     }
@@ -365,23 +490,19 @@ impl Pool {
     /// Takes up to `amount` of stake, as a loss, from the live tranches from `first_tranche` on
     /// (the tranches that back a cover), pro rata to their stake; rounding remainders go to the
     /// earliest of them. Returns what was taken: less than `amount` only if those tranches hold
-    /// less. The tranches' share prices fall; their shares and reward weights stay.
+    /// less. The tranches' share prices fall, so from now on they earn on what is left (their
+    /// rewards so far are settled at the old price first); a tranche burnt to zero earns
+    /// nothing more.
     pub fn burn(&mut self, first_tranche: u64, amount: u64) -> Result<u64> {
-        let backing = |slot: &TrancheSlot| {
-            !slot.is_empty() && !slot.has_ended() && slot.tranche_id >= first_tranche
-        };
-        let total = self
-            .tranches
-            .iter()
-            .filter(|s| backing(s))
-            .try_fold(0u64, |sum, s| sum.checked_add(s.stake))
-            .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+        let backing = |slot: &TrancheSlot| slot.is_live() && slot.tranche_id >= first_tranche;
+        let total = self.backing_stake(first_tranche)?;
         let burned = amount.min(total);
         if burned == 0 {
             return Ok(0);
         }
         let mut left = burned;
         for slot in self.tranches.iter_mut().filter(|s| backing(s)) {
+            slot.settle()?;
             let cut = to_u64(mul_div_floor(
                 u128::from(burned),
                 u128::from(slot.stake),
@@ -448,25 +569,21 @@ impl Pool {
         .try_fold(self.total_stake, checked_add)
     }
 
-    /// Structural checks: ring slots in their places, ring stake and weight within the pool's
-    /// totals, fee within its bounds.
+    /// Structural checks: ring slots and streams in their places, ring stake within the
+    /// pool's total, fee within its bounds.
     pub fn invariant(&self) -> Result<()> {
         let mut ring_stake: u64 = 0;
-        let mut live_weight: u64 = 0;
-        for (index, slot) in self.tranches.iter().enumerate() {
+        for (index, (slot, stream)) in self.tranches.iter().zip(self.streams.iter()).enumerate() {
             require!(
-                slot.is_empty() || ring_slot(slot.tranche_id) == index,
+                (slot.is_empty() || ring_slot(slot.tranche_id) == index)
+                    && (stream.rate.get() == 0 || ring_slot(stream.first_tranche) == index),
                 BulwarkError::InvariantViolated
             );
             ring_stake = checked_add(ring_stake, slot.stake)?;
-            if !slot.has_ended() {
-                live_weight = checked_add(live_weight, slot.reward_weight)?;
-            }
         }
         require!(
             self.version == ACCOUNT_VERSION
                 && ring_stake <= self.total_stake
-                && live_weight == self.reward_weight
                 && self.manager_fee_bps <= self.max_manager_fee_bps
                 && self.max_manager_fee_bps <= MAX_MANAGER_FEE_BPS,
             BulwarkError::InvariantViolated
@@ -502,17 +619,19 @@ impl Pool {
     /// Books what nobody can claim any more as the treasury's share, so `sweep_fees` moves it:
     /// the vault's surplus over the liabilities (donations), always; and, once no stream runs,
     /// no tranche holds shares and no position is open, every reward unit left (the floors of
-    /// stream rates and of per-position rewards, the accumulator's remainder). Returns
+    /// stream rates and of per-position rewards, the streams' remainders). Returns
     /// `(surplus, reward_dust)`.
     pub fn book_unclaimable(&mut self, vault_balance: u64) -> Result<(u64, u64)> {
         let surplus = vault_balance
             .checked_sub(self.liabilities()?)
             .ok_or_else(|| error!(BulwarkError::VaultBelowAccounting))?;
-        let rewards_idle = self.reward_rate.get() == 0
+        let rewards_idle = !self.is_streaming()
             && self.open_positions == 0
             && self.tranches.iter().all(TrancheSlot::is_empty);
         let reward_dust = if rewards_idle {
-            self.reward_remainder = 0;
+            for stream in self.streams.iter_mut() {
+                stream.remainder = 0;
+            }
             std::mem::take(&mut self.rewards_reserved)
         } else {
             0
@@ -530,16 +649,6 @@ pub struct VaultSnapshot {
     pub liabilities: u64,
 }
 
-/// Reward owed for `weight` between accumulator values `from` and `to`, rounded down.
-/// (`#[inline(always)]`: two u128 arguments exceed SBF's five argument registers.)
-#[inline(always)]
-pub fn reward_between(weight: u64, from: u128, to: u128) -> Result<u64> {
-    let delta = to
-        .checked_sub(from)
-        .ok_or_else(|| error!(BulwarkError::InvariantViolated))?;
-    to_u64(mul_div_floor(u128::from(weight), delta, REWARD_SCALE)?)
-}
-
 fn checked_add(a: u64, b: u64) -> Result<u64> {
     a.checked_add(b)
         .ok_or_else(|| error!(BulwarkError::MathOverflow))
@@ -555,13 +664,34 @@ mod tests {
     use super::*;
     use bytemuck::Zeroable;
 
+    const TRANCHE: u64 = 100;
+
+    /// A pool with one live tranche `TRANCHE` of `stake` (as many shares) and the streams of
+    /// `rates`: `(first_tranche, scaled rate)`.
+    fn pool_with(stakes: &[(u64, u64)], rates: &[(u64, u128)]) -> Pool {
+        let mut pool = Pool::zeroed();
+        for (tranche_id, stake) in stakes {
+            let slot = &mut pool.tranches[ring_slot(*tranche_id)];
+            slot.tranche_id = *tranche_id;
+            slot.stake = *stake;
+            slot.shares.set(u128::from(*stake));
+        }
+        for (first_tranche, rate) in rates {
+            let stream = &mut pool.streams[ring_slot(*first_tranche)];
+            stream.first_tranche = *first_tranche;
+            stream.rate.set(*rate);
+        }
+        pool
+    }
+
     /// A pool whose stakers' per-second increment is below one unit of the accumulator: a
     /// large stake earning a small stream.
     fn large_pool() -> Pool {
-        let mut pool = Pool::zeroed();
-        pool.reward_weight = 100_000_000_000_000; // 100M tokens of 6 decimals
-        pool.reward_rate.set(31_709_791_983_764); // ~1,000 tokens a year, scaled
-        pool
+        // 100M tokens of 6 decimals earning ~1,000 tokens a year.
+        pool_with(
+            &[(TRANCHE, 100_000_000_000_000)],
+            &[(TRANCHE, 31_709_791_983_764)],
+        )
     }
 
     /// The audit's finding "the vault check accepts a donated surplus": with tokens donated to
@@ -602,14 +732,88 @@ mod tests {
         once.accrue(3_600).unwrap();
         let per_second = 31_709_791_983_764u128 / 100_000_000_000_000;
         assert_eq!(per_second, 0, "each second alone rounds to nothing");
+        let slot = ring_slot(TRANCHE);
         assert_eq!(
-            every_second.acc_reward_per_weight.get(),
-            once.acc_reward_per_weight.get()
+            every_second.tranches[slot].reward_per_stake.get(),
+            once.tranches[slot].reward_per_stake.get()
         );
-        assert_eq!(every_second.reward_remainder, once.reward_remainder);
         assert_eq!(
-            once.acc_reward_per_weight.get(),
+            every_second.streams[slot].remainder,
+            once.streams[slot].remainder
+        );
+        assert_eq!(
+            once.tranches[slot].reward_per_stake.get(),
             31_709_791_983_764u128 * 3_600 / 100_000_000_000_000
         );
+    }
+
+    /// SPEC §5.13: a class's stream reaches the tranches from its first tranche on, pro rata
+    /// to their stake, and nothing earlier; an earlier tranche earns only from its own class.
+    #[test]
+    fn a_stream_reaches_only_the_tranches_that_back_its_class() {
+        let scale = REWARD_SCALE;
+        // Tranches 100 (stake 1,000), 101 (3,000), 102 (1,000); class 101 streams 8 tokens a
+        // second, class 100 streams 5.
+        let mut pool = pool_with(
+            &[(100, 1_000), (101, 3_000), (102, 1_000)],
+            &[(101, 8 * scale), (100, 5 * scale)],
+        );
+        pool.accrue(10).unwrap();
+        let per_stake = |pool: &Pool, id: u64| pool.tranches[ring_slot(id)].reward_per_stake.get();
+        // Class 100 over 5,000 stake: 5 × 10 × scale / 5,000 per unit; class 101 over 4,000.
+        let class_100 = 5 * 10 * scale / 5_000;
+        let class_101 = 8 * 10 * scale / 4_000;
+        assert_eq!(per_stake(&pool, 100), class_100);
+        assert_eq!(per_stake(&pool, 101), class_100 + class_101);
+        assert_eq!(per_stake(&pool, 102), class_100 + class_101);
+        let rates = pool.tranche_stream_rates().unwrap();
+        assert_eq!(rates[ring_slot(100)], 5 * scale / 5);
+        assert_eq!(rates[ring_slot(101)], 5 * scale * 3 / 5 + 8 * scale * 3 / 4);
+        assert_eq!(rates[ring_slot(102)], 5 * scale / 5 + 8 * scale / 4);
+        // Every token streamed was credited: 130 tokens over 5,000 stake units.
+        let credited: u128 = [(100, 1_000u128), (101, 3_000), (102, 1_000)]
+            .iter()
+            .map(|(id, stake)| per_stake(&pool, *id) * stake)
+            .sum();
+        assert_eq!(credited, 130 * scale);
+    }
+
+    /// SPEC §5.13: a tranche a payout burnt to zero earns nothing more, and a class with no
+    /// backing stake left pays its stream to the treasury instead of to no one.
+    #[test]
+    fn a_burnt_tranche_stops_earning_and_an_orphaned_stream_goes_to_the_treasury() {
+        let scale = REWARD_SCALE;
+        let mut pool = pool_with(&[(100, 1_000), (101, 1_000)], &[(101, 2 * scale)]);
+        pool.total_stake = 2_000;
+        pool.rewards_reserved = 1_000;
+        pool.accrue(10).unwrap();
+        assert_eq!(pool.burn(101, 1_000).unwrap(), 1_000);
+        let slot = ring_slot(101);
+        // Settled at the old price by the burn: 20 tokens over 1,000 shares.
+        assert_eq!(
+            pool.tranches[slot].reward_per_share.get(),
+            20 * scale / 1_000
+        );
+        pool.accrue(20).unwrap();
+        assert_eq!(pool.reward_per_share(101).unwrap(), 20 * scale / 1_000);
+        assert_eq!(pool.tranches[ring_slot(100)].reward_per_stake.get(), 0);
+        assert_eq!(pool.treasury_accrued, 20);
+        assert_eq!(pool.rewards_reserved, 980);
+    }
+
+    /// The accumulators are read by difference, so wrapping past 2^128 changes no reading.
+    #[test]
+    fn accumulators_wrap_without_changing_what_is_earned() {
+        let scale = REWARD_SCALE;
+        let mut pool = pool_with(&[(100, 1_000)], &[(100, 3 * scale)]);
+        let slot = ring_slot(100);
+        let near_top = u128::MAX - 1_000;
+        pool.tranches[slot].reward_per_stake.set(near_top);
+        pool.tranches[slot].settled_per_stake.set(near_top);
+        pool.tranches[slot].reward_per_share.set(near_top);
+        pool.accrue(100).unwrap();
+        let per_share = pool.reward_per_share(100).unwrap();
+        assert!(per_share < near_top, "wrapped");
+        assert_eq!(per_share.wrapping_sub(near_top), 300 * scale / 1_000);
     }
 }

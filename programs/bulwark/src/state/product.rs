@@ -20,6 +20,10 @@ pub struct ProductTerms {
     pub grace_period: u32,
     /// Floor of the annual price, bps of the covered amount.
     pub min_price_bps: u16,
+    /// Annual price a pool's new listing of the product starts from (bps), decaying toward
+    /// the pool's target like a bumped price (Nexus Mutual's initial price): a new listing
+    /// cannot undercut the market on its first day. At least `min_price_bps`.
+    pub initial_price_bps: u16,
     /// Longest cover period sold, seconds.
     pub max_cover_period: u32,
     /// Fixed-price products skip the price bump after each purchase.
@@ -42,6 +46,10 @@ impl ProductTerms {
         require!(
             (1..=MAX_PRICE_BPS).contains(&self.min_price_bps),
             BulwarkError::InvalidMinPrice
+        );
+        require!(
+            (self.min_price_bps..=MAX_PRICE_BPS).contains(&self.initial_price_bps),
+            BulwarkError::InvalidInitialPrice
         );
         require!(
             (MIN_COVER_PERIOD..=MAX_COVER_PERIOD).contains(&self.max_cover_period),

@@ -1,6 +1,6 @@
 use crate::constants::*;
 use crate::error::BulwarkError;
-use crate::state::pool::reward_between;
+use crate::math::{mul_div_floor, to_u64};
 use anchor_lang::prelude::*;
 
 /// A staker's shares in one tranche of one pool. A staker may hold any number of positions,
@@ -18,9 +18,8 @@ pub struct StakePosition {
     pub tranche_id: u64,
     /// Shares of that tranche.
     pub shares: u128,
-    /// Tokens deposited (moved and topped up) into the tranche: the position's reward weight.
-    pub reward_weight: u64,
-    /// Pool accumulator at the last settlement; rewards accrue from here.
+    /// The tranche's reward per share (`TrancheSlot::reward_per_share`) at the last
+    /// settlement; rewards accrue from here.
     pub reward_checkpoint: u128,
     /// Rewards settled and not yet paid.
     pub rewards_owed: u64,
@@ -30,16 +29,21 @@ pub struct StakePosition {
 impl StakePosition {
     pub const SPACE: usize = 8 + Self::INIT_SPACE;
 
-    /// Moves rewards earned up to accumulator `acc` into `rewards_owed` and checkpoints at
-    /// `acc`, so the weight can change afterwards. Reads the pool state after it was rolled
-    /// forward, never a stale copy.
-    pub fn settle(&mut self, acc: u128) -> Result<()> {
-        let earned = reward_between(self.reward_weight, self.reward_checkpoint, acc)?;
+    /// Moves the rewards its shares earned up to the tranche's reward per share
+    /// `reward_per_share` into `rewards_owed` (rounded down) and checkpoints there, so the
+    /// shares can change afterwards. Reads the pool after it was rolled forward and the
+    /// tranche settled, never a stale copy.
+    pub fn settle(&mut self, reward_per_share: u128) -> Result<()> {
+        let earned = to_u64(mul_div_floor(
+            self.shares,
+            reward_per_share.wrapping_sub(self.reward_checkpoint),
+            REWARD_SCALE,
+        )?)?;
         self.rewards_owed = self
             .rewards_owed
             .checked_add(earned)
             .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
-        self.reward_checkpoint = acc;
+        self.reward_checkpoint = reward_per_share;
         Ok(())
     }
 

@@ -20,8 +20,8 @@ pub struct TrancheArchive {
     pub stake_remaining: u64,
     /// Shares not yet withdrawn.
     pub shares_remaining: u128,
-    /// Reward accumulator when the tranche ended: positions earn up to this value.
-    pub acc_at_end: u128,
+    /// The tranche's final reward per share: its positions earn up to this value.
+    pub reward_per_share: u128,
     /// Who paid the rent of this account, refunded when it closes.
     pub rent_payer: Pubkey,
     pub reserved: [u8; 32],

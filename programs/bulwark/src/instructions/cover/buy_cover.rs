@@ -302,7 +302,14 @@ fn buy_from_pool<'info>(
     let staker_rewards = staker_share
         .checked_sub(manager_fee)
         .ok_or_else(|| error!(BulwarkError::InvariantViolated))?;
-    pool.add_stream(now, staker_rewards, schedule.stream_until_bucket)?;
+    // To the tranches that back this cover (from its first eligible tranche on), the same
+    // set and shares a payout of it burns (SPEC §4.4, §5.13).
+    pool.add_stream(
+        now,
+        staker_rewards,
+        schedule.first_tranche,
+        schedule.stream_until_bucket,
+    )?;
     pool.manager_fees = pool
         .manager_fees
         .checked_add(manager_fee)

@@ -2,7 +2,7 @@ use crate::constants::*;
 use crate::error::BulwarkError;
 use crate::events::PoolCreated;
 use crate::math::buckets::bucket_at;
-use crate::state::{Config, MintParams, Pool, TrancheSlot, U128};
+use crate::state::{Config, MintParams, Pool};
 use crate::token::check_mint_extensions;
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
@@ -73,38 +73,22 @@ impl CreatePool<'_> {
             .checked_add(1)
             .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
         config.invariant()?;
+        // Field by field on the zeroed account: a whole `Pool` value would not fit SBF's
+        // 4 KiB stack frame. Streams and tranches start empty (all zero).
         let mut pool = ctx.accounts.pool.load_init()?;
-        *pool = Pool {
-            manager: ctx.accounts.manager.key(),
-            mint: ctx.accounts.mint.key(),
-            vault: ctx.accounts.vault.key(),
-            token_program: ctx.accounts.token_program.key(),
-            id,
-            total_stake: 0,
-            treasury_accrued: 0,
-            assessment_accrued: 0,
-            manager_fees: 0,
-            rewards_reserved: 0,
-            reward_weight: 0,
-            claim_deposits: 0,
-            rewards_updated_at: now,
-            last_bucket: bucket_at(now)?,
-            acc_reward_per_weight: U128::default(),
-            reward_rate: U128::default(),
-            rate_expiring: [U128::default(); BUCKET_RING],
-            tranches: [TrancheSlot::default(); MAX_ACTIVE_TRANCHES],
-            manager_fee_bps: args.manager_fee_bps,
-            max_manager_fee_bps: args.max_manager_fee_bps,
-            total_effective_weight: 0,
-            version: ACCOUNT_VERSION,
-            bump: ctx.bumps.pool,
-            vault_bump: ctx.bumps.vault,
-            private: u8::from(args.private),
-            padding: [0; 4],
-            reward_remainder: 0,
-            open_positions: 0,
-            reserved: [0; 112],
-        };
+        pool.manager = ctx.accounts.manager.key();
+        pool.mint = ctx.accounts.mint.key();
+        pool.vault = ctx.accounts.vault.key();
+        pool.token_program = ctx.accounts.token_program.key();
+        pool.id = id;
+        pool.rewards_updated_at = now;
+        pool.last_bucket = bucket_at(now)?;
+        pool.manager_fee_bps = args.manager_fee_bps;
+        pool.max_manager_fee_bps = args.max_manager_fee_bps;
+        pool.version = ACCOUNT_VERSION;
+        pool.bump = ctx.bumps.pool;
+        pool.vault_bump = ctx.bumps.vault;
+        pool.private = u8::from(args.private);
         pool.invariant()?;
         emit!(PoolCreated {
             pool: ctx.accounts.pool.key(),

@@ -89,9 +89,23 @@ impl SetPoolProduct<'_> {
             pool_product.bump = ctx.bumps.pool_product;
             pool_product.pool = pool_key;
             pool_product.product_id = args.product_id;
-            pool_product.bumped_price_bps = args.target_price_bps;
+            // A new listing starts from the product's initial price and decays toward the
+            // target (a target above it applies at once).
+            pool_product.bumped_price_bps = ctx.accounts.product.terms.initial_price_bps;
             pool_product.bumped_price_updated_at = now;
             pool_product.last_bucket = bucket_at(now)?;
+        } else {
+            // The price reached so far becomes the base a new target decays from, so a
+            // lowered target is reached at the usual daily decay, never at once; a raised
+            // target applies at once (Nexus Mutual: max(target, bumped − decay)).
+            let price = pool_product.price(
+                &ctx.accounts.product.terms,
+                &ctx.accounts.config.params,
+                now,
+            )?;
+            pool_product.bumped_price_bps =
+                u16::try_from(price).map_err(|_| error!(BulwarkError::MathOverflow))?;
+            pool_product.bumped_price_updated_at = now;
         }
         pool.roll_forward(now)?;
         pool_product.roll_forward(now)?;
@@ -124,6 +138,7 @@ impl SetPoolProduct<'_> {
             old_effective_weight,
             new_effective_weight: pool_product.effective_weight,
             pool_total_effective_weight: pool.total_effective_weight,
+            bumped_price_bps: pool_product.bumped_price_bps,
         });
         Ok(())
     }

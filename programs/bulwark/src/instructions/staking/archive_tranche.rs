@@ -49,7 +49,7 @@ impl ArchiveTranche<'_> {
             shares_at_end: released.shares.get(),
             stake_remaining: released.stake,
             shares_remaining: released.shares.get(),
-            acc_at_end: released.acc_at_end.get(),
+            reward_per_share: released.reward_per_share.get(),
             rent_payer: ctx.accounts.payer.key(),
             reserved: [0; 32],
         });

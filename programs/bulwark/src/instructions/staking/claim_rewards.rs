@@ -52,7 +52,8 @@ impl ClaimRewards<'_> {
         let amount = {
             let mut pool = accounts.pool_vault.pool.load_mut()?;
             pool.roll_forward(now)?;
-            accounts.position.settle(pool.acc_reward_per_weight.get())?;
+            let reward_per_share = pool.reward_per_share(accounts.position.tranche_id)?;
+            accounts.position.settle(reward_per_share)?;
             let amount = std::mem::take(&mut accounts.position.rewards_owed);
             require!(amount > 0, BulwarkError::NothingToClaim);
             pool.pay_rewards(amount)?;
@@ -69,7 +70,8 @@ impl ClaimRewards<'_> {
             position: accounts.position.key(),
             owner: accounts.owner.key(),
             amount,
-            acc_reward_per_weight: pool.acc_reward_per_weight.get(),
+            tranche_id: accounts.position.tranche_id,
+            tranche_reward_per_share: accounts.position.reward_checkpoint,
             pool_rewards_reserved: pool.rewards_reserved,
         });
         Ok(())

@@ -78,7 +78,10 @@ impl DepositStake<'_> {
         let shares = {
             let mut pool = accounts.pool_vault.pool.load_mut()?;
             pool.roll_forward(now)?;
-            let acc = pool.acc_reward_per_weight.get();
+            let shares = pool.deposit(args.tranche_id, args.amount)?;
+            // `deposit` settled the tranche before minting: rewards up to now are earned by
+            // the position's old shares only.
+            let reward_per_share = pool.reward_per_share(args.tranche_id)?;
             let position = &mut accounts.position;
             if position.version == 0 {
                 position.version = ACCOUNT_VERSION;
@@ -87,22 +90,16 @@ impl DepositStake<'_> {
                 position.owner = accounts.owner.key();
                 position.position_id = args.position_id;
                 position.tranche_id = args.tranche_id;
-                position.reward_checkpoint = acc;
+                position.reward_checkpoint = reward_per_share;
                 pool.open_positions = pool
                     .open_positions
                     .checked_add(1)
                     .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
             }
-            // Rewards up to now are earned by the old weight only.
-            position.settle(acc)?;
-            let shares = pool.deposit(args.tranche_id, args.amount)?;
+            position.settle(reward_per_share)?;
             position.shares = position
                 .shares
                 .checked_add(shares)
-                .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
-            position.reward_weight = position
-                .reward_weight
-                .checked_add(args.amount)
                 .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
             shares
         };

@@ -79,19 +79,16 @@ impl ExtendStake<'_> {
         let (moved_amount, shares_minted) = {
             let mut pool = accounts.pool_vault.pool.load_mut()?;
             pool.roll_forward(now)?;
-            accounts.position.settle(pool.acc_reward_per_weight.get())?;
-            let moved_amount = pool.take_from_tranche(
-                old_tranche_id,
-                shares_burned,
-                accounts.position.reward_weight,
-            )?;
+            let reward_per_share = pool.reward_per_share(old_tranche_id)?;
+            accounts.position.settle(reward_per_share)?;
+            let moved_amount = pool.take_from_tranche(old_tranche_id, shares_burned)?;
             let total = moved_amount
                 .checked_add(args.top_up_amount)
                 .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
             let shares_minted = pool.deposit(args.new_tranche_id, total)?;
             accounts.position.tranche_id = args.new_tranche_id;
             accounts.position.shares = shares_minted;
-            accounts.position.reward_weight = total;
+            accounts.position.reward_checkpoint = pool.reward_per_share(args.new_tranche_id)?;
             (moved_amount, shares_minted)
         };
 
