@@ -183,6 +183,10 @@ pub enum ProductCommand {
         /// Minimum yearly price, bps.
         #[arg(long, default_value_t = 100)]
         min_price_bps: u16,
+        /// Yearly price a pool's new listing starts from and decays to its target, bps
+        /// [default: the minimum price].
+        #[arg(long)]
+        initial_price_bps: Option<u16>,
         #[arg(long, default_value_t = 365)]
         max_period_days: u32,
         /// Premiums never rise with demand.
@@ -406,6 +410,7 @@ async fn dispatch(s: &mut Session<'_>, command: Command) -> Result<()> {
         Command::Product(ProductCommand::Create {
             grace_days,
             min_price_bps,
+            initial_price_bps,
             max_period_days,
             fixed_price,
             wording_uri,
@@ -416,6 +421,7 @@ async fn dispatch(s: &mut Session<'_>, command: Command) -> Result<()> {
             s.product_create(ProductTerms {
                 grace_period: days(grace_days)?,
                 min_price_bps,
+                initial_price_bps: initial_price_bps.unwrap_or(min_price_bps),
                 max_cover_period: days(max_period_days)?,
                 fixed_price,
                 deprecated: false,

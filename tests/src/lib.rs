@@ -701,6 +701,7 @@ pub fn default_terms() -> bulwark::state::ProductTerms {
     bulwark::state::ProductTerms {
         grace_period: 35 * SECONDS_PER_DAY as u32,
         min_price_bps: 100,
+        initial_price_bps: 100,
         max_cover_period: 365 * SECONDS_PER_DAY as u32,
         fixed_price: false,
         deprecated: false,

@@ -227,6 +227,7 @@ async fn price_never_goes_below_the_product_minimum_and_fixed_prices_do_not_bump
     // Raise the product minimum above the pool's target price.
     let terms = bulwark::state::ProductTerms {
         min_price_bps: 400,
+        initial_price_bps: 400,
         fixed_price: true,
         ..default_terms()
     };
@@ -245,7 +246,11 @@ async fn price_never_goes_below_the_product_minimum_and_fixed_prices_do_not_bump
     let pp: PoolProduct =
         m.t.load_zc(&pool_product_pda(&m.pool.keys.pool, m.product_id))
             .await;
-    assert_eq!(pp.bumped_price_bps, 250, "fixed-price products never bump");
+    assert_eq!(
+        pp.bumped_price_bps,
+        default_terms().initial_price_bps,
+        "fixed-price products never bump"
+    );
 }
 
 /// Reward for `weight` out of `total_weight` over `elapsed` seconds of a stream of `amount`

@@ -164,6 +164,37 @@ impl Market {
     }
 }
 
+impl Market {
+    /// Files a claim of `amount` on the buyer's cover `nonce` (its first claim), has an
+    /// assessor accept it, waits out voting and the cooldown and redeems it. Returns the
+    /// claim's address.
+    pub async fn pay_claim(&mut self, nonce: u64, amount: u64) -> Pubkey {
+        let keys = self.cover_keys(nonce, vec![self.pool.keys.pool]);
+        let buyer = self.buyer.insecure_clone();
+        let ix = file_claim(
+            &buyer.pubkey(),
+            &keys,
+            0,
+            &self.buyer_token,
+            claim_args(amount),
+        );
+        self.t.send_ok(&[ix], &[&buyer]).await;
+        let claim = claim_pda(&keys.cover, 0);
+        let (voter, _) = assessor(&mut self.t, UNIT).await;
+        self.t
+            .send_ok(&[vote(&voter.pubkey(), &claim, true)], &[&voter])
+            .await;
+        let state: bulwark::state::Claim = self.t.load(&claim).await;
+        self.t
+            .warp_to_time(state.voting_end + i64::from(DEFAULT_COOLDOWN) + 1)
+            .await;
+        let payer = self.t.payer().pubkey();
+        let ix = redeem_payout(&payer, &keys, &claim, &self.buyer_token, &self.buyer_token);
+        self.t.send_ok(&[ix], &[]).await;
+        claim
+    }
+}
+
 /// Opens `n` more pools on the market's mint, each with `stake` in the far tranche and the
 /// product at the given prices.
 pub async fn more_pools(m: &mut Market, prices: &[u16], stake: u64) -> Vec<Pubkey> {

@@ -11,6 +11,7 @@ mod hostile;
 mod keys;
 mod parallel;
 mod pool;
+mod rewards;
 mod scale;
 mod staking;
 mod stateful;

@@ -386,7 +386,8 @@ async fn set_pool_product_creates_then_updates_weights() {
     assert_eq!(pp.pool, key);
     assert_eq!(pp.product_id, p0);
     assert_eq!((pp.target_weight, pp.target_price_bps), (100, 250));
-    assert_eq!(pp.bumped_price_bps, 250);
+    // A new listing starts from the product's initial price (here its minimum, 1%).
+    assert_eq!(pp.bumped_price_bps, default_terms().initial_price_bps);
     assert_eq!(pp.bumped_price_updated_at, t.now().await);
     let state: Pool = t.load_zc(&key).await;
     assert_eq!(state.total_effective_weight, 140);

@@ -100,7 +100,6 @@ async fn deposit_opens_a_position_and_moves_exact_tokens() {
             tranche_id: current + 2,
             stake: 400 * UNIT,
             shares: u128::from(400 * UNIT).into(),
-            reward_weight: 400 * UNIT,
             ..TrancheSlot::default()
         })
     );

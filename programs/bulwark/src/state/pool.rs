@@ -86,8 +86,7 @@ impl TrancheSlot {
             .get()
             .wrapping_sub(self.settled_per_stake.get());
         if per_stake != 0 && !self.is_empty() {
-            let per_share =
-                mul_div_floor(per_stake, u128::from(self.stake), self.shares.get())?;
+            let per_share = mul_div_floor(per_stake, u128::from(self.stake), self.shares.get())?;
             self.reward_per_share
                 .set(self.reward_per_share.get().wrapping_add(per_share));
         }

@@ -90,7 +90,9 @@ impl WithdrawStake<'_> {
             pool.roll_forward(now)?;
             let stake = accounts.archive.redeem(shares)?;
             pool.pay_out_stake(stake)?;
-            accounts.position.settle(accounts.archive.reward_per_share)?;
+            accounts
+                .position
+                .settle(accounts.archive.reward_per_share)?;
             let rewards = std::mem::take(&mut accounts.position.rewards_owed);
             pool.pay_rewards(rewards)?;
             pool.open_positions = pool

@@ -1,0 +1,279 @@
+//! Premium follows risk (SPEC §4.4, §5.13): a cover's stakers' share streams only to the
+//! tranches that back it, pro rata to their stake, and is paid per share inside a tranche; the
+//! pricing guards of a new listing and of a changed target.
+//!
+//! Expected amounts are computed here from the stream's definition, independently of the
+//! program: a stream of `R` over `d` seconds has the rate `⌊R × 10^12 ÷ d⌋`; over a period in
+//! which the backing stake `S` is constant, each unit of it earns `⌊rate × t ÷ S⌋` (the
+//! program carries division remainders, so its steps add up to exactly this); a position of
+//! `n` shares in a tranche whose price is `stake ÷ shares` earns
+//! `⌊n × ⌊per stake × stake ÷ shares⌋ ÷ 10^12⌋`.
+
+use crate::fixtures::*;
+use anchor_lang::prelude::Pubkey;
+use bulwark::constants::*;
+use bulwark::error::BulwarkError;
+use bulwark::instructions::SetPoolProductArgs;
+use bulwark::math::buckets::{bucket_start, release_bucket};
+use bulwark::math::tranche::tranche_end;
+use bulwark::state::{Cover, Pool, PoolProduct};
+use bulwark_tests::builders::*;
+use bulwark_tests::*;
+use solana_keypair::Keypair;
+use solana_signer::Signer;
+
+/// The stream rate the program sets for `amount` over `duration` seconds.
+fn stream_rate(amount: u64, duration: i64) -> u128 {
+    u128::from(amount) * REWARD_SCALE / duration as u128
+}
+
+/// Tokens `shares` earn from `per_stake` at a tranche price of 1 (shares = stake).
+fn earned(shares: u64, per_stake: u128) -> u64 {
+    (u128::from(shares) * per_stake / REWARD_SCALE) as u64
+}
+
+/// The stream of the buyer's cover `nonce`: (stakers' share, start, end of the stream).
+async fn stream_of(m: &mut Market, nonce: u64, stakers_share: u64) -> (u64, i64, i64) {
+    let cover: Cover = m.t.load(&cover_pda(&m.buyer.pubkey(), nonce)).await;
+    let end = bucket_start(release_bucket(cover.start + i64::from(cover.period)).unwrap()).unwrap();
+    (stakers_share, cover.start, end)
+}
+
+async fn claim_rewards_of(m: &mut Market, who: &Keypair, token: &Pubkey) {
+    let ix = claim_rewards(&who.pubkey(), &m.pool.keys, 0, token);
+    m.t.send_ok(&[ix], &[who]).await;
+}
+
+async fn withdraw(m: &mut Market, who: &Keypair, token: &Pubkey, tranche_id: u64) {
+    let payer = m.t.payer().pubkey();
+    let now = m.t.now().await;
+    m.t.warp_to_time(now.max(tranche_end(tranche_id).unwrap()))
+        .await;
+    let archive = archive_tranche(&payer, &m.pool.keys.pool, tranche_id);
+    m.t.send_ok(&[archive], &[]).await;
+    let ix = withdraw_stake(&who.pubkey(), &m.pool.keys, 0, tranche_id, &payer, token);
+    m.t.send_ok(&[ix], &[who]).await;
+}
+
+/// The review's case, measured with `bulwark simulate` before this fix: two stakers of
+/// 1,000,000, one in a tranche that cannot back a one-year cover, one in the farthest; one
+/// cover of 1,000,000 for a year; a 50% loss. The short staker used to take 38.8% of the
+/// stakers' premium and lose nothing.
+#[tokio::test]
+async fn only_the_tranches_that_back_a_cover_earn_its_premium() {
+    let stake = 1_000_000 * UNIT;
+    let mut m = market(0).await;
+    let current = m.t.current_tranche().await;
+    let short_tranche = current + 3;
+    let (short, short_token) = m.t.funded_user(&m.mint, stake).await;
+    m.t.deposit(&short, &m.pool.keys, &short_token, 0, short_tranche, stake)
+        .await;
+    let backer = m.staker.insecure_clone();
+    let backer_token = m.staker_token;
+    m.t.mint_to(&m.mint, &backer_token, stake - 1).await;
+    m.t.deposit(&backer, &m.pool.keys, &backer_token, 0, m.far, stake)
+        .await;
+
+    let owner = m.buyer.pubkey();
+    m.buy(args(1, owner, m.product_id, vec![stake], YEAR)).await;
+    let cover: Cover = m.t.load(&cover_pda(&owner, 1)).await;
+    // End + grace + the settlement window, rounded to a bucket, is past tranche current + 4.
+    assert_eq!(cover.first_tranche, current + 5);
+    assert!(tranche_end(short_tranche).unwrap() < cover.backing_until);
+    let pool: Pool = m.t.load_zc(&m.pool.keys.pool).await;
+    let (share, start, end) = stream_of(&mut m, 1, pool.rewards_reserved).await;
+    let per_stake = stream_rate(share, end - start) * (end - start) as u128 / u128::from(stake);
+    let backer_reward = earned(stake, per_stake);
+    assert!(share - backer_reward <= 2, "all but rounding dust");
+
+    // While the stream runs the short staker has nothing to claim.
+    m.t.warp_days(30).await;
+    let ix = claim_rewards(&short.pubkey(), &m.pool.keys, 0, &short_token);
+    m.t.send_err(ix, &[&short], BulwarkError::NothingToClaim)
+        .await;
+
+    // After the stream, a claim for half the cover is paid: only the backing tranche loses.
+    m.t.warp_to_time(end + DAY).await;
+    m.pay_claim(1, stake / 2).await;
+    let pool: Pool = m.t.load_zc(&m.pool.keys.pool).await;
+    assert_eq!(pool.slot(m.far).unwrap().stake, stake / 2);
+    assert_eq!(pool.slot(short_tranche).unwrap().stake, stake);
+
+    claim_rewards_of(&mut m, &backer, &backer_token).await;
+    assert_eq!(m.t.balance(&backer_token).await, backer_reward);
+    let ix = claim_rewards(&short.pubkey(), &m.pool.keys, 0, &short_token);
+    m.t.send_err(ix, &[&short], BulwarkError::TrancheEnded)
+        .await;
+
+    withdraw(&mut m, &short, &short_token, short_tranche).await;
+    assert_eq!(m.t.balance(&short_token).await, stake, "exactly its stake");
+    let far = m.far;
+    withdraw(&mut m, &backer, &backer_token, far).await;
+    assert_eq!(
+        m.t.balance(&backer_token).await,
+        backer_reward + stake / 2,
+        "its rewards and what the loss left"
+    );
+}
+
+/// A staker joining another backing tranche mid-stream earns from then on only, at the same
+/// rate per unit of stake as the tranche that backed the cover alone until then.
+#[tokio::test]
+async fn a_staker_joining_a_backing_tranche_mid_stream_earns_only_from_then_on() {
+    let stake = 1_000_000 * UNIT;
+    let mut m = market(stake).await;
+    let owner = m.buyer.pubkey();
+    m.buy(args(1, owner, m.product_id, vec![400_000 * UNIT], YEAR))
+        .await;
+    let cover: Cover = m.t.load(&cover_pda(&owner, 1)).await;
+    let joined_tranche = m.far - 2;
+    assert!(joined_tranche >= cover.first_tranche, "it backs the cover");
+    let pool: Pool = m.t.load_zc(&m.pool.keys.pool).await;
+    let (share, start, end) = stream_of(&mut m, 1, pool.rewards_reserved).await;
+    let rate = stream_rate(share, end - start);
+
+    m.t.warp_days(10).await;
+    let (late, late_token) = m.t.funded_user(&m.mint, stake).await;
+    m.t.deposit(&late, &m.pool.keys, &late_token, 0, joined_tranche, stake)
+        .await;
+    let joined_at = m.t.now().await;
+    m.t.warp_days(20).await;
+    let now = m.t.now().await;
+
+    let solo = rate * (joined_at - start) as u128;
+    let alone = solo / u128::from(stake);
+    let shared =
+        (rate * (now - joined_at) as u128 + solo % u128::from(stake)) / u128::from(2 * stake);
+    claim_rewards_of(&mut m, &late, &late_token).await;
+    assert_eq!(m.t.balance(&late_token).await, earned(stake, shared));
+    let first = m.staker.insecure_clone();
+    let first_token = m.staker_token;
+    claim_rewards_of(&mut m, &first, &first_token).await;
+    assert_eq!(
+        m.t.balance(&first_token).await,
+        earned(stake, alone + shared)
+    );
+    let pool: Pool = m.t.load_zc(&m.pool.keys.pool).await;
+    let rates = pool.tranche_stream_rates().unwrap();
+    let slot_rate = |id: u64| rates[(id % 8) as usize];
+    assert_eq!(slot_rate(m.far), rate / 2);
+    assert_eq!(slot_rate(joined_tranche), rate / 2);
+}
+
+/// A tranche a payout burnt to zero earns nothing after it: the stream of the cover it
+/// backed alone has no one left to pay and goes to the treasury.
+#[tokio::test]
+async fn a_wiped_tranche_earns_nothing_after_the_payout() {
+    let stake = 10_000 * UNIT;
+    let mut m = market(stake).await;
+    let owner = m.buyer.pubkey();
+    m.buy(args(1, owner, m.product_id, vec![2 * stake], YEAR))
+        .await;
+    let pool: Pool = m.t.load_zc(&m.pool.keys.pool).await;
+    let (share, start, end) = stream_of(&mut m, 1, pool.rewards_reserved).await;
+    let rate = stream_rate(share, end - start);
+    m.t.warp_days(10).await;
+    m.pay_claim(1, 2 * stake).await;
+    let paid_at = m.t.now().await;
+    let pool: Pool = m.t.load_zc(&m.pool.keys.pool).await;
+    assert_eq!(pool.slot(m.far).unwrap().stake, 0);
+    let before_payout = rate * (paid_at - start) as u128;
+    let staker_reward = earned(stake, before_payout / u128::from(stake));
+
+    let staker = m.staker.insecure_clone();
+    let token = m.staker_token;
+    claim_rewards_of(&mut m, &staker, &token).await;
+    assert_eq!(m.t.balance(&token).await, staker_reward);
+
+    m.t.warp_days(20).await;
+    let ix = claim_rewards(&staker.pubkey(), &m.pool.keys, 0, &token);
+    m.t.send_err(ix, &[&staker], BulwarkError::NothingToClaim)
+        .await;
+    // The orphaned stream since the payout (with what the last division left) is booked to
+    // the treasury as the pool rolls forward.
+    let treasury_before = pool.treasury_accrued;
+    m.t.send_ok(
+        &[refresh_pool_product(&m.pool.keys.pool, m.product_id)],
+        &[],
+    )
+    .await;
+    let now = m.t.now().await;
+    let pool: Pool = m.t.load_zc(&m.pool.keys.pool).await;
+    let orphaned =
+        (rate * (now - paid_at) as u128 + before_payout % u128::from(stake)) / REWARD_SCALE;
+    assert_eq!(pool.treasury_accrued - treasury_before, orphaned as u64);
+    assert_eq!(
+        m.t.balance(&m.pool.keys.vault).await,
+        pool.liabilities().unwrap()
+    );
+}
+
+async fn set_target(m: &mut Market, pool: &Pubkey, weight: u16, price: u16) {
+    let manager = m.pool.manager.insecure_clone();
+    let ix = set_pool_product(
+        &manager.pubkey(),
+        pool,
+        SetPoolProductArgs {
+            product_id: m.product_id,
+            target_weight: weight,
+            target_price_bps: price,
+        },
+    );
+    m.t.send_ok(&[ix], &[&manager]).await;
+}
+
+async fn premium_paid(m: &mut Market, nonce: u64, pool: Pubkey) -> u64 {
+    let before = m.t.balance(&m.buyer_token).await;
+    let owner = m.buyer.pubkey();
+    let ix = m.buy_ix(
+        args(nonce, owner, m.product_id, vec![10_000 * UNIT], YEAR),
+        &[pool],
+    );
+    let buyer = m.buyer.insecure_clone();
+    m.t.send_ok(&[ix], &[&buyer]).await;
+    before - m.t.balance(&m.buyer_token).await
+}
+
+/// Nexus Mutual's pricing guards: a new listing starts from the product's initial price and
+/// decays to the target at 2% a day; a lowered target is reached by the same decay from the
+/// price at the change; a raised target applies at once.
+#[tokio::test]
+async fn new_listings_and_lowered_targets_decay_raised_targets_apply_at_once() {
+    let stake = 1_000_000 * UNIT;
+    let mut m = market(stake).await;
+    let authority = m.t.authority.insecure_clone();
+    let terms = bulwark::state::ProductTerms {
+        initial_price_bps: 1_000,
+        ..default_terms()
+    };
+    m.t.send_ok(
+        &[update_product(&authority.pubkey(), m.product_id, terms)],
+        &[&authority],
+    )
+    .await;
+    // A listing made before keeps its price; a new one starts at 10%.
+    let listed = more_pools(&mut m, &[250], stake).await[0];
+    let pp: PoolProduct = m.t.load_zc(&pool_product_pda(&listed, m.product_id)).await;
+    assert_eq!(
+        (pp.bumped_price_bps, pp.bumped_price_updated_at),
+        (1_000, m.t.now().await)
+    );
+    m.t.warp_days(1).await;
+    let paid = premium_paid(&mut m, 1, listed).await;
+    assert_eq!(paid, reference_premium(10_000 * UNIT, 800, YEAR));
+
+    // The market's own pool sells at its 2.5% target; lowered to 1%, it starts from 2.5%.
+    let pool = m.pool.keys.pool;
+    set_target(&mut m, &pool, 100, 100).await;
+    let pp: PoolProduct = m.t.load_zc(&pool_product_pda(&pool, m.product_id)).await;
+    assert_eq!(pp.bumped_price_bps, 250);
+    let now = m.t.now().await;
+    m.t.warp_to_time(now + DAY / 2).await;
+    let paid = premium_paid(&mut m, 2, pool).await;
+    assert_eq!(paid, reference_premium(10_000 * UNIT, 150, YEAR));
+
+    // Raised to 6%, the next purchase pays 6% at once.
+    set_target(&mut m, &pool, 100, 600).await;
+    let paid = premium_paid(&mut m, 3, pool).await;
+    assert_eq!(paid, reference_premium(10_000 * UNIT, 600, YEAR));
+}
