@@ -4,6 +4,9 @@
 //! - [`quote`]: prices a cover and routes its amount over the cheapest pools, with the
 //!   program's own math applied to fetched account state, so a quote equals what `buy_cover`
 //!   charges in the same slot.
+//! - [`rewards`]: each position's pending rewards and each tranche's current stream, by the
+//!   program's own reward code.
 
 pub mod builders;
 pub mod quote;
+pub mod rewards;

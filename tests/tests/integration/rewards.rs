@@ -277,3 +277,59 @@ async fn new_listings_and_lowered_targets_decay_raised_targets_apply_at_once() {
     let paid = premium_paid(&mut m, 3, pool).await;
     assert_eq!(paid, reference_premium(10_000 * UNIT, 600, YEAR));
 }
+
+/// The cost of catching a pool up: stake in all eight tranches, streams in as many cover
+/// classes as periods from 28 days to a year reach, then nothing touches the pool for 1, 13
+/// or 32 buckets (the last past every stream's and every tranche's end) before a refresh
+/// rolls it forward. Measured on the SBF build for `benches/compute-units.md`.
+#[tokio::test]
+async fn rolling_a_stale_pool_forward_is_bounded() {
+    let periods = [28u32, 91, 150, 210, 280, 365];
+    for stale_buckets in [1i64, 13, 32] {
+        let stake = 1_000_000 * UNIT;
+        let mut m = market(0).await;
+        let current = m.t.current_tranche().await;
+        let staker = m.staker.insecure_clone();
+        let token = m.staker_token;
+        m.t.mint_to(&m.mint, &token, 8 * stake).await;
+        for k in 0..8 {
+            m.t.deposit(&staker, &m.pool.keys, &token, k, current + k, stake)
+                .await;
+        }
+        let owner = m.buyer.pubkey();
+        for (nonce, days) in periods.iter().enumerate() {
+            m.buy(args(
+                nonce as u64,
+                owner,
+                m.product_id,
+                vec![10_000 * UNIT],
+                days * DAY as u32,
+            ))
+            .await;
+        }
+        let pool: Pool = m.t.load_zc(&m.pool.keys.pool).await;
+        let classes = pool.streams.iter().filter(|s| s.rate.get() > 0).count();
+        assert_eq!(
+            classes, 5,
+            "periods from 28 days to a year reach five classes"
+        );
+        let now = m.t.now().await;
+        m.t.warp_to_time(now + stale_buckets * 28 * DAY).await;
+        let outcome =
+            m.t.send_ok(
+                &[refresh_pool_product(&m.pool.keys.pool, m.product_id)],
+                &[],
+            )
+            .await;
+        record_compute_units(
+            &format!("refresh_pool_product ({stale_buckets} stale buckets, {classes} classes)"),
+            &outcome,
+        );
+        let pool: Pool = m.t.load_zc(&m.pool.keys.pool).await;
+        assert_eq!(pool.is_streaming(), stale_buckets < 14);
+        assert_eq!(
+            m.t.balance(&m.pool.keys.vault).await,
+            pool.liabilities().unwrap()
+        );
+    }
+}

@@ -6,11 +6,16 @@
 
 use crate::fixtures::*;
 use anchor_lang::prelude::Pubkey;
+use bulwark::constants::REWARD_SCALE;
 use bulwark::instructions::{DepositStakeArgs, ExtendStakeArgs, FileClaimArgs, SetPoolProductArgs};
+use bulwark::math::buckets::{bucket_start, release_bucket};
+use bulwark::math::pricing::bps_of;
 use bulwark::math::tranche::tranche_end;
 use bulwark::state::{
     Claim, Config, Cover, CoverSchedule, Pool, PoolProduct, Product, ProtocolParams, StakePosition,
+    TrancheArchive,
 };
+use bulwark_sdk::rewards::pending_rewards;
 use bulwark_tests::builders::*;
 use bulwark_tests::*;
 use proptest::prelude::*;
@@ -168,6 +173,17 @@ struct CoverRecord {
     paid: u64,
 }
 
+/// One pool's part of a cover's stakers' premium stream, as the purchase set it up.
+struct StreamRecord {
+    pool: usize,
+    /// The cover's first eligible tranche: the stream's class.
+    first_tranche: u64,
+    /// Tokens per second, scaled by `REWARD_SCALE`.
+    rate: u128,
+    /// The stream stops at this time (a bucket start).
+    until: i64,
+}
+
 struct ClaimRecord {
     key: Pubkey,
     cover: usize,
@@ -196,6 +212,9 @@ struct World {
     minted: u64,
     rewards_paid: u64,
     rewards_streamed: u64,
+    streams: Vec<StreamRecord>,
+    /// Each pool as the previous check saw it.
+    last_pools: Vec<Pool>,
 }
 
 async fn world() -> World {
@@ -284,6 +303,8 @@ async fn world() -> World {
         minted,
         rewards_paid: 0,
         rewards_streamed: 0,
+        streams: Vec::new(),
+        last_pools: Vec::new(),
     }
 }
 
@@ -396,7 +417,9 @@ impl World {
                     .t
                     .load(&position_pda(&keys.pool, &key.pubkey(), s.position))
                     .await;
-                let owed_before = self.pool(pool).await.rewards_reserved;
+                // Rolled forward first, so a stream the roll books to the treasury (its
+                // tranches burnt to zero) is not counted as paid.
+                let owed_before = self.rolled_pool(pool, now).await.rewards_reserved;
                 let signers: Vec<&Keypair> = if by_other { vec![] } else { vec![&key] };
                 let ok = self.m.t.send(&ixs, &signers).await.is_ok();
                 // Invariant 4: stake never leaves before its tranche ends; a third party may
@@ -467,10 +490,10 @@ impl World {
                     1 => vec![amount],
                     _ => vec![amount - amount / 2, amount / 2],
                 };
-                let mut reserved_before = 0;
+                let mut reserved_before = Vec::new();
                 let mut books_before = Vec::new();
                 for pool in &pools {
-                    reserved_before += self.pool(*pool).await.rewards_reserved;
+                    reserved_before.push(self.rolled_pool(*pool, now).await.rewards_reserved);
                     books_before.push(self.tranche_books(*pool, product).await);
                 }
                 let ix = buy_cover(
@@ -493,12 +516,30 @@ impl World {
                 );
                 let buyer = self.m.buyer.insecure_clone();
                 if self.m.t.send(&[ix], &[&buyer]).await.is_ok() {
-                    let mut reserved_after = 0;
-                    for (pool, before) in pools.iter().zip(&books_before) {
-                        reserved_after += self.pool(*pool).await.rewards_reserved;
+                    let cover: Cover = self
+                        .m
+                        .t
+                        .load(&cover_pda(&self.m.buyer.pubkey(), nonce))
+                        .await;
+                    let until = bucket_start(
+                        release_bucket(cover.start + i64::from(cover.period)).unwrap(),
+                    )
+                    .unwrap();
+                    for (index, (pool, before)) in pools.iter().zip(&books_before).enumerate() {
                         self.check_capacity(*pool, product, before).await;
+                        // The stakers' share, less the manager's fee, streams in full.
+                        let state = self.pool(*pool).await;
+                        let share = bps_of(cover.allocations[index].premium, 5_000).unwrap();
+                        let rewards = share - bps_of(share, state.manager_fee_bps).unwrap();
+                        assert_eq!(state.rewards_reserved - reserved_before[index], rewards);
+                        self.rewards_streamed += rewards;
+                        self.streams.push(StreamRecord {
+                            pool: *pool,
+                            first_tranche: cover.first_tranche,
+                            rate: u128::from(rewards) * REWARD_SCALE / (until - now) as u128,
+                            until,
+                        });
                     }
-                    self.rewards_streamed += reserved_after - reserved_before;
                     self.m.t.fund(&owner.pubkey(), 1_000_000_000).await;
                     let owner_token = self
                         .m
@@ -860,8 +901,115 @@ impl World {
         );
     }
 
+    /// The pool as the program sees it at `now`: rolled forward.
+    async fn rolled_pool(&mut self, pool: usize, now: i64) -> Pool {
+        let mut state = self.pool(pool).await;
+        state.roll_forward(now).unwrap();
+        state
+    }
+
+    /// Invariant 13, from the record of every stream sold: each tranche receives, of every
+    /// class it backs (class first tranche ≤ its id) still streaming, its share by stake of
+    /// the class's backing stake, and nothing of any other class; a tranche without stake
+    /// receives nothing.
+    fn check_streams(&self, pool: usize, state: &Pool, now: i64) {
+        let mut classes: Vec<(u64, u128)> = Vec::new();
+        for stream in self
+            .streams
+            .iter()
+            .filter(|s| s.pool == pool && s.until > now)
+        {
+            match classes.iter_mut().find(|(c, _)| *c == stream.first_tranche) {
+                Some((_, rate)) => *rate += stream.rate,
+                None => classes.push((stream.first_tranche, stream.rate)),
+            }
+        }
+        let live = |id: u64| {
+            state
+                .tranches
+                .iter()
+                .find(|s| s.tranche_id == id && !s.is_empty() && !s.has_ended())
+                .map_or(0, |s| s.stake)
+        };
+        let rates = state.tranche_stream_rates().unwrap();
+        for (slot, rate) in state.tranches.iter().zip(rates) {
+            let stake = live(slot.tranche_id);
+            let expected: u128 = classes
+                .iter()
+                .filter(|(first, _)| slot.tranche_id >= *first && stake > 0)
+                .map(|(first, class_rate)| {
+                    let backing: u64 = state
+                        .tranches
+                        .iter()
+                        .filter(|s| s.tranche_id >= *first)
+                        .map(|s| live(s.tranche_id))
+                        .sum();
+                    class_rate * u128::from(stake) / u128::from(backing)
+                })
+                .sum();
+            assert_eq!(
+                rate, expected,
+                "pool {pool} tranche {}: stream rate",
+                slot.tranche_id
+            );
+        }
+    }
+
     /// Invariants checked after every step.
     async fn check(&mut self) {
+        let now = self.m.t.now().await;
+        let mut owed = 0u64;
+        let open: Vec<_> = self
+            .stakers
+            .iter()
+            .filter_map(|s| Some((s.pool, s.key.pubkey(), s.position, s.tranche?)))
+            .collect();
+        for (pool, owner, position_id, tranche) in open {
+            let keys = self.pools[pool];
+            let position: StakePosition = self
+                .m
+                .t
+                .load(&position_pda(&keys.pool, &owner, position_id))
+                .await;
+            let archive_key = archive_pda(&keys.pool, tranche);
+            let archive: Option<TrancheArchive> = if self.m.t.exists(&archive_key).await {
+                Some(self.m.t.load(&archive_key).await)
+            } else {
+                None
+            };
+            let pool = self.pool(pool).await;
+            owed += pending_rewards(&pool, &position, archive.as_ref(), now).unwrap();
+        }
+        // Invariant 7: rewards paid and owed never exceed what was streamed in.
+        assert!(
+            self.rewards_paid + owed <= self.rewards_streamed,
+            "paid {} + owed {owed} > streamed {}",
+            self.rewards_paid,
+            self.rewards_streamed
+        );
+        let mut pools = Vec::new();
+        for pool in 0..POOLS {
+            let rolled = self.rolled_pool(pool, now).await;
+            self.check_streams(pool, &rolled, now);
+            let state = self.pool(pool).await;
+            // A tranche with no stake earns nothing: its reward per share stands still.
+            if let Some(last) = self.last_pools.get(pool) {
+                for (before, after) in last.tranches.iter().zip(&state.tranches) {
+                    if before.tranche_id == after.tranche_id
+                        && before.stake == 0
+                        && !before.is_empty()
+                    {
+                        assert_eq!(
+                            before.reward_per_share, after.reward_per_share,
+                            "pool {pool}: tranche {} without stake earned",
+                            after.tranche_id
+                        );
+                    }
+                }
+            }
+            pools.push(state);
+        }
+        self.last_pools = pools;
         for pool in 0..POOLS {
             let state = self.pool(pool).await;
             state.invariant().unwrap();
@@ -912,8 +1060,6 @@ impl World {
             }
         }
         assert_eq!(total, self.minted, "tokens conserved");
-        // Invariant 7: rewards paid never exceed what was streamed in.
-        assert!(self.rewards_paid <= self.rewards_streamed);
     }
 }
 
