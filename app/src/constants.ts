@@ -31,6 +31,8 @@ export const MAX_ACTIVE_TRANCHES = 8;
 export const BUCKET_RING = 32;
 export const MAX_COVER_POOLS = 4;
 export const MAX_PRODUCT_WEIGHT = 100n;
+/** Fixed-point scale of reward stream rates (tokens per second) and rewards per stake or share. */
+export const REWARD_SCALE = 1_000_000_000_000n;
 /** Anyone may withdraw a position for its owner this long after its tranche ended. */
 export const ABANDONED_POSITION_DELAY = 30n * SECONDS_PER_DAY;
 

@@ -44,6 +44,12 @@ export interface DeploySettings {
   productWeight?: number;
   /** Annual price that pool asks for product 0, in bps (default 250: 2.5% a year). */
   productPriceBps?: number;
+  /**
+   * Annual price, in bps, a pool's new listing of product 0 starts from, when the deployment
+   * creates it, decaying to the pool's target (default: the product's 100 bps minimum, so a
+   * new listing asks its target at once).
+   */
+  productInitialPriceBps?: number;
 }
 
 export const DEFAULT_PRODUCT_WEIGHT = 100;
@@ -53,6 +59,7 @@ export const DEFAULT_PRODUCT_PRICE_BPS = 250;
 const FIRST_PRODUCT_TERMS = {
   gracePeriod: 35 * 86_400,
   minPriceBps: 100,
+  initialPriceBps: 100,
   maxCoverPeriod: 365 * 86_400,
   fixedPrice: false,
   deprecated: false,
@@ -111,7 +118,10 @@ export async function deployProtocol(
     const product = await createProduct({
       authority: wallet,
       productId: 0n,
-      terms: FIRST_PRODUCT_TERMS,
+      terms: {
+        ...FIRST_PRODUCT_TERMS,
+        initialPriceBps: settings.productInitialPriceBps ?? FIRST_PRODUCT_TERMS.initialPriceBps,
+      },
     });
     log(`product 0 created (${await send(product.instructions)})`);
   }

@@ -6,6 +6,7 @@ export * from "./constants";
 export * from "./pdas";
 export * from "./math";
 export * from "./quote";
+export * from "./rewards";
 export * from "./accounts";
 export * from "./flows";
 export * from "./admin";

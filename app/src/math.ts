@@ -27,7 +27,7 @@ const U64_MAX = (1n << 64n) - 1n;
 const U128_MAX = (1n << 128n) - 1n;
 const I64_MAX = (1n << 63n) - 1n;
 
-/** The program error the same inputs would make `buy_cover` fail with. */
+/** The program error the same inputs would make the program fail with. */
 export class BulwarkMathError extends Error {
   constructor(readonly code: BulwarkError) {
     super(getBulwarkErrorMessage(code));

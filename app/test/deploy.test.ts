@@ -54,6 +54,8 @@ test(
     assert.deepEqual(state.params, defaultProtocolParams());
     const product = h.account(await productPda(0n), decodeProduct);
     assert.equal(product.terms.gracePeriod, 35 * 86_400);
+    // A new listing starts from the minimum price: at its target from the start.
+    assert.deepEqual([product.terms.minPriceBps, product.terms.initialPriceBps], [100, 100]);
     assert.equal(product.terms.wordingUri, "https://bulwark.example/wording/protocol-cover-v1");
 
     // Someone else creates pool 0 on the same mint (governance, the wallet, listed it for

@@ -1,4 +1,5 @@
-// Deployments the tests share, with the Rust suite's parameters (tests/src/lib.rs).
+// Deployments the tests share, with the Rust suite's parameters (tests/src/lib.rs), and a seeded
+// generator for the tests on random states.
 
 import type { Address, KeyPairSigner } from "@solana/kit";
 import { TOKEN_PROGRAM_ADDRESS } from "@solana-program/token";
@@ -27,6 +28,7 @@ export function defaultTerms(): ProductTermsArgs {
   return {
     gracePeriod: 35 * 86_400,
     minPriceBps: 100,
+    initialPriceBps: 100,
     maxCoverPeriod: 365 * 86_400,
     fixedPrice: false,
     deprecated: false,
@@ -126,4 +128,22 @@ export async function stakeFar(
   });
   await h.send(deposit.instructions);
   return staker;
+}
+
+/** Mulberry32: a small seeded generator, so every run explores the same states. */
+export function random(seed: number) {
+  let state = seed >>> 0;
+  const next = () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+  const int = (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1));
+  return {
+    int,
+    chance: (p: number) => next() < p,
+    pick: <T>(items: T[]) => items[int(0, items.length - 1)],
+  };
 }

@@ -131,7 +131,11 @@ test(
       const position = h.account(deposit.position, decodeStakePosition);
       assert.equal(position.owner, staker.signer.address);
       assert.equal(position.trancheId, trancheId);
-      assert.equal(position.rewardWeight, amount);
+      // The first deposit of each tranche: one share per unit, rewards counted from zero.
+      assert.deepEqual(
+        [position.shares, position.rewardCheckpoint, position.rewardsOwed],
+        [amount, 0n, 0n],
+      );
     }
     assert.equal(h.account(keys.pool, decodePool).totalStake, 1_000_000n * UNIT);
     assert.equal(h.balance(keys.vault), 1_000_000n * UNIT);

@@ -34,7 +34,7 @@ import {
   trancheAt,
   type Quote,
 } from "../src";
-import { DAY, UNIT, deploy, openPool, stakeFar } from "./fixtures";
+import { DAY, UNIT, deploy, openPool, random, stakeFar } from "./fixtures";
 import { Harness, skipWithoutProgram, type Wallet } from "./svm";
 
 const PRODUCT = 0n;
@@ -194,24 +194,6 @@ test(
     for (const seed of [1, 2, 3, 4]) await exploreCapacity(seed);
   },
 );
-
-/** Mulberry32: a small seeded generator, so every run explores the same states. */
-function random(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-  const int = (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1));
-  return {
-    int,
-    chance: (p: number) => next() < p,
-    pick: <T>(items: T[]) => items[int(0, items.length - 1)],
-  };
-}
 
 /**
  * One pool of a random weight on product 0, driven through a random history; after every step

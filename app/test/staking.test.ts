@@ -1,12 +1,14 @@
 // The staker's side on the SBF program in litesvm, through the client's flows: rewards claimed
 // while premium streams, a withdrawal refused before the tranche ends, and after it ends two
 // withdrawals of one tranche — the first archives it, the second reuses the archive and
-// refunds its rent to the first — paying the stake after a loss plus the rewards, exactly; and
-// an abandoned position withdrawn for its owner by someone else.
+// refunds its rent to the first — paying the stake after a loss plus the rewards, exactly (the
+// tranche earning on what the loss left of its stake), each amount computed here from the
+// stream's definition and by the client's `pendingRewards`; and an abandoned position withdrawn
+// for its owner by someone else.
 
 import assert from "node:assert/strict";
 import test from "node:test";
-import { getU128Decoder, type Address, type ReadonlyUint8Array } from "@solana/kit";
+import type { Address } from "@solana/kit";
 import { TOKEN_PROGRAM_ADDRESS } from "@solana-program/token";
 import {
   ABANDONED_POSITION_DELAY,
@@ -14,33 +16,33 @@ import {
   BULWARK_ERROR__RECIPIENT_NOT_ASSOCIATED,
   BULWARK_ERROR__TRANCHE_ENDED,
   BULWARK_ERROR__TRANCHE_NOT_ENDED,
+  REWARD_SCALE,
   bucketAt,
   bucketStart,
+  bucketSlot,
   buyCover,
   claimRewards,
   decodePool,
   decodeStakePosition,
   decodeTrancheArchive,
+  decodeU128,
   fileClaim,
   getTrancheArchiveSize,
+  pendingRewards,
   quoteCover,
   redeem,
   releaseBucket,
+  ringSlot,
   stake,
   stakeAssessor,
   trancheAt,
   trancheEnd,
+  trancheStreams,
   vote,
   withdraw,
 } from "../src";
 import { DAY, UNIT, deploy, openPool } from "./fixtures";
 import { Harness, skipWithoutProgram } from "./svm";
-
-/** programs/bulwark/src/constants.rs */
-const REWARD_SCALE = 1_000_000_000_000n;
-
-/** A zero-copy `U128` field (16 little-endian bytes) of the pool. */
-const u128 = ({ le }: { le: ReadonlyUint8Array }) => getU128Decoder().decode(le);
 
 /** Lamports of an account that must exist. */
 function lamportsOf(h: Harness, account: Address): bigint {
@@ -112,12 +114,23 @@ test(
     const stakerShare = premium / 2n;
     const stakerRewards = stakerShare - stakerShare / 10n;
     assert.equal(stakerRewards, 73_972_603n); // 82,191,781 less 8,219,178
-    const streamEnd = bucketStart(releaseBucket(t0 + BigInt(period)));
+    // The cover's class is its first eligible tranche, the only one holding stake: all of the
+    // stream goes to it.
+    const streamUntil = releaseBucket(t0 + BigInt(period));
+    const streamEnd = bucketStart(streamUntil);
     const rate = (stakerRewards * REWARD_SCALE) / (streamEnd - t0);
     let pool = h.account(keys.pool, decodePool);
-    assert.equal(u128(pool.rewardRate), rate);
+    const stream = pool.streams[ringSlot(tranche)];
+    assert.equal(stream.firstTranche, tranche);
+    assert.equal(decodeU128(stream.rate), rate);
+    assert.equal(decodeU128(stream.expiring[bucketSlot(streamUntil)]), rate);
     assert.equal(pool.rewardsReserved, stakerRewards);
-    assert.equal(pool.rewardWeight, totalDeposit);
+    const slot = () => h.account(keys.pool, decodePool).tranches[ringSlot(tranche)];
+    assert.deepEqual(
+      [slot().trancheId, slot().stake, decodeU128(slot().shares)],
+      [tranche, totalDeposit, totalDeposit],
+    );
+    assert.deepEqual(trancheStreams(pool, t0), [{ trancheId: tranche, stake: totalDeposit, rate }]);
 
     // Withdrawing before the tranche ends: archiving it (the flow's first instruction) is refused.
     const early = await withdraw(h.fetch, {
@@ -133,32 +146,36 @@ test(
     assert.equal(notEnded.code, 6041);
     assert.equal(h.svm.getAccount(early.archive).exists, false);
 
-    // The reward accumulator grows by rate × elapsed / weight, rounded down, at each point the
-    // program accrues: every instruction that rolls the pool forward and every bucket boundary.
-    // What a division leaves over is carried into the next one (`Pool.rewardRemainder`).
-    const accrue = (points: bigint[]) => {
-      let acc = 0n;
-      let remainder = 0n;
-      for (let i = 1; i < points.length; i++) {
-        const scaled = rate * (points[i] - points[i - 1]) + remainder;
-        acc += scaled / totalDeposit;
-        remainder = scaled % totalDeposit;
-      }
-      return { acc, remainder };
+    // The tranche's reward per unit of stake grows by rate × elapsed / backing stake, rounded
+    // down, at each point the program accrues: every instruction that rolls the pool forward
+    // and every bucket boundary. What a division leaves over is carried into the next one
+    // (`RewardStream.remainder`).
+    let remainder = 0n;
+    const accrue = (from: bigint, to: bigint, backing: bigint) => {
+      const scaled = rate * (to - from) + remainder;
+      remainder = scaled % backing;
+      return scaled / backing;
     };
-    const accrued = (points: bigint[]) => accrue(points).acc;
 
-    // Ten days later (same bucket, no other accrual in between) Ann claims her rewards:
-    // weight × accumulator / scale, rounded down.
+    // Ten days later (same bucket, no other accrual in between) Ann claims her rewards: shares
+    // × reward per share / scale, rounded down; one share per unit of stake, so the reward per
+    // share is the reward per stake.
     const t1 = t0 + 10n * DAY;
     const nextBucket = bucketStart(bucketAt(t0) + 1n);
     assert.ok(t1 < nextBucket);
     h.warpTo(t1);
-    const acc = accrued([t0, t1]);
+    const acc = accrue(t0, t1, totalDeposit);
     const annClaimed = (deposits[0] * acc) / REWARD_SCALE;
     // The stream runs 55 days (to the start of the bucket after next): 60% × 10/55 of it.
     assert.equal(streamEnd - t0, 55n * DAY);
     assert.equal(annClaimed, 8_069_738n);
+    const annPending = pendingRewards(
+      h.account(keys.pool, decodePool),
+      h.account(ann.position, decodeStakePosition),
+      null,
+      t1,
+    );
+    assert.equal(annPending, annClaimed);
     const annBefore = h.balance(ann.token);
     const claimed = await claimRewards({
       owner: ann.signer,
@@ -170,8 +187,11 @@ test(
     await h.send(claimed.instructions);
     assert.equal(h.balance(ann.token) - annBefore, annClaimed);
     pool = h.account(keys.pool, decodePool);
-    assert.equal(u128(pool.accRewardPerWeight), acc);
-    assert.equal(pool.rewardRemainder, accrue([t0, t1]).remainder);
+    assert.deepEqual(
+      [slot().rewardPerStake, slot().settledPerStake, slot().rewardPerShare].map(decodeU128),
+      [acc, acc, acc],
+    );
+    assert.equal(pool.streams[ringSlot(tranche)].remainder, remainder);
     assert.equal(pool.rewardsReserved, stakerRewards - annClaimed);
     const annPosition = h.account(ann.position, decodeStakePosition);
     assert.equal(annPosition.rewardCheckpoint, acc);
@@ -210,6 +230,21 @@ test(
     );
     const loss = 50_000n * UNIT;
     assert.equal(h.account(keys.pool, decodePool).totalStake, totalDeposit - loss);
+    // The burn settled the tranche at its old price first; from then on it earns on 950k of
+    // stake over its 1M shares, and the stream is shared by what is left.
+    const atPayout = acc + accrue(t1, redeemedAt, totalDeposit);
+    assert.equal(decodeU128(slot().rewardPerShare), atPayout);
+    assert.deepEqual(trancheStreams(h.account(keys.pool, decodePool), redeemedAt), [
+      { trancheId: tranche, stake: totalDeposit - loss, rate },
+    ]);
+
+    // The tranche's final reward per share, settled when it ends (the whole stream ended
+    // before): after the payout the pool accrued at the next bucket boundary and when the
+    // stream ended, per unit of the stake left, paid per share at 950k ÷ 1M.
+    assert.ok(redeemedAt < nextBucket && nextBucket < streamEnd && streamEnd < trancheEnd(tranche));
+    const left = totalDeposit - loss;
+    const afterPayout = accrue(redeemedAt, nextBucket, left) + accrue(nextBucket, streamEnd, left);
+    const finalPerShare = atPayout + (afterPayout * left) / totalDeposit;
 
     // Past the tranche's end rewards are no longer claimed separately.
     h.warpTo(trancheEnd(tranche) + DAY);
@@ -219,6 +254,18 @@ test(
     );
     assert.equal(ended.code, BULWARK_ERROR__TRANCHE_ENDED);
     assert.equal(ended.code, 6042);
+
+    // What the client expects them to be paid, before the tranche is archived.
+    const annRewards = (deposits[0] * (finalPerShare - acc)) / REWARD_SCALE;
+    const benRewards = (deposits[1] * finalPerShare) / REWARD_SCALE;
+    const owed = (position: Address) =>
+      pendingRewards(
+        h.account(keys.pool, decodePool),
+        h.account(position, decodeStakePosition),
+        null,
+        h.now(),
+      );
+    assert.deepEqual([owed(ann.position), owed(ben.position)], [annRewards, benRewards]);
 
     // Ann withdraws first: the flow archives the tranche, Ann paying the archive's rent.
     const lamports = (account: Address) => lamportsOf(h, account);
@@ -243,14 +290,10 @@ test(
     assert.equal(archive.trancheId, tranche);
     assert.equal(archive.stakeAtEnd, totalDeposit - loss);
     assert.equal(archive.sharesAtEnd, totalDeposit);
-    // The whole stream ended before the tranche did; after Ann's claim the pool accrued at the
-    // payout, at the next bucket boundary and when the stream ended.
-    assert.ok(redeemedAt < nextBucket && nextBucket < streamEnd && streamEnd < trancheEnd(tranche));
-    assert.equal(archive.accAtEnd, accrued([t0, t1, redeemedAt, nextBucket, streamEnd]));
+    assert.equal(archive.rewardPerShare, finalPerShare);
     // Stake: shares × (stake + 1) / (supply + 1), down: 95% of each deposit.
     const annStake = (deposits[0] * (totalDeposit - loss + 1n)) / (totalDeposit + 1n);
     assert.equal(annStake, 570_000n * UNIT);
-    const annRewards = (deposits[0] * (archive.accAtEnd - acc)) / REWARD_SCALE;
     assert.equal(h.balance(ann.token) - annTokens, annStake + annRewards);
     assert.equal(h.svm.getAccount(ann.position).exists, false);
     assert.equal(lamports(ann.signer.address) - annLamports, annPositionRent - archiveRent);
@@ -270,10 +313,13 @@ test(
     const benPositionRent = lamports(ben.position);
     const annLamportsBefore = lamports(ann.signer.address);
     const benTokens = h.balance(ben.token);
+    // With the tranche archived, its archive holds the final reward per share.
+    const benPosition = h.account(ben.position, decodeStakePosition);
+    const poolNow = h.account(keys.pool, decodePool);
+    assert.equal(pendingRewards(poolNow, benPosition, archive, h.now()), benRewards);
     await h.send(benOut.instructions);
     const benStake = (deposits[1] * (totalDeposit - loss + 1n)) / (totalDeposit + 1n);
     assert.equal(benStake, 380_000n * UNIT);
-    const benRewards = (deposits[1] * archive.accAtEnd) / REWARD_SCALE;
     assert.equal(h.balance(ben.token) - benTokens, benStake + benRewards);
     assert.equal(h.svm.getAccount(ben.position).exists, false);
     assert.equal(h.svm.getAccount(annOut.archive).exists, false);

@@ -121,6 +121,8 @@ pub enum Command {
         #[arg(long)]
         position: Option<u64>,
     },
+    /// The wallet's stake positions: tranche, stake after any losses, rewards earned so far.
+    Positions,
     /// Claim a position's streamed premium.
     Rewards {
         #[arg(long)]
@@ -477,6 +479,7 @@ async fn dispatch(s: &mut Session<'_>, command: Command) -> Result<()> {
         } => {
             s.stake(pool, &amount, tranches_ahead, position).await?;
         }
+        Command::Positions => s.positions().await?,
         Command::Rewards { pool, position } => {
             s.rewards(pool, position).await?;
         }

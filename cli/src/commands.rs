@@ -19,6 +19,7 @@ use bulwark::instructions::{
     BuyCoverArgs, CreatePoolArgs, CreateProductArgs, DepositStakeArgs, FileClaimArgs,
     SetMintParamsArgs, SetPoolProductArgs,
 };
+use bulwark::math::shares::assets_for_shares;
 use bulwark::math::tranche::tranche_end;
 use bulwark::state::{
     Claim, ClaimStatus, Config, Cover, Pool, PoolProduct, Product, ProductTerms, ProductType,
@@ -26,6 +27,7 @@ use bulwark::state::{
 };
 use bulwark_sdk::builders::*;
 use bulwark_sdk::quote::{decode_zero_copy, quote, PoolState, Quote};
+use bulwark_sdk::rewards::{pending_rewards, tranche_streams};
 use solana_keypair::Keypair;
 use solana_program_pack::Pack as _;
 use solana_signer::Signer;
@@ -315,12 +317,13 @@ impl Session<'_> {
             let t = &p.terms;
             say!(
                 self,
-                "  #{} {address} {:?}{}: grace {} days, min price {}/yr, max period {} days{}, {}",
+                "  #{} {address} {:?}{}: grace {} days, min price {}/yr, new listings from {}/yr, max period {} days{}, {}",
                 p.id,
                 p.product_type,
                 if t.deprecated { " (deprecated)" } else { "" },
                 t.grace_period / 86_400,
                 bps(u64::from(t.min_price_bps)),
+                bps(u64::from(t.initial_price_bps)),
                 t.max_cover_period / 86_400,
                 if t.fixed_price { ", fixed price" } else { "" },
                 t.wording_uri
@@ -408,15 +411,17 @@ impl Session<'_> {
             .copied()
             .collect();
         slots.sort_by_key(|s| s.tranche_id);
-        for slot in slots {
+        let streams = tranche_streams(&pool, now).map_err(|e| CliError(e.to_string()))?;
+        for (slot, stream) in slots.iter().zip(&streams) {
             let end = tranche_end(slot.tranche_id).map_err(|e| CliError(e.to_string()))?;
             say!(
                 self,
-                "  tranche {} (ends {}{}): stake {}",
+                "  tranche {} (ends {}{}): stake {}, earning {}/day",
                 slot.tranche_id,
                 date(end),
                 if slot.has_ended() { ", ended" } else { "" },
-                show(slot.stake)
+                show(slot.stake),
+                show(u64::try_from(stream.per_day()).unwrap_or(u64::MAX))
             );
         }
         let mut products = self.all_zc::<PoolProduct>().await?;
@@ -543,6 +548,51 @@ impl Session<'_> {
             position,
             PoolKeys::new(pool_id, pool.mint, pool.token_program),
         ))
+    }
+
+    /// Lists the wallet's positions with their stake (after any losses) and the rewards they
+    /// would be paid now, computed as the program computes them.
+    pub async fn positions(&mut self) -> Result<()> {
+        let me = self.me();
+        let now = self.transport.clock().await?.unix_timestamp;
+        let mut positions = self.all::<StakePosition>().await?;
+        positions.retain(|(_, p)| p.owner == me);
+        positions.sort_by_key(|(_, p)| (p.pool, p.position_id));
+        if positions.is_empty() {
+            say!(self, "no stake positions");
+        }
+        for (address, position) in positions {
+            let pool: Pool = self.load_zc(&position.pool, "pool").await?;
+            let archive_address = archive_pda(&position.pool, position.tranche_id);
+            let archive: Option<TrancheArchive> =
+                match self.transport.account(&archive_address).await? {
+                    Some(_) => Some(self.load(&archive_address, "tranche archive").await?),
+                    None => None,
+                };
+            let (stake, supply) = match (&archive, pool.slot(position.tranche_id)) {
+                (Some(a), _) => (a.stake_at_end, a.shares_at_end),
+                (None, Some(slot)) => (slot.stake, slot.shares.get()),
+                (None, None) => (0, 0),
+            };
+            let value = assets_for_shares(position.shares, stake, supply)
+                .map_err(|e| CliError(e.to_string()))?;
+            let rewards = pending_rewards(&pool, &position, archive.as_ref(), now)
+                .map_err(|e| CliError(e.to_string()))?;
+            let end = tranche_end(position.tranche_id).map_err(|e| CliError(e.to_string()))?;
+            let (decimals, _) = self.decimals(&pool.mint).await?;
+            say!(
+                self,
+                "pool {} position {} at {address}: tranche {} ({} {}), stake {}, rewards {}",
+                pool.id,
+                position.position_id,
+                position.tranche_id,
+                if end <= now { "ended" } else { "locked until" },
+                date(end),
+                format_amount(value, decimals),
+                format_amount(rewards, decimals)
+            );
+        }
+        Ok(())
     }
 
     /// Pays the position's streamed rewards to the wallet.

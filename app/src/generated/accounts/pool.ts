@@ -47,14 +47,14 @@ import {
   type ReadonlyUint8Array,
 } from "@solana/kit";
 import {
+  getRewardStreamDecoder,
+  getRewardStreamEncoder,
   getTrancheSlotDecoder,
   getTrancheSlotEncoder,
-  getU128Decoder,
-  getU128Encoder,
+  type RewardStream,
+  type RewardStreamArgs,
   type TrancheSlot,
   type TrancheSlotArgs,
-  type U128,
-  type U128Args,
 } from "../types";
 
 export const POOL_DISCRIMINATOR = new Uint8Array([241, 154, 109, 4, 17, 177, 109, 188]);
@@ -82,20 +82,16 @@ export type Pool = {
   managerFees: bigint;
   /** Stakers' premium received and not yet paid out (streamed or still streaming). */
   rewardsReserved: bigint;
-  /** Reward weight of the tranches that have not ended. */
-  rewardWeight: bigint;
   /** Claim deposits escrowed in this pool's vault. */
   claimDeposits: bigint;
-  /** Time up to which `acc_reward_per_weight` is accrued. */
+  /** Time up to which the streams have been accrued to the tranches. */
   rewardsUpdatedAt: bigint;
   /** Last bucket whose stream expiries have been applied. */
   lastBucket: bigint;
-  /** Rewards per unit of weight since the pool opened, scaled by `REWARD_SCALE`. */
-  accRewardPerWeight: U128;
-  /** Tokens streamed to stakers per second, scaled by `REWARD_SCALE`. */
-  rewardRate: U128;
-  /** Reward rate that stops at the start of each bucket (slot `bucket % 32`). */
-  rateExpiring: Array<U128>;
+  /** Stake positions not yet withdrawn: while any is open, unpaid rewards may still be owed. */
+  openPositions: bigint;
+  /** Stream of each cover class: slot `first_tranche % 8`. */
+  streams: Array<RewardStream>;
   /** Ring of tranches: slot `tranche_id % 8`. */
   tranches: Array<TrancheSlot>;
   /** Manager's fee on the stakers' share of premiums, bps. */
@@ -114,14 +110,6 @@ export type Pool = {
   /** 1 for a private pool: deposits from its manager only. */
   private: number;
   padding: ReadonlyUint8Array;
-  /**
-   * Scaled reward accrued but not yet credited to `acc_reward_per_weight` (the remainder of
-   * its last division by `reward_weight`): carried forward, so frequent updates of a large
-   * pool lose nothing to rounding.
-   */
-  rewardRemainder: bigint;
-  /** Stake positions not yet withdrawn: while any is open, unpaid rewards may still be owed. */
-  openPositions: bigint;
   reserved: ReadonlyUint8Array;
 };
 
@@ -143,20 +131,16 @@ export type PoolArgs = {
   managerFees: number | bigint;
   /** Stakers' premium received and not yet paid out (streamed or still streaming). */
   rewardsReserved: number | bigint;
-  /** Reward weight of the tranches that have not ended. */
-  rewardWeight: number | bigint;
   /** Claim deposits escrowed in this pool's vault. */
   claimDeposits: number | bigint;
-  /** Time up to which `acc_reward_per_weight` is accrued. */
+  /** Time up to which the streams have been accrued to the tranches. */
   rewardsUpdatedAt: number | bigint;
   /** Last bucket whose stream expiries have been applied. */
   lastBucket: number | bigint;
-  /** Rewards per unit of weight since the pool opened, scaled by `REWARD_SCALE`. */
-  accRewardPerWeight: U128Args;
-  /** Tokens streamed to stakers per second, scaled by `REWARD_SCALE`. */
-  rewardRate: U128Args;
-  /** Reward rate that stops at the start of each bucket (slot `bucket % 32`). */
-  rateExpiring: Array<U128Args>;
+  /** Stake positions not yet withdrawn: while any is open, unpaid rewards may still be owed. */
+  openPositions: number | bigint;
+  /** Stream of each cover class: slot `first_tranche % 8`. */
+  streams: Array<RewardStreamArgs>;
   /** Ring of tranches: slot `tranche_id % 8`. */
   tranches: Array<TrancheSlotArgs>;
   /** Manager's fee on the stakers' share of premiums, bps. */
@@ -175,14 +159,6 @@ export type PoolArgs = {
   /** 1 for a private pool: deposits from its manager only. */
   private: number;
   padding: ReadonlyUint8Array;
-  /**
-   * Scaled reward accrued but not yet credited to `acc_reward_per_weight` (the remainder of
-   * its last division by `reward_weight`): carried forward, so frequent updates of a large
-   * pool lose nothing to rounding.
-   */
-  rewardRemainder: number | bigint;
-  /** Stake positions not yet withdrawn: while any is open, unpaid rewards may still be owed. */
-  openPositions: number | bigint;
   reserved: ReadonlyUint8Array;
 };
 
@@ -201,13 +177,11 @@ export function getPoolEncoder(): FixedSizeEncoder<PoolArgs> {
       ["assessmentAccrued", getU64Encoder()],
       ["managerFees", getU64Encoder()],
       ["rewardsReserved", getU64Encoder()],
-      ["rewardWeight", getU64Encoder()],
       ["claimDeposits", getU64Encoder()],
       ["rewardsUpdatedAt", getI64Encoder()],
       ["lastBucket", getU64Encoder()],
-      ["accRewardPerWeight", getU128Encoder()],
-      ["rewardRate", getU128Encoder()],
-      ["rateExpiring", getArrayEncoder(getU128Encoder(), { size: 32 })],
+      ["openPositions", getU64Encoder()],
+      ["streams", getArrayEncoder(getRewardStreamEncoder(), { size: 8 })],
       ["tranches", getArrayEncoder(getTrancheSlotEncoder(), { size: 8 })],
       ["managerFeeBps", getU16Encoder()],
       ["maxManagerFeeBps", getU16Encoder()],
@@ -217,8 +191,6 @@ export function getPoolEncoder(): FixedSizeEncoder<PoolArgs> {
       ["vaultBump", getU8Encoder()],
       ["private", getU8Encoder()],
       ["padding", fixEncoderSize(getBytesEncoder(), 4)],
-      ["rewardRemainder", getU64Encoder()],
-      ["openPositions", getU64Encoder()],
       ["reserved", fixEncoderSize(getBytesEncoder(), 112)],
     ]),
     (value) => ({ ...value, discriminator: POOL_DISCRIMINATOR }),
@@ -239,13 +211,11 @@ export function getPoolDecoder(): FixedSizeDecoder<Pool> {
     ["assessmentAccrued", getU64Decoder()],
     ["managerFees", getU64Decoder()],
     ["rewardsReserved", getU64Decoder()],
-    ["rewardWeight", getU64Decoder()],
     ["claimDeposits", getU64Decoder()],
     ["rewardsUpdatedAt", getI64Decoder()],
     ["lastBucket", getU64Decoder()],
-    ["accRewardPerWeight", getU128Decoder()],
-    ["rewardRate", getU128Decoder()],
-    ["rateExpiring", getArrayDecoder(getU128Decoder(), { size: 32 })],
+    ["openPositions", getU64Decoder()],
+    ["streams", getArrayDecoder(getRewardStreamDecoder(), { size: 8 })],
     ["tranches", getArrayDecoder(getTrancheSlotDecoder(), { size: 8 })],
     ["managerFeeBps", getU16Decoder()],
     ["maxManagerFeeBps", getU16Decoder()],
@@ -255,8 +225,6 @@ export function getPoolDecoder(): FixedSizeDecoder<Pool> {
     ["vaultBump", getU8Decoder()],
     ["private", getU8Decoder()],
     ["padding", fixDecoderSize(getBytesDecoder(), 4)],
-    ["rewardRemainder", getU64Decoder()],
-    ["openPositions", getU64Decoder()],
     ["reserved", fixDecoderSize(getBytesDecoder(), 112)],
   ]);
 }
@@ -317,5 +285,5 @@ export async function fetchAllMaybePool(
 }
 
 export function getPoolSize(): number {
-  return 1416;
+  return 5400;
 }

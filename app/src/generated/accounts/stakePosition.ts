@@ -59,9 +59,10 @@ export type StakePosition = {
   trancheId: bigint;
   /** Shares of that tranche. */
   shares: bigint;
-  /** Tokens deposited (moved and topped up) into the tranche: the position's reward weight. */
-  rewardWeight: bigint;
-  /** Pool accumulator at the last settlement; rewards accrue from here. */
+  /**
+   * The tranche's reward per share (`TrancheSlot::reward_per_share`) at the last
+   * settlement; rewards accrue from here.
+   */
   rewardCheckpoint: bigint;
   /** Rewards settled and not yet paid. */
   rewardsOwed: bigint;
@@ -79,9 +80,10 @@ export type StakePositionArgs = {
   trancheId: number | bigint;
   /** Shares of that tranche. */
   shares: number | bigint;
-  /** Tokens deposited (moved and topped up) into the tranche: the position's reward weight. */
-  rewardWeight: number | bigint;
-  /** Pool accumulator at the last settlement; rewards accrue from here. */
+  /**
+   * The tranche's reward per share (`TrancheSlot::reward_per_share`) at the last
+   * settlement; rewards accrue from here.
+   */
   rewardCheckpoint: number | bigint;
   /** Rewards settled and not yet paid. */
   rewardsOwed: number | bigint;
@@ -100,7 +102,6 @@ export function getStakePositionEncoder(): FixedSizeEncoder<StakePositionArgs> {
       ["positionId", getU64Encoder()],
       ["trancheId", getU64Encoder()],
       ["shares", getU128Encoder()],
-      ["rewardWeight", getU64Encoder()],
       ["rewardCheckpoint", getU128Encoder()],
       ["rewardsOwed", getU64Encoder()],
       ["reserved", fixEncoderSize(getBytesEncoder(), 64)],
@@ -120,7 +121,6 @@ export function getStakePositionDecoder(): FixedSizeDecoder<StakePosition> {
     ["positionId", getU64Decoder()],
     ["trancheId", getU64Decoder()],
     ["shares", getU128Decoder()],
-    ["rewardWeight", getU64Decoder()],
     ["rewardCheckpoint", getU128Decoder()],
     ["rewardsOwed", getU64Decoder()],
     ["reserved", fixDecoderSize(getBytesDecoder(), 64)],
@@ -183,5 +183,5 @@ export async function fetchAllMaybeStakePosition(
 }
 
 export function getStakePositionSize(): number {
-  return 202;
+  return 194;
 }

@@ -60,8 +60,8 @@ export type TrancheArchive = {
   stakeRemaining: bigint;
   /** Shares not yet withdrawn. */
   sharesRemaining: bigint;
-  /** Reward accumulator when the tranche ended: positions earn up to this value. */
-  accAtEnd: bigint;
+  /** The tranche's final reward per share: its positions earn up to this value. */
+  rewardPerShare: bigint;
   /** Who paid the rent of this account, refunded when it closes. */
   rentPayer: Address;
   reserved: ReadonlyUint8Array;
@@ -79,8 +79,8 @@ export type TrancheArchiveArgs = {
   stakeRemaining: number | bigint;
   /** Shares not yet withdrawn. */
   sharesRemaining: number | bigint;
-  /** Reward accumulator when the tranche ended: positions earn up to this value. */
-  accAtEnd: number | bigint;
+  /** The tranche's final reward per share: its positions earn up to this value. */
+  rewardPerShare: number | bigint;
   /** Who paid the rent of this account, refunded when it closes. */
   rentPayer: Address;
   reserved: ReadonlyUint8Array;
@@ -99,7 +99,7 @@ export function getTrancheArchiveEncoder(): FixedSizeEncoder<TrancheArchiveArgs>
       ["sharesAtEnd", getU128Encoder()],
       ["stakeRemaining", getU64Encoder()],
       ["sharesRemaining", getU128Encoder()],
-      ["accAtEnd", getU128Encoder()],
+      ["rewardPerShare", getU128Encoder()],
       ["rentPayer", getAddressEncoder()],
       ["reserved", fixEncoderSize(getBytesEncoder(), 32)],
     ]),
@@ -119,7 +119,7 @@ export function getTrancheArchiveDecoder(): FixedSizeDecoder<TrancheArchive> {
     ["sharesAtEnd", getU128Decoder()],
     ["stakeRemaining", getU64Decoder()],
     ["sharesRemaining", getU128Decoder()],
-    ["accAtEnd", getU128Decoder()],
+    ["rewardPerShare", getU128Decoder()],
     ["rentPayer", getAddressDecoder()],
     ["reserved", fixDecoderSize(getBytesDecoder(), 32)],
   ]);

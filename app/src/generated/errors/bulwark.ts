@@ -210,6 +210,8 @@ export const BULWARK_ERROR__CUMULATIVE_CAPACITY_EXCEEDED = 0x17cf; // 6095
 export const BULWARK_ERROR__VAULT_MOVED_OFF_BOOKS = 0x17d0; // 6096
 /** PositionNotAbandoned: Only the owner may withdraw a position until 30 days after its tranche ended */
 export const BULWARK_ERROR__POSITION_NOT_ABANDONED = 0x17d1; // 6097
+/** InvalidInitialPrice: Initial price must be between the product's minimum price and 100% a year */
+export const BULWARK_ERROR__INVALID_INITIAL_PRICE = 0x17d2; // 6098
 
 export type BulwarkError =
   | typeof BULWARK_ERROR__ALLOCATION_SUM_MISMATCH
@@ -242,6 +244,7 @@ export type BulwarkError =
   | typeof BULWARK_ERROR__INVALID_COVER_OWNER
   | typeof BULWARK_ERROR__INVALID_COVER_PERIOD
   | typeof BULWARK_ERROR__INVALID_GRACE_PERIOD
+  | typeof BULWARK_ERROR__INVALID_INITIAL_PRICE
   | typeof BULWARK_ERROR__INVALID_MAX_COVER_PERIOD
   | typeof BULWARK_ERROR__INVALID_MAX_TOTAL_WEIGHT
   | typeof BULWARK_ERROR__INVALID_MIN_PRICE
@@ -344,6 +347,7 @@ if (process.env.NODE_ENV !== "production") {
     [BULWARK_ERROR__INVALID_COVER_OWNER]: `Cover owner must not be the default public key`,
     [BULWARK_ERROR__INVALID_COVER_PERIOD]: `Cover period must be at least 28 days and at most the product's maximum`,
     [BULWARK_ERROR__INVALID_GRACE_PERIOD]: `Grace period exceeds the maximum`,
+    [BULWARK_ERROR__INVALID_INITIAL_PRICE]: `Initial price must be between the product's minimum price and 100% a year`,
     [BULWARK_ERROR__INVALID_MAX_COVER_PERIOD]: `Maximum cover period must be between 28 and 365 days`,
     [BULWARK_ERROR__INVALID_MAX_TOTAL_WEIGHT]: `Maximum total product weight is outside its bounds`,
     [BULWARK_ERROR__INVALID_MIN_PRICE]: `Minimum price must be between 1 bps and 100% per year`,

@@ -12,5 +12,6 @@ export * from "./poolPurchase";
 export * from "./productTerms";
 export * from "./productType";
 export * from "./protocolParams";
+export * from "./rewardStream";
 export * from "./trancheSlot";
 export * from "./u128";

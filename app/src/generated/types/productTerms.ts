@@ -39,6 +39,12 @@ export type ProductTerms = {
   gracePeriod: number;
   /** Floor of the annual price, bps of the covered amount. */
   minPriceBps: number;
+  /**
+   * Annual price a pool's new listing of the product starts from (bps), decaying toward
+   * the pool's target like a bumped price (Nexus Mutual's initial price): a new listing
+   * cannot undercut the market on its first day. At least `min_price_bps`.
+   */
+  initialPriceBps: number;
   /** Longest cover period sold, seconds. */
   maxCoverPeriod: number;
   /** Fixed-price products skip the price bump after each purchase. */
@@ -57,6 +63,7 @@ export function getProductTermsEncoder(): Encoder<ProductTermsArgs> {
   return getStructEncoder([
     ["gracePeriod", getU32Encoder()],
     ["minPriceBps", getU16Encoder()],
+    ["initialPriceBps", getU16Encoder()],
     ["maxCoverPeriod", getU32Encoder()],
     ["fixedPrice", getBooleanEncoder()],
     ["deprecated", getBooleanEncoder()],
@@ -69,6 +76,7 @@ export function getProductTermsDecoder(): Decoder<ProductTerms> {
   return getStructDecoder([
     ["gracePeriod", getU32Decoder()],
     ["minPriceBps", getU16Decoder()],
+    ["initialPriceBps", getU16Decoder()],
     ["maxCoverPeriod", getU32Decoder()],
     ["fixedPrice", getBooleanDecoder()],
     ["deprecated", getBooleanDecoder()],

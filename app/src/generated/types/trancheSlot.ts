@@ -25,20 +25,36 @@ import {
 } from "@solana/kit";
 import { getU128Decoder, getU128Encoder, type U128, type U128Args } from ".";
 
-/** Stake and shares of one tranche, held in the pool's ring until the tranche is archived. */
+/**
+ * Stake and shares of one tranche, held in the pool's ring until the tranche is archived,
+ * and the premium it has earned.
+ *
+ * Rewards reach a tranche in two steps. Every accrual adds, to each live tranche, what one
+ * unit of its stake earned from the streams of the cover classes it backs
+ * (`reward_per_stake`); that is cheap and touches no position. Inside the tranche, rewards are
+ * paid per share: `reward_per_share` catches up with `reward_per_stake` at the share price
+ * (`stake ÷ shares`) before anything changes the price or the share count (a deposit, a move
+ * out, a burn, the tranche's end), so a late depositor earns only from its deposit on and a
+ * tranche whose stake a payout burnt earns in proportion to what is left.
+ *
+ * Both accumulators only grow and are compared by wrapping difference (as Uniswap's fee
+ * growth is), so no amount of premium over a pool's lifetime can make them overflow and stop
+ * the pool: a reading is the difference of two values, each difference far below 2^128.
+ */
 export type TrancheSlot = {
   trancheId: bigint;
   /** The pool's own record of the stake in this tranche (never read from the vault). */
   stake: bigint;
   shares: U128;
+  /** Reward per unit of stake since the tranche opened, scaled by `REWARD_SCALE` (wrapping). */
+  rewardPerStake: U128;
+  /** `reward_per_stake` up to which `reward_per_share` has been brought. */
+  settledPerStake: U128;
   /**
-   * Reward weight of the tranche: the tokens its positions deposited. Losses lower the
-   * stake, never the weight, so rewards cannot be farmed by depositing into a tranche whose
-   * share price fell.
+   * Reward per share since the tranche opened, scaled by `REWARD_SCALE` (wrapping). Final
+   * once the tranche has ended: it earns nothing more.
    */
-  rewardWeight: bigint;
-  /** Reward accumulator when the tranche ended (meaningful once `ended`). */
-  accAtEnd: U128;
+  rewardPerShare: U128;
   /** 1 when the tranche's end time has been processed: it earns nothing more. */
   ended: number;
   padding: ReadonlyUint8Array;
@@ -49,14 +65,15 @@ export type TrancheSlotArgs = {
   /** The pool's own record of the stake in this tranche (never read from the vault). */
   stake: number | bigint;
   shares: U128Args;
+  /** Reward per unit of stake since the tranche opened, scaled by `REWARD_SCALE` (wrapping). */
+  rewardPerStake: U128Args;
+  /** `reward_per_stake` up to which `reward_per_share` has been brought. */
+  settledPerStake: U128Args;
   /**
-   * Reward weight of the tranche: the tokens its positions deposited. Losses lower the
-   * stake, never the weight, so rewards cannot be farmed by depositing into a tranche whose
-   * share price fell.
+   * Reward per share since the tranche opened, scaled by `REWARD_SCALE` (wrapping). Final
+   * once the tranche has ended: it earns nothing more.
    */
-  rewardWeight: number | bigint;
-  /** Reward accumulator when the tranche ended (meaningful once `ended`). */
-  accAtEnd: U128Args;
+  rewardPerShare: U128Args;
   /** 1 when the tranche's end time has been processed: it earns nothing more. */
   ended: number;
   padding: ReadonlyUint8Array;
@@ -67,8 +84,9 @@ export function getTrancheSlotEncoder(): FixedSizeEncoder<TrancheSlotArgs> {
     ["trancheId", getU64Encoder()],
     ["stake", getU64Encoder()],
     ["shares", getU128Encoder()],
-    ["rewardWeight", getU64Encoder()],
-    ["accAtEnd", getU128Encoder()],
+    ["rewardPerStake", getU128Encoder()],
+    ["settledPerStake", getU128Encoder()],
+    ["rewardPerShare", getU128Encoder()],
     ["ended", getU8Encoder()],
     ["padding", fixEncoderSize(getBytesEncoder(), 7)],
   ]);
@@ -79,8 +97,9 @@ export function getTrancheSlotDecoder(): FixedSizeDecoder<TrancheSlot> {
     ["trancheId", getU64Decoder()],
     ["stake", getU64Decoder()],
     ["shares", getU128Decoder()],
-    ["rewardWeight", getU64Decoder()],
-    ["accAtEnd", getU128Decoder()],
+    ["rewardPerStake", getU128Decoder()],
+    ["settledPerStake", getU128Decoder()],
+    ["rewardPerShare", getU128Decoder()],
     ["ended", getU8Decoder()],
     ["padding", fixDecoderSize(getBytesDecoder(), 7)],
   ]);
