@@ -194,6 +194,15 @@ export class Harness {
     return result instanceof FailedTransactionMetadata ? refusal(result) : undefined;
   }
 
+  /**
+   * Runs without changing any account: the refusal if the program refuses, else the
+   * transaction's accounts as it would leave them.
+   */
+  async simulateAccounts(instructions: Instruction[]): Promise<Refusal | EncodedAccount[]> {
+    const result = this.svm.simulateTransaction(await this.transaction(instructions));
+    return result instanceof FailedTransactionMetadata ? refusal(result) : result.postAccounts();
+  }
+
   // ---- time ----
 
   now(): bigint {

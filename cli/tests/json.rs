@@ -117,7 +117,7 @@ fn demo_json_keeps_progress_out_of_stdout() {
     assert_eq!(last["lines"][0], "684 days pass: every tranche has ended");
     let state = &last["state"];
     assert_eq!(state["pool"]["stake"], 0);
-    assert_eq!(state["balances"]["Ana"], 345_156_149_494u64);
+    assert_eq!(state["balances"]["Ana"], 345_449_058_219u64);
     assert_eq!(state["balances"]["Dana"], 295_068_493_150u64);
     let statuses: Vec<(&str, &str, bool)> = state["claims"]
         .as_array()

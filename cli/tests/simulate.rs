@@ -38,9 +38,9 @@ async fn lending_hack_scenario_pays_both_claims_from_stake() {
     assert_eq!(
         summary.wallets,
         [
-            ("alice".to_string(), 316_712_356_164),
-            ("bob".to_string(), 237_534_267_123),
-            ("carol".to_string(), 237_534_267_123),
+            ("alice".to_string(), 316_712_356_163),
+            ("bob".to_string(), 237_534_267_122),
+            ("carol".to_string(), 237_534_267_122),
             ("dana".to_string(), 166_917_808_219),
             ("eli".to_string(), 69_124_657_534),
             ("vic".to_string(), 0),
@@ -50,8 +50,10 @@ async fn lending_hack_scenario_pays_both_claims_from_stake() {
     );
     assert_eq!(
         (summary.pool_vault, summary.treasury, summary.reward_pot),
-        (0, 1_583_013_701, 395_753_424)
+        (0, 1_583_013_704, 395_753_424)
     );
+    // (The treasury's total includes the stakers' reward dust: each position's rewards are
+    // rounded down per share, and `sweep_fees` books what no position can claim.)
     // 180 days of 250,000 at 2.5%/yr is 3,082.191781, 45% of it streams to stakers (50% less
     // the manager's 10%). 1,000,000 staked at 2x: lending (weight 60) backs 1,200,000, the DEX (40) 800,000.
     assert_eq!(
