@@ -208,7 +208,12 @@ async fn operator_and_user_commands_run_the_whole_lifecycle() {
     assert!(out.contains("remaining 60,000.00"), "{out}");
 
     // The staker's share of the premium (50% less the 5% manager fee: 1,187.50) has streamed,
-    // rounded down.
+    // rounded down: `positions` shows it before it is claimed, and the claim pays exactly that.
+    let out = sh.ok("positions").await;
+    assert!(
+        out.contains(", stake 960,000.00, rewards 1,187.499999\n"),
+        "{out}"
+    );
     let out = sh.ok("rewards --pool 0 --position 0").await;
     assert_eq!(after(&out, "claimed"), "1,187.499999", "{out}");
     sh.refused(
