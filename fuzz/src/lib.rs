@@ -1,14 +1,15 @@
 //! Random operation sequences on a `Pool` and one of its `PoolProduct`s — deposits, stake moved
 //! to a later tranche, purchases (`plan` + `apply_plan`), early releases (`CoverAllocation::take`
-//! + `deallocate`), payout burns, stream additions, time (`roll_forward`) and archived slots
-//! (`release_slot`) — checked after every step against a plain model kept here: stake per
-//! tranche, every allocation with its release bucket, the rewards reserved, and a capacity walk
-//! written again from the model's own numbers. A failing operation must leave both accounts as
+//! + `deallocate`), payout burns, stream additions per cover class, time (`roll_forward`) and
+//! archived slots (`release_slot`, paying their positions' rewards) — checked after every step
+//! against a plain model kept here: stake per tranche, every allocation with its release
+//! bucket, the rewards streamed and paid, what every position is owed (never more than the
+//! pool holds for rewards), and a capacity walk written again from the model's own numbers. A failing operation must leave both accounts as
 //! they were (a transaction reverts), and nothing may panic.
 //!
 //! `cargo fuzz run state --features libfuzzer` explores; `cargo test` replays `corpus/state`.
 
-use bulwark::constants::{MAX_ACTIVE_TRANCHES, SECONDS_PER_DAY, TRANCHE_DURATION};
+use bulwark::constants::{MAX_ACTIVE_TRANCHES, REWARD_SCALE, SECONDS_PER_DAY, TRANCHE_DURATION};
 use bulwark::math::buckets::bucket_at;
 use bulwark::math::capacity::backing_for;
 use bulwark::math::tranche::{ring_slot, tranche_at, tranche_end};
@@ -41,11 +42,23 @@ impl Input<'_> {
     }
 }
 
-/// A stake position: its tranche, shares and the reward weight it deposited.
+/// A stake position: its tranche, shares, the tranche's reward per share it last settled at
+/// and what it was owed then.
 struct Position {
     tranche: u64,
     shares: u128,
-    weight: u64,
+    checkpoint: u128,
+    owed: u64,
+}
+
+impl Position {
+    /// What the position has earned by the tranche's reward per share `per_share`.
+    fn earned(&self, per_share: u128) -> u64 {
+        let delta = per_share.wrapping_sub(self.checkpoint);
+        let earned = bulwark::math::mul_div_floor(self.shares, delta, REWARD_SCALE)
+            .expect("a position's rewards fit");
+        self.owed + u64::try_from(earned).expect("a position's rewards fit a u64")
+    }
 }
 
 /// A cover's part in this pool, with what the model recorded for it.
@@ -67,6 +80,9 @@ struct World {
     positions: Vec<Position>,
     covers: Vec<Cover>,
     rewards_reserved: u64,
+    /// Rewards streamed in and paid out.
+    streamed: u64,
+    paid: u64,
     /// Whether a burn took stake from under live cover (the cumulative bound may then fail).
     burned: bool,
 }
@@ -97,6 +113,8 @@ impl World {
             positions: Vec::new(),
             covers: Vec::new(),
             rewards_reserved: 0,
+            streamed: 0,
+            paid: 0,
             burned: false,
         }
     }
@@ -177,12 +195,16 @@ impl World {
         let Ok(shares) = self.pool.deposit(tranche, amount) else {
             return false;
         };
+        let Ok(checkpoint) = self.pool.reward_per_share(tranche) else {
+            return false;
+        };
         self.forget_dust(tranche);
         *self.stake.entry(tranche).or_default() += amount;
         self.positions.push(Position {
             tranche,
             shares,
-            weight: amount,
+            checkpoint,
+            owed: 0,
         });
         true
     }
@@ -194,15 +216,22 @@ impl World {
         let index = usize::from(input.byte()) % self.positions.len();
         let by = 1 + u64::from(input.byte()) % 7;
         let position = &self.positions[index];
-        let (from, shares, weight) = (position.tranche, position.shares, position.weight);
+        let (from, shares) = (position.tranche, position.shares);
         let to = (from + by).min(self.current() + MAX_ACTIVE_TRANCHES as u64 - 1);
         if to <= from || self.pool.roll_forward(self.now).is_err() {
             return false;
         }
-        let Ok(moved) = self.pool.take_from_tranche(from, shares, weight) else {
+        let Ok(old_per_share) = self.pool.reward_per_share(from) else {
+            return false;
+        };
+        let owed = self.positions[index].earned(old_per_share);
+        let Ok(moved) = self.pool.take_from_tranche(from, shares) else {
             return false;
         };
         let Ok(new_shares) = self.pool.deposit(to, moved) else {
+            return false;
+        };
+        let Ok(checkpoint) = self.pool.reward_per_share(to) else {
             return false;
         };
         self.positions[index].shares = 0;
@@ -214,7 +243,8 @@ impl World {
         self.positions[index] = Position {
             tranche: to,
             shares: new_shares,
-            weight: moved,
+            checkpoint,
+            owed,
         };
         true
     }
@@ -359,14 +389,16 @@ impl World {
     fn stream(&mut self, input: &mut Input) -> bool {
         let amount = input.amount() >> 16;
         let buckets = 1 + u64::from(input.byte()) % 26;
+        let first_tranche = self.current() + u64::from(input.byte()) % MAX_ACTIVE_TRANCHES as u64;
         if self.pool.roll_forward(self.now).is_err() {
             return false;
         }
         let until = bucket_at(self.now).unwrap() + buckets;
-        if self.pool.add_stream(self.now, amount, until).is_err() {
+        if self.pool.add_stream(self.now, amount, first_tranche, until).is_err() {
             return false;
         }
         self.rewards_reserved += amount;
+        self.streamed += amount;
         true
     }
 
@@ -389,6 +421,18 @@ impl World {
         if self.pool.pay_out_stake(slot.stake).is_err() {
             return false;
         }
+        // Its positions are withdrawn with every reward they earned: the pool must hold it.
+        let rewards: u64 = self
+            .positions
+            .iter()
+            .filter(|p| p.tranche == tranche)
+            .map(|p| p.earned(slot.reward_per_share.get()))
+            .sum();
+        self.pool
+            .pay_rewards(rewards)
+            .expect("the pool holds every reward its positions earned");
+        self.paid += rewards;
+        self.rewards_reserved -= rewards;
         self.stake.remove(&tranche);
         self.positions.retain(|p| p.tranche != tranche);
         true
@@ -447,7 +491,25 @@ impl World {
             assert_eq!(product.allocation_in(tranche), expected, "backing of {tranche}");
         }
         assert_eq!(pool.total_stake, self.stake.values().sum::<u64>(), "total stake");
-        assert_eq!(pool.rewards_reserved, self.rewards_reserved, "rewards reserved");
+        // Streams whose tranches a burn emptied pay the treasury instead; nothing else leaves.
+        assert!(pool.rewards_reserved <= self.rewards_reserved, "rewards reserved");
+        assert!(
+            self.rewards_reserved - pool.rewards_reserved <= pool.treasury_accrued,
+            "rewards left for the treasury"
+        );
+        assert!(self.paid <= self.streamed);
+        let mut owed: u64 = 0;
+        for position in self.positions.iter().filter(|p| p.shares > 0) {
+            let per_share = pool
+                .reward_per_share(position.tranche)
+                .expect("an open position's tranche is in the ring");
+            owed += position.earned(per_share);
+        }
+        assert!(
+            owed <= pool.rewards_reserved,
+            "positions are owed {owed}, the pool holds {}",
+            pool.rewards_reserved
+        );
         if !self.burned {
             // Without a payout, the backing sold from any live tranche on never exceeds the
             // stake there (SPEC §5.11 at weight 100, whatever weights were set since).
