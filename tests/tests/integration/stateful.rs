@@ -180,7 +180,8 @@ struct StreamRecord {
     first_tranche: u64,
     /// Tokens per second, scaled by `REWARD_SCALE`.
     rate: u128,
-    /// The stream stops at this time (a bucket start).
+    /// The purchase's time, and the time the stream stops (a bucket start).
+    start: i64,
     until: i64,
 }
 
@@ -537,6 +538,7 @@ impl World {
                             pool: *pool,
                             first_tranche: cover.first_tranche,
                             rate: u128::from(rewards) * REWARD_SCALE / (until - now) as u128,
+                            start: now,
                             until,
                         });
                     }
@@ -992,16 +994,31 @@ impl World {
             let rolled = self.rolled_pool(pool, now).await;
             self.check_streams(pool, &rolled, now);
             let state = self.pool(pool).await;
-            // A tranche with no stake earns nothing: its reward per share stands still.
             if let Some(last) = self.last_pools.get(pool) {
                 for (before, after) in last.tranches.iter().zip(&state.tranches) {
-                    if before.tranche_id == after.tranche_id
-                        && before.stake == 0
-                        && !before.is_empty()
-                    {
+                    if before.tranche_id != after.tranche_id || before.is_empty() {
+                        continue;
+                    }
+                    // A tranche with no stake earns nothing: its reward per share stands still.
+                    if before.stake == 0 {
                         assert_eq!(
                             before.reward_per_share, after.reward_per_share,
                             "pool {pool}: tranche {} without stake earned",
+                            after.tranche_id
+                        );
+                    }
+                    // Nor does a tranche that backs no class that streamed since the pool's
+                    // last accrual.
+                    let backed = self.streams.iter().any(|s| {
+                        s.pool == pool
+                            && s.first_tranche <= after.tranche_id
+                            && s.start < now
+                            && s.until > last.rewards_updated_at
+                    });
+                    if !backed {
+                        assert_eq!(
+                            before.reward_per_stake, after.reward_per_stake,
+                            "pool {pool}: tranche {} earned from a cover it does not back",
                             after.tranche_id
                         );
                     }
