@@ -421,6 +421,14 @@ impl World {
                 // Rolled forward first, so a stream the roll books to the treasury (its
                 // tranches burnt to zero) is not counted as paid.
                 let owed_before = self.rolled_pool(pool, now).await.rewards_reserved;
+                let archived: Option<TrancheArchive> = if self.m.t.exists(&archive).await {
+                    Some(self.m.t.load(&archive).await)
+                } else {
+                    None
+                };
+                let state = self.pool(pool).await;
+                let pending =
+                    pending_rewards(&state, &position, archived.as_ref(), now).unwrap_or_default();
                 let signers: Vec<&Keypair> = if by_other { vec![] } else { vec![&key] };
                 let ok = self.m.t.send(&ixs, &signers).await.is_ok();
                 // Invariant 4: stake never leaves before its tranche ends; a third party may
@@ -437,8 +445,14 @@ impl World {
                     "withdrawal at {now} of tranche {tranche} (by another: {by_other})"
                 );
                 if ok {
-                    // The rewards part of the withdrawal left the pool's reward reserve.
-                    self.rewards_paid += owed_before - self.pool(pool).await.rewards_reserved;
+                    // The rewards part of the withdrawal left the pool's reward reserve, and
+                    // is what the SDK computed from the accounts before it.
+                    let paid = owed_before - self.pool(pool).await.rewards_reserved;
+                    assert_eq!(
+                        paid, pending,
+                        "withdraw_stake paid the SDK's pending rewards"
+                    );
+                    self.rewards_paid += paid;
                     assert!(position.shares > 0);
                     let s = &mut self.stakers[staker];
                     s.position += 1;
@@ -470,9 +484,23 @@ impl World {
                 let ix = claim_rewards(&s.key.pubkey(), &keys, s.position, &s.token);
                 let key = s.key.insecure_clone();
                 let token = s.token;
+                let pool = s.pool;
+                let position: StakePosition = self
+                    .m
+                    .t
+                    .load(&position_pda(&keys.pool, &key.pubkey(), s.position))
+                    .await;
+                let state = self.pool(pool).await;
+                // The SDK's figure, from the accounts before the claim, is what the claim pays.
+                let pending = pending_rewards(&state, &position, None, now).unwrap();
                 let before = self.m.t.balance(&token).await;
                 if self.m.t.send(&[ix], &[&key]).await.is_ok() {
-                    self.rewards_paid += self.m.t.balance(&token).await - before;
+                    let paid = self.m.t.balance(&token).await - before;
+                    assert_eq!(
+                        paid, pending,
+                        "claim_rewards paid the SDK's pending rewards"
+                    );
+                    self.rewards_paid += paid;
                 }
             }
             Action::Buy {
