@@ -15,6 +15,9 @@
 //                            base units (default: one token, 10^decimals)
 //   BULWARK_PRODUCT_WEIGHT   that pool's weight for product 0, 0-100 (default 100)
 //   BULWARK_PRODUCT_PRICE_BPS  its annual target price for product 0 in bps (default 250)
+//   BULWARK_INITIAL_PRICE_BPS  annual price product 0's new pool listings start from and decay
+//                            to their target, in bps, when the deployment creates the product
+//                            (default 100, its minimum)
 //
 // The wallet must be the program's upgrade authority: only it may initialize the config.
 //
@@ -116,6 +119,7 @@ async function migrate(provider: MigrationProvider): Promise<void> {
       claimMinDeposit: envAmount("BULWARK_CLAIM_MIN_DEPOSIT"),
       productWeight: envInteger("BULWARK_PRODUCT_WEIGHT"),
       productPriceBps: envInteger("BULWARK_PRODUCT_PRICE_BPS"),
+      productInitialPriceBps: envInteger("BULWARK_INITIAL_PRICE_BPS"),
     },
   );
 }

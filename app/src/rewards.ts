@@ -57,7 +57,7 @@ function checkedAddU128(a: bigint, b: bigint): bigint {
 }
 
 /** A subtraction the books guarantee, failing as the program's `checked_sub` does. */
-function checkedSubU64(a: bigint, b: bigint): bigint {
+function checkedSub(a: bigint, b: bigint): bigint {
   if (b > a) throw new BulwarkMathError(BULWARK_ERROR__INVARIANT_VIOLATED);
   return a - b;
 }
@@ -193,7 +193,7 @@ function accrue(books: Books, at: bigint) {
     if (backing === 0n) {
       stream.remainder = accrued % REWARD_SCALE;
       const tokens = toU64(accrued / REWARD_SCALE);
-      books.rewardsReserved = checkedSubU64(books.rewardsReserved, tokens);
+      books.rewardsReserved = checkedSub(books.rewardsReserved, tokens);
       books.treasuryAccrued = checkedAddU64(books.treasuryAccrued, tokens);
       continue;
     }
@@ -212,7 +212,7 @@ function expireStreams(books: Books, slot: number) {
   for (const stream of books.streams) {
     const expiring = stream.expiring[slot];
     stream.expiring[slot] = 0n;
-    if (expiring !== 0n) stream.rate = checkedSubU64(stream.rate, expiring);
+    if (expiring !== 0n) stream.rate = checkedSub(stream.rate, expiring);
   }
 }
 
@@ -240,7 +240,7 @@ function endTranches(books: Books, at: bigint) {
 const saturatingIncrement = (bucket: bigint) => (bucket < U64_MAX ? bucket + 1n : bucket);
 
 /**
- * `Pool::roll_forward`: accrues up to each bucket boundary and tranche end before `now`, in time
+ * `Pool::roll_forward`: accrues up to each bucket boundary and tranche end up to `now`, in time
  * order, applying the bucket's stream expiries and then the tranches' ends at the same instant,
  * then up to `now`. After 32 buckets every expiry in the ring has been applied, so the
  * remaining buckets are skipped (nothing can still stream).

@@ -89,7 +89,9 @@ test(
       [product0.pool, product0.productId, product0.targetWeight, product0.targetPriceBps],
       [ours, 0n, 60, 300],
     );
-    assert.equal(product0.bumpedPriceBps, 300);
+    // A new listing starts from the product's initial price (100 bps), below the target: the
+    // target applies at once (the purchase below pays 300 bps).
+    assert.equal(product0.bumpedPriceBps, 100);
     assert.equal((await h.fetch(await poolProductPda(stranger.keys.pool, 0n))).exists, false);
 
     // Everything in place: no transaction, not a byte changed (other settings do not relist).

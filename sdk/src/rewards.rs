@@ -5,11 +5,13 @@
 
 use anchor_lang::prelude::*;
 use bulwark::constants::REWARD_SCALE;
+use bulwark::error::BulwarkError;
 use bulwark::state::{Pool, StakePosition, TrancheArchive};
 
 /// Rewards `position` would be paid at `now`: what it has earned and not been paid. For a
 /// position of a tranche that has been archived, pass the archive (its reward per share is
-/// final); otherwise the pool is rolled forward to `now` first.
+/// final; one of another pool or tranche is refused); otherwise the pool is rolled forward to
+/// `now` first.
 pub fn pending_rewards(
     pool: &Pool,
     position: &StakePosition,
@@ -17,7 +19,15 @@ pub fn pending_rewards(
     now: i64,
 ) -> Result<u64> {
     let reward_per_share = match archive {
-        Some(archive) => archive.reward_per_share,
+        Some(archive) => {
+            require_keys_eq!(archive.pool, position.pool, BulwarkError::WrongPool);
+            require_eq!(
+                archive.tranche_id,
+                position.tranche_id,
+                BulwarkError::PositionTrancheMismatch
+            );
+            archive.reward_per_share
+        }
         None => {
             let mut pool = *pool;
             pool.roll_forward(now)?;
@@ -65,4 +75,61 @@ pub fn tranche_streams(pool: &Pool, now: i64) -> Result<Vec<TrancheStream>> {
         .collect();
     streams.sort_by_key(|s| s.tranche_id);
     Ok(streams)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bytemuck::Zeroable;
+
+    fn position(pool: Pubkey, tranche_id: u64) -> StakePosition {
+        StakePosition {
+            version: bulwark::constants::ACCOUNT_VERSION,
+            bump: 255,
+            pool,
+            owner: Pubkey::new_unique(),
+            position_id: 0,
+            tranche_id,
+            shares: 1_000,
+            reward_checkpoint: 0,
+            rewards_owed: 7,
+            reserved: [0; 64],
+        }
+    }
+
+    fn archive(pool: Pubkey, tranche_id: u64) -> TrancheArchive {
+        TrancheArchive {
+            version: bulwark::constants::ACCOUNT_VERSION,
+            bump: 255,
+            pool,
+            tranche_id,
+            stake_at_end: 1_000,
+            shares_at_end: 1_000,
+            stake_remaining: 1_000,
+            shares_remaining: 1_000,
+            reward_per_share: 3 * REWARD_SCALE,
+            rent_payer: Pubkey::new_unique(),
+            reserved: [0; 32],
+        }
+    }
+
+    #[test]
+    fn an_archived_position_earns_up_to_its_tranches_final_reward_per_share() {
+        let pool_key = Pubkey::new_unique();
+        let pool = Pool::zeroed();
+        let held = position(pool_key, 9);
+        // 1,000 shares × 3 tokens per share, plus the 7 owed.
+        let pending = pending_rewards(&pool, &held, Some(&archive(pool_key, 9)), 0).unwrap();
+        assert_eq!(pending, 3_007);
+        let other_pool = archive(Pubkey::new_unique(), 9);
+        assert_eq!(
+            pending_rewards(&pool, &held, Some(&other_pool), 0).unwrap_err(),
+            error!(BulwarkError::WrongPool)
+        );
+        let other_tranche = archive(pool_key, 10);
+        assert_eq!(
+            pending_rewards(&pool, &held, Some(&other_tranche), 0).unwrap_err(),
+            error!(BulwarkError::PositionTrancheMismatch)
+        );
+    }
 }

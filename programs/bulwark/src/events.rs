@@ -199,6 +199,9 @@ pub struct CoverBought {
     pub period: u32,
     pub premium: u64,
     pub commission: u64,
+    /// The cover's first eligible tranche: its stakers' premium streams (in each pool) to the
+    /// tranches from this one on, the tranches a payout of it burns.
+    pub first_tranche: u64,
     pub pools: Vec<PoolPurchase>,
 }
 

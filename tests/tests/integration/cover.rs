@@ -99,6 +99,8 @@ async fn buy_cover_records_the_cover_and_splits_the_premium() {
         assert_eq!(events.len(), 1);
         assert_eq!(events[0].cover, cover_key);
         assert_eq!(events[0].premium, premium);
+        let cover: Cover = m.t.load(&cover_key).await;
+        assert_eq!(events[0].first_tranche, cover.first_tranche);
         assert_eq!(events[0].pools[0].price_bps, 250);
         assert_eq!(events[0].pools[0].new_bumped_price_bps, 275);
     }

@@ -205,6 +205,7 @@ impl BuyCover<'_> {
             period: args.period,
             premium: total_premium,
             commission,
+            first_tranche: schedule.first_tranche,
             pools: purchases,
         });
         Ok(cover.key())
