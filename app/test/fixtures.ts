@@ -12,6 +12,7 @@ import {
   setMintParams,
   setPoolProduct,
   stake,
+  stakeAssessor,
   trancheAt,
   type PoolKeys,
   type ProductTermsArgs,
@@ -108,6 +109,30 @@ export async function openPool(
 }
 
 /**
+ * A fresh staker depositing `amount` of `mint` into `trancheId` of `pool` as its position 0;
+ * returns the staker and the position's address.
+ */
+export async function stakeNew(
+  h: Harness,
+  pool: PoolKeys,
+  mint: Address,
+  trancheId: bigint,
+  amount: bigint,
+): Promise<{ staker: Wallet; position: Address }> {
+  const staker = await h.fundedUser(mint, amount);
+  const deposit = await stake({
+    owner: staker.signer,
+    pool,
+    ownerToken: staker.token,
+    positionId: 0n,
+    trancheId,
+    amount,
+  });
+  await h.send(deposit.instructions);
+  return { staker, position: deposit.position };
+}
+
+/**
  * A fresh staker depositing `amount` of `mint` into `pool`'s farthest tranche, the one that
  * backs every cover.
  */
@@ -117,17 +142,25 @@ export async function stakeFar(
   mint: Address,
   amount: bigint,
 ): Promise<Wallet> {
-  const staker = await h.fundedUser(mint, amount);
-  const deposit = await stake({
-    owner: staker.signer,
-    pool,
-    ownerToken: staker.token,
-    positionId: 0n,
-    trancheId: trancheAt(h.now()) + 7n,
+  return (await stakeNew(h, pool, mint, trancheAt(h.now()) + 7n, amount)).staker;
+}
+
+/** A fresh assessor with `amount` of the assessment mint staked. */
+export async function fundedAssessor(
+  h: Harness,
+  assessmentMint: Address,
+  amount: bigint,
+): Promise<Wallet> {
+  const assessor = await h.fundedUser(assessmentMint, amount);
+  const staked = await stakeAssessor({
+    owner: assessor.signer,
+    assessmentMint,
+    ownerToken: assessor.token,
+    tokenProgram: TOKEN_PROGRAM_ADDRESS,
     amount,
   });
-  await h.send(deposit.instructions);
-  return staker;
+  await h.send(staked.instructions);
+  return assessor;
 }
 
 /** Mulberry32: a small seeded generator, so every run explores the same states. */

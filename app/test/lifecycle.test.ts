@@ -31,11 +31,10 @@ import {
   redeem,
   refreshPoolProduct,
   stake,
-  stakeAssessor,
   trancheAt,
   vote,
 } from "../src";
-import { DAY, UNIT, defaultTerms, openPool } from "./fixtures";
+import { DAY, UNIT, defaultTerms, fundedAssessor, openPool } from "./fixtures";
 import { Harness, skipWithoutProgram, type Wallet } from "./svm";
 
 test(
@@ -241,16 +240,7 @@ test(
     // and Fay denies. Nobody may open a claim's vote with a denial.
     const assessors = [];
     for (const amount of [3n * UNIT, 1n * UNIT]) {
-      const assessor = await h.fundedUser(assessmentMint, amount);
-      const staked = await stakeAssessor({
-        owner: assessor.signer,
-        assessmentMint,
-        ownerToken: assessor.token,
-        tokenProgram: TOKEN_PROGRAM_ADDRESS,
-        amount,
-      });
-      await h.send(staked.instructions);
-      assessors.push(assessor.signer);
+      assessors.push((await fundedAssessor(h, assessmentMint, amount)).signer);
     }
     const [fay, gus] = assessors;
     const denyFirst = await h.refuse(

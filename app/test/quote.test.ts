@@ -30,11 +30,10 @@ import {
   poolProductPda,
   quoteCover,
   ringSlot,
-  stake,
   trancheAt,
   type Quote,
 } from "../src";
-import { DAY, UNIT, deploy, openPool, random, stakeFar } from "./fixtures";
+import { UNIT, deploy, openPool, random, stakeFar, stakeNew } from "./fixtures";
 import { Harness, skipWithoutProgram, type Wallet } from "./svm";
 
 const PRODUCT = 0n;
@@ -259,17 +258,7 @@ async function exploreCapacity(seed: number) {
 
   const deposit = async (trancheId: bigint) => {
     await freeSlot(trancheId);
-    const amount = stakeAmount();
-    const staker = await h.fundedUser(mint, amount);
-    const deposited = await stake({
-      owner: staker.signer,
-      pool: keys,
-      ownerToken: staker.token,
-      positionId: 0n,
-      trancheId,
-      amount,
-    });
-    await h.send(deposited.instructions);
+    const { staker } = await stakeNew(h, keys, mint, trancheId, stakeAmount());
     positions.push({ staker, trancheId });
   };
 

@@ -59,7 +59,6 @@ import {
   rollForward,
   settleTranche,
   stake,
-  stakeAssessor,
   trancheAt,
   trancheEnd,
   trancheStreams,
@@ -68,7 +67,7 @@ import {
   type Pool,
   type TrancheArchive,
 } from "../src";
-import { UNIT, deploy, openPool, random } from "./fixtures";
+import { UNIT, deploy, fundedAssessor, openPool, random, stakeNew } from "./fixtures";
 import { Harness, skipWithoutProgram, type Refusal, type Wallet } from "./svm";
 
 const PRODUCT = 0n;
@@ -276,18 +275,7 @@ async function explore(seed: number) {
   const { params } = await loadConfig(h.fetch);
   const { terms } = await loadProduct(h.fetch, PRODUCT);
   const buyer = await h.fundedUser(mint, 1_000_000_000n * UNIT);
-  const assessor = await h.fundedUser(assessmentMint, UNIT);
-  await h.send(
-    (
-      await stakeAssessor({
-        owner: assessor.signer,
-        assessmentMint,
-        ownerToken: assessor.token,
-        tokenProgram: TOKEN_PROGRAM_ADDRESS,
-        amount: UNIT,
-      })
-    ).instructions,
-  );
+  const assessor = await fundedAssessor(h, assessmentMint, UNIT);
 
   const positions: Position[] = [];
   const streams: Sold[] = [];
@@ -351,18 +339,8 @@ async function explore(seed: number) {
   const deposit = async (trancheId: bigint) => {
     await freeSlot(trancheId);
     if (wipedOut(trancheId)) return;
-    const amount = stakeAmount();
-    const staker = await h.fundedUser(mint, amount);
-    const deposited = await stake({
-      owner: staker.signer,
-      pool: keys,
-      ownerToken: staker.token,
-      positionId: 0n,
-      trancheId,
-      amount,
-    });
-    await h.send(deposited.instructions);
-    positions.push({ staker, address: deposited.position, trancheId });
+    const { staker, position } = await stakeNew(h, keys, mint, trancheId, stakeAmount());
+    positions.push({ staker, address: position, trancheId });
   };
 
   /** The client's pending rewards of `position` (of a running tranche) now. */

@@ -34,14 +34,13 @@ import {
   releaseBucket,
   ringSlot,
   stake,
-  stakeAssessor,
   trancheAt,
   trancheEnd,
   trancheStreams,
   vote,
   withdraw,
 } from "../src";
-import { DAY, UNIT, deploy, openPool } from "./fixtures";
+import { DAY, UNIT, deploy, fundedAssessor, openPool } from "./fixtures";
 import { Harness, skipWithoutProgram } from "./svm";
 
 /** Lamports of an account that must exist. */
@@ -207,18 +206,7 @@ test(
       evidenceUri: "https://example.org/incident/staking",
     });
     await h.send(filed.instructions);
-    const assessor = await h.fundedUser(assessmentMint, UNIT);
-    await h.send(
-      (
-        await stakeAssessor({
-          owner: assessor.signer,
-          assessmentMint,
-          ownerToken: assessor.token,
-          tokenProgram: TOKEN_PROGRAM_ADDRESS,
-          amount: UNIT,
-        })
-      ).instructions,
-    );
+    const assessor = await fundedAssessor(h, assessmentMint, UNIT);
     await h.send(
       (await vote({ owner: assessor.signer, claim: filed.claim, accept: true })).instructions,
     );
