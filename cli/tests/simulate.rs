@@ -84,6 +84,33 @@ async fn lending_hack_scenario_pays_both_claims_from_stake() {
     );
 }
 
+/// The review's case (premium follows risk): the staker whose tranche cannot back the cover
+/// earns none of its premium and withdraws exactly its stake; the backing staker earns all of
+/// the stakers' share (25,000 premium × 50% less the 10% manager fee = 11,250, less one unit
+/// of rounding) and bears the 500,000 loss.
+#[tokio::test]
+async fn short_tranche_scenario_pays_premium_only_to_the_backing_stake() {
+    let (_, summary) = simulate(&shipped("short-tranche-backs-nothing.toml"))
+        .await
+        .unwrap();
+    assert_eq!(summary.total, summary.minted, "every token accounted for");
+    assert_eq!(summary.claims_paid, 500_000 * UNIT);
+    assert_eq!(
+        summary.wallets,
+        [
+            ("bea".to_string(), 525_000 * UNIT),
+            ("fay".to_string(), 511_250 * UNIT - 1),
+            ("sho".to_string(), 1_000_000 * UNIT),
+            ("vic".to_string(), 0),
+            ("manager".to_string(), 1_250 * UNIT),
+        ]
+    );
+    assert_eq!(
+        (summary.pool_vault, summary.treasury, summary.reward_pot),
+        (0, 10_000 * UNIT + 1, 2_500 * UNIT)
+    );
+}
+
 #[tokio::test]
 async fn disputed_claim_scenario_forfeits_the_deposit() {
     let (steps, summary) = simulate(&shipped("disputed-claim-thin-pool.toml"))
