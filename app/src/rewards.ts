@@ -71,6 +71,7 @@ interface Slot {
   rewardPerStake: bigint;
   settledPerStake: bigint;
   rewardPerShare: bigint;
+  settleRemainder: bigint;
   ended: number;
 }
 
@@ -99,6 +100,7 @@ function slotOf(slot: TrancheSlot): Slot {
     rewardPerStake: decodeU128(slot.rewardPerStake),
     settledPerStake: decodeU128(slot.settledPerStake),
     rewardPerShare: decodeU128(slot.rewardPerShare),
+    settleRemainder: decodeU128(slot.settleRemainder),
     ended: slot.ended,
   };
 }
@@ -111,6 +113,7 @@ function trancheSlotOf(slot: Slot, padding: TrancheSlot["padding"]): TrancheSlot
     rewardPerStake: encodeU128(slot.rewardPerStake),
     settledPerStake: encodeU128(slot.settledPerStake),
     rewardPerShare: encodeU128(slot.rewardPerShare),
+    settleRemainder: encodeU128(slot.settleRemainder),
     ended: slot.ended,
     padding,
   };
@@ -155,13 +158,15 @@ const isLive = (slot: Slot) => !isEmpty(slot) && slot.ended === 0;
 
 /**
  * `TrancheSlot::settle`: brings the reward per share up to the reward per stake at the
- * tranche's current price (`stake ÷ shares`, rounded down).
+ * tranche's current price (`stake ÷ shares`, rounded down, the division's remainder carried
+ * into the next settlement).
  */
 function settle(slot: Slot) {
   const perStake = wrappingSub(slot.rewardPerStake, slot.settledPerStake);
   if (perStake !== 0n && !isEmpty(slot)) {
-    const perShare = mulDivFloor(perStake, slot.stake, slot.shares);
-    slot.rewardPerShare = wrappingAdd(slot.rewardPerShare, perShare);
+    const earned = checkedAddU128(perStake * slot.stake, slot.settleRemainder);
+    slot.rewardPerShare = wrappingAdd(slot.rewardPerShare, earned / slot.shares);
+    slot.settleRemainder = earned % slot.shares;
   }
   slot.settledPerStake = slot.rewardPerStake;
 }

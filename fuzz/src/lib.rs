@@ -291,6 +291,20 @@ impl World {
                     .or_default() += backing;
             }
         }
+        // The stakers' share of its premium streams to its class; a purchase the capacity
+        // walk accepted must never be refused here (that would be a purchase stuck on the
+        // pool's own books).
+        let stakers_share = amount / 100;
+        self.pool
+            .add_stream(
+                self.now,
+                stakers_share,
+                schedule.first_tranche,
+                schedule.stream_until_bucket,
+            )
+            .expect("a sold cover's stream is accepted");
+        self.rewards_reserved += stakers_share;
+        self.streamed += stakers_share;
         self.covers.push(Cover {
             allocation: CoverAllocation {
                 amount,
@@ -498,6 +512,10 @@ impl World {
             "rewards left for the treasury"
         );
         assert!(self.paid <= self.streamed);
+        for stream in &pool.streams {
+            let pending: u128 = stream.expiring.iter().map(|e| e.get()).sum();
+            assert_eq!(stream.rate.get(), pending, "a stream's rate is what its ring still expires");
+        }
         let mut owed: u64 = 0;
         for position in self.positions.iter().filter(|p| p.shares > 0) {
             let per_share = pool

@@ -236,7 +236,8 @@ async fn premium_paid(m: &mut Market, nonce: u64, pool: Pubkey) -> u64 {
 
 /// Nexus Mutual's pricing guards: a new listing starts from the product's initial price and
 /// decays to the target at 2% a day; a lowered target is reached by the same decay from the
-/// price at the change; a raised target applies at once.
+/// price at the change; a raised target applies at once; a weight change alone touches no
+/// price; a listing back from weight 0 starts again from the initial price.
 #[tokio::test]
 async fn new_listings_and_lowered_targets_decay_raised_targets_apply_at_once() {
     let stake = 1_000_000 * UNIT;
@@ -276,6 +277,27 @@ async fn new_listings_and_lowered_targets_decay_raised_targets_apply_at_once() {
     set_target(&mut m, &pool, 100, 600).await;
     let paid = premium_paid(&mut m, 3, pool).await;
     assert_eq!(paid, reference_premium(10_000 * UNIT, 600, YEAR));
+
+    // A weight change alone leaves the price and its decay clock as they were, so repeating
+    // it cannot hold a decaying price up.
+    let before: PoolProduct = m.t.load_zc(&pool_product_pda(&pool, m.product_id)).await;
+    m.t.warp_days(1).await;
+    set_target(&mut m, &pool, 50, 600).await;
+    let after: PoolProduct = m.t.load_zc(&pool_product_pda(&pool, m.product_id)).await;
+    assert_eq!(
+        (after.bumped_price_bps, after.bumped_price_updated_at),
+        (before.bumped_price_bps, before.bumped_price_updated_at)
+    );
+
+    // Back from weight 0, the listing sells again from the product's initial price: parking
+    // a listing at weight 0 while its price decays does not undercut the market.
+    set_target(&mut m, &pool, 0, 100).await;
+    m.t.warp_days(10).await;
+    set_target(&mut m, &pool, 100, 100).await;
+    let pp: PoolProduct = m.t.load_zc(&pool_product_pda(&pool, m.product_id)).await;
+    assert_eq!(pp.bumped_price_bps, 1_000);
+    let paid = premium_paid(&mut m, 4, pool).await;
+    assert_eq!(paid, reference_premium(10_000 * UNIT, 1_000, YEAR));
 }
 
 /// The cost of catching a pool up: stake in all eight tranches, streams in as many cover
@@ -332,4 +354,65 @@ async fn rolling_a_stale_pool_forward_is_bounded() {
             pool.liabilities().unwrap()
         );
     }
+}
+
+/// A class's ring slot serves the class eight tranches later once the first has stopped
+/// streaming: the old class's staker is paid all of its cover's stream, the new class starts
+/// from nothing (no rate, remainder or expiry left over).
+#[tokio::test]
+async fn a_stream_slot_is_reused_by_the_class_eight_tranches_later() {
+    let stake = 1_000_000 * UNIT;
+    let mut m = market(stake).await;
+    let current = m.t.current_tranche().await;
+    let owner = m.buyer.pubkey();
+    m.buy(args(1, owner, m.product_id, vec![200_000 * UNIT], YEAR))
+        .await;
+    let first: Cover = m.t.load(&cover_pda(&owner, 1)).await;
+    let pool: Pool = m.t.load_zc(&m.pool.keys.pool).await;
+    let (share, start, end) = stream_of(&mut m, 1, pool.rewards_reserved).await;
+    let old_reward = earned(
+        stake,
+        stream_rate(share, end - start) * (end - start) as u128 / u128::from(stake),
+    );
+
+    // Eight tranches later the old staker is paid its cover's whole stream with its stake
+    // (its tranche's ring slot is archived for the next), and the same cover sold again lands
+    // in the same stream slot.
+    m.t.warp_to_tranche(current + 8, 10 * DAY).await;
+    let old = m.staker.insecure_clone();
+    let old_token = m.staker_token;
+    let old_far = m.far;
+    withdraw(&mut m, &old, &old_token, old_far).await;
+    assert_eq!(m.t.balance(&old_token).await, stake + old_reward);
+    let far = current + 15;
+    let (late, late_token) = m.t.funded_user(&m.mint, stake).await;
+    m.t.deposit(&late, &m.pool.keys, &late_token, 0, far, stake)
+        .await;
+    let reserved_before = {
+        let mut pool: Pool = m.t.load_zc(&m.pool.keys.pool).await;
+        pool.roll_forward(m.t.now().await).unwrap();
+        pool.rewards_reserved
+    };
+    m.buy(args(2, owner, m.product_id, vec![200_000 * UNIT], YEAR))
+        .await;
+    let second: Cover = m.t.load(&cover_pda(&owner, 2)).await;
+    assert_eq!(second.first_tranche, first.first_tranche + 8);
+    let pool: Pool = m.t.load_zc(&m.pool.keys.pool).await;
+    let slot = (first.first_tranche % 8) as usize;
+    let stream = &pool.streams[slot];
+    let (share2, start2, end2) =
+        stream_of(&mut m, 2, pool.rewards_reserved - reserved_before).await;
+    let rate2 = stream_rate(share2, end2 - start2);
+    assert_eq!(
+        (stream.first_tranche, stream.rate.get(), stream.remainder),
+        (second.first_tranche, rate2, 0)
+    );
+    let pending: u128 = stream.expiring.iter().map(|e| e.get()).sum();
+    assert_eq!(pending, rate2, "only the new stream's expiry is pending");
+
+    // The new staker earns only from the new stream.
+    m.t.warp_days(10).await;
+    claim_rewards_of(&mut m, &late, &late_token).await;
+    let per_stake = rate2 * (10 * DAY) as u128 / u128::from(stake);
+    assert_eq!(m.t.balance(&late_token).await, earned(stake, per_stake));
 }

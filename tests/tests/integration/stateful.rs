@@ -6,7 +6,9 @@
 
 use crate::fixtures::*;
 use anchor_lang::prelude::Pubkey;
+use anchor_lang::solana_program::instruction::Instruction;
 use bulwark::constants::REWARD_SCALE;
+use bulwark::error::BulwarkError;
 use bulwark::instructions::{DepositStakeArgs, ExtendStakeArgs, FileClaimArgs, SetPoolProductArgs};
 use bulwark::math::buckets::{bucket_start, release_bucket};
 use bulwark::math::pricing::bps_of;
@@ -19,8 +21,10 @@ use bulwark_sdk::rewards::pending_rewards;
 use bulwark_tests::builders::*;
 use bulwark_tests::*;
 use proptest::prelude::*;
+use solana_instruction_error::InstructionError;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
+use solana_transaction_error::TransactionError;
 use std::collections::BTreeSet;
 
 #[derive(Clone, Debug)]
@@ -211,8 +215,8 @@ struct World {
     /// The mint's smallest claim deposit (`MintParams`).
     claim_min_deposit: u64,
     minted: u64,
-    rewards_paid: u64,
-    rewards_streamed: u64,
+    /// Stakers' rewards paid, per pool.
+    rewards_paid: [u64; POOLS],
     streams: Vec<StreamRecord>,
     /// Each pool as the previous check saw it.
     last_pools: Vec<Pool>,
@@ -302,8 +306,7 @@ async fn world() -> World {
         treasury_token,
         claim_min_deposit: CLAIM_MIN_DEPOSIT,
         minted,
-        rewards_paid: 0,
-        rewards_streamed: 0,
+        rewards_paid: [0; POOLS],
         streams: Vec::new(),
         last_pools: Vec::new(),
     }
@@ -359,7 +362,7 @@ impl World {
                     },
                 );
                 let key = s.key.insecure_clone();
-                if self.m.t.send(&[ix], &[&key]).await.is_ok() {
+                if self.send(&[ix], &[&key]).await.is_ok() {
                     self.stakers[staker].tranche = Some(tranche);
                 }
             }
@@ -379,7 +382,7 @@ impl World {
                     },
                 );
                 let key = s.key.insecure_clone();
-                let ok = self.m.t.send(&[ix], &[&key]).await.is_ok();
+                let ok = self.send(&[ix], &[&key]).await.is_ok();
                 if ok {
                     assert!(
                         now < tranche_end(tranche).unwrap(),
@@ -430,7 +433,7 @@ impl World {
                 let pending =
                     pending_rewards(&state, &position, archived.as_ref(), now).unwrap_or_default();
                 let signers: Vec<&Keypair> = if by_other { vec![] } else { vec![&key] };
-                let ok = self.m.t.send(&ixs, &signers).await.is_ok();
+                let ok = self.send(&ixs, &signers).await.is_ok();
                 // Invariant 4: stake never leaves before its tranche ends; a third party may
                 // only withdraw it for the owner once it has been over for 30 days.
                 let unlocked = tranche_end(tranche).unwrap()
@@ -452,7 +455,7 @@ impl World {
                         paid, pending,
                         "withdraw_stake paid the SDK's pending rewards"
                     );
-                    self.rewards_paid += paid;
+                    self.rewards_paid[pool] += paid;
                     assert!(position.shares > 0);
                     let s = &mut self.stakers[staker];
                     s.position += 1;
@@ -473,7 +476,7 @@ impl World {
             }
             Action::Sweep { pool } => {
                 let ix = sweep_fees(&payer, &self.pools[pool], &self.treasury_token);
-                let _ = self.m.t.send(&[ix], &[]).await;
+                let _ = self.send(&[ix], &[]).await;
             }
             Action::ClaimRewards { staker } => {
                 let s = &self.stakers[staker];
@@ -494,13 +497,13 @@ impl World {
                 // The SDK's figure, from the accounts before the claim, is what the claim pays.
                 let pending = pending_rewards(&state, &position, None, now).unwrap();
                 let before = self.m.t.balance(&token).await;
-                if self.m.t.send(&[ix], &[&key]).await.is_ok() {
+                if self.send(&[ix], &[&key]).await.is_ok() {
                     let paid = self.m.t.balance(&token).await - before;
                     assert_eq!(
                         paid, pending,
                         "claim_rewards paid the SDK's pending rewards"
                     );
-                    self.rewards_paid += paid;
+                    self.rewards_paid[pool] += paid;
                 }
             }
             Action::Buy {
@@ -544,7 +547,7 @@ impl World {
                     ),
                 );
                 let buyer = self.m.buyer.insecure_clone();
-                if self.m.t.send(&[ix], &[&buyer]).await.is_ok() {
+                if self.send(&[ix], &[&buyer]).await.is_ok() {
                     let cover: Cover = self
                         .m
                         .t
@@ -561,7 +564,6 @@ impl World {
                         let share = bps_of(cover.allocations[index].premium, 5_000).unwrap();
                         let rewards = share - bps_of(share, state.manager_fee_bps).unwrap();
                         assert_eq!(state.rewards_reserved - reserved_before[index], rewards);
-                        self.rewards_streamed += rewards;
                         self.streams.push(StreamRecord {
                             pool: *pool,
                             first_tranche: cover.first_tranche,
@@ -658,7 +660,7 @@ impl World {
                         target_price_bps: 250,
                     },
                 );
-                let ok = self.m.t.send(&[ix], &[&manager]).await.is_ok();
+                let ok = self.send(&[ix], &[&manager]).await.is_ok();
                 // F-5: refused exactly when it would raise the sum above the bound.
                 assert_eq!(
                     ok,
@@ -692,7 +694,7 @@ impl World {
                 let buyer = self.m.buyer.pubkey();
                 let keys = self.cover_keys(cover);
                 let ix = expire_cover(&c.key, &buyer, keys.product_id, &keys.pools);
-                let _ = self.m.t.send(&[ix], &[]).await;
+                let _ = self.send(&[ix], &[]).await;
             }
             Action::Transfer { cover } => {
                 let Some(c) = self.covers.get(cover) else {
@@ -728,12 +730,13 @@ impl World {
                 );
                 let owner = c.owner.insecure_clone();
                 let owner_token = c.owner_token;
+                let cover_key = c.key;
                 let deposit = (u128::from(amount)
                     * u128::from(ProtocolParams::default().claim_deposit_bps)
                     / 10_000)
                     .max(u128::from(self.claim_min_deposit));
                 let funds = self.m.t.balance(&owner_token).await;
-                let result = self.m.t.send(&[ix], &[&owner]).await;
+                let result = self.send(&[ix], &[&owner]).await;
                 let ok = result.is_ok();
                 // Invariant 2: one open claim per cover, never above what remains, never after
                 // end + grace (and the owner can pay the deposit).
@@ -751,10 +754,14 @@ impl World {
                 );
                 if ok {
                     // The deposit is the mint's minimum or 0.5% of the claim, whichever is more.
-                    let claim: Claim = self.m.t.load(&claim_pda(&c.key, state.claim_count)).await;
+                    let claim: Claim = self
+                        .m
+                        .t
+                        .load(&claim_pda(&cover_key, state.claim_count))
+                        .await;
                     assert_eq!(u128::from(claim.deposit), deposit);
                     self.claims.push(ClaimRecord {
-                        key: claim_pda(&c.key, state.claim_count),
+                        key: claim_pda(&cover_key, state.claim_count),
                         cover,
                         voters: BTreeSet::new(),
                     });
@@ -770,9 +777,9 @@ impl World {
                 };
                 let key = self.assessors[assessor].insecure_clone();
                 let ix = vote(&key.pubkey(), &record.key, accept);
-                let state: Claim = self.m.t.load(&record.key).await;
-                let ok = self.m.t.send(&[ix], &[&key]).await.is_ok();
                 let already = record.voters.contains(&assessor);
+                let state: Claim = self.m.t.load(&record.key).await;
+                let ok = self.send(&[ix], &[&key]).await.is_ok();
                 // Invariant 5: one ballot per (claim, assessor); no vote outside the window.
                 if already || now >= state.voting_end {
                     assert!(!ok, "a second or late vote went through");
@@ -787,7 +794,7 @@ impl World {
                 };
                 let authority = self.m.t.authority.insecure_clone();
                 let ix = overturn_claim(&authority.pubkey(), &record.key);
-                let _ = self.m.t.send(&[ix], &[&authority]).await;
+                let _ = self.send(&[ix], &[&authority]).await;
             }
             Action::Redeem { claim } => {
                 let Some(record) = self.claims.get(claim) else {
@@ -808,7 +815,7 @@ impl World {
                 let owner_token = c.owner_token;
                 let state: Claim = self.m.t.load(&record.key).await;
                 let before = self.m.t.balance(&owner_token).await;
-                if self.m.t.send(&[ix], &[]).await.is_ok() {
+                if self.send(&[ix], &[]).await.is_ok() {
                     let received = self.m.t.balance(&owner_token).await - before;
                     self.covers[cover].paid += received - state.deposit;
                     // Invariant 1: Σ payouts of a cover ≤ its amount.
@@ -832,7 +839,7 @@ impl World {
                     &record.key,
                     &c.owner_token,
                 );
-                let _ = self.m.t.send(&[ix], &[]).await;
+                let _ = self.send(&[ix], &[]).await;
             }
             Action::Warp { hours } => {
                 self.m.t.warp_to_time(now + hours * 3_600).await;
@@ -931,6 +938,31 @@ impl World {
         );
     }
 
+    /// Sends a random step's transaction, which the program may refuse for a reason of the
+    /// protocol's; it must never fail on its own books (an invariant, an overflow, the vault
+    /// check): that would be a bug a user could hit, or a pool stuck for everyone.
+    async fn send(
+        &mut self,
+        ixs: &[Instruction],
+        signers: &[&Keypair],
+    ) -> Result<TxOutcome, TransactionError> {
+        let result = self.m.t.send(ixs, signers).await;
+        if let Err(TransactionError::InstructionError(_, InstructionError::Custom(code))) = &result
+        {
+            let internal = [
+                BulwarkError::InvariantViolated,
+                BulwarkError::MathOverflow,
+                BulwarkError::VaultBelowAccounting,
+                BulwarkError::VaultMovedOffBooks,
+            ];
+            assert!(
+                !internal.into_iter().any(|e| u32::from(e) == *code),
+                "a step failed on the program's own books: error {code}"
+            );
+        }
+        result
+    }
+
     /// The pool as the program sees it at `now`: rolled forward.
     async fn rolled_pool(&mut self, pool: usize, now: i64) -> Pool {
         let mut state = self.pool(pool).await;
@@ -988,7 +1020,7 @@ impl World {
     /// Invariants checked after every step.
     async fn check(&mut self) {
         let now = self.m.t.now().await;
-        let mut owed = 0u64;
+        let mut owed = [0u64; POOLS];
         let open: Vec<_> = self
             .stakers
             .iter()
@@ -1007,20 +1039,33 @@ impl World {
             } else {
                 None
             };
-            let pool = self.pool(pool).await;
-            owed += pending_rewards(&pool, &position, archive.as_ref(), now).unwrap();
+            let state = self.pool(pool).await;
+            owed[pool] += pending_rewards(&state, &position, archive.as_ref(), now).unwrap();
         }
-        // Invariant 7: rewards paid and owed never exceed what was streamed in.
-        assert!(
-            self.rewards_paid + owed <= self.rewards_streamed,
-            "paid {} + owed {owed} > streamed {}",
-            self.rewards_paid,
-            self.rewards_streamed
-        );
+        // Invariant 7, per pool: rewards paid and owed never exceed what its streams have
+        // streamed so far (rate × time elapsed, rounded up).
+        for pool in 0..POOLS {
+            let streamed: u128 = self
+                .streams
+                .iter()
+                .filter(|s| s.pool == pool)
+                .map(|s| (s.rate * (now.min(s.until) - s.start) as u128).div_ceil(REWARD_SCALE))
+                .sum();
+            let (paid, owed) = (self.rewards_paid[pool], owed[pool]);
+            assert!(
+                u128::from(paid + owed) <= streamed,
+                "pool {pool}: paid {paid} + owed {owed} > streamed so far {streamed}"
+            );
+        }
         let mut pools = Vec::new();
         for pool in 0..POOLS {
             let rolled = self.rolled_pool(pool, now).await;
             self.check_streams(pool, &rolled, now);
+            // Each stream's rate is exactly what its expiry ring will still take off it.
+            for stream in &rolled.streams {
+                let pending: u128 = stream.expiring.iter().map(|e| e.get()).sum();
+                assert_eq!(stream.rate.get(), pending, "pool {pool}: stream expiries");
+            }
             let state = self.pool(pool).await;
             if let Some(last) = self.last_pools.get(pool) {
                 for (before, after) in last.tranches.iter().zip(&state.tranches) {
@@ -1132,7 +1177,7 @@ proptest! {
                 let withdrawals: u64 = w.stakers.iter().map(|s| s.position).sum();
                 eprintln!(
                     "steps {}: covers {}, claims {}, paid {paid}, withdrawals {withdrawals}, rewards paid {}",
-                    actions.len(), w.covers.len(), w.claims.len(), w.rewards_paid
+                    actions.len(), w.covers.len(), w.claims.len(), w.rewards_paid.iter().sum::<u64>()
                 );
             }
         });

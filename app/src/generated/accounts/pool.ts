@@ -285,5 +285,5 @@ export async function fetchAllMaybePool(
 }
 
 export function getPoolSize(): number {
-  return 5400;
+  return 5528;
 }

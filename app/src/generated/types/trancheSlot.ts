@@ -55,6 +55,11 @@ export type TrancheSlot = {
    * once the tranche has ended: it earns nothing more.
    */
   rewardPerShare: U128;
+  /**
+   * What the last settlement's division by the shares left (`< shares`), carried into the
+   * next, so frequent settlements of a tranche whose price a payout lowered lose nothing.
+   */
+  settleRemainder: U128;
   /** 1 when the tranche's end time has been processed: it earns nothing more. */
   ended: number;
   padding: ReadonlyUint8Array;
@@ -74,6 +79,11 @@ export type TrancheSlotArgs = {
    * once the tranche has ended: it earns nothing more.
    */
   rewardPerShare: U128Args;
+  /**
+   * What the last settlement's division by the shares left (`< shares`), carried into the
+   * next, so frequent settlements of a tranche whose price a payout lowered lose nothing.
+   */
+  settleRemainder: U128Args;
   /** 1 when the tranche's end time has been processed: it earns nothing more. */
   ended: number;
   padding: ReadonlyUint8Array;
@@ -87,6 +97,7 @@ export function getTrancheSlotEncoder(): FixedSizeEncoder<TrancheSlotArgs> {
     ["rewardPerStake", getU128Encoder()],
     ["settledPerStake", getU128Encoder()],
     ["rewardPerShare", getU128Encoder()],
+    ["settleRemainder", getU128Encoder()],
     ["ended", getU8Encoder()],
     ["padding", fixEncoderSize(getBytesEncoder(), 7)],
   ]);
@@ -100,6 +111,7 @@ export function getTrancheSlotDecoder(): FixedSizeDecoder<TrancheSlot> {
     ["rewardPerStake", getU128Decoder()],
     ["settledPerStake", getU128Decoder()],
     ["rewardPerShare", getU128Decoder()],
+    ["settleRemainder", getU128Decoder()],
     ["ended", getU8Decoder()],
     ["padding", fixDecoderSize(getBytesDecoder(), 7)],
   ]);

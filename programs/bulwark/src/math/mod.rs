@@ -100,16 +100,22 @@ pub fn div_rem_u64(n: u128, d: u64) -> Option<(u128, u64)> {
     Some(((u128::from(q_high) << 64) | u128::from(q_low), rem))
 }
 
-/// `n / d` rounded down (`round_up`: up), the fastest way the operands allow. `None` for
-/// `d == 0`.
+/// `n / d` and `n % d`, the fastest way the operands allow (native 64-bit steps for a u64
+/// divisor). `None` for `d == 0`.
 #[inline(always)]
-fn divide(n: u128, d: u128, round_up: bool) -> Option<u128> {
+pub fn div_rem(n: u128, d: u128) -> Option<(u128, u128)> {
     if let Ok(d) = u64::try_from(d) {
         let (q, rem) = div_rem_u64(n, d)?;
-        return Some(q + u128::from(round_up && rem != 0));
+        return Some((q, u128::from(rem)));
     }
-    let q = n.checked_div(d)?;
-    Some(q + u128::from(round_up && !n.is_multiple_of(d)))
+    Some((n.checked_div(d)?, n.checked_rem(d)?))
+}
+
+/// `n / d` rounded down (`round_up`: up). `None` for `d == 0`.
+#[inline(always)]
+fn divide(n: u128, d: u128, round_up: bool) -> Option<u128> {
+    let (q, rem) = div_rem(n, d)?;
+    Some(q + u128::from(round_up && rem != 0))
 }
 
 /// `a * b / c`, rounded down, with a u128 intermediate.
@@ -188,6 +194,7 @@ mod tests {
             for d in samples.iter().copied().filter(|d| *d > 0) {
                 assert_eq!(divide(n, d, false), Some(n / d), "{n} / {d}");
                 assert_eq!(divide(n, d, true), Some(n.div_ceil(d)), "{n} / {d} up");
+                assert_eq!(div_rem(n, d), Some((n / d, n % d)), "{n} % {d}");
                 if let Ok(small) = u64::try_from(d) {
                     let (q, r) = div_rem_u64(n, small).unwrap();
                     assert_eq!((q, u128::from(r)), (n / d, n % d), "{n} / {d}");

@@ -3,7 +3,7 @@ use crate::error::BulwarkError;
 use crate::math::buckets::{bucket_at, bucket_slot, bucket_start};
 use crate::math::shares::{assets_for_shares, shares_for_deposit};
 use crate::math::tranche::{ring_slot, tranche_end};
-use crate::math::{checked_mul_u128, div_rem_u64, mul_div_floor, to_u64};
+use crate::math::{checked_mul_u128, div_rem, div_rem_u64, mul_div_floor, to_u64};
 use anchor_lang::prelude::*;
 
 /// A u128 stored as 16 little-endian bytes, so zero-copy accounts keep one layout (and no
@@ -60,6 +60,9 @@ pub struct TrancheSlot {
     /// Reward per share since the tranche opened, scaled by `REWARD_SCALE` (wrapping). Final
     /// once the tranche has ended: it earns nothing more.
     pub reward_per_share: U128,
+    /// What the last settlement's division by the shares left (`< shares`), carried into the
+    /// next, so frequent settlements of a tranche whose price a payout lowered lose nothing.
+    pub settle_remainder: U128,
     /// 1 when the tranche's end time has been processed: it earns nothing more.
     pub ended: u8,
     pub padding: [u8; 7],
@@ -86,7 +89,12 @@ impl TrancheSlot {
             .get()
             .wrapping_sub(self.settled_per_stake.get());
         if per_stake != 0 && !self.is_empty() {
-            let per_share = mul_div_floor(per_stake, u128::from(self.stake), self.shares.get())?;
+            let earned = checked_mul_u128(per_stake, u128::from(self.stake))
+                .and_then(|n| n.checked_add(self.settle_remainder.get()))
+                .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+            let (per_share, remainder) = div_rem(earned, self.shares.get())
+                .ok_or_else(|| error!(BulwarkError::InvariantViolated))?;
+            self.settle_remainder.set(remainder);
             self.reward_per_share
                 .set(self.reward_per_share.get().wrapping_add(per_share));
         }
@@ -167,7 +175,7 @@ pub struct Pool {
     pub reserved: [u8; 112],
 }
 
-const _: () = assert!(std::mem::size_of::<Pool>() == 5_392);
+const _: () = assert!(std::mem::size_of::<Pool>() == 5_520);
 
 impl Pool {
     pub const SPACE: usize = 8 + std::mem::size_of::<Pool>();
@@ -798,6 +806,30 @@ mod tests {
         assert_eq!(pool.tranches[ring_slot(100)].reward_per_stake.get(), 0);
         assert_eq!(pool.treasury_accrued, 20);
         assert_eq!(pool.rewards_reserved, 980);
+    }
+
+    /// A tranche a payout left at a low share price, settled every second (each settlement's
+    /// share below one unit of the accumulator), earns what one settlement at the end gives.
+    #[test]
+    fn settling_often_after_a_burn_loses_nothing_to_rounding() {
+        let burnt = || {
+            // 1,000,000 shares over 1,000 units of stake, earning 1/100 of a unit of reward
+            // per share each second.
+            let mut pool = pool_with(&[(100, 1_000)], &[(100, 10_000)]);
+            pool.tranches[ring_slot(100)].shares.set(1_000_000);
+            pool
+        };
+        let (mut often, mut once) = (burnt(), burnt());
+        for t in 1..=3_600 {
+            often.accrue(t).unwrap();
+            often.reward_per_share(100).unwrap();
+        }
+        once.accrue(3_600).unwrap();
+        assert_eq!(
+            often.reward_per_share(100).unwrap(),
+            once.reward_per_share(100).unwrap()
+        );
+        assert_eq!(once.reward_per_share(100).unwrap(), 36);
     }
 
     /// The accumulators are read by difference, so wrapping past 2^128 changes no reading.

@@ -84,27 +84,30 @@ impl SetPoolProduct<'_> {
         ctx.accounts.validate(&args, pool_product.target_weight)?;
         let pool_key = ctx.accounts.pool.key();
         let mut pool = ctx.accounts.pool.load_mut()?;
+        let terms = &ctx.accounts.product.terms;
         if is_new {
             pool_product.version = ACCOUNT_VERSION;
             pool_product.bump = ctx.bumps.pool_product;
             pool_product.pool = pool_key;
             pool_product.product_id = args.product_id;
-            // A new listing starts from the product's initial price and decays toward the
-            // target (a target above it applies at once).
-            pool_product.bumped_price_bps = ctx.accounts.product.terms.initial_price_bps;
-            pool_product.bumped_price_updated_at = now;
             pool_product.last_bucket = bucket_at(now)?;
-        } else {
-            // The price reached so far becomes the base a new target decays from, so a
-            // lowered target is reached at the usual daily decay, never at once; a raised
-            // target applies at once (Nexus Mutual: max(target, bumped − decay)).
-            let price = pool_product.price(
-                &ctx.accounts.product.terms,
-                &ctx.accounts.config.params,
-                now,
-            )?;
-            pool_product.bumped_price_bps =
-                u16::try_from(price).map_err(|_| error!(BulwarkError::MathOverflow))?;
+        }
+        // Nexus Mutual's guards, on the price the next purchase's base decays from: a listing
+        // that starts selling (new, or back from weight 0) starts at least at the product's
+        // initial price (a target above it applies at once); a changed target rebases on the
+        // price reached, so a lowered one is reached by the daily decay, never at once. Anything
+        // else leaves the price and its decay clock alone. (A new account is zeroed: weight 0,
+        // and a price reached of the product's minimum.)
+        let starts_selling = pool_product.target_weight == 0 && args.target_weight > 0;
+        if starts_selling || args.target_price_bps != pool_product.target_price_bps {
+            let reached = pool_product.price(terms, &ctx.accounts.config.params, now)?;
+            let floor = if starts_selling {
+                u64::from(terms.initial_price_bps)
+            } else {
+                0
+            };
+            pool_product.bumped_price_bps = u16::try_from(reached.max(floor))
+                .map_err(|_| error!(BulwarkError::MathOverflow))?;
             pool_product.bumped_price_updated_at = now;
         }
         pool.roll_forward(now)?;
