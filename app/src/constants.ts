@@ -54,5 +54,6 @@ export function defaultProtocolParams(): ProtocolParams {
     assessorLock: 14 * day,
     quorum: 1_000_000n,
     assessorRewardBps: 50,
+    capitalExitDelay: 7 * day,
   };
 }

@@ -719,3 +719,150 @@ pub fn claim_assessor_reward(
         bulwark::instruction::ClaimAssessorReward {},
     )
 }
+
+// ---- capital pool ----
+
+pub fn capital_pool_pda(mint: &Pubkey) -> Pubkey {
+    Pubkey::find_program_address(&[CAPITAL_POOL_SEED, mint.as_ref()], &bulwark::ID).0
+}
+
+pub fn capital_vault_pda(mint: &Pubkey) -> Pubkey {
+    Pubkey::find_program_address(&[CAPITAL_VAULT_SEED, mint.as_ref()], &bulwark::ID).0
+}
+
+pub fn capital_shares_pda(mint: &Pubkey) -> Pubkey {
+    Pubkey::find_program_address(&[CAPITAL_SHARES_SEED, mint.as_ref()], &bulwark::ID).0
+}
+
+pub fn capital_exit_pda(capital_pool: &Pubkey, member: &Pubkey, exit_id: u64) -> Pubkey {
+    Pubkey::find_program_address(
+        &[
+            CAPITAL_EXIT_SEED,
+            capital_pool.as_ref(),
+            member.as_ref(),
+            &exit_id.to_le_bytes(),
+        ],
+        &bulwark::ID,
+    )
+    .0
+}
+
+/// A member's share account: its associated token account of the share mint (Token-2022).
+pub fn capital_shares_account(member: &Pubkey, mint: &Pubkey) -> Pubkey {
+    anchor_spl::associated_token::get_associated_token_address_with_program_id(
+        member,
+        &capital_shares_pda(mint),
+        &anchor_spl::token_2022::ID,
+    )
+}
+
+/// The capital pool of `mint` (a mint of `token_program`) with its vault.
+pub fn capital_accounts(mint: &Pubkey, token_program: &Pubkey) -> bulwark::accounts::CapitalVault {
+    bulwark::accounts::CapitalVault {
+        capital_pool: capital_pool_pda(mint),
+        mint: *mint,
+        capital_vault: capital_vault_pda(mint),
+        token_program: *token_program,
+    }
+}
+
+pub fn create_capital_pool(
+    authority: &Pubkey,
+    mint: &Pubkey,
+    token_program: &Pubkey,
+    args: CreateCapitalPoolArgs,
+) -> Instruction {
+    ix(
+        bulwark::accounts::CreateCapitalPool {
+            authority: *authority,
+            config: config_pda(),
+            mint_params: mint_params_pda(mint),
+            mint: *mint,
+            capital_pool: capital_pool_pda(mint),
+            capital_vault: capital_vault_pda(mint),
+            share_mint: capital_shares_pda(mint),
+            token_program: *token_program,
+            share_token_program: anchor_spl::token_2022::ID,
+            system_program: anchor_lang::system_program::ID,
+        },
+        bulwark::instruction::CreateCapitalPool { args },
+    )
+}
+
+pub fn set_min_capital(authority: &Pubkey, mint: &Pubkey, min_capital: u64) -> Instruction {
+    ix(
+        bulwark::accounts::SetMinCapital {
+            authority: *authority,
+            config: config_pda(),
+            capital_pool: capital_pool_pda(mint),
+        },
+        bulwark::instruction::SetMinCapital { min_capital },
+    )
+}
+
+/// Deposits `amount` from `member_token` for shares into the member's share account (created
+/// if it does not exist).
+pub fn deposit_capital(
+    member: &Pubkey,
+    mint: &Pubkey,
+    token_program: &Pubkey,
+    member_token: &Pubkey,
+    amount: u64,
+    min_shares: u64,
+) -> Instruction {
+    ix(
+        bulwark::accounts::DepositCapital {
+            member: *member,
+            config: config_pda(),
+            capital: capital_accounts(mint, token_program),
+            share_mint: capital_shares_pda(mint),
+            member_token: *member_token,
+            member_shares: capital_shares_account(member, mint),
+            share_token_program: anchor_spl::token_2022::ID,
+            associated_token_program: anchor_spl::associated_token::ID,
+            system_program: anchor_lang::system_program::ID,
+        },
+        bulwark::instruction::DepositCapital { amount, min_shares },
+    )
+}
+
+pub fn request_capital_exit(
+    member: &Pubkey,
+    mint: &Pubkey,
+    exit_id: u64,
+    shares: u64,
+) -> Instruction {
+    let capital_pool = capital_pool_pda(mint);
+    ix(
+        bulwark::accounts::RequestCapitalExit {
+            member: *member,
+            config: config_pda(),
+            capital_pool,
+            share_mint: capital_shares_pda(mint),
+            member_shares: capital_shares_account(member, mint),
+            exit: capital_exit_pda(&capital_pool, member, exit_id),
+            share_token_program: anchor_spl::token_2022::ID,
+            system_program: anchor_lang::system_program::ID,
+        },
+        bulwark::instruction::RequestCapitalExit { exit_id, shares },
+    )
+}
+
+pub fn execute_capital_exit(
+    member: &Pubkey,
+    mint: &Pubkey,
+    token_program: &Pubkey,
+    exit_id: u64,
+    member_token: &Pubkey,
+) -> Instruction {
+    ix(
+        bulwark::accounts::ExecuteCapitalExit {
+            member: *member,
+            config: config_pda(),
+            capital: capital_accounts(mint, token_program),
+            exit: capital_exit_pda(&capital_pool_pda(mint), member, exit_id),
+            member_token: *member_token,
+        },
+        bulwark::instruction::ExecuteCapitalExit {},
+    )
+}

@@ -39,6 +39,15 @@ pub const REWARD_POT_SEED: &[u8] = b"reward_pot";
 
 /// `MintParams` PDA: `["mint_params", mint]`. Governance lists a mint by creating it.
 pub const MINT_PARAMS_SEED: &[u8] = b"mint_params";
+/// `CapitalPool` PDA: `["capital_pool", mint]`, one per mint. Also the token authority of the
+/// capital vault and the mint authority of the share mint.
+pub const CAPITAL_POOL_SEED: &[u8] = b"capital_pool";
+/// Capital vault token account: `["capital_vault", mint]`.
+pub const CAPITAL_VAULT_SEED: &[u8] = b"capital_vault";
+/// Capital pool membership share mint (Token-2022, with metadata): `["capital_shares", mint]`.
+pub const CAPITAL_SHARES_SEED: &[u8] = b"capital_shares";
+/// `CapitalExit` PDA: `["capital_exit", capital_pool, member, exit_id.to_le_bytes()]`.
+pub const CAPITAL_EXIT_SEED: &[u8] = b"capital_exit";
 
 /// Basis-point denominator: every rate in the protocol is expressed in 1/10,000.
 pub const BPS: u64 = 10_000;
@@ -165,6 +174,17 @@ pub const DEFAULT_ASSESSOR_LOCK: u32 = 14 * SECONDS_PER_DAY as u32;
 pub const DEFAULT_QUORUM: u64 = 1_000_000;
 /// Default assessor reward per claim: 0.5% of the requested amount, paid from the reward pot.
 pub const DEFAULT_ASSESSOR_REWARD_BPS: u16 = 50;
+/// Default delay between a capital exit's request and its execution: 7 days (at least voting,
+/// its silent-ending extension and the cooldown, so a member cannot leave ahead of a claim it
+/// sees being voted on).
+pub const DEFAULT_CAPITAL_EXIT_DELAY: u32 = 7 * SECONDS_PER_DAY as u32;
+/// Longest capital exit delay governance may set: 270 days, so the delay can always cover the
+/// longest voting, silent ending and cooldown together.
+pub const MAX_CAPITAL_EXIT_DELAY: u32 = 3 * MAX_CLAIM_TIMING;
+/// Longest capital share name, symbol and metadata URI, in bytes.
+pub const MAX_SHARE_NAME_LEN: usize = 32;
+/// See [`MAX_SHARE_NAME_LEN`].
+pub const MAX_SHARE_SYMBOL_LEN: usize = 10;
 /// Bounds for each claim timing parameter: at least an hour, at most 90 days.
 pub const MIN_CLAIM_TIMING: u32 = 3_600;
 /// See [`MIN_CLAIM_TIMING`].

@@ -218,4 +218,18 @@ pub enum BulwarkError {
     PositionNotAbandoned,
     #[msg("Initial price must be between the product's minimum price and 100% a year")]
     InvalidInitialPrice,
+    #[msg("This would take the capital pool below its minimum capital requirement")]
+    BelowMinimumCapital,
+    #[msg("The capital exit's delay has not passed yet")]
+    CapitalExitNotReady,
+    #[msg("The deposit would mint fewer shares than the minimum asked")]
+    SharesBelowMinimum,
+    #[msg("Share metadata too long: name up to 32 bytes, symbol up to 10, URI up to 200")]
+    ShareMetadataTooLong,
+    #[msg("Capital exit delay must cover voting, its silent-ending extension and the cooldown")]
+    InvalidCapitalExitDelay,
+    #[msg("Share mint or share account does not belong to this capital pool")]
+    WrongShareMint,
+    #[msg("Only the member who requested the exit may execute it")]
+    NotExitOwner,
 }

@@ -314,3 +314,58 @@ pub struct EffectiveWeightRefreshed {
     pub new_effective_weight: u16,
     pub pool_total_effective_weight: u32,
 }
+
+#[event]
+pub struct CapitalPoolCreated {
+    pub capital_pool: Pubkey,
+    pub mint: Pubkey,
+    pub vault: Pubkey,
+    pub share_mint: Pubkey,
+    pub min_capital: u64,
+    pub name: String,
+    pub symbol: String,
+    pub uri: String,
+}
+
+#[event]
+pub struct CapitalDeposited {
+    pub capital_pool: Pubkey,
+    pub member: Pubkey,
+    pub amount: u64,
+    pub shares: u64,
+    /// The pool's capital and shares after the deposit.
+    pub capital: u64,
+    pub total_shares: u64,
+}
+
+#[event]
+pub struct CapitalExitRequested {
+    pub capital_pool: Pubkey,
+    pub member: Pubkey,
+    pub exit: Pubkey,
+    pub shares: u64,
+    pub value_at_request: u64,
+    pub ready_at: i64,
+}
+
+#[event]
+pub struct CapitalExitExecuted {
+    pub capital_pool: Pubkey,
+    pub member: Pubkey,
+    pub exit: Pubkey,
+    pub shares: u64,
+    pub value_at_request: u64,
+    pub value_now: u64,
+    /// The lower of the two.
+    pub paid: u64,
+    /// The pool's capital and shares after the exit.
+    pub capital: u64,
+    pub total_shares: u64,
+}
+
+#[event]
+pub struct MinCapitalSet {
+    pub capital_pool: Pubkey,
+    pub old_min_capital: u64,
+    pub new_min_capital: u64,
+}

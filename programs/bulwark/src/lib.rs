@@ -182,4 +182,41 @@ pub mod bulwark {
     pub fn expire_cover<'info>(ctx: Context<'info, ExpireCover<'info>>) -> Result<()> {
         ExpireCover::expire_cover(ctx)
     }
+
+    /// Governance: opens the capital pool of a listed mint, with its vault and its Token-2022
+    /// membership share mint (metadata on the mint).
+    pub fn create_capital_pool(
+        ctx: Context<CreateCapitalPool>,
+        args: CreateCapitalPoolArgs,
+    ) -> Result<()> {
+        CreateCapitalPool::create_capital_pool(ctx, args)
+    }
+
+    /// Governance: sets a capital pool's minimum capital requirement floor.
+    pub fn set_min_capital(ctx: Context<SetMinCapital>, min_capital: u64) -> Result<()> {
+        SetMinCapital::set_min_capital(ctx, min_capital)
+    }
+
+    /// Member: deposits capital for membership shares (at least `min_shares`).
+    pub fn deposit_capital(
+        ctx: Context<DepositCapital>,
+        amount: u64,
+        min_shares: u64,
+    ) -> Result<()> {
+        DepositCapital::deposit_capital(ctx, amount, min_shares)
+    }
+
+    /// Member: burns shares and requests their value (step one of leaving).
+    pub fn request_capital_exit(
+        ctx: Context<RequestCapitalExit>,
+        exit_id: u64,
+        shares: u64,
+    ) -> Result<()> {
+        RequestCapitalExit::request_capital_exit(ctx, exit_id, shares)
+    }
+
+    /// Member, after the exit delay: is paid the lower of the value at the request and now.
+    pub fn execute_capital_exit(ctx: Context<ExecuteCapitalExit>) -> Result<()> {
+        ExecuteCapitalExit::execute_capital_exit(ctx)
+    }
 }

@@ -246,6 +246,7 @@ async fn pause_all_stops_every_outflow() {
         ("unstake_assessor", PAUSE_WITHDRAW),
         ("claim_assessor_reward", PAUSE_WITHDRAW),
         ("redeem_payout", PAUSE_PAYOUTS),
+        ("execute_capital_exit", PAUSE_WITHDRAW),
     ];
     // Instructions that move no token out of a program vault (inflows, books, governance).
     let no_outflow = [
@@ -271,6 +272,10 @@ async fn pause_all_stops_every_outflow() {
         "file_claim",
         "vote",
         "overturn_claim",
+        "create_capital_pool",
+        "set_min_capital",
+        "deposit_capital",
+        "request_capital_exit",
     ];
     for instruction in idl["instructions"].as_array().unwrap() {
         let name = instruction["name"].as_str().unwrap();
@@ -378,6 +383,7 @@ async fn claim_timings_are_fixed_at_purchase() {
             voting_period: MAX_CLAIM_TIMING,
             silent_ending: MAX_CLAIM_TIMING,
             cooldown: MAX_CLAIM_TIMING,
+            capital_exit_delay: MAX_CAPITAL_EXIT_DELAY,
             ..defaults
         },
     )

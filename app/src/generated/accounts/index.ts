@@ -8,6 +8,8 @@
 
 export * from "./assessor";
 export * from "./ballot";
+export * from "./capitalExit";
+export * from "./capitalPool";
 export * from "./claim";
 export * from "./config";
 export * from "./cover";

@@ -212,11 +212,27 @@ export const BULWARK_ERROR__VAULT_MOVED_OFF_BOOKS = 0x17d0; // 6096
 export const BULWARK_ERROR__POSITION_NOT_ABANDONED = 0x17d1; // 6097
 /** InvalidInitialPrice: Initial price must be between the product's minimum price and 100% a year */
 export const BULWARK_ERROR__INVALID_INITIAL_PRICE = 0x17d2; // 6098
+/** BelowMinimumCapital: This would take the capital pool below its minimum capital requirement */
+export const BULWARK_ERROR__BELOW_MINIMUM_CAPITAL = 0x17d3; // 6099
+/** CapitalExitNotReady: The capital exit's delay has not passed yet */
+export const BULWARK_ERROR__CAPITAL_EXIT_NOT_READY = 0x17d4; // 6100
+/** SharesBelowMinimum: The deposit would mint fewer shares than the minimum asked */
+export const BULWARK_ERROR__SHARES_BELOW_MINIMUM = 0x17d5; // 6101
+/** ShareMetadataTooLong: Share metadata too long: name up to 32 bytes, symbol up to 10, URI up to 200 */
+export const BULWARK_ERROR__SHARE_METADATA_TOO_LONG = 0x17d6; // 6102
+/** InvalidCapitalExitDelay: Capital exit delay must cover voting, its silent-ending extension and the cooldown */
+export const BULWARK_ERROR__INVALID_CAPITAL_EXIT_DELAY = 0x17d7; // 6103
+/** WrongShareMint: Share mint or share account does not belong to this capital pool */
+export const BULWARK_ERROR__WRONG_SHARE_MINT = 0x17d8; // 6104
+/** NotExitOwner: Only the member who requested the exit may execute it */
+export const BULWARK_ERROR__NOT_EXIT_OWNER = 0x17d9; // 6105
 
 export type BulwarkError =
   | typeof BULWARK_ERROR__ALLOCATION_SUM_MISMATCH
   | typeof BULWARK_ERROR__ASSESSOR_LOCKED
+  | typeof BULWARK_ERROR__BELOW_MINIMUM_CAPITAL
   | typeof BULWARK_ERROR__BUYING_PAUSED
+  | typeof BULWARK_ERROR__CAPITAL_EXIT_NOT_READY
   | typeof BULWARK_ERROR__CLAIM_ABOVE_REMAINING
   | typeof BULWARK_ERROR__CLAIM_ALREADY_PAID
   | typeof BULWARK_ERROR__CLAIM_CLOSED
@@ -238,6 +254,7 @@ export type BulwarkError =
   | typeof BULWARK_ERROR__INVALID_ASSESSOR_REWARD
   | typeof BULWARK_ERROR__INVALID_AUTHORITY
   | typeof BULWARK_ERROR__INVALID_CAPACITY_RATIO
+  | typeof BULWARK_ERROR__INVALID_CAPITAL_EXIT_DELAY
   | typeof BULWARK_ERROR__INVALID_CLAIM_DEPOSIT
   | typeof BULWARK_ERROR__INVALID_CLAIM_TIMING
   | typeof BULWARK_ERROR__INVALID_CLOCK
@@ -265,6 +282,7 @@ export type BulwarkError =
   | typeof BULWARK_ERROR__NO_PENDING_AUTHORITY
   | typeof BULWARK_ERROR__NOT_AUTHORITY
   | typeof BULWARK_ERROR__NOT_COVER_OWNER
+  | typeof BULWARK_ERROR__NOT_EXIT_OWNER
   | typeof BULWARK_ERROR__NOTHING_TO_CLAIM
   | typeof BULWARK_ERROR__NOT_IN_COOLDOWN
   | typeof BULWARK_ERROR__NOT_PENDING_AUTHORITY
@@ -285,6 +303,8 @@ export type BulwarkError =
   | typeof BULWARK_ERROR__REDEMPTION_WINDOW_CLOSED
   | typeof BULWARK_ERROR__REDEMPTION_WINDOW_OPEN
   | typeof BULWARK_ERROR__REWARD_POT_SHORT
+  | typeof BULWARK_ERROR__SHARE_METADATA_TOO_LONG
+  | typeof BULWARK_ERROR__SHARES_BELOW_MINIMUM
   | typeof BULWARK_ERROR__STAKING_PAUSED
   | typeof BULWARK_ERROR__TOTAL_WEIGHT_EXCEEDED
   | typeof BULWARK_ERROR__TRANCHE_ENDED
@@ -307,6 +327,7 @@ export type BulwarkError =
   | typeof BULWARK_ERROR__WRONG_RECIPIENT
   | typeof BULWARK_ERROR__WRONG_REMAINING_ACCOUNTS
   | typeof BULWARK_ERROR__WRONG_RENT_PAYER
+  | typeof BULWARK_ERROR__WRONG_SHARE_MINT
   | typeof BULWARK_ERROR__WRONG_TOKEN_OWNER
   | typeof BULWARK_ERROR__WRONG_TOKEN_PROGRAM
   | typeof BULWARK_ERROR__WRONG_TREASURY_ACCOUNT
@@ -319,7 +340,9 @@ if (process.env.NODE_ENV !== "production") {
   bulwarkErrorMessages = {
     [BULWARK_ERROR__ALLOCATION_SUM_MISMATCH]: `Pool allocations do not add up to the cover amount`,
     [BULWARK_ERROR__ASSESSOR_LOCKED]: `The assessor's stake is locked by a recent vote`,
+    [BULWARK_ERROR__BELOW_MINIMUM_CAPITAL]: `This would take the capital pool below its minimum capital requirement`,
     [BULWARK_ERROR__BUYING_PAUSED]: `Buying cover is paused`,
+    [BULWARK_ERROR__CAPITAL_EXIT_NOT_READY]: `The capital exit's delay has not passed yet`,
     [BULWARK_ERROR__CLAIM_ABOVE_REMAINING]: `Claimed amount exceeds the cover's remaining amount`,
     [BULWARK_ERROR__CLAIM_ALREADY_PAID]: `The claim was already paid`,
     [BULWARK_ERROR__CLAIM_CLOSED]: `The claim is closed`,
@@ -341,6 +364,7 @@ if (process.env.NODE_ENV !== "production") {
     [BULWARK_ERROR__INVALID_ASSESSOR_REWARD]: `Assessor reward rate is outside its bounds`,
     [BULWARK_ERROR__INVALID_AUTHORITY]: `Authority must not be the default public key`,
     [BULWARK_ERROR__INVALID_CAPACITY_RATIO]: `Capacity ratio is outside its bounds`,
+    [BULWARK_ERROR__INVALID_CAPITAL_EXIT_DELAY]: `Capital exit delay must cover voting, its silent-ending extension and the cooldown`,
     [BULWARK_ERROR__INVALID_CLAIM_DEPOSIT]: `Claim deposit parameters are outside their bounds`,
     [BULWARK_ERROR__INVALID_CLAIM_TIMING]: `A claim timing parameter is outside its bounds`,
     [BULWARK_ERROR__INVALID_CLOCK]: `Clock returned a negative timestamp`,
@@ -368,6 +392,7 @@ if (process.env.NODE_ENV !== "production") {
     [BULWARK_ERROR__NO_PENDING_AUTHORITY]: `No authority hand-over is pending`,
     [BULWARK_ERROR__NOT_AUTHORITY]: `Signer is not the governance authority`,
     [BULWARK_ERROR__NOT_COVER_OWNER]: `Signer is not the cover owner`,
+    [BULWARK_ERROR__NOT_EXIT_OWNER]: `Only the member who requested the exit may execute it`,
     [BULWARK_ERROR__NOTHING_TO_CLAIM]: `Nothing to claim`,
     [BULWARK_ERROR__NOT_IN_COOLDOWN]: `The claim is not in its cooldown`,
     [BULWARK_ERROR__NOT_PENDING_AUTHORITY]: `Signer is not the pending authority`,
@@ -388,6 +413,8 @@ if (process.env.NODE_ENV !== "production") {
     [BULWARK_ERROR__REDEMPTION_WINDOW_CLOSED]: `The redemption window has passed`,
     [BULWARK_ERROR__REDEMPTION_WINDOW_OPEN]: `The redemption window is still open`,
     [BULWARK_ERROR__REWARD_POT_SHORT]: `The reward pot cannot pay this reward yet`,
+    [BULWARK_ERROR__SHARE_METADATA_TOO_LONG]: `Share metadata too long: name up to 32 bytes, symbol up to 10, URI up to 200`,
+    [BULWARK_ERROR__SHARES_BELOW_MINIMUM]: `The deposit would mint fewer shares than the minimum asked`,
     [BULWARK_ERROR__STAKING_PAUSED]: `Staking deposits are paused`,
     [BULWARK_ERROR__TOTAL_WEIGHT_EXCEEDED]: `Sum of product weights exceeds the protocol maximum`,
     [BULWARK_ERROR__TRANCHE_ENDED]: `Tranche has already ended`,
@@ -410,6 +437,7 @@ if (process.env.NODE_ENV !== "production") {
     [BULWARK_ERROR__WRONG_RECIPIENT]: `Token account does not belong to the expected owner`,
     [BULWARK_ERROR__WRONG_REMAINING_ACCOUNTS]: `Remaining accounts do not match the cover's pools in number and order`,
     [BULWARK_ERROR__WRONG_RENT_PAYER]: `Rent receiver is not the account's rent payer`,
+    [BULWARK_ERROR__WRONG_SHARE_MINT]: `Share mint or share account does not belong to this capital pool`,
     [BULWARK_ERROR__WRONG_TOKEN_OWNER]: `Token account is not owned by the signer`,
     [BULWARK_ERROR__WRONG_TOKEN_PROGRAM]: `Token program does not match the pool's token program`,
     [BULWARK_ERROR__WRONG_TREASURY_ACCOUNT]: `Treasury token account is not owned by the treasury`,

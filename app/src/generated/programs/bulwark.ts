@@ -24,9 +24,12 @@ import {
   parseClaimManagerFeesInstruction,
   parseClaimRewardsInstruction,
   parseCloseClaimInstruction,
+  parseCreateCapitalPoolInstruction,
   parseCreatePoolInstruction,
   parseCreateProductInstruction,
+  parseDepositCapitalInstruction,
   parseDepositStakeInstruction,
+  parseExecuteCapitalExitInstruction,
   parseExpireCoverInstruction,
   parseExtendStakeInstruction,
   parseFileClaimInstruction,
@@ -35,7 +38,9 @@ import {
   parseProposeAuthorityInstruction,
   parseRedeemPayoutInstruction,
   parseRefreshPoolProductInstruction,
+  parseRequestCapitalExitInstruction,
   parseSetManagerFeeInstruction,
+  parseSetMinCapitalInstruction,
   parseSetMintParamsInstruction,
   parseSetPauseInstruction,
   parseSetPoolProductInstruction,
@@ -54,9 +59,12 @@ import {
   type ParsedClaimManagerFeesInstruction,
   type ParsedClaimRewardsInstruction,
   type ParsedCloseClaimInstruction,
+  type ParsedCreateCapitalPoolInstruction,
   type ParsedCreatePoolInstruction,
   type ParsedCreateProductInstruction,
+  type ParsedDepositCapitalInstruction,
   type ParsedDepositStakeInstruction,
+  type ParsedExecuteCapitalExitInstruction,
   type ParsedExpireCoverInstruction,
   type ParsedExtendStakeInstruction,
   type ParsedFileClaimInstruction,
@@ -65,7 +73,9 @@ import {
   type ParsedProposeAuthorityInstruction,
   type ParsedRedeemPayoutInstruction,
   type ParsedRefreshPoolProductInstruction,
+  type ParsedRequestCapitalExitInstruction,
   type ParsedSetManagerFeeInstruction,
+  type ParsedSetMinCapitalInstruction,
   type ParsedSetMintParamsInstruction,
   type ParsedSetPauseInstruction,
   type ParsedSetPoolProductInstruction,
@@ -85,6 +95,8 @@ export const BULWARK_PROGRAM_ADDRESS =
 export enum BulwarkAccount {
   Assessor,
   Ballot,
+  CapitalExit,
+  CapitalPool,
   Claim,
   Config,
   Cover,
@@ -121,6 +133,28 @@ export function identifyBulwarkAccount(
     )
   ) {
     return BulwarkAccount.Ballot;
+  }
+  if (
+    containsBytes(
+      data,
+      fixEncoderSize(getBytesEncoder(), 8).encode(
+        new Uint8Array([224, 128, 65, 47, 163, 254, 233, 104]),
+      ),
+      0,
+    )
+  ) {
+    return BulwarkAccount.CapitalExit;
+  }
+  if (
+    containsBytes(
+      data,
+      fixEncoderSize(getBytesEncoder(), 8).encode(
+        new Uint8Array([88, 17, 217, 36, 67, 57, 75, 130]),
+      ),
+      0,
+    )
+  ) {
+    return BulwarkAccount.CapitalPool;
   }
   if (
     containsBytes(
@@ -232,9 +266,12 @@ export enum BulwarkInstruction {
   ClaimManagerFees,
   ClaimRewards,
   CloseClaim,
+  CreateCapitalPool,
   CreatePool,
   CreateProduct,
+  DepositCapital,
   DepositStake,
+  ExecuteCapitalExit,
   ExpireCover,
   ExtendStake,
   FileClaim,
@@ -243,7 +280,9 @@ export enum BulwarkInstruction {
   ProposeAuthority,
   RedeemPayout,
   RefreshPoolProduct,
+  RequestCapitalExit,
   SetManagerFee,
+  SetMinCapital,
   SetMintParams,
   SetPause,
   SetPoolProduct,
@@ -342,6 +381,17 @@ export function identifyBulwarkInstruction(
     containsBytes(
       data,
       fixEncoderSize(getBytesEncoder(), 8).encode(
+        new Uint8Array([156, 210, 209, 61, 217, 103, 51, 223]),
+      ),
+      0,
+    )
+  ) {
+    return BulwarkInstruction.CreateCapitalPool;
+  }
+  if (
+    containsBytes(
+      data,
+      fixEncoderSize(getBytesEncoder(), 8).encode(
         new Uint8Array([233, 146, 209, 142, 207, 104, 64, 188]),
       ),
       0,
@@ -364,12 +414,34 @@ export function identifyBulwarkInstruction(
     containsBytes(
       data,
       fixEncoderSize(getBytesEncoder(), 8).encode(
+        new Uint8Array([157, 98, 40, 41, 205, 210, 121, 253]),
+      ),
+      0,
+    )
+  ) {
+    return BulwarkInstruction.DepositCapital;
+  }
+  if (
+    containsBytes(
+      data,
+      fixEncoderSize(getBytesEncoder(), 8).encode(
         new Uint8Array([160, 167, 9, 220, 74, 243, 228, 43]),
       ),
       0,
     )
   ) {
     return BulwarkInstruction.DepositStake;
+  }
+  if (
+    containsBytes(
+      data,
+      fixEncoderSize(getBytesEncoder(), 8).encode(
+        new Uint8Array([22, 34, 142, 157, 11, 220, 242, 26]),
+      ),
+      0,
+    )
+  ) {
+    return BulwarkInstruction.ExecuteCapitalExit;
   }
   if (
     containsBytes(
@@ -463,12 +535,34 @@ export function identifyBulwarkInstruction(
     containsBytes(
       data,
       fixEncoderSize(getBytesEncoder(), 8).encode(
+        new Uint8Array([70, 169, 173, 28, 177, 204, 187, 132]),
+      ),
+      0,
+    )
+  ) {
+    return BulwarkInstruction.RequestCapitalExit;
+  }
+  if (
+    containsBytes(
+      data,
+      fixEncoderSize(getBytesEncoder(), 8).encode(
         new Uint8Array([148, 11, 233, 83, 138, 139, 54, 1]),
       ),
       0,
     )
   ) {
     return BulwarkInstruction.SetManagerFee;
+  }
+  if (
+    containsBytes(
+      data,
+      fixEncoderSize(getBytesEncoder(), 8).encode(
+        new Uint8Array([4, 160, 29, 158, 194, 44, 214, 85]),
+      ),
+      0,
+    )
+  ) {
+    return BulwarkInstruction.SetMinCapital;
   }
   if (
     containsBytes(
@@ -612,11 +706,20 @@ export type ParsedBulwarkInstruction<
     } & ParsedClaimManagerFeesInstruction<TProgram>)
   | ({ instructionType: BulwarkInstruction.ClaimRewards } & ParsedClaimRewardsInstruction<TProgram>)
   | ({ instructionType: BulwarkInstruction.CloseClaim } & ParsedCloseClaimInstruction<TProgram>)
+  | ({
+      instructionType: BulwarkInstruction.CreateCapitalPool;
+    } & ParsedCreateCapitalPoolInstruction<TProgram>)
   | ({ instructionType: BulwarkInstruction.CreatePool } & ParsedCreatePoolInstruction<TProgram>)
   | ({
       instructionType: BulwarkInstruction.CreateProduct;
     } & ParsedCreateProductInstruction<TProgram>)
+  | ({
+      instructionType: BulwarkInstruction.DepositCapital;
+    } & ParsedDepositCapitalInstruction<TProgram>)
   | ({ instructionType: BulwarkInstruction.DepositStake } & ParsedDepositStakeInstruction<TProgram>)
+  | ({
+      instructionType: BulwarkInstruction.ExecuteCapitalExit;
+    } & ParsedExecuteCapitalExitInstruction<TProgram>)
   | ({ instructionType: BulwarkInstruction.ExpireCover } & ParsedExpireCoverInstruction<TProgram>)
   | ({ instructionType: BulwarkInstruction.ExtendStake } & ParsedExtendStakeInstruction<TProgram>)
   | ({ instructionType: BulwarkInstruction.FileClaim } & ParsedFileClaimInstruction<TProgram>)
@@ -634,8 +737,14 @@ export type ParsedBulwarkInstruction<
       instructionType: BulwarkInstruction.RefreshPoolProduct;
     } & ParsedRefreshPoolProductInstruction<TProgram>)
   | ({
+      instructionType: BulwarkInstruction.RequestCapitalExit;
+    } & ParsedRequestCapitalExitInstruction<TProgram>)
+  | ({
       instructionType: BulwarkInstruction.SetManagerFee;
     } & ParsedSetManagerFeeInstruction<TProgram>)
+  | ({
+      instructionType: BulwarkInstruction.SetMinCapital;
+    } & ParsedSetMinCapitalInstruction<TProgram>)
   | ({
       instructionType: BulwarkInstruction.SetMintParams;
     } & ParsedSetMintParamsInstruction<TProgram>)
@@ -716,6 +825,13 @@ export function parseBulwarkInstruction<TProgram extends string>(
         ...parseCloseClaimInstruction(instruction),
       };
     }
+    case BulwarkInstruction.CreateCapitalPool: {
+      assertIsInstructionWithAccounts(instruction);
+      return {
+        instructionType: BulwarkInstruction.CreateCapitalPool,
+        ...parseCreateCapitalPoolInstruction(instruction),
+      };
+    }
     case BulwarkInstruction.CreatePool: {
       assertIsInstructionWithAccounts(instruction);
       return {
@@ -730,11 +846,25 @@ export function parseBulwarkInstruction<TProgram extends string>(
         ...parseCreateProductInstruction(instruction),
       };
     }
+    case BulwarkInstruction.DepositCapital: {
+      assertIsInstructionWithAccounts(instruction);
+      return {
+        instructionType: BulwarkInstruction.DepositCapital,
+        ...parseDepositCapitalInstruction(instruction),
+      };
+    }
     case BulwarkInstruction.DepositStake: {
       assertIsInstructionWithAccounts(instruction);
       return {
         instructionType: BulwarkInstruction.DepositStake,
         ...parseDepositStakeInstruction(instruction),
+      };
+    }
+    case BulwarkInstruction.ExecuteCapitalExit: {
+      assertIsInstructionWithAccounts(instruction);
+      return {
+        instructionType: BulwarkInstruction.ExecuteCapitalExit,
+        ...parseExecuteCapitalExitInstruction(instruction),
       };
     }
     case BulwarkInstruction.ExpireCover: {
@@ -793,11 +923,25 @@ export function parseBulwarkInstruction<TProgram extends string>(
         ...parseRefreshPoolProductInstruction(instruction),
       };
     }
+    case BulwarkInstruction.RequestCapitalExit: {
+      assertIsInstructionWithAccounts(instruction);
+      return {
+        instructionType: BulwarkInstruction.RequestCapitalExit,
+        ...parseRequestCapitalExitInstruction(instruction),
+      };
+    }
     case BulwarkInstruction.SetManagerFee: {
       assertIsInstructionWithAccounts(instruction);
       return {
         instructionType: BulwarkInstruction.SetManagerFee,
         ...parseSetManagerFeeInstruction(instruction),
+      };
+    }
+    case BulwarkInstruction.SetMinCapital: {
+      assertIsInstructionWithAccounts(instruction);
+      return {
+        instructionType: BulwarkInstruction.SetMinCapital,
+        ...parseSetMinCapitalInstruction(instruction),
       };
     }
     case BulwarkInstruction.SetMintParams: {

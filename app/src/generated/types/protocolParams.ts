@@ -51,6 +51,11 @@ export type ProtocolParams = {
   quorum: bigint;
   /** Reward to assessors per claim, as a share of the requested amount. */
   assessorRewardBps: number;
+  /**
+   * Time between a capital exit's request and its execution, seconds: at least voting,
+   * the silent-ending extension and the cooldown.
+   */
+  capitalExitDelay: number;
 };
 
 export type ProtocolParamsArgs = {
@@ -82,6 +87,11 @@ export type ProtocolParamsArgs = {
   quorum: number | bigint;
   /** Reward to assessors per claim, as a share of the requested amount. */
   assessorRewardBps: number;
+  /**
+   * Time between a capital exit's request and its execution, seconds: at least voting,
+   * the silent-ending extension and the cooldown.
+   */
+  capitalExitDelay: number;
 };
 
 export function getProtocolParamsEncoder(): FixedSizeEncoder<ProtocolParamsArgs> {
@@ -100,6 +110,7 @@ export function getProtocolParamsEncoder(): FixedSizeEncoder<ProtocolParamsArgs>
     ["assessorLock", getU32Encoder()],
     ["quorum", getU64Encoder()],
     ["assessorRewardBps", getU16Encoder()],
+    ["capitalExitDelay", getU32Encoder()],
   ]);
 }
 
@@ -119,6 +130,7 @@ export function getProtocolParamsDecoder(): FixedSizeDecoder<ProtocolParams> {
     ["assessorLock", getU32Decoder()],
     ["quorum", getU64Decoder()],
     ["assessorRewardBps", getU16Decoder()],
+    ["capitalExitDelay", getU32Decoder()],
   ]);
 }
 

@@ -1,6 +1,7 @@
 //! One file per instruction, grouped by the role that calls it.
 
 pub mod admin;
+pub mod capital;
 pub mod claims;
 pub mod cover;
 pub mod pool;
@@ -8,6 +9,7 @@ pub mod pool_vault;
 pub mod staking;
 
 pub use admin::*;
+pub use capital::*;
 pub use claims::*;
 pub use cover::*;
 pub use pool::*;

@@ -141,6 +141,18 @@ pub fn div_ceil_u64(n: u128, d: u64) -> Result<u128> {
     Ok(q + u128::from(rem != 0))
 }
 
+/// `a + b` on the books: overflow fails with `MathOverflow`.
+pub fn add(a: u64, b: u64) -> Result<u64> {
+    a.checked_add(b)
+        .ok_or_else(|| error!(BulwarkError::MathOverflow))
+}
+
+/// `a − b` on the books, where `b ≤ a` always holds: a shortfall is a broken invariant.
+pub fn sub(a: u64, b: u64) -> Result<u64> {
+    a.checked_sub(b)
+        .ok_or_else(|| error!(BulwarkError::InvariantViolated))
+}
+
 /// Narrows a u128 to a u64, failing instead of truncating.
 pub fn to_u64(value: u128) -> Result<u64> {
     u64::try_from(value).map_err(|_| error!(BulwarkError::MathOverflow))

@@ -89,6 +89,9 @@ pub struct ProtocolParams {
     pub quorum: u64,
     /// Reward to assessors per claim, as a share of the requested amount.
     pub assessor_reward_bps: u16,
+    /// Time between a capital exit's request and its execution, seconds: at least voting,
+    /// the silent-ending extension and the cooldown.
+    pub capital_exit_delay: u32,
 }
 
 impl Default for ProtocolParams {
@@ -108,6 +111,7 @@ impl Default for ProtocolParams {
             assessor_lock: DEFAULT_ASSESSOR_LOCK,
             quorum: DEFAULT_QUORUM,
             assessor_reward_bps: DEFAULT_ASSESSOR_REWARD_BPS,
+            capital_exit_delay: DEFAULT_CAPITAL_EXIT_DELAY,
         }
     }
 }
@@ -148,6 +152,14 @@ impl ProtocolParams {
         require!(
             u64::from(self.assessor_reward_bps) <= BPS,
             BulwarkError::InvalidAssessorReward
+        );
+        let claim_decided = u64::from(self.voting_period)
+            + u64::from(self.silent_ending)
+            + u64::from(self.cooldown);
+        require!(
+            u64::from(self.capital_exit_delay) >= claim_decided
+                && self.capital_exit_delay <= MAX_CAPITAL_EXIT_DELAY,
+            BulwarkError::InvalidCapitalExitDelay
         );
         Ok(())
     }

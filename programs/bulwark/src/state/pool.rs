@@ -3,7 +3,8 @@ use crate::error::BulwarkError;
 use crate::math::buckets::{bucket_at, bucket_slot, bucket_start};
 use crate::math::shares::{assets_for_shares, shares_for_deposit};
 use crate::math::tranche::{ring_slot, tranche_end};
-use crate::math::{checked_mul_u128, div_rem, div_rem_u64, mul_div_floor, to_u64};
+use crate::math::{add, checked_mul_u128, div_rem, div_rem_u64, mul_div_floor, sub, to_u64};
+use crate::state::VaultSnapshot;
 use anchor_lang::prelude::*;
 
 /// A u128 stored as 16 little-endian bytes, so zero-copy accounts keep one layout (and no
@@ -321,8 +322,8 @@ impl Pool {
                     .ok_or_else(|| error!(BulwarkError::InvariantViolated))?;
                 self.streams[index].remainder = remainder;
                 let tokens = to_u64(tokens)?;
-                self.rewards_reserved = checked_sub(self.rewards_reserved, tokens)?;
-                self.treasury_accrued = checked_add(self.treasury_accrued, tokens)?;
+                self.rewards_reserved = sub(self.rewards_reserved, tokens)?;
+                self.treasury_accrued = add(self.treasury_accrued, tokens)?;
                 continue;
             }
             let (per_stake, remainder) = div_rem_u64(accrued, backing)
@@ -384,13 +385,13 @@ impl Pool {
             .checked_add(rate)
             .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
         slot.set(expiring);
-        self.rewards_reserved = checked_add(self.rewards_reserved, amount)?;
+        self.rewards_reserved = add(self.rewards_reserved, amount)?;
         Ok(())
     }
 
     /// Records a payment of `amount` of stakers' rewards.
     pub fn pay_rewards(&mut self, amount: u64) -> Result<()> {
-        self.rewards_reserved = checked_sub(self.rewards_reserved, amount)?;
+        self.rewards_reserved = sub(self.rewards_reserved, amount)?;
         Ok(())
     }
 
@@ -456,14 +457,14 @@ impl Pool {
         require!(!slot.has_ended(), BulwarkError::TrancheEnded);
         slot.settle()?;
         let shares = shares_for_deposit(amount, slot.stake, slot.shares.get())?;
-        slot.stake = checked_add(slot.stake, amount)?;
+        slot.stake = add(slot.stake, amount)?;
         slot.shares.set(
             slot.shares
                 .get()
                 .checked_add(shares)
                 .ok_or_else(|| error!(BulwarkError::MathOverflow))?,
         );
-        self.total_stake = checked_add(self.total_stake, amount)?;
+        self.total_stake = add(self.total_stake, amount)?;
         self.tranches[index] = slot;
         Ok(shares)
     }
@@ -476,14 +477,14 @@ impl Pool {
         require!(!slot.has_ended(), BulwarkError::TrancheEnded);
         slot.settle()?;
         let amount = assets_for_shares(shares, slot.stake, slot.shares.get())?;
-        slot.stake = checked_sub(slot.stake, amount)?;
+        slot.stake = sub(slot.stake, amount)?;
         slot.shares.set(
             slot.shares
                 .get()
                 .checked_sub(shares)
                 .ok_or_else(|| error!(BulwarkError::InvariantViolated))?,
         );
-        self.total_stake = checked_sub(self.total_stake, amount)?;
+        self.total_stake = sub(self.total_stake, amount)?;
         Ok(amount)
     }
 
@@ -535,31 +536,31 @@ impl Pool {
             }
         }
         require!(left == 0, BulwarkError::InvariantViolated);
-        self.total_stake = checked_sub(self.total_stake, burned)?;
+        self.total_stake = sub(self.total_stake, burned)?;
         Ok(burned)
     }
 
     /// Escrows (`add`) or releases a claim deposit held in this pool's vault.
     pub fn add_claim_deposit(&mut self, amount: u64) -> Result<()> {
-        self.claim_deposits = checked_add(self.claim_deposits, amount)?;
+        self.claim_deposits = add(self.claim_deposits, amount)?;
         Ok(())
     }
 
     pub fn release_claim_deposit(&mut self, amount: u64) -> Result<()> {
-        self.claim_deposits = checked_sub(self.claim_deposits, amount)?;
+        self.claim_deposits = sub(self.claim_deposits, amount)?;
         Ok(())
     }
 
     /// Records a payout of `amount` from archived stake.
     pub fn pay_out_stake(&mut self, amount: u64) -> Result<()> {
-        self.total_stake = checked_sub(self.total_stake, amount)?;
+        self.total_stake = sub(self.total_stake, amount)?;
         Ok(())
     }
 
     /// Moves stake nobody can redeem any more (rounding dust) to the treasury's account.
     pub fn accrue_dust(&mut self, amount: u64) -> Result<()> {
         self.pay_out_stake(amount)?;
-        self.treasury_accrued = checked_add(self.treasury_accrued, amount)?;
+        self.treasury_accrued = add(self.treasury_accrued, amount)?;
         Ok(())
     }
 
@@ -573,7 +574,7 @@ impl Pool {
             self.claim_deposits,
         ]
         .into_iter()
-        .try_fold(self.total_stake, checked_add)
+        .try_fold(self.total_stake, add)
     }
 
     /// Structural checks: ring slots and streams in their places, ring stake within the
@@ -586,7 +587,7 @@ impl Pool {
                     && (stream.rate.get() == 0 || ring_slot(stream.first_tranche) == index),
                 BulwarkError::InvariantViolated
             );
-            ring_stake = checked_add(ring_stake, slot.stake)?;
+            ring_stake = add(ring_stake, slot.stake)?;
         }
         require!(
             self.version == ACCOUNT_VERSION
@@ -606,21 +607,9 @@ impl Pool {
         })
     }
 
-    /// Conservation, read after the instruction's transfers: the vault moved by exactly what
-    /// the books moved (so a donation cannot hide a short transfer), and it still covers every
-    /// liability. Tokens sent straight to the vault are an untracked surplus, never spent.
+    /// Conservation, read after the instruction's transfers ([`VaultSnapshot::conserved`]).
     pub fn check_vault(&self, before: &VaultSnapshot, vault_balance: u64) -> Result<()> {
-        let liabilities = self.liabilities()?;
-        require!(
-            u128::from(vault_balance) + u128::from(before.liabilities)
-                == u128::from(before.balance) + u128::from(liabilities),
-            BulwarkError::VaultMovedOffBooks
-        );
-        require!(
-            vault_balance >= liabilities,
-            BulwarkError::VaultBelowAccounting
-        );
-        Ok(())
+        before.conserved(vault_balance, self.liabilities()?)
     }
 
     /// Books what nobody can claim any more as the treasury's share, so `sweep_fees` moves it:
@@ -643,27 +632,9 @@ impl Pool {
         } else {
             0
         };
-        self.treasury_accrued =
-            checked_add(self.treasury_accrued, checked_add(surplus, reward_dust)?)?;
+        self.treasury_accrued = add(self.treasury_accrued, add(surplus, reward_dust)?)?;
         Ok((surplus, reward_dust))
     }
-}
-
-/// What [`Pool::check_vault`] compares the vault's movement with.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct VaultSnapshot {
-    pub balance: u64,
-    pub liabilities: u64,
-}
-
-fn checked_add(a: u64, b: u64) -> Result<u64> {
-    a.checked_add(b)
-        .ok_or_else(|| error!(BulwarkError::MathOverflow))
-}
-
-fn checked_sub(a: u64, b: u64) -> Result<u64> {
-    a.checked_sub(b)
-        .ok_or_else(|| error!(BulwarkError::InvariantViolated))
 }
 
 #[cfg(test)]

@@ -1,0 +1,93 @@
+use super::capital_vault::*;
+use crate::constants::*;
+use crate::error::BulwarkError;
+use crate::events::CapitalDeposited;
+use crate::state::Config;
+use anchor_lang::prelude::*;
+use anchor_spl::associated_token::AssociatedToken;
+use anchor_spl::token_2022::{self, MintTo, Token2022};
+use anchor_spl::token_interface::{Mint, TokenAccount};
+
+#[derive(Accounts)]
+pub struct DepositCapital<'info> {
+    /// Pays the deposit, and the rent of its share account the first time.
+    #[account(mut)]
+    pub member: Signer<'info>,
+    #[account(address = CONFIG_ADDRESS @ BulwarkError::WrongConfig)]
+    pub config: Box<Account<'info, Config>>,
+    pub capital: CapitalVault<'info>,
+    #[account(
+        mut,
+        address = capital.capital_pool.share_mint @ BulwarkError::WrongShareMint,
+    )]
+    pub share_mint: Box<InterfaceAccount<'info, Mint>>,
+    #[account(
+        mut,
+        constraint = member_token.mint == capital.mint.key() @ BulwarkError::WrongMint,
+        constraint = member_token.owner == member.key() @ BulwarkError::WrongTokenOwner,
+    )]
+    pub member_token: Box<InterfaceAccount<'info, TokenAccount>>,
+    /// The member's share account: its associated token account of the share mint.
+    #[account(
+        init_if_needed,
+        payer = member,
+        associated_token::mint = share_mint,
+        associated_token::authority = member,
+        associated_token::token_program = share_token_program,
+    )]
+    pub member_shares: Box<InterfaceAccount<'info, TokenAccount>>,
+    pub share_token_program: Program<'info, Token2022>,
+    pub associated_token_program: Program<'info, AssociatedToken>,
+    pub system_program: Program<'info, System>,
+}
+
+impl DepositCapital<'_> {
+    /// Deposits `amount` of the mint into the capital pool for membership shares at the
+    /// current price (rounded down), at least `min_shares`.
+    pub fn deposit_capital(
+        ctx: Context<DepositCapital>,
+        amount: u64,
+        min_shares: u64,
+    ) -> Result<()> {
+        let accounts = ctx.accounts;
+        accounts
+            .config
+            .require_not_paused(PAUSE_STAKE, BulwarkError::StakingPaused)?;
+        require!(amount > 0, BulwarkError::ZeroAmount);
+        let shares = accounts.capital.capital_pool.shares_for(amount)?;
+        require!(shares >= min_shares, BulwarkError::SharesBelowMinimum);
+
+        let before = accounts.capital.snapshot()?;
+        accounts.capital.capital_pool.book_deposit(amount, shares)?;
+        accounts
+            .capital
+            .collect(&accounts.member_token, &accounts.member, amount)?;
+        let mint = accounts.capital.mint.key();
+        let bump = [accounts.capital.capital_pool.bump];
+        let seeds: [&[u8]; 3] = [CAPITAL_POOL_SEED, mint.as_ref(), &bump];
+        let signer = [&seeds[..]];
+        token_2022::mint_to(
+            CpiContext::new_with_signer(
+                accounts.share_token_program.key(),
+                MintTo {
+                    mint: accounts.share_mint.to_account_info(),
+                    to: accounts.member_shares.to_account_info(),
+                    authority: accounts.capital.capital_pool.to_account_info(),
+                },
+                &signer,
+            ),
+            shares,
+        )?;
+        accounts.capital.settle(&before)?;
+        let pool = &accounts.capital.capital_pool;
+        emit!(CapitalDeposited {
+            capital_pool: pool.key(),
+            member: accounts.member.key(),
+            amount,
+            shares,
+            capital: pool.capital,
+            total_shares: pool.shares,
+        });
+        Ok(())
+    }
+}

@@ -1,0 +1,77 @@
+use super::capital_vault::*;
+use crate::constants::*;
+use crate::error::BulwarkError;
+use crate::events::CapitalExitExecuted;
+use crate::state::{CapitalExit, Config};
+use anchor_lang::prelude::*;
+use anchor_spl::token_interface::TokenAccount;
+
+#[derive(Accounts)]
+pub struct ExecuteCapitalExit<'info> {
+    #[account(mut)]
+    pub member: Signer<'info>,
+    #[account(address = CONFIG_ADDRESS @ BulwarkError::WrongConfig)]
+    pub config: Box<Account<'info, Config>>,
+    pub capital: CapitalVault<'info>,
+    /// Closed by the execution; its rent returns to the member.
+    #[account(
+        mut,
+        close = member,
+        seeds = [
+            CAPITAL_EXIT_SEED,
+            capital.capital_pool.key().as_ref(),
+            member.key().as_ref(),
+            &exit.exit_id.to_le_bytes(),
+        ],
+        bump = exit.bump,
+        has_one = member @ BulwarkError::NotExitOwner,
+    )]
+    pub exit: Box<Account<'info, CapitalExit>>,
+    #[account(
+        mut,
+        constraint = member_token.mint == capital.mint.key() @ BulwarkError::WrongMint,
+        constraint = member_token.owner == member.key() @ BulwarkError::WrongTokenOwner,
+    )]
+    pub member_token: Box<InterfaceAccount<'info, TokenAccount>>,
+}
+
+impl ExecuteCapitalExit<'_> {
+    /// Step two of leaving: once the delay has passed, pays the lower of the shares' value at
+    /// the request and now, unless that would take the capital below its minimum
+    /// requirement (then the request waits for more capital, or a smaller exit).
+    pub fn execute_capital_exit(ctx: Context<ExecuteCapitalExit>) -> Result<()> {
+        let accounts = ctx.accounts;
+        accounts
+            .config
+            .require_not_paused(PAUSE_WITHDRAW, BulwarkError::WithdrawalsPaused)?;
+        let now = Clock::get()?.unix_timestamp;
+        require!(
+            now >= accounts.exit.ready_at,
+            BulwarkError::CapitalExitNotReady
+        );
+        let shares = accounts.exit.shares;
+        let value_now = accounts.capital.capital_pool.value_of(shares)?;
+        let value = value_now.min(accounts.exit.value_at_request);
+        let before = accounts.capital.snapshot()?;
+        accounts.capital.capital_pool.book_exit(shares, value)?;
+        if value > 0 {
+            accounts
+                .capital
+                .pay(accounts.member_token.to_account_info(), value)?;
+        }
+        accounts.capital.settle(&before)?;
+        let pool = &accounts.capital.capital_pool;
+        emit!(CapitalExitExecuted {
+            capital_pool: pool.key(),
+            member: accounts.member.key(),
+            exit: accounts.exit.key(),
+            shares,
+            value_at_request: accounts.exit.value_at_request,
+            value_now,
+            paid: value,
+            capital: pool.capital,
+            total_shares: pool.shares,
+        });
+        Ok(())
+    }
+}
