@@ -2,8 +2,10 @@
 // or a manager's tool sends before anyone stakes or buys.
 
 import type { Address, TransactionSigner } from "@solana/kit";
+import { DEFAULT_MCR_BPS } from "./constants";
 import {
   ProductType,
+  getCreateCapitalPoolInstruction,
   getCreatePoolInstruction,
   getCreateProductInstruction,
   getInitializeConfigInstruction,
@@ -14,6 +16,9 @@ import {
 } from "./generated";
 import {
   assessmentVaultPda,
+  capitalPoolPda,
+  capitalSharesPda,
+  capitalVaultPda,
   configPda,
   mintParamsPda,
   poolPda,
@@ -83,7 +88,67 @@ export async function setMintParams(input: {
   return { mintParams, instructions: [instruction] };
 }
 
-/** `create_pool` for id `poolId` (the config's `poolCount`) on `mint`, which must be listed. */
+/**
+ * `create_capital_pool`: governance opens the capital pool of a listed `mint` — its vault and
+ * its Token-2022 membership share mint with the given metadata. Its minimum capital
+ * requirement is `mcrBps` of the leverage lines (default 100%), at least `minCapital`.
+ */
+export async function createCapitalPool(input: {
+  authority: TransactionSigner;
+  mint: Address;
+  tokenProgram: Address;
+  name: string;
+  symbol: string;
+  uri: string;
+  minCapital?: bigint;
+  mcrBps?: number;
+}) {
+  const capitalPool = await capitalPoolPda(input.mint);
+  const instruction = getCreateCapitalPoolInstruction({
+    authority: input.authority,
+    mintParams: await mintParamsPda(input.mint),
+    mint: input.mint,
+    capitalPool,
+    capitalVault: await capitalVaultPda(input.mint),
+    shareMint: await capitalSharesPda(input.mint),
+    tokenProgram: input.tokenProgram,
+    minCapital: input.minCapital ?? 0n,
+    mcrBps: input.mcrBps ?? DEFAULT_MCR_BPS,
+    name: input.name,
+    symbol: input.symbol,
+    uri: input.uri,
+  });
+  return { capitalPool, instructions: [instruction] };
+}
+
+/**
+ * Lists `mint` and opens its capital pool (generic share metadata): what governance does
+ * before any staking pool can open on a mint.
+ */
+export async function listMint(input: {
+  authority: TransactionSigner;
+  mint: Address;
+  tokenProgram: Address;
+  claimMinDeposit: bigint;
+}) {
+  const listed = await setMintParams(input);
+  const opened = await createCapitalPool({
+    ...input,
+    name: "Bulwark capital",
+    symbol: "BWCAP",
+    uri: "",
+  });
+  return {
+    mintParams: listed.mintParams,
+    capitalPool: opened.capitalPool,
+    instructions: [...listed.instructions, ...opened.instructions],
+  };
+}
+
+/**
+ * `create_pool` for id `poolId` (the config's `poolCount`) on `mint`, which must be listed
+ * with its capital pool.
+ */
 export async function createPool(input: {
   manager: TransactionSigner;
   poolId: bigint;
@@ -99,7 +164,7 @@ export async function createPool(input: {
     manager: input.manager,
     pool,
     mint: input.mint,
-    mintParams: await mintParamsPda(input.mint),
+    capitalPool: await capitalPoolPda(input.mint),
     vault,
     tokenProgram: input.tokenProgram,
     managerFeeBps: input.managerFeeBps,

@@ -18,6 +18,10 @@ export const SEEDS = {
   assessor: "assessor",
   rewardPot: "reward_pot",
   mintParams: "mint_params",
+  capitalPool: "capital_pool",
+  capitalVault: "capital_vault",
+  capitalShares: "capital_shares",
+  capitalExit: "capital_exit",
 } as const;
 
 export const BPS = 10_000n;
@@ -33,6 +37,8 @@ export const MAX_COVER_POOLS = 4;
 export const MAX_PRODUCT_WEIGHT = 100n;
 /** Fixed-point scale of reward stream rates (tokens per second) and rewards per stake or share. */
 export const REWARD_SCALE = 1_000_000_000_000n;
+/** Default minimum capital requirement of a capital pool: 100% of its leverage lines. */
+export const DEFAULT_MCR_BPS = 10_000;
 /** Anyone may withdraw a position for its owner this long after its tranche ended. */
 export const ABANDONED_POSITION_DELAY = 30n * SECONDS_PER_DAY;
 
@@ -42,6 +48,7 @@ export function defaultProtocolParams(): ProtocolParams {
   return {
     stakerShareBps: 5_000,
     assessmentShareBps: 1_000,
+    protocolFeeBps: 500,
     capacityRatioBps: 20_000,
     maxTotalWeight: 2_000,
     priceBumpBps: 500,

@@ -8,12 +8,20 @@ import {
   createPool,
   createProduct,
   initializeConfig,
-  setMintParams,
+  createCapitalPool,
+  listMint,
   setPoolProduct,
 } from "./admin";
 import { defaultProtocolParams } from "./constants";
 import { decodeMintParams, decodePoolProduct, type Config } from "./generated";
-import { configPda, mintParamsPda, poolPda, poolProductPda, productPda } from "./pdas";
+import {
+  capitalPoolPda,
+  configPda,
+  mintParamsPda,
+  poolPda,
+  poolProductPda,
+  productPda,
+} from "./pdas";
 
 export interface DeployChain {
   fetch: AccountFetcher;
@@ -166,20 +174,36 @@ async function ensureMintListed(
 ): Promise<boolean> {
   const { fetch, send, wallet } = chain;
   const listing = await fetch(await mintParamsPda(mint));
-  if (listing.exists) {
+  const capitalPool = await fetch(await capitalPoolPda(mint));
+  if (listing.exists && capitalPool.exists) {
     const { claimMinDeposit } = decodeMintParams(listing).data;
-    log(`mint ${mint} listed: claim deposit at least ${claimMinDeposit}`);
+    log(`mint ${mint} listed: claim deposit at least ${claimMinDeposit}; capital pool open`);
     return true;
   }
   if (config.authority !== wallet.address) {
-    log(`mint ${mint} not listed: the governance authority must list it`);
+    log(`mint ${mint} not listed with a capital pool: the governance authority must list it`);
     return false;
+  }
+  const tokenProgram = await tokenProgramOf(fetch, mint, "pool mint");
+  if (listing.exists) {
+    const opened = await createCapitalPool({
+      authority: wallet,
+      mint,
+      tokenProgram,
+      name: "Bulwark capital",
+      symbol: "BWCAP",
+      uri: "",
+    });
+    log(`capital pool of ${mint} opened (${await send(opened.instructions)})`);
+    return true;
   }
   const claimMinDeposit =
     settings.claimMinDeposit ?? 10n ** BigInt(await decimalsOf(fetch, mint, "pool mint"));
-  const listed = await setMintParams({ authority: wallet, mint, claimMinDeposit });
+  const listed = await listMint({ authority: wallet, mint, tokenProgram, claimMinDeposit });
   const signature = await send(listed.instructions);
-  log(`mint ${mint} listed: claim deposit at least ${claimMinDeposit} (${signature})`);
+  log(
+    `mint ${mint} listed: claim deposit at least ${claimMinDeposit}, capital pool opened (${signature})`,
+  );
   return true;
 }
 

@@ -4,6 +4,7 @@
 
 import {
   AccountRole,
+  address,
   type AccountMeta,
   type Address,
   type Instruction,
@@ -29,8 +30,14 @@ import {
   getCloseClaimInstruction,
   getDepositStakeInstruction,
   getExtendStakeInstruction,
+  getContributeCapitalInstruction,
+  getDepositCapitalInstruction,
+  getExecuteCapitalExitInstruction,
   getFileClaimInstruction,
+  getGrantLeverageInstruction,
+  getRedeemOwedInstruction,
   getRedeemPayoutInstruction,
+  getRequestCapitalExitInstruction,
   getRefreshPoolProductInstruction,
   getStakeAssessorInstruction,
   getVoteInstruction,
@@ -43,6 +50,10 @@ import {
   associatedTokenAddress,
   assessorPda,
   ballotPda,
+  capitalExitPda,
+  capitalPoolPda,
+  capitalSharesPda,
+  capitalVaultPda,
   claimPda,
   coverPda,
   mintParamsPda,
@@ -52,6 +63,9 @@ import {
   vaultPda,
 } from "./pdas";
 import { quote, type Quote } from "./quote";
+
+/** The Token-2022 program: the capital pool's share mint always uses it. */
+const TOKEN_2022 = address("TokenzQdBNbLqP5VEhdkAS6EN6TAYp1EEmmRRXeZfsBT");
 
 /** Accounts a staking instruction needs about its pool. */
 export interface PoolKeys {
@@ -352,6 +366,23 @@ export async function redeem(
   const { tokenProgram } = await loadPool(fetch, pools[0]);
   const ownerToken =
     input.ownerToken ?? (await associatedTokenAddress(cover.owner, cover.mint, tokenProgram));
+  const capital = {
+    capitalPool: await capitalPoolPda(cover.mint),
+    capitalVault: await capitalVaultPda(cover.mint),
+    mint: cover.mint,
+    tokenProgram,
+  };
+  // Redeemed already, with an amount still owed: the capital pool pays what it can of it.
+  if (claim.paid) {
+    const instruction = getRedeemOwedInstruction({
+      caller: input.caller,
+      claim: input.claim,
+      cover: claim.cover,
+      ...capital,
+      ownerToken,
+    });
+    return { instructions: [instruction] };
+  }
   const claimantToken =
     input.claimantToken ??
     (claim.claimant === cover.owner
@@ -361,37 +392,150 @@ export async function redeem(
     caller: input.caller,
     claim: input.claim,
     cover: claim.cover,
-    mint: cover.mint,
+    ...capital,
     ownerToken,
     claimantToken,
-    tokenProgram,
   });
   return { instructions: [withRemaining(instruction, await poolTriples(pools, cover.productId))] };
 }
 
 /**
- * Closes a claim that will not be paid, freeing its cover for a new claim: anyone may send it
- * once the outcome is final. A denied claim forfeits its deposit to the assessors; an accepted
- * claim whose redemption window passed unredeemed gets it back, into the claimant's associated
- * token account by default (the only one a caller other than the claimant may name).
+ * Closes a denied claim, freeing its cover for a new claim (anyone may, once the outcome is
+ * final): its deposit goes to the assessors' reward share. An accepted claim is never closed
+ * unpaid: `redeem` pays it, or records what the capital pool owes.
  */
 export async function closeClaim(
   fetch: AccountFetcher,
-  input: { caller: TransactionSigner; claim: Address; claimantToken?: Address },
+  input: { caller: TransactionSigner; claim: Address },
 ) {
   const claim = await loadClaim(fetch, input.claim);
-  const { vault, tokenProgram } = await loadPool(fetch, claim.depositPool);
   const instruction = getCloseClaimInstruction({
     caller: input.caller,
     claim: input.claim,
     cover: claim.cover,
     depositPool: claim.depositPool,
-    mint: claim.mint,
-    vault,
-    claimantToken:
-      input.claimantToken ??
-      (await associatedTokenAddress(claim.claimant, claim.mint, tokenProgram)),
+  });
+  return { instructions: [instruction] };
+}
+
+// ---- capital pool ----
+
+/** The capital pool of `mint` and its token accounts, as its instructions take them. */
+async function capitalAccounts(mint: Address, tokenProgram: Address) {
+  return {
+    capitalPool: await capitalPoolPda(mint),
+    mint,
+    capitalVault: await capitalVaultPda(mint),
     tokenProgram,
+  };
+}
+
+/**
+ * The leverage line crank of `pool` (anyone): returns what the line no longer holds to the
+ * capital pool and grants up to `maxAmount` more (default: as much as it can). Send it before
+ * quoting a purchase above 1x the pool's stake.
+ */
+export async function grantLeverage(input: {
+  caller: TransactionSigner;
+  pool: Address;
+  mint: Address;
+  maxAmount?: bigint;
+}) {
+  const instruction = getGrantLeverageInstruction({
+    caller: input.caller,
+    capitalPool: await capitalPoolPda(input.mint),
+    pool: input.pool,
+    maxAmount: input.maxAmount ?? 0xffff_ffff_ffff_ffffn,
+  });
+  return { instructions: [instruction] };
+}
+
+/**
+ * `deposit_capital`: `amount` of `mint` from the member's token account (its associated
+ * account by default) for membership shares, at least `minShares`; the member's share account
+ * is created if needed.
+ */
+export async function depositCapital(input: {
+  member: TransactionSigner;
+  mint: Address;
+  tokenProgram: Address;
+  amount: bigint;
+  minShares?: bigint;
+  memberToken?: Address;
+}) {
+  const shareMint = await capitalSharesPda(input.mint);
+  const instruction = getDepositCapitalInstruction({
+    member: input.member,
+    ...(await capitalAccounts(input.mint, input.tokenProgram)),
+    shareMint,
+    memberToken:
+      input.memberToken ??
+      (await associatedTokenAddress(input.member.address, input.mint, input.tokenProgram)),
+    memberShares: await associatedTokenAddress(input.member.address, shareMint, TOKEN_2022),
+    amount: input.amount,
+    minShares: input.minShares ?? 0n,
+  });
+  return { instructions: [instruction] };
+}
+
+/** `contribute_capital`: adds `amount` to the capital pool for no shares (a recapitalisation). */
+export async function contributeCapital(input: {
+  contributor: TransactionSigner;
+  mint: Address;
+  tokenProgram: Address;
+  amount: bigint;
+  contributorToken: Address;
+}) {
+  const instruction = getContributeCapitalInstruction({
+    contributor: input.contributor,
+    ...(await capitalAccounts(input.mint, input.tokenProgram)),
+    contributorToken: input.contributorToken,
+    amount: input.amount,
+  });
+  return { instructions: [instruction] };
+}
+
+/**
+ * Step one of leaving: burns `shares` now; `executeCapitalExit` pays the lower of their value
+ * now and then, once the exit delay has passed.
+ */
+export async function requestCapitalExit(input: {
+  member: TransactionSigner;
+  mint: Address;
+  exitId: bigint;
+  shares: bigint;
+}) {
+  const capitalPool = await capitalPoolPda(input.mint);
+  const shareMint = await capitalSharesPda(input.mint);
+  const exit = await capitalExitPda(capitalPool, input.member.address, input.exitId);
+  const instruction = getRequestCapitalExitInstruction({
+    member: input.member,
+    capitalPool,
+    shareMint,
+    memberShares: await associatedTokenAddress(input.member.address, shareMint, TOKEN_2022),
+    exit,
+    exitId: input.exitId,
+    shares: input.shares,
+  });
+  return { exit, instructions: [instruction] };
+}
+
+/** Step two: pays a ready exit into the member's token account (associated by default). */
+export async function executeCapitalExit(input: {
+  member: TransactionSigner;
+  mint: Address;
+  tokenProgram: Address;
+  exitId: bigint;
+  memberToken?: Address;
+}) {
+  const capital = await capitalAccounts(input.mint, input.tokenProgram);
+  const instruction = getExecuteCapitalExitInstruction({
+    member: input.member,
+    ...capital,
+    exit: await capitalExitPda(capital.capitalPool, input.member.address, input.exitId),
+    memberToken:
+      input.memberToken ??
+      (await associatedTokenAddress(input.member.address, input.mint, input.tokenProgram)),
   });
   return { instructions: [instruction] };
 }

@@ -123,6 +123,18 @@ export function coverForBacking(backing: bigint, ratioBps: number): bigint {
   return min(mulWide(backing, BigInt(ratioBps)) / BPS, U64_MAX);
 }
 
+/**
+ * `math::capacity::leverage_ratio`: the highest ratio (bps, between 1x and `maxRatioBps`) at
+ * which `amount` of cover needs at most `line` of leverage, rounded down.
+ */
+export function leverageRatio(amount: bigint, line: bigint, maxRatioBps: number): number {
+  if (line === 0n) return Number(BPS);
+  if (amount <= line) return maxRatioBps;
+  const ratio = (amount * BPS) / (amount - line);
+  const max = BigInt(maxRatioBps);
+  return Number(ratio < BPS ? BPS : ratio > max ? max : ratio);
+}
+
 /** `stake × weight`: the stake a product of `weight` (0..=100) may occupy, scaled by 100. */
 export const weightedStakeX100 = (stake: bigint, weight: number) => mulWide(stake, BigInt(weight));
 

@@ -80,3 +80,9 @@ export const claimPda = (cover: Address, index: number) => pda(SEEDS.claim, key(
 export const ballotPda = (claim: Address, assessorOwner: Address) =>
   pda(SEEDS.ballot, key(claim), key(assessorOwner));
 export const assessorPda = (owner: Address) => pda(SEEDS.assessor, key(owner));
+/** The mint's capital pool, its vault and its Token-2022 membership share mint. */
+export const capitalPoolPda = (mint: Address) => pda(SEEDS.capitalPool, key(mint));
+export const capitalVaultPda = (mint: Address) => pda(SEEDS.capitalVault, key(mint));
+export const capitalSharesPda = (mint: Address) => pda(SEEDS.capitalShares, key(mint));
+export const capitalExitPda = (capitalPool: Address, member: Address, exitId: bigint) =>
+  pda(SEEDS.capitalExit, key(capitalPool), key(member), u64(exitId));

@@ -5,7 +5,7 @@
 // rolls it (ended tranches stop backing, expired allocations are released) before planning.
 
 import { getAddressEncoder, type Address } from "@solana/kit";
-import { BUCKET_RING, MAX_ACTIVE_TRANCHES, MAX_COVER_POOLS } from "./constants";
+import { BPS, BUCKET_RING, MAX_ACTIVE_TRANCHES, MAX_COVER_POOLS } from "./constants";
 import type { Config, Pool, PoolProduct, Product } from "./generated";
 import {
   backingFor,
@@ -16,6 +16,7 @@ import {
   coverForBacking,
   coverSchedule,
   currentPrice,
+  leverageRatio,
   premium,
   ringSlot,
   saturatingAddU64,
@@ -150,6 +151,25 @@ export function plan(
   return result;
 }
 
+/**
+ * `sdk::quote::sellable`: the most cover a pool sells now — at `maxRatioBps` as far as its
+ * leverage line goes (an unused line lapses at `expiresAt`), at 1x beyond — checked against the
+ * plan a purchase of it would make at that amount's own ratio.
+ */
+export function sellable(state: PoolState, maxRatioBps: number, schedule: CoverSchedule): bigint {
+  const freeAt = (ratio: number) => plan(state, ratio, schedule, 0n).freeCapacity;
+  const line = schedule.start >= state.pool.line.expiresAt ? 0n : state.pool.line.available;
+  const atMax = freeAt(maxRatioBps);
+  const atOne = freeAt(Number(BPS)) + line;
+  let amount = atMax < atOne ? atMax : atOne;
+  for (let step = 0; step < MAX_ACTIVE_TRANCHES; step++) {
+    const fits = freeAt(leverageRatio(amount, line, maxRatioBps));
+    if (fits >= amount) return amount;
+    amount = fits < amount - 1n ? fits : amount - 1n;
+  }
+  return freeAt(Number(BPS));
+}
+
 function compareBytes(a: Address, b: Address): number {
   const [x, y] = [getAddressEncoder().encode(a), getAddressEncoder().encode(b)];
   for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return x[i] - y[i];
@@ -184,7 +204,7 @@ export function quote(
     ) {
       continue;
     }
-    const free = plan(state, params.capacityRatioBps, schedule, 0n).freeCapacity;
+    const free = sellable(state, params.capacityRatioBps, schedule);
     if (free === 0n) continue;
     const priceBps = currentPrice(
       pp.targetPriceBps,

@@ -9,7 +9,7 @@ import {
   defaultProtocolParams,
   initializeConfig,
   mintParamsPda,
-  setMintParams,
+  listMint as listMintWithCapitalPool,
   setPoolProduct,
   stake,
   stakeAssessor,
@@ -65,10 +65,18 @@ export async function deploy(h: Harness, products: number): Promise<Deployment> 
   return { authority, treasury, assessmentMint };
 }
 
-/** Governance (`authority`) lists `mint` with `CLAIM_MIN_DEPOSIT`, unless it is listed already. */
+/**
+ * Governance (`authority`) lists `mint` with `CLAIM_MIN_DEPOSIT` and opens its capital pool,
+ * unless it is listed already.
+ */
 export async function listMint(h: Harness, authority: KeyPairSigner, mint: Address) {
   if ((await h.fetch(await mintParamsPda(mint))).exists) return;
-  const listed = await setMintParams({ authority, mint, claimMinDeposit: CLAIM_MIN_DEPOSIT });
+  const listed = await listMintWithCapitalPool({
+    authority,
+    mint,
+    tokenProgram: TOKEN_PROGRAM_ADDRESS,
+    claimMinDeposit: CLAIM_MIN_DEPOSIT,
+  });
   await h.send(listed.instructions);
 }
 

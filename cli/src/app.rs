@@ -102,6 +102,10 @@ pub enum Command {
     /// Staking pools.
     #[command(subcommand)]
     Pool(PoolCommand),
+    /// The mint's capital pool: the members' fund behind leverage, payer of what stake does
+    /// not pay.
+    #[command(subcommand)]
+    Capital(CapitalCommand),
     /// Deposit stake into a pool's tranche.
     Stake {
         #[arg(long)]
@@ -213,6 +217,31 @@ pub enum MintCommand {
         /// Smallest claim deposit on covers of this mint, in tokens (e.g. 1.5).
         #[arg(long)]
         claim_min_deposit: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CapitalCommand {
+    /// Deposit tokens for membership shares.
+    Deposit {
+        #[arg(long)]
+        mint: Pubkey,
+        /// Amount in tokens (e.g. 1000.5).
+        #[arg(long)]
+        amount: String,
+    },
+    /// With --amount, ask to leave with shares worth that much (paid after the exit delay at
+    /// the lower of the two prices); without, execute the wallet's exits that are ready.
+    Withdraw {
+        #[arg(long)]
+        mint: Pubkey,
+        #[arg(long)]
+        amount: Option<String>,
+    },
+    /// The capital pool's books and the wallet's shares.
+    Show {
+        #[arg(long)]
+        mint: Pubkey,
     },
 }
 
@@ -437,6 +466,13 @@ async fn dispatch(s: &mut Session<'_>, command: Command) -> Result<()> {
             mint,
             claim_min_deposit,
         }) => s.mint_set(mint, &claim_min_deposit).await?,
+        Command::Capital(CapitalCommand::Deposit { mint, amount }) => {
+            s.capital_deposit(mint, &amount).await?
+        }
+        Command::Capital(CapitalCommand::Withdraw { mint, amount }) => {
+            s.capital_withdraw(mint, amount.as_deref()).await?
+        }
+        Command::Capital(CapitalCommand::Show { mint }) => s.capital_show(mint).await?,
         Command::Pool(PoolCommand::Create {
             mint,
             fee_bps,

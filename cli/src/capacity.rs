@@ -8,8 +8,10 @@ use serde::Serialize;
 
 /// Cover allocated in a pool for one product against what the pool's live tranches can back
 /// for it. The program keeps allocations as the stake they occupy (backing units); both figures
-/// are shown as cover at today's capacity ratio, and `used_bps` is the ratio of the stake
-/// occupied to the stake the product's weight allows (`stake × weight / 100`).
+/// are shown as cover at today's full capacity ratio — what that stake backs on a leverage line
+/// (a part sold at 1x, without one, occupies the stake of twice its amount at 2x) — and
+/// `used_bps` is the ratio of the stake occupied to the stake the product's weight allows
+/// (`stake × weight / 100`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct CapacityUse {
     pub product_id: u64,

@@ -92,18 +92,23 @@ pub fn claim_status(claim: &Claim, redeem_by: i64, now: i64) -> Result<String> {
             outcome(accepted),
             date(claim.cooldown_end().map_err(|e| CliError(e.to_string()))?)
         ),
-        ClaimStatus::Final { accepted: true } if claim.paid => "accepted and paid".into(),
-        ClaimStatus::Final { accepted: true } if now < redeem_by => {
-            format!("accepted; redeem before {}", date(redeem_by))
+        ClaimStatus::Final { accepted: true } if claim.paid && claim.owed == 0 => {
+            "accepted and paid".into()
         }
+        ClaimStatus::Final { accepted: true } if claim.paid => format!(
+            "accepted; {} owed by the capital pool, paid in its queue order as capital arrives \
+             (`bulwark redeem`)",
+            claim.owed
+        ),
+        ClaimStatus::Final { accepted: true } if now < redeem_by => format!(
+            "accepted; redeem before {} for the backing stake to pay its part (the capital \
+             pool alone pays after)",
+            date(redeem_by)
+        ),
         ClaimStatus::Final { accepted: true } => format!(
-            "accepted but lapsed: not redeemed before {}; {}",
-            date(redeem_by),
-            if claim.closed {
-                "deposit refunded"
-            } else {
-                "closing it refunds the deposit"
-            }
+            "accepted; the backing stake was free from {}: the capital pool pays it (`bulwark \
+             redeem`)",
+            date(redeem_by)
         ),
         ClaimStatus::Final { accepted: false } if claim.closed => {
             "denied; deposit forfeited to the assessors".into()
@@ -334,12 +339,41 @@ impl Session<'_> {
 
     // ---- listed mints ----
 
+    /// Lists `mint` (or changes its parameters); the first time, also opens its capital pool
+    /// with the default requirement, without which no staking pool opens on it.
     pub async fn mint_set(&mut self, mint: Pubkey, claim_min_deposit: &str) -> Result<()> {
         let claim_min_deposit = self.amount(&mint, claim_min_deposit).await?;
-        let ix = set_mint_params(&self.me(), &mint, SetMintParamsArgs { claim_min_deposit });
-        self.send(&[ix], &[]).await?;
+        let (_, token_program) = self.decimals(&mint).await?;
+        let me = self.me();
+        let mint_params = SetMintParamsArgs { claim_min_deposit };
+        let opened = self
+            .transport
+            .account(&capital_pool_pda(&mint))
+            .await?
+            .is_none();
+        if opened {
+            let ixs = list_mint(
+                &me,
+                &mint,
+                &token_program,
+                mint_params,
+                default_capital_pool_args(),
+            );
+            self.send(&ixs, &[]).await?;
+        } else {
+            self.send(&[set_mint_params(&me, &mint, mint_params)], &[])
+                .await?;
+        }
         let shown = self.show_amount(&mint, claim_min_deposit).await?;
         say!(self, "mint {mint} listed: smallest claim deposit {shown}");
+        if opened {
+            say!(
+                self,
+                "capital pool {} opened: shares {}",
+                capital_pool_pda(&mint),
+                capital_shares_pda(&mint)
+            );
+        }
         Ok(())
     }
 
@@ -718,6 +752,11 @@ impl Session<'_> {
         let period = days
             .checked_mul(86_400)
             .ok_or_else(|| CliError("the period is too long".into()))?;
+        // Leverage exists only as far as the pools' lines go: crank them first.
+        self.crank_lines(&mint, &states).await?;
+        for state in states.iter_mut() {
+            state.pool = self.load_zc(&state.address, "pool").await?;
+        }
         let now = self.transport.clock().await?.unix_timestamp;
         let quote = quote(&config, &product, &states, amount, period, 0, now)
             .map_err(|e| CliError(format!("cannot quote: {e}")))?;
@@ -902,6 +941,9 @@ impl Session<'_> {
         let mint = claim.mint;
         let requested = self.show_amount(&mint, claim.requested_amount).await?;
         let paid = self.show_amount(&mint, claim.paid_amount).await?;
+        let staker_paid = self.show_amount(&mint, claim.staker_paid).await?;
+        let capital_paid = self.show_amount(&mint, claim.capital_paid).await?;
+        let owed = self.show_amount(&mint, claim.owed).await?;
         let deposit = self.show_amount(&mint, claim.deposit).await?;
         let accept = claim.accept_weight;
         let deny = claim.deny_weight;
@@ -917,6 +959,13 @@ impl Session<'_> {
             "  claimant {}  requested {requested}  paid {paid}  deposit {deposit}",
             claim.claimant
         );
+        if claim.paid {
+            say!(
+                self,
+                "  paid by the backing stake {staker_paid}, by the capital pool {capital_paid}; \
+                 owed {owed}"
+            );
+        }
         say!(
             self,
             "  votes: {} voter(s), accept {accept}, deny {deny}, quorum {}",
@@ -938,23 +987,41 @@ impl Session<'_> {
         Ok(())
     }
 
+    /// Redeems an accepted claim, or — once redeemed — pays what the capital pool can of what
+    /// it still owes on it.
     pub async fn redeem(&mut self, claim_address: &Pubkey) -> Result<()> {
         let claim: Claim = self.load(claim_address, "claim").await?;
         let (cover, keys) = self.cover_keys(&claim.cover).await?;
         let (owner_token, create_owner) = self.token_account(&cover.owner, &cover.mint).await?;
-        let (claimant_token, create_claimant) =
-            self.token_account(&claim.claimant, &cover.mint).await?;
-        let ix = redeem_payout(
-            &self.me(),
-            &keys,
-            claim_address,
-            &owner_token,
-            &claimant_token,
+        if claim.paid {
+            let ix = redeem_owed(&self.me(), &keys, claim_address, &owner_token);
+            self.send(&[create_owner, ix], &[]).await?;
+        } else {
+            let (claimant_token, create_claimant) =
+                self.token_account(&claim.claimant, &cover.mint).await?;
+            let ix = redeem_payout(
+                &self.me(),
+                &keys,
+                claim_address,
+                &owner_token,
+                &claimant_token,
+            );
+            self.send(&[create_owner, create_claimant, ix], &[]).await?;
+        }
+        let after: Claim = self.load(claim_address, "claim").await?;
+        let mint = cover.mint;
+        let paid = self
+            .show_amount(&mint, after.paid_amount - claim.paid_amount)
+            .await?;
+        let staker = self.show_amount(&mint, after.staker_paid).await?;
+        let capital = self.show_amount(&mint, after.capital_paid).await?;
+        let owed = self.show_amount(&mint, after.owed).await?;
+        say!(
+            self,
+            "paid {paid} to {} ({owner_token}); in all the backing stake paid {staker}, the \
+             capital pool {capital}; owed {owed}",
+            cover.owner
         );
-        self.send(&[create_owner, create_claimant, ix], &[]).await?;
-        let claim: Claim = self.load(claim_address, "claim").await?;
-        let paid = self.show_amount(&cover.mint, claim.paid_amount).await?;
-        say!(self, "paid {paid} to {} ({owner_token})", cover.owner);
         Ok(())
     }
 
@@ -1038,6 +1105,8 @@ impl Session<'_> {
     }
 }
 
+mod capital;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1069,6 +1138,10 @@ mod tests {
             mint: Pubkey::new_unique(),
             requested_amount: 10,
             paid_amount: 0,
+            staker_paid: 0,
+            capital_paid: 0,
+            owed: 0,
+            debt_position: 0,
             evidence_hash: [0; 32],
             evidence_uri: String::new(),
             deposit: 1,
@@ -1106,22 +1179,32 @@ mod tests {
         );
         assert_eq!(
             status(&accepted, start + 4 * day),
-            "accepted; redeem before 2026-02-08 00:00"
+            "accepted; redeem before 2026-02-08 00:00 for the backing stake to pay its part \
+             (the capital pool alone pays after)"
         );
-        // The redemption window is over: the claim lapsed, however it was voted.
+        // The redemption window is over: the capital pool alone pays it.
         assert_eq!(
             status(&accepted, start + 34 * day),
-            "accepted but lapsed: not redeemed before 2026-02-08 00:00; closing it refunds the \
-             deposit"
+            "accepted; the backing stake was free from 2026-02-08 00:00: the capital pool pays \
+             it (`bulwark redeem`)"
         );
-        // The cover's backing can end the window earlier.
+        let owing = Claim {
+            paid: true,
+            owed: 4,
+            paid_amount: 6,
+            capital_paid: 6,
+            ..claim(5, 0)
+        };
         assert_eq!(
-            claim_status(&accepted, start + 10 * day, start + 10 * day).unwrap(),
-            "accepted but lapsed: not redeemed before 2026-01-15 00:00; closing it refunds the \
-             deposit"
+            status(&owing, start + 40 * day),
+            "accepted; 4 owed by the capital pool, paid in its queue order as capital arrives \
+             (`bulwark redeem`)"
         );
         let paid = Claim {
             paid: true,
+            closed: true,
+            paid_amount: 10,
+            staker_paid: 10,
             ..claim(5, 0)
         };
         assert_eq!(status(&paid, start + 40 * day), "accepted and paid");

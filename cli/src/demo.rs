@@ -50,13 +50,22 @@ pub struct Summary {
     /// Balance of each actor's token account, by name.
     pub wallets: Vec<(String, u64)>,
     pub pool_vault: u64,
+    /// The mint's capital pool vault: its members' capital and what it holds for claims.
+    pub capital_vault: u64,
     pub treasury: u64,
     pub reward_pot: u64,
     /// Sum of all the above: equals `minted`.
     pub total: u64,
     /// What the pool still owes; equals `pool_vault` after the final sweep.
     pub pool_liabilities: u64,
+    /// The capital pool's books; equal `capital_vault`.
+    pub capital: u64,
     pub claims_paid: u64,
+    /// Of `claims_paid`, what the backing stake and what the capital pool paid.
+    pub claims_paid_by_stake: u64,
+    pub claims_paid_by_capital: u64,
+    /// Accepted and not yet paid: owed by the capital pool.
+    pub claims_owed: u64,
     pub deposits_forfeited: u64,
 }
 
@@ -237,6 +246,23 @@ pub async fn run(sbf: bool, report: &mut dyn FnMut(Step)) -> Result<Summary> {
         s.watch_wallet(name, actor.token);
         stakers.push(actor);
     }
+    // A member funds the mint's capital pool: the collateral behind leverage.
+    let mia = s.actor("Mia", &mint, 250_000 * UNIT).await;
+    let ix = deposit_capital(
+        &mia.key.pubkey(),
+        &mint,
+        &spl_token::ID,
+        &mia.token,
+        250_000 * UNIT,
+        0,
+    );
+    s.send(&[ix], &[&mia.key]).await?;
+    lines.push(format!(
+        "Mia deposits {} into the USDC capital pool for as many shares: cover above 1x the \
+         stake needs its capital",
+        usdc(250_000 * UNIT)
+    ));
+    s.watch_wallet("Mia", mia.token);
     s.step("Stakers join different tranches", lines).await?;
 
     // Buyers, routed by the SDK quote.
@@ -251,6 +277,10 @@ pub async fn run(sbf: bool, report: &mut dyn FnMut(Step)) -> Result<Summary> {
     {
         let actor = s.actor(name, &mint, 50_000 * UNIT).await;
         s.watch_wallet(name, actor.token);
+        // The leverage line crank, as a client runs it before a purchase above 1x.
+        let caller = s.t.payer().pubkey();
+        s.send(&[grant_leverage(&caller, &keys.pool, &mint, u64::MAX)], &[])
+            .await?;
         let config: Config = s.t.load(&config_pda()).await;
         let product: Product = s.t.load(&product_pda(product_id)).await;
         let state = PoolState {
@@ -288,6 +318,17 @@ pub async fn run(sbf: bool, report: &mut dyn FnMut(Step)) -> Result<Summary> {
             q.parts[0].price_bps as f64 / 100.0,
             usdc(q.premium),
             f64::from(pp.bumped_price_bps) / 100.0,
+        ));
+        let cover: Cover =
+            s.t.load(&cover_pda(&actor.key.pubkey(), nonce as u64))
+                .await;
+        let part = &cover.allocations[0];
+        let backing: u64 = part.backing().map_err(program_error)?.iter().sum();
+        lines.push(format!(
+            "  sold at {:.2}x: {} on the stake, {} on the capital pool's leverage line",
+            f64::from(part.ratio_bps) / 10_000.0,
+            usdc(backing),
+            usdc(amount - backing)
         ));
         let cover = cover_pda(&actor.key.pubkey(), nonce as u64);
         buyers.push((actor, cover, product_id));
@@ -443,8 +484,7 @@ pub async fn run(sbf: bool, report: &mut dyn FnMut(Step)) -> Result<Summary> {
     );
     s.send(&[ix], &[]).await?;
     let paid_to_dana = gained(s.t.balance(&dana.token).await, before)?;
-    let eli = &buyers[1].0;
-    let ix = close_claim(&caller, &claims[1].1, &claims[1].0, &eli.token);
+    let ix = close_claim(&caller, &claims[1].1, &claims[1].0);
     s.send(&[ix], &[]).await?;
     let dana_claim: Claim = s.t.load(&claims[0].0).await;
     let eli_claim: Claim = s.t.load(&claims[1].0).await;
@@ -455,6 +495,11 @@ pub async fn run(sbf: bool, report: &mut dyn FnMut(Step)) -> Result<Summary> {
             usdc(paid_to_dana),
             usdc(dana_claim.paid_amount),
             usdc(dana_claim.deposit)
+        ),
+        format!(
+            "the backing stake pays {} (the payout ÷ its 2x ratio), the capital pool {}",
+            usdc(dana_claim.staker_paid),
+            usdc(dana_claim.capital_paid)
         ),
         format!(
             "Eli's deposit of {} goes to the assessors' reward share",
@@ -583,16 +628,58 @@ pub async fn run(sbf: bool, report: &mut dyn FnMut(Step)) -> Result<Summary> {
         ));
     }
     let pool_state: Pool = s.t.load_zc(&keys.pool).await;
-    if pool_state.treasury_accrued > 0 || pool_state.assessment_accrued > 0 {
+    if pool_state.treasury_accrued > 0
+        || pool_state.assessment_accrued > 0
+        || pool_state.capital_accrued > 0
+    {
         s.send(&[sweep_fees(&caller, &keys, &treasury_token)], &[])
             .await?;
     }
-    s.step("Two years later: tranches end, stakers withdraw", lines)
-        .await?;
+    // Mia leaves the capital pool: the line is returned (its cover has ended), the exit is
+    // requested and paid after the delay at the lower of the two prices.
+    let shares =
+        s.t.balance(&capital_shares_account(&mia.key.pubkey(), &mint))
+            .await;
+    s.send(
+        &[
+            grant_leverage(&caller, &keys.pool, &mint, 0),
+            request_capital_exit(&mia.key.pubkey(), &mint, 0, shares),
+        ],
+        &[&mia.key],
+    )
+    .await?;
+    s.t.warp_days(i64::from(DEFAULT_CAPITAL_EXIT_DELAY) / DAY)
+        .await;
+    let before = s.t.balance(&mia.token).await;
+    s.send(
+        &[execute_capital_exit(
+            &mia.key.pubkey(),
+            &mint,
+            &spl_token::ID,
+            0,
+            &mia.token,
+        )],
+        &[&mia.key],
+    )
+    .await?;
+    lines.push(format!(
+        "Mia leaves the capital pool with {}: her 250,000.00 less the capital pool's part of \
+         the payout, plus its share of the premiums",
+        usdc(gained(s.t.balance(&mia.token).await, before)?)
+    ));
+    s.step(
+        "Two years later: tranches end, stakers and the member withdraw",
+        lines,
+    )
+    .await?;
 
     // Summary.
     let mut wallets = Vec::new();
-    for actor in stakers.iter().chain(buyers.iter().map(|(a, _, _)| a)) {
+    for actor in stakers
+        .iter()
+        .chain(std::iter::once(&mia))
+        .chain(buyers.iter().map(|(a, _, _)| a))
+    {
         wallets.push((actor.name.to_string(), s.t.balance(&actor.token).await));
     }
     wallets.push(("manager".to_string(), s.t.balance(&manager_token).await));
@@ -600,19 +687,26 @@ pub async fn run(sbf: bool, report: &mut dyn FnMut(Step)) -> Result<Summary> {
         wallets.push((name.to_string(), s.t.balance(token).await));
     }
     let pool_vault = s.t.balance(&keys.vault).await;
+    let capital_vault = s.t.balance(&capital_vault_pda(&mint)).await;
     let treasury_balance = s.t.balance(&treasury_token).await;
     let reward_pot = s.t.balance(&reward_pot_pda(&mint)).await;
     let total = wallets
         .iter()
         .map(|(_, b)| *b)
-        .chain([pool_vault, treasury_balance, reward_pot])
+        .chain([pool_vault, capital_vault, treasury_balance, reward_pot])
         .try_fold(0u64, u64::checked_add)
         .ok_or_else(|| CliError("the balances overflow".into()))?;
     let pool_state: Pool = s.t.load_zc(&keys.pool).await;
+    let capital: bulwark::state::CapitalPool = s.t.load(&capital_pool_pda(&mint)).await;
     let summary = Summary {
-        minted: 1_000_000 * UNIT + 2 * 50_000 * UNIT,
+        minted: 1_000_000 * UNIT + 250_000 * UNIT + 2 * 50_000 * UNIT,
         wallets,
         pool_vault,
+        capital_vault,
+        capital: capital.capital,
+        claims_paid_by_stake: dana_claim.staker_paid,
+        claims_paid_by_capital: dana_claim.capital_paid,
+        claims_owed: capital.owed(),
         treasury: treasury_balance,
         reward_pot,
         total,
@@ -651,6 +745,11 @@ pub fn summary_step(summary: &Summary) -> Step {
         .map(|(name, balance)| format!("{name:<8} {:>20}", exact(*balance)))
         .collect();
     lines.push(format!("{:<8} {:>20}", "vault", exact(summary.pool_vault)));
+    lines.push(format!(
+        "{:<8} {:>20}",
+        "capital",
+        exact(summary.capital_vault)
+    ));
     lines.push(format!("{:<8} {:>20}", "treasury", exact(summary.treasury)));
     lines.push(format!("{:<8} {:>20}", "pot", exact(summary.reward_pot)));
     lines.push(format!(
@@ -662,6 +761,13 @@ pub fn summary_step(summary: &Summary) -> Step {
         } else {
             "(MISMATCH)"
         }
+    ));
+    lines.push(format!(
+        "claims paid {} (backing stake {}, capital pool {}), owed {}",
+        exact(summary.claims_paid),
+        exact(summary.claims_paid_by_stake),
+        exact(summary.claims_paid_by_capital),
+        exact(summary.claims_owed)
     ));
     Step {
         title: "Summary".to_string(),

@@ -14,7 +14,9 @@ use bulwark::instructions::{
     SetPoolProductArgs,
 };
 use bulwark::math::tranche::{tranche_at, tranche_end};
-use bulwark::state::{Claim, Config, Cover, Pool, PoolProduct, Product, ProtocolParams};
+use bulwark::state::{
+    CapitalExit, CapitalPool, Claim, Config, Cover, Pool, PoolProduct, Product, ProtocolParams,
+};
 use bulwark_sdk::builders::*;
 use bulwark_sdk::quote::{quote, PoolState};
 use bulwark_tests::{spl_token, TestContext};
@@ -129,6 +131,17 @@ pub enum Action {
     /// The actor withdraws every position whose tranche has ended.
     Withdraw {
         actor: String,
+    },
+    /// The actor deposits into the mint's capital pool for membership shares.
+    Capital {
+        actor: String,
+        amount: u64,
+    },
+    /// The actor leaves the capital pool with shares worth `amount`: the exit is requested,
+    /// the story waits out the exit delay, and the exit is paid (the lower of the two prices).
+    CapitalWithdraw {
+        actor: String,
+        amount: u64,
     },
 }
 
@@ -271,6 +284,10 @@ pub fn parse(text: &str, file: &str) -> Result<Scenario> {
                 (vec![actor], None)
             }
             Action::Withdraw { actor } => (vec![actor], None),
+            Action::Capital { actor, amount } | Action::CapitalWithdraw { actor, amount } => {
+                units(&here, "amount", *amount)?;
+                (vec![actor], None)
+            }
             Action::Buy {
                 actor,
                 product,
@@ -326,11 +343,22 @@ struct Engine<'a> {
     watch: Watch,
     minted: u64,
     claims_paid: u64,
+    claims_paid_by_stake: u64,
+    claims_paid_by_capital: u64,
     deposits_forfeited: u64,
+    /// Capital exits requested per actor: the next exit id.
+    exits: BTreeMap<String, u64>,
+    /// The treasury's token account on the mint, once a sweep needed it.
+    treasury_token: Option<Pubkey>,
 }
 
 fn tokens(amount: u64) -> String {
     format_amount(amount, DECIMALS)
+}
+
+/// A capacity ratio in bps as `1.50`.
+fn format_ratio(bps: u32) -> String {
+    format!("{}.{:02}", bps / 10_000, (bps % 10_000) / 100)
 }
 
 impl Engine<'_> {
@@ -368,12 +396,25 @@ impl Engine<'_> {
     async fn pool_lines(&mut self, where_: &str) -> Result<Vec<String>> {
         let pool: Pool = self.t.load_zc(&self.pool.pool).await;
         let vault = self.t.balance(&self.pool.vault).await;
-        let mut lines = vec![format!(
-            "pool: stake {}, vault {}, owed to stakers in rewards {}",
-            tokens(pool.total_stake),
-            tokens(vault),
-            tokens(pool.rewards_reserved)
-        )];
+        let capital: CapitalPool = self.t.load(&capital_pool_pda(&self.mint)).await;
+        let mut lines = vec![
+            format!(
+                "pool: stake {}, vault {}, owed to stakers in rewards {}, leverage line used {} \
+                 of {}",
+                tokens(pool.total_stake),
+                tokens(vault),
+                tokens(pool.rewards_reserved),
+                tokens(pool.line.used),
+                tokens(pool.line.used.saturating_add(pool.line.available))
+            ),
+            format!(
+                "capital pool: capital {}, owed to claimants {}, lines {}, minimum capital {}",
+                tokens(capital.capital),
+                tokens(capital.owed()),
+                tokens(capital.lines),
+                tokens(capital.minimum_capital().unwrap_or(u64::MAX))
+            ),
+        ];
         let ids: Vec<u64> = self.products.values().copied().collect();
         let uses = capacity_uses(&mut self.t, &self.pool.pool, &pool, &ids)
             .await
@@ -435,6 +476,10 @@ impl Engine<'_> {
                 let amount = units(&where_, "amount", *amount)?;
                 let period = period(&where_, *days)?;
                 let product_id = self.products[product];
+                // The line crank, as a client runs it before a purchase above 1x.
+                let caller = self.t.payer().pubkey();
+                let crank = grant_leverage(&caller, &self.pool.pool, &self.mint, u64::MAX);
+                self.send(&where_, &[crank], &[]).await?;
                 let config: Config = self.t.load(&config_pda()).await;
                 let product_state: Product = self.t.load(&product_pda(product_id)).await;
                 let state = PoolState {
@@ -446,8 +491,9 @@ impl Engine<'_> {
                         .await,
                 };
                 let now = self.t.now().await;
-                let q = quote(&config, &product_state, &[state], amount, period, 0, now)
-                    .map_err(|e| ScenarioError(format!("{where_}: cannot quote: {e}")))?;
+                // A purchase the quote cannot route is still sent: the program's refusal
+                // (no capacity, or no leverage line) is what the story reports.
+                let q = quote(&config, &product_state, &[state], amount, period, 0, now).ok();
                 let a = self.actor(actor);
                 let nonce = a.covers.len() as u64;
                 let ix = buy_cover(
@@ -455,7 +501,7 @@ impl Engine<'_> {
                     &a.token,
                     &self.mint,
                     &spl_token::ID,
-                    &q.pools(),
+                    &[self.pool.pool],
                     None,
                     BuyCoverArgs {
                         cover_nonce: nonce,
@@ -463,8 +509,8 @@ impl Engine<'_> {
                         product_id,
                         amount,
                         period,
-                        max_premium: q.cost(),
-                        allocations: q.allocations(),
+                        max_premium: q.as_ref().map_or(u64::MAX, |q| q.cost()),
+                        allocations: vec![amount],
                         commission_bps: 0,
                     },
                 );
@@ -474,11 +520,22 @@ impl Engine<'_> {
                 if let Some(a) = self.actors.get_mut(actor) {
                     a.covers.push(cover);
                 }
+                let cover_state: Cover = self.t.load(&cover).await;
+                let part = &cover_state.allocations[0];
+                let backing: u64 = part
+                    .backing()
+                    .map_err(|e| ScenarioError(format!("{where_}: {e}")))?
+                    .iter()
+                    .sum();
+                // The purchase went through, so the quote had routed it.
+                let price_bps = q.as_ref().map_or(0, |q| q.parts[0].price_bps);
                 lines.push(format!(
-                    "premium {} at {}.{:02}%/yr",
-                    tokens(q.premium),
-                    q.parts[0].price_bps / 100,
-                    q.parts[0].price_bps % 100
+                    "premium {} at {}.{:02}%/yr; sold at {}x ({} on the leverage line)",
+                    tokens(cover_state.premium),
+                    price_bps / 100,
+                    price_bps % 100,
+                    format_ratio(part.ratio_bps),
+                    tokens(amount.saturating_sub(backing))
                 ));
                 format!(
                     "{actor} buys {} of {product} cover for {days} days",
@@ -560,19 +617,66 @@ impl Engine<'_> {
             }
             Action::Redeem { claimant } => {
                 let claim_address = self.latest_claim(&where_, claimant)?;
-                let claim: Claim = self.t.load(&claim_address).await;
-                let cover: Cover = self.t.load(&claim.cover).await;
-                let keys = self.cover_keys(claim.cover, &cover);
+                let before: Claim = self.t.load(&claim_address).await;
+                let cover: Cover = self.t.load(&before.cover).await;
+                let keys = self.cover_keys(before.cover, &cover);
                 let token = self.actor(claimant).token;
                 let caller = self.t.payer().pubkey();
-                let ix = redeem_payout(&caller, &keys, &claim_address, &token, &token);
+                // A redeemed claim still owed something: the capital pool pays what it can.
+                let ix = if before.paid {
+                    redeem_owed(&caller, &keys, &claim_address, &token)
+                } else {
+                    redeem_payout(&caller, &keys, &claim_address, &token, &token)
+                };
                 self.send(&where_, &[ix], &[]).await?;
                 let claim: Claim = self.t.load(&claim_address).await;
+                let overflow = || ScenarioError(format!("{where_}: payouts overflow"));
+                let (stake, capital) = (
+                    claim.staker_paid - before.staker_paid,
+                    claim.capital_paid - before.capital_paid,
+                );
                 self.claims_paid = self
                     .claims_paid
-                    .checked_add(claim.paid_amount)
-                    .ok_or_else(|| ScenarioError(format!("{where_}: payouts overflow")))?;
-                format!("{claimant} is paid {}", tokens(claim.paid_amount))
+                    .checked_add(stake + capital)
+                    .ok_or_else(overflow)?;
+                self.claims_paid_by_stake = self
+                    .claims_paid_by_stake
+                    .checked_add(stake)
+                    .ok_or_else(overflow)?;
+                self.claims_paid_by_capital = self
+                    .claims_paid_by_capital
+                    .checked_add(capital)
+                    .ok_or_else(overflow)?;
+                lines.push(format!(
+                    "backing stake pays {}, capital pool {}; owed {}",
+                    tokens(stake),
+                    tokens(capital),
+                    tokens(claim.owed)
+                ));
+                format!("{claimant} is paid {}", tokens(stake + capital))
+            }
+            Action::Capital { actor, amount } => {
+                let amount = units(&where_, "amount", *amount)?;
+                let a = self.actor(actor);
+                let (key, token) = (a.key.insecure_clone(), a.token);
+                let ix =
+                    deposit_capital(&key.pubkey(), &self.mint, &spl_token::ID, &token, amount, 0);
+                self.send(&where_, &[ix], &[&key]).await?;
+                let shares = self
+                    .t
+                    .balance(&capital_shares_account(&key.pubkey(), &self.mint))
+                    .await;
+                lines.push(format!("{actor} holds {} shares", tokens(shares)));
+                format!("{actor} deposits {} into the capital pool", tokens(amount))
+            }
+            Action::CapitalWithdraw { actor, amount } => {
+                let amount = units(&where_, "amount", *amount)?;
+                let received = self.capital_withdraw(&where_, actor, amount).await?;
+                format!(
+                    "{actor} leaves the capital pool with {} (asked for {})",
+                    tokens(received),
+                    tokens(amount)
+                )
             }
             Action::Withdraw { actor } => {
                 let now = self.t.now().await;
@@ -628,6 +732,76 @@ impl Engine<'_> {
             lines,
             state: Some(self.state(&where_).await?),
         })
+    }
+
+    async fn treasury_token(&mut self) -> Pubkey {
+        if let Some(token) = self.treasury_token {
+            return token;
+        }
+        let treasury = self.t.treasury;
+        let token = self.t.create_token_account(&treasury, &self.mint).await;
+        self.treasury_token = Some(token);
+        token
+    }
+
+    /// Sweeps the pool's fees (the capital pool's premium share among them) if any accrued.
+    async fn sweep(&mut self, where_: &str) -> Result<()> {
+        let pool: Pool = self.t.load_zc(&self.pool.pool).await;
+        if pool.treasury_accrued == 0 && pool.assessment_accrued == 0 && pool.capital_accrued == 0 {
+            return Ok(());
+        }
+        let treasury_token = self.treasury_token().await;
+        let caller = self.t.payer().pubkey();
+        self.send(
+            where_,
+            &[sweep_fees(&caller, &self.pool, &treasury_token)],
+            &[],
+        )
+        .await
+    }
+
+    /// Sweeps the premiums due to the capital pool, requests an exit of the shares worth
+    /// `amount`, waits out the delay, cranks the line (so lines that lapsed meanwhile no
+    /// longer hold capital) and executes the exit. Returns what was paid.
+    async fn capital_withdraw(&mut self, where_: &str, actor: &str, amount: u64) -> Result<u64> {
+        self.sweep(where_).await?;
+        let capital: CapitalPool = self.t.load(&capital_pool_pda(&self.mint)).await;
+        let (key, token) = (
+            self.actor(actor).key.insecure_clone(),
+            self.actor(actor).token,
+        );
+        let held = self
+            .t
+            .balance(&capital_shares_account(&key.pubkey(), &self.mint))
+            .await;
+        let shares = (u128::from(amount) * (u128::from(capital.shares) + 1))
+            .div_ceil(u128::from(capital.net_capital()) + 1);
+        let shares = u64::try_from(shares).unwrap_or(u64::MAX).min(held);
+        let exit_id = self.exits.get(actor).copied().unwrap_or(0);
+        self.exits.insert(actor.to_string(), exit_id + 1);
+        let ix = request_capital_exit(&key.pubkey(), &self.mint, exit_id, shares);
+        self.send(where_, &[ix], &[&key]).await?;
+        let exit: CapitalExit = self
+            .t
+            .load(&capital_exit_pda(
+                &capital_pool_pda(&self.mint),
+                &key.pubkey(),
+                exit_id,
+            ))
+            .await;
+        self.t.warp_to_time(exit.ready_at).await;
+        let caller = self.t.payer().pubkey();
+        let before = self.t.balance(&token).await;
+        let ixs = [
+            grant_leverage(&caller, &self.pool.pool, &self.mint, 0),
+            execute_capital_exit(&key.pubkey(), &self.mint, &spl_token::ID, exit_id, &token),
+        ];
+        self.send(where_, &ixs, &[&key]).await?;
+        self.t
+            .balance(&token)
+            .await
+            .checked_sub(before)
+            .ok_or_else(|| ScenarioError(format!("{where_}: {actor}'s balance fell")))
     }
 
     fn cover_keys(&self, cover: Pubkey, state: &Cover) -> CoverKeys {
@@ -703,13 +877,15 @@ pub async fn run(
     }
     let mint = t.create_mint(DECIMALS, &spl_token::ID).await;
     t.send(
-        &[set_mint_params(
+        &list_mint(
             &authority.pubkey(),
             &mint,
+            &spl_token::ID,
             SetMintParamsArgs {
                 claim_min_deposit: scenario.market.claim_min_deposit,
             },
-        )],
+            default_capital_pool_args(),
+        ),
         &[&authority],
     )
     .await
@@ -837,7 +1013,11 @@ pub async fn run(
         watch,
         minted,
         claims_paid: 0,
+        claims_paid_by_stake: 0,
+        claims_paid_by_capital: 0,
         deposits_forfeited: 0,
+        exits: BTreeMap::new(),
+        treasury_token: None,
     };
     let state = engine.state(file).await?;
     report(Step {
@@ -859,12 +1039,12 @@ impl Engine<'_> {
         // Denied claims are closed: their deposits go to the assessors' share.
         let now = self.t.now().await;
         let caller = self.t.payer().pubkey();
-        let claims: Vec<(Pubkey, Pubkey)> = self
+        let claims: Vec<Pubkey> = self
             .actors
             .values()
-            .flat_map(|a| a.claims.iter().map(|c| (*c, a.token)))
+            .flat_map(|a| a.claims.iter().copied())
             .collect();
-        for (claim, claimant_token) in claims {
+        for claim in claims {
             let state: Claim = self.t.load(&claim).await;
             let denied = matches!(
                 state.status(now),
@@ -875,7 +1055,7 @@ impl Engine<'_> {
             }
             let cover: Cover = self.t.load(&state.cover).await;
             let keys = self.cover_keys(state.cover, &cover);
-            let ix = close_claim(&caller, &keys, &claim, &claimant_token);
+            let ix = close_claim(&caller, &keys, &claim);
             self.send(&format!("{}: closing denied claims", self.file), &[ix], &[])
                 .await?;
             self.deposits_forfeited = self
@@ -883,17 +1063,9 @@ impl Engine<'_> {
                 .checked_add(state.deposit)
                 .ok_or_else(|| ScenarioError(format!("{}: deposits overflow", self.file)))?;
         }
-        let treasury = self.t.treasury;
-        let treasury_token = self.t.create_token_account(&treasury, &self.mint).await;
-        let pool: Pool = self.t.load_zc(&self.pool.pool).await;
-        if pool.treasury_accrued > 0 || pool.assessment_accrued > 0 {
-            self.send(
-                &format!("{}: closing the books", self.file),
-                &[sweep_fees(&caller, &self.pool, &treasury_token)],
-                &[],
-            )
-            .await?;
-        }
+        let closing = format!("{}: closing the books", self.file);
+        self.sweep(&closing).await?;
+        let treasury_token = self.treasury_token().await;
         let manager_token = self
             .t
             .create_token_account(&manager.pubkey(), &self.mint)
@@ -916,19 +1088,26 @@ impl Engine<'_> {
         }
         wallets.push(("manager".into(), self.t.balance(&manager_token).await));
         let pool_vault = self.t.balance(&self.pool.vault).await;
+        let capital_vault = self.t.balance(&capital_vault_pda(&self.mint)).await;
         let treasury = self.t.balance(&treasury_token).await;
         let reward_pot = self.t.balance(&reward_pot_pda(&self.mint)).await;
         let total = wallets
             .iter()
             .map(|(_, b)| *b)
-            .chain([pool_vault, treasury, reward_pot])
+            .chain([pool_vault, capital_vault, treasury, reward_pot])
             .try_fold(0u64, u64::checked_add)
             .ok_or_else(|| ScenarioError(format!("{}: balances overflow", self.file)))?;
         let pool: Pool = self.t.load_zc(&self.pool.pool).await;
+        let capital: CapitalPool = self.t.load(&capital_pool_pda(&self.mint)).await;
         Ok(Summary {
             minted: self.minted,
             wallets,
             pool_vault,
+            capital_vault,
+            capital: capital.capital,
+            claims_paid_by_stake: self.claims_paid_by_stake,
+            claims_paid_by_capital: self.claims_paid_by_capital,
+            claims_owed: capital.owed(),
             treasury,
             reward_pot,
             total,

@@ -80,8 +80,8 @@ async fn operator_and_user_commands_run_the_whole_lifecycle() {
         .ok(&format!("mint set --mint {usdc} --claim-min-deposit 1.5"))
         .await;
     assert!(
-        out.ends_with(&format!(
-            "mint {usdc} listed: smallest claim deposit 1.50\n"
+        out.contains(&format!(
+            "mint {usdc} listed: smallest claim deposit 1.50\ncapital pool "
         )),
         "{out}"
     );
@@ -112,6 +112,22 @@ async fn operator_and_user_commands_run_the_whole_lifecycle() {
     let out = sh.ok("pool list").await;
     assert!(
         out.contains("#0 ") && out.contains("stake 1,000,000.00 fee 5.00%"),
+        "{out}"
+    );
+    // A member's capital: what lets the pool sell above 1x its stake.
+    let out = sh
+        .ok(&format!("capital deposit --mint {usdc} --amount 200000"))
+        .await;
+    assert!(
+        out.contains(&format!(
+            "deposited 200,000.00 into the capital pool of {usdc} for 200,000.00 shares"
+        )),
+        "{out}"
+    );
+    let out = sh.ok(&format!("capital show --mint {usdc}")).await;
+    assert!(
+        out.contains("  capital 200,000.00  owed to claimants 0.00  members' capital 200,000.00")
+            && out.contains(&format!("  {me} holds 200,000.00 shares, worth 200,000.00")),
         "{out}"
     );
     let out = sh.ok("pool show 0").await;
@@ -181,20 +197,41 @@ async fn operator_and_user_commands_run_the_whole_lifecycle() {
     sh.ok("warp --days 5").await;
     let out = sh.ok(&format!("claim show {claim}")).await;
     assert!(
-        out.contains("status: accepted; redeem before 2026-02-08 00:00\n"),
+        out.contains(
+            "status: accepted; redeem before 2026-02-08 00:00 for the backing stake to pay its \
+             part (the capital pool alone pays after)\n"
+        ),
         "{out}"
     );
+    // Sold at 2x on the line the purchase cranked: the stake pays half, the capital pool half.
     let out = sh.ok(&format!("redeem --claim {claim}")).await;
-    assert!(out.contains(&format!("paid 40,000.00 to {me}")), "{out}");
+    assert!(
+        out.contains(&format!("paid 40,000.00 to {me} ("))
+            && out.contains(
+                "; in all the backing stake paid 20,000.00, the capital pool 20,000.00; owed 0.00"
+            ),
+        "{out}"
+    );
     let out = sh.ok(&format!("claim show {claim}")).await;
     assert!(out.contains("status: accepted and paid"), "{out}");
-    let out = sh.ok("pool show 0").await;
-    assert!(out.contains("stake 960,000.00"), "{out}");
-    // 60,000 of the cover is left, against 2 × the 960,000 of stake.
     assert!(
-        out.contains("capacity used 60,000.00 of 1,920,000.00 (3.12%)"),
+        out.contains(
+            "paid by the backing stake 20,000.00, by the capital pool 20,000.00; owed 0.00"
+        ),
         "{out}"
     );
+    let out = sh.ok("pool show 0").await;
+    assert!(out.contains("stake 980,000.00"), "{out}");
+    // 60,000 of the cover is left (30,000 of stake), against 2 × the 980,000 of stake.
+    assert!(
+        out.contains("capacity used 60,000.00 of 1,960,000.00 (3.06%)"),
+        "{out}"
+    );
+    // The member asks to leave with 50,000: paid after the exit delay.
+    let out = sh
+        .ok(&format!("capital withdraw --mint {usdc} --amount 50000"))
+        .await;
+    assert!(out.contains("exit 0 requested: "), "{out}");
 
     // A cover that was claimed on stays on chain as its claim's record, even once claims are
     // no longer possible (unclaimed covers: `crank_expire_returns_an_unclaimed_covers_rent`).
@@ -206,12 +243,15 @@ async fn operator_and_user_commands_run_the_whole_lifecycle() {
     .await;
     let out = sh.ok(&format!("cover show {cover}")).await;
     assert!(out.contains("remaining 60,000.00"), "{out}");
+    // The unused line has lapsed: a crank returns it, and the exit is paid.
+    let out = sh.ok(&format!("capital withdraw --mint {usdc}")).await;
+    assert!(out.contains("exit 0 paid 50,000.00"), "{out}");
 
     // The staker's share of the premium (50% less the 5% manager fee: 1,187.50) has streamed,
     // rounded down: `positions` shows it before it is claimed, and the claim pays exactly that.
     let out = sh.ok("positions").await;
     assert!(
-        out.contains(", stake 960,000.00, rewards 1,187.499999\n"),
+        out.contains(", stake 980,000.00, rewards 1,187.499999\n"),
         "{out}"
     );
     let out = sh.ok("rewards --pool 0 --position 0").await;
@@ -224,8 +264,9 @@ async fn operator_and_user_commands_run_the_whole_lifecycle() {
     sh.ok("warp --days 400").await;
     let out = sh.ok("unstake --pool 0 --position 0").await;
     assert!(out.starts_with("signature "), "{out}");
-    // The stake after the 40,000 payout; the stream had ended before the rewards were claimed.
-    assert_eq!(after(&out, "withdrew"), "960,000.00", "{out}");
+    // The stake after its 20,000 part of the payout; the stream had ended before the rewards
+    // were claimed.
+    assert_eq!(after(&out, "withdrew"), "980,000.00", "{out}");
     let out = sh.ok("pool show 0").await;
     assert!(out.contains("stake 0.00"), "{out}");
 }

@@ -6,7 +6,7 @@ use bulwark_cli::demo::{run, usdc};
 async fn demo_accounts_for_every_token() {
     let mut steps = Vec::new();
     let summary = run(false, &mut |step| steps.push(step)).await.unwrap();
-    assert_eq!(summary.minted, 1_100_000_000_000);
+    assert_eq!(summary.minted, 1_350_000_000_000);
     assert_eq!(
         summary.total, summary.minted,
         "every token is accounted for"
@@ -14,12 +14,25 @@ async fn demo_accounts_for_every_token() {
     // After the final sweep the vault holds exactly what the pool still owes.
     assert_eq!(summary.pool_vault, summary.pool_liabilities);
     assert_eq!(summary.claims_paid, 250_000_000_000);
+    // Dana's cover was sold at 2x on the capital pool's line: the stake pays 250,000 ÷ 2, the
+    // capital pool the rest; nothing is owed, and the capital vault equals its books.
+    assert_eq!(
+        (
+            summary.claims_paid_by_stake,
+            summary.claims_paid_by_capital,
+            summary.claims_owed
+        ),
+        (125_000_000_000, 125_000_000_000, 0)
+    );
+    assert_eq!(summary.capital_vault, summary.capital);
     assert_eq!(summary.deposits_forfeited, 500_000_000);
     // The demo starts at a fixed time, so every balance is exact. Dana: 50,000 − 4,931.506850
     // premium + 250,000 payout (deposit refunded); Eli: 50,000 − 1,109.589042 premium − the
     // 500 deposit. Cai's tranche ends in 172 days, before any cover sold is settled: it backs
     // none, so it earns no premium and withdraws exactly its stake; Ana and Ben, whose
-    // tranches back the covers, earn all of the stakers' premium.
+    // tranches back the covers, earn all of the stakers' premium and lose 125,000 between
+    // them (5:3). Mia, the capital pool's only member: 250,000 − 125,000 + 35% of the
+    // 6,041.095892 of premium. The treasury keeps its 5% protocol fee.
     let wallets: Vec<(&str, u64)> = summary
         .wallets
         .iter()
@@ -28,9 +41,10 @@ async fn demo_accounts_for_every_token() {
     assert_eq!(
         wallets,
         [
-            ("Ana", 345_449_058_219),
-            ("Ben", 207_269_434_931),
+            ("Ana", 423_574_058_219),
+            ("Ben", 254_144_434_931),
             ("Cai", 200_000_000_000),
+            ("Mia", 127_114_383_563),
             ("Dana", 295_068_493_150),
             ("Eli", 48_390_410_958),
             ("manager", 302_054_794),
@@ -39,7 +53,7 @@ async fn demo_accounts_for_every_token() {
         ]
     );
     assert_eq!(summary.pool_vault, 2);
-    assert_eq!(summary.treasury, 2_416_438_357);
+    assert_eq!(summary.treasury, 302_054_794);
     assert_eq!(summary.reward_pot, 404_109_589);
     assert_eq!(
         steps[2].lines,
@@ -47,14 +61,26 @@ async fn demo_accounts_for_every_token() {
             "Ana stakes 500,000.00 in tranche 232 (unlocks in 718 days)",
             "Ben stakes 300,000.00 in tranche 230 (unlocks in 536 days)",
             "Cai stakes 200,000.00 in tranche 226 (unlocks in 172 days)",
+            "Mia deposits 250,000.00 into the USDC capital pool for as many shares: cover above \
+             1x the stake needs its capital",
         ]
     );
-    // Capacity used after the purchases: 1,000,000 staked at 2x, lending weight 60, DEX 40.
+    // Dana's cover fits the line at 2x; Eli's takes the 50,000 of line left, so 1.5x.
     assert_eq!(
-        steps[3].lines[3..],
+        steps[3].lines[1],
+        "  sold at 2.00x: 200,000.00 on the stake, 200,000.00 on the capital pool's leverage line"
+    );
+    assert_eq!(
+        steps[3].lines[3],
+        "  sold at 1.50x: 100,000.00 on the stake, 50,000.00 on the capital pool's leverage line"
+    );
+    // Capacity used after the purchases, in stake occupied × 2: 1,000,000 staked, lending
+    // weight 60, DEX 40 (Eli's 1.5x cover occupies 100,000 of stake).
+    assert_eq!(
+        steps[3].lines[5..],
         [
             "lending: capacity used 400,000.00 of 1,200,000.00 (33.33%)".to_string(),
-            "DEX: capacity used 150,000.00 of 800,000.00 (18.75%)".to_string(),
+            "DEX: capacity used 200,000.00 of 800,000.00 (25.00%)".to_string(),
         ]
     );
     // The votes are cast as soon as the claims are filed: voting is still open.
@@ -70,13 +96,18 @@ async fn demo_accounts_for_every_token() {
             "accept 1.00 / deny 3.00 -> voting open until 2026-03-06 00:00, denied so far",
         ]
     );
-    // After the payout burnt 250,000 of stake: (750,000 × 2) × 60% and × 40%; Dana's cover
-    // has 150,000 left.
+    // The payout burnt 125,000 of stake: (875,000 × 2) × 60% and × 40%; Dana's cover has
+    // 150,000 left.
     assert_eq!(
-        steps[7].lines[5..],
+        steps[7].lines[1],
+        "the backing stake pays 125,000.00 (the payout ÷ its 2x ratio), the capital pool \
+         125,000.00"
+    );
+    assert_eq!(
+        steps[7].lines[6..],
         [
-            "lending: capacity used 150,000.00 of 900,000.00 (16.66%)".to_string(),
-            "DEX: capacity used 150,000.00 of 600,000.00 (25.00%)".to_string(),
+            "lending: capacity used 150,000.00 of 1,050,000.00 (14.28%)".to_string(),
+            "DEX: capacity used 200,000.00 of 700,000.00 (28.57%)".to_string(),
         ]
     );
     let titles: Vec<&str> = steps.iter().map(|s| s.title.as_str()).collect();
@@ -88,12 +119,18 @@ async fn demo_accounts_for_every_token() {
         let field = line.split_whitespace().nth(1).unwrap();
         field.replace([',', '.'], "").parse().unwrap()
     };
-    let (total_line, column) = summary_lines.split_last().unwrap();
+    let (claims_line, rest) = summary_lines.split_last().unwrap();
+    let (total_line, column) = rest.split_last().unwrap();
     assert_eq!(
         total_line,
-        "total        1,100,000.000000 = minted 1,100,000.000000 (every token accounted for)"
+        "total        1,350,000.000000 = minted 1,350,000.000000 (every token accounted for)"
     );
-    assert_eq!(column[0], "Ana            345,449.058219");
+    assert_eq!(
+        claims_line,
+        "claims paid 250,000.000000 (backing stake 125,000.000000, capital pool 125,000.000000), \
+         owed 0.000000"
+    );
+    assert_eq!(column[0], "Ana            423,574.058219");
     assert_eq!(
         column.iter().map(|line| amount(line)).sum::<u64>(),
         amount(total_line)

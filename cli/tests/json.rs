@@ -38,10 +38,12 @@ fn simulate_json_reports_pools_balances_and_claims() {
     assert_eq!(stderr, "");
     let steps = out["steps"].as_array().expect("steps");
     assert_eq!(steps.len(), 19);
-    // Dana's purchase: 250,000 of lending cover for 180 days at 2.5%/yr.
+    // Dana's purchase: 250,000 of lending cover for 180 days at 2.5%/yr, at 1x (the scenario
+    // funds no capital pool): it occupies 250,000 of stake, shown as 500,000 of 2x capacity.
     let buy = &steps[4];
     assert_eq!(
-        buy["lines"][0], "premium 3,082.191781 at 2.50%/yr",
+        buy["lines"][0],
+        "premium 3,082.191781 at 2.50%/yr; sold at 1.00x (0.00 on the leverage line)",
         "the prose stays"
     );
     let tranche = |id: u64, stake: u64| {
@@ -66,8 +68,8 @@ fn simulate_json_reports_pools_balances_and_claims() {
                     {"name": "dex", "product_id": 1, "weight": 40, "effective_weight": 40, "allocated": 0,
                      "capacity": 800_000_000_000u64, "used_bps": 0},
                     {"name": "lending", "product_id": 0, "weight": 60, "effective_weight": 60,
-                     "allocated": 250_000_000_000u64, "capacity": 1_200_000_000_000u64,
-                     "used_bps": 2_083},
+                     "allocated": 500_000_000_000u64, "capacity": 1_200_000_000_000u64,
+                     "used_bps": 4_166},
                 ],
             },
             "balances": {"alice": 0, "bob": 0, "carol": 0, "dana": 16_917_808_219u64,
@@ -117,7 +119,7 @@ fn demo_json_keeps_progress_out_of_stdout() {
     assert_eq!(last["lines"][0], "684 days pass: every tranche has ended");
     let state = &last["state"];
     assert_eq!(state["pool"]["stake"], 0);
-    assert_eq!(state["balances"]["Ana"], 345_449_058_219u64);
+    assert_eq!(state["balances"]["Ana"], 423_574_058_219u64);
     assert_eq!(state["balances"]["Dana"], 295_068_493_150u64);
     let statuses: Vec<(&str, &str, bool)> = state["claims"]
         .as_array()
@@ -133,5 +135,5 @@ fn demo_json_keeps_progress_out_of_stdout() {
         .collect();
     assert_eq!(statuses, [("Dana", "final", true), ("Eli", "final", true)]);
     assert_eq!(steps[10]["title"], "Summary");
-    assert_eq!(out["summary"]["total"], 1_100_000_000_000u64);
+    assert_eq!(out["summary"]["total"], 1_350_000_000_000u64);
 }

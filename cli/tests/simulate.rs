@@ -32,30 +32,43 @@ async fn lending_hack_scenario_pays_both_claims_from_stake() {
     // 60% of 250,000 and of 100,000.
     assert_eq!(summary.claims_paid, 210_000 * UNIT);
     assert_eq!(summary.deposits_forfeited, 0);
-    // Stakers lose the payouts pro rata to their stake and keep their premium share; Dana has
-    // 20,000 − 3,082.191781 premium + 150,000 payout (deposit refunded). The scenario starts
-    // at a fixed time, so the balances are exact.
+    // No capital pool is funded, so the pool sells at 1x: stakers lose the payouts in full,
+    // pro rata to their stake, and keep their premium share; Dana has 20,000 − 3,082.191781
+    // premium + 150,000 payout (deposit refunded). The scenario starts at a fixed time, so the
+    // balances are exact.
     assert_eq!(
         summary.wallets,
         [
-            ("alice".to_string(), 316_712_356_163),
-            ("bob".to_string(), 237_534_267_122),
-            ("carol".to_string(), 237_534_267_122),
+            ("alice".to_string(), 316_758_515_067),
+            ("bob".to_string(), 237_568_886_300),
+            ("carol".to_string(), 237_568_886_300),
             ("dana".to_string(), 166_917_808_219),
-            ("eli".to_string(), 69_124_657_534),
+            ("eli".to_string(), 68_868_219_178),
             ("vic".to_string(), 0),
             ("wes".to_string(), 0),
-            ("manager".to_string(), 197_876_712),
+            ("manager".to_string(), 210_698_630),
         ]
     );
+    // The treasury keeps the 5% protocol fee, the capital pool the 35% after stakers and
+    // assessors.
     assert_eq!(
-        (summary.pool_vault, summary.treasury, summary.reward_pot),
-        (0, 1_583_013_704, 395_753_424)
+        (
+            summary.pool_vault,
+            summary.capital_vault,
+            summary.treasury,
+            summary.reward_pot
+        ),
+        (0, 1_474_890_412, 210_698_634, 421_397_260)
+    );
+    assert_eq!(
+        (summary.claims_paid_by_stake, summary.claims_paid_by_capital),
+        (210_000 * UNIT, 0)
     );
     // (The treasury's total includes the stakers' reward dust: each position's rewards are
     // rounded down per share, and `sweep_fees` books what no position can claim.)
     // 180 days of 250,000 at 2.5%/yr is 3,082.191781, 45% of it streams to stakers (50% less
-    // the manager's 10%). 1,000,000 staked at 2x: lending (weight 60) backs 1,200,000, the DEX (40) 800,000.
+    // the manager's 10%). Sold at 1x, it occupies 250,000 of stake: 500,000 of the 1,200,000
+    // that lending's weight 60 allows at 2x (the DEX, weight 40, 800,000).
     assert_eq!(
         steps[4].title,
         "[test.toml:59] dana buys 250,000.00 of lending cover for 180 days"
@@ -63,10 +76,13 @@ async fn lending_hack_scenario_pays_both_claims_from_stake() {
     assert_eq!(
         steps[4].lines[1..],
         [
-            "pool: stake 1,000,000.00, vault 1,003,082.191781, owed to stakers in rewards 1,386.986301"
+            "pool: stake 1,000,000.00, vault 1,003,082.191781, owed to stakers in rewards \
+             1,386.986301, leverage line used 0.00 of 0.00"
+                .to_string(),
+            "capital pool: capital 0.00, owed to claimants 0.00, lines 0.00, minimum capital 0.00"
                 .to_string(),
             "dex: capacity used 0.00 of 800,000.00 (0.00%)".to_string(),
-            "lending: capacity used 250,000.00 of 1,200,000.00 (20.83%)".to_string(),
+            "lending: capacity used 500,000.00 of 1,200,000.00 (41.66%)".to_string(),
         ]
     );
     // The opening, 17 steps and the summary.
@@ -106,8 +122,13 @@ async fn short_tranche_scenario_pays_premium_only_to_the_backing_stake() {
         ]
     );
     assert_eq!(
-        (summary.pool_vault, summary.treasury, summary.reward_pot),
-        (0, 10_000 * UNIT + 1, 2_500 * UNIT)
+        (
+            summary.pool_vault,
+            summary.capital_vault,
+            summary.treasury,
+            summary.reward_pot
+        ),
+        (0, 8_750 * UNIT, 1_250 * UNIT + 1, 2_500 * UNIT)
     );
 }
 
@@ -116,7 +137,7 @@ async fn disputed_claim_scenario_forfeits_the_deposit() {
     let (steps, summary) = simulate(&shipped("disputed-claim-thin-pool.toml"))
         .await
         .unwrap();
-    assert_eq!(summary.minted, 63_000 * UNIT);
+    assert_eq!(summary.minted, 163_000 * UNIT);
     assert_eq!(summary.total, summary.minted, "every token accounted for");
     assert_eq!(summary.pool_vault, summary.pool_liabilities);
     assert_eq!(summary.claims_paid, 0);
@@ -125,6 +146,7 @@ async fn disputed_claim_scenario_forfeits_the_deposit() {
     assert_eq!(
         summary.wallets,
         [
+            ("cal".to_string(), 0),
             ("sam".to_string(), 50_764_021_917),
             ("tia".to_string(), 6_684_931_506),
             ("uma".to_string(), 4_317_369_863),
@@ -133,12 +155,83 @@ async fn disputed_claim_scenario_forfeits_the_deposit() {
             ("manager".to_string(), 134_827_397),
         ]
     );
+    // Cal stays a member: the capital pool holds his 100,000 and its premium share.
     assert_eq!(
-        (summary.pool_vault, summary.treasury, summary.reward_pot),
-        (0, 719_079_455, 379_769_862)
+        (
+            summary.pool_vault,
+            summary.capital_vault,
+            summary.treasury,
+            summary.reward_pot
+        ),
+        (0, 100_629_194_524, 89_884_931, 379_769_862)
     );
+    assert_eq!(summary.capital, summary.capital_vault);
     let last = &steps.last().unwrap().lines;
-    assert!(last.last().unwrap().contains("every token accounted for"));
+    assert!(last.iter().any(|l| l.contains("every token accounted for")));
+}
+
+/// The issue's case: a fully sold 2x pool loses everything. With the capital pool funded,
+/// every accepted claim is paid in full — the stake its half, the capital pool the rest — and
+/// the books add up; without it the sale beyond 1x stake is refused with its own error.
+#[tokio::test]
+async fn a_fully_sold_2x_pool_losing_everything_pays_every_claim_in_full() {
+    let text = shipped("leveraged-pool-total-loss.toml");
+    let (steps, summary) = simulate(&text).await.unwrap();
+    assert_eq!(summary.total, summary.minted, "every token accounted for");
+    assert_eq!(summary.minted, 2_120_000 * UNIT);
+    assert_eq!(summary.claims_paid, 1_990_000 * UNIT);
+    assert_eq!(
+        (
+            summary.claims_paid_by_stake,
+            summary.claims_paid_by_capital,
+            summary.claims_owed
+        ),
+        (995_000 * UNIT, 995_000 * UNIT, 0)
+    );
+    // Ann and Ben: their tokens less premium plus the whole cover. Sol: the 5,000 of stake no
+    // cover used plus all the stakers' premium (less one unit of rounding). Mo: the 5,000 the
+    // capital pool kept plus its 35% of the 73,450 of premium.
+    assert_eq!(
+        summary.wallets,
+        [
+            ("ann".to_string(), 1_230_000 * UNIT),
+            ("ben".to_string(), 806_550 * UNIT),
+            ("mo".to_string(), 30_707_500_000),
+            ("sol".to_string(), 38_052_499_999),
+            ("vic".to_string(), 0),
+            ("manager".to_string(), 3_672_500_000),
+        ]
+    );
+    assert_eq!(
+        (summary.pool_vault, summary.capital_vault, summary.capital),
+        (0, 0, 0)
+    );
+    assert_eq!(
+        steps[4].lines[0],
+        "premium 43,450.00 at 5.50%/yr; sold at 2.00x (395,000.00 on the leverage line)"
+    );
+    assert_eq!(
+        steps[11].lines[0],
+        "backing stake pays 395,000.00, capital pool 395,000.00; owed 0.00"
+    );
+    // The same story without Mo's capital: Ann's 1,200,000 on 1,000,000 of stake is refused.
+    let unfunded = text.replace(
+        "[[steps]]\ncapital = { actor = \"mo\", amount = 1000000 }\n",
+        "",
+    );
+    assert_ne!(unfunded, text);
+    let line = 1 + unfunded
+        .lines()
+        .position(|l| l.starts_with("buy = { actor = \"ann\""))
+        .unwrap();
+    let err = simulate(&unfunded).await.unwrap_err().0;
+    assert_eq!(
+        err,
+        format!(
+            "test.toml:{line}: the program refused: {} (LeverageUnavailable)",
+            BulwarkError::LeverageUnavailable
+        )
+    );
 }
 
 const BASE: &str = r#"name = "t"
@@ -181,7 +274,7 @@ async fn malformed_scenarios_name_the_line() {
     assert_eq!(
         error_of("\n[[steps]]\nexplode = { days = 3 }\n").await,
         "test.toml:13: unknown variant `explode`, expected one of `stake`, `buy`, `wait`, \
-         `incident`, `claim`, `vote`, `redeem`, `withdraw`"
+         `incident`, `claim`, `vote`, `redeem`, `withdraw`, `capital`, `capital_withdraw`"
     );
 }
 

@@ -208,7 +208,7 @@ pub fn create_pool(
             config: config_pda(),
             pool,
             mint: *mint,
-            mint_params: mint_params_pda(mint),
+            capital_pool: capital_pool_pda(mint),
             vault: vault_pda(&pool),
             token_program: *token_program,
             system_program: anchor_lang::system_program::ID,
@@ -427,6 +427,8 @@ pub fn sweep_fees(payer: &Pubkey, keys: &PoolKeys, treasury_token: &Pubkey) -> I
             vault: keys.vault,
             treasury_token: *treasury_token,
             reward_pot: reward_pot_pda(&keys.mint),
+            capital_pool: capital_pool_pda(&keys.mint),
+            capital_vault: capital_vault_pda(&keys.mint),
             token_program: keys.token_program,
             system_program: anchor_lang::system_program::ID,
         },
@@ -514,8 +516,10 @@ pub fn expire_cover(
         bulwark::instruction::ExpireCover {},
     );
     for pool in pools {
-        ix.accounts
-            .push(AccountMeta::new(pool_product_pda(pool, product_id), false));
+        ix.accounts.extend([
+            AccountMeta::new(*pool, false),
+            AccountMeta::new(pool_product_pda(pool, product_id), false),
+        ]);
     }
     ix
 }
@@ -659,6 +663,8 @@ pub fn redeem_payout(
             claim: *claim,
             cover: keys.cover,
             mint: keys.mint,
+            capital_pool: capital_pool_pda(&keys.mint),
+            capital_vault: capital_vault_pda(&keys.mint),
             owner_token: *owner_token,
             claimant_token: *claimant_token,
             token_program: keys.token_program,
@@ -675,24 +681,14 @@ pub fn redeem_payout(
     ix
 }
 
-pub fn close_claim(
-    caller: &Pubkey,
-    keys: &CoverKeys,
-    claim: &Pubkey,
-    claimant_token: &Pubkey,
-) -> Instruction {
-    let deposit_pool = keys.pools[0];
+/// Closes a denied claim (its deposit goes to the assessment reward share).
+pub fn close_claim(caller: &Pubkey, keys: &CoverKeys, claim: &Pubkey) -> Instruction {
     ix(
         bulwark::accounts::CloseClaim {
             caller: *caller,
-            config: config_pda(),
             claim: *claim,
             cover: keys.cover,
-            deposit_pool,
-            mint: keys.mint,
-            vault: vault_pda(&deposit_pool),
-            claimant_token: *claimant_token,
-            token_program: keys.token_program,
+            deposit_pool: keys.pools[0],
         },
         bulwark::instruction::CloseClaim {},
     )
@@ -766,6 +762,33 @@ pub fn capital_accounts(mint: &Pubkey, token_program: &Pubkey) -> bulwark::accou
     }
 }
 
+/// Capital pool terms for a newly listed mint: no floor, the default requirement (all the
+/// leverage promised held as capital), generic share metadata.
+pub fn default_capital_pool_args() -> CreateCapitalPoolArgs {
+    CreateCapitalPoolArgs {
+        min_capital: 0,
+        mcr_bps: bulwark::constants::DEFAULT_MCR_BPS,
+        name: "Bulwark capital".to_string(),
+        symbol: "BWCAP".to_string(),
+        uri: String::new(),
+    }
+}
+
+/// Lists `mint` (a mint of `token_program`) and opens its capital pool with `capital`: what
+/// governance does before any staking pool can open on a mint.
+pub fn list_mint(
+    authority: &Pubkey,
+    mint: &Pubkey,
+    token_program: &Pubkey,
+    mint_params: SetMintParamsArgs,
+    capital: CreateCapitalPoolArgs,
+) -> [Instruction; 2] {
+    [
+        set_mint_params(authority, mint, mint_params),
+        create_capital_pool(authority, mint, token_program, capital),
+    ]
+}
+
 pub fn create_capital_pool(
     authority: &Pubkey,
     mint: &Pubkey,
@@ -789,14 +812,58 @@ pub fn create_capital_pool(
     )
 }
 
-pub fn set_min_capital(authority: &Pubkey, mint: &Pubkey, min_capital: u64) -> Instruction {
+pub fn set_capital_requirement(
+    authority: &Pubkey,
+    mint: &Pubkey,
+    args: SetCapitalRequirementArgs,
+) -> Instruction {
     ix(
-        bulwark::accounts::SetMinCapital {
+        bulwark::accounts::SetCapitalRequirement {
             authority: *authority,
             config: config_pda(),
             capital_pool: capital_pool_pda(mint),
         },
-        bulwark::instruction::SetMinCapital { min_capital },
+        bulwark::instruction::SetCapitalRequirement { args },
+    )
+}
+
+/// The leverage line crank for `pool` (on `mint`): returns what the line no longer holds and
+/// grants up to `max_amount` more.
+pub fn grant_leverage(
+    caller: &Pubkey,
+    pool: &Pubkey,
+    mint: &Pubkey,
+    max_amount: u64,
+) -> Instruction {
+    ix(
+        bulwark::accounts::GrantLeverage {
+            caller: *caller,
+            config: config_pda(),
+            capital_pool: capital_pool_pda(mint),
+            pool: *pool,
+        },
+        bulwark::instruction::GrantLeverage { max_amount },
+    )
+}
+
+/// Pays what the capital pool can of what it owes on a redeemed claim to the cover owner's
+/// `owner_token`.
+pub fn redeem_owed(
+    caller: &Pubkey,
+    keys: &CoverKeys,
+    claim: &Pubkey,
+    owner_token: &Pubkey,
+) -> Instruction {
+    ix(
+        bulwark::accounts::RedeemOwed {
+            caller: *caller,
+            config: config_pda(),
+            claim: *claim,
+            cover: keys.cover,
+            capital: capital_accounts(&keys.mint, &keys.token_program),
+            owner_token: *owner_token,
+        },
+        bulwark::instruction::RedeemOwed {},
     )
 }
 
@@ -823,6 +890,25 @@ pub fn deposit_capital(
             system_program: anchor_lang::system_program::ID,
         },
         bulwark::instruction::DepositCapital { amount, min_shares },
+    )
+}
+
+/// Adds `amount` from `contributor_token` to the capital pool of `mint`, for no shares.
+pub fn contribute_capital(
+    contributor: &Pubkey,
+    mint: &Pubkey,
+    token_program: &Pubkey,
+    contributor_token: &Pubkey,
+    amount: u64,
+) -> Instruction {
+    ix(
+        bulwark::accounts::ContributeCapital {
+            contributor: *contributor,
+            config: config_pda(),
+            capital: capital_accounts(mint, token_program),
+            contributor_token: *contributor_token,
+        },
+        bulwark::instruction::ContributeCapital { amount },
     )
 }
 

@@ -3,12 +3,14 @@
 //! The program prices each pool's part independently from that pool's state before the
 //! purchase, so routing an amount greedily over the pools with the lowest current price gives
 //! the cheapest split the program can sell. Every number here comes from the program's own
-//! functions (`CoverSchedule`, `PoolProduct::plan` and `price`, `math::pricing`), applied to
+//! functions (`CoverSchedule`, `PoolProduct::plan_on` and `price`, `math::pricing`, the
+//! leverage ratio a pool's line allows), applied to
 //! copies of the accounts rolled forward to the quote's time.
 
 use anchor_lang::prelude::*;
 use anchor_lang::{AccountDeserialize, Discriminator};
-use bulwark::constants::MAX_COVER_POOLS;
+use bulwark::constants::{BPS, MAX_ACTIVE_TRANCHES, MAX_COVER_POOLS};
+use bulwark::math::capacity::leverage_ratio;
 use bulwark::math::pricing::{bps_of, premium};
 use bulwark::state::{Config, CoverSchedule, Pool, PoolProduct, Product};
 
@@ -111,16 +113,15 @@ pub fn quote(
         }
         pool.roll_forward(now).map_err(program_error)?;
         pool_product.roll_forward(now).map_err(program_error)?;
-        let plan = pool_product
-            .plan(&pool, params.capacity_ratio_bps, &schedule, 0)
+        let free = sellable(&pool, &pool_product, params.capacity_ratio_bps, &schedule)
             .map_err(program_error)?;
-        if plan.free_capacity == 0 {
+        if free == 0 {
             continue;
         }
         let price_bps = pool_product
             .price(&product.terms, params, now)
             .map_err(program_error)?;
-        offers.push((price_bps, plan.free_capacity, state.address));
+        offers.push((price_bps, free, state.address));
     }
     // Cheapest first; among equal prices the deepest pool, then the address for determinism.
     offers.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
@@ -152,6 +153,38 @@ pub fn quote(
         premium: total,
         parts,
     })
+}
+
+/// Most cover `pool` can sell of `pool_product` now, as `buy_cover` allocates it: at
+/// `max_ratio_bps` as far as the pool's leverage line goes, 1x beyond (the pool and
+/// pool-product rolled forward to now). The program prices the ratio from the amount bought,
+/// so the bound is checked against the very plan a purchase of it would make.
+pub fn sellable(
+    pool: &Pool,
+    pool_product: &PoolProduct,
+    max_ratio_bps: u32,
+    schedule: &CoverSchedule,
+) -> anchor_lang::Result<u64> {
+    let books = pool_product.books(pool, schedule.current_tranche);
+    let free_at = |ratio| {
+        pool_product
+            .plan_on(&books, ratio, schedule, 0)
+            .map(|plan| plan.free_capacity)
+    };
+    let line = pool.line.available;
+    let mut amount = free_at(max_ratio_bps)?.min(free_at(BPS as u32)?.saturating_add(line));
+    // The ratio is rounded down and backing per tranche rounded up, so the estimate can be a
+    // little above what fits; what fits at an amount's ratio fits at any smaller amount (whose
+    // ratio is no lower), so each step moves down to it.
+    for _ in 0..MAX_ACTIVE_TRANCHES {
+        let fits = free_at(leverage_ratio(amount, line, max_ratio_bps))?;
+        if fits >= amount {
+            return Ok(amount);
+        }
+        amount = fits.min(amount - 1);
+    }
+    // Without the line it always sells what 1x offers.
+    free_at(BPS as u32)
 }
 
 /// Decodes a Borsh program account (`Config`, `Product`, `Pool`, `Cover`, ...).

@@ -735,12 +735,9 @@ impl TestContext {
         id
     }
 
-    /// Governance lists `mint` with a claim deposit of at least [`CLAIM_MIN_DEPOSIT`], unless
-    /// it is listed already.
-    pub async fn list_mint(&mut self, mint: &Pubkey) {
-        if self.exists(&builders::mint_params_pda(mint)).await {
-            return;
-        }
+    /// Governance lists `mint` (claim deposit at least [`CLAIM_MIN_DEPOSIT`]) without opening
+    /// its capital pool.
+    pub async fn set_mint_params_only(&mut self, mint: &Pubkey) {
         let authority = self.authority.insecure_clone();
         let ix = builders::set_mint_params(
             &authority.pubkey(),
@@ -750,6 +747,26 @@ impl TestContext {
             },
         );
         self.send_ok(&[ix], &[&authority]).await;
+    }
+
+    /// Governance lists `mint` with a claim deposit of at least [`CLAIM_MIN_DEPOSIT`] and opens
+    /// its capital pool ([`builders::default_capital_pool_args`]), unless it is listed already.
+    pub async fn list_mint(&mut self, mint: &Pubkey) {
+        if self.exists(&builders::mint_params_pda(mint)).await {
+            return;
+        }
+        let token_program = self.account(mint).await.expect("mint exists").owner;
+        let authority = self.authority.insecure_clone();
+        let ixs = builders::list_mint(
+            &authority.pubkey(),
+            mint,
+            &token_program,
+            bulwark::instructions::SetMintParamsArgs {
+                claim_min_deposit: CLAIM_MIN_DEPOSIT,
+            },
+            builders::default_capital_pool_args(),
+        );
+        self.send_ok(&ixs, &[&authority]).await;
     }
 
     /// Opens a pool on `mint` with a fresh manager.

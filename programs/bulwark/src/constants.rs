@@ -181,6 +181,20 @@ pub const DEFAULT_CAPITAL_EXIT_DELAY: u32 = 7 * SECONDS_PER_DAY as u32;
 /// Longest capital exit delay governance may set: 270 days, so the delay can always cover the
 /// longest voting, silent ending and cooldown together.
 pub const MAX_CAPITAL_EXIT_DELAY: u32 = 3 * MAX_CLAIM_TIMING;
+/// Default minimum capital requirement: 100% of the leverage lines outstanding, so the
+/// capital pool holds all the leverage it promised.
+pub const DEFAULT_MCR_BPS: u16 = 10_000;
+/// Bounds of the minimum capital requirement's share of the lines: 10%..=100% (lines at most
+/// ten times the capital).
+pub const MIN_MCR_BPS: u16 = 1_000;
+/// See [`MIN_MCR_BPS`].
+pub const MAX_MCR_BPS: u16 = 10_000;
+/// Default protocol fee: 5% of each premium stays with the treasury; the part of the premium
+/// that goes neither to stakers nor to assessors goes to the capital pool.
+pub const DEFAULT_PROTOCOL_FEE_BPS: u16 = 500;
+/// An unused leverage line lapses this long after its last grant: 7 days, so capital a pool
+/// does not use goes back to its members within an exit delay.
+pub const LEVERAGE_LINE_TTL: i64 = 7 * SECONDS_PER_DAY;
 /// Longest capital share name, symbol and metadata URI, in bytes.
 pub const MAX_SHARE_NAME_LEN: usize = 32;
 /// See [`MAX_SHARE_NAME_LEN`].

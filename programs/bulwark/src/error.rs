@@ -178,9 +178,12 @@ pub enum BulwarkError {
     OutcomeNotFinal,
     #[msg("The claim was denied")]
     ClaimDenied,
-    #[msg("The redemption window has passed")]
+    /// Retired: an accepted claim is redeemable at any time (the capital pool alone pays after
+    /// the window). Kept so every later code keeps its number.
+    #[msg("Retired: the redemption window has passed")]
     RedemptionWindowClosed,
-    #[msg("The redemption window is still open")]
+    /// Retired with [`BulwarkError::RedemptionWindowClosed`].
+    #[msg("Retired: the redemption window is still open")]
     RedemptionWindowOpen,
     #[msg("The claim was already paid")]
     ClaimAlreadyPaid,
@@ -232,4 +235,18 @@ pub enum BulwarkError {
     WrongShareMint,
     #[msg("Only the member who requested the exit may execute it")]
     NotExitOwner,
+    #[msg("Cover above 1x the pool's stake needs a leverage line: run grant_leverage first")]
+    LeverageUnavailable,
+    #[msg("Minimum capital requirement share must be between 10% and 100% of the lines")]
+    InvalidCapitalRequirement,
+    #[msg("Capital pool account is not the capital pool of this mint")]
+    WrongCapitalPool,
+    #[msg("An accepted claim is paid, never closed unpaid: redeem it")]
+    ClaimAccepted,
+    #[msg("Nothing is owed on this claim")]
+    NothingOwed,
+    #[msg("The capital pool cannot pay this claim's place in its debt queue yet")]
+    DebtNotFunded,
+    #[msg("The capital pool owes at least what it holds: it sells no shares until funded")]
+    CapitalPoolInsolvent,
 }

@@ -163,9 +163,14 @@ pub struct ManagerFeesClaimed {
 #[event]
 pub struct FeesSwept {
     pub pool: Pubkey,
-    /// Moved to the treasury: its accrued share, including the two below.
+    /// Moved to the treasury: the protocol fee, including the two below.
     pub treasury_amount: u64,
     pub assessment_amount: u64,
+    /// Moved to the mint's capital pool: its premium share (and orphaned streams).
+    pub capital_amount: u64,
+    pub capital_pool: Pubkey,
+    /// The capital pool's capital after the sweep.
+    pub capital: u64,
     /// Tokens the vault held beyond the pool's books (donations), booked to the treasury.
     pub surplus: u64,
     /// Reward units nobody could claim any more, booked to the treasury.
@@ -184,7 +189,14 @@ pub struct PoolPurchase {
     pub staker_rewards: u64,
     pub manager_fee: u64,
     pub assessment_share: u64,
+    /// The protocol fee, kept by the treasury.
     pub treasury_share: u64,
+    /// To the mint's capital pool (swept by `sweep_fees`).
+    pub capital_share: u64,
+    /// Ratio this part was sold at (bps): 10,000 without leverage.
+    pub ratio_bps: u32,
+    /// Leverage line used: amount − the stake it occupies.
+    pub leverage: u64,
     pub new_bumped_price_bps: u16,
 }
 
@@ -271,22 +283,62 @@ pub struct PayoutRedeemed {
     pub claim: Pubkey,
     pub cover: Pubkey,
     pub recipient: Pubkey,
+    /// The accepted amount: `paid + owed`.
     pub requested: u64,
     pub paid: u64,
-    /// Per backing pool, in the cover's order: the stake burned (= paid) from each.
+    /// Per backing pool, in the cover's order: the stake burned (and paid) from each.
     pub paid_per_pool: Vec<u64>,
+    /// Paid from the backing tranches' stake (Σ `paid_per_pool`).
+    pub staker_paid: u64,
+    /// Paid by the capital pool.
+    pub capital_paid: u64,
+    /// Accepted and not yet paid: owed by the capital pool, in its debt queue from
+    /// `debt_position`.
+    pub owed: u64,
+    pub debt_position: u64,
     pub deposit_refunded: u64,
     pub cover_remaining: u64,
+}
+
+/// The capital pool paid (part of) what it owed on a claim.
+#[event]
+pub struct ClaimDebtPaid {
+    pub claim: Pubkey,
+    pub cover: Pubkey,
+    pub recipient: Pubkey,
+    pub capital_pool: Pubkey,
+    pub amount: u64,
+    /// Still owed on the claim after this payment.
+    pub owed: u64,
+    pub debt_position: u64,
+    /// The capital pool's capital and total owed after it.
+    pub capital: u64,
+    pub capital_owed: u64,
+}
+
+/// A leverage line crank: what the pool's line returned to the capital pool and what it was
+/// granted.
+#[event]
+pub struct LeverageGranted {
+    pub pool: Pubkey,
+    pub capital_pool: Pubkey,
+    pub returned: u64,
+    pub granted: u64,
+    /// The pool's line after the crank.
+    pub available: u64,
+    pub used: u64,
+    pub expires_at: i64,
+    /// The capital pool's lines outstanding and minimum capital requirement after it.
+    pub capital_lines: u64,
+    pub minimum_capital: u64,
 }
 
 #[event]
 pub struct ClaimClosed {
     pub claim: Pubkey,
     pub cover: Pubkey,
-    pub accepted: bool,
+    /// The denied claim's deposit, forfeited to the assessment reward share.
     pub deposit: u64,
-    /// True when the deposit went to the assessment reward share, false when refunded.
-    pub deposit_forfeited: bool,
 }
 
 #[event]
@@ -322,6 +374,7 @@ pub struct CapitalPoolCreated {
     pub vault: Pubkey,
     pub share_mint: Pubkey,
     pub min_capital: u64,
+    pub mcr_bps: u16,
     pub name: String,
     pub symbol: String,
     pub uri: String,
@@ -336,6 +389,17 @@ pub struct CapitalDeposited {
     /// The pool's capital and shares after the deposit.
     pub capital: u64,
     pub total_shares: u64,
+}
+
+/// Capital added without shares (`contribute_capital`).
+#[event]
+pub struct CapitalContributed {
+    pub capital_pool: Pubkey,
+    pub contributor: Pubkey,
+    pub amount: u64,
+    /// The pool's capital and what it owes after the contribution.
+    pub capital: u64,
+    pub owed: u64,
 }
 
 #[event]
@@ -364,8 +428,10 @@ pub struct CapitalExitExecuted {
 }
 
 #[event]
-pub struct MinCapitalSet {
+pub struct CapitalRequirementSet {
     pub capital_pool: Pubkey,
     pub old_min_capital: u64,
     pub new_min_capital: u64,
+    pub old_mcr_bps: u16,
+    pub new_mcr_bps: u16,
 }

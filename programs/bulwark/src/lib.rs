@@ -1,7 +1,9 @@
 //! Bulwark: a decentralized cover mutual on Solana.
 //!
 //! Stakers back cover with capital in 91-day tranches of staking pools, cover buyers pay
-//! premiums, assessors vote on claims, accepted claims are paid from the staked capital.
+//! premiums, assessors vote on claims. An accepted claim is paid from the backing stake at
+//! `paid ÷ ratio` and by the mint's capital pool (its members' shared fund) for the rest; what
+//! neither can pay now stays owed and is paid, in order, as capital arrives.
 //! See the repository README for the accounts, their seeds and the lifecycle.
 
 pub mod constants;
@@ -192,9 +194,13 @@ pub mod bulwark {
         CreateCapitalPool::create_capital_pool(ctx, args)
     }
 
-    /// Governance: sets a capital pool's minimum capital requirement floor.
-    pub fn set_min_capital(ctx: Context<SetMinCapital>, min_capital: u64) -> Result<()> {
-        SetMinCapital::set_min_capital(ctx, min_capital)
+    /// Governance: sets a capital pool's minimum capital requirement (floor and share of the
+    /// leverage lines).
+    pub fn set_capital_requirement(
+        ctx: Context<SetCapitalRequirement>,
+        args: SetCapitalRequirementArgs,
+    ) -> Result<()> {
+        SetCapitalRequirement::set_capital_requirement(ctx, args)
     }
 
     /// Member: deposits capital for membership shares (at least `min_shares`).
@@ -204,6 +210,11 @@ pub mod bulwark {
         min_shares: u64,
     ) -> Result<()> {
         DepositCapital::deposit_capital(ctx, amount, min_shares)
+    }
+
+    /// Anyone: adds capital without shares (a recapitalisation; pays what is owed first).
+    pub fn contribute_capital(ctx: Context<ContributeCapital>, amount: u64) -> Result<()> {
+        ContributeCapital::contribute_capital(ctx, amount)
     }
 
     /// Member: burns shares and requests their value (step one of leaving).
@@ -218,5 +229,17 @@ pub mod bulwark {
     /// Member, after the exit delay: is paid the lower of the value at the request and now.
     pub fn execute_capital_exit(ctx: Context<ExecuteCapitalExit>) -> Result<()> {
         ExecuteCapitalExit::execute_capital_exit(ctx)
+    }
+
+    /// Anyone: returns what a staking pool's leverage line no longer holds to the capital
+    /// pool and grants it up to `max_amount` more, within the capital above the requirement.
+    pub fn grant_leverage(ctx: Context<GrantLeverage>, max_amount: u64) -> Result<()> {
+        GrantLeverage::grant_leverage(ctx, max_amount)
+    }
+
+    /// Anyone: pays the cover owner what the capital pool can of what it owes on a redeemed
+    /// claim, in debt-queue order.
+    pub fn redeem_owed(ctx: Context<RedeemOwed>) -> Result<()> {
+        RedeemOwed::redeem_owed(ctx)
     }
 }

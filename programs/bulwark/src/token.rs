@@ -1,8 +1,8 @@
 //! Token movements and mint vetting shared by the instructions that touch a vault.
 
-use crate::constants::POOL_SEED;
+use crate::constants::{CAPITAL_POOL_SEED, POOL_SEED};
 use crate::error::BulwarkError;
-use crate::state::Pool;
+use crate::state::{CapitalPool, Pool};
 use anchor_lang::prelude::*;
 use anchor_spl::associated_token::get_associated_token_address_with_program_id;
 use anchor_spl::token_2022::spl_token_2022::extension::{
@@ -135,6 +135,28 @@ pub fn transfer_from_pool<'info>(
         to,
         pool.to_account_info(),
         &[POOL_SEED, &pool_id, &bump],
+        amount,
+    )
+}
+
+/// Moves `amount` out of a capital pool's vault, signed by the capital pool PDA.
+#[inline(always)]
+pub fn transfer_from_capital<'info>(
+    token_program: &Interface<'info, TokenInterface>,
+    capital_pool: &Account<'info, CapitalPool>,
+    vault: &InterfaceAccount<'info, TokenAccount>,
+    mint: &InterfaceAccount<'info, Mint>,
+    to: AccountInfo<'info>,
+    amount: u64,
+) -> Result<()> {
+    let mint_key = mint.key();
+    transfer_out(
+        token_program,
+        vault,
+        mint,
+        to,
+        capital_pool.to_account_info(),
+        &[CAPITAL_POOL_SEED, mint_key.as_ref(), &[capital_pool.bump]],
         amount,
     )
 }

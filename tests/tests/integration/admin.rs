@@ -228,6 +228,29 @@ async fn update_config_rejects_each_out_of_bounds_parameter() {
         ),
         (
             ProtocolParams {
+                staker_share_bps: 5_000,
+                assessment_share_bps: 1_000,
+                protocol_fee_bps: 4_001,
+                ..d
+            },
+            BulwarkError::InvalidPremiumSplit,
+        ),
+        (
+            ProtocolParams {
+                capital_exit_delay: d.voting_period + d.silent_ending + d.cooldown - 1,
+                ..d
+            },
+            BulwarkError::InvalidCapitalExitDelay,
+        ),
+        (
+            ProtocolParams {
+                capital_exit_delay: MAX_CAPITAL_EXIT_DELAY + 1,
+                ..d
+            },
+            BulwarkError::InvalidCapitalExitDelay,
+        ),
+        (
+            ProtocolParams {
                 capacity_ratio_bps: MIN_CAPACITY_RATIO_BPS - 1,
                 ..d
             },
@@ -332,7 +355,7 @@ async fn update_config_rejects_each_out_of_bounds_parameter() {
     let edge = ProtocolParams {
         capacity_ratio_bps: MAX_CAPACITY_RATIO_BPS,
         max_total_weight: MAX_TOTAL_WEIGHT_LIMIT,
-        staker_share_bps: 9_000,
+        staker_share_bps: 8_500,
         assessment_share_bps: 1_000,
         ..d
     };

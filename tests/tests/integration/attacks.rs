@@ -285,7 +285,7 @@ async fn every_instruction() -> (TestContext, Vec<(&'static str, Instruction, Ve
         ),
         (
             "close_claim",
-            close_claim(&next.pubkey(), &cover, &claim, &m.buyer_token),
+            close_claim(&next.pubkey(), &cover, &claim),
             vec![next.insecure_clone()],
         ),
         (

@@ -97,7 +97,7 @@ async fn extend(m: &mut Market, staker: &Keypair, token: &Pubkey, position: u64,
 /// cover again after each extension: stake S backed 6S at 2x). Now the excess carries forward.
 #[tokio::test]
 async fn f1_extend_stake_cannot_resell_capacity() {
-    let mut m = market(0).await;
+    let mut m = market_with(0, 4_000_000 * UNIT, spl_token::ID).await;
     let first = first_backing_tranche(&mut m).await;
     let stake = 500_000 * UNIT;
     let (staker, token) = m.t.funded_user(&m.mint, stake).await;
@@ -198,6 +198,7 @@ async fn f5_weight_cycling_cannot_exceed_max_total_weight() {
     let pool: Pool = m.t.load_zc(&pool_key).await;
     assert_eq!(pool.total_effective_weight, 100);
     // The second product sells 40% of the stake's capacity, not one unit more.
+    m.grant(&[pool_key]).await;
     let ix = m.buy_ix(
         args(1, owner, second, vec![stake * 4 / 5 + 1], YEAR),
         &[pool_key],
@@ -242,11 +243,11 @@ async fn pause_all_stops_every_outflow() {
         ("claim_rewards", PAUSE_WITHDRAW),
         ("claim_manager_fees", PAUSE_WITHDRAW),
         ("sweep_fees", PAUSE_WITHDRAW),
-        ("close_claim", PAUSE_WITHDRAW),
         ("unstake_assessor", PAUSE_WITHDRAW),
         ("claim_assessor_reward", PAUSE_WITHDRAW),
         ("redeem_payout", PAUSE_PAYOUTS),
         ("execute_capital_exit", PAUSE_WITHDRAW),
+        ("redeem_owed", PAUSE_PAYOUTS),
     ];
     // Instructions that move no token out of a program vault (inflows, books, governance).
     let no_outflow = [
@@ -273,9 +274,12 @@ async fn pause_all_stops_every_outflow() {
         "vote",
         "overturn_claim",
         "create_capital_pool",
-        "set_min_capital",
+        "set_capital_requirement",
         "deposit_capital",
         "request_capital_exit",
+        "grant_leverage",
+        "contribute_capital",
+        "close_claim",
     ];
     for instruction in idl["instructions"].as_array().unwrap() {
         let name = instruction["name"].as_str().unwrap();
@@ -293,7 +297,7 @@ async fn pause_all_stops_every_outflow() {
         .await;
     let (alice, alice_token) = assessor(&mut m.t, UNIT).await;
     let (keys, claim) = accepted_claim(&mut m, &alice, 10_000 * UNIT).await;
-    // Let the accepted claim lapse unredeemed: its deposit is refundable by close_claim.
+    // Let the accepted claim's redemption window pass: the capital pool alone pays it now.
     let state: Claim = m.t.load(&claim).await;
     m.t.warp_to_time(state.redemption_end().unwrap()).await;
     let authority = m.t.authority.insecure_clone();
@@ -309,12 +313,9 @@ async fn pause_all_stops_every_outflow() {
         BulwarkError::WithdrawalsPaused,
     )
     .await;
-    m.t.send_err(
-        close_claim(&payer, &keys, &claim, &m.buyer_token),
-        &[],
-        BulwarkError::WithdrawalsPaused,
-    )
-    .await;
+    let redeem = redeem_payout(&payer, &keys, &claim, &m.buyer_token, &m.buyer_token);
+    m.t.send_err(redeem.clone(), &[], BulwarkError::PayoutsPaused)
+        .await;
     let assessment_mint = m.t.assessment_mint;
     m.t.warp_days(30).await;
     m.t.send_err(
@@ -334,8 +335,7 @@ async fn pause_all_stops_every_outflow() {
     // Released, each goes through.
     m.t.send_ok(&[set_pause(&authority.pubkey(), 0)], &[&authority])
         .await;
-    m.t.send_ok(&[close_claim(&payer, &keys, &claim, &m.buyer_token)], &[])
-        .await;
+    m.t.send_ok(&[redeem], &[]).await;
     m.t.send_ok(
         &[unstake_assessor(
             &alice.pubkey(),
@@ -592,15 +592,16 @@ async fn very_large_pool_still_sells_cover() {
     let owner = m.buyer.pubkey();
     m.buy(args(0, owner, m.product_id, vec![1_000 * UNIT], YEAR))
         .await;
+    // No capital pool behind it: sold at 1x, the cover occupies its whole amount of stake.
     let pp = pool_product_of(&mut m).await;
-    assert_eq!(pp.allocation_in(far), 500 * UNIT);
+    assert_eq!(pp.allocation_in(far), 1_000 * UNIT);
     let config: Config = m.t.load(&config_pda()).await;
     assert_eq!(config.params.capacity_ratio_bps, 20_000);
 }
 
 /// One `claim_min_deposit` served every mint: 1 USDC on a 6-decimal mint, a thousandth of a
 /// token on a 9-decimal one. Governance now sets it per mint (`set_mint_params`, which also
-/// lists the mint: no pool, so no cover, on a mint without it); a manager never can.
+/// lists the mint; with its capital pool, a staking pool can open on it); a manager never can.
 #[tokio::test]
 async fn claim_min_deposit_is_set_per_mint() {
     let mut s = market(1_000_000 * UNIT).await;
@@ -678,6 +679,23 @@ async fn claim_min_deposit_is_set_per_mint() {
     .await;
     s.t.send_ok(&[listing(&authority, &nine, 1_000_000_000)], &[&authority])
         .await;
+    // Listed, it still needs its capital pool, the payer of what stake does not pay.
+    s.t.send_anchor_err(
+        create.clone(),
+        &[&manager],
+        anchor_lang::error::ErrorCode::AccountNotInitialized,
+    )
+    .await;
+    s.t.send_ok(
+        &[create_capital_pool(
+            &authority.pubkey(),
+            &nine,
+            &spl_token::ID,
+            default_capital_pool_args(),
+        )],
+        &[&authority],
+    )
+    .await;
     s.t.send_ok(&[create], &[&manager]).await;
     let params: bulwark::state::MintParams = s.t.load(&mint_params_pda(&nine)).await;
     assert_eq!(
@@ -778,7 +796,8 @@ async fn lowering_a_weight_is_allowed_after_a_payout_elsewhere() {
     let pool_key = m.pool.keys.pool;
     // The first product sells all its 50%: stake / 2 of backing.
     m.buy(args(0, owner, m.product_id, vec![stake], YEAR)).await;
-    // A claim on the second product is paid and burns 200,000 of the stake.
+    // A claim on the second product is paid: 200,000 sold at 2x burns 100,000 of the stake.
+    m.grant(&[pool_key]).await;
     let ix = m.buy_ix(
         args(1, owner, second, vec![200_000 * UNIT], YEAR),
         &[pool_key],
@@ -801,23 +820,23 @@ async fn lowering_a_weight_is_allowed_after_a_payout_elsewhere() {
     let payer = m.t.payer().pubkey();
     let ix = redeem_payout(&payer, &keys, &claim, &m.buyer_token, &m.buyer_token);
     m.t.send_ok(&[ix], &[]).await;
-    // The first product's cover now uses ⌈100 × 500,000 ÷ 800,000⌉ = 63 of the stake; its
+    // The first product's cover now uses ⌈100 × 500,000 ÷ 900,000⌉ = 56 of the stake; its
     // stored weight still says 50.
     let pp = pool_product_of(&mut m).await;
     assert_eq!(pp.effective_weight, 50);
     let (ix, _) = set_weight(&m, m.product_id, 40);
     let outcome = m.t.send_ok(&[ix], &[&manager]).await;
     let pp = pool_product_of(&mut m).await;
-    assert_eq!((pp.target_weight, pp.effective_weight), (40, 63));
+    assert_eq!((pp.target_weight, pp.effective_weight), (40, 56));
     if sbf_mode() {
         let event = &outcome.events_of::<PoolProductSet>()[0];
         assert_eq!(
             (event.old_effective_weight, event.new_effective_weight),
-            (50, 63)
+            (50, 56)
         );
     }
     // Raising it again is a raise above the bound.
-    let (ix, _) = set_weight(&m, m.product_id, 64);
+    let (ix, _) = set_weight(&m, m.product_id, 57);
     m.t.send_err(ix, &[&manager], BulwarkError::TotalWeightExceeded)
         .await;
 }

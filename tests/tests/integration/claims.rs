@@ -8,7 +8,7 @@ use bulwark::error::BulwarkError;
 use bulwark::events::*;
 use bulwark::instructions::FileClaimArgs;
 use bulwark::math::tranche::tranche_end;
-use bulwark::state::{Assessor, Claim, Cover, Pool, PoolProduct, StakePosition};
+use bulwark::state::{Assessor, CapitalPool, Claim, Cover, Pool, PoolProduct, StakePosition};
 use bulwark_tests::builders::*;
 use bulwark_tests::*;
 use solana_keypair::Keypair;
@@ -21,7 +21,11 @@ struct Insured {
 }
 
 async fn insured(amount: u64) -> Insured {
-    let mut m = market(1_000_000 * UNIT).await;
+    insured_in(market(1_000_000 * UNIT).await, amount).await
+}
+
+/// [`insured`] in a market of 1,000,000 stake and `m`'s capital pool.
+async fn insured_in(mut m: Market, amount: u64) -> Insured {
     let owner = m.buyer.pubkey();
     m.buy(args(1, owner, m.product_id, vec![amount], YEAR))
         .await;
@@ -157,6 +161,8 @@ async fn full_lifecycle_stake_buy_claim_vote_payout_withdraw() {
     s.m.t.warp_to_time(claim.voting_end + DAY).await;
     let owner_before = s.m.t.balance(&s.m.buyer_token).await;
     let vault_before = s.m.t.balance(&s.m.pool.keys.vault).await;
+    let capital_vault = capital_vault_pda(&s.m.mint);
+    let capital_before = s.m.t.balance(&capital_vault).await;
     let ix = s.redeem_ix(0);
     let outcome = s.m.t.send_ok(&[ix], &[]).await;
     record_compute_units("redeem_payout (1 pool)", &outcome);
@@ -164,14 +170,21 @@ async fn full_lifecycle_stake_buy_claim_vote_payout_withdraw() {
         s.m.t.balance(&s.m.buyer_token).await,
         owner_before + 40_000 * UNIT + deposit
     );
+    // Sold at 2x on the leverage line: the stake pays 40,000 ÷ 2, the capital pool the rest.
     assert_eq!(
         s.m.t.balance(&s.m.pool.keys.vault).await,
-        vault_before - 40_000 * UNIT - deposit
+        vault_before - 20_000 * UNIT - deposit
+    );
+    assert_eq!(
+        s.m.t.balance(&capital_vault).await,
+        capital_before - 20_000 * UNIT
     );
     let pool: Pool = s.m.t.load_zc(&s.m.pool.keys.pool).await;
-    assert_eq!(pool.total_stake, 960_000 * UNIT);
-    assert_eq!(pool.slot(s.m.far).unwrap().stake, 960_000 * UNIT);
+    assert_eq!(pool.total_stake, 980_000 * UNIT);
+    assert_eq!(pool.slot(s.m.far).unwrap().stake, 980_000 * UNIT);
     assert_eq!(pool.claim_deposits, 0);
+    // The leverage of the cover paid out no longer holds the line: 30,000 of it is used.
+    assert_eq!(pool.line.used, 30_000 * UNIT);
     let cover: Cover = s.m.t.load(&s.keys.cover).await;
     assert_eq!(cover.remaining, 60_000 * UNIT);
     assert!(!cover.open_claim);
@@ -184,10 +197,22 @@ async fn full_lifecycle_stake_buy_claim_vote_payout_withdraw() {
     assert_eq!(pp.allocation_in(s.m.far), 30_000 * UNIT);
     let claim: Claim = s.m.t.load(&s.claim(0)).await;
     assert!(claim.paid && claim.closed);
-    assert_eq!(claim.paid_amount, 40_000 * UNIT);
+    assert_eq!(
+        (
+            claim.paid_amount,
+            claim.staker_paid,
+            claim.capital_paid,
+            claim.owed
+        ),
+        (40_000 * UNIT, 20_000 * UNIT, 20_000 * UNIT, 0)
+    );
     if sbf_mode() {
         let event = &outcome.events_of::<PayoutRedeemed>()[0];
-        assert_eq!(event.paid_per_pool, vec![40_000 * UNIT]);
+        assert_eq!(event.paid_per_pool, vec![20_000 * UNIT]);
+        assert_eq!(
+            (event.staker_paid, event.capital_paid, event.owed),
+            (20_000 * UNIT, 20_000 * UNIT, 0)
+        );
         assert_eq!(event.deposit_refunded, deposit);
     }
     let ix = s.redeem_ix(0);
@@ -215,7 +240,7 @@ async fn full_lifecycle_stake_buy_claim_vote_payout_withdraw() {
         premium / 10 - 200 * UNIT * 2 / 3 - 200 * UNIT / 3
     );
 
-    // The staker bore the loss: its tranche pays 960,000 plus every streamed reward.
+    // The staker bore its half of the loss: its tranche pays 980,000 plus every streamed reward.
     let far_end = tranche_end(s.m.far).unwrap();
     s.m.t.warp_to_time(far_end).await;
     let pool: Pool = s.m.t.load_zc(&s.m.pool.keys.pool).await;
@@ -242,7 +267,7 @@ async fn full_lifecycle_stake_buy_claim_vote_payout_withdraw() {
         .await;
     let received = s.m.t.balance(&staker_token).await - staker_before;
     let pool: Pool = s.m.t.load_zc(&s.m.pool.keys.pool).await;
-    let rewards = received - 960_000 * UNIT;
+    let rewards = received - 980_000 * UNIT;
     // All of the stream reached the only staker, but for the rounding dust of each accrual step.
     assert_eq!(pool.rewards_reserved, reserved - rewards);
     assert!(
@@ -370,8 +395,7 @@ async fn each_claim_rule_fails_with_its_own_error() {
     s.m.t.send_err(ix, &[], BulwarkError::ClaimDenied).await;
     let pool_before: Pool = s.m.t.load_zc(&s.m.pool.keys.pool).await;
     let caller = s.m.t.payer().pubkey();
-    let buyer_token = s.m.buyer_token;
-    let close = close_claim(&caller, &s.keys, &s.claim(0), &buyer_token);
+    let close = close_claim(&caller, &s.keys, &s.claim(0));
     let outcome = s.m.t.send_ok(std::slice::from_ref(&close), &[]).await;
     record_compute_units("close_claim (denied)", &outcome);
     let pool: Pool = s.m.t.load_zc(&s.m.pool.keys.pool).await;
@@ -407,7 +431,7 @@ async fn each_claim_rule_fails_with_its_own_error() {
     // No votes at all: denied.
     let ix = s.redeem_ix(1);
     s.m.t.send_err(ix, &[], BulwarkError::ClaimDenied).await;
-    let close = close_claim(&caller, &s.keys, &s.claim(1), &buyer_token);
+    let close = close_claim(&caller, &s.keys, &s.claim(1));
     s.m.t.send_ok(&[close], &[]).await;
     s.m.t.warp_to_time(cover.claimable_until().unwrap()).await;
     s.file_err(2, UNIT, BulwarkError::ClaimWindowClosed).await;
@@ -433,16 +457,20 @@ async fn no_claim_in_the_purchase_slot() {
     .await;
 }
 
+/// An accepted claim is never dropped: `close_claim` refuses it, and once its redemption
+/// window has passed the backing stake is free and the capital pool alone pays it — here an
+/// empty one, so all of it is owed until members deposit, then paid in two steps.
 #[tokio::test]
-async fn payout_windows_and_a_lapsed_claim() {
-    let mut s = insured(100_000 * UNIT).await;
+async fn an_accepted_claim_is_paid_after_its_window_by_the_capital_pool() {
+    let m = market_with(1_000_000 * UNIT, 0, spl_token::ID).await;
+    let mut s = insured_in(m, 100_000 * UNIT).await;
     let (alice, _) = assessor(&mut s.m.t, 2 * UNIT).await;
     s.file(0, 10_000 * UNIT).await;
     s.vote(&alice, 0, true).await;
     let claim: Claim = s.m.t.load(&s.claim(0)).await;
     let caller = s.m.t.payer().pubkey();
     let buyer_token = s.m.buyer_token;
-    let close = close_claim(&caller, &s.keys, &s.claim(0), &buyer_token);
+    let close = close_claim(&caller, &s.keys, &s.claim(0));
     s.m.t
         .send_err(close.clone(), &[], BulwarkError::OutcomeNotFinal)
         .await;
@@ -450,7 +478,7 @@ async fn payout_windows_and_a_lapsed_claim() {
         .warp_to_time(claim.redemption_end().unwrap() - 1)
         .await;
     s.m.t
-        .send_err(close.clone(), &[], BulwarkError::RedemptionWindowOpen)
+        .send_err(close.clone(), &[], BulwarkError::ClaimAccepted)
         .await;
     // Paused payouts.
     let authority = s.m.t.authority.insecure_clone();
@@ -465,26 +493,109 @@ async fn payout_windows_and_a_lapsed_claim() {
     s.m.t
         .send_ok(&[set_pause(&authority.pubkey(), 0)], &[&authority])
         .await;
-    // One second too late.
+    // The window has passed: the stake is not touched, the capital pool owes it all.
     s.m.t.warp_to_time(claim.redemption_end().unwrap()).await;
+    let pool_before: Pool = s.m.t.load_zc(&s.m.pool.keys.pool).await;
+    let before = s.m.t.balance(&buyer_token).await;
     let ix = s.redeem_ix(0);
+    s.m.t.send_ok(&[ix], &[]).await;
+    assert_eq!(s.m.t.balance(&buyer_token).await, before + 50 * UNIT);
+    let pool: Pool = s.m.t.load_zc(&s.m.pool.keys.pool).await;
+    assert_eq!(pool.total_stake, pool_before.total_stake);
+    let claim: Claim = s.m.t.load(&s.claim(0)).await;
+    assert_eq!(
+        (
+            claim.paid,
+            claim.closed,
+            claim.staker_paid,
+            claim.capital_paid,
+            claim.owed,
+            claim.debt_position
+        ),
+        (true, false, 0, 0, 10_000 * UNIT, 0)
+    );
+    let cover: Cover = s.m.t.load(&s.keys.cover).await;
+    assert_eq!(cover.remaining, 90_000 * UNIT);
+    assert!(!cover.open_claim);
     s.m.t
-        .send_err(ix, &[], BulwarkError::RedemptionWindowClosed)
+        .send_err(close.clone(), &[], BulwarkError::ClaimAccepted)
         .await;
-    // The lapsed accepted claim gets its deposit back when closed, into the claimant's
-    // associated token account when a third party closes it.
-    let stray = s.buyer_side_account().await;
-    let stray_close = close_claim(&caller, &s.keys, &s.claim(0), &stray);
+    let owed = redeem_owed(&caller, &s.keys, &s.claim(0), &buyer_token);
     s.m.t
-        .send_err(stray_close, &[], BulwarkError::RecipientNotAssociated)
+        .send_err(owed.clone(), &[], BulwarkError::DebtNotFunded)
+        .await;
+    // A member's 6,000 pays 6,000 of it.
+    let (ann, ann_token) = s.m.t.funded_user(&s.m.mint, 6_000 * UNIT).await;
+    let deposit = |member: &Keypair, token: &Pubkey, amount| {
+        deposit_capital(
+            &member.pubkey(),
+            &s.m.mint,
+            &spl_token::ID,
+            token,
+            amount,
+            0,
+        )
+    };
+    s.m.t
+        .send_ok(&[deposit(&ann, &ann_token, 6_000 * UNIT)], &[&ann])
         .await;
     let before = s.m.t.balance(&buyer_token).await;
-    let outcome = s.m.t.send_ok(&[close], &[]).await;
-    record_compute_units("close_claim (lapsed, deposit refunded)", &outcome);
-    assert_eq!(s.m.t.balance(&buyer_token).await, before + 50 * UNIT);
-    let cover: Cover = s.m.t.load(&s.keys.cover).await;
-    assert_eq!(cover.remaining, 100_000 * UNIT);
-    assert!(!cover.open_claim);
+    let outcome = s.m.t.send_ok(std::slice::from_ref(&owed), &[]).await;
+    record_compute_units("redeem_owed", &outcome);
+    assert_eq!(s.m.t.balance(&buyer_token).await, before + 6_000 * UNIT);
+    let claim: Claim = s.m.t.load(&s.claim(0)).await;
+    assert_eq!(
+        (
+            claim.capital_paid,
+            claim.owed,
+            claim.debt_position,
+            claim.closed
+        ),
+        (6_000 * UNIT, 4_000 * UNIT, 6_000 * UNIT, false)
+    );
+    // Owing 4,000 with nothing left, the pool sells no shares; a contribution funds it.
+    let (ben, ben_token) = s.m.t.funded_user(&s.m.mint, 10_000 * UNIT).await;
+    s.m.t
+        .send_err(
+            deposit(&ben, &ben_token, 10_000 * UNIT),
+            &[&ben],
+            BulwarkError::CapitalPoolInsolvent,
+        )
+        .await;
+    let ix = contribute_capital(
+        &ben.pubkey(),
+        &s.m.mint,
+        &spl_token::ID,
+        &ben_token,
+        10_000 * UNIT,
+    );
+    s.m.t.send_ok(&[ix], &[&ben]).await;
+    s.m.t.next_slot().await;
+    let before = s.m.t.balance(&buyer_token).await;
+    s.m.t.send_ok(std::slice::from_ref(&owed), &[]).await;
+    assert_eq!(s.m.t.balance(&buyer_token).await, before + 4_000 * UNIT);
+    let claim: Claim = s.m.t.load(&s.claim(0)).await;
+    assert_eq!(
+        (
+            claim.paid_amount,
+            claim.capital_paid,
+            claim.owed,
+            claim.closed
+        ),
+        (10_000 * UNIT, 10_000 * UNIT, 0, true)
+    );
+    // What is left is Ann's: her 6,000 shares are worth the 6,000 of capital.
+    let capital: CapitalPool = s.m.t.load(&capital_pool_pda(&s.m.mint)).await;
+    assert_eq!(
+        (capital.capital, capital.owed(), capital.claims_paid),
+        (6_000 * UNIT, 0, 10_000 * UNIT)
+    );
+    assert_eq!(
+        s.m.t.balance(&capital_vault_pda(&s.m.mint)).await,
+        6_000 * UNIT
+    );
+    s.m.t.send_err(owed, &[], BulwarkError::NothingOwed).await;
+    s.m.t.send_err(close, &[], BulwarkError::ClaimClosed).await;
 }
 
 #[tokio::test]
@@ -823,7 +934,8 @@ async fn backing_stake_cannot_leave_before_the_claim_can_be_paid() {
             .await;
     let pool: Pool = s.m.t.load_zc(&s.m.pool.keys.pool).await;
     let slot = pool.slot(position.tranche_id).unwrap();
-    assert_eq!(slot.stake, 950_000 * UNIT, "the loss landed on the staker");
+    // The stake's part (50,000 ÷ 2) landed on the staker; the capital pool paid the rest.
+    assert_eq!(slot.stake, 975_000 * UNIT, "the loss landed on the staker");
 }
 
 #[tokio::test]
@@ -936,7 +1048,7 @@ async fn claim_accounts_must_be_the_protocols_own() {
 }
 
 #[tokio::test]
-async fn a_claim_larger_than_the_backing_stake_wipes_the_tranche_out() {
+async fn a_claim_of_the_whole_2x_cover_wipes_the_tranche_and_the_capital_pays_the_rest() {
     let stake = 10_000 * UNIT;
     let mut m = market(stake).await;
     let owner = m.buyer.pubkey();
@@ -953,14 +1065,23 @@ async fn a_claim_larger_than_the_backing_stake_wipes_the_tranche_out() {
     let before = s.m.t.balance(&s.m.buyer_token).await;
     let ix = s.redeem_ix(0);
     s.m.t.send_ok(&[ix], &[]).await;
-    // The pool pays what its backing tranche holds, not more.
+    // The review's case: paid in full, the backing tranche its whole stake (the cover's
+    // 2 × stake ÷ 2), the capital pool the leverage.
     let deposit = claim.deposit;
     assert_eq!(
         s.m.t.balance(&s.m.buyer_token).await,
-        before + stake + deposit
+        before + 2 * stake + deposit
     );
     let claim: Claim = s.m.t.load(&s.claim(0)).await;
-    assert_eq!(claim.paid_amount, stake);
+    assert_eq!(
+        (
+            claim.paid_amount,
+            claim.staker_paid,
+            claim.capital_paid,
+            claim.owed
+        ),
+        (2 * stake, stake, stake, 0)
+    );
     let pool: Pool = s.m.t.load_zc(&s.m.pool.keys.pool).await;
     assert_eq!(pool.slot(s.m.far).unwrap().stake, 0);
     assert_eq!(

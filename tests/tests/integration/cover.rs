@@ -71,12 +71,19 @@ async fn buy_cover_records_the_cover_and_splits_the_premium() {
         release_bucket(cover.backing_until).unwrap()
     );
 
-    // Premium split: 50% stakers (10% of it to the manager), 10% assessors, 40% treasury.
+    // Premium split: 50% stakers (10% of it to the manager), 10% assessors, 5% treasury (the
+    // protocol fee), 35% the capital pool.
     let pool: Pool = m.t.load_zc(&m.pool.keys.pool).await;
     assert_eq!(pool.manager_fees, premium / 2 / 10);
     assert_eq!(pool.rewards_reserved, premium / 2 - premium / 20);
     assert_eq!(pool.assessment_accrued, premium / 10);
-    assert_eq!(pool.treasury_accrued, premium * 4 / 10);
+    assert_eq!(pool.treasury_accrued, premium / 20);
+    assert_eq!(pool.capital_accrued, premium * 7 / 20);
+    // Half of it sold on the leverage line: 100,000 of cover on 50,000 of stake.
+    assert_eq!(
+        (pool.line.used, pool.line.available),
+        (amount / 2, 1_000_000 * UNIT - amount / 2)
+    );
     assert_eq!(
         pool.liabilities().unwrap(),
         1_000_000 * UNIT + premium,
@@ -404,8 +411,18 @@ async fn manager_fees_and_protocol_shares_are_paid_exactly() {
         m.t.send_ok(&[sweep_fees(&payer, &m.pool.keys, &treasury_token)], &[])
             .await;
     record_compute_units("sweep_fees (creates reward pot)", &outcome);
-    assert_eq!(m.t.balance(&treasury_token).await, premium * 4 / 10);
+    assert_eq!(m.t.balance(&treasury_token).await, premium / 20);
     assert_eq!(m.t.balance(&reward_pot_pda(&m.mint)).await, premium / 10);
+    // The capital pool's share raised its members' capital.
+    let capital: bulwark::state::CapitalPool = m.t.load(&capital_pool_pda(&m.mint)).await;
+    assert_eq!(
+        (capital.capital, capital.premiums_received),
+        (4_000_000 * UNIT + premium * 7 / 20, premium * 7 / 20)
+    );
+    assert_eq!(
+        m.t.balance(&capital_vault_pda(&m.mint)).await,
+        capital.capital
+    );
     // A token account not owned by the treasury is refused.
     let (_, other_token) = m.t.funded_user(&m.mint, 0).await;
     m.t.send_err(
@@ -824,6 +841,7 @@ async fn buy_cover_from_four_pools() {
         50_000 * UNIT,
         200_000 * UNIT,
     ];
+    m.grant(&pools).await;
     let ix = m.buy_ix(args(4, owner, m.product_id, parts.clone(), YEAR), &pools);
     let buyer = m.buyer.insecure_clone();
     let before = m.t.balance(&m.buyer_token).await;
@@ -864,6 +882,7 @@ async fn the_sdk_quote_routes_over_the_cheapest_pools_and_matches_the_purchase()
         .await;
     m.t.warp_days(1).await;
 
+    m.grant(&pools).await;
     let config: Config = m.t.load(&config_pda()).await;
     let product: Product = m.t.load(&product_pda(m.product_id)).await;
     let mut states = Vec::new();

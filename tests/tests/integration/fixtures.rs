@@ -50,6 +50,10 @@ pub struct Market {
     pub token_program: Pubkey,
 }
 
+/// Capital a [`market`]'s member deposits in the mint's capital pool per unit of stake: enough
+/// for every pool of the usual tests to sell 2x its stake on a leverage line.
+pub const CAPITAL_PER_STAKE: u64 = 4;
+
 /// A pool with `stake` in its farthest tranche, fully weighted on one product at 2.5%/year.
 pub async fn market(stake: u64) -> Market {
     market_on(stake, spl_token::ID).await
@@ -57,6 +61,16 @@ pub async fn market(stake: u64) -> Market {
 
 /// [`market`] on a mint of `token_program`.
 pub async fn market_on(stake: u64, token_program: Pubkey) -> Market {
+    market_with(
+        stake,
+        stake.saturating_mul(CAPITAL_PER_STAKE),
+        token_program,
+    )
+    .await
+}
+
+/// [`market`] with `capital` in the mint's capital pool (none when 0: the pool sells 1x).
+pub async fn market_with(stake: u64, capital: u64, token_program: Pubkey) -> Market {
     let mut t = TestContext::new().await;
     let mint = t.create_mint(6, &token_program).await;
     let product_id = t.create_default_product().await;
@@ -70,6 +84,18 @@ pub async fn market_on(stake: u64, token_program: Pubkey) -> Market {
             .await;
     }
     let (buyer, buyer_token) = t.funded_user(&mint, 100_000_000 * UNIT).await;
+    if capital > 0 {
+        let (member, member_token) = t.funded_user(&mint, capital).await;
+        let ix = deposit_capital(
+            &member.pubkey(),
+            &mint,
+            &token_program,
+            &member_token,
+            capital,
+            0,
+        );
+        t.send_ok(&[ix], &[&member]).await;
+    }
     Market {
         t,
         mint,
@@ -151,13 +177,26 @@ impl Market {
         )
     }
 
+    /// Cranks the leverage line of each of `pools` (as a client does before a purchase that
+    /// needs it): each gets as much as the capital pool can give.
+    pub async fn grant(&mut self, pools: &[Pubkey]) {
+        let payer = self.t.payer().pubkey();
+        let ixs: Vec<Instruction> = pools
+            .iter()
+            .map(|pool| grant_leverage(&payer, pool, &self.mint, u64::MAX))
+            .collect();
+        self.t.send_ok(&ixs, &[]).await;
+    }
+
     pub async fn buy(&mut self, args: BuyCoverArgs) -> TxOutcome {
+        self.grant(&[self.pool.keys.pool]).await;
         let ix = self.buy_ix(args, &[self.pool.keys.pool]);
         let buyer = self.buyer.insecure_clone();
         self.t.send_ok(&[ix], &[&buyer]).await
     }
 
     pub async fn buy_err(&mut self, args: BuyCoverArgs, err: BulwarkError) {
+        self.grant(&[self.pool.keys.pool]).await;
         let ix = self.buy_ix(args, &[self.pool.keys.pool]);
         let buyer = self.buyer.insecure_clone();
         self.t.send_err(ix, &[&buyer], err).await;

@@ -161,7 +161,8 @@ async fn a_staker_joining_a_backing_tranche_mid_stream_earns_only_from_then_on()
 }
 
 /// A tranche a payout burnt to zero earns nothing after it: the stream of the cover it
-/// backed alone has no one left to pay and goes to the treasury.
+/// backed alone has no staker left to pay and goes to the capital pool, which carries what is
+/// left of that cover alone.
 #[tokio::test]
 async fn a_wiped_tranche_earns_nothing_after_the_payout() {
     let stake = 10_000 * UNIT;
@@ -190,8 +191,8 @@ async fn a_wiped_tranche_earns_nothing_after_the_payout() {
     m.t.send_err(ix, &[&staker], BulwarkError::NothingToClaim)
         .await;
     // The orphaned stream since the payout (with what the last division left) is booked to
-    // the treasury as the pool rolls forward.
-    let treasury_before = pool.treasury_accrued;
+    // the capital pool as the pool rolls forward.
+    let capital_before = pool.capital_accrued;
     m.t.send_ok(
         &[refresh_pool_product(&m.pool.keys.pool, m.product_id)],
         &[],
@@ -201,7 +202,7 @@ async fn a_wiped_tranche_earns_nothing_after_the_payout() {
     let pool: Pool = m.t.load_zc(&m.pool.keys.pool).await;
     let orphaned =
         (rate * (now - paid_at) as u128 + before_payout % u128::from(stake)) / REWARD_SCALE;
-    assert_eq!(pool.treasury_accrued - treasury_before, orphaned as u64);
+    assert_eq!(pool.capital_accrued - capital_before, orphaned as u64);
     assert_eq!(
         m.t.balance(&m.pool.keys.vault).await,
         pool.liabilities().unwrap()

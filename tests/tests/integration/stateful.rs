@@ -14,9 +14,10 @@ use bulwark::math::buckets::{bucket_start, release_bucket};
 use bulwark::math::pricing::bps_of;
 use bulwark::math::tranche::tranche_end;
 use bulwark::state::{
-    Claim, Config, Cover, CoverSchedule, Pool, PoolProduct, Product, ProtocolParams, StakePosition,
-    TrancheArchive,
+    CapitalExit, CapitalPool, Claim, Config, Cover, CoverSchedule, Pool, PoolProduct, Product,
+    ProtocolParams, StakePosition, TrancheArchive,
 };
+use bulwark_sdk::quote::sellable;
 use bulwark_sdk::rewards::pending_rewards;
 use bulwark_tests::builders::*;
 use bulwark_tests::*;
@@ -116,10 +117,34 @@ enum Action {
         percent: u64,
         accept: bool,
     },
+    /// A member deposits capital.
+    Capital {
+        member: usize,
+        amount: u64,
+    },
+    /// A member asks to leave with `percent` of its shares.
+    CapitalExit {
+        member: usize,
+        percent: u64,
+    },
+    /// A member executes its oldest pending exit.
+    CapitalExecute {
+        member: usize,
+    },
+    /// The leverage line crank on a pool.
+    Grant {
+        pool: usize,
+    },
+    /// Anyone pays what the capital pool can of what it owes on a claim.
+    RedeemOwed {
+        claim: usize,
+    },
 }
 
 /// Stakers 0–2 stake in pool 0, 3–4 in pool 1.
 const STAKERS: usize = 5;
+/// Members of the mint's capital pool.
+const MEMBERS: usize = 2;
 const POOLS: usize = 2;
 const PRODUCTS: usize = 2;
 /// Σ effective weights a pool may reach: binds with two products of up to 100 each.
@@ -153,7 +178,21 @@ fn action() -> impl Strategy<Value = Action> {
         4 => prop_oneof![2 => 1..72i64, 1 => 72..24 * 120i64].prop_map(|hours| Action::Warp { hours }),
         2 => (0..8usize, 1..100u64, any::<bool>())
             .prop_map(|(cover, percent, accept)| Action::FullClaim { cover, percent, accept }),
+        2 => (0..MEMBERS, 1..400_000u64)
+            .prop_map(|(member, amount)| Action::Capital { member, amount: amount * UNIT }),
+        1 => (0..MEMBERS, 1..=100u64).prop_map(|(member, percent)| Action::CapitalExit { member, percent }),
+        2 => (0..MEMBERS).prop_map(|member| Action::CapitalExecute { member }),
+        2 => (0..POOLS).prop_map(|pool| Action::Grant { pool }),
+        2 => (0..3usize).prop_map(|claim| Action::RedeemOwed { claim }),
     ]
+}
+
+struct Member {
+    key: Keypair,
+    token: Pubkey,
+    /// Exit ids requested and not executed, oldest first; the next id.
+    exits: Vec<u64>,
+    next_exit: u64,
 }
 
 struct Staker {
@@ -220,10 +259,11 @@ struct World {
     streams: Vec<StreamRecord>,
     /// Each pool as the previous check saw it.
     last_pools: Vec<Pool>,
+    members: Vec<Member>,
 }
 
 async fn world() -> World {
-    let mut m = market(0).await;
+    let mut m = market_with(0, 0, spl_token::ID).await;
     let authority = m.t.authority.insecure_clone();
     let treasury = m.t.treasury;
     let params = ProtocolParams {
@@ -256,8 +296,31 @@ async fn world() -> World {
         m.staker_token,
         treasury_token,
         reward_pot_pda(&m.mint),
+        capital_vault_pda(&m.mint),
     ];
     let mut minted = 100_000_000 * UNIT + 1;
+    // Members start with 600,000 in the capital pool and as much to deposit later.
+    let mut members = Vec::new();
+    for _ in 0..MEMBERS {
+        let (key, token) = m.t.funded_user(&m.mint, 1_200_000 * UNIT).await;
+        minted += 1_200_000 * UNIT;
+        accounts.push(token);
+        let ix = deposit_capital(
+            &key.pubkey(),
+            &m.mint,
+            &spl_token::ID,
+            &token,
+            600_000 * UNIT,
+            0,
+        );
+        m.t.send_ok(&[ix], &[&key]).await;
+        members.push(Member {
+            key,
+            token,
+            exits: Vec::new(),
+            next_exit: 0,
+        });
+    }
     let mut stakers = Vec::new();
     for index in 0..STAKERS {
         let (key, token) = m.t.funded_user(&m.mint, 1_000_000 * UNIT).await;
@@ -309,6 +372,7 @@ async fn world() -> World {
         rewards_paid: [0; POOLS],
         streams: Vec::new(),
         last_pools: Vec::new(),
+        members,
     }
 }
 
@@ -522,6 +586,9 @@ impl World {
                     1 => vec![amount],
                     _ => vec![amount - amount / 2, amount / 2],
                 };
+                for pool in &pools {
+                    self.grant(*pool).await;
+                }
                 let mut reserved_before = Vec::new();
                 let mut books_before = Vec::new();
                 for pool in &pools {
@@ -603,6 +670,7 @@ impl World {
                 let Some(mut pp) = self.pool_product(pool, product).await else {
                     return;
                 };
+                self.grant(pool).await;
                 let mut state = self.pool(pool).await;
                 state.roll_forward(now).unwrap();
                 pp.roll_forward(now).unwrap();
@@ -617,10 +685,8 @@ impl World {
                 ) else {
                     return;
                 };
-                let free = pp
-                    .plan(&state, config.params.capacity_ratio_bps, &schedule, 0)
-                    .unwrap()
-                    .free_capacity;
+                let free =
+                    sellable(&state, &pp, config.params.capacity_ratio_bps, &schedule).unwrap();
                 if free == 0 || pp.target_weight == 0 {
                     return;
                 }
@@ -833,13 +899,95 @@ impl World {
                 if !self.m.t.exists(&c.key).await {
                     return;
                 }
-                let ix = close_claim(
-                    &payer,
-                    &self.cover_keys(record.cover),
-                    &record.key,
-                    &c.owner_token,
-                );
+                let ix = close_claim(&payer, &self.cover_keys(record.cover), &record.key);
                 let _ = self.send(&[ix], &[]).await;
+            }
+            Action::Capital { member, amount } => {
+                let before = self.capital().await;
+                let (key, token) = (
+                    self.members[member].key.insecure_clone(),
+                    self.members[member].token,
+                );
+                let ix = deposit_capital(
+                    &key.pubkey(),
+                    &self.m.mint,
+                    &spl_token::ID,
+                    &token,
+                    amount,
+                    0,
+                );
+                if self.send(&[ix], &[&key]).await.is_ok() {
+                    let after = self.capital().await;
+                    assert_eq!(after.capital - before.capital, amount);
+                    assert_eq!(
+                        after.shares - before.shares,
+                        before.shares_for(amount).unwrap()
+                    );
+                }
+            }
+            Action::CapitalExit { member, percent } => {
+                let key = self.members[member].key.insecure_clone();
+                let held = self
+                    .m
+                    .t
+                    .balance(&capital_shares_account(&key.pubkey(), &self.m.mint))
+                    .await;
+                let shares = held * percent / 100;
+                if shares == 0 {
+                    return;
+                }
+                let id = self.members[member].next_exit;
+                let ix = request_capital_exit(&key.pubkey(), &self.m.mint, id, shares);
+                self.m.t.send_ok(&[ix], &[&key]).await;
+                self.members[member].exits.push(id);
+                self.members[member].next_exit += 1;
+            }
+            Action::CapitalExecute { member } => {
+                let Some(&id) = self.members[member].exits.first() else {
+                    return;
+                };
+                let (key, token) = (
+                    self.members[member].key.insecure_clone(),
+                    self.members[member].token,
+                );
+                let exit_key = capital_exit_pda(&capital_pool_pda(&self.m.mint), &key.pubkey(), id);
+                let exit: CapitalExit = self.m.t.load(&exit_key).await;
+                let before = self.capital().await;
+                let value = before
+                    .value_of(exit.shares)
+                    .unwrap()
+                    .min(exit.value_at_request);
+                let token_before = self.m.t.balance(&token).await;
+                let ix =
+                    execute_capital_exit(&key.pubkey(), &self.m.mint, &spl_token::ID, id, &token);
+                let ok = self.send(&[ix], &[&key]).await.is_ok();
+                // Refused before the delay, and when it would take capital below the
+                // requirement; otherwise paid the lower of the two prices.
+                let allowed = now >= exit.ready_at
+                    && before.net_capital() - value >= before.minimum_capital().unwrap();
+                assert_eq!(ok, allowed, "capital exit of {value}");
+                if ok {
+                    assert_eq!(self.m.t.balance(&token).await - token_before, value);
+                    self.members[member].exits.remove(0);
+                }
+            }
+            Action::Grant { pool } => self.grant(pool).await,
+            Action::RedeemOwed { claim } => {
+                let Some(record) = self.claims.get(claim) else {
+                    return;
+                };
+                let (key, cover) = (record.key, record.cover);
+                let owner_token = self.covers[cover].owner_token;
+                let before: Claim = self.m.t.load(&key).await;
+                let token_before = self.m.t.balance(&owner_token).await;
+                let ix = redeem_owed(&payer, &self.cover_keys(cover), &key, &owner_token);
+                if self.send(&[ix], &[]).await.is_ok() {
+                    let after: Claim = self.m.t.load(&key).await;
+                    let received = self.m.t.balance(&owner_token).await - token_before;
+                    assert_eq!(received, before.owed - after.owed);
+                    self.covers[cover].paid += received;
+                    assert!(self.covers[cover].paid <= self.covers[cover].amount);
+                }
             }
             Action::Warp { hours } => {
                 self.m.t.warp_to_time(now + hours * 3_600).await;
@@ -964,6 +1112,33 @@ impl World {
     }
 
     /// The pool as the program sees it at `now`: rolled forward.
+    async fn capital(&mut self) -> CapitalPool {
+        let key = capital_pool_pda(&self.m.mint);
+        self.m.t.load(&key).await
+    }
+
+    /// The leverage line crank, as clients run it before a purchase: the grant never exceeds
+    /// the capital above the minimum requirement once what the line returned is booked.
+    async fn grant(&mut self, pool: usize) {
+        let now = self.m.t.now().await;
+        let before = self.capital().await;
+        let line = self.rolled_pool(pool, now).await.line;
+        let returned = line.booked - line.available - line.used;
+        let payer = self.m.t.payer().pubkey();
+        let ix = grant_leverage(&payer, &self.pools[pool].pool, &self.m.mint, u64::MAX);
+        self.m.t.send_ok(&[ix], &[]).await;
+        let after = self.capital().await;
+        let mut mid = before.clone();
+        mid.lines -= returned;
+        let granted = after.lines - mid.lines;
+        assert!(
+            granted <= mid.free_capital().unwrap(),
+            "pool {pool}: granted {granted} beyond the capital above the requirement"
+        );
+        let state = self.pool(pool).await;
+        assert_eq!(state.line.available, line.available + granted);
+    }
+
     async fn rolled_pool(&mut self, pool: usize, now: i64) -> Pool {
         let mut state = self.pool(pool).await;
         state.roll_forward(now).unwrap();
@@ -1142,6 +1317,50 @@ impl World {
                 );
             }
         }
+        // The capital vault holds exactly its books; the lines it counts are the pools'; each
+        // pool's used line covers the leverage of its live cover; every redeemed claim's paid
+        // + owed is its accepted amount, and the capital pool owes what the claims are owed.
+        let capital = self.capital().await;
+        capital.invariant().unwrap();
+        assert_eq!(
+            self.m.t.balance(&capital_vault_pda(&self.m.mint)).await,
+            capital.capital,
+            "capital vault equals its books"
+        );
+        let mut booked = 0;
+        for pool in 0..POOLS {
+            let state = self.rolled_pool(pool, now).await;
+            booked += self.pool(pool).await.line.booked;
+            let mut exposure = 0;
+            for cover in self.covers.iter() {
+                if !self.m.t.exists(&cover.key).await {
+                    continue;
+                }
+                let c: Cover = self.m.t.load(&cover.key).await;
+                if c.release_bucket <= state.last_bucket {
+                    continue;
+                }
+                for allocation in c.used_allocations() {
+                    if allocation.pool == self.pools[pool].pool {
+                        let backing: u64 = allocation.backing().unwrap().iter().sum();
+                        exposure += allocation.amount - backing;
+                    }
+                }
+            }
+            assert!(
+                exposure <= state.line.used && state.line.used <= state.line.booked,
+                "pool {pool}: exposure {exposure}, line {:?}",
+                (state.line.used, state.line.booked)
+            );
+        }
+        assert_eq!(booked, capital.lines, "lines booked");
+        let mut owed = 0;
+        for record in self.claims.iter() {
+            let claim: Claim = self.m.t.load(&record.key).await;
+            claim.invariant().unwrap();
+            owed += claim.owed;
+        }
+        assert_eq!(owed, capital.owed(), "debts owed");
         // Nothing is created or lost: every minted token is in a known account.
         let mut total = 0;
         for account in self.accounts.clone() {
@@ -1165,21 +1384,30 @@ proptest! {
 
     #[test]
     fn random_sequences_keep_every_invariant(actions in prop::collection::vec(action(), 40..80)) {
-        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-        runtime.block_on(async {
-            let mut w = world().await;
-            for action in &actions {
-                w.step(action).await;
-                w.check().await;
-            }
-            if std::env::var("BULWARK_STATEFUL_VERBOSE").is_ok() {
-                let paid = w.covers.iter().filter(|c| c.paid > 0).count();
-                let withdrawals: u64 = w.stakers.iter().map(|s| s.position).sum();
-                eprintln!(
-                    "steps {}: covers {}, claims {}, paid {paid}, withdrawals {withdrawals}, rewards paid {}",
-                    actions.len(), w.covers.len(), w.claims.len(), w.rewards_paid.iter().sum::<u64>()
-                );
-            }
-        });
+        // On a thread of its own with a large stack: a step's frame holds several copies of
+        // the 5.7 KB pool account in an unoptimised build.
+        let actions = actions.clone();
+        let run = move || {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            runtime.block_on(async {
+                let mut w = Box::pin(world()).await;
+                for action in &actions {
+                    Box::pin(w.step(action)).await;
+                    Box::pin(w.check()).await;
+                }
+                if std::env::var("BULWARK_STATEFUL_VERBOSE").is_ok() {
+                    let paid = w.covers.iter().filter(|c| c.paid > 0).count();
+                    let withdrawals: u64 = w.stakers.iter().map(|s| s.position).sum();
+                    eprintln!(
+                        "steps {}: covers {}, claims {}, paid {paid}, withdrawals {withdrawals}, rewards paid {}",
+                        actions.len(), w.covers.len(), w.claims.len(), w.rewards_paid.iter().sum::<u64>()
+                    );
+                }
+            });
+        };
+        let outcome = std::thread::Builder::new().stack_size(64 << 20).spawn(run).unwrap().join();
+        if let Err(panic) = outcome {
+            std::panic::resume_unwind(panic);
+        }
     }
 }

@@ -21,6 +21,8 @@ import {
   getBytesEncoder,
   getStructDecoder,
   getStructEncoder,
+  getU16Decoder,
+  getU16Encoder,
   getU64Decoder,
   getU64Encoder,
   getU8Decoder,
@@ -51,16 +53,26 @@ export type CapitalPool = {
   bump: number;
   vaultBump: number;
   shareMintBump: number;
+  /** Minimum capital requirement as a share of the leverage lines outstanding, bps. */
+  mcrBps: number;
   mint: Address;
   /** Token account of `mint` owned by this account: `["capital_vault", mint]`. */
   vault: Address;
   shareMint: Address;
   /** SPL Token or Token-2022: the owner of `mint` (the share mint is always Token-2022). */
   tokenProgram: Address;
-  /** Tokens the pool's books hold for its members (the vault holds at least this). */
+  /**
+   * Tokens the pool's books hold (the vault holds at least this): the members' capital and
+   * what is reserved for the claims it owes.
+   */
   capital: bigint;
-  /** Accepted claims on the mint not yet paid: a debt of the capital, ahead of members. */
-  owed: bigint;
+  /**
+   * Accepted claim amounts ever recorded as owed by this pool: the end of its debt queue.
+   * Each owed claim holds a place in it (`Claim::debt_position`) and is paid in that order.
+   */
+  debtIssued: bigint;
+  /** Of `debt_issued`, what has been paid. */
+  debtPaid: bigint;
   /**
    * Shares outstanding, those of pending exits included (they are burnt at the request but
    * still share in the capital until the exit executes).
@@ -68,8 +80,17 @@ export type CapitalPool = {
   shares: bigint;
   /** Shares of exits requested and not yet executed. */
   exitingShares: bigint;
-  /** Minimum capital requirement's floor: an exit may not take capital below it. */
+  /** Minimum capital requirement's floor. */
   minCapital: bigint;
+  /**
+   * Leverage lines outstanding: what the staking pools of this mint may sell, or have sold,
+   * above 1x their stake (Σ `LeverageLine::booked`).
+   */
+  lines: bigint;
+  /** Premium shares received from the staking pools, in all. */
+  premiumsReceived: bigint;
+  /** Paid on claims, in all. */
+  claimsPaid: bigint;
   reserved: ReadonlyUint8Array;
 };
 
@@ -78,16 +99,26 @@ export type CapitalPoolArgs = {
   bump: number;
   vaultBump: number;
   shareMintBump: number;
+  /** Minimum capital requirement as a share of the leverage lines outstanding, bps. */
+  mcrBps: number;
   mint: Address;
   /** Token account of `mint` owned by this account: `["capital_vault", mint]`. */
   vault: Address;
   shareMint: Address;
   /** SPL Token or Token-2022: the owner of `mint` (the share mint is always Token-2022). */
   tokenProgram: Address;
-  /** Tokens the pool's books hold for its members (the vault holds at least this). */
+  /**
+   * Tokens the pool's books hold (the vault holds at least this): the members' capital and
+   * what is reserved for the claims it owes.
+   */
   capital: number | bigint;
-  /** Accepted claims on the mint not yet paid: a debt of the capital, ahead of members. */
-  owed: number | bigint;
+  /**
+   * Accepted claim amounts ever recorded as owed by this pool: the end of its debt queue.
+   * Each owed claim holds a place in it (`Claim::debt_position`) and is paid in that order.
+   */
+  debtIssued: number | bigint;
+  /** Of `debt_issued`, what has been paid. */
+  debtPaid: number | bigint;
   /**
    * Shares outstanding, those of pending exits included (they are burnt at the request but
    * still share in the capital until the exit executes).
@@ -95,8 +126,17 @@ export type CapitalPoolArgs = {
   shares: number | bigint;
   /** Shares of exits requested and not yet executed. */
   exitingShares: number | bigint;
-  /** Minimum capital requirement's floor: an exit may not take capital below it. */
+  /** Minimum capital requirement's floor. */
   minCapital: number | bigint;
+  /**
+   * Leverage lines outstanding: what the staking pools of this mint may sell, or have sold,
+   * above 1x their stake (Σ `LeverageLine::booked`).
+   */
+  lines: number | bigint;
+  /** Premium shares received from the staking pools, in all. */
+  premiumsReceived: number | bigint;
+  /** Paid on claims, in all. */
+  claimsPaid: number | bigint;
   reserved: ReadonlyUint8Array;
 };
 
@@ -109,16 +149,21 @@ export function getCapitalPoolEncoder(): FixedSizeEncoder<CapitalPoolArgs> {
       ["bump", getU8Encoder()],
       ["vaultBump", getU8Encoder()],
       ["shareMintBump", getU8Encoder()],
+      ["mcrBps", getU16Encoder()],
       ["mint", getAddressEncoder()],
       ["vault", getAddressEncoder()],
       ["shareMint", getAddressEncoder()],
       ["tokenProgram", getAddressEncoder()],
       ["capital", getU64Encoder()],
-      ["owed", getU64Encoder()],
+      ["debtIssued", getU64Encoder()],
+      ["debtPaid", getU64Encoder()],
       ["shares", getU64Encoder()],
       ["exitingShares", getU64Encoder()],
       ["minCapital", getU64Encoder()],
-      ["reserved", fixEncoderSize(getBytesEncoder(), 128)],
+      ["lines", getU64Encoder()],
+      ["premiumsReceived", getU64Encoder()],
+      ["claimsPaid", getU64Encoder()],
+      ["reserved", fixEncoderSize(getBytesEncoder(), 96)],
     ]),
     (value) => ({ ...value, discriminator: CAPITAL_POOL_DISCRIMINATOR }),
   );
@@ -132,16 +177,21 @@ export function getCapitalPoolDecoder(): FixedSizeDecoder<CapitalPool> {
     ["bump", getU8Decoder()],
     ["vaultBump", getU8Decoder()],
     ["shareMintBump", getU8Decoder()],
+    ["mcrBps", getU16Decoder()],
     ["mint", getAddressDecoder()],
     ["vault", getAddressDecoder()],
     ["shareMint", getAddressDecoder()],
     ["tokenProgram", getAddressDecoder()],
     ["capital", getU64Decoder()],
-    ["owed", getU64Decoder()],
+    ["debtIssued", getU64Decoder()],
+    ["debtPaid", getU64Decoder()],
     ["shares", getU64Decoder()],
     ["exitingShares", getU64Decoder()],
     ["minCapital", getU64Decoder()],
-    ["reserved", fixDecoderSize(getBytesDecoder(), 128)],
+    ["lines", getU64Decoder()],
+    ["premiumsReceived", getU64Decoder()],
+    ["claimsPaid", getU64Decoder()],
+    ["reserved", fixDecoderSize(getBytesDecoder(), 96)],
   ]);
 }
 
@@ -201,5 +251,5 @@ export async function fetchAllMaybeCapitalPool(
 }
 
 export function getCapitalPoolSize(): number {
-  return 308;
+  return 310;
 }

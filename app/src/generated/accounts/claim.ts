@@ -61,9 +61,12 @@ export type Claim = {
   bump: number;
   /** Set when governance overturned the voters' outcome during the cooldown. */
   overturned: boolean;
-  /** Set when the accepted claim has been paid. */
+  /**
+   * Set when the accepted claim has been redeemed: its stakers' part burnt and paid, the
+   * capital pool's part paid or recorded as owed.
+   */
   paid: boolean;
-  /** Set when the deposit has been refunded or forfeited; the claim is closed. */
+  /** Set when the claim is settled: denied (deposit forfeited) or paid in full. */
   closed: boolean;
   index: number;
   cover: Address;
@@ -73,8 +76,19 @@ export type Claim = {
   /** The cover's mint: deposit, payout and assessor rewards are in it. */
   mint: Address;
   requestedAmount: bigint;
-  /** Amount actually paid by the pools (set when paid). */
+  /** Paid to the cover owner so far: `staker_paid + capital_paid`. */
   paidAmount: bigint;
+  /** Paid from the backing tranches' stake (at redemption). */
+  stakerPaid: bigint;
+  /** Paid by the mint's capital pool. */
+  capitalPaid: bigint;
+  /**
+   * Accepted and not paid yet: a debt of the capital pool, paid in queue order
+   * (`redeem_owed`). `paid_amount + owed` is the accepted amount once redeemed.
+   */
+  owed: bigint;
+  /** Where the owed amount starts in the capital pool's debt queue. */
+  debtPosition: bigint;
   evidenceHash: ReadonlyUint8Array;
   evidenceUri: string;
   /** Deposit escrowed in the vault of the cover's first pool. */
@@ -106,9 +120,12 @@ export type ClaimArgs = {
   bump: number;
   /** Set when governance overturned the voters' outcome during the cooldown. */
   overturned: boolean;
-  /** Set when the accepted claim has been paid. */
+  /**
+   * Set when the accepted claim has been redeemed: its stakers' part burnt and paid, the
+   * capital pool's part paid or recorded as owed.
+   */
   paid: boolean;
-  /** Set when the deposit has been refunded or forfeited; the claim is closed. */
+  /** Set when the claim is settled: denied (deposit forfeited) or paid in full. */
   closed: boolean;
   index: number;
   cover: Address;
@@ -118,8 +135,19 @@ export type ClaimArgs = {
   /** The cover's mint: deposit, payout and assessor rewards are in it. */
   mint: Address;
   requestedAmount: number | bigint;
-  /** Amount actually paid by the pools (set when paid). */
+  /** Paid to the cover owner so far: `staker_paid + capital_paid`. */
   paidAmount: number | bigint;
+  /** Paid from the backing tranches' stake (at redemption). */
+  stakerPaid: number | bigint;
+  /** Paid by the mint's capital pool. */
+  capitalPaid: number | bigint;
+  /**
+   * Accepted and not paid yet: a debt of the capital pool, paid in queue order
+   * (`redeem_owed`). `paid_amount + owed` is the accepted amount once redeemed.
+   */
+  owed: number | bigint;
+  /** Where the owed amount starts in the capital pool's debt queue. */
+  debtPosition: number | bigint;
   evidenceHash: ReadonlyUint8Array;
   evidenceUri: string;
   /** Deposit escrowed in the vault of the cover's first pool. */
@@ -163,6 +191,10 @@ export function getClaimEncoder(): Encoder<ClaimArgs> {
       ["mint", getAddressEncoder()],
       ["requestedAmount", getU64Encoder()],
       ["paidAmount", getU64Encoder()],
+      ["stakerPaid", getU64Encoder()],
+      ["capitalPaid", getU64Encoder()],
+      ["owed", getU64Encoder()],
+      ["debtPosition", getU64Encoder()],
       ["evidenceHash", fixEncoderSize(getBytesEncoder(), 32)],
       ["evidenceUri", addEncoderSizePrefix(getUtf8Encoder(), getU32Encoder())],
       ["deposit", getU64Encoder()],
@@ -200,6 +232,10 @@ export function getClaimDecoder(): Decoder<Claim> {
     ["mint", getAddressDecoder()],
     ["requestedAmount", getU64Decoder()],
     ["paidAmount", getU64Decoder()],
+    ["stakerPaid", getU64Decoder()],
+    ["capitalPaid", getU64Decoder()],
+    ["owed", getU64Decoder()],
+    ["debtPosition", getU64Decoder()],
     ["evidenceHash", fixDecoderSize(getBytesDecoder(), 32)],
     ["evidenceUri", addDecoderSizePrefix(getUtf8Decoder(), getU32Decoder())],
     ["deposit", getU64Decoder()],

@@ -205,5 +205,5 @@ export async function fetchAllMaybeConfig(
 }
 
 export function getConfigSize(): number {
-  return 366;
+  return 368;
 }

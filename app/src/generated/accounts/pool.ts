@@ -47,10 +47,14 @@ import {
   type ReadonlyUint8Array,
 } from "@solana/kit";
 import {
+  getLeverageLineDecoder,
+  getLeverageLineEncoder,
   getRewardStreamDecoder,
   getRewardStreamEncoder,
   getTrancheSlotDecoder,
   getTrancheSlotEncoder,
+  type LeverageLine,
+  type LeverageLineArgs,
   type RewardStream,
   type RewardStreamArgs,
   type TrancheSlot,
@@ -74,8 +78,16 @@ export type Pool = {
   id: bigint;
   /** Stake the pool owes stakers: all ring slots plus archived tranches not yet withdrawn. */
   totalStake: bigint;
-  /** Owed to the treasury: its premium share plus rounding remainders; moved by `sweep_fees`. */
+  /**
+   * Owed to the treasury: the protocol fee plus rounding remainders and donations; moved
+   * by `sweep_fees`.
+   */
   treasuryAccrued: bigint;
+  /**
+   * Owed to the mint's capital pool: its premium share and the streams of classes left
+   * without backing stake; moved by `sweep_fees`.
+   */
+  capitalAccrued: bigint;
   /** Owed to the assessment reward pot; moved by `sweep_fees`. */
   assessmentAccrued: bigint;
   /** Owed to the manager; paid by `claim_manager_fees`. */
@@ -94,6 +106,8 @@ export type Pool = {
   streams: Array<RewardStream>;
   /** Ring of tranches: slot `tranche_id % 8`. */
   tranches: Array<TrancheSlot>;
+  /** The leverage line from the mint's capital pool ([`LeverageLine`]). */
+  line: LeverageLine;
   /** Manager's fee on the stakers' share of premiums, bps. */
   managerFeeBps: number;
   /** Ceiling of `manager_fee_bps`, fixed at creation so stakers know the worst case. */
@@ -123,8 +137,16 @@ export type PoolArgs = {
   id: number | bigint;
   /** Stake the pool owes stakers: all ring slots plus archived tranches not yet withdrawn. */
   totalStake: number | bigint;
-  /** Owed to the treasury: its premium share plus rounding remainders; moved by `sweep_fees`. */
+  /**
+   * Owed to the treasury: the protocol fee plus rounding remainders and donations; moved
+   * by `sweep_fees`.
+   */
   treasuryAccrued: number | bigint;
+  /**
+   * Owed to the mint's capital pool: its premium share and the streams of classes left
+   * without backing stake; moved by `sweep_fees`.
+   */
+  capitalAccrued: number | bigint;
   /** Owed to the assessment reward pot; moved by `sweep_fees`. */
   assessmentAccrued: number | bigint;
   /** Owed to the manager; paid by `claim_manager_fees`. */
@@ -143,6 +165,8 @@ export type PoolArgs = {
   streams: Array<RewardStreamArgs>;
   /** Ring of tranches: slot `tranche_id % 8`. */
   tranches: Array<TrancheSlotArgs>;
+  /** The leverage line from the mint's capital pool ([`LeverageLine`]). */
+  line: LeverageLineArgs;
   /** Manager's fee on the stakers' share of premiums, bps. */
   managerFeeBps: number;
   /** Ceiling of `manager_fee_bps`, fixed at creation so stakers know the worst case. */
@@ -174,6 +198,7 @@ export function getPoolEncoder(): FixedSizeEncoder<PoolArgs> {
       ["id", getU64Encoder()],
       ["totalStake", getU64Encoder()],
       ["treasuryAccrued", getU64Encoder()],
+      ["capitalAccrued", getU64Encoder()],
       ["assessmentAccrued", getU64Encoder()],
       ["managerFees", getU64Encoder()],
       ["rewardsReserved", getU64Encoder()],
@@ -183,6 +208,7 @@ export function getPoolEncoder(): FixedSizeEncoder<PoolArgs> {
       ["openPositions", getU64Encoder()],
       ["streams", getArrayEncoder(getRewardStreamEncoder(), { size: 8 })],
       ["tranches", getArrayEncoder(getTrancheSlotEncoder(), { size: 8 })],
+      ["line", getLeverageLineEncoder()],
       ["managerFeeBps", getU16Encoder()],
       ["maxManagerFeeBps", getU16Encoder()],
       ["totalEffectiveWeight", getU32Encoder()],
@@ -191,7 +217,7 @@ export function getPoolEncoder(): FixedSizeEncoder<PoolArgs> {
       ["vaultBump", getU8Encoder()],
       ["private", getU8Encoder()],
       ["padding", fixEncoderSize(getBytesEncoder(), 4)],
-      ["reserved", fixEncoderSize(getBytesEncoder(), 112)],
+      ["reserved", fixEncoderSize(getBytesEncoder(), 64)],
     ]),
     (value) => ({ ...value, discriminator: POOL_DISCRIMINATOR }),
   );
@@ -208,6 +234,7 @@ export function getPoolDecoder(): FixedSizeDecoder<Pool> {
     ["id", getU64Decoder()],
     ["totalStake", getU64Decoder()],
     ["treasuryAccrued", getU64Decoder()],
+    ["capitalAccrued", getU64Decoder()],
     ["assessmentAccrued", getU64Decoder()],
     ["managerFees", getU64Decoder()],
     ["rewardsReserved", getU64Decoder()],
@@ -217,6 +244,7 @@ export function getPoolDecoder(): FixedSizeDecoder<Pool> {
     ["openPositions", getU64Decoder()],
     ["streams", getArrayDecoder(getRewardStreamDecoder(), { size: 8 })],
     ["tranches", getArrayDecoder(getTrancheSlotDecoder(), { size: 8 })],
+    ["line", getLeverageLineDecoder()],
     ["managerFeeBps", getU16Decoder()],
     ["maxManagerFeeBps", getU16Decoder()],
     ["totalEffectiveWeight", getU32Decoder()],
@@ -225,7 +253,7 @@ export function getPoolDecoder(): FixedSizeDecoder<Pool> {
     ["vaultBump", getU8Decoder()],
     ["private", getU8Decoder()],
     ["padding", fixDecoderSize(getBytesDecoder(), 4)],
-    ["reserved", fixDecoderSize(getBytesDecoder(), 112)],
+    ["reserved", fixDecoderSize(getBytesDecoder(), 64)],
   ]);
 }
 
@@ -285,5 +313,5 @@ export async function fetchAllMaybePool(
 }
 
 export function getPoolSize(): number {
-  return 5528;
+  return 5776;
 }

@@ -178,9 +178,9 @@ export const BULWARK_ERROR__NOT_IN_COOLDOWN = 0x17bf; // 6079
 export const BULWARK_ERROR__OUTCOME_NOT_FINAL = 0x17c0; // 6080
 /** ClaimDenied: The claim was denied */
 export const BULWARK_ERROR__CLAIM_DENIED = 0x17c1; // 6081
-/** RedemptionWindowClosed: The redemption window has passed */
+/** RedemptionWindowClosed: Retired: the redemption window has passed */
 export const BULWARK_ERROR__REDEMPTION_WINDOW_CLOSED = 0x17c2; // 6082
-/** RedemptionWindowOpen: The redemption window is still open */
+/** RedemptionWindowOpen: Retired: the redemption window is still open */
 export const BULWARK_ERROR__REDEMPTION_WINDOW_OPEN = 0x17c3; // 6083
 /** ClaimAlreadyPaid: The claim was already paid */
 export const BULWARK_ERROR__CLAIM_ALREADY_PAID = 0x17c4; // 6084
@@ -226,6 +226,20 @@ export const BULWARK_ERROR__INVALID_CAPITAL_EXIT_DELAY = 0x17d7; // 6103
 export const BULWARK_ERROR__WRONG_SHARE_MINT = 0x17d8; // 6104
 /** NotExitOwner: Only the member who requested the exit may execute it */
 export const BULWARK_ERROR__NOT_EXIT_OWNER = 0x17d9; // 6105
+/** LeverageUnavailable: Cover above 1x the pool's stake needs a leverage line: run grant_leverage first */
+export const BULWARK_ERROR__LEVERAGE_UNAVAILABLE = 0x17da; // 6106
+/** InvalidCapitalRequirement: Minimum capital requirement share must be between 10% and 100% of the lines */
+export const BULWARK_ERROR__INVALID_CAPITAL_REQUIREMENT = 0x17db; // 6107
+/** WrongCapitalPool: Capital pool account is not the capital pool of this mint */
+export const BULWARK_ERROR__WRONG_CAPITAL_POOL = 0x17dc; // 6108
+/** ClaimAccepted: An accepted claim is paid, never closed unpaid: redeem it */
+export const BULWARK_ERROR__CLAIM_ACCEPTED = 0x17dd; // 6109
+/** NothingOwed: Nothing is owed on this claim */
+export const BULWARK_ERROR__NOTHING_OWED = 0x17de; // 6110
+/** DebtNotFunded: The capital pool cannot pay this claim's place in its debt queue yet */
+export const BULWARK_ERROR__DEBT_NOT_FUNDED = 0x17df; // 6111
+/** CapitalPoolInsolvent: The capital pool owes at least what it holds: it sells no shares until funded */
+export const BULWARK_ERROR__CAPITAL_POOL_INSOLVENT = 0x17e0; // 6112
 
 export type BulwarkError =
   | typeof BULWARK_ERROR__ALLOCATION_SUM_MISMATCH
@@ -233,7 +247,9 @@ export type BulwarkError =
   | typeof BULWARK_ERROR__BELOW_MINIMUM_CAPITAL
   | typeof BULWARK_ERROR__BUYING_PAUSED
   | typeof BULWARK_ERROR__CAPITAL_EXIT_NOT_READY
+  | typeof BULWARK_ERROR__CAPITAL_POOL_INSOLVENT
   | typeof BULWARK_ERROR__CLAIM_ABOVE_REMAINING
+  | typeof BULWARK_ERROR__CLAIM_ACCEPTED
   | typeof BULWARK_ERROR__CLAIM_ALREADY_PAID
   | typeof BULWARK_ERROR__CLAIM_CLOSED
   | typeof BULWARK_ERROR__CLAIM_DENIED
@@ -245,6 +261,7 @@ export type BulwarkError =
   | typeof BULWARK_ERROR__COVER_HAS_CLAIMS
   | typeof BULWARK_ERROR__COVER_NOT_EXPIRED
   | typeof BULWARK_ERROR__CUMULATIVE_CAPACITY_EXCEEDED
+  | typeof BULWARK_ERROR__DEBT_NOT_FUNDED
   | typeof BULWARK_ERROR__DUPLICATE_POOL
   | typeof BULWARK_ERROR__EMPTY_UPDATE
   | typeof BULWARK_ERROR__EXTEND_TO_EARLIER_TRANCHE
@@ -255,6 +272,7 @@ export type BulwarkError =
   | typeof BULWARK_ERROR__INVALID_AUTHORITY
   | typeof BULWARK_ERROR__INVALID_CAPACITY_RATIO
   | typeof BULWARK_ERROR__INVALID_CAPITAL_EXIT_DELAY
+  | typeof BULWARK_ERROR__INVALID_CAPITAL_REQUIREMENT
   | typeof BULWARK_ERROR__INVALID_CLAIM_DEPOSIT
   | typeof BULWARK_ERROR__INVALID_CLAIM_TIMING
   | typeof BULWARK_ERROR__INVALID_CLOCK
@@ -274,6 +292,7 @@ export type BulwarkError =
   | typeof BULWARK_ERROR__INVALID_TREASURY
   | typeof BULWARK_ERROR__INVALID_WEIGHT
   | typeof BULWARK_ERROR__INVARIANT_VIOLATED
+  | typeof BULWARK_ERROR__LEVERAGE_UNAVAILABLE
   | typeof BULWARK_ERROR__MANAGER_FEE_ABOVE_MAX
   | typeof BULWARK_ERROR__MATH_OVERFLOW
   | typeof BULWARK_ERROR__MAX_MANAGER_FEE_TOO_HIGH
@@ -283,6 +302,7 @@ export type BulwarkError =
   | typeof BULWARK_ERROR__NOT_AUTHORITY
   | typeof BULWARK_ERROR__NOT_COVER_OWNER
   | typeof BULWARK_ERROR__NOT_EXIT_OWNER
+  | typeof BULWARK_ERROR__NOTHING_OWED
   | typeof BULWARK_ERROR__NOTHING_TO_CLAIM
   | typeof BULWARK_ERROR__NOT_IN_COOLDOWN
   | typeof BULWARK_ERROR__NOT_PENDING_AUTHORITY
@@ -320,6 +340,7 @@ export type BulwarkError =
   | typeof BULWARK_ERROR__VOTING_CLOSED
   | typeof BULWARK_ERROR__WITHDRAWALS_PAUSED
   | typeof BULWARK_ERROR__WRONG_ASSESSMENT_ACCOUNT
+  | typeof BULWARK_ERROR__WRONG_CAPITAL_POOL
   | typeof BULWARK_ERROR__WRONG_CONFIG
   | typeof BULWARK_ERROR__WRONG_MINT
   | typeof BULWARK_ERROR__WRONG_POOL
@@ -343,7 +364,9 @@ if (process.env.NODE_ENV !== "production") {
     [BULWARK_ERROR__BELOW_MINIMUM_CAPITAL]: `This would take the capital pool below its minimum capital requirement`,
     [BULWARK_ERROR__BUYING_PAUSED]: `Buying cover is paused`,
     [BULWARK_ERROR__CAPITAL_EXIT_NOT_READY]: `The capital exit's delay has not passed yet`,
+    [BULWARK_ERROR__CAPITAL_POOL_INSOLVENT]: `The capital pool owes at least what it holds: it sells no shares until funded`,
     [BULWARK_ERROR__CLAIM_ABOVE_REMAINING]: `Claimed amount exceeds the cover's remaining amount`,
+    [BULWARK_ERROR__CLAIM_ACCEPTED]: `An accepted claim is paid, never closed unpaid: redeem it`,
     [BULWARK_ERROR__CLAIM_ALREADY_PAID]: `The claim was already paid`,
     [BULWARK_ERROR__CLAIM_CLOSED]: `The claim is closed`,
     [BULWARK_ERROR__CLAIM_DENIED]: `The claim was denied`,
@@ -355,6 +378,7 @@ if (process.env.NODE_ENV !== "production") {
     [BULWARK_ERROR__COVER_HAS_CLAIMS]: `A cover with claims stays on chain as their record and cannot be expired`,
     [BULWARK_ERROR__COVER_NOT_EXPIRED]: `Cover has not reached the end of its grace period`,
     [BULWARK_ERROR__CUMULATIVE_CAPACITY_EXCEEDED]: `From some live tranche on, the backing sold would exceed what the stake there can back`,
+    [BULWARK_ERROR__DEBT_NOT_FUNDED]: `The capital pool cannot pay this claim's place in its debt queue yet`,
     [BULWARK_ERROR__DUPLICATE_POOL]: `The same pool appears twice in one cover`,
     [BULWARK_ERROR__EMPTY_UPDATE]: `Update changes nothing`,
     [BULWARK_ERROR__EXTEND_TO_EARLIER_TRANCHE]: `New tranche must be later than the current one of the position`,
@@ -365,6 +389,7 @@ if (process.env.NODE_ENV !== "production") {
     [BULWARK_ERROR__INVALID_AUTHORITY]: `Authority must not be the default public key`,
     [BULWARK_ERROR__INVALID_CAPACITY_RATIO]: `Capacity ratio is outside its bounds`,
     [BULWARK_ERROR__INVALID_CAPITAL_EXIT_DELAY]: `Capital exit delay must cover voting, its silent-ending extension and the cooldown`,
+    [BULWARK_ERROR__INVALID_CAPITAL_REQUIREMENT]: `Minimum capital requirement share must be between 10% and 100% of the lines`,
     [BULWARK_ERROR__INVALID_CLAIM_DEPOSIT]: `Claim deposit parameters are outside their bounds`,
     [BULWARK_ERROR__INVALID_CLAIM_TIMING]: `A claim timing parameter is outside its bounds`,
     [BULWARK_ERROR__INVALID_CLOCK]: `Clock returned a negative timestamp`,
@@ -384,6 +409,7 @@ if (process.env.NODE_ENV !== "production") {
     [BULWARK_ERROR__INVALID_TREASURY]: `Treasury must not be the default public key`,
     [BULWARK_ERROR__INVALID_WEIGHT]: `Product weight exceeds 100`,
     [BULWARK_ERROR__INVARIANT_VIOLATED]: `Account invariant violated`,
+    [BULWARK_ERROR__LEVERAGE_UNAVAILABLE]: `Cover above 1x the pool's stake needs a leverage line: run grant_leverage first`,
     [BULWARK_ERROR__MANAGER_FEE_ABOVE_MAX]: `Manager fee exceeds the pool's maximum fee`,
     [BULWARK_ERROR__MATH_OVERFLOW]: `Arithmetic overflow`,
     [BULWARK_ERROR__MAX_MANAGER_FEE_TOO_HIGH]: `Maximum manager fee exceeds the protocol limit`,
@@ -393,6 +419,7 @@ if (process.env.NODE_ENV !== "production") {
     [BULWARK_ERROR__NOT_AUTHORITY]: `Signer is not the governance authority`,
     [BULWARK_ERROR__NOT_COVER_OWNER]: `Signer is not the cover owner`,
     [BULWARK_ERROR__NOT_EXIT_OWNER]: `Only the member who requested the exit may execute it`,
+    [BULWARK_ERROR__NOTHING_OWED]: `Nothing is owed on this claim`,
     [BULWARK_ERROR__NOTHING_TO_CLAIM]: `Nothing to claim`,
     [BULWARK_ERROR__NOT_IN_COOLDOWN]: `The claim is not in its cooldown`,
     [BULWARK_ERROR__NOT_PENDING_AUTHORITY]: `Signer is not the pending authority`,
@@ -410,8 +437,8 @@ if (process.env.NODE_ENV !== "production") {
     [BULWARK_ERROR__PRODUCT_NOT_ASSESSED]: `Claims on this product are not assessed by vote`,
     [BULWARK_ERROR__PRODUCT_NOT_IN_POOL]: `The pool does not underwrite this product`,
     [BULWARK_ERROR__RECIPIENT_NOT_ASSOCIATED]: `Only the recipient may name a token account other than its associated token account`,
-    [BULWARK_ERROR__REDEMPTION_WINDOW_CLOSED]: `The redemption window has passed`,
-    [BULWARK_ERROR__REDEMPTION_WINDOW_OPEN]: `The redemption window is still open`,
+    [BULWARK_ERROR__REDEMPTION_WINDOW_CLOSED]: `Retired: the redemption window has passed`,
+    [BULWARK_ERROR__REDEMPTION_WINDOW_OPEN]: `Retired: the redemption window is still open`,
     [BULWARK_ERROR__REWARD_POT_SHORT]: `The reward pot cannot pay this reward yet`,
     [BULWARK_ERROR__SHARE_METADATA_TOO_LONG]: `Share metadata too long: name up to 32 bytes, symbol up to 10, URI up to 200`,
     [BULWARK_ERROR__SHARES_BELOW_MINIMUM]: `The deposit would mint fewer shares than the minimum asked`,
@@ -430,6 +457,7 @@ if (process.env.NODE_ENV !== "production") {
     [BULWARK_ERROR__VOTING_CLOSED]: `Voting on this claim has ended`,
     [BULWARK_ERROR__WITHDRAWALS_PAUSED]: `Withdrawals are paused`,
     [BULWARK_ERROR__WRONG_ASSESSMENT_ACCOUNT]: `Assessor mint or vault does not match the config`,
+    [BULWARK_ERROR__WRONG_CAPITAL_POOL]: `Capital pool account is not the capital pool of this mint`,
     [BULWARK_ERROR__WRONG_CONFIG]: `Account is not the protocol config`,
     [BULWARK_ERROR__WRONG_MINT]: `Token account or mint does not match the pool's mint`,
     [BULWARK_ERROR__WRONG_POOL]: `Pool account does not match`,

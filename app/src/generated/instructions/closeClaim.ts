@@ -24,7 +24,6 @@ import {
   type Instruction,
   type InstructionWithAccounts,
   type InstructionWithData,
-  type ReadonlyAccount,
   type ReadonlySignerAccount,
   type ReadonlyUint8Array,
   type TransactionSigner,
@@ -42,15 +41,9 @@ export function getCloseClaimDiscriminatorBytes() {
 export type CloseClaimInstruction<
   TProgram extends string = typeof BULWARK_PROGRAM_ADDRESS,
   TAccountCaller extends string | AccountMeta<string> = string,
-  TAccountConfig extends string | AccountMeta<string> =
-    "6Lq4DP5ySowZkEkD8pMeGMcxSbW8L51djnNkXLhB63SM",
   TAccountClaim extends string | AccountMeta<string> = string,
   TAccountCover extends string | AccountMeta<string> = string,
   TAccountDepositPool extends string | AccountMeta<string> = string,
-  TAccountMint extends string | AccountMeta<string> = string,
-  TAccountVault extends string | AccountMeta<string> = string,
-  TAccountClaimantToken extends string | AccountMeta<string> = string,
-  TAccountTokenProgram extends string | AccountMeta<string> = string,
   TRemainingAccounts extends readonly AccountMeta<string>[] = [],
 > = Instruction<TProgram> &
   InstructionWithData<ReadonlyUint8Array> &
@@ -59,20 +52,11 @@ export type CloseClaimInstruction<
       TAccountCaller extends string
         ? ReadonlySignerAccount<TAccountCaller> & AccountSignerMeta<TAccountCaller>
         : TAccountCaller,
-      TAccountConfig extends string ? ReadonlyAccount<TAccountConfig> : TAccountConfig,
       TAccountClaim extends string ? WritableAccount<TAccountClaim> : TAccountClaim,
       TAccountCover extends string ? WritableAccount<TAccountCover> : TAccountCover,
       TAccountDepositPool extends string
         ? WritableAccount<TAccountDepositPool>
         : TAccountDepositPool,
-      TAccountMint extends string ? ReadonlyAccount<TAccountMint> : TAccountMint,
-      TAccountVault extends string ? WritableAccount<TAccountVault> : TAccountVault,
-      TAccountClaimantToken extends string
-        ? WritableAccount<TAccountClaimantToken>
-        : TAccountClaimantToken,
-      TAccountTokenProgram extends string
-        ? ReadonlyAccount<TAccountTokenProgram>
-        : TAccountTokenProgram,
       ...TRemainingAccounts,
     ]
   >;
@@ -101,66 +85,33 @@ export function getCloseClaimInstructionDataCodec(): FixedSizeCodec<
 
 export type CloseClaimInput<
   TAccountCaller extends string = string,
-  TAccountConfig extends string = string,
   TAccountClaim extends string = string,
   TAccountCover extends string = string,
   TAccountDepositPool extends string = string,
-  TAccountMint extends string = string,
-  TAccountVault extends string = string,
-  TAccountClaimantToken extends string = string,
-  TAccountTokenProgram extends string = string,
 > = {
-  /** Anyone may close a settled claim. */
+  /** Anyone may close a denied claim. */
   caller: TransactionSigner<TAccountCaller>;
-  config?: Address<TAccountConfig>;
   claim: Address<TAccountClaim>;
   cover: Address<TAccountCover>;
+  /** Escrows the deposit, which stays in its vault as the assessment reward share. */
   depositPool: Address<TAccountDepositPool>;
-  mint: Address<TAccountMint>;
-  vault: Address<TAccountVault>;
-  /**
-   * Gets the deposit back when an accepted claim lapsed unredeemed: the claimant's associated
-   * token account unless the claimant is the caller.
-   */
-  claimantToken: Address<TAccountClaimantToken>;
-  tokenProgram: Address<TAccountTokenProgram>;
 };
 
 export function getCloseClaimInstruction<
   TAccountCaller extends string,
-  TAccountConfig extends string,
   TAccountClaim extends string,
   TAccountCover extends string,
   TAccountDepositPool extends string,
-  TAccountMint extends string,
-  TAccountVault extends string,
-  TAccountClaimantToken extends string,
-  TAccountTokenProgram extends string,
   TProgramAddress extends Address = typeof BULWARK_PROGRAM_ADDRESS,
 >(
-  input: CloseClaimInput<
-    TAccountCaller,
-    TAccountConfig,
-    TAccountClaim,
-    TAccountCover,
-    TAccountDepositPool,
-    TAccountMint,
-    TAccountVault,
-    TAccountClaimantToken,
-    TAccountTokenProgram
-  >,
+  input: CloseClaimInput<TAccountCaller, TAccountClaim, TAccountCover, TAccountDepositPool>,
   config?: { programAddress?: TProgramAddress },
 ): CloseClaimInstruction<
   TProgramAddress,
   TAccountCaller,
-  TAccountConfig,
   TAccountClaim,
   TAccountCover,
-  TAccountDepositPool,
-  TAccountMint,
-  TAccountVault,
-  TAccountClaimantToken,
-  TAccountTokenProgram
+  TAccountDepositPool
 > {
   // Program address.
   const programAddress = config?.programAddress ?? BULWARK_PROGRAM_ADDRESS;
@@ -168,49 +119,28 @@ export function getCloseClaimInstruction<
   // Original accounts.
   const originalAccounts = {
     caller: { value: input.caller ?? null, isWritable: false },
-    config: { value: input.config ?? null, isWritable: false },
     claim: { value: input.claim ?? null, isWritable: true },
     cover: { value: input.cover ?? null, isWritable: true },
     depositPool: { value: input.depositPool ?? null, isWritable: true },
-    mint: { value: input.mint ?? null, isWritable: false },
-    vault: { value: input.vault ?? null, isWritable: true },
-    claimantToken: { value: input.claimantToken ?? null, isWritable: true },
-    tokenProgram: { value: input.tokenProgram ?? null, isWritable: false },
   };
   const accounts = originalAccounts as Record<keyof typeof originalAccounts, ResolvedAccount>;
-
-  // Resolve default values.
-  if (!accounts.config.value) {
-    accounts.config.value =
-      "6Lq4DP5ySowZkEkD8pMeGMcxSbW8L51djnNkXLhB63SM" as Address<"6Lq4DP5ySowZkEkD8pMeGMcxSbW8L51djnNkXLhB63SM">;
-  }
 
   const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
   return Object.freeze({
     accounts: [
       getAccountMeta(accounts.caller),
-      getAccountMeta(accounts.config),
       getAccountMeta(accounts.claim),
       getAccountMeta(accounts.cover),
       getAccountMeta(accounts.depositPool),
-      getAccountMeta(accounts.mint),
-      getAccountMeta(accounts.vault),
-      getAccountMeta(accounts.claimantToken),
-      getAccountMeta(accounts.tokenProgram),
     ],
     data: getCloseClaimInstructionDataEncoder().encode({}),
     programAddress,
   } as CloseClaimInstruction<
     TProgramAddress,
     TAccountCaller,
-    TAccountConfig,
     TAccountClaim,
     TAccountCover,
-    TAccountDepositPool,
-    TAccountMint,
-    TAccountVault,
-    TAccountClaimantToken,
-    TAccountTokenProgram
+    TAccountDepositPool
   >);
 }
 
@@ -220,20 +150,12 @@ export type ParsedCloseClaimInstruction<
 > = {
   programAddress: Address<TProgram>;
   accounts: {
-    /** Anyone may close a settled claim. */
+    /** Anyone may close a denied claim. */
     caller: TAccountMetas[0];
-    config: TAccountMetas[1];
-    claim: TAccountMetas[2];
-    cover: TAccountMetas[3];
-    depositPool: TAccountMetas[4];
-    mint: TAccountMetas[5];
-    vault: TAccountMetas[6];
-    /**
-     * Gets the deposit back when an accepted claim lapsed unredeemed: the claimant's associated
-     * token account unless the claimant is the caller.
-     */
-    claimantToken: TAccountMetas[7];
-    tokenProgram: TAccountMetas[8];
+    claim: TAccountMetas[1];
+    cover: TAccountMetas[2];
+    /** Escrows the deposit, which stays in its vault as the assessment reward share. */
+    depositPool: TAccountMetas[3];
   };
   data: CloseClaimInstructionData;
 };
@@ -246,7 +168,7 @@ export function parseCloseClaimInstruction<
     InstructionWithAccounts<TAccountMetas> &
     InstructionWithData<ReadonlyUint8Array>,
 ): ParsedCloseClaimInstruction<TProgram, TAccountMetas> {
-  if (instruction.accounts.length < 9) {
+  if (instruction.accounts.length < 4) {
     // TODO: Coded error.
     throw new Error("Not enough accounts");
   }
@@ -260,14 +182,9 @@ export function parseCloseClaimInstruction<
     programAddress: instruction.programAddress,
     accounts: {
       caller: getNextAccount(),
-      config: getNextAccount(),
       claim: getNextAccount(),
       cover: getNextAccount(),
       depositPool: getNextAccount(),
-      mint: getNextAccount(),
-      vault: getNextAccount(),
-      claimantToken: getNextAccount(),
-      tokenProgram: getNextAccount(),
     },
     data: getCloseClaimInstructionDataDecoder().decode(instruction.data),
   };

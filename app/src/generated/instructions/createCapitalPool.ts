@@ -16,6 +16,8 @@ import {
   getBytesEncoder,
   getStructDecoder,
   getStructEncoder,
+  getU16Decoder,
+  getU16Encoder,
   getU32Decoder,
   getU32Encoder,
   getU64Decoder,
@@ -104,6 +106,11 @@ export type CreateCapitalPoolInstructionData = {
   discriminator: ReadonlyUint8Array;
   /** Minimum capital requirement's floor, in the mint's base units. */
   minCapital: bigint;
+  /**
+   * Minimum capital requirement as a share of the leverage lines outstanding, bps
+   * (1,000..=10,000; 10,000 holds all the leverage promised).
+   */
+  mcrBps: number;
   /** The share token's metadata, as wallets and explorers show it. */
   name: string;
   symbol: string;
@@ -113,6 +120,11 @@ export type CreateCapitalPoolInstructionData = {
 export type CreateCapitalPoolInstructionDataArgs = {
   /** Minimum capital requirement's floor, in the mint's base units. */
   minCapital: number | bigint;
+  /**
+   * Minimum capital requirement as a share of the leverage lines outstanding, bps
+   * (1,000..=10,000; 10,000 holds all the leverage promised).
+   */
+  mcrBps: number;
   /** The share token's metadata, as wallets and explorers show it. */
   name: string;
   symbol: string;
@@ -124,6 +136,7 @@ export function getCreateCapitalPoolInstructionDataEncoder(): Encoder<CreateCapi
     getStructEncoder([
       ["discriminator", fixEncoderSize(getBytesEncoder(), 8)],
       ["minCapital", getU64Encoder()],
+      ["mcrBps", getU16Encoder()],
       ["name", addEncoderSizePrefix(getUtf8Encoder(), getU32Encoder())],
       ["symbol", addEncoderSizePrefix(getUtf8Encoder(), getU32Encoder())],
       ["uri", addEncoderSizePrefix(getUtf8Encoder(), getU32Encoder())],
@@ -136,6 +149,7 @@ export function getCreateCapitalPoolInstructionDataDecoder(): Decoder<CreateCapi
   return getStructDecoder([
     ["discriminator", fixDecoderSize(getBytesDecoder(), 8)],
     ["minCapital", getU64Decoder()],
+    ["mcrBps", getU16Decoder()],
     ["name", addDecoderSizePrefix(getUtf8Decoder(), getU32Decoder())],
     ["symbol", addDecoderSizePrefix(getUtf8Decoder(), getU32Decoder())],
     ["uri", addDecoderSizePrefix(getUtf8Decoder(), getU32Decoder())],
@@ -181,6 +195,7 @@ export type CreateCapitalPoolAsyncInput<
   shareTokenProgram?: Address<TAccountShareTokenProgram>;
   systemProgram?: Address<TAccountSystemProgram>;
   minCapital: CreateCapitalPoolInstructionDataArgs["minCapital"];
+  mcrBps: CreateCapitalPoolInstructionDataArgs["mcrBps"];
   name: CreateCapitalPoolInstructionDataArgs["name"];
   symbol: CreateCapitalPoolInstructionDataArgs["symbol"];
   uri: CreateCapitalPoolInstructionDataArgs["uri"];
@@ -342,6 +357,7 @@ export type CreateCapitalPoolInput<
   shareTokenProgram?: Address<TAccountShareTokenProgram>;
   systemProgram?: Address<TAccountSystemProgram>;
   minCapital: CreateCapitalPoolInstructionDataArgs["minCapital"];
+  mcrBps: CreateCapitalPoolInstructionDataArgs["mcrBps"];
   name: CreateCapitalPoolInstructionDataArgs["name"];
   symbol: CreateCapitalPoolInstructionDataArgs["symbol"];
   uri: CreateCapitalPoolInstructionDataArgs["uri"];

@@ -34,7 +34,7 @@ import {
   type WritableAccount,
   type WritableSignerAccount,
 } from "@solana/kit";
-import { findMintParamsPda, findVaultPda } from "../pdas";
+import { findCapitalPoolPda, findVaultPda } from "../pdas";
 import { BULWARK_PROGRAM_ADDRESS } from "../programs";
 import { expectAddress, getAccountMetaFactory, type ResolvedAccount } from "../shared";
 
@@ -51,7 +51,7 @@ export type CreatePoolInstruction<
     "6Lq4DP5ySowZkEkD8pMeGMcxSbW8L51djnNkXLhB63SM",
   TAccountPool extends string | AccountMeta<string> = string,
   TAccountMint extends string | AccountMeta<string> = string,
-  TAccountMintParams extends string | AccountMeta<string> = string,
+  TAccountCapitalPool extends string | AccountMeta<string> = string,
   TAccountVault extends string | AccountMeta<string> = string,
   TAccountTokenProgram extends string | AccountMeta<string> = string,
   TAccountSystemProgram extends string | AccountMeta<string> = "11111111111111111111111111111111",
@@ -66,7 +66,9 @@ export type CreatePoolInstruction<
       TAccountConfig extends string ? WritableAccount<TAccountConfig> : TAccountConfig,
       TAccountPool extends string ? WritableAccount<TAccountPool> : TAccountPool,
       TAccountMint extends string ? ReadonlyAccount<TAccountMint> : TAccountMint,
-      TAccountMintParams extends string ? ReadonlyAccount<TAccountMintParams> : TAccountMintParams,
+      TAccountCapitalPool extends string
+        ? ReadonlyAccount<TAccountCapitalPool>
+        : TAccountCapitalPool,
       TAccountVault extends string ? WritableAccount<TAccountVault> : TAccountVault,
       TAccountTokenProgram extends string
         ? ReadonlyAccount<TAccountTokenProgram>
@@ -128,7 +130,7 @@ export type CreatePoolAsyncInput<
   TAccountConfig extends string = string,
   TAccountPool extends string = string,
   TAccountMint extends string = string,
-  TAccountMintParams extends string = string,
+  TAccountCapitalPool extends string = string,
   TAccountVault extends string = string,
   TAccountTokenProgram extends string = string,
   TAccountSystemProgram extends string = string,
@@ -138,8 +140,11 @@ export type CreatePoolAsyncInput<
   config?: Address<TAccountConfig>;
   pool: Address<TAccountPool>;
   mint: Address<TAccountMint>;
-  /** Governance's listing of the mint: pools exist only on listed mints. */
-  mintParams?: Address<TAccountMintParams>;
+  /**
+   * The mint's capital pool: pools exist only on mints governance listed and gave a
+   * capital pool, the payer of what stake does not pay.
+   */
+  capitalPool?: Address<TAccountCapitalPool>;
   vault?: Address<TAccountVault>;
   tokenProgram: Address<TAccountTokenProgram>;
   systemProgram?: Address<TAccountSystemProgram>;
@@ -153,7 +158,7 @@ export async function getCreatePoolInstructionAsync<
   TAccountConfig extends string,
   TAccountPool extends string,
   TAccountMint extends string,
-  TAccountMintParams extends string,
+  TAccountCapitalPool extends string,
   TAccountVault extends string,
   TAccountTokenProgram extends string,
   TAccountSystemProgram extends string,
@@ -164,7 +169,7 @@ export async function getCreatePoolInstructionAsync<
     TAccountConfig,
     TAccountPool,
     TAccountMint,
-    TAccountMintParams,
+    TAccountCapitalPool,
     TAccountVault,
     TAccountTokenProgram,
     TAccountSystemProgram
@@ -177,7 +182,7 @@ export async function getCreatePoolInstructionAsync<
     TAccountConfig,
     TAccountPool,
     TAccountMint,
-    TAccountMintParams,
+    TAccountCapitalPool,
     TAccountVault,
     TAccountTokenProgram,
     TAccountSystemProgram
@@ -192,7 +197,7 @@ export async function getCreatePoolInstructionAsync<
     config: { value: input.config ?? null, isWritable: true },
     pool: { value: input.pool ?? null, isWritable: true },
     mint: { value: input.mint ?? null, isWritable: false },
-    mintParams: { value: input.mintParams ?? null, isWritable: false },
+    capitalPool: { value: input.capitalPool ?? null, isWritable: false },
     vault: { value: input.vault ?? null, isWritable: true },
     tokenProgram: { value: input.tokenProgram ?? null, isWritable: false },
     systemProgram: { value: input.systemProgram ?? null, isWritable: false },
@@ -207,8 +212,8 @@ export async function getCreatePoolInstructionAsync<
     accounts.config.value =
       "6Lq4DP5ySowZkEkD8pMeGMcxSbW8L51djnNkXLhB63SM" as Address<"6Lq4DP5ySowZkEkD8pMeGMcxSbW8L51djnNkXLhB63SM">;
   }
-  if (!accounts.mintParams.value) {
-    accounts.mintParams.value = await findMintParamsPda({
+  if (!accounts.capitalPool.value) {
+    accounts.capitalPool.value = await findCapitalPoolPda({
       mint: expectAddress(accounts.mint.value),
     });
   }
@@ -227,7 +232,7 @@ export async function getCreatePoolInstructionAsync<
       getAccountMeta(accounts.config),
       getAccountMeta(accounts.pool),
       getAccountMeta(accounts.mint),
-      getAccountMeta(accounts.mintParams),
+      getAccountMeta(accounts.capitalPool),
       getAccountMeta(accounts.vault),
       getAccountMeta(accounts.tokenProgram),
       getAccountMeta(accounts.systemProgram),
@@ -240,7 +245,7 @@ export async function getCreatePoolInstructionAsync<
     TAccountConfig,
     TAccountPool,
     TAccountMint,
-    TAccountMintParams,
+    TAccountCapitalPool,
     TAccountVault,
     TAccountTokenProgram,
     TAccountSystemProgram
@@ -252,7 +257,7 @@ export type CreatePoolInput<
   TAccountConfig extends string = string,
   TAccountPool extends string = string,
   TAccountMint extends string = string,
-  TAccountMintParams extends string = string,
+  TAccountCapitalPool extends string = string,
   TAccountVault extends string = string,
   TAccountTokenProgram extends string = string,
   TAccountSystemProgram extends string = string,
@@ -262,8 +267,11 @@ export type CreatePoolInput<
   config?: Address<TAccountConfig>;
   pool: Address<TAccountPool>;
   mint: Address<TAccountMint>;
-  /** Governance's listing of the mint: pools exist only on listed mints. */
-  mintParams: Address<TAccountMintParams>;
+  /**
+   * The mint's capital pool: pools exist only on mints governance listed and gave a
+   * capital pool, the payer of what stake does not pay.
+   */
+  capitalPool: Address<TAccountCapitalPool>;
   vault: Address<TAccountVault>;
   tokenProgram: Address<TAccountTokenProgram>;
   systemProgram?: Address<TAccountSystemProgram>;
@@ -277,7 +285,7 @@ export function getCreatePoolInstruction<
   TAccountConfig extends string,
   TAccountPool extends string,
   TAccountMint extends string,
-  TAccountMintParams extends string,
+  TAccountCapitalPool extends string,
   TAccountVault extends string,
   TAccountTokenProgram extends string,
   TAccountSystemProgram extends string,
@@ -288,7 +296,7 @@ export function getCreatePoolInstruction<
     TAccountConfig,
     TAccountPool,
     TAccountMint,
-    TAccountMintParams,
+    TAccountCapitalPool,
     TAccountVault,
     TAccountTokenProgram,
     TAccountSystemProgram
@@ -300,7 +308,7 @@ export function getCreatePoolInstruction<
   TAccountConfig,
   TAccountPool,
   TAccountMint,
-  TAccountMintParams,
+  TAccountCapitalPool,
   TAccountVault,
   TAccountTokenProgram,
   TAccountSystemProgram
@@ -314,7 +322,7 @@ export function getCreatePoolInstruction<
     config: { value: input.config ?? null, isWritable: true },
     pool: { value: input.pool ?? null, isWritable: true },
     mint: { value: input.mint ?? null, isWritable: false },
-    mintParams: { value: input.mintParams ?? null, isWritable: false },
+    capitalPool: { value: input.capitalPool ?? null, isWritable: false },
     vault: { value: input.vault ?? null, isWritable: true },
     tokenProgram: { value: input.tokenProgram ?? null, isWritable: false },
     systemProgram: { value: input.systemProgram ?? null, isWritable: false },
@@ -341,7 +349,7 @@ export function getCreatePoolInstruction<
       getAccountMeta(accounts.config),
       getAccountMeta(accounts.pool),
       getAccountMeta(accounts.mint),
-      getAccountMeta(accounts.mintParams),
+      getAccountMeta(accounts.capitalPool),
       getAccountMeta(accounts.vault),
       getAccountMeta(accounts.tokenProgram),
       getAccountMeta(accounts.systemProgram),
@@ -354,7 +362,7 @@ export function getCreatePoolInstruction<
     TAccountConfig,
     TAccountPool,
     TAccountMint,
-    TAccountMintParams,
+    TAccountCapitalPool,
     TAccountVault,
     TAccountTokenProgram,
     TAccountSystemProgram
@@ -372,8 +380,11 @@ export type ParsedCreatePoolInstruction<
     config: TAccountMetas[1];
     pool: TAccountMetas[2];
     mint: TAccountMetas[3];
-    /** Governance's listing of the mint: pools exist only on listed mints. */
-    mintParams: TAccountMetas[4];
+    /**
+     * The mint's capital pool: pools exist only on mints governance listed and gave a
+     * capital pool, the payer of what stake does not pay.
+     */
+    capitalPool: TAccountMetas[4];
     vault: TAccountMetas[5];
     tokenProgram: TAccountMetas[6];
     systemProgram: TAccountMetas[7];
@@ -406,7 +417,7 @@ export function parseCreatePoolInstruction<
       config: getNextAccount(),
       pool: getNextAccount(),
       mint: getNextAccount(),
-      mintParams: getNextAccount(),
+      capitalPool: getNextAccount(),
       vault: getNextAccount(),
       tokenProgram: getNextAccount(),
       systemProgram: getNextAccount(),

@@ -30,8 +30,9 @@ import {
   type TransactionSigner,
   type WritableAccount,
 } from "@solana/kit";
+import { findCapitalPoolPda, findCapitalVaultPda } from "../pdas";
 import { BULWARK_PROGRAM_ADDRESS } from "../programs";
-import { getAccountMetaFactory, type ResolvedAccount } from "../shared";
+import { expectAddress, getAccountMetaFactory, type ResolvedAccount } from "../shared";
 
 export const REDEEM_PAYOUT_DISCRIMINATOR = new Uint8Array([223, 208, 170, 10, 24, 174, 179, 21]);
 
@@ -47,6 +48,8 @@ export type RedeemPayoutInstruction<
   TAccountClaim extends string | AccountMeta<string> = string,
   TAccountCover extends string | AccountMeta<string> = string,
   TAccountMint extends string | AccountMeta<string> = string,
+  TAccountCapitalPool extends string | AccountMeta<string> = string,
+  TAccountCapitalVault extends string | AccountMeta<string> = string,
   TAccountOwnerToken extends string | AccountMeta<string> = string,
   TAccountClaimantToken extends string | AccountMeta<string> = string,
   TAccountTokenProgram extends string | AccountMeta<string> = string,
@@ -62,6 +65,12 @@ export type RedeemPayoutInstruction<
       TAccountClaim extends string ? WritableAccount<TAccountClaim> : TAccountClaim,
       TAccountCover extends string ? WritableAccount<TAccountCover> : TAccountCover,
       TAccountMint extends string ? ReadonlyAccount<TAccountMint> : TAccountMint,
+      TAccountCapitalPool extends string
+        ? WritableAccount<TAccountCapitalPool>
+        : TAccountCapitalPool,
+      TAccountCapitalVault extends string
+        ? WritableAccount<TAccountCapitalVault>
+        : TAccountCapitalVault,
       TAccountOwnerToken extends string ? WritableAccount<TAccountOwnerToken> : TAccountOwnerToken,
       TAccountClaimantToken extends string
         ? WritableAccount<TAccountClaimantToken>
@@ -98,12 +107,14 @@ export function getRedeemPayoutInstructionDataCodec(): FixedSizeCodec<
   );
 }
 
-export type RedeemPayoutInput<
+export type RedeemPayoutAsyncInput<
   TAccountCaller extends string = string,
   TAccountConfig extends string = string,
   TAccountClaim extends string = string,
   TAccountCover extends string = string,
   TAccountMint extends string = string,
+  TAccountCapitalPool extends string = string,
+  TAccountCapitalVault extends string = string,
   TAccountOwnerToken extends string = string,
   TAccountClaimantToken extends string = string,
   TAccountTokenProgram extends string = string,
@@ -114,6 +125,151 @@ export type RedeemPayoutInput<
   claim: Address<TAccountClaim>;
   cover: Address<TAccountCover>;
   mint: Address<TAccountMint>;
+  /** The mint's capital pool: pays what the backing stake does not, or owes it. */
+  capitalPool?: Address<TAccountCapitalPool>;
+  capitalVault?: Address<TAccountCapitalVault>;
+  /**
+   * The cover owner's token account: receives the payout. Its associated token account
+   * unless the owner is the caller.
+   */
+  ownerToken: Address<TAccountOwnerToken>;
+  /**
+   * The claimant's token account: gets the deposit back. Usually the same account as
+   * `owner_token` (the claimant still owns the cover), hence `dup`: both are only ever
+   * credited through the token program, never written by this program. Its associated token
+   * account unless the claimant is the caller.
+   */
+  claimantToken: Address<TAccountClaimantToken>;
+  tokenProgram: Address<TAccountTokenProgram>;
+};
+
+export async function getRedeemPayoutInstructionAsync<
+  TAccountCaller extends string,
+  TAccountConfig extends string,
+  TAccountClaim extends string,
+  TAccountCover extends string,
+  TAccountMint extends string,
+  TAccountCapitalPool extends string,
+  TAccountCapitalVault extends string,
+  TAccountOwnerToken extends string,
+  TAccountClaimantToken extends string,
+  TAccountTokenProgram extends string,
+  TProgramAddress extends Address = typeof BULWARK_PROGRAM_ADDRESS,
+>(
+  input: RedeemPayoutAsyncInput<
+    TAccountCaller,
+    TAccountConfig,
+    TAccountClaim,
+    TAccountCover,
+    TAccountMint,
+    TAccountCapitalPool,
+    TAccountCapitalVault,
+    TAccountOwnerToken,
+    TAccountClaimantToken,
+    TAccountTokenProgram
+  >,
+  config?: { programAddress?: TProgramAddress },
+): Promise<
+  RedeemPayoutInstruction<
+    TProgramAddress,
+    TAccountCaller,
+    TAccountConfig,
+    TAccountClaim,
+    TAccountCover,
+    TAccountMint,
+    TAccountCapitalPool,
+    TAccountCapitalVault,
+    TAccountOwnerToken,
+    TAccountClaimantToken,
+    TAccountTokenProgram
+  >
+> {
+  // Program address.
+  const programAddress = config?.programAddress ?? BULWARK_PROGRAM_ADDRESS;
+
+  // Original accounts.
+  const originalAccounts = {
+    caller: { value: input.caller ?? null, isWritable: false },
+    config: { value: input.config ?? null, isWritable: false },
+    claim: { value: input.claim ?? null, isWritable: true },
+    cover: { value: input.cover ?? null, isWritable: true },
+    mint: { value: input.mint ?? null, isWritable: false },
+    capitalPool: { value: input.capitalPool ?? null, isWritable: true },
+    capitalVault: { value: input.capitalVault ?? null, isWritable: true },
+    ownerToken: { value: input.ownerToken ?? null, isWritable: true },
+    claimantToken: { value: input.claimantToken ?? null, isWritable: true },
+    tokenProgram: { value: input.tokenProgram ?? null, isWritable: false },
+  };
+  const accounts = originalAccounts as Record<keyof typeof originalAccounts, ResolvedAccount>;
+
+  // Resolve default values.
+  if (!accounts.config.value) {
+    accounts.config.value =
+      "6Lq4DP5ySowZkEkD8pMeGMcxSbW8L51djnNkXLhB63SM" as Address<"6Lq4DP5ySowZkEkD8pMeGMcxSbW8L51djnNkXLhB63SM">;
+  }
+  if (!accounts.capitalPool.value) {
+    accounts.capitalPool.value = await findCapitalPoolPda({
+      mint: expectAddress(accounts.mint.value),
+    });
+  }
+  if (!accounts.capitalVault.value) {
+    accounts.capitalVault.value = await findCapitalVaultPda({
+      mint: expectAddress(accounts.mint.value),
+    });
+  }
+
+  const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
+  return Object.freeze({
+    accounts: [
+      getAccountMeta(accounts.caller),
+      getAccountMeta(accounts.config),
+      getAccountMeta(accounts.claim),
+      getAccountMeta(accounts.cover),
+      getAccountMeta(accounts.mint),
+      getAccountMeta(accounts.capitalPool),
+      getAccountMeta(accounts.capitalVault),
+      getAccountMeta(accounts.ownerToken),
+      getAccountMeta(accounts.claimantToken),
+      getAccountMeta(accounts.tokenProgram),
+    ],
+    data: getRedeemPayoutInstructionDataEncoder().encode({}),
+    programAddress,
+  } as RedeemPayoutInstruction<
+    TProgramAddress,
+    TAccountCaller,
+    TAccountConfig,
+    TAccountClaim,
+    TAccountCover,
+    TAccountMint,
+    TAccountCapitalPool,
+    TAccountCapitalVault,
+    TAccountOwnerToken,
+    TAccountClaimantToken,
+    TAccountTokenProgram
+  >);
+}
+
+export type RedeemPayoutInput<
+  TAccountCaller extends string = string,
+  TAccountConfig extends string = string,
+  TAccountClaim extends string = string,
+  TAccountCover extends string = string,
+  TAccountMint extends string = string,
+  TAccountCapitalPool extends string = string,
+  TAccountCapitalVault extends string = string,
+  TAccountOwnerToken extends string = string,
+  TAccountClaimantToken extends string = string,
+  TAccountTokenProgram extends string = string,
+> = {
+  /** Anyone may crank a payout; the money always goes to the cover's current owner. */
+  caller: TransactionSigner<TAccountCaller>;
+  config?: Address<TAccountConfig>;
+  claim: Address<TAccountClaim>;
+  cover: Address<TAccountCover>;
+  mint: Address<TAccountMint>;
+  /** The mint's capital pool: pays what the backing stake does not, or owes it. */
+  capitalPool: Address<TAccountCapitalPool>;
+  capitalVault: Address<TAccountCapitalVault>;
   /**
    * The cover owner's token account: receives the payout. Its associated token account
    * unless the owner is the caller.
@@ -135,6 +291,8 @@ export function getRedeemPayoutInstruction<
   TAccountClaim extends string,
   TAccountCover extends string,
   TAccountMint extends string,
+  TAccountCapitalPool extends string,
+  TAccountCapitalVault extends string,
   TAccountOwnerToken extends string,
   TAccountClaimantToken extends string,
   TAccountTokenProgram extends string,
@@ -146,6 +304,8 @@ export function getRedeemPayoutInstruction<
     TAccountClaim,
     TAccountCover,
     TAccountMint,
+    TAccountCapitalPool,
+    TAccountCapitalVault,
     TAccountOwnerToken,
     TAccountClaimantToken,
     TAccountTokenProgram
@@ -158,6 +318,8 @@ export function getRedeemPayoutInstruction<
   TAccountClaim,
   TAccountCover,
   TAccountMint,
+  TAccountCapitalPool,
+  TAccountCapitalVault,
   TAccountOwnerToken,
   TAccountClaimantToken,
   TAccountTokenProgram
@@ -172,6 +334,8 @@ export function getRedeemPayoutInstruction<
     claim: { value: input.claim ?? null, isWritable: true },
     cover: { value: input.cover ?? null, isWritable: true },
     mint: { value: input.mint ?? null, isWritable: false },
+    capitalPool: { value: input.capitalPool ?? null, isWritable: true },
+    capitalVault: { value: input.capitalVault ?? null, isWritable: true },
     ownerToken: { value: input.ownerToken ?? null, isWritable: true },
     claimantToken: { value: input.claimantToken ?? null, isWritable: true },
     tokenProgram: { value: input.tokenProgram ?? null, isWritable: false },
@@ -192,6 +356,8 @@ export function getRedeemPayoutInstruction<
       getAccountMeta(accounts.claim),
       getAccountMeta(accounts.cover),
       getAccountMeta(accounts.mint),
+      getAccountMeta(accounts.capitalPool),
+      getAccountMeta(accounts.capitalVault),
       getAccountMeta(accounts.ownerToken),
       getAccountMeta(accounts.claimantToken),
       getAccountMeta(accounts.tokenProgram),
@@ -205,6 +371,8 @@ export function getRedeemPayoutInstruction<
     TAccountClaim,
     TAccountCover,
     TAccountMint,
+    TAccountCapitalPool,
+    TAccountCapitalVault,
     TAccountOwnerToken,
     TAccountClaimantToken,
     TAccountTokenProgram
@@ -223,19 +391,22 @@ export type ParsedRedeemPayoutInstruction<
     claim: TAccountMetas[2];
     cover: TAccountMetas[3];
     mint: TAccountMetas[4];
+    /** The mint's capital pool: pays what the backing stake does not, or owes it. */
+    capitalPool: TAccountMetas[5];
+    capitalVault: TAccountMetas[6];
     /**
      * The cover owner's token account: receives the payout. Its associated token account
      * unless the owner is the caller.
      */
-    ownerToken: TAccountMetas[5];
+    ownerToken: TAccountMetas[7];
     /**
      * The claimant's token account: gets the deposit back. Usually the same account as
      * `owner_token` (the claimant still owns the cover), hence `dup`: both are only ever
      * credited through the token program, never written by this program. Its associated token
      * account unless the claimant is the caller.
      */
-    claimantToken: TAccountMetas[6];
-    tokenProgram: TAccountMetas[7];
+    claimantToken: TAccountMetas[8];
+    tokenProgram: TAccountMetas[9];
   };
   data: RedeemPayoutInstructionData;
 };
@@ -248,7 +419,7 @@ export function parseRedeemPayoutInstruction<
     InstructionWithAccounts<TAccountMetas> &
     InstructionWithData<ReadonlyUint8Array>,
 ): ParsedRedeemPayoutInstruction<TProgram, TAccountMetas> {
-  if (instruction.accounts.length < 8) {
+  if (instruction.accounts.length < 10) {
     // TODO: Coded error.
     throw new Error("Not enough accounts");
   }
@@ -266,6 +437,8 @@ export function parseRedeemPayoutInstruction<
       claim: getNextAccount(),
       cover: getNextAccount(),
       mint: getNextAccount(),
+      capitalPool: getNextAccount(),
+      capitalVault: getNextAccount(),
       ownerToken: getNextAccount(),
       claimantToken: getNextAccount(),
       tokenProgram: getNextAccount(),

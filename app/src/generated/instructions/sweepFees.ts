@@ -30,7 +30,7 @@ import {
   type WritableAccount,
   type WritableSignerAccount,
 } from "@solana/kit";
-import { findRewardPotPda } from "../pdas";
+import { findCapitalPoolPda, findCapitalVaultPda, findRewardPotPda } from "../pdas";
 import { BULWARK_PROGRAM_ADDRESS } from "../programs";
 import { expectAddress, getAccountMetaFactory, type ResolvedAccount } from "../shared";
 
@@ -50,6 +50,8 @@ export type SweepFeesInstruction<
   TAccountVault extends string | AccountMeta<string> = string,
   TAccountTreasuryToken extends string | AccountMeta<string> = string,
   TAccountRewardPot extends string | AccountMeta<string> = string,
+  TAccountCapitalPool extends string | AccountMeta<string> = string,
+  TAccountCapitalVault extends string | AccountMeta<string> = string,
   TAccountTokenProgram extends string | AccountMeta<string> = string,
   TAccountSystemProgram extends string | AccountMeta<string> = "11111111111111111111111111111111",
   TRemainingAccounts extends readonly AccountMeta<string>[] = [],
@@ -68,6 +70,12 @@ export type SweepFeesInstruction<
         ? WritableAccount<TAccountTreasuryToken>
         : TAccountTreasuryToken,
       TAccountRewardPot extends string ? WritableAccount<TAccountRewardPot> : TAccountRewardPot,
+      TAccountCapitalPool extends string
+        ? WritableAccount<TAccountCapitalPool>
+        : TAccountCapitalPool,
+      TAccountCapitalVault extends string
+        ? WritableAccount<TAccountCapitalVault>
+        : TAccountCapitalVault,
       TAccountTokenProgram extends string
         ? ReadonlyAccount<TAccountTokenProgram>
         : TAccountTokenProgram,
@@ -108,6 +116,8 @@ export type SweepFeesAsyncInput<
   TAccountVault extends string = string,
   TAccountTreasuryToken extends string = string,
   TAccountRewardPot extends string = string,
+  TAccountCapitalPool extends string = string,
+  TAccountCapitalVault extends string = string,
   TAccountTokenProgram extends string = string,
   TAccountSystemProgram extends string = string,
 > = {
@@ -120,6 +130,9 @@ export type SweepFeesAsyncInput<
   treasuryToken: Address<TAccountTreasuryToken>;
   /** The assessment reward pot of this mint, owned by the config PDA. */
   rewardPot?: Address<TAccountRewardPot>;
+  /** The mint's capital pool: receives its premium share. */
+  capitalPool?: Address<TAccountCapitalPool>;
+  capitalVault?: Address<TAccountCapitalVault>;
   tokenProgram: Address<TAccountTokenProgram>;
   systemProgram?: Address<TAccountSystemProgram>;
 };
@@ -132,6 +145,8 @@ export async function getSweepFeesInstructionAsync<
   TAccountVault extends string,
   TAccountTreasuryToken extends string,
   TAccountRewardPot extends string,
+  TAccountCapitalPool extends string,
+  TAccountCapitalVault extends string,
   TAccountTokenProgram extends string,
   TAccountSystemProgram extends string,
   TProgramAddress extends Address = typeof BULWARK_PROGRAM_ADDRESS,
@@ -144,6 +159,8 @@ export async function getSweepFeesInstructionAsync<
     TAccountVault,
     TAccountTreasuryToken,
     TAccountRewardPot,
+    TAccountCapitalPool,
+    TAccountCapitalVault,
     TAccountTokenProgram,
     TAccountSystemProgram
   >,
@@ -158,6 +175,8 @@ export async function getSweepFeesInstructionAsync<
     TAccountVault,
     TAccountTreasuryToken,
     TAccountRewardPot,
+    TAccountCapitalPool,
+    TAccountCapitalVault,
     TAccountTokenProgram,
     TAccountSystemProgram
   >
@@ -174,6 +193,8 @@ export async function getSweepFeesInstructionAsync<
     vault: { value: input.vault ?? null, isWritable: true },
     treasuryToken: { value: input.treasuryToken ?? null, isWritable: true },
     rewardPot: { value: input.rewardPot ?? null, isWritable: true },
+    capitalPool: { value: input.capitalPool ?? null, isWritable: true },
+    capitalVault: { value: input.capitalVault ?? null, isWritable: true },
     tokenProgram: { value: input.tokenProgram ?? null, isWritable: false },
     systemProgram: { value: input.systemProgram ?? null, isWritable: false },
   };
@@ -186,6 +207,16 @@ export async function getSweepFeesInstructionAsync<
   }
   if (!accounts.rewardPot.value) {
     accounts.rewardPot.value = await findRewardPotPda({ mint: expectAddress(accounts.mint.value) });
+  }
+  if (!accounts.capitalPool.value) {
+    accounts.capitalPool.value = await findCapitalPoolPda({
+      mint: expectAddress(accounts.mint.value),
+    });
+  }
+  if (!accounts.capitalVault.value) {
+    accounts.capitalVault.value = await findCapitalVaultPda({
+      mint: expectAddress(accounts.mint.value),
+    });
   }
   if (!accounts.systemProgram.value) {
     accounts.systemProgram.value =
@@ -202,6 +233,8 @@ export async function getSweepFeesInstructionAsync<
       getAccountMeta(accounts.vault),
       getAccountMeta(accounts.treasuryToken),
       getAccountMeta(accounts.rewardPot),
+      getAccountMeta(accounts.capitalPool),
+      getAccountMeta(accounts.capitalVault),
       getAccountMeta(accounts.tokenProgram),
       getAccountMeta(accounts.systemProgram),
     ],
@@ -216,6 +249,8 @@ export async function getSweepFeesInstructionAsync<
     TAccountVault,
     TAccountTreasuryToken,
     TAccountRewardPot,
+    TAccountCapitalPool,
+    TAccountCapitalVault,
     TAccountTokenProgram,
     TAccountSystemProgram
   >);
@@ -229,6 +264,8 @@ export type SweepFeesInput<
   TAccountVault extends string = string,
   TAccountTreasuryToken extends string = string,
   TAccountRewardPot extends string = string,
+  TAccountCapitalPool extends string = string,
+  TAccountCapitalVault extends string = string,
   TAccountTokenProgram extends string = string,
   TAccountSystemProgram extends string = string,
 > = {
@@ -241,6 +278,9 @@ export type SweepFeesInput<
   treasuryToken: Address<TAccountTreasuryToken>;
   /** The assessment reward pot of this mint, owned by the config PDA. */
   rewardPot: Address<TAccountRewardPot>;
+  /** The mint's capital pool: receives its premium share. */
+  capitalPool: Address<TAccountCapitalPool>;
+  capitalVault: Address<TAccountCapitalVault>;
   tokenProgram: Address<TAccountTokenProgram>;
   systemProgram?: Address<TAccountSystemProgram>;
 };
@@ -253,6 +293,8 @@ export function getSweepFeesInstruction<
   TAccountVault extends string,
   TAccountTreasuryToken extends string,
   TAccountRewardPot extends string,
+  TAccountCapitalPool extends string,
+  TAccountCapitalVault extends string,
   TAccountTokenProgram extends string,
   TAccountSystemProgram extends string,
   TProgramAddress extends Address = typeof BULWARK_PROGRAM_ADDRESS,
@@ -265,6 +307,8 @@ export function getSweepFeesInstruction<
     TAccountVault,
     TAccountTreasuryToken,
     TAccountRewardPot,
+    TAccountCapitalPool,
+    TAccountCapitalVault,
     TAccountTokenProgram,
     TAccountSystemProgram
   >,
@@ -278,6 +322,8 @@ export function getSweepFeesInstruction<
   TAccountVault,
   TAccountTreasuryToken,
   TAccountRewardPot,
+  TAccountCapitalPool,
+  TAccountCapitalVault,
   TAccountTokenProgram,
   TAccountSystemProgram
 > {
@@ -293,6 +339,8 @@ export function getSweepFeesInstruction<
     vault: { value: input.vault ?? null, isWritable: true },
     treasuryToken: { value: input.treasuryToken ?? null, isWritable: true },
     rewardPot: { value: input.rewardPot ?? null, isWritable: true },
+    capitalPool: { value: input.capitalPool ?? null, isWritable: true },
+    capitalVault: { value: input.capitalVault ?? null, isWritable: true },
     tokenProgram: { value: input.tokenProgram ?? null, isWritable: false },
     systemProgram: { value: input.systemProgram ?? null, isWritable: false },
   };
@@ -318,6 +366,8 @@ export function getSweepFeesInstruction<
       getAccountMeta(accounts.vault),
       getAccountMeta(accounts.treasuryToken),
       getAccountMeta(accounts.rewardPot),
+      getAccountMeta(accounts.capitalPool),
+      getAccountMeta(accounts.capitalVault),
       getAccountMeta(accounts.tokenProgram),
       getAccountMeta(accounts.systemProgram),
     ],
@@ -332,6 +382,8 @@ export function getSweepFeesInstruction<
     TAccountVault,
     TAccountTreasuryToken,
     TAccountRewardPot,
+    TAccountCapitalPool,
+    TAccountCapitalVault,
     TAccountTokenProgram,
     TAccountSystemProgram
   >);
@@ -352,8 +404,11 @@ export type ParsedSweepFeesInstruction<
     treasuryToken: TAccountMetas[5];
     /** The assessment reward pot of this mint, owned by the config PDA. */
     rewardPot: TAccountMetas[6];
-    tokenProgram: TAccountMetas[7];
-    systemProgram: TAccountMetas[8];
+    /** The mint's capital pool: receives its premium share. */
+    capitalPool: TAccountMetas[7];
+    capitalVault: TAccountMetas[8];
+    tokenProgram: TAccountMetas[9];
+    systemProgram: TAccountMetas[10];
   };
   data: SweepFeesInstructionData;
 };
@@ -366,7 +421,7 @@ export function parseSweepFeesInstruction<
     InstructionWithAccounts<TAccountMetas> &
     InstructionWithData<ReadonlyUint8Array>,
 ): ParsedSweepFeesInstruction<TProgram, TAccountMetas> {
-  if (instruction.accounts.length < 9) {
+  if (instruction.accounts.length < 11) {
     // TODO: Coded error.
     throw new Error("Not enough accounts");
   }
@@ -386,6 +441,8 @@ export function parseSweepFeesInstruction<
       vault: getNextAccount(),
       treasuryToken: getNextAccount(),
       rewardPot: getNextAccount(),
+      capitalPool: getNextAccount(),
+      capitalVault: getNextAccount(),
       tokenProgram: getNextAccount(),
       systemProgram: getNextAccount(),
     },

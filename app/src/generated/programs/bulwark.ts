@@ -24,6 +24,7 @@ import {
   parseClaimManagerFeesInstruction,
   parseClaimRewardsInstruction,
   parseCloseClaimInstruction,
+  parseContributeCapitalInstruction,
   parseCreateCapitalPoolInstruction,
   parseCreatePoolInstruction,
   parseCreateProductInstruction,
@@ -33,14 +34,16 @@ import {
   parseExpireCoverInstruction,
   parseExtendStakeInstruction,
   parseFileClaimInstruction,
+  parseGrantLeverageInstruction,
   parseInitializeConfigInstruction,
   parseOverturnClaimInstruction,
   parseProposeAuthorityInstruction,
+  parseRedeemOwedInstruction,
   parseRedeemPayoutInstruction,
   parseRefreshPoolProductInstruction,
   parseRequestCapitalExitInstruction,
+  parseSetCapitalRequirementInstruction,
   parseSetManagerFeeInstruction,
-  parseSetMinCapitalInstruction,
   parseSetMintParamsInstruction,
   parseSetPauseInstruction,
   parseSetPoolProductInstruction,
@@ -59,6 +62,7 @@ import {
   type ParsedClaimManagerFeesInstruction,
   type ParsedClaimRewardsInstruction,
   type ParsedCloseClaimInstruction,
+  type ParsedContributeCapitalInstruction,
   type ParsedCreateCapitalPoolInstruction,
   type ParsedCreatePoolInstruction,
   type ParsedCreateProductInstruction,
@@ -68,14 +72,16 @@ import {
   type ParsedExpireCoverInstruction,
   type ParsedExtendStakeInstruction,
   type ParsedFileClaimInstruction,
+  type ParsedGrantLeverageInstruction,
   type ParsedInitializeConfigInstruction,
   type ParsedOverturnClaimInstruction,
   type ParsedProposeAuthorityInstruction,
+  type ParsedRedeemOwedInstruction,
   type ParsedRedeemPayoutInstruction,
   type ParsedRefreshPoolProductInstruction,
   type ParsedRequestCapitalExitInstruction,
+  type ParsedSetCapitalRequirementInstruction,
   type ParsedSetManagerFeeInstruction,
-  type ParsedSetMinCapitalInstruction,
   type ParsedSetMintParamsInstruction,
   type ParsedSetPauseInstruction,
   type ParsedSetPoolProductInstruction,
@@ -266,6 +272,7 @@ export enum BulwarkInstruction {
   ClaimManagerFees,
   ClaimRewards,
   CloseClaim,
+  ContributeCapital,
   CreateCapitalPool,
   CreatePool,
   CreateProduct,
@@ -275,14 +282,16 @@ export enum BulwarkInstruction {
   ExpireCover,
   ExtendStake,
   FileClaim,
+  GrantLeverage,
   InitializeConfig,
   OverturnClaim,
   ProposeAuthority,
+  RedeemOwed,
   RedeemPayout,
   RefreshPoolProduct,
   RequestCapitalExit,
+  SetCapitalRequirement,
   SetManagerFee,
-  SetMinCapital,
   SetMintParams,
   SetPause,
   SetPoolProduct,
@@ -376,6 +385,17 @@ export function identifyBulwarkInstruction(
     )
   ) {
     return BulwarkInstruction.CloseClaim;
+  }
+  if (
+    containsBytes(
+      data,
+      fixEncoderSize(getBytesEncoder(), 8).encode(
+        new Uint8Array([50, 7, 213, 105, 63, 248, 21, 7]),
+      ),
+      0,
+    )
+  ) {
+    return BulwarkInstruction.ContributeCapital;
   }
   if (
     containsBytes(
@@ -480,6 +500,17 @@ export function identifyBulwarkInstruction(
     containsBytes(
       data,
       fixEncoderSize(getBytesEncoder(), 8).encode(
+        new Uint8Array([126, 192, 67, 3, 146, 17, 225, 155]),
+      ),
+      0,
+    )
+  ) {
+    return BulwarkInstruction.GrantLeverage;
+  }
+  if (
+    containsBytes(
+      data,
+      fixEncoderSize(getBytesEncoder(), 8).encode(
         new Uint8Array([208, 127, 21, 1, 194, 190, 196, 70]),
       ),
       0,
@@ -508,6 +539,17 @@ export function identifyBulwarkInstruction(
     )
   ) {
     return BulwarkInstruction.ProposeAuthority;
+  }
+  if (
+    containsBytes(
+      data,
+      fixEncoderSize(getBytesEncoder(), 8).encode(
+        new Uint8Array([124, 203, 251, 74, 31, 200, 133, 242]),
+      ),
+      0,
+    )
+  ) {
+    return BulwarkInstruction.RedeemOwed;
   }
   if (
     containsBytes(
@@ -546,23 +588,23 @@ export function identifyBulwarkInstruction(
     containsBytes(
       data,
       fixEncoderSize(getBytesEncoder(), 8).encode(
+        new Uint8Array([49, 115, 6, 228, 115, 21, 186, 5]),
+      ),
+      0,
+    )
+  ) {
+    return BulwarkInstruction.SetCapitalRequirement;
+  }
+  if (
+    containsBytes(
+      data,
+      fixEncoderSize(getBytesEncoder(), 8).encode(
         new Uint8Array([148, 11, 233, 83, 138, 139, 54, 1]),
       ),
       0,
     )
   ) {
     return BulwarkInstruction.SetManagerFee;
-  }
-  if (
-    containsBytes(
-      data,
-      fixEncoderSize(getBytesEncoder(), 8).encode(
-        new Uint8Array([4, 160, 29, 158, 194, 44, 214, 85]),
-      ),
-      0,
-    )
-  ) {
-    return BulwarkInstruction.SetMinCapital;
   }
   if (
     containsBytes(
@@ -707,6 +749,9 @@ export type ParsedBulwarkInstruction<
   | ({ instructionType: BulwarkInstruction.ClaimRewards } & ParsedClaimRewardsInstruction<TProgram>)
   | ({ instructionType: BulwarkInstruction.CloseClaim } & ParsedCloseClaimInstruction<TProgram>)
   | ({
+      instructionType: BulwarkInstruction.ContributeCapital;
+    } & ParsedContributeCapitalInstruction<TProgram>)
+  | ({
       instructionType: BulwarkInstruction.CreateCapitalPool;
     } & ParsedCreateCapitalPoolInstruction<TProgram>)
   | ({ instructionType: BulwarkInstruction.CreatePool } & ParsedCreatePoolInstruction<TProgram>)
@@ -724,6 +769,9 @@ export type ParsedBulwarkInstruction<
   | ({ instructionType: BulwarkInstruction.ExtendStake } & ParsedExtendStakeInstruction<TProgram>)
   | ({ instructionType: BulwarkInstruction.FileClaim } & ParsedFileClaimInstruction<TProgram>)
   | ({
+      instructionType: BulwarkInstruction.GrantLeverage;
+    } & ParsedGrantLeverageInstruction<TProgram>)
+  | ({
       instructionType: BulwarkInstruction.InitializeConfig;
     } & ParsedInitializeConfigInstruction<TProgram>)
   | ({
@@ -732,6 +780,7 @@ export type ParsedBulwarkInstruction<
   | ({
       instructionType: BulwarkInstruction.ProposeAuthority;
     } & ParsedProposeAuthorityInstruction<TProgram>)
+  | ({ instructionType: BulwarkInstruction.RedeemOwed } & ParsedRedeemOwedInstruction<TProgram>)
   | ({ instructionType: BulwarkInstruction.RedeemPayout } & ParsedRedeemPayoutInstruction<TProgram>)
   | ({
       instructionType: BulwarkInstruction.RefreshPoolProduct;
@@ -740,11 +789,11 @@ export type ParsedBulwarkInstruction<
       instructionType: BulwarkInstruction.RequestCapitalExit;
     } & ParsedRequestCapitalExitInstruction<TProgram>)
   | ({
+      instructionType: BulwarkInstruction.SetCapitalRequirement;
+    } & ParsedSetCapitalRequirementInstruction<TProgram>)
+  | ({
       instructionType: BulwarkInstruction.SetManagerFee;
     } & ParsedSetManagerFeeInstruction<TProgram>)
-  | ({
-      instructionType: BulwarkInstruction.SetMinCapital;
-    } & ParsedSetMinCapitalInstruction<TProgram>)
   | ({
       instructionType: BulwarkInstruction.SetMintParams;
     } & ParsedSetMintParamsInstruction<TProgram>)
@@ -825,6 +874,13 @@ export function parseBulwarkInstruction<TProgram extends string>(
         ...parseCloseClaimInstruction(instruction),
       };
     }
+    case BulwarkInstruction.ContributeCapital: {
+      assertIsInstructionWithAccounts(instruction);
+      return {
+        instructionType: BulwarkInstruction.ContributeCapital,
+        ...parseContributeCapitalInstruction(instruction),
+      };
+    }
     case BulwarkInstruction.CreateCapitalPool: {
       assertIsInstructionWithAccounts(instruction);
       return {
@@ -888,6 +944,13 @@ export function parseBulwarkInstruction<TProgram extends string>(
         ...parseFileClaimInstruction(instruction),
       };
     }
+    case BulwarkInstruction.GrantLeverage: {
+      assertIsInstructionWithAccounts(instruction);
+      return {
+        instructionType: BulwarkInstruction.GrantLeverage,
+        ...parseGrantLeverageInstruction(instruction),
+      };
+    }
     case BulwarkInstruction.InitializeConfig: {
       assertIsInstructionWithAccounts(instruction);
       return {
@@ -907,6 +970,13 @@ export function parseBulwarkInstruction<TProgram extends string>(
       return {
         instructionType: BulwarkInstruction.ProposeAuthority,
         ...parseProposeAuthorityInstruction(instruction),
+      };
+    }
+    case BulwarkInstruction.RedeemOwed: {
+      assertIsInstructionWithAccounts(instruction);
+      return {
+        instructionType: BulwarkInstruction.RedeemOwed,
+        ...parseRedeemOwedInstruction(instruction),
       };
     }
     case BulwarkInstruction.RedeemPayout: {
@@ -930,18 +1000,18 @@ export function parseBulwarkInstruction<TProgram extends string>(
         ...parseRequestCapitalExitInstruction(instruction),
       };
     }
+    case BulwarkInstruction.SetCapitalRequirement: {
+      assertIsInstructionWithAccounts(instruction);
+      return {
+        instructionType: BulwarkInstruction.SetCapitalRequirement,
+        ...parseSetCapitalRequirementInstruction(instruction),
+      };
+    }
     case BulwarkInstruction.SetManagerFee: {
       assertIsInstructionWithAccounts(instruction);
       return {
         instructionType: BulwarkInstruction.SetManagerFee,
         ...parseSetManagerFeeInstruction(instruction),
-      };
-    }
-    case BulwarkInstruction.SetMinCapital: {
-      assertIsInstructionWithAccounts(instruction);
-      return {
-        instructionType: BulwarkInstruction.SetMinCapital,
-        ...parseSetMinCapitalInstruction(instruction),
       };
     }
     case BulwarkInstruction.SetMintParams: {

@@ -8,6 +8,7 @@
 
 export * from "./claimTimings";
 export * from "./coverAllocation";
+export * from "./leverageLine";
 export * from "./poolPurchase";
 export * from "./productTerms";
 export * from "./productType";

@@ -14,6 +14,8 @@ import {
   getStructEncoder,
   getU16Decoder,
   getU16Encoder,
+  getU32Decoder,
+  getU32Encoder,
   getU64Decoder,
   getU64Encoder,
   type Address,
@@ -31,7 +33,14 @@ export type PoolPurchase = {
   stakerRewards: bigint;
   managerFee: bigint;
   assessmentShare: bigint;
+  /** The protocol fee, kept by the treasury. */
   treasuryShare: bigint;
+  /** To the mint's capital pool (swept by `sweep_fees`). */
+  capitalShare: bigint;
+  /** Ratio this part was sold at (bps): 10,000 without leverage. */
+  ratioBps: number;
+  /** Leverage line used: amount − the stake it occupies. */
+  leverage: bigint;
   newBumpedPriceBps: number;
 };
 
@@ -43,7 +52,14 @@ export type PoolPurchaseArgs = {
   stakerRewards: number | bigint;
   managerFee: number | bigint;
   assessmentShare: number | bigint;
+  /** The protocol fee, kept by the treasury. */
   treasuryShare: number | bigint;
+  /** To the mint's capital pool (swept by `sweep_fees`). */
+  capitalShare: number | bigint;
+  /** Ratio this part was sold at (bps): 10,000 without leverage. */
+  ratioBps: number;
+  /** Leverage line used: amount − the stake it occupies. */
+  leverage: number | bigint;
   newBumpedPriceBps: number;
 };
 
@@ -57,6 +73,9 @@ export function getPoolPurchaseEncoder(): FixedSizeEncoder<PoolPurchaseArgs> {
     ["managerFee", getU64Encoder()],
     ["assessmentShare", getU64Encoder()],
     ["treasuryShare", getU64Encoder()],
+    ["capitalShare", getU64Encoder()],
+    ["ratioBps", getU32Encoder()],
+    ["leverage", getU64Encoder()],
     ["newBumpedPriceBps", getU16Encoder()],
   ]);
 }
@@ -71,6 +90,9 @@ export function getPoolPurchaseDecoder(): FixedSizeDecoder<PoolPurchase> {
     ["managerFee", getU64Decoder()],
     ["assessmentShare", getU64Decoder()],
     ["treasuryShare", getU64Decoder()],
+    ["capitalShare", getU64Decoder()],
+    ["ratioBps", getU32Decoder()],
+    ["leverage", getU64Decoder()],
     ["newBumpedPriceBps", getU16Decoder()],
   ]);
 }

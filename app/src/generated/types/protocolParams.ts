@@ -25,8 +25,13 @@ import {
 export type ProtocolParams = {
   /** Share of each premium streamed to the backing pool's stakers. */
   stakerShareBps: number;
-  /** Share of each premium set aside for assessor rewards; the rest goes to the treasury. */
+  /** Share of each premium set aside for assessor rewards. */
   assessmentShareBps: number;
+  /**
+   * Share of each premium the treasury keeps (the protocol fee); the rest of the premium,
+   * after stakers and assessors, goes to the mint's capital pool.
+   */
+  protocolFeeBps: number;
   /** Cover a pool may sell per unit of eligible stake, in bps (20,000 = 2x). */
   capacityRatioBps: number;
   /** Ceiling of the sum of a pool's product weights (weights are 0..=100 each). */
@@ -61,8 +66,13 @@ export type ProtocolParams = {
 export type ProtocolParamsArgs = {
   /** Share of each premium streamed to the backing pool's stakers. */
   stakerShareBps: number;
-  /** Share of each premium set aside for assessor rewards; the rest goes to the treasury. */
+  /** Share of each premium set aside for assessor rewards. */
   assessmentShareBps: number;
+  /**
+   * Share of each premium the treasury keeps (the protocol fee); the rest of the premium,
+   * after stakers and assessors, goes to the mint's capital pool.
+   */
+  protocolFeeBps: number;
   /** Cover a pool may sell per unit of eligible stake, in bps (20,000 = 2x). */
   capacityRatioBps: number;
   /** Ceiling of the sum of a pool's product weights (weights are 0..=100 each). */
@@ -98,6 +108,7 @@ export function getProtocolParamsEncoder(): FixedSizeEncoder<ProtocolParamsArgs>
   return getStructEncoder([
     ["stakerShareBps", getU16Encoder()],
     ["assessmentShareBps", getU16Encoder()],
+    ["protocolFeeBps", getU16Encoder()],
     ["capacityRatioBps", getU32Encoder()],
     ["maxTotalWeight", getU16Encoder()],
     ["priceBumpBps", getU16Encoder()],
@@ -118,6 +129,7 @@ export function getProtocolParamsDecoder(): FixedSizeDecoder<ProtocolParams> {
   return getStructDecoder([
     ["stakerShareBps", getU16Decoder()],
     ["assessmentShareBps", getU16Decoder()],
+    ["protocolFeeBps", getU16Decoder()],
     ["capacityRatioBps", getU32Decoder()],
     ["maxTotalWeight", getU16Decoder()],
     ["priceBumpBps", getU16Decoder()],

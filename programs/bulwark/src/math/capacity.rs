@@ -45,6 +45,23 @@ pub fn cover_for_backing(backing: u64, ratio_bps: u32) -> u64 {
     saturate(div_rem_u64(scaled, BPS))
 }
 
+/// The highest ratio (bps, between 1x and `max_ratio_bps`) at which `amount` of cover needs
+/// at most `line` of leverage — `amount − amount ÷ ratio ≤ line` — rounded down: 1x without a
+/// line, `max_ratio_bps` when the line covers what that ratio needs.
+#[inline(always)]
+pub fn leverage_ratio(amount: u64, line: u64, max_ratio_bps: u32) -> u32 {
+    if line == 0 {
+        return BPS as u32;
+    }
+    match amount.checked_sub(line) {
+        Some(backing) if backing > 0 => {
+            let ratio = saturate(div_rem_u64(mul_wide(amount, BPS), backing));
+            ratio.clamp(BPS, u64::from(max_ratio_bps)) as u32
+        }
+        _ => max_ratio_bps,
+    }
+}
+
 /// `stake × weight` — the stake a product of `weight` (0..=100) may occupy, scaled by 100 so
 /// capacity walks compare with multiplications only.
 #[inline(always)]
@@ -124,6 +141,22 @@ mod tests {
                 let cover = cover_for_backing(backing, ratio);
                 assert!(backing_for(cover, ratio).unwrap() <= backing);
             }
+        }
+    }
+
+    #[test]
+    fn leverage_ratio_fits_the_line() {
+        assert_eq!(leverage_ratio(1_000, 0, 20_000), 10_000);
+        assert_eq!(leverage_ratio(1_000, 500, 20_000), 20_000);
+        assert_eq!(leverage_ratio(1_000, 900, 20_000), 20_000);
+        assert_eq!(leverage_ratio(1_000, 1_000, 20_000), 20_000);
+        assert_eq!(leverage_ratio(1_000, 250, 20_000), 13_333);
+        assert_eq!(leverage_ratio(3, 1, 20_000), 15_000);
+        // The backing at that ratio leaves at most the line as leverage.
+        for (amount, line) in [(1_000u64, 250u64), (7, 1), (1_000_003, 17), (999, 498)] {
+            let ratio = leverage_ratio(amount, line, 20_000);
+            let backing = backing_for(amount, ratio).unwrap();
+            assert!(amount - backing <= line, "{amount} {line} {ratio}");
         }
     }
 

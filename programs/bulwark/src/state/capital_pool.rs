@@ -1,7 +1,7 @@
 use crate::constants::*;
 use crate::error::BulwarkError;
 use crate::math::shares::{assets_for_shares, shares_for_deposit};
-use crate::math::{add, sub};
+use crate::math::{add, mul_div_ceil, sub, to_u64};
 use anchor_lang::prelude::*;
 
 /// The mutual's capital on one mint (Nexus Mutual's capital pool): members deposit the mint
@@ -19,36 +19,60 @@ pub struct CapitalPool {
     pub bump: u8,
     pub vault_bump: u8,
     pub share_mint_bump: u8,
+    /// Minimum capital requirement as a share of the leverage lines outstanding, bps.
+    pub mcr_bps: u16,
     pub mint: Pubkey,
     /// Token account of `mint` owned by this account: `["capital_vault", mint]`.
     pub vault: Pubkey,
     pub share_mint: Pubkey,
     /// SPL Token or Token-2022: the owner of `mint` (the share mint is always Token-2022).
     pub token_program: Pubkey,
-    /// Tokens the pool's books hold for its members (the vault holds at least this).
+    /// Tokens the pool's books hold (the vault holds at least this): the members' capital and
+    /// what is reserved for the claims it owes.
     pub capital: u64,
-    /// Accepted claims on the mint not yet paid: a debt of the capital, ahead of members.
-    pub owed: u64,
+    /// Accepted claim amounts ever recorded as owed by this pool: the end of its debt queue.
+    /// Each owed claim holds a place in it (`Claim::debt_position`) and is paid in that order.
+    pub debt_issued: u64,
+    /// Of `debt_issued`, what has been paid.
+    pub debt_paid: u64,
     /// Shares outstanding, those of pending exits included (they are burnt at the request but
     /// still share in the capital until the exit executes).
     pub shares: u64,
     /// Shares of exits requested and not yet executed.
     pub exiting_shares: u64,
-    /// Minimum capital requirement's floor: an exit may not take capital below it.
+    /// Minimum capital requirement's floor.
     pub min_capital: u64,
-    pub reserved: [u8; 128],
+    /// Leverage lines outstanding: what the staking pools of this mint may sell, or have sold,
+    /// above 1x their stake (Σ `LeverageLine::booked`).
+    pub lines: u64,
+    /// Premium shares received from the staking pools, in all.
+    pub premiums_received: u64,
+    /// Paid on claims, in all.
+    pub claims_paid: u64,
+    pub reserved: [u8; 96],
 }
 
 impl CapitalPool {
     pub const SPACE: usize = 8 + Self::INIT_SPACE;
 
-    /// What the members own: capital less what is owed to claimants.
-    pub fn net_capital(&self) -> u64 {
-        self.capital.saturating_sub(self.owed)
+    /// Accepted claim amounts recorded and not yet paid.
+    pub fn owed(&self) -> u64 {
+        self.debt_issued.saturating_sub(self.debt_paid)
     }
 
-    /// Shares minted for a deposit of `amount` at the current price, rounded down.
+    /// What the members own: capital less what is owed to claimants.
+    pub fn net_capital(&self) -> u64 {
+        self.capital.saturating_sub(self.owed())
+    }
+
+    /// Shares minted for a deposit of `amount` at the current price, rounded down. A pool
+    /// whose members' capital is gone (it owes at least what it holds) sells no shares: they
+    /// would buy its debts; `contribute_capital` funds it.
     pub fn shares_for(&self, amount: u64) -> Result<u64> {
+        require!(
+            self.net_capital() > 0 || self.shares == 0,
+            BulwarkError::CapitalPoolInsolvent
+        );
         let shares = shares_for_deposit(amount, self.net_capital(), u128::from(self.shares))?;
         u64::try_from(shares).map_err(|_| error!(BulwarkError::MathOverflow))
     }
@@ -62,10 +86,20 @@ impl CapitalPool {
         )
     }
 
-    /// The least capital the pool must keep: its floor (the leveraged exposure it backs
-    /// joins it with the leverage lines).
-    pub fn minimum_capital(&self) -> u64 {
-        self.min_capital
+    /// The minimum capital requirement: `mcr_bps` of the lines outstanding (rounded up), at
+    /// least the floor.
+    pub fn minimum_capital(&self) -> Result<u64> {
+        let share = to_u64(mul_div_ceil(
+            u128::from(self.lines),
+            u128::from(self.mcr_bps),
+            u128::from(BPS),
+        )?)?;
+        Ok(share.max(self.min_capital))
+    }
+
+    /// Capital above the minimum requirement: the most a new line may add.
+    pub fn free_capital(&self) -> Result<u64> {
+        Ok(self.net_capital().saturating_sub(self.minimum_capital()?))
     }
 
     /// Books a deposit of `amount` for `shares`.
@@ -75,26 +109,72 @@ impl CapitalPool {
         Ok(())
     }
 
-    /// Books an exit of `shares` paid `value`, refusing one that would take the capital below
-    /// the minimum requirement.
+    /// Books capital added without shares.
+    pub fn book_contribution(&mut self, amount: u64) -> Result<()> {
+        self.capital = add(self.capital, amount)?;
+        Ok(())
+    }
+
+    /// Books a premium share swept from a staking pool: the members' capital grows.
+    pub fn book_premium(&mut self, amount: u64) -> Result<()> {
+        self.capital = add(self.capital, amount)?;
+        self.premiums_received = add(self.premiums_received, amount)?;
+        Ok(())
+    }
+
+    /// Books an exit of `shares` paid `value`, refusing one that would take the members'
+    /// capital below the minimum requirement.
     pub fn book_exit(&mut self, shares: u64, value: u64) -> Result<()> {
-        let left = self
-            .capital
-            .checked_sub(value)
-            .ok_or_else(|| error!(BulwarkError::InvariantViolated))?;
+        let left = sub(self.net_capital(), value)?;
         require!(
-            left >= self.minimum_capital(),
+            left >= self.minimum_capital()?,
             BulwarkError::BelowMinimumCapital
         );
-        self.capital = left;
+        self.capital = sub(self.capital, value)?;
         self.shares = sub(self.shares, shares)?;
         self.exiting_shares = sub(self.exiting_shares, shares)?;
         Ok(())
     }
 
+    /// Returns `released` of a staking pool's lines (what its cover no longer uses) and grants
+    /// it up to `wanted` more, within the capital above the requirement. Returns the grant.
+    pub fn book_line(&mut self, released: u64, wanted: u64) -> Result<u64> {
+        self.lines = sub(self.lines, released)?;
+        let granted = wanted.min(self.free_capital()?);
+        self.lines = add(self.lines, granted)?;
+        Ok(granted)
+    }
+
+    /// Puts `amount` at the end of the debt queue; returns its place.
+    pub fn record_debt(&mut self, amount: u64) -> Result<u64> {
+        let position = self.debt_issued;
+        self.debt_issued = add(self.debt_issued, amount)?;
+        Ok(position)
+    }
+
+    /// What a debt of `owed` at `position` in the queue can be paid now: the queue is paid in
+    /// order, and the capital held pays the debts from `debt_paid` on (those paid out of
+    /// order — a later claim redeemed before an earlier one — were within it too).
+    pub fn payable(&self, position: u64, owed: u64) -> u64 {
+        let funded_until = self.debt_paid.saturating_add(self.capital);
+        let end = position.saturating_add(owed);
+        end.min(funded_until).saturating_sub(position).min(owed)
+    }
+
+    /// Books a payment of `amount` on debts.
+    pub fn pay_debt(&mut self, amount: u64) -> Result<()> {
+        self.capital = sub(self.capital, amount)?;
+        self.debt_paid = add(self.debt_paid, amount)?;
+        self.claims_paid = add(self.claims_paid, amount)?;
+        Ok(())
+    }
+
     pub fn invariant(&self) -> Result<()> {
         require!(
-            self.version == ACCOUNT_VERSION && self.exiting_shares <= self.shares,
+            self.version == ACCOUNT_VERSION
+                && self.exiting_shares <= self.shares
+                && self.debt_paid <= self.debt_issued
+                && (MIN_MCR_BPS..=MAX_MCR_BPS).contains(&self.mcr_bps),
             BulwarkError::InvariantViolated
         );
         Ok(())
@@ -139,12 +219,17 @@ mod tests {
             vault: Pubkey::default(),
             share_mint: Pubkey::default(),
             token_program: Pubkey::default(),
+            mcr_bps: MAX_MCR_BPS,
             capital,
-            owed,
+            debt_issued: owed,
+            debt_paid: 0,
             shares,
             exiting_shares: 0,
             min_capital: 0,
-            reserved: [0; 128],
+            lines: 0,
+            premiums_received: 0,
+            claims_paid: 0,
+            reserved: [0; 96],
         }
     }
 
@@ -173,5 +258,56 @@ mod tests {
         );
         p.book_exit(400, 400).unwrap();
         assert_eq!((p.capital, p.shares, p.exiting_shares), (600, 600, 100));
+    }
+
+    #[test]
+    fn debts_are_paid_in_queue_order() {
+        // Two claims owe 100 each and the pool holds 150: the first is funded, the second
+        // for half.
+        let mut p = pool(150, 0, 0);
+        let first = p.record_debt(100).unwrap();
+        let second = p.record_debt(100).unwrap();
+        assert_eq!((first, second), (0, 100));
+        assert_eq!((p.payable(first, 100), p.payable(second, 100)), (100, 50));
+        assert_eq!(p.net_capital(), 0);
+        // The second takes its funded half first: the first stays funded in full.
+        p.pay_debt(50).unwrap();
+        assert_eq!((p.payable(first, 100), p.payable(150, 50)), (100, 0));
+        p.pay_debt(100).unwrap();
+        assert_eq!((p.capital, p.owed(), p.payable(150, 50)), (0, 50, 0));
+        // A deposit funds the rest; what is left over is the members'.
+        p.book_deposit(80, 80).unwrap();
+        assert_eq!((p.payable(150, 50), p.net_capital()), (50, 30));
+    }
+
+    #[test]
+    fn lines_stay_within_the_capital_above_the_requirement() {
+        let mut p = pool(1_000, 0, 1_000);
+        p.min_capital = 100;
+        p.mcr_bps = 5_000;
+        // Requirement 100 (the floor): 900 free.
+        assert_eq!(p.book_line(0, u64::MAX).unwrap(), 900);
+        // Requirement 450 on 900 of lines: 550 more.
+        assert_eq!(p.minimum_capital().unwrap(), 450);
+        assert_eq!(p.book_line(0, u64::MAX).unwrap(), 550);
+        // 1,450 of lines need 725: a crank asking for 100 gets 100, and the requirement
+        // never passes the capital however often it is asked.
+        assert_eq!(p.book_line(0, 100).unwrap(), 100);
+        for _ in 0..64 {
+            p.book_line(0, u64::MAX).unwrap();
+            assert!(p.minimum_capital().unwrap() <= p.net_capital());
+        }
+        assert!(p.lines <= 2_000);
+        // Released lines come back.
+        assert_eq!(p.book_line(p.lines, 0).unwrap(), 0);
+        assert_eq!((p.lines, p.minimum_capital().unwrap()), (0, 100));
+        // An exit may not take the capital below the requirement of the lines.
+        p.book_line(0, 800).unwrap();
+        p.exiting_shares = 1_000;
+        assert_eq!(
+            p.book_exit(700, 700).unwrap_err(),
+            error!(BulwarkError::BelowMinimumCapital)
+        );
+        p.book_exit(600, 600).unwrap();
     }
 }

@@ -21,9 +21,10 @@ pub struct Claim {
     pub bump: u8,
     /// Set when governance overturned the voters' outcome during the cooldown.
     pub overturned: bool,
-    /// Set when the accepted claim has been paid.
+    /// Set when the accepted claim has been redeemed: its stakers' part burnt and paid, the
+    /// capital pool's part paid or recorded as owed.
     pub paid: bool,
-    /// Set when the deposit has been refunded or forfeited; the claim is closed.
+    /// Set when the claim is settled: denied (deposit forfeited) or paid in full.
     pub closed: bool,
     pub index: u32,
     pub cover: Pubkey,
@@ -33,8 +34,17 @@ pub struct Claim {
     /// The cover's mint: deposit, payout and assessor rewards are in it.
     pub mint: Pubkey,
     pub requested_amount: u64,
-    /// Amount actually paid by the pools (set when paid).
+    /// Paid to the cover owner so far: `staker_paid + capital_paid`.
     pub paid_amount: u64,
+    /// Paid from the backing tranches' stake (at redemption).
+    pub staker_paid: u64,
+    /// Paid by the mint's capital pool.
+    pub capital_paid: u64,
+    /// Accepted and not paid yet: a debt of the capital pool, paid in queue order
+    /// (`redeem_owed`). `paid_amount + owed` is the accepted amount once redeemed.
+    pub owed: u64,
+    /// Where the owed amount starts in the capital pool's debt queue.
+    pub debt_position: u64,
     pub evidence_hash: [u8; 32],
     #[max_len(MAX_URI_LEN)]
     pub evidence_uri: String,
@@ -130,12 +140,60 @@ impl Claim {
         Ok(())
     }
 
+    /// Records the redemption of the accepted amount: `staker_paid` burnt from the backing
+    /// stake, `capital_paid` from the capital pool, the rest owed from `debt_position` in the
+    /// capital pool's queue. The claim closes if nothing is owed.
+    pub fn record_redemption(
+        &mut self,
+        staker_paid: u64,
+        capital_paid: u64,
+        debt_position: u64,
+    ) -> Result<()> {
+        let paid = staker_paid
+            .checked_add(capital_paid)
+            .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+        self.paid = true;
+        self.staker_paid = staker_paid;
+        self.capital_paid = capital_paid;
+        self.paid_amount = paid;
+        self.owed = self
+            .requested_amount
+            .checked_sub(paid)
+            .ok_or_else(|| error!(BulwarkError::InvariantViolated))?;
+        self.debt_position = debt_position
+            .checked_add(capital_paid)
+            .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+        self.closed = self.owed == 0;
+        Ok(())
+    }
+
+    /// Records a payment of `amount` of what the capital pool owes on the claim.
+    pub fn settle_debt(&mut self, amount: u64) -> Result<()> {
+        self.owed = self
+            .owed
+            .checked_sub(amount)
+            .ok_or_else(|| error!(BulwarkError::InvariantViolated))?;
+        let add = |a: u64| {
+            a.checked_add(amount)
+                .ok_or_else(|| error!(BulwarkError::MathOverflow))
+        };
+        self.capital_paid = add(self.capital_paid)?;
+        self.paid_amount = add(self.paid_amount)?;
+        self.debt_position = add(self.debt_position)?;
+        self.closed = self.owed == 0;
+        Ok(())
+    }
+
+    /// Paid + owed is the accepted amount once redeemed (nothing before); a redeemed claim is
+    /// closed exactly when nothing is owed.
     pub fn invariant(&self) -> Result<()> {
+        let settled = if self.paid { self.requested_amount } else { 0 };
         require!(
             self.version == ACCOUNT_VERSION
                 && self.voting_end <= self.latest_voting_end
-                && self.paid_amount <= self.requested_amount
-                && (!self.paid || self.accepted())
+                && self.staker_paid.checked_add(self.capital_paid) == Some(self.paid_amount)
+                && self.paid_amount.checked_add(self.owed) == Some(settled)
+                && (!self.paid || (self.accepted() && self.closed == (self.owed == 0)))
                 && self.evidence_uri.len() <= MAX_URI_LEN,
             BulwarkError::InvariantViolated
         );

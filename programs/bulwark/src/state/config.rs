@@ -63,8 +63,11 @@ impl Config {
 pub struct ProtocolParams {
     /// Share of each premium streamed to the backing pool's stakers.
     pub staker_share_bps: u16,
-    /// Share of each premium set aside for assessor rewards; the rest goes to the treasury.
+    /// Share of each premium set aside for assessor rewards.
     pub assessment_share_bps: u16,
+    /// Share of each premium the treasury keeps (the protocol fee); the rest of the premium,
+    /// after stakers and assessors, goes to the mint's capital pool.
+    pub protocol_fee_bps: u16,
     /// Cover a pool may sell per unit of eligible stake, in bps (20,000 = 2x).
     pub capacity_ratio_bps: u32,
     /// Ceiling of the sum of a pool's product weights (weights are 0..=100 each).
@@ -99,6 +102,7 @@ impl Default for ProtocolParams {
         Self {
             staker_share_bps: DEFAULT_STAKER_SHARE_BPS,
             assessment_share_bps: DEFAULT_ASSESSMENT_SHARE_BPS,
+            protocol_fee_bps: DEFAULT_PROTOCOL_FEE_BPS,
             capacity_ratio_bps: DEFAULT_CAPACITY_RATIO_BPS,
             max_total_weight: DEFAULT_MAX_TOTAL_WEIGHT,
             price_bump_bps: DEFAULT_PRICE_BUMP_BPS,
@@ -120,7 +124,10 @@ impl ProtocolParams {
     /// Checks every parameter against its bound, each with its own error.
     pub fn validate(&self) -> Result<()> {
         require!(
-            u64::from(self.staker_share_bps) + u64::from(self.assessment_share_bps) <= BPS,
+            u64::from(self.staker_share_bps)
+                + u64::from(self.assessment_share_bps)
+                + u64::from(self.protocol_fee_bps)
+                <= BPS,
             BulwarkError::InvalidPremiumSplit
         );
         require!(

@@ -1,6 +1,7 @@
 use crate::constants::*;
 use crate::error::BulwarkError;
 use crate::math::buckets::{bucket_at, bucket_slot, bucket_start};
+use crate::math::capacity::mul_wide;
 use crate::math::shares::{assets_for_shares, shares_for_deposit};
 use crate::math::tranche::{ring_slot, tranche_end};
 use crate::math::{add, checked_mul_u128, div_rem, div_rem_u64, mul_div_floor, sub, to_u64};
@@ -124,6 +125,104 @@ pub struct RewardStream {
     pub expiring: [U128; BUCKET_RING],
 }
 
+/// The leverage a staking pool may sell: cover above 1x its stake, promised by the mint's
+/// capital pool. `grant_leverage` (a permissionless crank) books a line at the capital pool and
+/// here; `buy_cover` uses it from this account alone, so purchases never write the capital
+/// pool. What a purchase uses is released with the allocations it backs (per 28-day bucket,
+/// or early by a payout or `expire_cover`); what is unused lapses at `expires_at`. The capital
+/// pool counts `booked` until the next crank on this pool returns what was released.
+#[zero_copy]
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct LeverageLine {
+    /// Leverage the pool may still sell.
+    pub available: u64,
+    /// Leverage of live cover: Σ (amount − backing) over the pool's live allocations.
+    pub used: u64,
+    /// What the capital pool's `lines` counts for this pool: at least `available + used`.
+    pub booked: u64,
+    /// `available` lapses at this time.
+    pub expires_at: i64,
+    /// `expiring[bucket % 32]`: leverage released at the start of that bucket.
+    pub expiring: [u64; BUCKET_RING],
+}
+
+impl LeverageLine {
+    /// Releases the leverage of allocations released at the start of the bucket in `slot`.
+    fn expire(&mut self, slot: usize) -> Result<()> {
+        let released = std::mem::take(&mut self.expiring[slot]);
+        self.used = sub(self.used, released)?;
+        Ok(())
+    }
+
+    /// Drops the unused part once it has lapsed.
+    fn lapse(&mut self, now: i64) {
+        if now >= self.expires_at {
+            self.available = 0;
+        }
+    }
+
+    /// Uses `leverage` of the line for an allocation released at the start of
+    /// `release_bucket` (`last_bucket` being the pool's last bucket applied).
+    pub fn use_line(&mut self, leverage: u64, release_bucket: u64, last_bucket: u64) -> Result<()> {
+        if leverage == 0 {
+            return Ok(());
+        }
+        require!(
+            leverage <= self.available,
+            BulwarkError::LeverageUnavailable
+        );
+        require!(
+            release_bucket > last_bucket && release_bucket - last_bucket < BUCKET_RING as u64,
+            BulwarkError::InvariantViolated
+        );
+        self.available -= leverage;
+        self.used = add(self.used, leverage)?;
+        let expiring = &mut self.expiring[bucket_slot(release_bucket)];
+        *expiring = add(*expiring, leverage)?;
+        Ok(())
+    }
+
+    /// Releases `leverage` of an allocation before its bucket (a payout or an early expiry).
+    /// A no-op once the bucket has released it.
+    pub fn release(&mut self, leverage: u64, release_bucket: u64, last_bucket: u64) -> Result<()> {
+        if release_bucket <= last_bucket || leverage == 0 {
+            return Ok(());
+        }
+        let expiring = &mut self.expiring[bucket_slot(release_bucket)];
+        *expiring = sub(*expiring, leverage)?;
+        self.used = sub(self.used, leverage)?;
+        Ok(())
+    }
+
+    /// Brings `booked` down to what the pool still holds; returns what it returns to the
+    /// capital pool.
+    pub fn reconcile(&mut self) -> Result<u64> {
+        let held = add(self.available, self.used)?;
+        let returned = sub(self.booked, held)?;
+        self.booked = held;
+        Ok(returned)
+    }
+
+    /// Adds a grant of `amount`; the unused line (old and new) lapses at `expires_at`.
+    pub fn grant(&mut self, amount: u64, expires_at: i64) -> Result<()> {
+        self.available = add(self.available, amount)?;
+        self.booked = add(self.booked, amount)?;
+        self.expires_at = expires_at;
+        Ok(())
+    }
+
+    /// What is used is the sum of what its buckets will release; the capital pool books at
+    /// least what the pool holds.
+    pub fn invariant(&self) -> Result<()> {
+        let pending = self.expiring.iter().try_fold(0u64, |sum, e| add(sum, *e))?;
+        require!(
+            pending == self.used && add(self.available, self.used)? <= self.booked,
+            BulwarkError::InvariantViolated
+        );
+        Ok(())
+    }
+}
+
 /// A staking pool on one mint. Its vault (`["vault", pool]`) holds the stake, the premiums not
 /// yet paid to stakers and the fees not yet swept; the pool PDA is the vault's token authority,
 /// so only this program moves the pool's funds.
@@ -139,8 +238,12 @@ pub struct Pool {
     pub id: u64,
     /// Stake the pool owes stakers: all ring slots plus archived tranches not yet withdrawn.
     pub total_stake: u64,
-    /// Owed to the treasury: its premium share plus rounding remainders; moved by `sweep_fees`.
+    /// Owed to the treasury: the protocol fee plus rounding remainders and donations; moved
+    /// by `sweep_fees`.
     pub treasury_accrued: u64,
+    /// Owed to the mint's capital pool: its premium share and the streams of classes left
+    /// without backing stake; moved by `sweep_fees`.
+    pub capital_accrued: u64,
     /// Owed to the assessment reward pot; moved by `sweep_fees`.
     pub assessment_accrued: u64,
     /// Owed to the manager; paid by `claim_manager_fees`.
@@ -159,6 +262,8 @@ pub struct Pool {
     pub streams: [RewardStream; MAX_ACTIVE_TRANCHES],
     /// Ring of tranches: slot `tranche_id % 8`.
     pub tranches: [TrancheSlot; MAX_ACTIVE_TRANCHES],
+    /// The leverage line from the mint's capital pool ([`LeverageLine`]).
+    pub line: LeverageLine,
     /// Manager's fee on the stakers' share of premiums, bps.
     pub manager_fee_bps: u16,
     /// Ceiling of `manager_fee_bps`, fixed at creation so stakers know the worst case.
@@ -173,10 +278,10 @@ pub struct Pool {
     /// 1 for a private pool: deposits from its manager only.
     pub private: u8,
     pub padding: [u8; 4],
-    pub reserved: [u8; 112],
+    pub reserved: [u8; 64],
 }
 
-const _: () = assert!(std::mem::size_of::<Pool>() == 5_520);
+const _: () = assert!(std::mem::size_of::<Pool>() == 5_768);
 
 impl Pool {
     pub const SPACE: usize = 8 + std::mem::size_of::<Pool>();
@@ -216,6 +321,23 @@ impl Pool {
             .ok_or_else(|| error!(BulwarkError::MathOverflow))
     }
 
+    /// Most leverage the pool could sell at `ratio_bps` on its live stake and its products'
+    /// effective weights: `stake × Σ weight ÷ 100 × (ratio − 1)`, saturating. A line beyond it
+    /// would hold capital for nothing.
+    pub fn leverage_ceiling(&self, ratio_bps: u32) -> Result<u64> {
+        let live = self
+            .tranches
+            .iter()
+            .filter(|s| s.is_live())
+            .try_fold(0u64, |sum, s| add(sum, s.stake))?;
+        let weighted = mul_wide(live, u64::from(self.total_effective_weight));
+        let extra = u128::from(ratio_bps.saturating_sub(BPS as u32));
+        let leverage = checked_mul_u128(weighted, extra)
+            .and_then(|scaled| div_rem(scaled, u128::from(BPS) * u128::from(MAX_PRODUCT_WEIGHT)))
+            .map_or(u128::MAX, |(q, _)| q);
+        Ok(u64::try_from(leverage).unwrap_or(u64::MAX))
+    }
+
     // ---- reward streams ----
 
     /// Brings the streams, their expiries and the tranche ends up to `now`, in time order.
@@ -243,6 +365,7 @@ impl Pool {
             if bucket_due == Some(at) {
                 self.last_bucket = self.last_bucket.saturating_add(1);
                 self.expire_streams(bucket_slot(self.last_bucket))?;
+                self.line.expire(bucket_slot(self.last_bucket))?;
                 buckets_seen += 1;
             }
             if tranche_due == Some(at) {
@@ -254,6 +377,7 @@ impl Pool {
             require!(!self.is_streaming(), BulwarkError::InvariantViolated);
             self.last_bucket = self.last_bucket.max(bucket_at(now)?);
         }
+        self.line.lapse(now);
         self.accrue(now)
     }
 
@@ -299,7 +423,8 @@ impl Pool {
 
     /// Credits every stream's accrual since the last update to the live tranches it backs,
     /// per unit of their stake. A class whose backing tranches hold no stake any more (a
-    /// payout burnt all of it) pays no one: its accrual goes to the treasury.
+    /// payout burnt all of it) pays no staker: its accrual goes to the capital pool, which
+    /// carries that cover alone now.
     fn accrue(&mut self, at: i64) -> Result<()> {
         if at <= self.rewards_updated_at {
             return Ok(());
@@ -323,7 +448,7 @@ impl Pool {
                 self.streams[index].remainder = remainder;
                 let tokens = to_u64(tokens)?;
                 self.rewards_reserved = sub(self.rewards_reserved, tokens)?;
-                self.treasury_accrued = add(self.treasury_accrued, tokens)?;
+                self.capital_accrued = add(self.capital_accrued, tokens)?;
                 continue;
             }
             let (per_stake, remainder) = div_rem_u64(accrued, backing)
@@ -568,6 +693,7 @@ impl Pool {
     pub fn liabilities(&self) -> Result<u64> {
         [
             self.treasury_accrued,
+            self.capital_accrued,
             self.assessment_accrued,
             self.manager_fees,
             self.rewards_reserved,
@@ -589,6 +715,7 @@ impl Pool {
             );
             ring_stake = add(ring_stake, slot.stake)?;
         }
+        self.line.invariant()?;
         require!(
             self.version == ACCOUNT_VERSION
                 && ring_stake <= self.total_stake
@@ -759,7 +886,7 @@ mod tests {
     /// SPEC §5.13: a tranche a payout burnt to zero earns nothing more, and a class with no
     /// backing stake left pays its stream to the treasury instead of to no one.
     #[test]
-    fn a_burnt_tranche_stops_earning_and_an_orphaned_stream_goes_to_the_treasury() {
+    fn a_burnt_tranche_stops_earning_and_an_orphaned_stream_goes_to_the_capital_pool() {
         let scale = REWARD_SCALE;
         let mut pool = pool_with(&[(100, 1_000), (101, 1_000)], &[(101, 2 * scale)]);
         pool.total_stake = 2_000;
@@ -775,7 +902,7 @@ mod tests {
         pool.accrue(20).unwrap();
         assert_eq!(pool.reward_per_share(101).unwrap(), 20 * scale / 1_000);
         assert_eq!(pool.tranches[ring_slot(100)].reward_per_stake.get(), 0);
-        assert_eq!(pool.treasury_accrued, 20);
+        assert_eq!(pool.capital_accrued, 20);
         assert_eq!(pool.rewards_reserved, 980);
     }
 

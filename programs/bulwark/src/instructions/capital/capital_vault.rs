@@ -4,7 +4,7 @@
 use crate::constants::*;
 use crate::error::BulwarkError;
 use crate::state::{CapitalPool, VaultSnapshot};
-use crate::token::{token_amount, transfer, transfer_in};
+use crate::token::{token_amount, transfer_from_capital, transfer_in};
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 
@@ -49,35 +49,48 @@ impl<'info> CapitalVault<'info> {
 
     /// Pays `amount` out of the vault, signed by the capital pool PDA.
     pub fn pay(&self, to: AccountInfo<'info>, amount: u64) -> Result<()> {
-        let mint = self.mint.key();
-        let bump = [self.capital_pool.bump];
-        let seeds: [&[u8]; 3] = [CAPITAL_POOL_SEED, mint.as_ref(), &bump];
-        transfer(
+        transfer_from_capital(
             &self.token_program,
-            self.capital_vault.to_account_info(),
+            &self.capital_pool,
+            &self.capital_vault,
             &self.mint,
             to,
-            self.capital_pool.to_account_info(),
-            Some(&seeds),
             amount,
         )
     }
 
     /// The vault and the capital before the instruction changes either.
     pub fn snapshot(&self) -> Result<VaultSnapshot> {
-        Ok(VaultSnapshot {
-            balance: token_amount(&self.capital_vault.to_account_info())?,
-            liabilities: self.capital_pool.capital,
-        })
+        capital_snapshot(&self.capital_pool, &self.capital_vault)
     }
 
-    /// Conservation after the transfers ([`VaultSnapshot::conserved`]), then the pool's
-    /// invariant.
+    /// [`capital_settle`] after the transfers.
     pub fn settle(&self, before: &VaultSnapshot) -> Result<()> {
-        before.conserved(
-            token_amount(&self.capital_vault.to_account_info())?,
-            self.capital_pool.capital,
-        )?;
-        self.capital_pool.invariant()
+        capital_settle(&self.capital_pool, &self.capital_vault, before)
     }
+}
+
+/// A capital vault's balance and the capital it holds, before an instruction's transfers.
+pub fn capital_snapshot(
+    capital_pool: &CapitalPool,
+    vault: &InterfaceAccount<TokenAccount>,
+) -> Result<VaultSnapshot> {
+    Ok(VaultSnapshot {
+        balance: token_amount(&vault.to_account_info())?,
+        liabilities: capital_pool.capital,
+    })
+}
+
+/// Conservation after the transfers ([`VaultSnapshot::conserved`], the balance re-read),
+/// then the capital pool's invariant.
+pub fn capital_settle(
+    capital_pool: &CapitalPool,
+    vault: &InterfaceAccount<TokenAccount>,
+    before: &VaultSnapshot,
+) -> Result<()> {
+    before.conserved(
+        token_amount(&vault.to_account_info())?,
+        capital_pool.capital,
+    )?;
+    capital_pool.invariant()
 }

@@ -13,6 +13,9 @@ use anchor_spl::token_interface::{
 pub struct CreateCapitalPoolArgs {
     /// Minimum capital requirement's floor, in the mint's base units.
     pub min_capital: u64,
+    /// Minimum capital requirement as a share of the leverage lines outstanding, bps
+    /// (1,000..=10,000; 10,000 holds all the leverage promised).
+    pub mcr_bps: u16,
     /// The share token's metadata, as wallets and explorers show it.
     pub name: String,
     pub symbol: String,
@@ -82,6 +85,10 @@ impl CreateCapitalPool<'_> {
                 && args.uri.len() <= MAX_URI_LEN,
             BulwarkError::ShareMetadataTooLong
         );
+        require!(
+            (MIN_MCR_BPS..=MAX_MCR_BPS).contains(&args.mcr_bps),
+            BulwarkError::InvalidCapitalRequirement
+        );
         crate::token::check_mint_extensions(&self.mint)
     }
 
@@ -103,12 +110,17 @@ impl CreateCapitalPool<'_> {
             vault: accounts.capital_vault.key(),
             share_mint: accounts.share_mint.key(),
             token_program: accounts.token_program.key(),
+            mcr_bps: args.mcr_bps,
             capital: 0,
-            owed: 0,
+            debt_issued: 0,
+            debt_paid: 0,
             shares: 0,
             exiting_shares: 0,
             min_capital: args.min_capital,
-            reserved: [0; 128],
+            lines: 0,
+            premiums_received: 0,
+            claims_paid: 0,
+            reserved: [0; 96],
         });
         accounts.capital_pool.invariant()?;
 
@@ -158,6 +170,7 @@ impl CreateCapitalPool<'_> {
             vault: accounts.capital_vault.key(),
             share_mint: accounts.share_mint.key(),
             min_capital: args.min_capital,
+            mcr_bps: args.mcr_bps,
             name: args.name,
             symbol: args.symbol,
             uri: args.uri,

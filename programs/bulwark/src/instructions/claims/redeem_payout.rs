@@ -1,10 +1,13 @@
 use crate::constants::*;
 use crate::error::BulwarkError;
 use crate::events::PayoutRedeemed;
+use crate::instructions::capital::{capital_settle, capital_snapshot};
 use crate::math::tranche::tranche_at;
 use crate::math::{mul_div_floor, to_u64};
-use crate::state::{Claim, ClaimStatus, Config, Cover, Pool, PoolProduct};
-use crate::token::{check_recipient_account, token_amount, transfer_from_pool};
+use crate::state::{CapitalPool, Claim, ClaimStatus, Config, Cover, Pool, PoolProduct};
+use crate::token::{
+    check_recipient_account, token_amount, transfer_from_capital, transfer_from_pool,
+};
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 
@@ -31,6 +34,19 @@ pub struct RedeemPayout<'info> {
     )]
     pub cover: Box<Account<'info, Cover>>,
     pub mint: Box<InterfaceAccount<'info, Mint>>,
+    /// The mint's capital pool: pays what the backing stake does not, or owes it.
+    #[account(
+        mut,
+        seeds = [CAPITAL_POOL_SEED, mint.key().as_ref()],
+        bump = capital_pool.bump,
+    )]
+    pub capital_pool: Box<Account<'info, CapitalPool>>,
+    #[account(
+        mut,
+        seeds = [CAPITAL_VAULT_SEED, mint.key().as_ref()],
+        bump = capital_pool.vault_bump,
+    )]
+    pub capital_vault: Box<InterfaceAccount<'info, TokenAccount>>,
     /// The cover owner's token account: receives the payout. Its associated token account
     /// unless the owner is the caller.
     #[account(
@@ -65,11 +81,6 @@ impl RedeemPayout<'_> {
             ClaimStatus::Final { accepted: false } => return err!(BulwarkError::ClaimDenied),
             _ => return err!(BulwarkError::OutcomeNotFinal),
         }
-        // The backing stake is only guaranteed until `backing_until`.
-        require!(
-            now < claim.redemption_end()?.min(self.cover.backing_until),
-            BulwarkError::RedemptionWindowClosed
-        );
         require!(
             pool_accounts == self.cover.used_allocations().len() * 3,
             BulwarkError::WrongRemainingAccounts
@@ -96,18 +107,26 @@ impl RedeemPayout<'_> {
         Ok(())
     }
 
-    /// Pays an accepted claim to the cover's current owner: each backing pool pays its share
-    /// pro rata to its allocation, burned from the stake of the tranches that back the cover;
-    /// the claimant's deposit is refunded. Once only, within the redemption window.
+    /// Pays an accepted claim to the cover's current owner. Each backing pool's part, pro
+    /// rata to its allocation, burns `part ÷ ratio` (the stake the part occupies) from the
+    /// tranches backing the cover, pro rata to their stake; the capital pool pays the rest —
+    /// the leverage, and whatever the stake can no longer pay. What the capital pool cannot pay
+    /// now is owed, in its debt queue (`redeem_owed`). After the redemption window (or the
+    /// cover's `backing_until`) the backing stake is free and the capital pool alone pays. The
+    /// claimant's deposit is refunded. Once per claim.
     pub fn redeem_payout<'info>(ctx: Context<'info, RedeemPayout<'info>>) -> Result<()> {
         let now = Clock::get()?.unix_timestamp;
         ctx.accounts.validate(now, ctx.remaining_accounts.len())?;
         let current = tranche_at(now)?;
         let accounts = ctx.accounts;
         let requested = accounts.claim.requested_amount;
-        let covered = accounts.cover.remaining;
-        let mut paid: u64 = 0;
-        let mut parts_total: u64 = 0;
+        let stake_pays = now
+            < accounts
+                .claim
+                .redemption_end()?
+                .min(accounts.cover.backing_until);
+        let parts = split_by_allocation(&accounts.cover, requested)?;
+        let mut staker_paid: u64 = 0;
         let mut paid_per_pool = Vec::with_capacity(MAX_COVER_POOLS);
         let mut deposit_refunded = 0;
         let (product_id, first_tranche, release_bucket) = (
@@ -119,6 +138,7 @@ impl RedeemPayout<'_> {
             let [pool_info, pool_product_info, vault_info] = pool_accounts else {
                 return err!(BulwarkError::WrongRemainingAccounts);
             };
+            let part = parts[index];
             let allocation = &mut accounts.cover.allocations[index];
             require!(
                 pool_info.key() == allocation.pool
@@ -127,12 +147,6 @@ impl RedeemPayout<'_> {
                     && vault_info.is_writable,
                 BulwarkError::WrongRemainingAccounts
             );
-            // Payouts round down, pool by pool.
-            let part = to_u64(mul_div_floor(
-                u128::from(requested),
-                u128::from(allocation.amount),
-                u128::from(covered),
-            )?)?;
             let pool_loader: AccountLoader<'info, Pool> = AccountLoader::try_from(pool_info)?;
             let product_loader: AccountLoader<'info, PoolProduct> =
                 AccountLoader::try_from(pool_product_info)?;
@@ -157,11 +171,26 @@ impl RedeemPayout<'_> {
                 let before = pool.snapshot(token_amount(vault_info)?)?;
                 pool.roll_forward(now)?;
                 pool_product.roll_forward(now)?;
-                let burned = pool.burn(first_tranche, part)?;
+                // The stake this part occupies, tranche by tranche, as the pool-product
+                // recorded it; the rest of the part was sold on the leverage line.
                 let released = allocation.take(part)?;
+                let mut stake_due: u64 = 0;
                 for (k, backing) in released.iter().enumerate() {
                     pool_product.deallocate(first_tranche + k as u64, *backing, release_bucket)?;
+                    stake_due = stake_due
+                        .checked_add(*backing)
+                        .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
                 }
+                let leverage = part
+                    .checked_sub(stake_due)
+                    .ok_or_else(|| error!(BulwarkError::InvariantViolated))?;
+                let last_bucket = pool.last_bucket;
+                pool.line.release(leverage, release_bucket, last_bucket)?;
+                let burned = if stake_pays {
+                    pool.burn(first_tranche, stake_due)?
+                } else {
+                    0
+                };
                 // The payout moved this product's allocations and the pool's stake: its
                 // effective weight follows (the pool's other products may lag until
                 // `refresh_pool_product`; a payout never fails on weights).
@@ -193,10 +222,7 @@ impl RedeemPayout<'_> {
             pool.invariant()?;
             pool.check_vault(&before, vault.amount)?;
             deposit_refunded += refund;
-            parts_total = parts_total
-                .checked_add(part)
-                .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
-            paid = paid
+            staker_paid = staker_paid
                 .checked_add(burned)
                 .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
             paid_per_pool.push(burned);
@@ -206,16 +232,40 @@ impl RedeemPayout<'_> {
             BulwarkError::WrongRemainingAccounts
         );
 
+        // The capital pool's part joins the end of its debt queue and is paid as far as the
+        // capital it holds goes.
+        let capital_due = requested
+            .checked_sub(staker_paid)
+            .ok_or_else(|| error!(BulwarkError::InvariantViolated))?;
+        let capital_before = capital_snapshot(&accounts.capital_pool, &accounts.capital_vault)?;
+        let capital_pool = &mut accounts.capital_pool;
+        let debt_position = capital_pool.record_debt(capital_due)?;
+        let capital_paid = capital_pool.payable(debt_position, capital_due);
+        capital_pool.pay_debt(capital_paid)?;
+        if capital_paid > 0 {
+            transfer_from_capital(
+                &accounts.token_program,
+                &accounts.capital_pool,
+                &accounts.capital_vault,
+                &accounts.mint,
+                accounts.owner_token.to_account_info(),
+                capital_paid,
+            )?;
+        }
+        capital_settle(
+            &accounts.capital_pool,
+            &accounts.capital_vault,
+            &capital_before,
+        )?;
+
         let cover = &mut accounts.cover;
         cover.remaining = cover
             .remaining
-            .checked_sub(parts_total)
+            .checked_sub(requested)
             .ok_or_else(|| error!(BulwarkError::InvariantViolated))?;
         cover.open_claim = false;
         let claim = &mut accounts.claim;
-        claim.paid = true;
-        claim.closed = true;
-        claim.paid_amount = paid;
+        claim.record_redemption(staker_paid, capital_paid, debt_position)?;
         cover.invariant()?;
         claim.invariant()?;
         emit!(PayoutRedeemed {
@@ -223,11 +273,41 @@ impl RedeemPayout<'_> {
             cover: cover.key(),
             recipient: cover.owner,
             requested,
-            paid,
+            paid: claim.paid_amount,
             paid_per_pool,
+            staker_paid,
+            capital_paid,
+            owed: claim.owed,
+            debt_position: claim.debt_position,
             deposit_refunded,
             cover_remaining: cover.remaining,
         });
         Ok(())
     }
+}
+
+/// `amount` split over the cover's pools pro rata to their allocations, rounded down, the
+/// rounding remainder to the first pools with cover left: the parts add up to `amount`
+/// exactly, each within its allocation.
+fn split_by_allocation(cover: &Cover, amount: u64) -> Result<[u64; MAX_COVER_POOLS]> {
+    let mut parts = [0u64; MAX_COVER_POOLS];
+    let allocations = cover.used_allocations();
+    let mut left = amount;
+    for (part, allocation) in parts.iter_mut().zip(allocations) {
+        *part = to_u64(mul_div_floor(
+            u128::from(amount),
+            u128::from(allocation.amount),
+            u128::from(cover.remaining),
+        )?)?;
+        left = left
+            .checked_sub(*part)
+            .ok_or_else(|| error!(BulwarkError::InvariantViolated))?;
+    }
+    for (part, allocation) in parts.iter_mut().zip(allocations) {
+        let extra = allocation.amount.saturating_sub(*part).min(left);
+        *part = part.saturating_add(extra);
+        left -= extra;
+    }
+    require!(left == 0, BulwarkError::InvariantViolated);
+    Ok(parts)
 }

@@ -1,6 +1,7 @@
 use crate::constants::*;
 use crate::error::BulwarkError;
 use crate::events::{CoverBought, PoolPurchase};
+use crate::math::capacity::leverage_ratio;
 use crate::math::pricing::{bps_of, bumped_price, premium};
 use crate::state::{Config, Cover, CoverAllocation, CoverSchedule, Pool, PoolProduct, Product};
 use crate::token::{token_amount, transfer};
@@ -259,11 +260,34 @@ fn buy_from_pool<'info>(
     let params = &accounts.config.params;
     let current = schedule.current_tranche;
     let books = pool_product.books(&pool, current);
-    let plan = pool_product.plan_on(&books, params.capacity_ratio_bps, schedule, amount)?;
-    require!(
-        plan.free_capacity >= amount,
-        BulwarkError::InsufficientCapacity
-    );
+    // Above 1x the stake, only as far as the pool's leverage line goes (SPEC §4.3).
+    let max_ratio = params.capacity_ratio_bps;
+    let ratio = leverage_ratio(amount, pool.line.available, max_ratio);
+    let plan = pool_product.plan_on(&books, ratio, schedule, amount)?;
+    if plan.free_capacity < amount {
+        let short_of_line = ratio < max_ratio
+            && pool_product
+                .plan_on(&books, max_ratio, schedule, amount)?
+                .free_capacity
+                >= amount;
+        return Err(if short_of_line {
+            BulwarkError::LeverageUnavailable
+        } else {
+            BulwarkError::InsufficientCapacity
+        }
+        .into());
+    }
+    let backing = plan
+        .tranche_backing
+        .iter()
+        .try_fold(0u64, |sum, b| sum.checked_add(*b))
+        .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+    let leverage = amount
+        .checked_sub(backing)
+        .ok_or_else(|| error!(BulwarkError::InvariantViolated))?;
+    let last_bucket = pool.last_bucket;
+    pool.line
+        .use_line(leverage, schedule.release_bucket, last_bucket)?;
     pool_product.apply_plan(schedule, &plan)?;
     // The cumulative bound (SPEC §5.11), checked on the books the plan produced, at the
     // product's target weight: from no live tranche on may the backing sold exceed what the
@@ -291,13 +315,15 @@ fn buy_from_pool<'info>(
         pool_product.bumped_price_updated_at = now;
     }
 
-    // Split: stakers (streamed, less the manager's fee), assessors, treasury (the remainder,
-    // so rounding never loses a unit).
+    // Split: stakers (streamed, less the manager's fee), assessors, the treasury's protocol
+    // fee, the capital pool (the remainder, so rounding never loses a unit).
     let staker_share = bps_of(premium, params.staker_share_bps)?;
     let assessment_share = bps_of(premium, params.assessment_share_bps)?;
-    let treasury_share = premium
+    let treasury_share = bps_of(premium, params.protocol_fee_bps)?;
+    let capital_share = premium
         .checked_sub(staker_share)
         .and_then(|rest| rest.checked_sub(assessment_share))
+        .and_then(|rest| rest.checked_sub(treasury_share))
         .ok_or_else(|| error!(BulwarkError::InvariantViolated))?;
     let manager_fee = bps_of(staker_share, pool.manager_fee_bps)?;
     let staker_rewards = staker_share
@@ -323,6 +349,10 @@ fn buy_from_pool<'info>(
         .treasury_accrued
         .checked_add(treasury_share)
         .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+    pool.capital_accrued = pool
+        .capital_accrued
+        .checked_add(capital_share)
+        .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
 
     transfer(
         &accounts.token_program,
@@ -343,7 +373,7 @@ fn buy_from_pool<'info>(
             pool: pool_info.key(),
             amount,
             premium,
-            ratio_bps: params.capacity_ratio_bps,
+            ratio_bps: ratio,
             tranche_amounts: plan.tranche_amounts,
         },
         PoolPurchase {
@@ -355,6 +385,9 @@ fn buy_from_pool<'info>(
             manager_fee,
             assessment_share,
             treasury_share,
+            capital_share,
+            ratio_bps: ratio,
+            leverage,
             new_bumped_price_bps: pool_product.bumped_price_bps,
         },
     ))

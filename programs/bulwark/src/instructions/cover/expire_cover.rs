@@ -1,10 +1,10 @@
 use crate::error::BulwarkError;
 use crate::events::CoverExpired;
-use crate::state::{Cover, PoolProduct};
+use crate::state::{Cover, Pool, PoolProduct};
 use anchor_lang::prelude::*;
 
-/// Remaining accounts: the cover's pool-product accounts (writable), one per pool of the
-/// cover, in the cover's order.
+/// Remaining accounts: for each pool of the cover, in the cover's order, `[pool,
+/// pool_product]`, both writable.
 #[derive(Accounts)]
 pub struct ExpireCover<'info> {
     /// Closed by this instruction.
@@ -23,7 +23,8 @@ pub struct ExpireCover<'info> {
 
 impl ExpireCover<'_> {
     /// Anyone, once a cover's claim window (end + grace) has passed: releases its allocations
-    /// in every pool right away instead of at their bucket, and closes the cover, returning
+    /// and the leverage line they used in every pool right away instead of at their bucket,
+    /// and closes the cover, returning
     /// its rent to whoever paid it. Releasing never depends on this call: buckets do it anyway.
     ///
     /// Only a cover nobody ever claimed on can be expired. A claim may be filed until the
@@ -41,31 +42,57 @@ impl ExpireCover<'_> {
         require!(cover.claim_count == 0, BulwarkError::CoverHasClaims);
         let allocations = cover.used_allocations();
         require!(
-            ctx.remaining_accounts.len() == allocations.len(),
+            ctx.remaining_accounts.len() == allocations.len() * 2,
             BulwarkError::WrongRemainingAccounts
         );
         let mut released: u64 = 0;
-        for (allocation, info) in allocations.iter().zip(ctx.remaining_accounts) {
-            require!(info.is_writable, BulwarkError::WrongRemainingAccounts);
-            let loader: AccountLoader<'info, PoolProduct> = AccountLoader::try_from(info)?;
+        for (allocation, infos) in allocations
+            .iter()
+            .zip(ctx.remaining_accounts.chunks_exact(2))
+        {
+            let [pool_info, product_info] = infos else {
+                return err!(BulwarkError::WrongRemainingAccounts);
+            };
+            require!(
+                pool_info.is_writable
+                    && product_info.is_writable
+                    && pool_info.key() == allocation.pool,
+                BulwarkError::WrongRemainingAccounts
+            );
+            let pool_loader: AccountLoader<'info, Pool> = AccountLoader::try_from(pool_info)?;
+            let loader: AccountLoader<'info, PoolProduct> = AccountLoader::try_from(product_info)?;
+            let mut pool = pool_loader.load_mut()?;
             let mut pool_product = loader.load_mut()?;
             require!(
                 pool_product.pool == allocation.pool && pool_product.product_id == cover.product_id,
                 BulwarkError::WrongRemainingAccounts
             );
+            pool.roll_forward(now)?;
             pool_product.roll_forward(now)?;
             if cover.release_bucket > pool_product.last_bucket {
+                let mut backing_total: u64 = 0;
                 for (k, backing) in allocation.backing()?.iter().enumerate() {
                     pool_product.deallocate(
                         cover.first_tranche + k as u64,
                         *backing,
                         cover.release_bucket,
                     )?;
+                    backing_total = backing_total
+                        .checked_add(*backing)
+                        .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
                 }
+                let leverage = allocation
+                    .amount
+                    .checked_sub(backing_total)
+                    .ok_or_else(|| error!(BulwarkError::InvariantViolated))?;
+                let last_bucket = pool.last_bucket;
+                pool.line
+                    .release(leverage, cover.release_bucket, last_bucket)?;
                 released = released
                     .checked_add(allocation.amount)
                     .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
             }
+            pool.invariant()?;
             pool_product.invariant()?;
         }
         emit!(CoverExpired {

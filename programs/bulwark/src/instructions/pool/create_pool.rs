@@ -2,7 +2,7 @@ use crate::constants::*;
 use crate::error::BulwarkError;
 use crate::events::PoolCreated;
 use crate::math::buckets::bucket_at;
-use crate::state::{Config, MintParams, Pool};
+use crate::state::{CapitalPool, Config, Pool};
 use crate::token::check_mint_extensions;
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
@@ -33,9 +33,10 @@ pub struct CreatePool<'info> {
     pub pool: AccountLoader<'info, Pool>,
     #[account(mint::token_program = token_program)]
     pub mint: Box<InterfaceAccount<'info, Mint>>,
-    /// Governance's listing of the mint: pools exist only on listed mints.
-    #[account(seeds = [MINT_PARAMS_SEED, mint.key().as_ref()], bump = mint_params.bump)]
-    pub mint_params: Box<Account<'info, MintParams>>,
+    /// The mint's capital pool: pools exist only on mints governance listed and gave a
+    /// capital pool, the payer of what stake does not pay.
+    #[account(seeds = [CAPITAL_POOL_SEED, mint.key().as_ref()], bump = capital_pool.bump)]
+    pub capital_pool: Box<Account<'info, CapitalPool>>,
     #[account(
         init,
         payer = manager,

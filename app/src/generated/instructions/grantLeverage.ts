@@ -35,101 +35,106 @@ import {
 import { BULWARK_PROGRAM_ADDRESS } from "../programs";
 import { getAccountMetaFactory, type ResolvedAccount } from "../shared";
 
-export const SET_MIN_CAPITAL_DISCRIMINATOR = new Uint8Array([4, 160, 29, 158, 194, 44, 214, 85]);
+export const GRANT_LEVERAGE_DISCRIMINATOR = new Uint8Array([126, 192, 67, 3, 146, 17, 225, 155]);
 
-export function getSetMinCapitalDiscriminatorBytes() {
-  return fixEncoderSize(getBytesEncoder(), 8).encode(SET_MIN_CAPITAL_DISCRIMINATOR);
+export function getGrantLeverageDiscriminatorBytes() {
+  return fixEncoderSize(getBytesEncoder(), 8).encode(GRANT_LEVERAGE_DISCRIMINATOR);
 }
 
-export type SetMinCapitalInstruction<
+export type GrantLeverageInstruction<
   TProgram extends string = typeof BULWARK_PROGRAM_ADDRESS,
-  TAccountAuthority extends string | AccountMeta<string> = string,
+  TAccountCaller extends string | AccountMeta<string> = string,
   TAccountConfig extends string | AccountMeta<string> =
     "6Lq4DP5ySowZkEkD8pMeGMcxSbW8L51djnNkXLhB63SM",
   TAccountCapitalPool extends string | AccountMeta<string> = string,
+  TAccountPool extends string | AccountMeta<string> = string,
   TRemainingAccounts extends readonly AccountMeta<string>[] = [],
 > = Instruction<TProgram> &
   InstructionWithData<ReadonlyUint8Array> &
   InstructionWithAccounts<
     [
-      TAccountAuthority extends string
-        ? ReadonlySignerAccount<TAccountAuthority> & AccountSignerMeta<TAccountAuthority>
-        : TAccountAuthority,
+      TAccountCaller extends string
+        ? ReadonlySignerAccount<TAccountCaller> & AccountSignerMeta<TAccountCaller>
+        : TAccountCaller,
       TAccountConfig extends string ? ReadonlyAccount<TAccountConfig> : TAccountConfig,
       TAccountCapitalPool extends string
         ? WritableAccount<TAccountCapitalPool>
         : TAccountCapitalPool,
+      TAccountPool extends string ? WritableAccount<TAccountPool> : TAccountPool,
       ...TRemainingAccounts,
     ]
   >;
 
-export type SetMinCapitalInstructionData = {
-  discriminator: ReadonlyUint8Array;
-  minCapital: bigint;
-};
+export type GrantLeverageInstructionData = { discriminator: ReadonlyUint8Array; maxAmount: bigint };
 
-export type SetMinCapitalInstructionDataArgs = { minCapital: number | bigint };
+export type GrantLeverageInstructionDataArgs = { maxAmount: number | bigint };
 
-export function getSetMinCapitalInstructionDataEncoder(): FixedSizeEncoder<SetMinCapitalInstructionDataArgs> {
+export function getGrantLeverageInstructionDataEncoder(): FixedSizeEncoder<GrantLeverageInstructionDataArgs> {
   return transformEncoder(
     getStructEncoder([
       ["discriminator", fixEncoderSize(getBytesEncoder(), 8)],
-      ["minCapital", getU64Encoder()],
+      ["maxAmount", getU64Encoder()],
     ]),
-    (value) => ({ ...value, discriminator: SET_MIN_CAPITAL_DISCRIMINATOR }),
+    (value) => ({ ...value, discriminator: GRANT_LEVERAGE_DISCRIMINATOR }),
   );
 }
 
-export function getSetMinCapitalInstructionDataDecoder(): FixedSizeDecoder<SetMinCapitalInstructionData> {
+export function getGrantLeverageInstructionDataDecoder(): FixedSizeDecoder<GrantLeverageInstructionData> {
   return getStructDecoder([
     ["discriminator", fixDecoderSize(getBytesDecoder(), 8)],
-    ["minCapital", getU64Decoder()],
+    ["maxAmount", getU64Decoder()],
   ]);
 }
 
-export function getSetMinCapitalInstructionDataCodec(): FixedSizeCodec<
-  SetMinCapitalInstructionDataArgs,
-  SetMinCapitalInstructionData
+export function getGrantLeverageInstructionDataCodec(): FixedSizeCodec<
+  GrantLeverageInstructionDataArgs,
+  GrantLeverageInstructionData
 > {
   return combineCodec(
-    getSetMinCapitalInstructionDataEncoder(),
-    getSetMinCapitalInstructionDataDecoder(),
+    getGrantLeverageInstructionDataEncoder(),
+    getGrantLeverageInstructionDataDecoder(),
   );
 }
 
-export type SetMinCapitalInput<
-  TAccountAuthority extends string = string,
+export type GrantLeverageInput<
+  TAccountCaller extends string = string,
   TAccountConfig extends string = string,
   TAccountCapitalPool extends string = string,
+  TAccountPool extends string = string,
 > = {
-  authority: TransactionSigner<TAccountAuthority>;
+  /** Anyone: the crank moves no tokens. */
+  caller: TransactionSigner<TAccountCaller>;
   config?: Address<TAccountConfig>;
   capitalPool: Address<TAccountCapitalPool>;
-  minCapital: SetMinCapitalInstructionDataArgs["minCapital"];
+  pool: Address<TAccountPool>;
+  maxAmount: GrantLeverageInstructionDataArgs["maxAmount"];
 };
 
-export function getSetMinCapitalInstruction<
-  TAccountAuthority extends string,
+export function getGrantLeverageInstruction<
+  TAccountCaller extends string,
   TAccountConfig extends string,
   TAccountCapitalPool extends string,
+  TAccountPool extends string,
   TProgramAddress extends Address = typeof BULWARK_PROGRAM_ADDRESS,
 >(
-  input: SetMinCapitalInput<TAccountAuthority, TAccountConfig, TAccountCapitalPool>,
+  input: GrantLeverageInput<TAccountCaller, TAccountConfig, TAccountCapitalPool, TAccountPool>,
   config?: { programAddress?: TProgramAddress },
-): SetMinCapitalInstruction<
+): GrantLeverageInstruction<
   TProgramAddress,
-  TAccountAuthority,
+  TAccountCaller,
   TAccountConfig,
-  TAccountCapitalPool
+  TAccountCapitalPool,
+  TAccountPool
 > {
   // Program address.
   const programAddress = config?.programAddress ?? BULWARK_PROGRAM_ADDRESS;
 
   // Original accounts.
   const originalAccounts = {
-    authority: { value: input.authority ?? null, isWritable: false },
+    caller: { value: input.caller ?? null, isWritable: false },
     config: { value: input.config ?? null, isWritable: false },
     capitalPool: { value: input.capitalPool ?? null, isWritable: true },
+    pool: { value: input.pool ?? null, isWritable: true },
   };
   const accounts = originalAccounts as Record<keyof typeof originalAccounts, ResolvedAccount>;
 
@@ -145,42 +150,46 @@ export function getSetMinCapitalInstruction<
   const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
   return Object.freeze({
     accounts: [
-      getAccountMeta(accounts.authority),
+      getAccountMeta(accounts.caller),
       getAccountMeta(accounts.config),
       getAccountMeta(accounts.capitalPool),
+      getAccountMeta(accounts.pool),
     ],
-    data: getSetMinCapitalInstructionDataEncoder().encode(args as SetMinCapitalInstructionDataArgs),
+    data: getGrantLeverageInstructionDataEncoder().encode(args as GrantLeverageInstructionDataArgs),
     programAddress,
-  } as SetMinCapitalInstruction<
+  } as GrantLeverageInstruction<
     TProgramAddress,
-    TAccountAuthority,
+    TAccountCaller,
     TAccountConfig,
-    TAccountCapitalPool
+    TAccountCapitalPool,
+    TAccountPool
   >);
 }
 
-export type ParsedSetMinCapitalInstruction<
+export type ParsedGrantLeverageInstruction<
   TProgram extends string = typeof BULWARK_PROGRAM_ADDRESS,
   TAccountMetas extends readonly AccountMeta[] = readonly AccountMeta[],
 > = {
   programAddress: Address<TProgram>;
   accounts: {
-    authority: TAccountMetas[0];
+    /** Anyone: the crank moves no tokens. */
+    caller: TAccountMetas[0];
     config: TAccountMetas[1];
     capitalPool: TAccountMetas[2];
+    pool: TAccountMetas[3];
   };
-  data: SetMinCapitalInstructionData;
+  data: GrantLeverageInstructionData;
 };
 
-export function parseSetMinCapitalInstruction<
+export function parseGrantLeverageInstruction<
   TProgram extends string,
   TAccountMetas extends readonly AccountMeta[],
 >(
   instruction: Instruction<TProgram> &
     InstructionWithAccounts<TAccountMetas> &
     InstructionWithData<ReadonlyUint8Array>,
-): ParsedSetMinCapitalInstruction<TProgram, TAccountMetas> {
-  if (instruction.accounts.length < 3) {
+): ParsedGrantLeverageInstruction<TProgram, TAccountMetas> {
+  if (instruction.accounts.length < 4) {
     // TODO: Coded error.
     throw new Error("Not enough accounts");
   }
@@ -193,10 +202,11 @@ export function parseSetMinCapitalInstruction<
   return {
     programAddress: instruction.programAddress,
     accounts: {
-      authority: getNextAccount(),
+      caller: getNextAccount(),
       config: getNextAccount(),
       capitalPool: getNextAccount(),
+      pool: getNextAccount(),
     },
-    data: getSetMinCapitalInstructionDataDecoder().decode(instruction.data),
+    data: getGrantLeverageInstructionDataDecoder().decode(instruction.data),
   };
 }

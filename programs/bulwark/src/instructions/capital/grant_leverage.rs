@@ -1,0 +1,70 @@
+use crate::constants::*;
+use crate::error::BulwarkError;
+use crate::events::LeverageGranted;
+use crate::state::{CapitalPool, Config, Pool};
+use anchor_lang::prelude::*;
+
+#[derive(Accounts)]
+pub struct GrantLeverage<'info> {
+    /// Anyone: the crank moves no tokens.
+    pub caller: Signer<'info>,
+    #[account(address = CONFIG_ADDRESS @ BulwarkError::WrongConfig)]
+    pub config: Box<Account<'info, Config>>,
+    #[account(
+        mut,
+        seeds = [CAPITAL_POOL_SEED, capital_pool.mint.as_ref()],
+        bump = capital_pool.bump,
+    )]
+    pub capital_pool: Box<Account<'info, CapitalPool>>,
+    #[account(
+        mut,
+        seeds = [POOL_SEED, &pool.load()?.id.to_le_bytes()],
+        bump = pool.load()?.bump,
+        constraint = pool.load()?.mint == capital_pool.mint @ BulwarkError::WrongCapitalPool,
+    )]
+    pub pool: AccountLoader<'info, Pool>,
+}
+
+impl GrantLeverage<'_> {
+    /// The leverage line crank (permissionless): returns to the capital pool what the staking
+    /// pool's line no longer holds (leverage of released cover, an unused line that lapsed),
+    /// then grants it up to `max_amount` more — never beyond the capital above the minimum
+    /// requirement, nor beyond what the pool's stake and weights could sell at the protocol's
+    /// capacity ratio. The whole unused line then lapses `LEVERAGE_LINE_TTL` from now. Books
+    /// only, so no pause stops it: a line sells nothing while buying is paused.
+    pub fn grant_leverage(ctx: Context<GrantLeverage>, max_amount: u64) -> Result<()> {
+        let now = Clock::get()?.unix_timestamp;
+        let accounts = ctx.accounts;
+        let mut pool = accounts.pool.load_mut()?;
+        pool.roll_forward(now)?;
+        let returned = pool.line.reconcile()?;
+        let held = pool
+            .line
+            .available
+            .checked_add(pool.line.used)
+            .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+        let room = pool
+            .leverage_ceiling(accounts.config.params.capacity_ratio_bps)?
+            .saturating_sub(held);
+        let capital_pool = &mut accounts.capital_pool;
+        let granted = capital_pool.book_line(returned, max_amount.min(room))?;
+        let expires_at = now
+            .checked_add(LEVERAGE_LINE_TTL)
+            .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+        pool.line.grant(granted, expires_at)?;
+        pool.invariant()?;
+        capital_pool.invariant()?;
+        emit!(LeverageGranted {
+            pool: accounts.pool.key(),
+            capital_pool: capital_pool.key(),
+            returned,
+            granted,
+            available: pool.line.available,
+            used: pool.line.used,
+            expires_at,
+            capital_lines: capital_pool.lines,
+            minimum_capital: capital_pool.minimum_capital()?,
+        });
+        Ok(())
+    }
+}

@@ -1,0 +1,87 @@
+use super::capital_vault::*;
+use crate::constants::*;
+use crate::error::BulwarkError;
+use crate::events::ClaimDebtPaid;
+use crate::state::{Claim, Config, Cover};
+use crate::token::check_recipient_account;
+use anchor_lang::prelude::*;
+use anchor_spl::token_interface::TokenAccount;
+
+#[derive(Accounts)]
+pub struct RedeemOwed<'info> {
+    /// Anyone may crank it; the money always goes to the cover's current owner.
+    pub caller: Signer<'info>,
+    #[account(address = CONFIG_ADDRESS @ BulwarkError::WrongConfig)]
+    pub config: Box<Account<'info, Config>>,
+    #[account(
+        mut,
+        seeds = [CLAIM_SEED, cover.key().as_ref(), &claim.index.to_le_bytes()],
+        bump = claim.bump,
+        has_one = cover @ BulwarkError::WrongRemainingAccounts,
+        constraint = claim.mint == capital.mint.key() @ BulwarkError::WrongMint,
+    )]
+    pub claim: Box<Account<'info, Claim>>,
+    #[account(
+        seeds = [COVER_SEED, cover.rent_payer.as_ref(), &cover.nonce.to_le_bytes()],
+        bump = cover.bump,
+    )]
+    pub cover: Box<Account<'info, Cover>>,
+    pub capital: CapitalVault<'info>,
+    /// The cover owner's token account: its associated token account unless the owner is the
+    /// caller.
+    #[account(
+        mut,
+        constraint = owner_token.mint == capital.mint.key() @ BulwarkError::WrongMint,
+        constraint = owner_token.owner == cover.owner @ BulwarkError::WrongRecipient,
+    )]
+    pub owner_token: Box<InterfaceAccount<'info, TokenAccount>>,
+}
+
+impl RedeemOwed<'_> {
+    /// Pays what the capital pool can of an amount it owes on a redeemed claim, in the order
+    /// of its debt queue: capital that arrived since (deposits, premiums) pays the earliest
+    /// debts first. No deadline: an accepted claim is never dropped. The claim is closed once
+    /// nothing is owed.
+    pub fn redeem_owed(ctx: Context<RedeemOwed>) -> Result<()> {
+        let accounts = ctx.accounts;
+        accounts
+            .config
+            .require_not_paused(PAUSE_PAYOUTS, BulwarkError::PayoutsPaused)?;
+        let claim = &accounts.claim;
+        require!(claim.paid && claim.owed > 0, BulwarkError::NothingOwed);
+        check_recipient_account(
+            &accounts.owner_token.key(),
+            &accounts.cover.owner,
+            &accounts.caller.key(),
+            &accounts.capital.mint.key(),
+            &accounts.capital.token_program.key(),
+        )?;
+        let amount = accounts
+            .capital
+            .capital_pool
+            .payable(claim.debt_position, claim.owed);
+        require!(amount > 0, BulwarkError::DebtNotFunded);
+        let before = accounts.capital.snapshot()?;
+        accounts.capital.capital_pool.pay_debt(amount)?;
+        accounts
+            .capital
+            .pay(accounts.owner_token.to_account_info(), amount)?;
+        accounts.capital.settle(&before)?;
+        let claim = &mut accounts.claim;
+        claim.settle_debt(amount)?;
+        claim.invariant()?;
+        let capital_pool = &accounts.capital.capital_pool;
+        emit!(ClaimDebtPaid {
+            claim: claim.key(),
+            cover: accounts.cover.key(),
+            recipient: accounts.cover.owner,
+            capital_pool: capital_pool.key(),
+            amount,
+            owed: claim.owed,
+            debt_position: claim.debt_position,
+            capital: capital_pool.capital,
+            capital_owed: capital_pool.owed(),
+        });
+        Ok(())
+    }
+}
