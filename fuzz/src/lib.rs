@@ -505,11 +505,12 @@ impl World {
             assert_eq!(product.allocation_in(tranche), expected, "backing of {tranche}");
         }
         assert_eq!(pool.total_stake, self.stake.values().sum::<u64>(), "total stake");
-        // Streams whose tranches a burn emptied pay the treasury instead; nothing else leaves.
+        // Streams whose tranches a burn emptied pay the capital pool instead; nothing else
+        // leaves.
         assert!(pool.rewards_reserved <= self.rewards_reserved, "rewards reserved");
         assert!(
-            self.rewards_reserved - pool.rewards_reserved <= pool.treasury_accrued,
-            "rewards left for the treasury"
+            self.rewards_reserved - pool.rewards_reserved <= pool.capital_accrued,
+            "rewards left for the capital pool"
         );
         assert!(self.paid <= self.streamed);
         for stream in &pool.streams {
