@@ -42,6 +42,7 @@ import {
   getStakeAssessorInstruction,
   getVoteInstruction,
   getWithdrawStakeInstruction,
+  decodeCapitalPool,
   type Cover,
 } from "./generated";
 import {
@@ -65,7 +66,7 @@ import {
 import { quote, type Quote } from "./quote";
 
 /** The Token-2022 program: the capital pool's share mint always uses it. */
-const TOKEN_2022 = address("TokenzQdBNbLqP5VEhdkAS6EN6TAYp1EEmmRRXeZfsBT");
+const TOKEN_2022 = address("TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb");
 
 /** Accounts a staking instruction needs about its pool. */
 export interface PoolKeys {
@@ -238,7 +239,9 @@ export async function refreshPoolProduct(input: { pool: Address; productId: bigi
 
 /**
  * Quotes `amount` of cover on `productId` for `period` seconds over `pools` at the cluster's
- * current time (or `now`), reading config, product, pools and pool-products.
+ * current time (or `now`), reading config, product, pools, pool-products and the mint's capital
+ * pool: the leverage lines are those the `grant_leverage` cranks `buyCover` sends first would
+ * leave (`quote.cranks`).
  */
 export async function quoteCover(
   fetch: AccountFetcher,
@@ -254,14 +257,25 @@ export async function quoteCover(
     now?: bigint;
   },
 ): Promise<Quote> {
-  const [config, product, states, now] = await Promise.all([
+  const [config, product, states, now, capital] = await Promise.all([
     loadConfig(fetch),
     loadProduct(fetch, input.productId),
     loadPoolStates(fetch, input.productId, input.pools),
     input.now ?? clusterTime(fetch),
+    capitalPoolPda(input.mint).then(fetch),
   ]);
   const commissionBps = input.commissionBps ?? 0;
-  return quote(config, product, states, input.mint, input.amount, input.period, commissionBps, now);
+  return quote(
+    config,
+    product,
+    states,
+    input.mint,
+    input.amount,
+    input.period,
+    commissionBps,
+    now,
+    capital.exists ? decodeCapitalPool(capital).data : undefined,
+  );
 }
 
 /**
@@ -286,6 +300,16 @@ export async function buyCover(input: {
 }) {
   const { payer, quote: route } = input;
   const cover = await coverPda(payer.address, input.coverNonce);
+  // The leverage line cranks the quote counted on, first (they write the capital pool).
+  const capitalPool = await capitalPoolPda(route.mint);
+  const cranks = route.cranks.map((pool) =>
+    getGrantLeverageInstruction({
+      caller: payer,
+      capitalPool,
+      pool,
+      maxAmount: 0xffff_ffff_ffff_ffffn,
+    }),
+  );
   const instruction = getBuyCoverInstruction({
     payer,
     product: await productPda(input.productId),
@@ -306,7 +330,10 @@ export async function buyCover(input: {
   const pools = route.parts.map((part) => part.pool);
   return {
     cover,
-    instructions: [withRemaining(instruction, await poolTriples(pools, input.productId))],
+    instructions: [
+      ...cranks,
+      withRemaining(instruction, await poolTriples(pools, input.productId)),
+    ],
   };
 }
 

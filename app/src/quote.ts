@@ -5,8 +5,14 @@
 // rolls it (ended tranches stop backing, expired allocations are released) before planning.
 
 import { getAddressEncoder, type Address } from "@solana/kit";
-import { BPS, BUCKET_RING, MAX_ACTIVE_TRANCHES, MAX_COVER_POOLS } from "./constants";
-import type { Config, Pool, PoolProduct, Product } from "./generated";
+import {
+  BPS,
+  BUCKET_RING,
+  MAX_ACTIVE_TRANCHES,
+  MAX_COVER_POOLS,
+  MAX_PRODUCT_WEIGHT,
+} from "./constants";
+import type { CapitalPool, Config, Pool, PoolProduct, Product } from "./generated";
 import {
   backingFor,
   backingX100,
@@ -54,6 +60,11 @@ export interface Quote {
   commission: bigint;
   /** Premium plus commission: the least `maxPremium` that lets the purchase through. */
   cost: bigint;
+  /**
+   * Pools of the route whose leverage line the quote counted a `grant_leverage` crank for:
+   * `buyCover` sends those cranks, in this order, before the purchase.
+   */
+  cranks: Address[];
 }
 
 export class InsufficientCapacityError extends Error {
@@ -151,14 +162,88 @@ export function plan(
   return result;
 }
 
+const U64_MAX = (1n << 64n) - 1n;
+
+/** The unused leverage line of `pool` at `now`: nothing once it has lapsed. */
+export function availableLine(pool: Pool, now: bigint): bigint {
+  return now >= pool.line.expiresAt ? 0n : pool.line.available;
+}
+
+/** The leverage the pool's live cover still uses at `now`, after the buckets started by then. */
+function usedLine(pool: Pool, now: bigint): bigint {
+  let used = pool.line.used;
+  const current = bucketAt(now);
+  let bucket = pool.lastBucket;
+  for (let walked = 0; bucket < current && walked < BUCKET_RING; walked++) {
+    bucket += 1n;
+    used -= pool.line.expiring[bucketSlot(bucket)];
+  }
+  return used;
+}
+
+/** `Pool::leverage_ceiling`: the most leverage the pool's live stake and weights could sell. */
+function leverageCeiling(pool: Pool, now: bigint, ratioBps: number): bigint {
+  let live = 0n;
+  for (const slot of pool.tranches) live += liveStake(pool, slot.trancheId, now);
+  const extra = BigInt(ratioBps) - BPS;
+  const leverage =
+    (live * BigInt(pool.totalEffectiveWeight) * (extra > 0n ? extra : 0n)) /
+    (BPS * MAX_PRODUCT_WEIGHT);
+  return leverage > U64_MAX ? U64_MAX : leverage;
+}
+
+/** `CapitalPool::free_capital` with `lines` outstanding: capital above the requirement. */
+function freeCapital(capital: CapitalPool, lines: bigint): bigint {
+  const owed = capital.debtIssued - capital.debtPaid;
+  const net = capital.capital > owed ? capital.capital - owed : 0n;
+  const share = (lines * BigInt(capital.mcrBps) + BPS - 1n) / BPS;
+  const requirement = share > capital.minCapital ? share : capital.minCapital;
+  return net > requirement ? net - requirement : 0n;
+}
+
+/**
+ * What `grant_leverage` with no limit would leave each pool's line at, cranked in the order of
+ * `pools` at `now` (each crank returns what its line no longer holds, then takes what it can of
+ * the capital above the requirement). Returns the unused line per pool and the pools a crank
+ * would change.
+ */
+export function crankedLines(
+  capital: CapitalPool,
+  pools: PoolState[],
+  now: bigint,
+  ratioBps: number,
+): { lines: Map<Address, bigint>; cranks: Address[] } {
+  let outstanding = capital.lines;
+  const lines = new Map<Address, bigint>();
+  const cranks: Address[] = [];
+  for (const { address, pool } of pools) {
+    const available = availableLine(pool, now);
+    const held = available + usedLine(pool, now);
+    const returned = pool.line.booked - held;
+    outstanding -= returned;
+    const ceiling = leverageCeiling(pool, now, ratioBps);
+    const room = ceiling > held ? ceiling - held : 0n;
+    const free = freeCapital(capital, outstanding);
+    const granted = room < free ? room : free;
+    outstanding += granted;
+    lines.set(address, available + granted);
+    if (granted > 0n || returned > 0n) cranks.push(address);
+  }
+  return { lines, cranks };
+}
+
 /**
  * `sdk::quote::sellable`: the most cover a pool sells now — at `maxRatioBps` as far as its
  * leverage line goes (an unused line lapses at `expiresAt`), at 1x beyond — checked against the
  * plan a purchase of it would make at that amount's own ratio.
  */
-export function sellable(state: PoolState, maxRatioBps: number, schedule: CoverSchedule): bigint {
+export function sellable(
+  state: PoolState,
+  maxRatioBps: number,
+  schedule: CoverSchedule,
+  line: bigint = availableLine(state.pool, schedule.start),
+): bigint {
   const freeAt = (ratio: number) => plan(state, ratio, schedule, 0n).freeCapacity;
-  const line = schedule.start >= state.pool.line.expiresAt ? 0n : state.pool.line.available;
   const atMax = freeAt(maxRatioBps);
   const atOne = freeAt(Number(BPS)) + line;
   let amount = atMax < atOne ? atMax : atOne;
@@ -190,9 +275,14 @@ export function quote(
   period: number,
   commissionBps: number,
   now: bigint,
+  capital?: CapitalPool,
 ): Quote {
   const params = config.params;
   const schedule = coverSchedule(params, product.terms.gracePeriod, now, period);
+  const onMint = pools.filter((state) => state.pool.mint === mint);
+  const cranked = capital
+    ? crankedLines(capital, onMint, now, params.capacityRatioBps)
+    : { lines: new Map<Address, bigint>(), cranks: [] };
   const offers: { priceBps: bigint; free: bigint; pool: Address }[] = [];
   for (const state of pools) {
     const pp = state.poolProduct;
@@ -204,7 +294,12 @@ export function quote(
     ) {
       continue;
     }
-    const free = sellable(state, params.capacityRatioBps, schedule);
+    const free = sellable(
+      state,
+      params.capacityRatioBps,
+      schedule,
+      cranked.lines.get(state.address),
+    );
     if (free === 0n) continue;
     const priceBps = currentPrice(
       pp.targetPriceBps,
@@ -241,5 +336,8 @@ export function quote(
   if (left > 0n) throw new InsufficientCapacityError(amount, amount - left);
   const total = parts.reduce((sum, part) => sum + part.premium, 0n);
   const commission = bpsOf(total, commissionBps);
-  return { mint, parts, premium: total, commissionBps, commission, cost: total + commission };
+  // The route's pools whose line a crank changes, in the order the simulation cranked them.
+  const routed = new Set(parts.map((part) => part.pool));
+  const cranks = cranked.cranks.filter((pool) => routed.has(pool));
+  return { mint, parts, premium: total, commissionBps, commission, cost: total + commission, cranks };
 }

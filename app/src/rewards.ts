@@ -87,9 +87,14 @@ interface Books {
   rewardsUpdatedAt: bigint;
   lastBucket: bigint;
   rewardsReserved: bigint;
-  treasuryAccrued: bigint;
+  capitalAccrued: bigint;
   streams: Stream[];
   tranches: Slot[];
+  /** The leverage line: its unused part, what live cover uses, per-bucket releases. */
+  lineAvailable: bigint;
+  lineUsed: bigint;
+  lineExpiresAt: bigint;
+  lineExpiring: bigint[];
 }
 
 function slotOf(slot: TrancheSlot): Slot {
@@ -124,7 +129,11 @@ function booksOf(pool: Pool): Books {
     rewardsUpdatedAt: pool.rewardsUpdatedAt,
     lastBucket: pool.lastBucket,
     rewardsReserved: pool.rewardsReserved,
-    treasuryAccrued: pool.treasuryAccrued,
+    capitalAccrued: pool.capitalAccrued,
+    lineAvailable: pool.line.available,
+    lineUsed: pool.line.used,
+    lineExpiresAt: pool.line.expiresAt,
+    lineExpiring: [...pool.line.expiring],
     streams: pool.streams.map((stream) => ({
       firstTranche: stream.firstTranche,
       remainder: stream.remainder,
@@ -142,7 +151,13 @@ function poolOf(pool: Pool, books: Books): Pool {
     rewardsUpdatedAt: books.rewardsUpdatedAt,
     lastBucket: books.lastBucket,
     rewardsReserved: books.rewardsReserved,
-    treasuryAccrued: books.treasuryAccrued,
+    capitalAccrued: books.capitalAccrued,
+    line: {
+      ...pool.line,
+      available: books.lineAvailable,
+      used: books.lineUsed,
+      expiring: books.lineExpiring,
+    },
     streams: books.streams.map((stream): RewardStream => ({
       firstTranche: stream.firstTranche,
       remainder: stream.remainder,
@@ -183,7 +198,7 @@ const isStreaming = (books: Books) => books.streams.some((stream) => stream.rate
 /**
  * `Pool::accrue`: each stream's accrual since the last update, per unit of the live stake that
  * backs its class, the division's remainder carried to the next accrual; a class with no
- * backing stake left pays its accrual to the treasury.
+ * backing stake left pays its accrual to the capital pool.
  */
 function accrue(books: Books, at: bigint) {
   if (at <= books.rewardsUpdatedAt) return;
@@ -199,7 +214,7 @@ function accrue(books: Books, at: bigint) {
       stream.remainder = accrued % REWARD_SCALE;
       const tokens = toU64(accrued / REWARD_SCALE);
       books.rewardsReserved = checkedSub(books.rewardsReserved, tokens);
-      books.treasuryAccrued = checkedAddU64(books.treasuryAccrued, tokens);
+      books.capitalAccrued = checkedAddU64(books.capitalAccrued, tokens);
       continue;
     }
     stream.remainder = accrued % backing;
@@ -264,6 +279,10 @@ function roll(books: Books, now: bigint) {
     if (bucketDue === at) {
       books.lastBucket = saturatingIncrement(books.lastBucket);
       expireStreams(books, bucketSlot(books.lastBucket));
+      // `LeverageLine::expire`: the leverage of the allocations released at this bucket.
+      const slot = bucketSlot(books.lastBucket);
+      books.lineUsed = checkedSub(books.lineUsed, books.lineExpiring[slot]);
+      books.lineExpiring[slot] = 0n;
       bucketsSeen += 1;
     }
     if (trancheDue === at) endTranches(books, at);
@@ -273,6 +292,8 @@ function roll(books: Books, now: bigint) {
     const current = bucketAt(now);
     if (current > books.lastBucket) books.lastBucket = current;
   }
+  // `LeverageLine::lapse`: the unused line is gone once it has lapsed.
+  if (now >= books.lineExpiresAt) books.lineAvailable = 0n;
   accrue(books, now);
 }
 

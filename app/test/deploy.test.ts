@@ -69,7 +69,7 @@ test(
       productPriceBps: 300,
     };
     const ours = await poolPda(1n);
-    const listed = `mint ${poolMint} listed: claim deposit at least ${CLAIM_MIN_DEPOSIT}`;
+    const listed = `mint ${poolMint} listed: claim deposit at least ${CLAIM_MIN_DEPOSIT}; capital pool open`;
     assert.deepEqual(await run(settings), [
       `config exists: ${config}`,
       "products exist: 1",
@@ -120,7 +120,7 @@ test(
     assert.deepEqual(await run({ assessmentMint, poolMint: otherMint }), [
       `config exists: ${config}`,
       "products exist: 1",
-      `mint ${otherMint} listed: claim deposit at least 1000000000 (sent)`,
+      `mint ${otherMint} listed: claim deposit at least 1000000000, capital pool opened (sent)`,
       `pool 2 created: ${await poolPda(2n)} (sent)`,
       "product 0 listed: weight 100, 250 bps/year (sent)",
     ]);
@@ -175,7 +175,7 @@ test(
     assert.deepEqual(await run({ assessmentMint, authority, poolMint }), [
       `config initialized: ${await configPda()} (sent)`,
       "product 0 missing: the governance authority must create it",
-      `mint ${poolMint} not listed: the governance authority must list it`,
+      `mint ${poolMint} not listed with a capital pool: the governance authority must list it`,
     ]);
     assert.equal((await h.fetch(await mintParamsPda(poolMint))).exists, false);
     assert.equal((await loadConfig(h.fetch)).poolCount, 0n);

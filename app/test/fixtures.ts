@@ -9,6 +9,15 @@ import {
   defaultProtocolParams,
   initializeConfig,
   mintParamsPda,
+  capitalPoolPda,
+  coverSchedule,
+  crankedLines,
+  decodeCapitalPool,
+  depositCapital,
+  loadConfig,
+  loadPoolStates,
+  loadProduct,
+  sellable,
   listMint as listMintWithCapitalPool,
   setPoolProduct,
   stake,
@@ -78,7 +87,20 @@ export async function listMint(h: Harness, authority: KeyPairSigner, mint: Addre
     claimMinDeposit: CLAIM_MIN_DEPOSIT,
   });
   await h.send(listed.instructions);
+  // A member's capital: what lets the pools sell above 1x their stake (on lines the purchase
+  // flow cranks).
+  const member = await h.fundedUser(mint, MEMBER_CAPITAL);
+  const deposit = await depositCapital({
+    member: member.signer,
+    mint,
+    tokenProgram: TOKEN_PROGRAM_ADDRESS,
+    amount: MEMBER_CAPITAL,
+  });
+  await h.send(deposit.instructions);
 }
+
+/** Capital a listed mint's capital pool starts with: more than any test's pools can lever. */
+export const MEMBER_CAPITAL = 10n ** 18n;
 
 /**
  * Opens public pool `poolId` on `mint` (10% fee, 20% max) with a fresh manager, governance
@@ -187,4 +209,27 @@ export function random(seed: number) {
     chance: (p: number) => next() < p,
     pick: <T>(items: T[]) => items[int(0, items.length - 1)],
   };
+}
+
+/**
+ * What `pool` sells of `productId` for `period` now, on the line the purchase flow's crank
+ * would leave it (`quote.cranks`): the amount the program's `buy_cover` takes, not one unit more.
+ */
+export async function sellableNow(
+  h: Harness,
+  productId: bigint,
+  pool: Address,
+  mint: Address,
+  period: number,
+): Promise<bigint> {
+  const [config, product, [state]] = await Promise.all([
+    loadConfig(h.fetch),
+    loadProduct(h.fetch, productId),
+    loadPoolStates(h.fetch, productId, [pool]),
+  ]);
+  const capital = h.account(await capitalPoolPda(mint), decodeCapitalPool);
+  const ratio = config.params.capacityRatioBps;
+  const schedule = coverSchedule(config.params, product.terms.gracePeriod, h.now(), period);
+  const { lines } = crankedLines(capital, [state], h.now(), ratio);
+  return sellable(state, ratio, schedule, lines.get(pool));
 }

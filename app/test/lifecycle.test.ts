@@ -300,11 +300,12 @@ test(
     );
     assert.equal(denied.code, BULWARK_ERROR__CLAIM_DENIED);
 
-    // The payout burned backing stake; the vault holds exactly what the pool still owes.
+    // The payout burned backing stake (250,000 sold at 2x: 125,000; the capital pool paid the
+    // rest); the vault holds exactly what the pool still owes.
     const pool = h.account(keys.pool, decodePool);
-    assert.equal(pool.totalStake, 750_000n * UNIT);
+    assert.equal(pool.totalStake, 875_000n * UNIT);
     assert.equal(pool.claimDeposits, 500n * UNIT);
-    assert.equal(h.balance(keys.vault), 750_000n * UNIT + premiums + 500n * UNIT);
+    assert.equal(h.balance(keys.vault), 875_000n * UNIT + premiums + 500n * UNIT);
 
     // Anyone closes Eli's denied claim: his deposit stays in the vault as the assessors' share,
     // and his cover may be claimed on again.
@@ -314,7 +315,7 @@ test(
     assert.equal(closed.assessmentAccrued - pool.assessmentAccrued, 500n * UNIT);
     assert.equal(h.account(claims[1], decodeClaim).closed, true);
     assert.equal(h.account(covers[1].cover, decodeCover).openClaim, false);
-    assert.equal(h.balance(keys.vault), 750_000n * UNIT + premiums + 500n * UNIT);
+    assert.equal(h.balance(keys.vault), 875_000n * UNIT + premiums + 500n * UNIT);
 
     // The payout burnt stake under the DEX cover too; anyone may refresh that product's
     // effective weight. Eli's 150,000 at 2x occupy 75,000 of stake, and from tranche 3 on the

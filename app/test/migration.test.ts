@@ -105,7 +105,7 @@ test(
     assert.deepEqual(lines, [
       `config initialized: ${await configPda()} (signature 1)`,
       "product 0 created (signature 2)",
-      `mint ${poolMint} listed: claim deposit at least 2500000 (signature 3)`,
+      `mint ${poolMint} listed: claim deposit at least 2500000, capital pool opened (signature 3)`,
       `pool 0 created: ${await poolPda(0n)} (signature 4)`,
       "product 0 listed: weight 60, 300 bps/year (signature 5)",
     ]);
@@ -120,7 +120,7 @@ test(
     assert.deepEqual(lines, [
       `config exists: ${await configPda()}`,
       "products exist: 1",
-      `mint ${poolMint} listed: claim deposit at least 2500000`,
+      `mint ${poolMint} listed: claim deposit at least 2500000; capital pool open`,
       `pool 0 exists: ${await poolPda(0n)}`,
       "product 0 listed: weight 60, 300 bps/year",
     ]);

@@ -47,10 +47,8 @@ import {
   getStakePositionDecoder,
   getStakePositionSize,
   loadConfig,
-  loadPoolStates,
   loadProduct,
   pendingRewards,
-  plan,
   quoteCover,
   redeem,
   refreshPoolProduct,
@@ -67,7 +65,15 @@ import {
   type Pool,
   type TrancheArchive,
 } from "../src";
-import { UNIT, deploy, fundedAssessor, openPool, random, stakeNew } from "./fixtures";
+import {
+  UNIT,
+  deploy,
+  fundedAssessor,
+  openPool,
+  random,
+  sellableNow,
+  stakeNew,
+} from "./fixtures";
 import { Harness, skipWithoutProgram, type Refusal, type Wallet } from "./svm";
 
 const PRODUCT = 0n;
@@ -149,7 +155,7 @@ test("a stream reaches only the tranches that back its class, pro rata to their 
   assert.equal(credited, 130n * REWARD_SCALE);
 });
 
-test("a burnt tranche earns nothing more and an orphaned stream goes to the treasury", () => {
+test("a burnt tranche earns nothing more and an orphaned stream goes to the capital pool", () => {
   // Tranche 101 after a payout burnt all of its stake (its shares left); class 101 streams 2
   // tokens a second.
   const burnt = poolWith(
@@ -163,7 +169,7 @@ test("a burnt tranche earns nothing more and an orphaned stream goes to the trea
   burnt.tranches[slot] = { ...burnt.tranches[slot], stake: 0n };
   burnt.rewardsReserved = 1_000n;
   const pool = rollForward(burnt, 10n);
-  assert.deepEqual([pool.treasuryAccrued, pool.rewardsReserved], [20n, 980n]);
+  assert.deepEqual([pool.capitalAccrued, pool.rewardsReserved], [20n, 980n]);
   assert.deepEqual([perStake(pool, 100n), rewardPerShare(pool, 101n)], [0n, 0n]);
   assert.deepEqual(
     trancheStreams(pool, 10n).map(({ trancheId, rate }) => [trancheId, rate]),
@@ -399,8 +405,7 @@ async function explore(seed: number) {
   const buy = async (period: number) => {
     const now = h.now();
     const schedule = coverSchedule(params, terms.gracePeriod, now, period);
-    const [state] = await loadPoolStates(h.fetch, PRODUCT, [keys.pool]);
-    const free = plan(state, params.capacityRatioBps, schedule, 0n).freeCapacity;
+    const free = await sellableNow(h, PRODUCT, keys.pool, mint, period);
     const amount = rng.chance(0.3) ? free : (free * BigInt(rng.int(1, 1_000))) / 1_000n;
     if (amount === 0n) return;
     const route = await quoteCover(h.fetch, {
@@ -422,7 +427,7 @@ async function explore(seed: number) {
     await h.send(bought.instructions);
     nonce += 1n;
     const share = bpsOf(route.premium, params.stakerShareBps);
-    const rewards = share - bpsOf(share, state.pool.managerFeeBps);
+    const rewards = share - bpsOf(share, h.account(keys.pool, decodePool).managerFeeBps);
     const until = bucketStart(schedule.streamUntilBucket);
     streams.push({
       firstTranche: schedule.firstTranche,

@@ -103,6 +103,8 @@ async fn compute_units_over_random_keys() {
         )
     };
 
+    // Every pool sells on its leverage line, as a client cranks it before buying.
+    m.grant(&pools).await;
     let mut sets = Vec::new();
     for _ in 0..runs {
         let staker = keys.keypair();
@@ -185,17 +187,58 @@ async fn compute_units_over_random_keys() {
         claims.push((cover, claim));
     }
 
-    // Payouts cranked by a third party, to the owners' associated token accounts.
+    // Payouts, half cranked by their owners, half by a third party to the owners' associated
+    // token accounts (which the program then re-derives).
     let last: Claim = m.t.load(&claims.last().unwrap().1).await;
     m.t.warp_to_time(last.cooldown_end().unwrap()).await;
     let payer = m.t.payer().pubkey();
-    for (set, (cover, claim)) in sets.iter().zip(&claims) {
+    for (index, (set, (cover, claim))) in sets.iter().zip(&claims).enumerate() {
         let before = m.t.balance(&set.buyer_token).await;
-        let ix = redeem_payout(&payer, cover, claim, &set.buyer_token, &set.buyer_token);
-        let outcome = m.t.send_ok(&[ix], &[]).await;
-        record_compute_units("redeem_payout (1 pool)", &outcome);
+        let by_owner = index % 2 == 0;
+        let caller = if by_owner { set.buyer.pubkey() } else { payer };
+        let ix = redeem_payout(&caller, cover, claim, &set.buyer_token, &set.buyer_token);
+        let (outcome, label) = if by_owner {
+            let outcome = m.t.send_ok(&[ix], &[&set.buyer]).await;
+            (outcome, "redeem_payout (1 pool, by the owner)")
+        } else {
+            (m.t.send_ok(&[ix], &[]).await, "redeem_payout (1 pool, third party)")
+        };
+        record_compute_units(label, &outcome);
         // The claim (10) and its deposit (the mint's minimum, 1) come back.
         assert_eq!(m.t.balance(&set.buyer_token).await, before + 11 * UNIT);
+    }
+
+    // Members: a first deposit (creating the share account), a second, an exit request at a
+    // random exit id; once the delay passed and the cranks returned the lapsed lines, the exits.
+    let mut members = Vec::new();
+    for _ in 0..runs {
+        let member = keys.keypair();
+        let token = fund(&mut m.t, &member, &mint, 2 * UNIT).await;
+        let exit_id = keys.next();
+        for label in [
+            "deposit_capital (creates the share account)",
+            "deposit_capital (existing share account)",
+        ] {
+            let ix = deposit_capital(&member.pubkey(), &mint, &spl_token::ID, &token, UNIT, 0);
+            let outcome = m.t.send_ok(&[ix], &[&member]).await;
+            record_compute_units(label, &outcome);
+        }
+        let ix = request_capital_exit(&member.pubkey(), &mint, exit_id, UNIT);
+        let outcome = m.t.send_ok(&[ix], &[&member]).await;
+        record_compute_units("request_capital_exit", &outcome);
+        members.push((member, token, exit_id));
+    }
+    m.t.warp_days(i64::from(bulwark::constants::DEFAULT_CAPITAL_EXIT_DELAY) / DAY)
+        .await;
+    for pool in &pools {
+        let ix = grant_leverage(&payer, pool, &mint, 0);
+        let outcome = m.t.send_ok(&[ix], &[]).await;
+        record_compute_units("grant_leverage", &outcome);
+    }
+    for (member, token, exit_id) in &members {
+        let ix = execute_capital_exit(&member.pubkey(), &mint, &spl_token::ID, *exit_id, token);
+        let outcome = m.t.send_ok(&[ix], &[member]).await;
+        record_compute_units("execute_capital_exit", &outcome);
     }
 
     // Withdrawals of the current tranche's positions once it ended.

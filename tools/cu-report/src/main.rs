@@ -20,7 +20,7 @@ use std::process::ExitCode;
 
 /// Budgets set by the issues (registry-only SBF build, Anchor 1.2), by label prefix: the first
 /// matching prefix applies.
-const TARGETS: [(&str, u64); 9] = [
+const TARGETS: [(&str, u64); 14] = [
     ("deposit_stake", 40_000),
     ("claim_rewards", 35_000),
     ("withdraw_stake", 40_000),
@@ -29,12 +29,17 @@ const TARGETS: [(&str, u64); 9] = [
     ("buy_cover (4 pools)", 170_000),
     ("file_claim", 40_000),
     ("vote", 28_000),
-    ("redeem_payout (1 pool", 60_000),
+    ("redeem_payout (1 pool, by the owner)", 70_000),
+    ("redeem_payout (1 pool", 85_000),
+    ("deposit_capital (existing share account)", 40_000),
+    ("request_capital_exit", 40_000),
+    ("execute_capital_exit", 40_000),
+    ("grant_leverage", 30_000),
 ];
 
 /// PDAs each transaction creates (by label prefix), whose bump search makes its cost depend on
 /// its addresses.
-const CREATES: [(&str, &str); 13] = [
+const CREATES: [(&str, &str); 16] = [
     ("initialize_config", "config, assessment vault"),
     ("create_product", "product"),
     ("set_mint_params", "mint params (first listing)"),
@@ -48,11 +53,17 @@ const CREATES: [(&str, &str); 13] = [
     ("file_claim", "claim"),
     ("vote", "ballot"),
     ("sweep_fees (creates reward pot)", "reward pot"),
+    ("create_capital_pool", "capital pool, vault, share mint"),
+    ("deposit_capital (creates the share account)", "share account"),
+    ("request_capital_exit", "capital exit"),
 ];
 
 const REPORT: &str = "benches/compute-units.md";
 /// Largest legacy transaction (`PACKET_DATA_SIZE`).
 const MAX_TX_BYTES: u64 = 1_232;
+/// Transaction sizes set by the issues, by label prefix: room left for a wallet's own
+/// instructions (compute budget, priority fee) beside a four-pool purchase.
+const TX_BYTE_TARGETS: [(&str, u64); 1] = [("buy_cover (4 pools)", 1_100)];
 /// Rent-exempt minimum: (128 + size) bytes × 3,480 lamports per byte-year × 2 years.
 const LAMPORTS_PER_BYTE: u64 = 6_960;
 
@@ -133,8 +144,12 @@ fn main() -> ExitCode {
                 m.cu.len()
             ));
         }
-        if m.tx_bytes > MAX_TX_BYTES {
-            failures.push(format!("{label}: {} bytes > {MAX_TX_BYTES}", m.tx_bytes));
+        let max_bytes = TX_BYTE_TARGETS
+            .iter()
+            .find(|(prefix, _)| label.starts_with(prefix))
+            .map_or(MAX_TX_BYTES, |(_, bytes)| *bytes);
+        if m.tx_bytes > max_bytes {
+            failures.push(format!("{label}: {} bytes > {max_bytes}", m.tx_bytes));
         }
         rows.push((label.clone(), m.clone(), budget));
     }
