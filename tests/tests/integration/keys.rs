@@ -201,7 +201,10 @@ async fn compute_units_over_random_keys() {
             let outcome = m.t.send_ok(&[ix], &[&set.buyer]).await;
             (outcome, "redeem_payout (1 pool, by the owner)")
         } else {
-            (m.t.send_ok(&[ix], &[]).await, "redeem_payout (1 pool, third party)")
+            (
+                m.t.send_ok(&[ix], &[]).await,
+                "redeem_payout (1 pool, third party)",
+            )
         };
         record_compute_units(label, &outcome);
         // The claim (10) and its deposit (the mint's minimum, 1) come back.

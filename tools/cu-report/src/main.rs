@@ -54,7 +54,10 @@ const CREATES: [(&str, &str); 16] = [
     ("vote", "ballot"),
     ("sweep_fees (creates reward pot)", "reward pot"),
     ("create_capital_pool", "capital pool, vault, share mint"),
-    ("deposit_capital (creates the share account)", "share account"),
+    (
+        "deposit_capital (creates the share account)",
+        "share account",
+    ),
     ("request_capital_exit", "capital exit"),
 ];
 
