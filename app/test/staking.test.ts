@@ -196,7 +196,8 @@ test(
     assert.equal(annPosition.rewardCheckpoint, acc);
     assert.equal(annPosition.rewardsOwed, 0n);
 
-    // The buyer's claim of 50k is accepted and paid: the tranche backing it loses 50k.
+    // The buyer's claim of 50k is accepted and paid: the tranche backing it loses 25k (the
+    // cover was sold at 2x), the capital pool pays the other 25k.
     const filed = await fileClaim(h.fetch, {
       owner: buyer.signer,
       cover: purchase.cover,
