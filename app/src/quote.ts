@@ -192,20 +192,33 @@ function leverageCeiling(pool: Pool, now: bigint, ratioBps: number): bigint {
   return leverage > U64_MAX ? U64_MAX : leverage;
 }
 
+/** The members' capital: what the pool holds less what it owes. */
+function netCapital(capital: CapitalPool): bigint {
+  const owed = capital.debtIssued - capital.debtPaid;
+  return capital.capital > owed ? capital.capital - owed : 0n;
+}
+
 /** `CapitalPool::free_capital` with `lines` outstanding: capital above the requirement. */
 function freeCapital(capital: CapitalPool, lines: bigint): bigint {
-  const owed = capital.debtIssued - capital.debtPaid;
-  const net = capital.capital > owed ? capital.capital - owed : 0n;
+  const net = netCapital(capital);
   const share = (lines * BigInt(capital.mcrBps) + BPS - 1n) / BPS;
   const requirement = share > capital.minCapital ? share : capital.minCapital;
   return net > requirement ? net - requirement : 0n;
 }
 
+/** `CapitalPool::excess_lines` with `lines` outstanding: lines the capital no longer carries. */
+function excessLines(capital: CapitalPool, lines: bigint): bigint {
+  const net = netCapital(capital);
+  const mcr = BigInt(capital.mcrBps > 0 ? capital.mcrBps : 1);
+  const carried = net < capital.minCapital ? 0n : (net * BPS) / mcr;
+  return lines > carried ? lines - carried : 0n;
+}
+
 /**
  * What `grant_leverage` with no limit would leave each pool's line at, cranked in the order of
- * `pools` at `now` (each crank returns what its line no longer holds, then takes what it can of
- * the capital above the requirement). Returns the unused line per pool and the pools a crank
- * would change.
+ * `pools` at `now` (each crank returns what its line no longer holds, takes back unused line
+ * the capital no longer carries, else takes what it can of the capital above the
+ * requirement). Returns the unused line per pool and the pools a crank would change.
  */
 export function crankedLines(
   capital: CapitalPool,
@@ -221,13 +234,16 @@ export function crankedLines(
     const held = available + usedLine(pool, now);
     const returned = pool.line.booked - held;
     outstanding -= returned;
+    const excess = excessLines(capital, outstanding);
+    const clawed = excess < available ? excess : available;
+    outstanding -= clawed;
     const ceiling = leverageCeiling(pool, now, ratioBps);
     const room = ceiling > held ? ceiling - held : 0n;
     const free = freeCapital(capital, outstanding);
-    const granted = room < free ? room : free;
+    const granted = clawed > 0n ? 0n : room < free ? room : free;
     outstanding += granted;
-    lines.set(address, available + granted);
-    if (granted > 0n || returned > 0n) cranks.push(address);
+    lines.set(address, available - clawed + granted);
+    if (granted > 0n || returned > 0n || clawed > 0n) cranks.push(address);
   }
   return { lines, cranks };
 }

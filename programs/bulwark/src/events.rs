@@ -323,6 +323,8 @@ pub struct LeverageGranted {
     pub pool: Pubkey,
     pub capital_pool: Pubkey,
     pub returned: u64,
+    /// Unused line taken back because the capital no longer carries it.
+    pub clawed_back: u64,
     pub granted: u64,
     /// The pool's line after the crank.
     pub available: u64,

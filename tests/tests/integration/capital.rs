@@ -345,8 +345,15 @@ async fn leverage_needs_capital_and_lines_stay_within_the_capital_above_the_requ
         let event = &outcome.events_of::<LeverageGranted>()[0];
         assert_eq!((event.returned, event.granted), (0, 300_000 * UNIT));
     }
+    // Another crank three days later grants nothing and keeps the line's lapse time: no crank
+    // keeps an unused line alive.
+    m.t.warp_days(3).await;
     crank(&mut m, u64::MAX).await;
     assert_eq!(capital_of(&mut m).await.lines, 300_000 * UNIT);
+    assert_eq!(
+        pool_of(&mut m).await.line.expires_at,
+        granted_at + LEVERAGE_LINE_TTL
+    );
 
     // 600,000 of stake is free: with the 300,000 line it sells 900,000 (at 1.5x), not more.
     m.buy_err(

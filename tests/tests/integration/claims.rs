@@ -457,9 +457,10 @@ async fn no_claim_in_the_purchase_slot() {
     .await;
 }
 
-/// An accepted claim is never dropped: `close_claim` refuses it, and once its redemption
-/// window has passed the backing stake is free and the capital pool alone pays it — here an
-/// empty one, so all of it is owed until members deposit, then paid in two steps.
+/// An accepted claim is never dropped: `close_claim` refuses it, and once the cover's
+/// `backing_until` has passed the backing stake is free and the capital pool alone pays it —
+/// here an empty one, so all of it is owed (the pool sells no shares while it owes) until
+/// contributions fund it, paid in two steps.
 #[tokio::test]
 async fn an_accepted_claim_is_paid_after_its_window_by_the_capital_pool() {
     let m = market_with(1_000_000 * UNIT, 0, spl_token::ID).await;
@@ -493,8 +494,9 @@ async fn an_accepted_claim_is_paid_after_its_window_by_the_capital_pool() {
     s.m.t
         .send_ok(&[set_pause(&authority.pubkey(), 0)], &[&authority])
         .await;
-    // The window has passed: the stake is not touched, the capital pool owes it all.
-    s.m.t.warp_to_time(claim.redemption_end().unwrap()).await;
+    // Past the cover's backing: the stake is not touched, the capital pool owes it all.
+    let cover: Cover = s.m.t.load(&s.keys.cover).await;
+    s.m.t.warp_to_time(cover.backing_until).await;
     let pool_before: Pool = s.m.t.load_zc(&s.m.pool.keys.pool).await;
     let before = s.m.t.balance(&buyer_token).await;
     let ix = s.redeem_ix(0);
@@ -524,21 +526,22 @@ async fn an_accepted_claim_is_paid_after_its_window_by_the_capital_pool() {
     s.m.t
         .send_err(owed.clone(), &[], BulwarkError::DebtNotFunded)
         .await;
-    // A member's 6,000 pays 6,000 of it.
-    let (ann, ann_token) = s.m.t.funded_user(&s.m.mint, 6_000 * UNIT).await;
-    let deposit = |member: &Keypair, token: &Pubkey, amount| {
-        deposit_capital(
-            &member.pubkey(),
-            &s.m.mint,
-            &spl_token::ID,
-            token,
-            amount,
-            0,
-        )
-    };
+    // Owing everything, the pool sells no shares; 6,000 contributed pays 6,000 of it.
+    let (ann, ann_token) = s.m.t.funded_user(&s.m.mint, 10_000 * UNIT).await;
+    let ix = deposit_capital(
+        &ann.pubkey(),
+        &s.m.mint,
+        &spl_token::ID,
+        &ann_token,
+        UNIT,
+        0,
+    );
     s.m.t
-        .send_ok(&[deposit(&ann, &ann_token, 6_000 * UNIT)], &[&ann])
+        .send_err(ix, &[&ann], BulwarkError::CapitalPoolInsolvent)
         .await;
+    let contribute =
+        |amount| contribute_capital(&ann.pubkey(), &s.m.mint, &spl_token::ID, &ann_token, amount);
+    s.m.t.send_ok(&[contribute(6_000 * UNIT)], &[&ann]).await;
     let before = s.m.t.balance(&buyer_token).await;
     let outcome = s.m.t.send_ok(std::slice::from_ref(&owed), &[]).await;
     record_compute_units("redeem_owed", &outcome);
@@ -553,23 +556,10 @@ async fn an_accepted_claim_is_paid_after_its_window_by_the_capital_pool() {
         ),
         (6_000 * UNIT, 4_000 * UNIT, 6_000 * UNIT, false)
     );
-    // Owing 4,000 with nothing left, the pool sells no shares; a contribution funds it.
-    let (ben, ben_token) = s.m.t.funded_user(&s.m.mint, 10_000 * UNIT).await;
     s.m.t
-        .send_err(
-            deposit(&ben, &ben_token, 10_000 * UNIT),
-            &[&ben],
-            BulwarkError::CapitalPoolInsolvent,
-        )
+        .send_err(owed.clone(), &[], BulwarkError::DebtNotFunded)
         .await;
-    let ix = contribute_capital(
-        &ben.pubkey(),
-        &s.m.mint,
-        &spl_token::ID,
-        &ben_token,
-        10_000 * UNIT,
-    );
-    s.m.t.send_ok(&[ix], &[&ben]).await;
+    s.m.t.send_ok(&[contribute(4_000 * UNIT)], &[&ann]).await;
     s.m.t.next_slot().await;
     let before = s.m.t.balance(&buyer_token).await;
     s.m.t.send_ok(std::slice::from_ref(&owed), &[]).await;
@@ -584,16 +574,12 @@ async fn an_accepted_claim_is_paid_after_its_window_by_the_capital_pool() {
         ),
         (10_000 * UNIT, 10_000 * UNIT, 0, true)
     );
-    // What is left is Ann's: her 6,000 shares are worth the 6,000 of capital.
     let capital: CapitalPool = s.m.t.load(&capital_pool_pda(&s.m.mint)).await;
     assert_eq!(
         (capital.capital, capital.owed(), capital.claims_paid),
-        (6_000 * UNIT, 0, 10_000 * UNIT)
+        (0, 0, 10_000 * UNIT)
     );
-    assert_eq!(
-        s.m.t.balance(&capital_vault_pda(&s.m.mint)).await,
-        6_000 * UNIT
-    );
+    assert_eq!(s.m.t.balance(&capital_vault_pda(&s.m.mint)).await, 0);
     s.m.t.send_err(owed, &[], BulwarkError::NothingOwed).await;
     s.m.t.send_err(close, &[], BulwarkError::ClaimClosed).await;
 }

@@ -1117,8 +1117,9 @@ impl World {
         self.m.t.load(&key).await
     }
 
-    /// The leverage line crank, as clients run it before a purchase: the grant never exceeds
-    /// the capital above the minimum requirement once what the line returned is booked.
+    /// The leverage line crank, as clients run it before a purchase: once what the line
+    /// returned is booked, it either takes back unused line the capital no longer carries (and
+    /// grants nothing), or grants no more than the capital above the minimum requirement.
     async fn grant(&mut self, pool: usize) {
         let now = self.m.t.now().await;
         let before = self.capital().await;
@@ -1128,15 +1129,29 @@ impl World {
         let ix = grant_leverage(&payer, &self.pools[pool].pool, &self.m.mint, u64::MAX);
         self.m.t.send_ok(&[ix], &[]).await;
         let after = self.capital().await;
+        let state = self.pool(pool).await;
         let mut mid = before.clone();
         mid.lines -= returned;
-        let granted = after.lines - mid.lines;
-        assert!(
-            granted <= mid.free_capital().unwrap(),
-            "pool {pool}: granted {granted} beyond the capital above the requirement"
-        );
-        let state = self.pool(pool).await;
-        assert_eq!(state.line.available, line.available + granted);
+        if state.line.available < line.available {
+            let clawed = line.available - state.line.available;
+            assert!(
+                clawed <= mid.excess_lines(),
+                "pool {pool}: clawed back {clawed}"
+            );
+            assert_eq!(after.lines, mid.lines - clawed);
+        } else {
+            let granted = state.line.available - line.available;
+            // Short of capital, nothing is granted (nothing unused was left to take back).
+            assert!(
+                granted == 0 || mid.excess_lines() == 0,
+                "pool {pool}: granted while short of capital"
+            );
+            assert!(
+                granted <= mid.free_capital().unwrap(),
+                "pool {pool}: granted {granted} beyond the capital above the requirement"
+            );
+            assert_eq!(after.lines, mid.lines + granted);
+        }
     }
 
     async fn rolled_pool(&mut self, pool: usize, now: i64) -> Pool {

@@ -66,11 +66,12 @@ impl CapitalPool {
     }
 
     /// Shares minted for a deposit of `amount` at the current price, rounded down. A pool
-    /// whose members' capital is gone (it owes at least what it holds) sells no shares: they
-    /// would buy its debts; `contribute_capital` funds it.
+    /// that owes at least what it holds sells no shares — not even a first one: they would buy
+    /// its debts at a price its books cannot show; `contribute_capital` or premiums fund it.
     pub fn shares_for(&self, amount: u64) -> Result<u64> {
+        let owed = self.owed();
         require!(
-            self.net_capital() > 0 || self.shares == 0,
+            self.capital > owed || (self.shares == 0 && owed == 0),
             BulwarkError::CapitalPoolInsolvent
         );
         let shares = shares_for_deposit(amount, self.net_capital(), u128::from(self.shares))?;
@@ -136,13 +137,34 @@ impl CapitalPool {
         Ok(())
     }
 
-    /// Returns `released` of a staking pool's lines (what its cover no longer uses) and grants
-    /// it up to `wanted` more, within the capital above the requirement. Returns the grant.
-    pub fn book_line(&mut self, released: u64, wanted: u64) -> Result<u64> {
+    /// Lines beyond what the members' capital carries at the requirement (after a loss): all
+    /// of them below the floor, else those above `net × 10,000 ÷ mcr_bps`.
+    pub fn excess_lines(&self) -> u64 {
+        let net = self.net_capital();
+        let carried = if net < self.min_capital {
+            0
+        } else {
+            let scaled = u128::from(net) * u128::from(BPS) / u128::from(self.mcr_bps.max(1));
+            u64::try_from(scaled).unwrap_or(u64::MAX)
+        };
+        self.lines.saturating_sub(carried)
+    }
+
+    /// The crank's booking for one staking pool: returns `released` of its lines (what its
+    /// cover no longer uses); takes back up to `unused` of its unused line while the lines
+    /// exceed what the capital carries; otherwise grants it up to `wanted` more, within the
+    /// capital above the requirement. Returns `(granted, clawed back)`.
+    pub fn book_line(&mut self, released: u64, wanted: u64, unused: u64) -> Result<(u64, u64)> {
         self.lines = sub(self.lines, released)?;
-        let granted = wanted.min(self.free_capital()?);
+        let clawed = self.excess_lines().min(unused);
+        self.lines = sub(self.lines, clawed)?;
+        let granted = if clawed > 0 {
+            0
+        } else {
+            wanted.min(self.free_capital()?)
+        };
         self.lines = add(self.lines, granted)?;
-        Ok(granted)
+        Ok((granted, clawed))
     }
 
     /// Puts `amount` at the end of the debt queue; returns its place.
@@ -286,23 +308,32 @@ mod tests {
         p.min_capital = 100;
         p.mcr_bps = 5_000;
         // Requirement 100 (the floor): 900 free.
-        assert_eq!(p.book_line(0, u64::MAX).unwrap(), 900);
+        assert_eq!(p.book_line(0, u64::MAX, 0).unwrap(), (900, 0));
         // Requirement 450 on 900 of lines: 550 more.
         assert_eq!(p.minimum_capital().unwrap(), 450);
-        assert_eq!(p.book_line(0, u64::MAX).unwrap(), 550);
+        assert_eq!(p.book_line(0, u64::MAX, 0).unwrap(), (550, 0));
         // 1,450 of lines need 725: a crank asking for 100 gets 100, and the requirement
         // never passes the capital however often it is asked.
-        assert_eq!(p.book_line(0, 100).unwrap(), 100);
+        assert_eq!(p.book_line(0, 100, 0).unwrap(), (100, 0));
         for _ in 0..64 {
-            p.book_line(0, u64::MAX).unwrap();
+            p.book_line(0, u64::MAX, 0).unwrap();
             assert!(p.minimum_capital().unwrap() <= p.net_capital());
         }
         assert!(p.lines <= 2_000);
         // Released lines come back.
-        assert_eq!(p.book_line(p.lines, 0).unwrap(), 0);
+        assert_eq!(p.book_line(p.lines, 0, 0).unwrap(), (0, 0));
         assert_eq!((p.lines, p.minimum_capital().unwrap()), (0, 100));
+        // After a loss the lines the capital no longer carries are taken back, as far as they
+        // are unused: 800 of lines at 50% need 400; with 300 of capital, 200 go.
+        p.book_line(0, 800, 0).unwrap();
+        p.capital = 300;
+        assert_eq!(p.excess_lines(), 200);
+        assert_eq!(p.book_line(0, u64::MAX, 150).unwrap(), (0, 150));
+        assert_eq!(p.book_line(0, u64::MAX, 500).unwrap(), (0, 50));
+        assert_eq!(p.lines, 600);
+        p.capital = 1_000;
+        p.lines = 800;
         // An exit may not take the capital below the requirement of the lines.
-        p.book_line(0, 800).unwrap();
         p.exiting_shares = 1_000;
         assert_eq!(
             p.book_exit(700, 700).unwrap_err(),

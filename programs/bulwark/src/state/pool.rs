@@ -203,11 +203,28 @@ impl LeverageLine {
         Ok(returned)
     }
 
-    /// Adds a grant of `amount`; the unused line (old and new) lapses at `expires_at`.
-    pub fn grant(&mut self, amount: u64, expires_at: i64) -> Result<()> {
+    /// Adds a grant of `amount` at `now`. A fresh line (nothing unused) lapses
+    /// `LEVERAGE_LINE_TTL` from now; a grant to a live line keeps its lapse time, so no crank
+    /// can keep an unused line alive: what a pool does not use returns to the capital pool
+    /// within a TTL of its first grant.
+    pub fn grant(&mut self, amount: u64, now: i64) -> Result<()> {
+        if amount == 0 {
+            return Ok(());
+        }
+        if self.available == 0 {
+            self.expires_at = now
+                .checked_add(LEVERAGE_LINE_TTL)
+                .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+        }
         self.available = add(self.available, amount)?;
         self.booked = add(self.booked, amount)?;
-        self.expires_at = expires_at;
+        Ok(())
+    }
+
+    /// Takes back `amount` of the unused line: the capital pool no longer carries it.
+    pub fn claw_back(&mut self, amount: u64) -> Result<()> {
+        self.available = sub(self.available, amount)?;
+        self.booked = sub(self.booked, amount)?;
         Ok(())
     }
 

@@ -27,11 +27,12 @@ pub struct GrantLeverage<'info> {
 
 impl GrantLeverage<'_> {
     /// The leverage line crank (permissionless): returns to the capital pool what the staking
-    /// pool's line no longer holds (leverage of released cover, an unused line that lapsed),
-    /// then grants it up to `max_amount` more — never beyond the capital above the minimum
-    /// requirement, nor beyond what the pool's stake and weights could sell at the protocol's
-    /// capacity ratio. The whole unused line then lapses `LEVERAGE_LINE_TTL` from now. Books
-    /// only, so no pause stops it: a line sells nothing while buying is paused.
+    /// pool's line no longer holds (leverage of released cover, an unused line that lapsed);
+    /// takes back unused line the capital no longer carries (after a loss); otherwise grants
+    /// it up to `max_amount` more — never beyond the capital above the minimum requirement,
+    /// nor beyond what the pool's stake and weights could sell at the protocol's capacity
+    /// ratio. A fresh line lapses `LEVERAGE_LINE_TTL` after its grant. Books only, so no pause
+    /// stops it: a line sells nothing while buying is paused.
     pub fn grant_leverage(ctx: Context<GrantLeverage>, max_amount: u64) -> Result<()> {
         let now = Clock::get()?.unix_timestamp;
         let accounts = ctx.accounts;
@@ -47,21 +48,21 @@ impl GrantLeverage<'_> {
             .leverage_ceiling(accounts.config.params.capacity_ratio_bps)?
             .saturating_sub(held);
         let capital_pool = &mut accounts.capital_pool;
-        let granted = capital_pool.book_line(returned, max_amount.min(room))?;
-        let expires_at = now
-            .checked_add(LEVERAGE_LINE_TTL)
-            .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
-        pool.line.grant(granted, expires_at)?;
+        let (granted, clawed_back) =
+            capital_pool.book_line(returned, max_amount.min(room), pool.line.available)?;
+        pool.line.claw_back(clawed_back)?;
+        pool.line.grant(granted, now)?;
         pool.invariant()?;
         capital_pool.invariant()?;
         emit!(LeverageGranted {
             pool: accounts.pool.key(),
             capital_pool: capital_pool.key(),
             returned,
+            clawed_back,
             granted,
             available: pool.line.available,
             used: pool.line.used,
-            expires_at,
+            expires_at: pool.line.expires_at,
             capital_lines: capital_pool.lines,
             minimum_capital: capital_pool.minimum_capital()?,
         });

@@ -111,20 +111,17 @@ impl RedeemPayout<'_> {
     /// rata to its allocation, burns `part ÷ ratio` (the stake the part occupies) from the
     /// tranches backing the cover, pro rata to their stake; the capital pool pays the rest —
     /// the leverage, and whatever the stake can no longer pay. What the capital pool cannot pay
-    /// now is owed, in its debt queue (`redeem_owed`). After the redemption window (or the
-    /// cover's `backing_until`) the backing stake is free and the capital pool alone pays. The
-    /// claimant's deposit is refunded. Once per claim.
+    /// now is owed, in its debt queue (`redeem_owed`). After the cover's `backing_until` the
+    /// backing stake is free and the capital pool alone pays. The claimant's deposit is
+    /// refunded. Once per claim.
     pub fn redeem_payout<'info>(ctx: Context<'info, RedeemPayout<'info>>) -> Result<()> {
         let now = Clock::get()?.unix_timestamp;
         ctx.accounts.validate(now, ctx.remaining_accounts.len())?;
         let current = tranche_at(now)?;
         let accounts = ctx.accounts;
         let requested = accounts.claim.requested_amount;
-        let stake_pays = now
-            < accounts
-                .claim
-                .redemption_end()?
-                .min(accounts.cover.backing_until);
+        // The backing stake is locked, and pays its part, until the cover's `backing_until`.
+        let stake_pays = now < accounts.cover.backing_until;
         let parts = split_by_allocation(&accounts.cover, requested)?;
         let mut staker_paid: u64 = 0;
         let mut paid_per_pool = Vec::with_capacity(MAX_COVER_POOLS);
