@@ -63,6 +63,7 @@ import {
   productPda,
   vaultPda,
 } from "./pdas";
+import { getCreateAssociatedTokenIdempotentInstruction } from "@solana-program/token";
 import { quote, type Quote } from "./quote";
 
 /** The Token-2022 program: the capital pool's share mint always uses it. */
@@ -479,8 +480,8 @@ export async function grantLeverage(input: {
 
 /**
  * `deposit_capital`: `amount` of `mint` from the member's token account (its associated
- * account by default) for membership shares, at least `minShares`; the member's share account
- * is created if needed.
+ * account by default) for membership shares, at least `minShares`, after an idempotent
+ * creation of the member's associated share account (Token-2022).
  */
 export async function depositCapital(input: {
   member: TransactionSigner;
@@ -491,6 +492,15 @@ export async function depositCapital(input: {
   memberToken?: Address;
 }) {
   const shareMint = await capitalSharesPda(input.mint);
+  const memberShares = await associatedTokenAddress(input.member.address, shareMint, TOKEN_2022);
+  // The member's share account, created if it does not exist yet (idempotent).
+  const create = getCreateAssociatedTokenIdempotentInstruction({
+    payer: input.member,
+    ata: memberShares,
+    owner: input.member.address,
+    mint: shareMint,
+    tokenProgram: TOKEN_2022,
+  });
   const instruction = getDepositCapitalInstruction({
     member: input.member,
     ...(await capitalAccounts(input.mint, input.tokenProgram)),
@@ -498,11 +508,11 @@ export async function depositCapital(input: {
     memberToken:
       input.memberToken ??
       (await associatedTokenAddress(input.member.address, input.mint, input.tokenProgram)),
-    memberShares: await associatedTokenAddress(input.member.address, shareMint, TOKEN_2022),
+    memberShares,
     amount: input.amount,
     minShares: input.minShares ?? 0n,
   });
-  return { instructions: [instruction] };
+  return { instructions: [create, instruction] };
 }
 
 /** `contribute_capital`: adds `amount` to the capital pool for no shares (a recapitalisation). */

@@ -256,7 +256,8 @@ pub async fn run(sbf: bool, report: &mut dyn FnMut(Step)) -> Result<Summary> {
         250_000 * UNIT,
         0,
     );
-    s.send(&[ix], &[&mia.key]).await?;
+    let create = create_share_account(&mia.key.pubkey(), &mia.key.pubkey(), &mint);
+    s.send(&[create, ix], &[&mia.key]).await?;
     lines.push(format!(
         "Mia deposits {} into the USDC capital pool for as many shares: cover above 1x the \
          stake needs its capital",

@@ -661,7 +661,8 @@ impl Engine<'_> {
                 let (key, token) = (a.key.insecure_clone(), a.token);
                 let ix =
                     deposit_capital(&key.pubkey(), &self.mint, &spl_token::ID, &token, amount, 0);
-                self.send(&where_, &[ix], &[&key]).await?;
+                let create = create_share_account(&key.pubkey(), &key.pubkey(), &self.mint);
+                self.send(&where_, &[create, ix], &[&key]).await?;
                 let shares = self
                     .t
                     .balance(&capital_shares_account(&key.pubkey(), &self.mint))

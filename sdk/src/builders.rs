@@ -867,8 +867,19 @@ pub fn redeem_owed(
     )
 }
 
-/// Deposits `amount` from `member_token` for shares into the member's share account (created
-/// if it does not exist).
+/// Creates `member`'s associated share account of `mint`'s capital pool (Token-2022) if it does
+/// not exist yet, `payer` paying the rent: what a first `deposit_capital` needs.
+pub fn create_share_account(payer: &Pubkey, member: &Pubkey, mint: &Pubkey) -> Instruction {
+    anchor_spl::associated_token::spl_associated_token_account::instruction::create_associated_token_account_idempotent(
+        payer,
+        member,
+        &capital_shares_pda(mint),
+        &anchor_spl::token_2022::ID,
+    )
+}
+
+/// Deposits `amount` from `member_token` for shares (at least `min_shares`) into the member's
+/// associated share account, which must exist ([`create_share_account`]).
 pub fn deposit_capital(
     member: &Pubkey,
     mint: &Pubkey,
@@ -886,8 +897,6 @@ pub fn deposit_capital(
             member_token: *member_token,
             member_shares: capital_shares_account(member, mint),
             share_token_program: anchor_spl::token_2022::ID,
-            associated_token_program: anchor_spl::associated_token::ID,
-            system_program: anchor_lang::system_program::ID,
         },
         bulwark::instruction::DepositCapital { amount, min_shares },
     )

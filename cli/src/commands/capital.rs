@@ -29,8 +29,10 @@ impl Session<'_> {
             .map_err(|e| CliError(format!("the capital pool refuses the deposit: {e}")))?;
         let (_, token_program) = self.decimals(&mint).await?;
         let from = self.require_tokens(&mint, amount).await?;
-        let ix = deposit_capital(&self.me(), &mint, &token_program, &from, amount, shares);
-        self.send(&[ix], &[]).await?;
+        let me = self.me();
+        let create = create_share_account(&me, &me, &mint);
+        let ix = deposit_capital(&me, &mint, &token_program, &from, amount, shares);
+        self.send(&[create, ix], &[]).await?;
         let shown = self.show_amount(&mint, amount).await?;
         let shares_shown = self.show_amount(&mint, shares).await?;
         say!(

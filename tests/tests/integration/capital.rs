@@ -139,7 +139,8 @@ async fn members_deposit_at_the_books_price_and_leave_after_the_delay() {
         1_000 * UNIT,
         0,
     );
-    let outcome = t.send_ok(&[ix], &[&ann]).await;
+    let create = create_share_account(&ann.pubkey(), &ann.pubkey(), &mint);
+    let outcome = t.send_ok(&[create, ix], &[&ann]).await;
     record_compute_units("deposit_capital (creates the share account)", &outcome);
     // The first deposit: one share per unit (one virtual share over one virtual unit).
     assert_eq!(
@@ -156,6 +157,11 @@ async fn members_deposit_at_the_books_price_and_leave_after_the_delay() {
         500 * UNIT,
         500 * UNIT + 1,
     );
+    t.send_ok(
+        &[create_share_account(&ben.pubkey(), &ben.pubkey(), &mint)],
+        &[&ben],
+    )
+    .await;
     t.send_err(ix, &[&ben], BulwarkError::SharesBelowMinimum)
         .await;
     let ix = deposit_capital(
@@ -219,7 +225,8 @@ async fn an_exit_below_the_minimum_capital_waits_and_pauses_stop_exits() {
         1_000 * UNIT,
         0,
     );
-    t.send_ok(&[ix], &[&ann]).await;
+    let create = create_share_account(&ann.pubkey(), &ann.pubkey(), &mint);
+    t.send_ok(&[create, ix], &[&ann]).await;
     let ix = request_capital_exit(&ann.pubkey(), &mint, 7, 300 * UNIT);
     t.send_ok(&[ix], &[&ann]).await;
     let now = t.now().await;
@@ -279,8 +286,11 @@ async fn an_exit_below_the_minimum_capital_waits_and_pauses_stop_exits() {
 /// A member of the market's capital pool with `amount` deposited.
 async fn join(m: &mut Market, amount: u64) -> (Keypair, Pubkey) {
     let (member, token) = m.t.funded_user(&m.mint, amount).await;
-    let ix = deposit_capital(&member.pubkey(), &m.mint, &spl_token::ID, &token, amount, 0);
-    m.t.send_ok(&[ix], &[&member]).await;
+    let ixs = [
+        create_share_account(&member.pubkey(), &member.pubkey(), &m.mint),
+        deposit_capital(&member.pubkey(), &m.mint, &spl_token::ID, &token, amount, 0),
+    ];
+    m.t.send_ok(&ixs, &[&member]).await;
     (member, token)
 }
 
@@ -476,6 +486,8 @@ async fn claims_beyond_stake_and_capital_are_owed_and_paid_in_queue_order() {
     );
     // Ann's shares are worth nothing now: the pool sells no more shares.
     let (ben, ben_token) = m.t.funded_user(&m.mint, 100_000 * UNIT).await;
+    let create = create_share_account(&ben.pubkey(), &ben.pubkey(), &m.mint);
+    m.t.send_ok(&[create], &[&ben]).await;
     let ix = deposit_capital(&ben.pubkey(), &m.mint, &spl_token::ID, &ben_token, UNIT, 0);
     m.t.send_err(ix, &[&ben], BulwarkError::CapitalPoolInsolvent)
         .await;

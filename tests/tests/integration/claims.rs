@@ -528,6 +528,16 @@ async fn an_accepted_claim_is_paid_after_its_window_by_the_capital_pool() {
         .await;
     // Owing everything, the pool sells no shares; 6,000 contributed pays 6,000 of it.
     let (ann, ann_token) = s.m.t.funded_user(&s.m.mint, 10_000 * UNIT).await;
+    s.m.t
+        .send_ok(
+            &[create_share_account(
+                &ann.pubkey(),
+                &ann.pubkey(),
+                &s.m.mint,
+            )],
+            &[&ann],
+        )
+        .await;
     let ix = deposit_capital(
         &ann.pubkey(),
         &s.m.mint,

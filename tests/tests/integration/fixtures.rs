@@ -94,7 +94,8 @@ pub async fn market_with(stake: u64, capital: u64, token_program: Pubkey) -> Mar
             capital,
             0,
         );
-        t.send_ok(&[ix], &[&member]).await;
+        let create = create_share_account(&member.pubkey(), &member.pubkey(), &mint);
+        t.send_ok(&[create, ix], &[&member]).await;
     }
     Market {
         t,

@@ -218,12 +218,20 @@ async fn compute_units_over_random_keys() {
         let member = keys.keypair();
         let token = fund(&mut m.t, &member, &mint, 2 * UNIT).await;
         let exit_id = keys.next();
-        for label in [
-            "deposit_capital (creates the share account)",
-            "deposit_capital (existing share account)",
+        // The member's client creates the share account first (idempotent), in the same
+        // transaction as the first deposit.
+        let create = create_share_account(&member.pubkey(), &member.pubkey(), &mint);
+        for (label, first) in [
+            ("deposit_capital (creates the share account)", true),
+            ("deposit_capital (existing share account)", false),
         ] {
             let ix = deposit_capital(&member.pubkey(), &mint, &spl_token::ID, &token, UNIT, 0);
-            let outcome = m.t.send_ok(&[ix], &[&member]).await;
+            let ixs = if first {
+                vec![create.clone(), ix]
+            } else {
+                vec![ix]
+            };
+            let outcome = m.t.send_ok(&ixs, &[&member]).await;
             record_compute_units(label, &outcome);
         }
         let ix = request_capital_exit(&member.pubkey(), &mint, exit_id, UNIT);

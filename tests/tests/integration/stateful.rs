@@ -313,7 +313,8 @@ async fn world() -> World {
             600_000 * UNIT,
             0,
         );
-        m.t.send_ok(&[ix], &[&key]).await;
+        let create = create_share_account(&key.pubkey(), &key.pubkey(), &m.mint);
+        m.t.send_ok(&[create, ix], &[&key]).await;
         members.push(Member {
             key,
             token,

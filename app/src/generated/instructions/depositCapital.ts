@@ -10,10 +10,8 @@ import {
   combineCodec,
   fixDecoderSize,
   fixEncoderSize,
-  getAddressEncoder,
   getBytesDecoder,
   getBytesEncoder,
-  getProgramDerivedAddress,
   getStructDecoder,
   getStructEncoder,
   getU64Decoder,
@@ -29,10 +27,10 @@ import {
   type InstructionWithAccounts,
   type InstructionWithData,
   type ReadonlyAccount,
+  type ReadonlySignerAccount,
   type ReadonlyUint8Array,
   type TransactionSigner,
   type WritableAccount,
-  type WritableSignerAccount,
 } from "@solana/kit";
 import { findCapitalPoolPda, findCapitalVaultPda } from "../pdas";
 import { BULWARK_PROGRAM_ADDRESS } from "../programs";
@@ -58,16 +56,13 @@ export type DepositCapitalInstruction<
   TAccountMemberShares extends string | AccountMeta<string> = string,
   TAccountShareTokenProgram extends string | AccountMeta<string> =
     "TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb",
-  TAccountAssociatedTokenProgram extends string | AccountMeta<string> =
-    "ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL",
-  TAccountSystemProgram extends string | AccountMeta<string> = "11111111111111111111111111111111",
   TRemainingAccounts extends readonly AccountMeta<string>[] = [],
 > = Instruction<TProgram> &
   InstructionWithData<ReadonlyUint8Array> &
   InstructionWithAccounts<
     [
       TAccountMember extends string
-        ? WritableSignerAccount<TAccountMember> & AccountSignerMeta<TAccountMember>
+        ? ReadonlySignerAccount<TAccountMember> & AccountSignerMeta<TAccountMember>
         : TAccountMember,
       TAccountConfig extends string ? ReadonlyAccount<TAccountConfig> : TAccountConfig,
       TAccountCapitalPool extends string
@@ -90,12 +85,6 @@ export type DepositCapitalInstruction<
       TAccountShareTokenProgram extends string
         ? ReadonlyAccount<TAccountShareTokenProgram>
         : TAccountShareTokenProgram,
-      TAccountAssociatedTokenProgram extends string
-        ? ReadonlyAccount<TAccountAssociatedTokenProgram>
-        : TAccountAssociatedTokenProgram,
-      TAccountSystemProgram extends string
-        ? ReadonlyAccount<TAccountSystemProgram>
-        : TAccountSystemProgram,
       ...TRemainingAccounts,
     ]
   >;
@@ -151,10 +140,8 @@ export type DepositCapitalAsyncInput<
   TAccountMemberToken extends string = string,
   TAccountMemberShares extends string = string,
   TAccountShareTokenProgram extends string = string,
-  TAccountAssociatedTokenProgram extends string = string,
-  TAccountSystemProgram extends string = string,
 > = {
-  /** Pays the deposit, and the rent of its share account the first time. */
+  /** Pays the deposit. */
   member: TransactionSigner<TAccountMember>;
   config?: Address<TAccountConfig>;
   capitalPool?: Address<TAccountCapitalPool>;
@@ -163,11 +150,12 @@ export type DepositCapitalAsyncInput<
   tokenProgram: Address<TAccountTokenProgram>;
   shareMint: Address<TAccountShareMint>;
   memberToken: Address<TAccountMemberToken>;
-  /** The member's share account: its associated token account of the share mint. */
-  memberShares?: Address<TAccountMemberShares>;
+  /**
+   * A share account of the member (`builders::create_share_account` makes its associated
+   * one, idempotently, before a first deposit).
+   */
+  memberShares: Address<TAccountMemberShares>;
   shareTokenProgram?: Address<TAccountShareTokenProgram>;
-  associatedTokenProgram?: Address<TAccountAssociatedTokenProgram>;
-  systemProgram?: Address<TAccountSystemProgram>;
   amount: DepositCapitalInstructionDataArgs["amount"];
   minShares: DepositCapitalInstructionDataArgs["minShares"];
 };
@@ -183,8 +171,6 @@ export async function getDepositCapitalInstructionAsync<
   TAccountMemberToken extends string,
   TAccountMemberShares extends string,
   TAccountShareTokenProgram extends string,
-  TAccountAssociatedTokenProgram extends string,
-  TAccountSystemProgram extends string,
   TProgramAddress extends Address = typeof BULWARK_PROGRAM_ADDRESS,
 >(
   input: DepositCapitalAsyncInput<
@@ -197,9 +183,7 @@ export async function getDepositCapitalInstructionAsync<
     TAccountShareMint,
     TAccountMemberToken,
     TAccountMemberShares,
-    TAccountShareTokenProgram,
-    TAccountAssociatedTokenProgram,
-    TAccountSystemProgram
+    TAccountShareTokenProgram
   >,
   config?: { programAddress?: TProgramAddress },
 ): Promise<
@@ -214,9 +198,7 @@ export async function getDepositCapitalInstructionAsync<
     TAccountShareMint,
     TAccountMemberToken,
     TAccountMemberShares,
-    TAccountShareTokenProgram,
-    TAccountAssociatedTokenProgram,
-    TAccountSystemProgram
+    TAccountShareTokenProgram
   >
 > {
   // Program address.
@@ -224,7 +206,7 @@ export async function getDepositCapitalInstructionAsync<
 
   // Original accounts.
   const originalAccounts = {
-    member: { value: input.member ?? null, isWritable: true },
+    member: { value: input.member ?? null, isWritable: false },
     config: { value: input.config ?? null, isWritable: false },
     capitalPool: { value: input.capitalPool ?? null, isWritable: true },
     mint: { value: input.mint ?? null, isWritable: false },
@@ -234,8 +216,6 @@ export async function getDepositCapitalInstructionAsync<
     memberToken: { value: input.memberToken ?? null, isWritable: true },
     memberShares: { value: input.memberShares ?? null, isWritable: true },
     shareTokenProgram: { value: input.shareTokenProgram ?? null, isWritable: false },
-    associatedTokenProgram: { value: input.associatedTokenProgram ?? null, isWritable: false },
-    systemProgram: { value: input.systemProgram ?? null, isWritable: false },
   };
   const accounts = originalAccounts as Record<keyof typeof originalAccounts, ResolvedAccount>;
 
@@ -261,25 +241,6 @@ export async function getDepositCapitalInstructionAsync<
     accounts.shareTokenProgram.value =
       "TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb" as Address<"TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb">;
   }
-  if (!accounts.memberShares.value) {
-    accounts.memberShares.value = await getProgramDerivedAddress({
-      programAddress:
-        "ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL" as Address<"ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL">,
-      seeds: [
-        getAddressEncoder().encode(expectAddress(accounts.member.value)),
-        getAddressEncoder().encode(expectAddress(accounts.shareTokenProgram.value)),
-        getAddressEncoder().encode(expectAddress(accounts.shareMint.value)),
-      ],
-    });
-  }
-  if (!accounts.associatedTokenProgram.value) {
-    accounts.associatedTokenProgram.value =
-      "ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL" as Address<"ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL">;
-  }
-  if (!accounts.systemProgram.value) {
-    accounts.systemProgram.value =
-      "11111111111111111111111111111111" as Address<"11111111111111111111111111111111">;
-  }
 
   const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
   return Object.freeze({
@@ -294,8 +255,6 @@ export async function getDepositCapitalInstructionAsync<
       getAccountMeta(accounts.memberToken),
       getAccountMeta(accounts.memberShares),
       getAccountMeta(accounts.shareTokenProgram),
-      getAccountMeta(accounts.associatedTokenProgram),
-      getAccountMeta(accounts.systemProgram),
     ],
     data: getDepositCapitalInstructionDataEncoder().encode(
       args as DepositCapitalInstructionDataArgs,
@@ -312,9 +271,7 @@ export async function getDepositCapitalInstructionAsync<
     TAccountShareMint,
     TAccountMemberToken,
     TAccountMemberShares,
-    TAccountShareTokenProgram,
-    TAccountAssociatedTokenProgram,
-    TAccountSystemProgram
+    TAccountShareTokenProgram
   >);
 }
 
@@ -329,10 +286,8 @@ export type DepositCapitalInput<
   TAccountMemberToken extends string = string,
   TAccountMemberShares extends string = string,
   TAccountShareTokenProgram extends string = string,
-  TAccountAssociatedTokenProgram extends string = string,
-  TAccountSystemProgram extends string = string,
 > = {
-  /** Pays the deposit, and the rent of its share account the first time. */
+  /** Pays the deposit. */
   member: TransactionSigner<TAccountMember>;
   config?: Address<TAccountConfig>;
   capitalPool: Address<TAccountCapitalPool>;
@@ -341,11 +296,12 @@ export type DepositCapitalInput<
   tokenProgram: Address<TAccountTokenProgram>;
   shareMint: Address<TAccountShareMint>;
   memberToken: Address<TAccountMemberToken>;
-  /** The member's share account: its associated token account of the share mint. */
+  /**
+   * A share account of the member (`builders::create_share_account` makes its associated
+   * one, idempotently, before a first deposit).
+   */
   memberShares: Address<TAccountMemberShares>;
   shareTokenProgram?: Address<TAccountShareTokenProgram>;
-  associatedTokenProgram?: Address<TAccountAssociatedTokenProgram>;
-  systemProgram?: Address<TAccountSystemProgram>;
   amount: DepositCapitalInstructionDataArgs["amount"];
   minShares: DepositCapitalInstructionDataArgs["minShares"];
 };
@@ -361,8 +317,6 @@ export function getDepositCapitalInstruction<
   TAccountMemberToken extends string,
   TAccountMemberShares extends string,
   TAccountShareTokenProgram extends string,
-  TAccountAssociatedTokenProgram extends string,
-  TAccountSystemProgram extends string,
   TProgramAddress extends Address = typeof BULWARK_PROGRAM_ADDRESS,
 >(
   input: DepositCapitalInput<
@@ -375,9 +329,7 @@ export function getDepositCapitalInstruction<
     TAccountShareMint,
     TAccountMemberToken,
     TAccountMemberShares,
-    TAccountShareTokenProgram,
-    TAccountAssociatedTokenProgram,
-    TAccountSystemProgram
+    TAccountShareTokenProgram
   >,
   config?: { programAddress?: TProgramAddress },
 ): DepositCapitalInstruction<
@@ -391,16 +343,14 @@ export function getDepositCapitalInstruction<
   TAccountShareMint,
   TAccountMemberToken,
   TAccountMemberShares,
-  TAccountShareTokenProgram,
-  TAccountAssociatedTokenProgram,
-  TAccountSystemProgram
+  TAccountShareTokenProgram
 > {
   // Program address.
   const programAddress = config?.programAddress ?? BULWARK_PROGRAM_ADDRESS;
 
   // Original accounts.
   const originalAccounts = {
-    member: { value: input.member ?? null, isWritable: true },
+    member: { value: input.member ?? null, isWritable: false },
     config: { value: input.config ?? null, isWritable: false },
     capitalPool: { value: input.capitalPool ?? null, isWritable: true },
     mint: { value: input.mint ?? null, isWritable: false },
@@ -410,8 +360,6 @@ export function getDepositCapitalInstruction<
     memberToken: { value: input.memberToken ?? null, isWritable: true },
     memberShares: { value: input.memberShares ?? null, isWritable: true },
     shareTokenProgram: { value: input.shareTokenProgram ?? null, isWritable: false },
-    associatedTokenProgram: { value: input.associatedTokenProgram ?? null, isWritable: false },
-    systemProgram: { value: input.systemProgram ?? null, isWritable: false },
   };
   const accounts = originalAccounts as Record<keyof typeof originalAccounts, ResolvedAccount>;
 
@@ -427,14 +375,6 @@ export function getDepositCapitalInstruction<
     accounts.shareTokenProgram.value =
       "TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb" as Address<"TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb">;
   }
-  if (!accounts.associatedTokenProgram.value) {
-    accounts.associatedTokenProgram.value =
-      "ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL" as Address<"ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL">;
-  }
-  if (!accounts.systemProgram.value) {
-    accounts.systemProgram.value =
-      "11111111111111111111111111111111" as Address<"11111111111111111111111111111111">;
-  }
 
   const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
   return Object.freeze({
@@ -449,8 +389,6 @@ export function getDepositCapitalInstruction<
       getAccountMeta(accounts.memberToken),
       getAccountMeta(accounts.memberShares),
       getAccountMeta(accounts.shareTokenProgram),
-      getAccountMeta(accounts.associatedTokenProgram),
-      getAccountMeta(accounts.systemProgram),
     ],
     data: getDepositCapitalInstructionDataEncoder().encode(
       args as DepositCapitalInstructionDataArgs,
@@ -467,9 +405,7 @@ export function getDepositCapitalInstruction<
     TAccountShareMint,
     TAccountMemberToken,
     TAccountMemberShares,
-    TAccountShareTokenProgram,
-    TAccountAssociatedTokenProgram,
-    TAccountSystemProgram
+    TAccountShareTokenProgram
   >);
 }
 
@@ -479,7 +415,7 @@ export type ParsedDepositCapitalInstruction<
 > = {
   programAddress: Address<TProgram>;
   accounts: {
-    /** Pays the deposit, and the rent of its share account the first time. */
+    /** Pays the deposit. */
     member: TAccountMetas[0];
     config: TAccountMetas[1];
     capitalPool: TAccountMetas[2];
@@ -488,11 +424,12 @@ export type ParsedDepositCapitalInstruction<
     tokenProgram: TAccountMetas[5];
     shareMint: TAccountMetas[6];
     memberToken: TAccountMetas[7];
-    /** The member's share account: its associated token account of the share mint. */
+    /**
+     * A share account of the member (`builders::create_share_account` makes its associated
+     * one, idempotently, before a first deposit).
+     */
     memberShares: TAccountMetas[8];
     shareTokenProgram: TAccountMetas[9];
-    associatedTokenProgram: TAccountMetas[10];
-    systemProgram: TAccountMetas[11];
   };
   data: DepositCapitalInstructionData;
 };
@@ -505,7 +442,7 @@ export function parseDepositCapitalInstruction<
     InstructionWithAccounts<TAccountMetas> &
     InstructionWithData<ReadonlyUint8Array>,
 ): ParsedDepositCapitalInstruction<TProgram, TAccountMetas> {
-  if (instruction.accounts.length < 12) {
+  if (instruction.accounts.length < 10) {
     // TODO: Coded error.
     throw new Error("Not enough accounts");
   }
@@ -528,8 +465,6 @@ export function parseDepositCapitalInstruction<
       memberToken: getNextAccount(),
       memberShares: getNextAccount(),
       shareTokenProgram: getNextAccount(),
-      associatedTokenProgram: getNextAccount(),
-      systemProgram: getNextAccount(),
     },
     data: getDepositCapitalInstructionDataDecoder().decode(instruction.data),
   };

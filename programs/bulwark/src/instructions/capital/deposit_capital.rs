@@ -4,14 +4,12 @@ use crate::error::BulwarkError;
 use crate::events::CapitalDeposited;
 use crate::state::Config;
 use anchor_lang::prelude::*;
-use anchor_spl::associated_token::AssociatedToken;
 use anchor_spl::token_2022::{self, MintTo, Token2022};
 use anchor_spl::token_interface::{Mint, TokenAccount};
 
 #[derive(Accounts)]
 pub struct DepositCapital<'info> {
-    /// Pays the deposit, and the rent of its share account the first time.
-    #[account(mut)]
+    /// Pays the deposit.
     pub member: Signer<'info>,
     #[account(address = CONFIG_ADDRESS @ BulwarkError::WrongConfig)]
     pub config: Box<Account<'info, Config>>,
@@ -27,18 +25,15 @@ pub struct DepositCapital<'info> {
         constraint = member_token.owner == member.key() @ BulwarkError::WrongTokenOwner,
     )]
     pub member_token: Box<InterfaceAccount<'info, TokenAccount>>,
-    /// The member's share account: its associated token account of the share mint.
+    /// A share account of the member (`builders::create_share_account` makes its associated
+    /// one, idempotently, before a first deposit).
     #[account(
-        init_if_needed,
-        payer = member,
-        associated_token::mint = share_mint,
-        associated_token::authority = member,
-        associated_token::token_program = share_token_program,
+        mut,
+        constraint = member_shares.mint == share_mint.key() @ BulwarkError::WrongShareMint,
+        constraint = member_shares.owner == member.key() @ BulwarkError::WrongTokenOwner,
     )]
     pub member_shares: Box<InterfaceAccount<'info, TokenAccount>>,
     pub share_token_program: Program<'info, Token2022>,
-    pub associated_token_program: Program<'info, AssociatedToken>,
-    pub system_program: Program<'info, System>,
 }
 
 impl DepositCapital<'_> {
