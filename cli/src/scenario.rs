@@ -18,6 +18,7 @@ use bulwark::state::{
     CapitalExit, CapitalPool, Claim, Config, Cover, Pool, PoolProduct, Product, ProtocolParams,
 };
 use bulwark_sdk::builders::*;
+use bulwark_sdk::capital::shares_worth;
 use bulwark_sdk::quote::{quote, PoolState};
 use bulwark_tests::{spl_token, TestContext};
 use serde::Deserialize;
@@ -775,9 +776,7 @@ impl Engine<'_> {
             .t
             .balance(&capital_shares_account(&key.pubkey(), &self.mint))
             .await;
-        let shares = (u128::from(amount) * (u128::from(capital.shares) + 1))
-            .div_ceil(u128::from(capital.net_capital()) + 1);
-        let shares = u64::try_from(shares).unwrap_or(u64::MAX).min(held);
+        let shares = shares_worth(&capital, amount).min(held);
         let exit_id = self.exits.get(actor).copied().unwrap_or(0);
         self.exits.insert(actor.to_string(), exit_id + 1);
         let ix = request_capital_exit(&key.pubkey(), &self.mint, exit_id, shares);

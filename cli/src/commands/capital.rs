@@ -6,8 +6,9 @@ use crate::errors::{CliError, Result};
 use crate::units::format_amount;
 use anchor_lang::prelude::Pubkey;
 use bulwark::constants::MAX_COVER_POOLS;
-use bulwark::state::{CapitalExit, CapitalPool, Config, Pool};
+use bulwark::state::{CapitalExit, CapitalPool, Pool};
 use bulwark_sdk::builders::*;
+use bulwark_sdk::capital::shares_worth;
 use bulwark_sdk::quote::PoolState;
 use std::fmt::Write as _;
 
@@ -57,9 +58,7 @@ impl Session<'_> {
             .balance_or_zero(&capital_shares_account(&me, &mint))
             .await?;
         // The fewest shares worth at least `amount`, at most what the wallet holds.
-        let net = u128::from(pool.net_capital()) + 1;
-        let needed = (u128::from(amount) * (u128::from(pool.shares) + 1)).div_ceil(net);
-        let shares = u64::try_from(needed).unwrap_or(u64::MAX).min(held);
+        let shares = shares_worth(&pool, amount).min(held);
         if shares == 0 {
             return Err(CliError(format!(
                 "{me} holds no shares of this capital pool"
@@ -101,18 +100,14 @@ impl Session<'_> {
         }
         // Lines the pools no longer hold (lapsed, or their cover released) still count
         // against the requirement until a crank returns them.
-        let mut returns = Vec::new();
-        for (address, mut pool) in self.all_zc::<Pool>().await? {
-            if pool.mint != mint || pool.roll_forward(now).is_err() {
-                continue;
-            }
-            if pool.line.booked > pool.line.available.saturating_add(pool.line.used) {
-                returns.push(grant_leverage(&me, &address, &mint, 0));
-            }
-        }
-        for chunk in returns.chunks(MAX_COVER_POOLS) {
-            self.send(chunk, &[]).await?;
-        }
+        let pools: Vec<(Pubkey, Pool)> = self
+            .all_zc::<Pool>()
+            .await?
+            .into_iter()
+            .filter(|(_, pool)| pool.mint == mint)
+            .collect();
+        self.crank(&mint, pools, 0, |pool, held| pool.line.booked > held)
+            .await?;
         for exit in exits {
             if exit.ready_at > now {
                 say!(
@@ -197,22 +192,35 @@ impl Session<'_> {
         if capital.free_capital().unwrap_or(0) == 0 {
             return Ok(());
         }
-        let config: Config = self.config().await?;
+        let ratio = self.config().await?.params.capacity_ratio_bps;
+        let pools = states.iter().map(|s| (s.address, s.pool)).collect();
+        self.crank(mint, pools, u64::MAX, |pool, held| {
+            pool.line.booked > held || pool.leverage_ceiling(ratio).unwrap_or(0) > held
+        })
+        .await?;
+        Ok(())
+    }
+
+    /// Sends `grant_leverage(max_amount)` for each of `pools` (on `mint`) that `wanted` picks,
+    /// given the pool rolled forward to now and what its line holds (unused + used), a few
+    /// pools per transaction.
+    async fn crank(
+        &mut self,
+        mint: &Pubkey,
+        pools: Vec<(Pubkey, Pool)>,
+        max_amount: u64,
+        wanted: impl Fn(&Pool, u64) -> bool,
+    ) -> Result<()> {
         let now = self.transport.clock().await?.unix_timestamp;
         let me = self.me();
         let mut ixs = Vec::new();
-        for state in states {
-            let mut pool = state.pool;
+        for (address, mut pool) in pools {
             if pool.roll_forward(now).is_err() {
                 continue;
             }
             let held = pool.line.available.saturating_add(pool.line.used);
-            let room = pool
-                .leverage_ceiling(config.params.capacity_ratio_bps)
-                .unwrap_or(0)
-                .saturating_sub(held);
-            if room > 0 || pool.line.booked > held {
-                ixs.push(grant_leverage(&me, &state.address, mint, u64::MAX));
+            if wanted(&pool, held) {
+                ixs.push(grant_leverage(&me, &address, mint, max_amount));
             }
         }
         for chunk in ixs.chunks(MAX_COVER_POOLS) {

@@ -1,5 +1,6 @@
 use crate::constants::*;
 use crate::error::BulwarkError;
+use crate::math::{add, sub};
 use anchor_lang::prelude::*;
 
 /// Where a claim stands at a given time.
@@ -149,37 +150,23 @@ impl Claim {
         capital_paid: u64,
         debt_position: u64,
     ) -> Result<()> {
-        let paid = staker_paid
-            .checked_add(capital_paid)
-            .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+        let paid = add(staker_paid, capital_paid)?;
         self.paid = true;
         self.staker_paid = staker_paid;
         self.capital_paid = capital_paid;
         self.paid_amount = paid;
-        self.owed = self
-            .requested_amount
-            .checked_sub(paid)
-            .ok_or_else(|| error!(BulwarkError::InvariantViolated))?;
-        self.debt_position = debt_position
-            .checked_add(capital_paid)
-            .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+        self.owed = sub(self.requested_amount, paid)?;
+        self.debt_position = add(debt_position, capital_paid)?;
         self.closed = self.owed == 0;
         Ok(())
     }
 
     /// Records a payment of `amount` of what the capital pool owes on the claim.
     pub fn settle_debt(&mut self, amount: u64) -> Result<()> {
-        self.owed = self
-            .owed
-            .checked_sub(amount)
-            .ok_or_else(|| error!(BulwarkError::InvariantViolated))?;
-        let add = |a: u64| {
-            a.checked_add(amount)
-                .ok_or_else(|| error!(BulwarkError::MathOverflow))
-        };
-        self.capital_paid = add(self.capital_paid)?;
-        self.paid_amount = add(self.paid_amount)?;
-        self.debt_position = add(self.debt_position)?;
+        self.owed = sub(self.owed, amount)?;
+        self.capital_paid = add(self.capital_paid, amount)?;
+        self.paid_amount = add(self.paid_amount, amount)?;
+        self.debt_position = add(self.debt_position, amount)?;
         self.closed = self.owed == 0;
         Ok(())
     }
