@@ -20,7 +20,7 @@ use bulwark::state::{
 use bulwark_sdk::builders::*;
 use bulwark_sdk::quote::{quote, PoolState};
 use bulwark_sdk::rewards::pending_rewards;
-use bulwark_tests::{spl_token, TestContext};
+use bulwark_testing::{spl_token, TestContext};
 use serde::Serialize;
 use solana_keypair::Keypair;
 use solana_signer::Signer;

@@ -5,7 +5,7 @@ use crate::capacity::CapacityUse;
 use anchor_lang::prelude::Pubkey;
 use bulwark::state::{Claim, ClaimStatus, Config, Pool, PoolProduct};
 use bulwark_sdk::builders::{config_pda, pool_product_pda};
-use bulwark_tests::TestContext;
+use bulwark_testing::TestContext;
 use serde::Serialize;
 use std::collections::BTreeMap;
 

@@ -13,7 +13,7 @@ use crate::errors::{describe_failure, CliError, Result};
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
 use base64::Engine;
-use bulwark_tests::TestContext;
+use bulwark_testing::TestContext;
 use serde::{Deserialize, Serialize};
 use solana_account::Account;
 use solana_clock::Clock;
@@ -118,7 +118,7 @@ impl Transport {
         accounts.entry(wallet.pubkey()).or_insert_with(|| {
             Account::new(EMBEDDED_AIRDROP, 0, &solana_sdk_ids::system_program::ID)
         });
-        let mut pt = bulwark_tests::program_test(sbf, &wallet.pubkey());
+        let mut pt = bulwark_testing::program_test(sbf, &wallet.pubkey());
         for (key, account) in &accounts {
             pt.add_account(*key, account.clone());
         }

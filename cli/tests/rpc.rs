@@ -11,7 +11,7 @@ use bulwark::error::BulwarkError;
 mod common;
 
 use bulwark_cli::errors::CliError;
-use bulwark_tests::TestContext;
+use bulwark_testing::TestContext;
 use common::{after, bulwark};
 use serde_json::{json, Value};
 use solana_account::Account;
@@ -228,7 +228,7 @@ fn start_node(wallet: anchor_lang::prelude::Pubkey) -> String {
             .build()
             .unwrap();
         runtime.block_on(async move {
-            let mut pt = bulwark_tests::program_test(false, &wallet);
+            let mut pt = bulwark_testing::program_test(false, &wallet);
             pt.add_account(
                 wallet,
                 Account::new(1_000_000_000_000, 0, &solana_sdk_ids::system_program::ID),

@@ -71,7 +71,7 @@ pub async fn market_on(stake: u64, token_program: Pubkey) -> Market {
 
 /// [`market`] with `capital` in the mint's capital pool (none when 0: the pool sells 1x).
 pub async fn market_with(stake: u64, capital: u64, token_program: Pubkey) -> Market {
-    let mut t = TestContext::new().await;
+    let mut t = TestContext::new_with(bulwark_tests::suite_program_test()).await;
     let mint = t.create_mint(6, &token_program).await;
     let product_id = t.create_default_product().await;
     t.warp_to_tranche(230, 10 * DAY).await;
