@@ -417,11 +417,7 @@ pub async fn execute(target: &Target, command: Command, sbf: bool) -> Result<Str
         Some(url) => Transport::rpc(url),
         None => Transport::embedded(target.ledger.clone(), &wallet, sbf).await?,
     };
-    let mut session = Session {
-        transport: &mut transport,
-        wallet: &wallet,
-        out: String::new(),
-    };
+    let mut session = Session::new(&mut transport, &wallet);
     let result = dispatch(&mut session, command).await;
     let out = std::mem::take(&mut session.out);
     transport.save().await?;

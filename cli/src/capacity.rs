@@ -77,7 +77,7 @@ impl CapacityUse {
             show(self.allocated),
             show(self.capacity),
             self.used_bps
-                .map_or("no capacity".to_string(), crate::commands::bps)
+                .map_or("no capacity".to_string(), crate::format::bps)
         )
     }
 }

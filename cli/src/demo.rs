@@ -10,15 +10,12 @@ use crate::report::{capacity_uses, State, Watch};
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
 use bulwark::constants::*;
-use bulwark::instructions::{
-    BuyCoverArgs, CreatePoolArgs, DepositStakeArgs, FileClaimArgs, SetPoolProductArgs,
-};
+use bulwark::instructions::{CreatePoolArgs, DepositStakeArgs, FileClaimArgs, SetPoolProductArgs};
 use bulwark::math::tranche::tranche_end;
-use bulwark::state::{
-    Claim, ClaimStatus, Config, Cover, Pool, PoolProduct, Product, ProtocolParams, StakePosition,
-};
+use bulwark::state::{Claim, ClaimStatus, Cover, Pool, PoolProduct, ProtocolParams, StakePosition};
 use bulwark_sdk::builders::*;
-use bulwark_sdk::quote::{quote, PoolState};
+use bulwark_sdk::flows::{self, BuyOptions};
+use bulwark_sdk::quote::CoverRequest;
 use bulwark_sdk::rewards::pending_rewards;
 use bulwark_testing::{spl_token, TestContext};
 use serde::Serialize;
@@ -78,7 +75,7 @@ struct Actor {
 /// Formats base units of a 6-decimal mint as `1,234.56`.
 pub fn usdc(amount: u64) -> String {
     let cents = (amount % UNIT) / 10_000;
-    format!("{}.{cents:02}", crate::units::thousands(amount / UNIT))
+    format!("{}.{cents:02}", crate::format::thousands(amount / UNIT))
 }
 
 struct Story<'a> {
@@ -278,40 +275,31 @@ pub async fn run(sbf: bool, report: &mut dyn FnMut(Step)) -> Result<Summary> {
     {
         let actor = s.actor(name, &mint, 50_000 * UNIT).await;
         s.watch_wallet(name, actor.token);
-        // The leverage line crank, as a client runs it before a purchase above 1x.
-        let caller = s.t.payer().pubkey();
-        s.send(&[grant_leverage(&caller, &keys.pool, &mint, u64::MAX)], &[])
-            .await?;
-        let config: Config = s.t.load(&config_pda()).await;
-        let product: Product = s.t.load(&product_pda(product_id)).await;
-        let state = PoolState {
-            address: keys.pool,
-            pool: s.t.load_zc(&keys.pool).await,
-            pool_product: s.t.load_zc(&pool_product_pda(&keys.pool, product_id)).await,
+        let request = CoverRequest {
+            product_id,
+            mint,
+            amount,
+            period: days * DAY as u32,
+            commission_bps: 0,
         };
-        let now = s.t.now().await;
-        let period = days * DAY as u32;
-        let q = quote(&config, &product, &[state], amount, period, 0, now)
-            .map_err(|e| CliError(format!("cannot quote: {e}")))?;
-        let ix = buy_cover(
+        let q = flows::quote_cover(&mut s.t, &request, &[keys.pool]).await?;
+        let mint_info = bulwark_sdk::client::mint_info(&mut s.t, &mint).await?;
+        let options = BuyOptions {
+            cover_nonce: nonce as u64,
+            ..BuyOptions::default()
+        };
+        let purchase = flows::buy_cover_from_quote(
             &actor.key.pubkey(),
             &actor.token,
-            &mint,
-            &spl_token::ID,
-            &q.pools(),
-            None,
-            BuyCoverArgs {
-                cover_nonce: nonce as u64,
-                owner: actor.key.pubkey(),
-                product_id,
-                amount,
-                period,
-                max_premium: q.cost(),
-                allocations: q.allocations(),
-                commission_bps: 0,
-            },
-        );
-        s.send(&[ix], &[&actor.key]).await?;
+            &mint_info,
+            &q,
+            options,
+        )?;
+        // The leverage line cranks the quote counted on, as a client sends them first.
+        if !purchase.cranks.is_empty() {
+            s.send(&purchase.cranks, &[&actor.key]).await?;
+        }
+        s.send(&[purchase.buy], &[&actor.key]).await?;
         let pp: PoolProduct = s.t.load_zc(&pool_product_pda(&keys.pool, product_id)).await;
         lines.push(format!(
             "{name} covers {} for {days} days at {:.2}%/year: premium {} (price now {:.2}%)",
@@ -452,13 +440,13 @@ pub async fn run(sbf: bool, report: &mut dyn FnMut(Step)) -> Result<Summary> {
         let status = match state.status(now).map_err(program_error)? {
             ClaimStatus::Voting => format!(
                 "voting open until {}, {} so far",
-                crate::commands::date(state.voting_end),
+                crate::format::date(state.voting_end),
                 outcome(state.voted_accept())
             ),
             ClaimStatus::Cooldown { accepted } => format!(
                 "{} (cooldown until {})",
                 outcome(accepted),
-                crate::commands::date(state.cooldown_end().map_err(program_error)?)
+                crate::format::date(state.cooldown_end().map_err(program_error)?)
             ),
             ClaimStatus::Final { accepted } => outcome(accepted).to_string(),
         };
@@ -736,7 +724,7 @@ pub fn summary_step(summary: &Summary) -> Step {
     let exact = |amount: u64| {
         format!(
             "{}.{:06}",
-            crate::units::thousands(amount / UNIT),
+            crate::format::thousands(amount / UNIT),
             amount % UNIT
         )
     };

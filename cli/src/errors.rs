@@ -30,6 +30,12 @@ impl From<&str> for CliError {
     }
 }
 
+impl From<bulwark_sdk::client::ClientError> for CliError {
+    fn from(e: bulwark_sdk::client::ClientError) -> Self {
+        CliError(e.to_string())
+    }
+}
+
 pub type Result<T> = std::result::Result<T, CliError>;
 
 /// The committed IDL: the source of the program's error names and messages.

@@ -6,10 +6,10 @@ pub mod capacity;
 pub mod commands;
 pub mod demo;
 pub mod errors;
+pub mod format;
 pub mod report;
 pub mod scenario;
 pub mod transport;
-pub mod units;
 
 /// Where the SBF build of the program lands in this workspace.
 pub fn sbf_program_dir() -> std::path::PathBuf {

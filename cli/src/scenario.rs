@@ -5,21 +5,20 @@
 
 use crate::demo::{Step, Summary};
 use crate::errors::describe_failure;
+use crate::format::format_amount;
 use crate::report::{capacity_uses, State, Watch};
-use crate::units::format_amount;
 use anchor_lang::prelude::Pubkey;
 use bulwark::constants::{MAX_ACTIVE_TRANCHES, MAX_PRODUCT_WEIGHT, SECONDS_PER_DAY};
 use bulwark::instructions::{
-    BuyCoverArgs, CreatePoolArgs, DepositStakeArgs, FileClaimArgs, SetMintParamsArgs,
-    SetPoolProductArgs,
+    CreatePoolArgs, DepositStakeArgs, FileClaimArgs, SetMintParamsArgs, SetPoolProductArgs,
 };
 use bulwark::math::tranche::{tranche_at, tranche_end};
-use bulwark::state::{
-    CapitalExit, CapitalPool, Claim, Config, Cover, Pool, PoolProduct, Product, ProtocolParams,
-};
+use bulwark::state::{CapitalExit, CapitalPool, Claim, Config, Cover, Pool, ProtocolParams};
 use bulwark_sdk::builders::*;
 use bulwark_sdk::capital::shares_worth;
-use bulwark_sdk::quote::{quote, PoolState};
+use bulwark_sdk::client::{ClientError, MintInfo};
+use bulwark_sdk::flows::{self, BuyOptions};
+use bulwark_sdk::quote::{CoverRequest, Quote};
 use bulwark_testing::{spl_token, TestContext};
 use serde::Deserialize;
 use solana_keypair::Keypair;
@@ -336,7 +335,7 @@ struct Engine<'a> {
     t: TestContext,
     file: &'a str,
     text: &'a str,
-    mint: Pubkey,
+    mint: MintInfo,
     pool: PoolKeys,
     products: BTreeMap<String, u64>,
     actors: BTreeMap<String, Actor>,
@@ -397,7 +396,7 @@ impl Engine<'_> {
     async fn pool_lines(&mut self, where_: &str) -> Result<Vec<String>> {
         let pool: Pool = self.t.load_zc(&self.pool.pool).await;
         let vault = self.t.balance(&self.pool.vault).await;
-        let capital: CapitalPool = self.t.load(&capital_pool_pda(&self.mint)).await;
+        let capital: CapitalPool = self.t.load(&capital_pool_pda(&self.mint.address)).await;
         let mut lines = vec![
             format!(
                 "pool: stake {}, vault {}, owed to stakers in rewards {}, leverage line used {} \
@@ -464,7 +463,7 @@ impl Engine<'_> {
                     tranche_end(tranche_id).map_err(|e| ScenarioError(format!("{where_}: {e}")))?;
                 lines.push(format!(
                     "tranche {tranche_id}, locked until {}",
-                    crate::commands::date(end)
+                    crate::format::date(end)
                 ));
                 format!("{actor} stakes {}", tokens(amount))
             }
@@ -476,48 +475,45 @@ impl Engine<'_> {
             } => {
                 let amount = units(&where_, "amount", *amount)?;
                 let period = period(&where_, *days)?;
-                let product_id = self.products[product];
-                // The line crank, as a client runs it before a purchase above 1x.
-                let caller = self.t.payer().pubkey();
-                let crank = grant_leverage(&caller, &self.pool.pool, &self.mint, u64::MAX);
-                self.send(&where_, &[crank], &[]).await?;
-                let config: Config = self.t.load(&config_pda()).await;
-                let product_state: Product = self.t.load(&product_pda(product_id)).await;
-                let state = PoolState {
-                    address: self.pool.pool,
-                    pool: self.t.load_zc(&self.pool.pool).await,
-                    pool_product: self
-                        .t
-                        .load_zc::<PoolProduct>(&pool_product_pda(&self.pool.pool, product_id))
-                        .await,
+                let request = CoverRequest {
+                    product_id: self.products[product],
+                    mint: self.mint.address,
+                    amount,
+                    period,
+                    commission_bps: 0,
                 };
-                let now = self.t.now().await;
+                let pool = self.pool.pool;
                 // A purchase the quote cannot route is still sent: the program's refusal
                 // (no capacity, or no leverage line) is what the story reports.
-                let q = quote(&config, &product_state, &[state], amount, period, 0, now).ok();
+                let (quote, max_premium) =
+                    match flows::quote_cover(&mut self.t, &request, &[pool]).await {
+                        Ok(quote) => (quote, None),
+                        Err(ClientError::Quote(_)) => {
+                            (Quote::unpriced(request, &[(pool, amount)]), Some(u64::MAX))
+                        }
+                        Err(e) => return Err(ScenarioError(format!("{where_}: {e}"))),
+                    };
                 let a = self.actor(actor);
                 let nonce = a.covers.len() as u64;
-                let ix = buy_cover(
+                let purchase = flows::buy_cover_from_quote(
                     &a.key.pubkey(),
                     &a.token,
                     &self.mint,
-                    &spl_token::ID,
-                    &[self.pool.pool],
-                    None,
-                    BuyCoverArgs {
+                    &quote,
+                    BuyOptions {
                         cover_nonce: nonce,
-                        owner: a.key.pubkey(),
-                        product_id,
-                        amount,
-                        period,
-                        max_premium: q.as_ref().map_or(u64::MAX, |q| q.cost()),
-                        allocations: vec![amount],
-                        commission_bps: 0,
+                        max_premium,
+                        ..BuyOptions::default()
                     },
-                );
-                let cover = cover_pda(&a.key.pubkey(), nonce);
+                )
+                .map_err(|e| ScenarioError(format!("{where_}: {e}")))?;
+                let cover = purchase.cover;
                 let key = a.key.insecure_clone();
-                self.send(&where_, &[ix], &[&key]).await?;
+                // The line cranks the quote counted on, then the purchase.
+                if !purchase.cranks.is_empty() {
+                    self.send(&where_, &purchase.cranks, &[&key]).await?;
+                }
+                self.send(&where_, &[purchase.buy], &[&key]).await?;
                 if let Some(a) = self.actors.get_mut(actor) {
                     a.covers.push(cover);
                 }
@@ -529,7 +525,7 @@ impl Engine<'_> {
                     .iter()
                     .sum();
                 // The purchase went through, so the quote had routed it.
-                let price_bps = q.as_ref().map_or(0, |q| q.parts[0].price_bps);
+                let price_bps = quote.parts[0].price_bps;
                 lines.push(format!(
                     "premium {} at {}.{:02}%/yr; sold at {}x ({} on the leverage line)",
                     tokens(cover_state.premium),
@@ -570,7 +566,7 @@ impl Engine<'_> {
                     if now >= claimable_until {
                         lines.push(format!(
                             "{name}'s cover could take claims until {}: no claim",
-                            crate::commands::date(claimable_until)
+                            crate::format::date(claimable_until)
                         ));
                         continue;
                     }
@@ -619,17 +615,20 @@ impl Engine<'_> {
             Action::Redeem { claimant } => {
                 let claim_address = self.latest_claim(&where_, claimant)?;
                 let before: Claim = self.t.load(&claim_address).await;
-                let cover: Cover = self.t.load(&before.cover).await;
-                let keys = self.cover_keys(before.cover, &cover);
                 let token = self.actor(claimant).token;
                 let caller = self.t.payer().pubkey();
-                // A redeemed claim still owed something: the capital pool pays what it can.
-                let ix = if before.paid {
-                    redeem_owed(&caller, &keys, &claim_address, &token)
-                } else {
-                    redeem_payout(&caller, &keys, &claim_address, &token, &token)
-                };
-                self.send(&where_, &[ix], &[]).await?;
+                // A redeemed claim still owed something: the flow pays what the capital pool
+                // can of it.
+                let ixs = flows::redeem(
+                    &mut self.t,
+                    &caller,
+                    &claim_address,
+                    Some(token),
+                    Some(token),
+                )
+                .await
+                .map_err(|e| ScenarioError(format!("{where_}: {e}")))?;
+                self.send(&where_, &ixs, &[]).await?;
                 let claim: Claim = self.t.load(&claim_address).await;
                 let overflow = || ScenarioError(format!("{where_}: payouts overflow"));
                 let (stake, capital) = (
@@ -660,13 +659,19 @@ impl Engine<'_> {
                 let amount = units(&where_, "amount", *amount)?;
                 let a = self.actor(actor);
                 let (key, token) = (a.key.insecure_clone(), a.token);
-                let ix =
-                    deposit_capital(&key.pubkey(), &self.mint, &spl_token::ID, &token, amount, 0);
-                let create = create_share_account(&key.pubkey(), &key.pubkey(), &self.mint);
+                let ix = deposit_capital(
+                    &key.pubkey(),
+                    &self.mint.address,
+                    &self.mint.token_program,
+                    &token,
+                    amount,
+                    0,
+                );
+                let create = create_share_account(&key.pubkey(), &key.pubkey(), &self.mint.address);
                 self.send(&where_, &[create, ix], &[&key]).await?;
                 let shares = self
                     .t
-                    .balance(&capital_shares_account(&key.pubkey(), &self.mint))
+                    .balance(&capital_shares_account(&key.pubkey(), &self.mint.address))
                     .await;
                 lines.push(format!("{actor} holds {} shares", tokens(shares)));
                 format!("{actor} deposits {} into the capital pool", tokens(amount))
@@ -697,23 +702,19 @@ impl Engine<'_> {
                 }
                 let before = self.t.balance(&token).await;
                 let caller = self.t.payer().pubkey();
-                for (position_id, tranche_id) in ended {
-                    let mut ixs = Vec::new();
-                    if !self
-                        .t
-                        .exists(&archive_pda(&self.pool.pool, tranche_id))
-                        .await
-                    {
-                        ixs.push(archive_tranche(&caller, &self.pool.pool, tranche_id));
-                    }
-                    ixs.push(withdraw_stake(
-                        &key.pubkey(),
+                for (position_id, _) in ended {
+                    let owner = key.pubkey();
+                    let (_, ixs) = flows::withdraw(
+                        &mut self.t,
+                        &caller,
+                        &owner,
+                        &owner,
                         &self.pool,
                         position_id,
-                        tranche_id,
-                        &caller,
                         &token,
-                    ));
+                    )
+                    .await
+                    .map_err(|e| ScenarioError(format!("{where_}: {e}")))?;
                     self.send(&where_, &ixs, &[&key]).await?;
                     if let Some(a) = self.actors.get_mut(actor) {
                         a.positions.retain(|(p, _)| *p != position_id);
@@ -741,7 +742,10 @@ impl Engine<'_> {
             return token;
         }
         let treasury = self.t.treasury;
-        let token = self.t.create_token_account(&treasury, &self.mint).await;
+        let token = self
+            .t
+            .create_token_account(&treasury, &self.mint.address)
+            .await;
         self.treasury_token = Some(token);
         token
     }
@@ -767,24 +771,24 @@ impl Engine<'_> {
     /// longer hold capital) and executes the exit. Returns what was paid.
     async fn capital_withdraw(&mut self, where_: &str, actor: &str, amount: u64) -> Result<u64> {
         self.sweep(where_).await?;
-        let capital: CapitalPool = self.t.load(&capital_pool_pda(&self.mint)).await;
+        let capital: CapitalPool = self.t.load(&capital_pool_pda(&self.mint.address)).await;
         let (key, token) = (
             self.actor(actor).key.insecure_clone(),
             self.actor(actor).token,
         );
         let held = self
             .t
-            .balance(&capital_shares_account(&key.pubkey(), &self.mint))
+            .balance(&capital_shares_account(&key.pubkey(), &self.mint.address))
             .await;
         let shares = shares_worth(&capital, amount).min(held);
         let exit_id = self.exits.get(actor).copied().unwrap_or(0);
         self.exits.insert(actor.to_string(), exit_id + 1);
-        let ix = request_capital_exit(&key.pubkey(), &self.mint, exit_id, shares);
+        let ix = request_capital_exit(&key.pubkey(), &self.mint.address, exit_id, shares);
         self.send(where_, &[ix], &[&key]).await?;
         let exit: CapitalExit = self
             .t
             .load(&capital_exit_pda(
-                &capital_pool_pda(&self.mint),
+                &capital_pool_pda(&self.mint.address),
                 &key.pubkey(),
                 exit_id,
             ))
@@ -793,8 +797,14 @@ impl Engine<'_> {
         let caller = self.t.payer().pubkey();
         let before = self.t.balance(&token).await;
         let ixs = [
-            grant_leverage(&caller, &self.pool.pool, &self.mint, 0),
-            execute_capital_exit(&key.pubkey(), &self.mint, &spl_token::ID, exit_id, &token),
+            grant_leverage(&caller, &self.pool.pool, &self.mint.address, 0),
+            execute_capital_exit(
+                &key.pubkey(),
+                &self.mint.address,
+                &self.mint.token_program,
+                exit_id,
+                &token,
+            ),
         ];
         self.send(where_, &ixs, &[&key]).await?;
         self.t
@@ -802,16 +812,6 @@ impl Engine<'_> {
             .await
             .checked_sub(before)
             .ok_or_else(|| ScenarioError(format!("{where_}: {actor}'s balance fell")))
-    }
-
-    fn cover_keys(&self, cover: Pubkey, state: &Cover) -> CoverKeys {
-        CoverKeys {
-            cover,
-            product_id: state.product_id,
-            mint: self.mint,
-            token_program: spl_token::ID,
-            pools: state.used_allocations().iter().map(|a| a.pool).collect(),
-        }
     }
 
     fn latest_claim(&self, where_: &str, claimant: &str) -> Result<Pubkey> {
@@ -823,23 +823,19 @@ impl Engine<'_> {
     }
 
     async fn file(&mut self, where_: &str, name: &str, cover: Pubkey, amount: u64) -> Result<()> {
-        let state: Cover = self.t.load(&cover).await;
-        let a = self.actor(name);
-        let keys = self.cover_keys(cover, &state);
-        let ix = file_claim(
-            &a.key.pubkey(),
-            &keys,
-            state.claim_count,
-            &a.token,
-            FileClaimArgs {
-                amount,
-                evidence_hash: [0; 32],
-                evidence_uri: format!("scenario:{where_}"),
-            },
+        let (owner, token) = (
+            self.actor(name).key.insecure_clone(),
+            self.actor(name).token,
         );
-        let key = a.key.insecure_clone();
-        self.send(where_, &[ix], &[&key]).await?;
-        let claim = claim_pda(&cover, state.claim_count);
+        let args = FileClaimArgs {
+            amount,
+            evidence_hash: [0; 32],
+            evidence_uri: format!("scenario:{where_}"),
+        };
+        let (claim, ix) = flows::file_claim(&mut self.t, &owner.pubkey(), &cover, &token, args)
+            .await
+            .map_err(|e| ScenarioError(format!("{where_}: {e}")))?;
+        self.send(where_, &[ix], &[&owner]).await?;
         if let Some(a) = self.actors.get_mut(name) {
             a.claims.push(claim);
         }
@@ -1006,7 +1002,11 @@ pub async fn run(
         t,
         file,
         text,
-        mint,
+        mint: MintInfo {
+            address: mint,
+            decimals: DECIMALS,
+            token_program: spl_token::ID,
+        },
         pool,
         products,
         actors,
@@ -1053,9 +1053,9 @@ impl Engine<'_> {
             if !denied || state.closed {
                 continue;
             }
-            let cover: Cover = self.t.load(&state.cover).await;
-            let keys = self.cover_keys(state.cover, &cover);
-            let ix = close_claim(&caller, &keys, &claim);
+            let ix = flows::close_claim(&mut self.t, &caller, &claim)
+                .await
+                .map_err(|e| ScenarioError(format!("{}: {e}", self.file)))?;
             self.send(&format!("{}: closing denied claims", self.file), &[ix], &[])
                 .await?;
             self.deposits_forfeited = self
@@ -1068,7 +1068,7 @@ impl Engine<'_> {
         let treasury_token = self.treasury_token().await;
         let manager_token = self
             .t
-            .create_token_account(&manager.pubkey(), &self.mint)
+            .create_token_account(&manager.pubkey(), &self.mint.address)
             .await;
         let pool: Pool = self.t.load_zc(&self.pool.pool).await;
         if pool.manager_fees > 0 {
@@ -1088,9 +1088,9 @@ impl Engine<'_> {
         }
         wallets.push(("manager".into(), self.t.balance(&manager_token).await));
         let pool_vault = self.t.balance(&self.pool.vault).await;
-        let capital_vault = self.t.balance(&capital_vault_pda(&self.mint)).await;
+        let capital_vault = self.t.balance(&capital_vault_pda(&self.mint.address)).await;
         let treasury = self.t.balance(&treasury_token).await;
-        let reward_pot = self.t.balance(&reward_pot_pda(&self.mint)).await;
+        let reward_pot = self.t.balance(&reward_pot_pda(&self.mint.address)).await;
         let total = wallets
             .iter()
             .map(|(_, b)| *b)
@@ -1098,7 +1098,7 @@ impl Engine<'_> {
             .try_fold(0u64, u64::checked_add)
             .ok_or_else(|| ScenarioError(format!("{}: balances overflow", self.file)))?;
         let pool: Pool = self.t.load_zc(&self.pool.pool).await;
-        let capital: CapitalPool = self.t.load(&capital_pool_pda(&self.mint)).await;
+        let capital: CapitalPool = self.t.load(&capital_pool_pda(&self.mint.address)).await;
         Ok(Summary {
             minted: self.minted,
             wallets,

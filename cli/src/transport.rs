@@ -13,6 +13,7 @@ use crate::errors::{describe_failure, CliError, Result};
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
 use base64::Engine;
+use bulwark_sdk::client::{AccountSource, ClientError};
 use bulwark_testing::TestContext;
 use serde::{Deserialize, Serialize};
 use solana_account::Account;
@@ -297,6 +298,22 @@ impl Transport {
         }
         std::fs::write(&vm.ledger, text)
             .map_err(|e| CliError(format!("ledger {}: {e}", vm.ledger.display())))
+    }
+}
+
+/// The commands read through the SDK's flows: a transport failure is the source's error.
+impl AccountSource for Transport {
+    async fn account(&mut self, address: &Pubkey) -> bulwark_sdk::client::Result<Option<Account>> {
+        Transport::account(self, address)
+            .await
+            .map_err(|e| ClientError::Source(e.0))
+    }
+
+    async fn unix_time(&mut self) -> bulwark_sdk::client::Result<i64> {
+        self.clock()
+            .await
+            .map(|clock| clock.unix_timestamp)
+            .map_err(|e| ClientError::Source(e.0))
     }
 }
 

@@ -281,6 +281,11 @@ impl PoolKeys {
             token_program,
         }
     }
+
+    /// The keys of `pool`, as the account records them.
+    pub fn of(pool: &bulwark::state::Pool) -> Self {
+        Self::new(pool.id, pool.mint, pool.token_program)
+    }
 }
 
 pub fn deposit_stake(
@@ -596,6 +601,23 @@ pub struct CoverKeys {
     pub token_program: Pubkey,
     /// The cover's pools, in its order (the first escrows claim deposits).
     pub pools: Vec<Pubkey>,
+}
+
+impl CoverKeys {
+    /// The keys of `cover`, the account at `address`; `token_program` is its mint's owner.
+    pub fn from_cover(
+        address: Pubkey,
+        cover: &bulwark::state::Cover,
+        token_program: Pubkey,
+    ) -> Self {
+        Self {
+            cover: address,
+            product_id: cover.product_id,
+            mint: cover.mint,
+            token_program,
+            pools: cover.used_allocations().iter().map(|a| a.pool).collect(),
+        }
+    }
 }
 
 pub fn file_claim(

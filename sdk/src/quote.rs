@@ -32,13 +32,28 @@ pub struct PoolQuote {
     pub premium: u64,
 }
 
-/// What `buy_cover` would charge for a route.
+/// What a buyer asks for: `amount` of cover on `product_id` for `period` seconds, paid in
+/// `mint`, with `commission_bps` of the premium on top for a distributor.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CoverRequest {
+    pub product_id: u64,
+    pub mint: Pubkey,
+    pub amount: u64,
+    pub period: u32,
+    pub commission_bps: u16,
+}
+
+/// What `buy_cover` would charge for a route, with the request it answers.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Quote {
+    pub request: CoverRequest,
     /// Pools in the order to pass them to `buy_cover`.
     pub parts: Vec<PoolQuote>,
     pub premium: u64,
     pub commission: u64,
+    /// Pools of the route whose leverage line the quote counted a `grant_leverage` crank for
+    /// (see [`crate::flows::quote_cover`]): they are sent, in this order, before the purchase.
+    pub cranks: Vec<Pubkey>,
 }
 
 impl Quote {
@@ -55,6 +70,27 @@ impl Quote {
     /// Premium plus commission: the least `max_premium` that lets the purchase through.
     pub fn cost(&self) -> u64 {
         self.premium.saturating_add(self.commission)
+    }
+
+    /// A route the caller chose instead of a priced one: `parts` as `(pool, amount)`, with no
+    /// premium known. Buy it with an explicit `max_premium`; the program prices it, or refuses
+    /// it and says why.
+    pub fn unpriced(request: CoverRequest, parts: &[(Pubkey, u64)]) -> Self {
+        Self {
+            request,
+            parts: parts
+                .iter()
+                .map(|&(pool, amount)| PoolQuote {
+                    pool,
+                    amount,
+                    price_bps: 0,
+                    premium: 0,
+                })
+                .collect(),
+            premium: 0,
+            commission: 0,
+            cranks: Vec::new(),
+        }
     }
 }
 
@@ -87,17 +123,27 @@ fn program_error(e: anchor_lang::error::Error) -> QuoteError {
     QuoteError::Program(e.to_string())
 }
 
-/// Routes `amount` of cover on `product` for `period` seconds over the cheapest of `pools`
-/// (at most four), as `buy_cover` would price it at `now`.
+/// Routes `request` over the cheapest of `pools` on its mint (at most four), as `buy_cover`
+/// would price it at `now`, with the pools' leverage lines as they are (no cranks counted).
 pub fn quote(
     config: &Config,
     product: &Product,
     pools: &[PoolState],
-    amount: u64,
-    period: u32,
-    commission_bps: u16,
+    request: &CoverRequest,
     now: i64,
 ) -> std::result::Result<Quote, QuoteError> {
+    let CoverRequest {
+        amount,
+        period,
+        commission_bps,
+        ..
+    } = *request;
+    if product.id != request.product_id {
+        return Err(QuoteError::Program(format!(
+            "product {} is not the product {} asked for",
+            product.id, request.product_id
+        )));
+    }
     let params = &config.params;
     let schedule = CoverSchedule::new(params, product.terms.grace_period, now, period)
         .map_err(program_error)?;
@@ -106,6 +152,7 @@ pub fn quote(
         let mut pool = state.pool;
         let mut pool_product = state.pool_product;
         if pool_product.pool != state.address
+            || pool.mint != request.mint
             || pool_product.product_id != product.id
             || pool_product.target_weight == 0
         {
@@ -149,9 +196,11 @@ pub fn quote(
     }
     let total: u64 = parts.iter().map(|p| p.premium).sum();
     Ok(Quote {
+        request: *request,
         commission: bps_of(total, commission_bps).map_err(program_error)?,
         premium: total,
         parts,
+        cranks: Vec::new(),
     })
 }
 

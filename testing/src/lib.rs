@@ -819,3 +819,14 @@ impl TestContext {
         self.send_ok(&[ix], &[owner]).await
     }
 }
+
+/// The bank as an account source of the SDK's flows.
+impl bulwark_sdk::client::AccountSource for TestContext {
+    async fn account(&mut self, address: &Pubkey) -> bulwark_sdk::client::Result<Option<Account>> {
+        Ok(TestContext::account(self, address).await)
+    }
+
+    async fn unix_time(&mut self) -> bulwark_sdk::client::Result<i64> {
+        Ok(self.now().await)
+    }
+}

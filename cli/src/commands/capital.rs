@@ -1,16 +1,14 @@
 //! `bulwark capital …`: the mint's capital pool as a member sees it, and the leverage line
-//! crank purchases need.
+//! crank its exits need.
 
-use super::{date, Session};
+use super::Session;
 use crate::errors::{CliError, Result};
-use crate::units::format_amount;
+use crate::format::{date, format_amount};
 use anchor_lang::prelude::Pubkey;
 use bulwark::constants::MAX_COVER_POOLS;
 use bulwark::state::{CapitalExit, CapitalPool, Pool};
 use bulwark_sdk::builders::*;
 use bulwark_sdk::capital::shares_worth;
-use bulwark_sdk::quote::PoolState;
-use std::fmt::Write as _;
 
 impl Session<'_> {
     async fn capital_pool(&mut self, mint: &Pubkey) -> Result<CapitalPool> {
@@ -28,7 +26,7 @@ impl Session<'_> {
         let shares = pool
             .shares_for(amount)
             .map_err(|e| CliError(format!("the capital pool refuses the deposit: {e}")))?;
-        let (_, token_program) = self.decimals(&mint).await?;
+        let token_program = self.mint(&mint).await?.token_program;
         let from = self.require_tokens(&mint, amount).await?;
         let me = self.me();
         let create = create_share_account(&me, &me, &mint);
@@ -85,8 +83,8 @@ impl Session<'_> {
 
     async fn capital_execute(&mut self, mint: Pubkey, pool_key: Pubkey) -> Result<()> {
         let me = self.me();
-        let now = self.transport.clock().await?.unix_timestamp;
-        let (_, token_program) = self.decimals(&mint).await?;
+        let now = self.now().await?;
+        let token_program = self.mint(&mint).await?.token_program;
         let (to, create) = self.token_account(&me, &mint).await?;
         let exits: Vec<CapitalExit> = self
             .all::<CapitalExit>()
@@ -132,7 +130,7 @@ impl Session<'_> {
     /// its requirement and lines; and the wallet's shares.
     pub async fn capital_show(&mut self, mint: Pubkey) -> Result<()> {
         let pool = self.capital_pool(&mint).await?;
-        let (decimals, _) = self.decimals(&mint).await?;
+        let decimals = self.mint(&mint).await?.decimals;
         let show = |amount| format_amount(amount, decimals);
         let math = |e: anchor_lang::error::Error| CliError(e.to_string());
         let requirement = pool.minimum_capital().map_err(math)?;
@@ -183,24 +181,6 @@ impl Session<'_> {
         Ok(())
     }
 
-    /// Cranks the leverage line of each of `states`' pools that could take more of it, so a
-    /// quote sees the leverage the capital pool can give (one transaction per few pools).
-    pub(super) async fn crank_lines(&mut self, mint: &Pubkey, states: &[PoolState]) -> Result<()> {
-        let Ok(capital) = self.capital_pool(mint).await else {
-            return Ok(());
-        };
-        if capital.free_capital().unwrap_or(0) == 0 {
-            return Ok(());
-        }
-        let ratio = self.config().await?.params.capacity_ratio_bps;
-        let pools = states.iter().map(|s| (s.address, s.pool)).collect();
-        self.crank(mint, pools, u64::MAX, |pool, held| {
-            pool.line.booked > held || pool.leverage_ceiling(ratio).unwrap_or(0) > held
-        })
-        .await?;
-        Ok(())
-    }
-
     /// Sends `grant_leverage(max_amount)` for each of `pools` (on `mint`) that `wanted` picks,
     /// given the pool rolled forward to now and what its line holds (unused + used), a few
     /// pools per transaction.
@@ -211,7 +191,7 @@ impl Session<'_> {
         max_amount: u64,
         wanted: impl Fn(&Pool, u64) -> bool,
     ) -> Result<()> {
-        let now = self.transport.clock().await?.unix_timestamp;
+        let now = self.now().await?;
         let me = self.me();
         let mut ixs = Vec::new();
         for (address, mut pool) in pools {

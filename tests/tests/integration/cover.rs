@@ -11,7 +11,9 @@ use bulwark::instructions::BuyCoverArgs;
 use bulwark::math::buckets::{bucket_start, release_bucket};
 use bulwark::math::tranche::tranche_end;
 use bulwark::state::{Config, Cover, Pool, PoolProduct, Product, ProtocolParams};
-use bulwark_sdk::quote::{quote, PoolState};
+use bulwark_sdk::client::mint_info;
+use bulwark_sdk::flows::{self, BuyOptions};
+use bulwark_sdk::quote::{quote, CoverRequest, PoolState};
 use bulwark_tests::builders::*;
 use bulwark_tests::*;
 use solana_keypair::Keypair;
@@ -895,7 +897,21 @@ async fn the_sdk_quote_routes_over_the_cheapest_pools_and_matches_the_purchase()
     }
     let now = m.t.now().await;
     let amount = 300_000 * UNIT;
-    let q = quote(&config, &product, &states, amount, YEAR, 500, now).unwrap();
+    let request = CoverRequest {
+        product_id: m.product_id,
+        mint: m.mint,
+        amount,
+        period: YEAR,
+        commission_bps: 500,
+    };
+    let q = quote(&config, &product, &states, &request, now).unwrap();
+    // The flows layer reads the same state and quotes the same route; the lines were just
+    // cranked, so no crank changes them.
+    let flowed = flows::quote_cover(&mut m.t, &request, &pools)
+        .await
+        .unwrap();
+    assert_eq!(flowed, q);
+    assert!(q.cranks.is_empty());
     // Cheapest first: 2.0% (pool 1), then 3.0% (pool 3), then the rest.
     assert_eq!(q.parts[0].pool, pools[1]);
     assert_eq!(q.parts[0].price_bps, 200);
@@ -910,24 +926,22 @@ async fn the_sdk_quote_routes_over_the_cheapest_pools_and_matches_the_purchase()
 
     let (distributor, distributor_token) = m.t.funded_user(&m.mint, 0).await;
     let _ = distributor;
-    let buy = buy_cover(
+    let mint = mint_info(&mut m.t, &m.mint).await.unwrap();
+    let purchase = flows::buy_cover_from_quote(
         &m.buyer.pubkey(),
         &m.buyer_token,
-        &m.mint,
-        &spl_token::ID,
-        &q.pools(),
-        Some(distributor_token),
-        BuyCoverArgs {
+        &mint,
+        &q,
+        BuyOptions {
             cover_nonce: 2,
-            owner,
-            product_id: m.product_id,
-            amount,
-            period: YEAR,
-            max_premium: q.cost(),
-            allocations: q.allocations(),
-            commission_bps: 500,
+            owner: Some(owner),
+            max_premium: None,
+            commission_destination: Some(distributor_token),
         },
-    );
+    )
+    .unwrap();
+    assert!(purchase.cranks.is_empty());
+    let buy = purchase.buy;
     let buyer = m.buyer.insecure_clone();
     // Simulating gives the same premium (events in SBF mode) and the cover address.
     let simulated =
@@ -948,7 +962,17 @@ async fn the_sdk_quote_routes_over_the_cheapest_pools_and_matches_the_purchase()
     assert_eq!(m.t.balance(&distributor_token).await, q.commission);
 
     // Asking for more than the four best pools hold is a clear error.
-    let too_much = quote(&config, &product, &states, 10_000_000 * UNIT, YEAR, 0, now);
+    let too_much = quote(
+        &config,
+        &product,
+        &states,
+        &CoverRequest {
+            amount: 10_000_000 * UNIT,
+            commission_bps: 0,
+            ..request
+        },
+        now,
+    );
     assert!(matches!(
         too_much,
         Err(bulwark_sdk::quote::QuoteError::InsufficientCapacity { .. })

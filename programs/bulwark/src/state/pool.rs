@@ -5,7 +5,7 @@ use crate::math::capacity::mul_wide;
 use crate::math::shares::{assets_for_shares, shares_for_deposit};
 use crate::math::tranche::{ring_slot, tranche_end};
 use crate::math::{add, checked_mul_u128, div_rem, div_rem_u64, mul_div_floor, sub, to_u64};
-use crate::state::VaultSnapshot;
+use crate::state::{CapitalPool, VaultSnapshot};
 use anchor_lang::prelude::*;
 
 /// A u128 stored as 16 little-endian bytes, so zero-copy accounts keep one layout (and no
@@ -144,6 +144,24 @@ pub struct LeverageLine {
     pub expires_at: i64,
     /// `expiring[bucket % 32]`: leverage released at the start of that bucket.
     pub expiring: [u64; BUCKET_RING],
+}
+
+/// What one leverage line crank moved.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LineCrank {
+    /// Line the pool no longer held, back to the capital pool.
+    pub returned: u64,
+    /// Unused line the capital no longer carried, taken back.
+    pub clawed_back: u64,
+    /// New line.
+    pub granted: u64,
+}
+
+impl LineCrank {
+    /// Whether the crank changed the line.
+    pub fn changed(&self) -> bool {
+        self.returned > 0 || self.clawed_back > 0 || self.granted > 0
+    }
 }
 
 impl LeverageLine {
@@ -353,6 +371,32 @@ impl Pool {
             .and_then(|scaled| div_rem(scaled, u128::from(BPS) * u128::from(MAX_PRODUCT_WEIGHT)))
             .map_or(u128::MAX, |(q, _)| q);
         Ok(u64::try_from(leverage).unwrap_or(u64::MAX))
+    }
+
+    /// The leverage line crank at `now` (see `grant_leverage`): rolls the pool forward, returns
+    /// to `capital` what the line no longer holds, takes back unused line the capital no longer
+    /// carries, and grants up to `max_amount` more within the capital's free part and the
+    /// pool's ceiling at `ratio_bps`. Clients run it on copies to see the line a crank leaves.
+    pub fn crank_line(
+        &mut self,
+        capital: &mut CapitalPool,
+        ratio_bps: u32,
+        max_amount: u64,
+        now: i64,
+    ) -> Result<LineCrank> {
+        self.roll_forward(now)?;
+        let returned = self.line.reconcile()?;
+        let held = add(self.line.available, self.line.used)?;
+        let room = self.leverage_ceiling(ratio_bps)?.saturating_sub(held);
+        let (granted, clawed_back) =
+            capital.book_line(returned, max_amount.min(room), self.line.available)?;
+        self.line.claw_back(clawed_back)?;
+        self.line.grant(granted, now)?;
+        Ok(LineCrank {
+            returned,
+            clawed_back,
+            granted,
+        })
     }
 
     // ---- reward streams ----

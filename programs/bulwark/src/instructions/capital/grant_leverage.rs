@@ -37,29 +37,21 @@ impl GrantLeverage<'_> {
         let now = Clock::get()?.unix_timestamp;
         let accounts = ctx.accounts;
         let mut pool = accounts.pool.load_mut()?;
-        pool.roll_forward(now)?;
-        let returned = pool.line.reconcile()?;
-        let held = pool
-            .line
-            .available
-            .checked_add(pool.line.used)
-            .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
-        let room = pool
-            .leverage_ceiling(accounts.config.params.capacity_ratio_bps)?
-            .saturating_sub(held);
         let capital_pool = &mut accounts.capital_pool;
-        let (granted, clawed_back) =
-            capital_pool.book_line(returned, max_amount.min(room), pool.line.available)?;
-        pool.line.claw_back(clawed_back)?;
-        pool.line.grant(granted, now)?;
+        let crank = pool.crank_line(
+            capital_pool,
+            accounts.config.params.capacity_ratio_bps,
+            max_amount,
+            now,
+        )?;
         pool.invariant()?;
         capital_pool.invariant()?;
         emit!(LeverageGranted {
             pool: accounts.pool.key(),
             capital_pool: capital_pool.key(),
-            returned,
-            clawed_back,
-            granted,
+            returned: crank.returned,
+            clawed_back: crank.clawed_back,
+            granted: crank.granted,
             available: pool.line.available,
             used: pool.line.used,
             expires_at: pool.line.expires_at,

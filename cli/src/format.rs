@@ -1,4 +1,5 @@
-//! Token amounts as people write them (`1,250.5`) and as the program counts them (base units).
+//! How the command writes what it reports: token amounts as people write them (`1,250.5`) and
+//! as the program counts them (base units), dates, basis points and ratios.
 
 use crate::errors::{CliError, Result};
 
@@ -69,9 +70,65 @@ pub fn format_amount(amount: u64, decimals: u8) -> String {
     format!("{grouped}.{fraction}")
 }
 
+/// Formats base units of a 6-decimal mint as `1,234.56` (cents, rounded down).
+pub fn usdc(amount: u64) -> String {
+    const UNIT: u64 = 1_000_000;
+    let cents = (amount % UNIT) / 10_000;
+    format!("{}.{cents:02}", thousands(amount / UNIT))
+}
+
+/// `250` bps as `2.50%`.
+pub fn bps(value: u64) -> String {
+    format!("{}.{:02}%", value / 100, value % 100)
+}
+
+/// A capacity ratio in bps as `1.50`.
+pub fn ratio(bps: u32) -> String {
+    format!("{}.{:02}", bps / 10_000, (bps % 10_000) / 100)
+}
+
+/// `YYYY-MM-DD HH:MM` UTC of a Unix time.
+pub fn date(unix: i64) -> String {
+    let days = unix.div_euclid(86_400);
+    let secs = unix.rem_euclid(86_400);
+    // Civil-from-days (proleptic Gregorian calendar).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02}",
+        secs / 3_600,
+        secs % 3_600 / 60
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_are_utc_calendar_dates() {
+        assert_eq!(date(0), "1970-01-01 00:00");
+        assert_eq!(date(-86_400), "1969-12-31 00:00");
+        assert_eq!(date(1_709_164_800), "2024-02-29 00:00");
+        assert_eq!(date(951_782_400 + 13 * 3_600 + 7 * 60), "2000-02-29 13:07");
+        assert_eq!(date(1_767_571_200), "2026-01-05 00:00");
+    }
+
+    #[test]
+    fn bps_read_as_percentages() {
+        assert_eq!(bps(250), "2.50%");
+        assert_eq!(bps(10_000), "100.00%");
+        assert_eq!(bps(7), "0.07%");
+        assert_eq!(ratio(15_000), "1.50");
+        assert_eq!(usdc(1_234_567_890), "1,234.56");
+    }
 
     #[test]
     fn amounts_round_trip_exactly() {

@@ -1,0 +1,293 @@
+//! `bulwark claim …`, `assessor stake`, `vote` and `redeem`: a claim from filing to payout.
+
+use super::Session;
+use crate::errors::{CliError, Result};
+use crate::format::date;
+use anchor_lang::prelude::Pubkey;
+use bulwark::instructions::FileClaimArgs;
+use bulwark::state::{Claim, ClaimStatus, Cover};
+use bulwark_sdk::builders::*;
+use bulwark_sdk::flows;
+
+/// Where `claim` stands at `now`, in words. `redeem_by` is the end (exclusive) of its payout's
+/// redemption: the claim's window, cut short by the cover's backing.
+pub fn claim_status(claim: &Claim, redeem_by: i64, now: i64) -> Result<String> {
+    let outcome = |accepted| if accepted { "accepted" } else { "denied" };
+    let so_far = match claim.voters {
+        0 => "no votes yet".to_string(),
+        _ => format!("{} so far", outcome(claim.voted_accept())),
+    };
+    let status = claim.status(now).map_err(|e| CliError(e.to_string()))?;
+    Ok(match status {
+        ClaimStatus::Voting if claim.voting_end < claim.latest_voting_end => format!(
+            "voting until {} ({so_far}; a late vote that flips it extends voting, at most to {})",
+            date(claim.voting_end),
+            date(claim.latest_voting_end)
+        ),
+        ClaimStatus::Voting => format!("voting until {} ({so_far})", date(claim.voting_end)),
+        ClaimStatus::Cooldown { accepted } => format!(
+            "{} (cooldown until {})",
+            outcome(accepted),
+            date(claim.cooldown_end().map_err(|e| CliError(e.to_string()))?)
+        ),
+        ClaimStatus::Final { accepted: true } if claim.paid && claim.owed == 0 => {
+            "accepted and paid".into()
+        }
+        ClaimStatus::Final { accepted: true } if claim.paid => format!(
+            "accepted; {} owed by the capital pool, paid in its queue order as capital arrives \
+             (`bulwark redeem`)",
+            claim.owed
+        ),
+        ClaimStatus::Final { accepted: true } if now < redeem_by => format!(
+            "accepted; redeem before {} for the backing stake to pay its part (the capital \
+             pool alone pays after)",
+            date(redeem_by)
+        ),
+        ClaimStatus::Final { accepted: true } => format!(
+            "accepted; the backing stake was free from {}: the capital pool pays it (`bulwark \
+             redeem`)",
+            date(redeem_by)
+        ),
+        ClaimStatus::Final { accepted: false } if claim.closed => {
+            "denied; deposit forfeited to the assessors".into()
+        }
+        ClaimStatus::Final { accepted: false } => "denied".into(),
+    })
+}
+
+impl Session<'_> {
+    pub async fn claim_file(
+        &mut self,
+        cover_address: &Pubkey,
+        amount: &str,
+        evidence_uri: String,
+        evidence_hash: [u8; 32],
+    ) -> Result<Pubkey> {
+        let cover: Cover = self.load(cover_address, "cover").await?;
+        let amount = self.amount(&cover.mint, amount).await?;
+        let me = self.me();
+        let (from, _) = self.token_account(&me, &cover.mint).await?;
+        let args = FileClaimArgs {
+            amount,
+            evidence_hash,
+            evidence_uri,
+        };
+        let (claim, ix) =
+            flows::file_claim(&mut *self.transport, &me, cover_address, &from, args).await?;
+        self.send(&[ix], &[]).await?;
+        say!(self, "claim {claim} filed");
+        Ok(claim)
+    }
+
+    pub async fn claim_show(&mut self, address: &Pubkey) -> Result<()> {
+        let claim: Claim = self.load(address, "claim").await?;
+        let now = self.now().await?;
+        let redemption_end = claim
+            .redemption_end()
+            .map_err(|e| CliError(e.to_string()))?;
+        // `redeem_payout` also stops at the cover's `backing_until`, after which its backing
+        // stake may be withdrawn. A claimed cover is never closed (`CoverHasClaims`).
+        let cover: Cover = self.load(&claim.cover, "cover").await?;
+        let redeem_by = redemption_end.min(cover.backing_until);
+        let status = claim_status(&claim, redeem_by, now)?;
+        let mint = claim.mint;
+        let requested = self.show_amount(&mint, claim.requested_amount).await?;
+        let paid = self.show_amount(&mint, claim.paid_amount).await?;
+        let staker_paid = self.show_amount(&mint, claim.staker_paid).await?;
+        let capital_paid = self.show_amount(&mint, claim.capital_paid).await?;
+        let owed = self.show_amount(&mint, claim.owed).await?;
+        let deposit = self.show_amount(&mint, claim.deposit).await?;
+        let accept = claim.accept_weight;
+        let deny = claim.deny_weight;
+        say!(
+            self,
+            "claim {address} #{} on cover {}",
+            claim.index,
+            claim.cover
+        );
+        say!(self, "  status: {status}");
+        say!(
+            self,
+            "  claimant {}  requested {requested}  paid {paid}  deposit {deposit}",
+            claim.claimant
+        );
+        if claim.paid {
+            say!(
+                self,
+                "  paid by the backing stake {staker_paid}, by the capital pool {capital_paid}; \
+                 owed {owed}"
+            );
+        }
+        say!(
+            self,
+            "  votes: {} voter(s), accept {accept}, deny {deny}, quorum {}",
+            claim.voters,
+            claim.quorum
+        );
+        say!(self, "  evidence {}", claim.evidence_uri);
+        Ok(())
+    }
+
+    pub async fn vote(&mut self, claim: &Pubkey, accept: bool) -> Result<()> {
+        let ix = vote(&self.me(), claim, accept);
+        self.send(&[ix], &[]).await?;
+        say!(
+            self,
+            "voted to {} claim {claim}",
+            if accept { "accept" } else { "deny" }
+        );
+        Ok(())
+    }
+
+    /// Redeems an accepted claim, or — once redeemed — pays what the capital pool can of what
+    /// it still owes on it.
+    pub async fn redeem(&mut self, claim_address: &Pubkey) -> Result<()> {
+        let claim: Claim = self.load(claim_address, "claim").await?;
+        let cover: Cover = self.load(&claim.cover, "cover").await?;
+        let me = self.me();
+        let ixs = flows::redeem(&mut *self.transport, &me, claim_address, None, None).await?;
+        self.send(&ixs, &[]).await?;
+        let (owner_token, _) = self.token_account(&cover.owner, &cover.mint).await?;
+        let after: Claim = self.load(claim_address, "claim").await?;
+        let mint = cover.mint;
+        let paid = self
+            .show_amount(&mint, after.paid_amount - claim.paid_amount)
+            .await?;
+        let staker = self.show_amount(&mint, after.staker_paid).await?;
+        let capital = self.show_amount(&mint, after.capital_paid).await?;
+        let owed = self.show_amount(&mint, after.owed).await?;
+        say!(
+            self,
+            "paid {paid} to {} ({owner_token}); in all the backing stake paid {staker}, the \
+             capital pool {capital}; owed {owed}",
+            cover.owner
+        );
+        Ok(())
+    }
+
+    pub async fn assessor_stake(&mut self, amount: &str) -> Result<()> {
+        let config = self.config().await?;
+        let mint = config.assessment_mint;
+        let amount = self.amount(&mint, amount).await?;
+        let token_program = self.mint(&mint).await?.token_program;
+        let me = self.me();
+        let from = self.require_tokens(&mint, amount).await?;
+        let ix = stake_assessor(&me, &mint, &from, &token_program, amount);
+        self.send(&[ix], &[]).await?;
+        let shown = self.show_amount(&mint, amount).await?;
+        say!(self, "staked {shown} as assessor {}", assessor_pda(&me));
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bulwark::constants::*;
+
+    /// A claim filed at `START` with the default timing: voting 3 days (at most 4), cooldown
+    /// 1 day, redemption 30 days.
+    fn claim(accept: u64, deny: u64) -> Claim {
+        let start = crate::demo::START;
+        Claim {
+            version: ACCOUNT_VERSION,
+            bump: 255,
+            overturned: false,
+            paid: false,
+            closed: false,
+            index: 0,
+            cover: Pubkey::new_unique(),
+            claimant: Pubkey::new_unique(),
+            product_id: 0,
+            mint: Pubkey::new_unique(),
+            requested_amount: 10,
+            paid_amount: 0,
+            staker_paid: 0,
+            capital_paid: 0,
+            owed: 0,
+            debt_position: 0,
+            evidence_hash: [0; 32],
+            evidence_uri: String::new(),
+            deposit: 1,
+            deposit_pool: Pubkey::new_unique(),
+            filed_at: start,
+            voting_end: start + 3 * SECONDS_PER_DAY,
+            latest_voting_end: start + 4 * SECONDS_PER_DAY,
+            accept_weight: accept,
+            deny_weight: deny,
+            voters: 1,
+            quorum: 1,
+            cooldown: DEFAULT_COOLDOWN,
+            redemption_window: DEFAULT_REDEMPTION_WINDOW,
+            silent_ending: DEFAULT_SILENT_ENDING,
+            assessor_reward: 0,
+            reserved: [0; 64],
+        }
+    }
+
+    #[test]
+    fn claim_status_follows_the_claims_clock() {
+        let start = crate::demo::START;
+        let day = SECONDS_PER_DAY;
+        let accepted = claim(5, 0);
+        let redeem_by = accepted.redemption_end().unwrap();
+        let status = |c: &Claim, at: i64| claim_status(c, redeem_by, at).unwrap();
+        assert_eq!(
+            status(&accepted, start),
+            "voting until 2026-01-08 00:00 (accepted so far; a late vote that flips it extends \
+             voting, at most to 2026-01-09 00:00)"
+        );
+        assert_eq!(
+            status(&accepted, start + 3 * day),
+            "accepted (cooldown until 2026-01-09 00:00)"
+        );
+        assert_eq!(
+            status(&accepted, start + 4 * day),
+            "accepted; redeem before 2026-02-08 00:00 for the backing stake to pay its part \
+             (the capital pool alone pays after)"
+        );
+        // The redemption window is over: the capital pool alone pays it.
+        assert_eq!(
+            status(&accepted, start + 34 * day),
+            "accepted; the backing stake was free from 2026-02-08 00:00: the capital pool pays \
+             it (`bulwark redeem`)"
+        );
+        let owing = Claim {
+            paid: true,
+            owed: 4,
+            paid_amount: 6,
+            capital_paid: 6,
+            ..claim(5, 0)
+        };
+        assert_eq!(
+            status(&owing, start + 40 * day),
+            "accepted; 4 owed by the capital pool, paid in its queue order as capital arrives \
+             (`bulwark redeem`)"
+        );
+        let paid = Claim {
+            paid: true,
+            closed: true,
+            paid_amount: 10,
+            staker_paid: 10,
+            ..claim(5, 0)
+        };
+        assert_eq!(status(&paid, start + 40 * day), "accepted and paid");
+        let extended = Claim {
+            voting_end: start + 4 * day,
+            ..claim(1, 3)
+        };
+        assert_eq!(
+            status(&extended, start),
+            "voting until 2026-01-09 00:00 (denied so far)"
+        );
+        let denied = Claim {
+            closed: true,
+            ..claim(1, 3)
+        };
+        assert_eq!(
+            status(&denied, start + 5 * day),
+            "denied; deposit forfeited to the assessors"
+        );
+        assert_eq!(status(&claim(1, 3), start + 5 * day), "denied");
+    }
+}

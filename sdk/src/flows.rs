@@ -1,0 +1,304 @@
+//! One function per user flow, over any [`AccountSource`]: each reads the state it needs and
+//! returns the instructions to send (and the addresses they create). The TypeScript client's
+//! `app/src/flows.ts` has the same shape.
+
+use crate::builders::{self, CoverKeys, PoolKeys};
+use crate::client::{
+    exists, load, load_optional, load_zero_copy, load_zero_copy_optional, mint_info, AccountSource,
+    ClientError, MintInfo, Result,
+};
+use crate::quote::{quote, CoverRequest, PoolState, Quote};
+use anchor_lang::prelude::Pubkey;
+use anchor_lang::solana_program::instruction::Instruction;
+use bulwark::instructions::{BuyCoverArgs, FileClaimArgs};
+use bulwark::state::{
+    CapitalPool, Claim, Config, Cover, Pool, PoolProduct, Product, StakePosition, TrancheArchive,
+};
+
+/// The pool with id `pool_id` and the keys its staking instructions take.
+pub async fn pool_keys<S: AccountSource>(src: &mut S, pool_id: u64) -> Result<(Pool, PoolKeys)> {
+    let pool: Pool = load_zero_copy(src, &builders::pool_pda(pool_id), "pool").await?;
+    Ok((pool, PoolKeys::of(&pool)))
+}
+
+/// Quotes `request` over the candidate `pools` (those on its mint that list its product are
+/// routed over) at the cluster's time. The leverage lines priced are those the
+/// `grant_leverage` cranks of the pools would leave, simulated in the order of `pools` with
+/// the program's own crank on copies; the routed pools whose line a crank changes are the
+/// quote's `cranks`, which [`buy_cover_from_quote`] sends first.
+pub async fn quote_cover<S: AccountSource>(
+    src: &mut S,
+    request: &CoverRequest,
+    pools: &[Pubkey],
+) -> Result<Quote> {
+    let config: Config = load(src, &builders::config_pda(), "config").await?;
+    let product: Product = load(src, &builders::product_pda(request.product_id), "product").await?;
+    let now = src.unix_time().await?;
+    let mut states = Vec::new();
+    for address in pools {
+        let pool: Pool = load_zero_copy(src, address, "pool").await?;
+        let listing = builders::pool_product_pda(address, request.product_id);
+        let pool_product: Option<PoolProduct> =
+            load_zero_copy_optional(src, &listing, "pool product").await?;
+        if let Some(pool_product) = pool_product.filter(|_| pool.mint == request.mint) {
+            states.push(PoolState {
+                address: *address,
+                pool,
+                pool_product,
+            });
+        }
+    }
+    let capital = builders::capital_pool_pda(&request.mint);
+    let mut cranked = Vec::new();
+    if let Some(mut capital) =
+        load_optional::<CapitalPool, _>(src, &capital, "capital pool").await?
+    {
+        for state in &mut states {
+            let crank = state.pool.crank_line(
+                &mut capital,
+                config.params.capacity_ratio_bps,
+                u64::MAX,
+                now,
+            )?;
+            if crank.changed() {
+                cranked.push(state.address);
+            }
+        }
+    }
+    let mut quote = quote(&config, &product, &states, request, now).map_err(ClientError::Quote)?;
+    let routed = quote.pools();
+    quote.cranks = cranked.into_iter().filter(|p| routed.contains(p)).collect();
+    Ok(quote)
+}
+
+/// How a purchase of a quote is made, beyond the quote itself.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct BuyOptions {
+    /// Cover PDA nonce of the payer.
+    pub cover_nonce: u64,
+    /// Who holds the cover [default: the payer].
+    pub owner: Option<Pubkey>,
+    /// Most premium (with commission) to pay [default: the quoted cost]: a guard against the
+    /// price moving before the purchase lands.
+    pub max_premium: Option<u64>,
+    /// Receives the commission; required when the quote has one.
+    pub commission_destination: Option<Pubkey>,
+}
+
+/// A purchase ready to send: the leverage line cranks the quote counted on, then `buy_cover`.
+/// The cranks write the capital pool; send them first (with the purchase when they fit one
+/// transaction, else before it).
+#[derive(Clone, Debug)]
+pub struct CoverPurchase {
+    pub cover: Pubkey,
+    pub cranks: Vec<Instruction>,
+    pub buy: Instruction,
+}
+
+/// Buys the cover `quote` routes, paid by `payer` from `payer_token` on `mint` (the quote's):
+/// its parts become the allocations and pool accounts, its product, period and commission the
+/// purchase's.
+pub fn buy_cover_from_quote(
+    payer: &Pubkey,
+    payer_token: &Pubkey,
+    mint: &MintInfo,
+    quote: &Quote,
+    options: BuyOptions,
+) -> Result<CoverPurchase> {
+    let request = &quote.request;
+    if mint.address != request.mint {
+        return Err(ClientError::Program(format!(
+            "the quote is in {}, not in {}",
+            request.mint, mint.address
+        )));
+    }
+    let cranks = quote
+        .cranks
+        .iter()
+        .map(|pool| builders::grant_leverage(payer, pool, &request.mint, u64::MAX))
+        .collect();
+    let buy = builders::buy_cover(
+        payer,
+        payer_token,
+        &request.mint,
+        &mint.token_program,
+        &quote.pools(),
+        options.commission_destination,
+        BuyCoverArgs {
+            cover_nonce: options.cover_nonce,
+            owner: options.owner.unwrap_or(*payer),
+            product_id: request.product_id,
+            amount: request.amount,
+            period: request.period,
+            max_premium: options.max_premium.unwrap_or_else(|| quote.cost()),
+            allocations: quote.allocations(),
+            commission_bps: request.commission_bps,
+        },
+    );
+    Ok(CoverPurchase {
+        cover: builders::cover_pda(payer, options.cover_nonce),
+        cranks,
+        buy,
+    })
+}
+
+/// A cover as its claim and crank instructions need it.
+#[derive(Clone, Debug)]
+pub struct CoverContext {
+    pub cover: Cover,
+    pub keys: CoverKeys,
+    pub mint: MintInfo,
+}
+
+/// The cover at `address`, its keys and its mint.
+pub async fn cover_context<S: AccountSource>(
+    src: &mut S,
+    address: &Pubkey,
+) -> Result<CoverContext> {
+    let cover: Cover = load(src, address, "cover").await?;
+    let mint = mint_info(src, &cover.mint).await?;
+    Ok(CoverContext {
+        keys: CoverKeys::from_cover(*address, &cover, mint.token_program),
+        cover,
+        mint,
+    })
+}
+
+/// Files the next claim on the cover at `cover` for `args.amount`, the deposit paid from
+/// `owner_token`. Returns the claim's address and the instruction.
+pub async fn file_claim<S: AccountSource>(
+    src: &mut S,
+    owner: &Pubkey,
+    cover: &Pubkey,
+    owner_token: &Pubkey,
+    args: FileClaimArgs,
+) -> Result<(Pubkey, Instruction)> {
+    let context = cover_context(src, cover).await?;
+    let index = context.cover.claim_count;
+    let ix = builders::file_claim(owner, &context.keys, index, owner_token, args);
+    Ok((builders::claim_pda(cover, index), ix))
+}
+
+/// Pays the claim at `claim` (anyone may send it): `redeem_payout` once its outcome is final,
+/// or — once redeemed with an amount still owed — `redeem_owed`, the capital pool paying what it
+/// can. The payout goes to `owner_token`, the deposit back to `claimant_token`; each defaults
+/// to its holder's associated token account, created first (idempotently) at `caller`'s cost.
+pub async fn redeem<S: AccountSource>(
+    src: &mut S,
+    caller: &Pubkey,
+    claim: &Pubkey,
+    owner_token: Option<Pubkey>,
+    claimant_token: Option<Pubkey>,
+) -> Result<Vec<Instruction>> {
+    let state: Claim = load(src, claim, "claim").await?;
+    let context = cover_context(src, &state.cover).await?;
+    let mut ixs = Vec::new();
+    let mut token_of = |holder: &Pubkey, given: Option<Pubkey>| {
+        given.unwrap_or_else(|| {
+            let create = context.mint.create_associated_account(caller, holder);
+            if !ixs.contains(&create) {
+                ixs.push(create);
+            }
+            context.mint.associated_account(holder)
+        })
+    };
+    let owner_token = token_of(&context.cover.owner, owner_token);
+    if state.paid {
+        ixs.push(builders::redeem_owed(
+            caller,
+            &context.keys,
+            claim,
+            &owner_token,
+        ));
+        return Ok(ixs);
+    }
+    let claimant_token = token_of(&state.claimant, claimant_token);
+    ixs.push(builders::redeem_payout(
+        caller,
+        &context.keys,
+        claim,
+        &owner_token,
+        &claimant_token,
+    ));
+    Ok(ixs)
+}
+
+/// Closes the denied claim at `claim` (anyone may, once its outcome is final): its deposit
+/// goes to the assessors' reward share.
+pub async fn close_claim<S: AccountSource>(
+    src: &mut S,
+    caller: &Pubkey,
+    claim: &Pubkey,
+) -> Result<Instruction> {
+    let state: Claim = load(src, claim, "claim").await?;
+    let context = cover_context(src, &state.cover).await?;
+    Ok(builders::close_claim(caller, &context.keys, claim))
+}
+
+/// Expires the ended cover at `cover` (anyone may): its capacity is released and its rent
+/// returned to the payer who bought it.
+pub async fn expire_cover<S: AccountSource>(src: &mut S, cover: &Pubkey) -> Result<Instruction> {
+    let context = cover_context(src, cover).await?;
+    Ok(builders::expire_cover(
+        cover,
+        &context.cover.rent_payer,
+        context.cover.product_id,
+        &context.keys.pools,
+    ))
+}
+
+/// Withdraws position `position_id` of `owner` in `pool` once its tranche has ended, to
+/// `owner_token`; `caller` is the owner (or anyone once the position is abandoned). The tranche
+/// is archived first when nobody has, `archive_payer` paying the archive's rent (refunded with
+/// the tranche's last withdrawal). Returns the position and the instructions.
+pub async fn withdraw<S: AccountSource>(
+    src: &mut S,
+    archive_payer: &Pubkey,
+    caller: &Pubkey,
+    owner: &Pubkey,
+    pool: &PoolKeys,
+    position_id: u64,
+    owner_token: &Pubkey,
+) -> Result<(StakePosition, Vec<Instruction>)> {
+    let address = builders::position_pda(&pool.pool, owner, position_id);
+    let position: StakePosition = load(src, &address, "stake position").await?;
+    let tranche_id = position.tranche_id;
+    let archive = builders::archive_pda(&pool.pool, tranche_id);
+    let mut ixs = Vec::new();
+    let archive_rent_payer =
+        match load_optional::<TrancheArchive, _>(src, &archive, "tranche archive").await? {
+            Some(state) => state.rent_payer,
+            None => {
+                ixs.push(builders::archive_tranche(
+                    archive_payer,
+                    &pool.pool,
+                    tranche_id,
+                ));
+                *archive_payer
+            }
+        };
+    ixs.push(builders::withdraw_stake_for(
+        caller,
+        owner,
+        pool,
+        position_id,
+        tranche_id,
+        &archive_rent_payer,
+        owner_token,
+    ));
+    Ok((position, ixs))
+}
+
+/// The first of `candidate(0..limit)` with no account yet: an unused nonce or id.
+pub async fn first_unused<S: AccountSource>(
+    src: &mut S,
+    limit: u64,
+    candidate: impl Fn(u64) -> Pubkey,
+) -> Result<Option<u64>> {
+    for n in 0..limit {
+        if !exists(src, &candidate(n)).await? {
+            return Ok(Some(n));
+        }
+    }
+    Ok(None)
+}
