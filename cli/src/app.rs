@@ -1,366 +1,142 @@
-//! Command-line grammar of `bulwark` and the dispatch of the cluster subcommands.
+//! Runs a parsed `bulwark` command line: every subcommand is dispatched here, the demo and
+//! scenarios on a fresh embedded VM of their own, the rest against the target's cluster or
+//! ledger.
 
+pub use crate::args::*;
 use crate::commands::Session;
 use crate::errors::{CliError, Result};
+use crate::report::{Step, Summary};
 use crate::transport::Transport;
-use anchor_lang::prelude::Pubkey;
-use bulwark::constants::MAX_ACTIVE_TRANCHES;
+use crate::{demo, scenario};
 use bulwark::instructions::{CreatePoolArgs, SetPoolProductArgs};
 use bulwark::state::ProductTerms;
-use clap::{Args, Parser, Subcommand};
 use solana_keypair::{read_keypair_file, write_keypair_file, Keypair};
-use std::path::{Path, PathBuf};
+use std::path::Path;
+use std::process::ExitCode;
 
-#[derive(Parser, Debug)]
-#[command(
-    name = "bulwark",
-    version,
-    about = "Bulwark cover mutual: the protocol on an embedded Solana VM by default, on any \
-             cluster with --url"
-)]
-pub struct Cli {
-    #[command(flatten)]
-    pub target: Target,
-    #[command(subcommand)]
-    pub command: Command,
+/// Prints steps as they happen (or collects them for `--json`) and the summary at the end.
+struct Report {
+    json: bool,
+    steps: Vec<Step>,
 }
 
-/// Where commands run and who signs (the Solana CLI's conventions).
-#[derive(Args, Debug, Clone)]
-pub struct Target {
-    /// JSON-RPC URL or moniker (localhost, devnet, testnet, mainnet-beta). Without it,
-    /// commands run on the embedded VM, resumed from --ledger.
-    #[arg(long, short = 'u', global = true)]
-    pub url: Option<String>,
-    /// Keypair file of the signing wallet [default: ~/.config/solana/id.json with --url; on the
-    /// embedded VM, a wallet created next to the ledger]
-    #[arg(long, short = 'k', global = true)]
-    pub keypair: Option<PathBuf>,
-    /// Ledger file of the embedded VM (its accounts and clock between invocations).
-    #[arg(long, global = true, default_value = ".bulwark/ledger.json")]
-    pub ledger: PathBuf,
-    /// Run the natively compiled program on the embedded VM even when the SBF .so exists.
-    #[arg(long, global = true)]
-    pub native: bool,
-}
-
-impl Target {
-    /// Refuses `--url` and `--keypair` for `command`, which runs on a fresh embedded VM of its
-    /// own: silently ignoring them would let a user believe it ran on their cluster.
-    pub fn embedded_only(&self, command: &str) -> Result<()> {
-        let given: Vec<&str> = [
-            ("--url", self.url.is_some()),
-            ("--keypair", self.keypair.is_some()),
-        ]
-        .into_iter()
-        .filter_map(|(option, set)| set.then_some(option))
-        .collect();
-        if given.is_empty() {
-            return Ok(());
+impl Report {
+    fn step(&mut self, step: Step) {
+        if self.json {
+            self.steps.push(step);
+        } else {
+            println!("== {}", step.title);
+            for line in &step.lines {
+                println!("   {line}");
+            }
+            println!();
         }
-        Err(CliError(format!(
-            "`{command}` runs on a fresh embedded VM of its own; {} cannot apply to it",
-            given.join(" and ")
-        )))
+    }
+
+    fn finish(self, summary: &Summary) -> ExitCode {
+        if self.json {
+            let out = serde_json::json!({ "steps": self.steps, "summary": summary });
+            println!("{out:#}");
+        }
+        if summary.total == summary.minted {
+            ExitCode::SUCCESS
+        } else {
+            eprintln!("the totals do not add up");
+            ExitCode::FAILURE
+        }
     }
 }
 
-#[derive(Subcommand, Debug)]
-pub enum Command {
-    /// Run the whole protocol story on a fresh embedded VM.
-    Demo {
-        /// Print the steps and the summary as JSON.
-        #[arg(long)]
-        json: bool,
-    },
-    /// Replay a scenario file (actors, stakes, purchases, incidents, votes, time) on a fresh
-    /// embedded VM.
-    Simulate {
-        scenario: PathBuf,
-        /// Print the steps and the summary as JSON.
-        #[arg(long)]
-        json: bool,
-    },
-    /// Initialize the protocol config (signed by the program's upgrade authority).
-    Init {
-        /// Mint assessors stake.
-        #[arg(long)]
-        assessment_mint: Pubkey,
-        /// Owner of the treasury token accounts [default: the wallet].
-        #[arg(long)]
-        treasury: Option<Pubkey>,
-        /// Governance authority, e.g. a multisig [default: the wallet].
-        #[arg(long)]
-        authority: Option<Pubkey>,
-    },
-    /// Products (governance).
-    #[command(subcommand)]
-    Product(ProductCommand),
-    /// Listed mints (governance): pools can only be created on a listed mint.
-    #[command(subcommand)]
-    Mint(MintCommand),
-    /// Staking pools.
-    #[command(subcommand)]
-    Pool(PoolCommand),
-    /// The mint's capital pool: the members' fund behind leverage, payer of what stake does
-    /// not pay.
-    #[command(subcommand)]
-    Capital(CapitalCommand),
-    /// Deposit stake into a pool's tranche.
-    Stake {
-        #[arg(long)]
-        pool: u64,
-        /// Amount in tokens (e.g. 1000.5).
-        #[arg(long)]
-        amount: String,
-        /// Tranche to join, counted from the current one (0–7); later tranches back longer
-        /// cover and lock longer.
-        #[arg(
-            long,
-            default_value_t = 7,
-            value_parser = clap::value_parser!(u64).range(..=MAX_ACTIVE_TRANCHES as u64 - 1)
-        )]
-        tranches_ahead: u64,
-        /// Position id [default: the first unused].
-        #[arg(long)]
-        position: Option<u64>,
-    },
-    /// The wallet's stake positions: tranche, stake after any losses, rewards earned so far.
-    Positions,
-    /// Claim a position's streamed premium.
-    Rewards {
-        #[arg(long)]
-        pool: u64,
-        #[arg(long)]
-        position: u64,
-    },
-    /// Withdraw a position whose tranche has ended: its stake after losses, plus rewards.
-    Unstake {
-        #[arg(long)]
-        pool: u64,
-        #[arg(long)]
-        position: u64,
-    },
-    /// Price cover over the cheapest pools without buying it.
-    Quote(CoverTerms),
-    /// Cover positions.
-    #[command(subcommand)]
-    Cover(CoverCommand),
-    /// Claims.
-    #[command(subcommand)]
-    Claim(ClaimCommand),
-    /// Assessor stake.
-    #[command(subcommand)]
-    Assessor(AssessorCommand),
-    /// Vote on a claim as an assessor.
-    Vote {
-        #[arg(long)]
-        claim: Pubkey,
-        /// Vote to accept (default) or, with --deny, to deny.
-        #[arg(long, conflicts_with = "deny")]
-        accept: bool,
-        #[arg(long)]
-        deny: bool,
-    },
-    /// Pay an accepted claim to the cover's owner (anyone may).
-    Redeem {
-        #[arg(long)]
-        claim: Pubkey,
-    },
-    /// Permissionless maintenance.
-    #[command(subcommand)]
-    Crank(CrankCommand),
-    /// Test tokens: create a mint the wallet controls and mint from it.
-    #[command(subcommand)]
-    Token(TokenCommand),
-    /// Move the embedded VM's clock forward.
-    Warp {
-        #[arg(long)]
-        days: u32,
-    },
-}
-
-#[derive(Subcommand, Debug)]
-pub enum ProductCommand {
-    /// Create an assessed product (the wallet must be the governance authority).
-    Create {
-        #[arg(long, default_value_t = 35)]
-        grace_days: u32,
-        /// Minimum yearly price, bps.
-        #[arg(long, default_value_t = 100)]
-        min_price_bps: u16,
-        /// Yearly price a pool's new listing starts from and decays to its target, bps
-        /// [default: the minimum price].
-        #[arg(long)]
-        initial_price_bps: Option<u16>,
-        #[arg(long, default_value_t = 365)]
-        max_period_days: u32,
-        /// Premiums never rise with demand.
-        #[arg(long)]
-        fixed_price: bool,
-        /// Where the cover wording is published.
-        #[arg(long)]
-        wording_uri: String,
-        /// SHA-256 of the wording, 64 hex characters [default: zeros].
-        #[arg(long)]
-        wording_hash: Option<String>,
-    },
-    List,
-}
-
-#[derive(Subcommand, Debug)]
-pub enum MintCommand {
-    /// List a mint, or change its parameters (the wallet must be the governance authority).
-    Set {
-        #[arg(long)]
-        mint: Pubkey,
-        /// Smallest claim deposit on covers of this mint, in tokens (e.g. 1.5).
-        #[arg(long)]
-        claim_min_deposit: String,
-    },
-}
-
-#[derive(Subcommand, Debug)]
-pub enum CapitalCommand {
-    /// Deposit tokens for membership shares.
-    Deposit {
-        #[arg(long)]
-        mint: Pubkey,
-        /// Amount in tokens (e.g. 1000.5).
-        #[arg(long)]
-        amount: String,
-    },
-    /// With --amount, ask to leave with shares worth that much (paid after the exit delay at
-    /// the lower of the two prices); without, execute the wallet's exits that are ready.
-    Withdraw {
-        #[arg(long)]
-        mint: Pubkey,
-        #[arg(long)]
-        amount: Option<String>,
-    },
-    /// The capital pool's books and the wallet's shares.
-    Show {
-        #[arg(long)]
-        mint: Pubkey,
-    },
-}
-
-#[derive(Subcommand, Debug)]
-pub enum PoolCommand {
-    /// Open a pool on a mint; the wallet is its manager.
-    Create {
-        #[arg(long)]
-        mint: Pubkey,
-        #[arg(long, default_value_t = 1_000)]
-        fee_bps: u16,
-        /// Ceiling of the manager fee for the pool's whole life.
-        #[arg(long, default_value_t = 2_000)]
-        max_fee_bps: u16,
-        /// Only the manager may stake.
-        #[arg(long)]
-        private: bool,
-    },
-    /// Offer a product from the pool (manager).
-    SetProduct {
-        pool: u64,
-        #[arg(long)]
-        product: u64,
-        /// Share of the pool's capacity, 0–100.
-        #[arg(long)]
-        weight: u16,
-        /// Target yearly price, bps.
-        #[arg(long)]
-        price_bps: u16,
-    },
-    Show {
-        pool: u64,
-    },
-    List,
-}
-
-#[derive(Args, Debug)]
-pub struct CoverTerms {
-    #[arg(long)]
-    pub product: u64,
-    /// Cover amount in tokens.
-    #[arg(long)]
-    pub amount: String,
-    #[arg(long)]
-    pub days: u32,
-    /// Only pools on this mint [default: the one mint offering the product].
-    #[arg(long)]
-    pub mint: Option<Pubkey>,
-}
-
-#[derive(Subcommand, Debug)]
-pub enum CoverCommand {
-    Buy {
-        #[command(flatten)]
-        terms: CoverTerms,
-        /// Most premium to pay, in tokens [default: the quoted premium].
-        #[arg(long)]
-        max_premium: Option<String>,
-        /// Who holds the cover [default: the wallet].
-        #[arg(long)]
-        owner: Option<Pubkey>,
-        /// Cover PDA nonce [default: the first unused].
-        #[arg(long)]
-        nonce: Option<u64>,
-    },
-    Show {
-        cover: Pubkey,
-    },
-}
-
-#[derive(Subcommand, Debug)]
-pub enum ClaimCommand {
-    File {
-        #[arg(long)]
-        cover: Pubkey,
-        #[arg(long)]
-        amount: String,
-        #[arg(long)]
-        evidence_uri: String,
-        /// SHA-256 of the evidence, 64 hex characters [default: zeros].
-        #[arg(long)]
-        evidence_hash: Option<String>,
-    },
-    Show {
-        claim: Pubkey,
-    },
-}
-
-#[derive(Subcommand, Debug)]
-pub enum AssessorCommand {
-    Stake {
-        #[arg(long)]
-        amount: String,
-    },
-}
-
-#[derive(Subcommand, Debug)]
-pub enum CrankCommand {
-    /// Release an ended cover's capacity and return its rent.
-    Expire {
-        #[arg(long)]
-        cover: Pubkey,
-    },
-}
-
-#[derive(Subcommand, Debug)]
-pub enum TokenCommand {
-    CreateMint {
-        #[arg(long, default_value_t = 6)]
-        decimals: u8,
-    },
-    Mint {
-        #[arg(long)]
-        mint: Pubkey,
-        #[arg(long)]
-        to: Pubkey,
-        #[arg(long)]
-        amount: String,
-    },
+/// Runs `cli` to the end: what it prints goes to stdout, errors to stderr; the exit code is
+/// 2 for a command line or scenario file that cannot run, 1 for a failure while running.
+pub fn run(cli: Cli) -> ExitCode {
+    let so = crate::sbf_program_dir().join("bulwark.so");
+    let sbf = !cli.target.native && so.is_file();
+    if sbf {
+        std::env::set_var("SBF_OUT_DIR", crate::sbf_program_dir());
+    }
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let vm = if sbf { "SBF" } else { "native" };
+    match cli.command {
+        Command::Demo { json } => {
+            if let Err(e) = cli.target.embedded_only("demo") {
+                eprintln!("error: {e}");
+                return ExitCode::from(2);
+            }
+            if !json {
+                println!("Bulwark demo on an embedded Solana VM ({vm} program)\n");
+            }
+            let mut report = Report {
+                json,
+                steps: Vec::new(),
+            };
+            match runtime.block_on(demo::run(sbf, &mut |step| report.step(step))) {
+                Ok(summary) => report.finish(&summary),
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Command::Simulate {
+            scenario: path,
+            json,
+        } => {
+            if let Err(e) = cli.target.embedded_only("simulate") {
+                eprintln!("error: {e}");
+                return ExitCode::from(2);
+            }
+            let file = path.display().to_string();
+            let text = match std::fs::read_to_string(&path) {
+                Ok(text) => text,
+                Err(e) => {
+                    eprintln!("error: {file}: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            let parsed = match scenario::parse(&text, &file) {
+                Ok(parsed) => parsed,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            if !json {
+                println!("Simulating {file} on an embedded Solana VM ({vm} program)\n");
+            }
+            let mut report = Report {
+                json,
+                steps: Vec::new(),
+            };
+            let mut tell = |step| report.step(step);
+            match runtime.block_on(scenario::run(&parsed, &text, &file, sbf, &mut tell)) {
+                Ok(summary) => report.finish(&summary),
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        command => match runtime.block_on(execute(&cli.target, command, sbf)) {
+            Ok(out) => {
+                print!("{out}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        },
+    }
 }
 
 fn hash(text: Option<&str>) -> Result<[u8; 32]> {
@@ -564,33 +340,4 @@ async fn dispatch(s: &mut Session<'_>, command: Command) -> Result<()> {
         Command::Warp { days } => s.warp(days).await?,
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn target(args: &[&str]) -> Target {
-        Cli::try_parse_from(args).expect("valid arguments").target
-    }
-
-    #[test]
-    fn demo_and_simulate_refuse_cluster_options() {
-        assert_eq!(target(&["bulwark", "demo"]).embedded_only("demo"), Ok(()));
-        assert_eq!(
-            target(&["bulwark", "--url", "devnet", "demo"]).embedded_only("demo"),
-            Err(CliError(
-                "`demo` runs on a fresh embedded VM of its own; --url cannot apply to it".into()
-            ))
-        );
-        assert_eq!(
-            target(&["bulwark", "simulate", "s.toml", "-u", "l", "-k", "id.json"])
-                .embedded_only("simulate"),
-            Err(CliError(
-                "`simulate` runs on a fresh embedded VM of its own; --url and --keypair cannot \
-                 apply to it"
-                    .into()
-            ))
-        );
-    }
 }

@@ -2,6 +2,7 @@
 //! (solana-program-test) by default — no validator, no network — and on any cluster by URL.
 
 pub mod app;
+pub mod args;
 pub mod capacity;
 pub mod commands;
 pub mod demo;

@@ -1,5 +1,6 @@
-//! What `--json` adds to each step of the demo and of a scenario: the protocol's state after
-//! the step, read from the accounts with the program's own types, amounts in base units.
+//! What a story reports: its steps, the protocol's state after each (what `--json` adds, read
+//! from the accounts with the program's own types, amounts in base units) and the summary that
+//! accounts for every token.
 
 use crate::capacity::CapacityUse;
 use anchor_lang::prelude::Pubkey;
@@ -8,6 +9,9 @@ use bulwark_sdk::builders::{config_pda, pool_product_pda};
 use bulwark_testing::TestContext;
 use serde::Serialize;
 use std::collections::BTreeMap;
+
+/// Base units of one token of the stories' mint (6 decimals).
+const UNIT: u64 = 1_000_000;
 
 /// The state after a step.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -164,5 +168,88 @@ impl Watch {
             balances,
             claims,
         })
+    }
+}
+
+/// One step of the story: what happened, in lines for people and in fields for machines.
+#[derive(Debug, Serialize)]
+pub struct Step {
+    pub title: String,
+    pub lines: Vec<String>,
+    /// The protocol's state after the step; `None` before the pool exists and for the summary.
+    pub state: Option<State>,
+}
+
+/// Where every token of the demo's mint ended up.
+#[derive(Debug, Serialize, PartialEq, Eq)]
+pub struct Summary {
+    /// Tokens minted to the actors at the start.
+    pub minted: u64,
+    /// Balance of each actor's token account, by name.
+    pub wallets: Vec<(String, u64)>,
+    pub pool_vault: u64,
+    /// The mint's capital pool vault: its members' capital and what it holds for claims.
+    pub capital_vault: u64,
+    pub treasury: u64,
+    pub reward_pot: u64,
+    /// Sum of all the above: equals `minted`.
+    pub total: u64,
+    /// What the pool still owes; equals `pool_vault` after the final sweep.
+    pub pool_liabilities: u64,
+    /// The capital pool's books; equal `capital_vault`.
+    pub capital: u64,
+    pub claims_paid: u64,
+    /// Of `claims_paid`, what the backing stake and what the capital pool paid.
+    pub claims_paid_by_stake: u64,
+    pub claims_paid_by_capital: u64,
+    /// Accepted and not yet paid: owed by the capital pool.
+    pub claims_owed: u64,
+    pub deposits_forfeited: u64,
+}
+
+/// The closing step of a story: each balance and the total against what was minted, to the
+/// base unit, so the column adds up to the total exactly.
+pub fn summary_step(summary: &Summary) -> Step {
+    let exact = |amount: u64| {
+        format!(
+            "{}.{:06}",
+            crate::format::thousands(amount / UNIT),
+            amount % UNIT
+        )
+    };
+    let mut lines: Vec<String> = summary
+        .wallets
+        .iter()
+        .map(|(name, balance)| format!("{name:<8} {:>20}", exact(*balance)))
+        .collect();
+    lines.push(format!("{:<8} {:>20}", "vault", exact(summary.pool_vault)));
+    lines.push(format!(
+        "{:<8} {:>20}",
+        "capital",
+        exact(summary.capital_vault)
+    ));
+    lines.push(format!("{:<8} {:>20}", "treasury", exact(summary.treasury)));
+    lines.push(format!("{:<8} {:>20}", "pot", exact(summary.reward_pot)));
+    lines.push(format!(
+        "total    {:>20} = minted {} {}",
+        exact(summary.total),
+        exact(summary.minted),
+        if summary.total == summary.minted {
+            "(every token accounted for)"
+        } else {
+            "(MISMATCH)"
+        }
+    ));
+    lines.push(format!(
+        "claims paid {} (backing stake {}, capital pool {}), owed {}",
+        exact(summary.claims_paid),
+        exact(summary.claims_paid_by_stake),
+        exact(summary.claims_paid_by_capital),
+        exact(summary.claims_owed)
+    ));
+    Step {
+        title: "Summary".to_string(),
+        lines,
+        state: None,
     }
 }

@@ -5,8 +5,8 @@
 use bulwark::error::BulwarkError;
 mod common;
 
-use bulwark_cli::demo::START;
 use bulwark_cli::errors::CliError;
+use bulwark_cli::scenario::START;
 use common::{after, bulwark};
 use solana_keypair::read_keypair_file;
 use solana_signer::Signer;

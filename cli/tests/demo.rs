@@ -1,6 +1,7 @@
 //! `bulwark demo` completes and its summary adds up.
 
-use bulwark_cli::demo::{run, usdc};
+use bulwark_cli::demo::run;
+use bulwark_cli::format::usdc;
 
 #[tokio::test]
 async fn demo_accounts_for_every_token() {
@@ -44,77 +45,103 @@ async fn demo_accounts_for_every_token() {
             ("Ana", 423_574_058_219),
             ("Ben", 254_144_434_931),
             ("Cai", 200_000_000_000),
-            ("Mia", 127_114_383_563),
             ("Dana", 295_068_493_150),
             ("Eli", 48_390_410_958),
-            ("manager", 302_054_794),
             ("Fay", 525_000_000),
             ("Gus", 175_000_000),
+            ("Mia", 127_114_383_563),
+            ("manager", 302_054_794),
         ]
     );
     assert_eq!(summary.pool_vault, 2);
     assert_eq!(summary.treasury, 302_054_794);
     assert_eq!(summary.reward_pot, 404_109_589);
+    // Later tranches lock longer: Ana's until 718 days after the pool opened, Cai's 172.
     assert_eq!(
-        steps[2].lines,
+        steps[1].lines[..8],
         [
-            "Ana stakes 500,000.00 in tranche 232 (unlocks in 718 days)",
-            "Ben stakes 300,000.00 in tranche 230 (unlocks in 536 days)",
-            "Cai stakes 200,000.00 in tranche 226 (unlocks in 172 days)",
-            "Mia deposits 250,000.00 into the USDC capital pool for as many shares: cover above \
-             1x the stake needs its capital",
+            "Ana stakes 500,000.00",
+            "  tranche 232, locked until 2028-01-20 00:00",
+            "Ben stakes 300,000.00",
+            "  tranche 230, locked until 2027-07-22 00:00",
+            "Cai stakes 200,000.00",
+            "  tranche 226, locked until 2026-07-23 00:00",
+            "Mia deposits 250,000.00 into the capital pool",
+            "  Mia holds 250,000.00 shares",
         ]
     );
     // Dana's cover fits the line at 2x; Eli's takes the 50,000 of line left, so 1.5x.
     assert_eq!(
-        steps[3].lines[1],
-        "  sold at 2.00x: 200,000.00 on the stake, 200,000.00 on the capital pool's leverage line"
+        steps[2].lines[1],
+        "  premium 4,931.50685 at 2.50%/yr; sold at 2.00x (200,000.00 on the leverage line)"
     );
     assert_eq!(
-        steps[3].lines[3],
-        "  sold at 1.50x: 100,000.00 on the stake, 50,000.00 on the capital pool's leverage line"
+        steps[2].lines[3],
+        "  premium 1,109.589042 at 3.00%/yr; sold at 1.50x (50,000.00 on the leverage line)"
     );
     // Capacity used after the purchases, in stake occupied × 2: 1,000,000 staked, lending
     // weight 60, DEX 40 (Eli's 1.5x cover occupies 100,000 of stake).
     assert_eq!(
-        steps[3].lines[5..],
+        steps[2].lines[6..],
         [
-            "lending: capacity used 400,000.00 of 1,200,000.00 (33.33%)".to_string(),
             "DEX: capacity used 200,000.00 of 800,000.00 (25.00%)".to_string(),
+            "lending: capacity used 400,000.00 of 1,200,000.00 (33.33%)".to_string(),
         ]
     );
-    // The votes are cast as soon as the claims are filed: voting is still open.
-    let votes: Vec<&str> = steps[6]
+    // Cai's tranche ends before any cover sold is settled: it earns none of their premium.
+    assert_eq!(
+        steps[3].lines[1..7],
+        [
+            "Ana claims 299.561534 of rewards",
+            "  position 0: 299.561534",
+            "Ben claims 179.73692 of rewards",
+            "  position 0: 179.73692",
+            "Cai claims 0.00 of rewards",
+            "  position 0 has earned no rewards",
+        ]
+    );
+    // The votes are cast as soon as the claims are filed: voting is still open, the tallies
+    // move with each vote.
+    let tallies: Vec<&str> = steps[5]
         .lines
         .iter()
-        .map(|line| line.split_once(": ").unwrap().1)
+        .filter_map(|line| line.strip_prefix("  tally: "))
         .collect();
     assert_eq!(
-        votes,
+        tallies,
         [
-            "accept 4.00 / deny 0.00 -> voting open until 2026-03-06 00:00, accepted so far",
-            "accept 1.00 / deny 3.00 -> voting open until 2026-03-06 00:00, denied so far",
+            "accept 3.00, deny 0.00",
+            "accept 4.00, deny 0.00",
+            "accept 1.00, deny 0.00",
+            "accept 1.00, deny 3.00",
         ]
+    );
+    let claims = &steps[5].state.as_ref().unwrap().claims;
+    assert_eq!(
+        claims
+            .iter()
+            .map(|c| (c.status, c.accepted))
+            .collect::<Vec<_>>(),
+        [("voting", true), ("voting", false)]
     );
     // The payout burnt 125,000 of stake: (875,000 × 2) × 60% and × 40%; Dana's cover has
     // 150,000 left.
     assert_eq!(
-        steps[7].lines[1],
-        "the backing stake pays 125,000.00 (the payout ÷ its 2x ratio), the capital pool \
-         125,000.00"
+        steps[6].lines[2],
+        "  backing stake pays 125,000.00, capital pool 125,000.00; owed 0.00"
     );
     assert_eq!(
-        steps[7].lines[6..],
+        steps[6].lines[6..],
         [
-            "lending: capacity used 150,000.00 of 1,050,000.00 (14.28%)".to_string(),
             "DEX: capacity used 200,000.00 of 700,000.00 (28.57%)".to_string(),
+            "lending: capacity used 150,000.00 of 1,050,000.00 (14.28%)".to_string(),
         ]
     );
     let titles: Vec<&str> = steps.iter().map(|s| s.title.as_str()).collect();
-    assert_eq!(titles.len(), 11);
-    assert_eq!(titles[10], "Summary");
+    assert_eq!(titles.len(), 10);
+    assert_eq!(titles[9], "Summary");
     // The printed column, to the base unit, adds up to the printed total.
-    let summary_lines = &steps[10].lines;
+    let summary_lines = &steps[9].lines;
     let amount = |line: &str| -> u64 {
         let field = line.split_whitespace().nth(1).unwrap();
         field.replace([',', '.'], "").parse().unwrap()

@@ -1,5 +1,5 @@
 //! `--json`: stdout is one JSON document whose steps carry the protocol's state as numbers (base
-//! units), besides the prose; progress goes to stderr while a long step runs.
+//! units), besides the prose, and nothing else is printed.
 
 use bulwark_sdk::builders::pool_pda;
 use serde_json::{json, Value};
@@ -104,19 +104,14 @@ fn simulate_json_reports_pools_balances_and_claims() {
 }
 
 #[test]
-fn demo_json_keeps_progress_out_of_stdout() {
+fn demo_json_is_the_only_output() {
     let (out, stderr) = bulwark_json(&["demo", "--json"]);
-    let progress: Vec<&str> = stderr.lines().collect();
-    assert_eq!(progress.len(), 8, "{stderr}");
-    assert_eq!(
-        progress[7],
-        "   two years later: [####################] 100%  day 684 of 684"
-    );
+    assert_eq!(stderr, "");
     let steps = out["steps"].as_array().expect("steps");
-    assert_eq!(steps.len(), 11);
-    assert_eq!(steps[0]["state"], Value::Null, "no pool yet");
-    let last = &steps[9];
-    assert_eq!(last["lines"][0], "684 days pass: every tranche has ended");
+    assert_eq!(steps.len(), 10);
+    assert_eq!(steps[0]["title"], "Bulwark demo: pool 0 opens");
+    let last = &steps[8];
+    assert_eq!(last["lines"][0], "684 days pass");
     let state = &last["state"];
     assert_eq!(state["pool"]["stake"], 0);
     assert_eq!(state["balances"]["Ana"], 423_574_058_219u64);
@@ -134,6 +129,6 @@ fn demo_json_keeps_progress_out_of_stdout() {
         })
         .collect();
     assert_eq!(statuses, [("Dana", "final", true), ("Eli", "final", true)]);
-    assert_eq!(steps[10]["title"], "Summary");
+    assert_eq!(steps[9]["title"], "Summary");
     assert_eq!(out["summary"]["total"], 1_350_000_000_000u64);
 }

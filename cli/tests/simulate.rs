@@ -2,7 +2,7 @@
 //! with the line at fault.
 
 use bulwark::error::BulwarkError;
-use bulwark_cli::demo::{Step, Summary};
+use bulwark_cli::report::{Step, Summary};
 use bulwark_cli::scenario::{self, ScenarioError};
 
 const UNIT: u64 = 1_000_000;
@@ -274,7 +274,8 @@ async fn malformed_scenarios_name_the_line() {
     assert_eq!(
         error_of("\n[[steps]]\nexplode = { days = 3 }\n").await,
         "test.toml:13: unknown variant `explode`, expected one of `stake`, `buy`, `wait`, \
-         `incident`, `claim`, `vote`, `redeem`, `withdraw`, `capital`, `capital_withdraw`"
+         `incident`, `claim`, `vote`, `redeem`, `withdraw`, `capital`, `capital_withdraw`, `rewards`, \
+         `close`, `fees`, `assessor_rewards`, `expire`, `chapter`"
     );
 }
 

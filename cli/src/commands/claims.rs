@@ -188,7 +188,7 @@ mod tests {
     /// A claim filed at `START` with the default timing: voting 3 days (at most 4), cooldown
     /// 1 day, redemption 30 days.
     fn claim(accept: u64, deny: u64) -> Claim {
-        let start = crate::demo::START;
+        let start = crate::scenario::START;
         Claim {
             version: ACCOUNT_VERSION,
             bump: 255,
@@ -227,7 +227,7 @@ mod tests {
 
     #[test]
     fn claim_status_follows_the_claims_clock() {
-        let start = crate::demo::START;
+        let start = crate::scenario::START;
         let day = SECONDS_PER_DAY;
         let accepted = claim(5, 0);
         let redeem_by = accepted.redemption_end().unwrap();
