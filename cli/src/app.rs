@@ -47,6 +47,33 @@ impl Report {
     }
 }
 
+/// Tells a story (the demo, a scenario) on `runtime`: `header` first unless `json`, each step
+/// as it happens (or all of them as JSON at the end), then the summary.
+fn tell(
+    runtime: &tokio::runtime::Runtime,
+    json: bool,
+    header: &str,
+    story: impl AsyncFnOnce(
+        &mut dyn FnMut(Step),
+    ) -> std::result::Result<Summary, scenario::ScenarioError>,
+) -> ExitCode {
+    if !json {
+        println!("{header}\n");
+    }
+    let mut report = Report {
+        json,
+        steps: Vec::new(),
+    };
+    let outcome = runtime.block_on(story(&mut |step| report.step(step)));
+    match outcome {
+        Ok(summary) => report.finish(&summary),
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 /// Runs `cli` to the end: what it prints goes to stdout, errors to stderr; the exit code is
 /// 2 for a command line or scenario file that cannot run, 1 for a failure while running.
 pub fn run(cli: Cli) -> ExitCode {
@@ -72,20 +99,10 @@ pub fn run(cli: Cli) -> ExitCode {
                 eprintln!("error: {e}");
                 return ExitCode::from(2);
             }
-            if !json {
-                println!("Bulwark demo on an embedded Solana VM ({vm} program)\n");
-            }
-            let mut report = Report {
-                json,
-                steps: Vec::new(),
-            };
-            match runtime.block_on(demo::run(sbf, &mut |step| report.step(step))) {
-                Ok(summary) => report.finish(&summary),
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    ExitCode::FAILURE
-                }
-            }
+            let header = format!("Bulwark demo on an embedded Solana VM ({vm} program)");
+            tell(&runtime, json, &header, async |report| {
+                demo::run(sbf, report).await
+            })
         }
         Command::Simulate {
             scenario: path,
@@ -110,21 +127,10 @@ pub fn run(cli: Cli) -> ExitCode {
                     return ExitCode::from(2);
                 }
             };
-            if !json {
-                println!("Simulating {file} on an embedded Solana VM ({vm} program)\n");
-            }
-            let mut report = Report {
-                json,
-                steps: Vec::new(),
-            };
-            let mut tell = |step| report.step(step);
-            match runtime.block_on(scenario::run(&parsed, &text, &file, sbf, &mut tell)) {
-                Ok(summary) => report.finish(&summary),
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    ExitCode::FAILURE
-                }
-            }
+            let header = format!("Simulating {file} on an embedded Solana VM ({vm} program)");
+            tell(&runtime, json, &header, async |report| {
+                scenario::run(&parsed, &text, &file, sbf, report).await
+            })
         }
         command => match runtime.block_on(execute(&cli.target, command, sbf)) {
             Ok(out) => {

@@ -206,6 +206,21 @@ impl TestContext {
 
     // ---- transactions ----
 
+    /// `ixs` in a transaction on a fresh blockhash, signed by the context payer (fee payer)
+    /// and `signers`.
+    async fn signed(&mut self, ixs: &[Instruction], signers: &[&Keypair]) -> Transaction {
+        let blockhash = self
+            .ctx
+            .banks_client
+            .get_latest_blockhash()
+            .await
+            .expect("blockhash");
+        let payer = self.payer();
+        let mut all: Vec<&Keypair> = vec![&payer];
+        all.extend(signers.iter().copied());
+        Transaction::new_signed_with_payer(ixs, Some(&payer.pubkey()), &all, blockhash)
+    }
+
     /// Sends `ixs` signed by the context payer (fee payer) and `signers`.
     pub async fn send(
         &mut self,
@@ -221,16 +236,7 @@ impl TestContext {
         ixs: &[Instruction],
         signers: &[&Keypair],
     ) -> std::result::Result<TxOutcome, (TransactionError, Vec<String>)> {
-        let blockhash = self
-            .ctx
-            .banks_client
-            .get_latest_blockhash()
-            .await
-            .expect("blockhash");
-        let payer = self.payer();
-        let mut all: Vec<&Keypair> = vec![&payer];
-        all.extend(signers.iter().copied());
-        let tx = Transaction::new_signed_with_payer(ixs, Some(&payer.pubkey()), &all, blockhash);
+        let tx = self.signed(ixs, signers).await;
         let tx_bytes = 1 + 64 * tx.signatures.len() + tx.message_data().len();
         let accounts = tx.message.account_keys.len();
         let result = self
@@ -273,16 +279,7 @@ impl TestContext {
         ixs: &[Instruction],
         signers: &[&Keypair],
     ) -> std::result::Result<TxOutcome, TransactionError> {
-        let blockhash = self
-            .ctx
-            .banks_client
-            .get_latest_blockhash()
-            .await
-            .expect("blockhash");
-        let payer = self.payer();
-        let mut all: Vec<&Keypair> = vec![&payer];
-        all.extend(signers.iter().copied());
-        let tx = Transaction::new_signed_with_payer(ixs, Some(&payer.pubkey()), &all, blockhash);
+        let tx = self.signed(ixs, signers).await;
         let simulation = self
             .ctx
             .banks_client
