@@ -49,26 +49,79 @@ pub async fn quote_cover<S: AccountSource>(
         }
     }
     let capital = builders::capital_pool_pda(&request.mint);
-    let mut cranked = Vec::new();
-    if let Some(mut capital) =
-        load_optional::<CapitalPool, _>(src, &capital, "capital pool").await?
-    {
-        for state in &mut states {
-            let crank = state.pool.crank_line(
-                &mut capital,
-                config.params.capacity_ratio_bps,
-                u64::MAX,
-                now,
-            )?;
-            if crank.changed() {
-                cranked.push(state.address);
-            }
-        }
-    }
+    let cranked = match load_optional::<CapitalPool, _>(src, &capital, "capital pool").await? {
+        Some(mut capital) => crank_copies(
+            states
+                .iter_mut()
+                .map(|state| (state.address, &mut state.pool)),
+            &mut capital,
+            config.params.capacity_ratio_bps,
+            u64::MAX,
+            now,
+        )?,
+        None => Vec::new(),
+    };
     let mut quote = quote(&config, &product, &states, request, now).map_err(ClientError::Quote)?;
     let routed = quote.pools();
     quote.cranks = cranked.into_iter().filter(|p| routed.contains(p)).collect();
     Ok(quote)
+}
+
+/// Runs the program's leverage line crank (granting at most `max_amount`) on each of `pools`
+/// in order, against `capital`, as `grant_leverage` would at `now`; returns the pools whose
+/// line it changed.
+fn crank_copies<'a>(
+    pools: impl Iterator<Item = (Pubkey, &'a mut Pool)>,
+    capital: &mut CapitalPool,
+    ratio_bps: u32,
+    max_amount: u64,
+    now: i64,
+) -> Result<Vec<Pubkey>> {
+    let mut changed = Vec::new();
+    for (address, pool) in pools {
+        if pool
+            .crank_line(capital, ratio_bps, max_amount, now)?
+            .changed()
+        {
+            changed.push(address);
+        }
+    }
+    Ok(changed)
+}
+
+/// The `grant_leverage` cranks (sent by `caller`, granting at most `max_amount` each) that
+/// would change the lines of `pools` on `mint`, found by running the program's crank on copies
+/// in order: with `max_amount` 0, the cranks that return to the capital pool what lines no
+/// longer hold, which its requirement counts until then (a capital exit needs them first).
+pub async fn line_cranks<S: AccountSource>(
+    src: &mut S,
+    caller: &Pubkey,
+    mint: &Pubkey,
+    pools: &[Pubkey],
+    max_amount: u64,
+) -> Result<Vec<Instruction>> {
+    let config: Config = load(src, &builders::config_pda(), "config").await?;
+    let mut capital: CapitalPool =
+        load(src, &builders::capital_pool_pda(mint), "capital pool").await?;
+    let now = src.unix_time().await?;
+    let mut states = Vec::new();
+    for address in pools {
+        let pool: Pool = load_zero_copy(src, address, "pool").await?;
+        if pool.mint == *mint {
+            states.push((*address, pool));
+        }
+    }
+    let changed = crank_copies(
+        states.iter_mut().map(|(address, pool)| (*address, pool)),
+        &mut capital,
+        config.params.capacity_ratio_bps,
+        max_amount,
+        now,
+    )?;
+    Ok(changed
+        .iter()
+        .map(|pool| builders::grant_leverage(caller, pool, mint, max_amount))
+        .collect())
 }
 
 /// How a purchase of a quote is made, beyond the quote itself.

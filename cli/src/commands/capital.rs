@@ -9,6 +9,7 @@ use bulwark::constants::MAX_COVER_POOLS;
 use bulwark::state::{CapitalExit, CapitalPool, Pool};
 use bulwark_sdk::builders::*;
 use bulwark_sdk::capital::shares_worth;
+use bulwark_sdk::flows;
 
 impl Session<'_> {
     async fn capital_pool(&mut self, mint: &Pubkey) -> Result<CapitalPool> {
@@ -98,14 +99,17 @@ impl Session<'_> {
         }
         // Lines the pools no longer hold (lapsed, or their cover released) still count
         // against the requirement until a crank returns them.
-        let pools: Vec<(Pubkey, Pool)> = self
+        let pools: Vec<Pubkey> = self
             .all_zc::<Pool>()
             .await?
             .into_iter()
             .filter(|(_, pool)| pool.mint == mint)
+            .map(|(address, _)| address)
             .collect();
-        self.crank(&mint, pools, 0, |pool, held| pool.line.booked > held)
-            .await?;
+        let cranks = flows::line_cranks(&mut *self.transport, &me, &mint, &pools, 0).await?;
+        for chunk in cranks.chunks(MAX_COVER_POOLS) {
+            self.send(chunk, &[]).await?;
+        }
         for exit in exits {
             if exit.ready_at > now {
                 say!(
@@ -178,34 +182,6 @@ impl Session<'_> {
             show(held),
             show(worth)
         );
-        Ok(())
-    }
-
-    /// Sends `grant_leverage(max_amount)` for each of `pools` (on `mint`) that `wanted` picks,
-    /// given the pool rolled forward to now and what its line holds (unused + used), a few
-    /// pools per transaction.
-    async fn crank(
-        &mut self,
-        mint: &Pubkey,
-        pools: Vec<(Pubkey, Pool)>,
-        max_amount: u64,
-        wanted: impl Fn(&Pool, u64) -> bool,
-    ) -> Result<()> {
-        let now = self.now().await?;
-        let me = self.me();
-        let mut ixs = Vec::new();
-        for (address, mut pool) in pools {
-            if pool.roll_forward(now).is_err() {
-                continue;
-            }
-            let held = pool.line.available.saturating_add(pool.line.used);
-            if wanted(&pool, held) {
-                ixs.push(grant_leverage(&me, &address, mint, max_amount));
-            }
-        }
-        for chunk in ixs.chunks(MAX_COVER_POOLS) {
-            self.send(chunk, &[]).await?;
-        }
         Ok(())
     }
 }
