@@ -8,6 +8,7 @@ mod claims;
 mod cover;
 mod cpi;
 mod fixtures;
+mod flows;
 mod hostile;
 mod keys;
 mod parallel;
