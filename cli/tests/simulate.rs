@@ -391,3 +391,65 @@ async fn incident_losses_are_a_percentage_of_live_cover() {
         ]
     );
 }
+
+#[tokio::test]
+async fn chapters_gather_steps_and_covers_expire_after_their_claim_window() {
+    // Ann's 28-day cover takes claims for 35 more days: it expires on day 63, not before.
+    let (steps, summary) = simulate(&format!(
+        "{BASE}\n[[actors]]\nname = \"ann\"\ntokens = 100\n\
+         \n[[steps]]\nchapter = \"Cover is sold\"\n\
+         \n[[steps]]\nstake = {{ actor = \"sam\", amount = 1000 }}\n\
+         \n[[steps]]\nbuy = {{ actor = \"ann\", product = \"dex\", amount = 10, days = 28 }}\n\
+         \n[[steps]]\nchapter = \"And expires\"\n\
+         \n[[steps]]\nwait = {{ days = 62 }}\n\
+         \n[[steps]]\nexpire = {{}}\n\
+         \n[[steps]]\nwait = {{ days = 1 }}\n\
+         \n[[steps]]\nexpire = {{}}\n"
+    ))
+    .await
+    .unwrap();
+    assert_eq!(summary.total, summary.minted);
+    // The opening, two chapters, the summary.
+    let titles: Vec<&str> = steps.iter().map(|s| s.title.as_str()).collect();
+    assert_eq!(
+        titles,
+        ["t: pool 0 opens", "Cover is sold", "And expires", "Summary"]
+    );
+    assert_eq!(steps[1].lines[0], "sam stakes 1,000.00");
+    assert_eq!(steps[1].lines[2], "ann buys 10.00 of dex cover for 28 days");
+    assert_eq!(
+        steps[2].lines[..6],
+        [
+            "62 days pass",
+            "0 cover(s) expire",
+            "  ann's cover takes claims until 2026-03-09 00:00",
+            "1 days pass",
+            "1 cover(s) expire",
+            "  ann's cover expires; its rent goes back to its payer",
+        ]
+    );
+}
+
+#[tokio::test]
+async fn claims_close_and_rewards_pay_only_when_the_program_allows() {
+    // A claim still being voted on cannot be closed: the program says so, with the line.
+    let err = error_of(
+        "\n[[actors]]\nname = \"ann\"\ntokens = 100\n\
+         \n[[steps]]\nstake = { actor = \"sam\", amount = 1000 }\n\
+         \n[[steps]]\nbuy = { actor = \"ann\", product = \"dex\", amount = 10, days = 28 }\n\
+         \n[[steps]]\nclaim = { actor = \"ann\", amount = 5 }\n\
+         \n[[steps]]\nclose = { claimant = \"ann\" }\n",
+    )
+    .await;
+    assert_eq!(
+        err,
+        format!(
+            "test.toml:26: the program refused: {} (OutcomeNotFinal)",
+            BulwarkError::OutcomeNotFinal
+        )
+    );
+    assert_eq!(
+        error_of("\n[[steps]]\nrewards = { actor = \"bo\" }\n").await,
+        "test.toml:13: no actor named `bo`"
+    );
+}

@@ -2,6 +2,7 @@
 //! what each reads and builds is exactly what the program takes.
 
 use crate::fixtures::*;
+use anchor_lang::prelude::Pubkey;
 use bulwark::constants::*;
 use bulwark::state::{Claim, Cover, Pool};
 use bulwark_sdk::builders::*;
@@ -9,7 +10,6 @@ use bulwark_sdk::client::{mint_info, ClientError, MintInfo};
 use bulwark_sdk::flows::{self, BuyOptions};
 use bulwark_sdk::quote::{CoverRequest, QuoteError};
 use bulwark_tests::*;
-use anchor_lang::prelude::Pubkey;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 
@@ -30,9 +30,7 @@ fn request(m: &Market, amount: u64) -> CoverRequest {
 async fn buy_through_flows(m: &mut Market, amount: u64, nonce: u64) -> (u64, Pubkey, usize) {
     let pools = [m.pool.keys.pool];
     let asked = request(m, amount);
-    let quote = flows::quote_cover(&mut m.t, &asked, &pools)
-        .await
-        .unwrap();
+    let quote = flows::quote_cover(&mut m.t, &asked, &pools).await.unwrap();
     let mint = mint_info(&mut m.t, &m.mint).await.unwrap();
     let options = BuyOptions {
         cover_nonce: nonce,
