@@ -1,4 +1,4 @@
-// Deployments the tests share, with the Rust suite's parameters (tests/src/lib.rs), and a seeded
+// Deployments the tests share, with the Rust suite's parameters (testing/src/lib.rs), and a seeded
 // generator for the tests on random states.
 
 import type { Address, KeyPairSigner } from "@solana/kit";
@@ -30,7 +30,7 @@ import type { Harness, Wallet } from "./svm";
 
 export const UNIT = 1_000_000n;
 export const DAY = 86_400n;
-/** Smallest claim deposit of every mint the tests list (tests/src/lib.rs `CLAIM_MIN_DEPOSIT`). */
+/** Smallest claim deposit of every mint the tests list (testing/src/lib.rs `CLAIM_MIN_DEPOSIT`). */
 export const CLAIM_MIN_DEPOSIT = UNIT;
 
 /** Terms of the plain assessed product of the Rust suite (`default_terms`). */

@@ -1,4 +1,4 @@
-// The whole protocol story of `bulwark demo` (cli/src/demo.rs), on the SBF program in litesvm,
+// The whole protocol story of `bulwark demo` (cli/scenarios/demo.toml), on the SBF program in litesvm,
 // through the client: config, products, pool, stakers, buyers routed by the quote, claims,
 // assessors' votes, time warps and the payout, then the denied claim closed and the other
 // product's effective weight refreshed — with exact balances, state and error codes.

@@ -1,5 +1,5 @@
 // Test harness: the real SBF program in litesvm, driven through the client. Mirrors the Rust
-// harness (tests/src/lib.rs): deterministic keys, a ProgramData account naming the deployer as
+// harness (testing/src/lib.rs): deterministic keys, a ProgramData account naming the deployer as
 // upgrade authority, one slot per transaction, clock warps, token helpers, exact error codes.
 
 import { existsSync, readFileSync } from "node:fs";
