@@ -61,8 +61,9 @@ export interface Quote {
   /** Premium plus commission: the least `maxPremium` that lets the purchase through. */
   cost: bigint;
   /**
-   * Pools of the route whose leverage line the quote counted a `grant_leverage` crank for:
-   * `buyCover` sends those cranks, in this order, before the purchase.
+   * Pools whose leverage line the quote counted a `grant_leverage` crank for (those a crank
+   * changes, up to the last routed pool's): `buyCover` sends them, in this order, before the
+   * purchase.
    */
   cranks: Address[];
 }
@@ -352,8 +353,11 @@ export function quote(
   if (left > 0n) throw new InsufficientCapacityError(amount, amount - left);
   const total = parts.reduce((sum, part) => sum + part.premium, 0n);
   const commission = bpsOf(total, commissionBps);
-  // The route's pools whose line a crank changes, in the order the simulation cranked them.
+  // The cranks that change a line, in the order the simulation ran them, up to the last routed
+  // pool's: a crank before a routed pool's may have returned capital that pool's line needs.
   const routed = new Set(parts.map((part) => part.pool));
-  const cranks = cranked.cranks.filter((pool) => routed.has(pool));
+  let last = cranked.cranks.length;
+  while (last > 0 && !routed.has(cranked.cranks[last - 1])) last -= 1;
+  const cranks = cranked.cranks.slice(0, last);
   return { mint, parts, premium: total, commissionBps, commission, cost: total + commission, cranks };
 }

@@ -24,8 +24,9 @@ pub async fn pool_keys<S: AccountSource>(src: &mut S, pool_id: u64) -> Result<(P
 /// Quotes `request` over the candidate `pools` (those on its mint that list its product are
 /// routed over) at the cluster's time. The leverage lines priced are those the
 /// `grant_leverage` cranks of the pools would leave, simulated in the order of `pools` with
-/// the program's own crank on copies; the routed pools whose line a crank changes are the
-/// quote's `cranks`, which [`buy_cover_from_quote`] sends first.
+/// the program's own crank on copies; the cranks that change a line, in that order up to the
+/// last routed pool's, are the quote's `cranks`, which [`buy_cover_from_quote`] sends first
+/// (each crank before a routed pool's counts: it may return capital that pool's line needs).
 pub async fn quote_cover<S: AccountSource>(
     src: &mut S,
     request: &CoverRequest,
@@ -62,8 +63,11 @@ pub async fn quote_cover<S: AccountSource>(
         None => Vec::new(),
     };
     let mut quote = quote(&config, &product, &states, request, now).map_err(ClientError::Quote)?;
+    // Every crank up to the last routed pool's: a crank the simulation ran before a routed
+    // pool's may have returned capital that pool's line was granted from.
     let routed = quote.pools();
-    quote.cranks = cranked.into_iter().filter(|p| routed.contains(p)).collect();
+    let last = cranked.iter().rposition(|pool| routed.contains(pool));
+    quote.cranks = last.map_or_else(Vec::new, |i| cranked[..=i].to_vec());
     Ok(quote)
 }
 

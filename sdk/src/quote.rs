@@ -51,8 +51,8 @@ pub struct Quote {
     pub parts: Vec<PoolQuote>,
     pub premium: u64,
     pub commission: u64,
-    /// Pools of the route whose leverage line the quote counted a `grant_leverage` crank for
-    /// (see [`crate::flows::quote_cover`]): they are sent, in this order, before the purchase.
+    /// Pools whose leverage line the quote counted a `grant_leverage` crank for (see
+    /// [`crate::flows::quote_cover`]): they are sent, in this order, before the purchase.
     pub cranks: Vec<Pubkey>,
 }
 

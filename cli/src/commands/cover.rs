@@ -5,6 +5,7 @@ use super::Session;
 use crate::errors::{CliError, Result};
 use crate::format::{bps, date};
 use anchor_lang::prelude::Pubkey;
+use bulwark::constants::MAX_COVER_POOLS;
 use bulwark::state::{Cover, Pool, PoolProduct};
 use bulwark_sdk::builders::cover_pda;
 use bulwark_sdk::flows::{self, BuyOptions};
@@ -128,9 +129,10 @@ impl Session<'_> {
             },
         )?;
         self.print_quote(&quote).await?;
-        // The cranks the quote counted on, first: leverage exists as far as the lines go.
-        if !purchase.cranks.is_empty() {
-            self.send(&purchase.cranks, &[]).await?;
+        // The cranks the quote counted on, first (a few per transaction): leverage exists as
+        // far as the lines go.
+        for cranks in purchase.cranks.chunks(MAX_COVER_POOLS) {
+            self.send(cranks, &[]).await?;
         }
         self.send(&[purchase.buy], &[]).await?;
         say!(self, "cover {} bought", purchase.cover);

@@ -230,3 +230,46 @@ async fn line_cranks_return_what_expired_cover_no_longer_needs() {
         .unwrap()
         .is_empty());
 }
+
+#[tokio::test]
+async fn a_crank_that_frees_capital_is_sent_even_for_a_pool_not_routed() {
+    // Pool A's stake sits in the next tranche only; pool B's in the farthest. The capital
+    // (one stake's worth) carries one line: A takes it first.
+    let mut m = market_with(0, STAKE, spl_token::ID).await;
+    let a = m.pool.keys.pool;
+    let staker = m.staker.insecure_clone();
+    let token = m.staker_token;
+    m.t.mint_to(&m.mint, &token, STAKE).await;
+    let next = m.t.current_tranche().await + 1;
+    m.t.deposit(&staker, &m.pool.keys, &token, 0, next, STAKE)
+        .await;
+    let b = more_pools(&mut m, &[200], STAKE).await[0];
+    m.grant(&[a]).await;
+    let capital: bulwark::state::CapitalPool = m.t.load(&capital_pool_pda(&m.mint)).await;
+    assert_eq!(capital.lines, STAKE);
+    // A's tranche ends: A sells nothing and its lapsed line still holds all the capital until
+    // a crank returns it. The route is B alone, at 2x on a line A's crank frees.
+    let end = bulwark::math::tranche::tranche_end(next).unwrap();
+    m.t.warp_to_time(end).await;
+    let asked = request(&m, 2 * STAKE);
+    let quote = flows::quote_cover(&mut m.t, &asked, &[a, b]).await.unwrap();
+    assert_eq!(quote.pools(), vec![b]);
+    assert_eq!(quote.cranks, vec![a, b]);
+    let mint = mint_info(&mut m.t, &m.mint).await.unwrap();
+    let purchase = flows::buy_cover_from_quote(
+        &m.buyer.pubkey(),
+        &m.buyer_token,
+        &mint,
+        &quote,
+        BuyOptions::default(),
+    )
+    .unwrap();
+    let buyer = m.buyer.insecure_clone();
+    let mut ixs = purchase.cranks;
+    ixs.push(purchase.buy);
+    m.t.send_ok(&ixs, &[&buyer]).await;
+    let cover: Cover = m.t.load(&purchase.cover).await;
+    assert_eq!(cover.premium, quote.premium);
+    assert_eq!(cover.allocations[0].pool, b);
+    assert_eq!(cover.allocations[0].ratio_bps, DEFAULT_CAPACITY_RATIO_BPS);
+}
