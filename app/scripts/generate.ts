@@ -10,14 +10,7 @@ import {
   bottomUpTransformerVisitor,
   createFromRoot,
   instructionAccountNode,
-  isNode,
-  numberTypeNode,
-  pdaNode,
-  publicKeyTypeNode,
-  variablePdaSeedNode,
   type InstructionAccountNode,
-  type Node,
-  type PdaNode,
 } from "codama";
 import { rootNodeFromAnchor, type AnchorIdl } from "@codama/nodes-from-anchor";
 import { renderVisitor } from "@codama/renderers-js";
@@ -62,43 +55,14 @@ function differences(expected: string, actual: string): string[] {
   return out;
 }
 
-/// Corrections to what Codama reads from the Anchor IDL, each for a reason stated here:
-/// - Anchor's IDL builder writes a seed read from a field of the zero-copy account itself as
-///   that account, which makes its default self-referential: the pool PDA `["pool", pool_id
-///   as u64 LE]` (seed `pool.load()?.id`) and the pool-product PDA `["pool_product", pool,
-///   product_id as u64 LE]` (seed `pool_product.load()?.product_id`, in
-///   `refresh_pool_product`). Both PDAs get their real seeds, and instruction accounts stop
-///   defaulting to them: the caller passes the account (src/pdas.ts derives it).
-/// - Codama defaults every `token_program` account to SPL Token; the program takes SPL Token
-///   or Token-2022 (the mint's owner), so the caller must name it.
-const fieldSeeds: Record<string, ReturnType<typeof variablePdaSeedNode>[]> = {
-  pool: [variablePdaSeedNode("poolId", numberTypeNode("u64"))],
-  poolProduct: [
-    variablePdaSeedNode("pool", publicKeyTypeNode()),
-    variablePdaSeedNode("productId", numberTypeNode("u64")),
-  ],
-};
-
+/// One correction to what Codama reads from the Anchor IDL: Codama defaults every
+/// `token_program` account to SPL Token; the program takes SPL Token or Token-2022 (the mint's
+/// owner), so the caller must name it.
 const idlFixes = bottomUpTransformerVisitor([
-  ...Object.entries(fieldSeeds).map(([name, seeds]) => ({
-    select: `[pdaNode]${name}`,
-    transform: (node: Node) => {
-      const pda = node as PdaNode;
-      return pdaNode({ ...pda, seeds: [...(pda.seeds ?? []).slice(0, 1), ...seeds] });
-    },
-  })),
   {
-    select: "[instructionAccountNode]",
-    transform: (node) => {
-      const account = node as InstructionAccountNode;
-      const value = account.defaultValue;
-      const fieldSeeded =
-        isNode(value, "pdaValueNode") &&
-        isNode(value.pda, "pdaLinkNode") &&
-        value.pda.name in fieldSeeds;
-      if (!fieldSeeded && account.name !== "tokenProgram") return account;
-      return instructionAccountNode({ ...account, defaultValue: undefined });
-    },
+    select: "[instructionAccountNode]tokenProgram",
+    transform: (node) =>
+      instructionAccountNode({ ...(node as InstructionAccountNode), defaultValue: undefined }),
   },
 ]);
 

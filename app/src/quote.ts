@@ -12,7 +12,7 @@ import {
   MAX_COVER_POOLS,
   MAX_PRODUCT_WEIGHT,
 } from "./constants";
-import type { CapitalPool, Config, Pool, PoolProduct, Product } from "./generated";
+import type { CapitalPool, Config, Pool, PoolProduct, PoolQuote, Product } from "./generated";
 import {
   backingFor,
   backingX100,
@@ -37,15 +37,6 @@ export interface PoolState {
   address: Address;
   pool: Pool;
   poolProduct: PoolProduct;
-}
-
-/** One pool's part of a quote. */
-export interface PoolQuote {
-  pool: Address;
-  amount: bigint;
-  /** Annual price, bps. */
-  priceBps: bigint;
-  premium: bigint;
 }
 
 /** What `buy_cover` would charge for a route. */

@@ -15,13 +15,9 @@ import {
   findBallotPda,
   findConfigPda,
   findMintParamsPda,
-  findPoolPda,
-  findPoolProductPda,
   findRewardPotPda,
   findVaultPda,
   mintParamsPda,
-  poolPda,
-  poolProductPda,
   rewardPotPda,
   vaultPda,
 } from "../src";
@@ -37,9 +33,7 @@ test("PDA helpers agree with the generated finders", async () => {
   const pairs: [Promise<string>, Promise<readonly [string, number]>][] = [
     [configPda(), findConfigPda()],
     [assessmentVaultPda(), findAssessmentVaultPda()],
-    [poolPda(3n), findPoolPda({ poolId: 3n })],
     [vaultPda(A), findVaultPda({ pool: A })],
-    [poolProductPda(A, 7n), findPoolProductPda({ pool: A, productId: 7n })],
     [mintParamsPda(B), findMintParamsPda({ mint: B })],
     [archivePda(A, 20_500n), findArchivePda({ pool: A, trancheId: 20_500n })],
     [rewardPotPda(B), findRewardPotPda({ mint: B })],

@@ -262,16 +262,6 @@ pub struct PoolKeys {
 }
 
 impl PoolKeys {
-    /// The `PoolVault` accounts of the staking and fee instructions.
-    pub fn accounts(&self) -> bulwark::accounts::PoolVault {
-        bulwark::accounts::PoolVault {
-            pool: self.pool,
-            mint: self.mint,
-            vault: self.vault,
-            token_program: self.token_program,
-        }
-    }
-
     pub fn new(pool_id: u64, mint: Pubkey, token_program: Pubkey) -> Self {
         let pool = pool_pda(pool_id);
         Self {
@@ -298,7 +288,10 @@ pub fn deposit_stake(
         bulwark::accounts::DepositStake {
             owner: *owner,
             config: config_pda(),
-            pool_vault: keys.accounts(),
+            pool: keys.pool,
+            mint: keys.mint,
+            vault: keys.vault,
+            token_program: keys.token_program,
             position: position_pda(&keys.pool, owner, args.position_id),
             owner_token: *owner_token,
             system_program: anchor_lang::system_program::ID,
@@ -318,7 +311,10 @@ pub fn extend_stake(
         bulwark::accounts::ExtendStake {
             owner: *owner,
             config: config_pda(),
-            pool_vault: keys.accounts(),
+            pool: keys.pool,
+            mint: keys.mint,
+            vault: keys.vault,
+            token_program: keys.token_program,
             position: position_pda(&keys.pool, owner, position_id),
             owner_token: *owner_token,
         },
@@ -374,10 +370,13 @@ pub fn withdraw_stake_for(
             caller: *caller,
             owner: *owner,
             config: config_pda(),
-            pool_vault: keys.accounts(),
+            pool: keys.pool,
+            mint: keys.mint,
+            vault: keys.vault,
+            token_program: keys.token_program,
             position: position_pda(&keys.pool, owner, position_id),
             archive: archive_pda(&keys.pool, tranche_id),
-            archive_rent_payer: *archive_rent_payer,
+            rent_payer: *archive_rent_payer,
             owner_token: *owner_token,
         },
         bulwark::instruction::WithdrawStake {},
@@ -394,7 +393,10 @@ pub fn claim_rewards(
         bulwark::accounts::ClaimRewards {
             owner: *owner,
             config: config_pda(),
-            pool_vault: keys.accounts(),
+            pool: keys.pool,
+            mint: keys.mint,
+            vault: keys.vault,
+            token_program: keys.token_program,
             position: position_pda(&keys.pool, owner, position_id),
             owner_token: *owner_token,
         },
@@ -411,7 +413,10 @@ pub fn claim_manager_fees(
         bulwark::accounts::ClaimManagerFees {
             manager: *manager,
             config: config_pda(),
-            pool_vault: keys.accounts(),
+            pool: keys.pool,
+            mint: keys.mint,
+            vault: keys.vault,
+            token_program: keys.token_program,
             manager_token: *manager_token,
         },
         bulwark::instruction::ClaimManagerFees {},
@@ -477,6 +482,33 @@ pub fn buy_cover(
     ix.accounts
         .extend(cover_pool_accounts(pools, args.product_id));
     ix
+}
+
+/// `quote_cover` over `pools` (read-only `[pool, pool_product]` pairs, at most
+/// `MAX_QUOTE_POOLS`): simulate it (any fee payer, no signature needed) and decode the return
+/// data with [`decode_cover_quote`].
+pub fn quote_cover(mint: &Pubkey, pools: &[Pubkey], args: QuoteCoverArgs) -> Instruction {
+    let mut ix = ix(
+        bulwark::accounts::QuoteCover {
+            config: config_pda(),
+            product: product_pda(args.product_id),
+            mint: *mint,
+            capital_pool: capital_pool_pda(mint),
+        },
+        bulwark::instruction::QuoteCover { args: args.clone() },
+    );
+    ix.accounts.extend(pools.iter().flat_map(|pool| {
+        [
+            AccountMeta::new_readonly(*pool, false),
+            AccountMeta::new_readonly(pool_product_pda(pool, args.product_id), false),
+        ]
+    }));
+    ix
+}
+
+/// The `CoverQuote` a simulated `quote_cover` returned (its return data).
+pub fn decode_cover_quote(return_data: &[u8]) -> Option<CoverQuote> {
+    CoverQuote::try_from_slice(return_data).ok()
 }
 
 /// The remaining accounts of `buy_cover` (and of a program that calls it through CPI): one
@@ -774,16 +806,6 @@ pub fn capital_shares_account(member: &Pubkey, mint: &Pubkey) -> Pubkey {
     )
 }
 
-/// The capital pool of `mint` (a mint of `token_program`) with its vault.
-pub fn capital_accounts(mint: &Pubkey, token_program: &Pubkey) -> bulwark::accounts::CapitalVault {
-    bulwark::accounts::CapitalVault {
-        capital_pool: capital_pool_pda(mint),
-        mint: *mint,
-        capital_vault: capital_vault_pda(mint),
-        token_program: *token_program,
-    }
-}
-
 /// Capital pool terms for a newly listed mint: no floor, the default requirement (all the
 /// leverage promised held as capital), generic share metadata.
 pub fn default_capital_pool_args() -> CreateCapitalPoolArgs {
@@ -882,7 +904,10 @@ pub fn redeem_owed(
             config: config_pda(),
             claim: *claim,
             cover: keys.cover,
-            capital: capital_accounts(&keys.mint, &keys.token_program),
+            capital_pool: capital_pool_pda(&keys.mint),
+            mint: keys.mint,
+            capital_vault: capital_vault_pda(&keys.mint),
+            token_program: keys.token_program,
             owner_token: *owner_token,
         },
         bulwark::instruction::RedeemOwed {},
@@ -914,7 +939,10 @@ pub fn deposit_capital(
         bulwark::accounts::DepositCapital {
             member: *member,
             config: config_pda(),
-            capital: capital_accounts(mint, token_program),
+            capital_pool: capital_pool_pda(mint),
+            mint: *mint,
+            capital_vault: capital_vault_pda(mint),
+            token_program: *token_program,
             share_mint: capital_shares_pda(mint),
             member_token: *member_token,
             member_shares: capital_shares_account(member, mint),
@@ -936,7 +964,10 @@ pub fn contribute_capital(
         bulwark::accounts::ContributeCapital {
             contributor: *contributor,
             config: config_pda(),
-            capital: capital_accounts(mint, token_program),
+            capital_pool: capital_pool_pda(mint),
+            mint: *mint,
+            capital_vault: capital_vault_pda(mint),
+            token_program: *token_program,
             contributor_token: *contributor_token,
         },
         bulwark::instruction::ContributeCapital { amount },
@@ -976,7 +1007,10 @@ pub fn execute_capital_exit(
         bulwark::accounts::ExecuteCapitalExit {
             member: *member,
             config: config_pda(),
-            capital: capital_accounts(mint, token_program),
+            capital_pool: capital_pool_pda(mint),
+            mint: *mint,
+            capital_vault: capital_vault_pda(mint),
+            token_program: *token_program,
             exit: capital_exit_pda(&capital_pool_pda(mint), member, exit_id),
             member_token: *member_token,
         },

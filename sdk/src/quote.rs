@@ -9,9 +9,7 @@
 
 use anchor_lang::prelude::*;
 use anchor_lang::{AccountDeserialize, Discriminator};
-use bulwark::constants::{BPS, MAX_ACTIVE_TRANCHES, MAX_COVER_POOLS};
-use bulwark::math::capacity::leverage_ratio;
-use bulwark::math::pricing::{bps_of, premium};
+pub use bulwark::instructions::{offer, route, sellable, CoverQuote, Offer, PoolQuote};
 use bulwark::state::{Config, CoverSchedule, Pool, PoolProduct, Product};
 
 /// A pool that may sell the product, as fetched from the chain.
@@ -20,16 +18,6 @@ pub struct PoolState {
     pub address: Pubkey,
     pub pool: Pool,
     pub pool_product: PoolProduct,
-}
-
-/// One pool's part of a quote.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PoolQuote {
-    pub pool: Pubkey,
-    pub amount: u64,
-    /// Annual price, bps.
-    pub price_bps: u64,
-    pub premium: u64,
 }
 
 /// What a buyer asks for: `amount` of cover on `product_id` for `period` seconds, paid in
@@ -124,7 +112,8 @@ fn program_error(e: anchor_lang::error::Error) -> QuoteError {
 }
 
 /// Routes `request` over the cheapest of `pools` on its mint (at most four), as `buy_cover`
-/// would price it at `now`, with the pools' leverage lines as they are (no cranks counted).
+/// would price it at `now`, with the pools' leverage lines as they are (no cranks counted):
+/// the program's own [`offer`] and [`route`], which its `quote_cover` instruction runs too.
 pub fn quote(
     config: &Config,
     product: &Product,
@@ -132,21 +121,19 @@ pub fn quote(
     request: &CoverRequest,
     now: i64,
 ) -> std::result::Result<Quote, QuoteError> {
-    let CoverRequest {
-        amount,
-        period,
-        commission_bps,
-        ..
-    } = *request;
     if product.id != request.product_id {
         return Err(QuoteError::Program(format!(
             "product {} is not the product {} asked for",
             product.id, request.product_id
         )));
     }
-    let params = &config.params;
-    let schedule = CoverSchedule::new(params, product.terms.grace_period, now, period)
-        .map_err(program_error)?;
+    let schedule = CoverSchedule::new(
+        &config.params,
+        product.terms.grace_period,
+        now,
+        request.period,
+    )
+    .map_err(program_error)?;
     let mut offers = Vec::new();
     for state in pools {
         let mut pool = state.pool;
@@ -154,86 +141,41 @@ pub fn quote(
         if pool_product.pool != state.address
             || pool.mint != request.mint
             || pool_product.product_id != product.id
-            || pool_product.target_weight == 0
         {
             continue;
         }
-        pool.roll_forward(now).map_err(program_error)?;
-        pool_product.roll_forward(now).map_err(program_error)?;
-        let free = sellable(&pool, &pool_product, params.capacity_ratio_bps, &schedule)
-            .map_err(program_error)?;
-        if free == 0 {
-            continue;
-        }
-        let price_bps = pool_product
-            .price(&product.terms, params, now)
-            .map_err(program_error)?;
-        offers.push((price_bps, free, state.address));
+        let found = offer(
+            state.address,
+            &mut pool,
+            &mut pool_product,
+            product,
+            config,
+            &schedule,
+            now,
+        )
+        .map_err(program_error)?;
+        offers.extend(found);
     }
-    // Cheapest first; among equal prices the deepest pool, then the address for determinism.
-    offers.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
-
-    let mut parts = Vec::new();
-    let mut left = amount;
-    for (price_bps, free, pool) in offers.into_iter().take(MAX_COVER_POOLS) {
-        if left == 0 {
-            break;
-        }
-        let take = free.min(left);
-        left -= take;
-        parts.push(PoolQuote {
-            pool,
-            amount: take,
-            price_bps,
-            premium: premium(take, price_bps, period).map_err(program_error)?,
-        });
-    }
-    if left > 0 {
+    let routed = route(
+        offers,
+        request.amount,
+        request.period,
+        request.commission_bps,
+    )
+    .map_err(program_error)?;
+    if routed.covered < request.amount {
         return Err(QuoteError::InsufficientCapacity {
-            requested: amount,
-            available: amount - left,
+            requested: request.amount,
+            available: routed.covered,
         });
     }
-    let total: u64 = parts.iter().map(|p| p.premium).sum();
     Ok(Quote {
         request: *request,
-        commission: bps_of(total, commission_bps).map_err(program_error)?,
-        premium: total,
-        parts,
+        parts: routed.parts,
+        premium: routed.premium,
+        commission: routed.commission,
         cranks: Vec::new(),
     })
-}
-
-/// Most cover `pool` can sell of `pool_product` now, as `buy_cover` allocates it: at
-/// `max_ratio_bps` as far as the pool's leverage line goes, 1x beyond (the pool and
-/// pool-product rolled forward to now). The program prices the ratio from the amount bought,
-/// so the bound is checked against the very plan a purchase of it would make.
-pub fn sellable(
-    pool: &Pool,
-    pool_product: &PoolProduct,
-    max_ratio_bps: u32,
-    schedule: &CoverSchedule,
-) -> anchor_lang::Result<u64> {
-    let books = pool_product.books(pool, schedule.current_tranche);
-    let free_at = |ratio| {
-        pool_product
-            .plan_on(&books, ratio, schedule, 0)
-            .map(|plan| plan.free_capacity)
-    };
-    let line = pool.line.available;
-    let mut amount = free_at(max_ratio_bps)?.min(free_at(BPS as u32)?.saturating_add(line));
-    // The ratio is rounded down and backing per tranche rounded up, so the estimate can be a
-    // little above what fits; what fits at an amount's ratio fits at any smaller amount (whose
-    // ratio is no lower), so each step moves down to it.
-    for _ in 0..MAX_ACTIVE_TRANCHES {
-        let fits = free_at(leverage_ratio(amount, line, max_ratio_bps))?;
-        if fits >= amount {
-            return Ok(amount);
-        }
-        amount = fits.min(amount - 1);
-    }
-    // Without the line it always sells what 1x offers.
-    free_at(BPS as u32)
 }
 
 /// Decodes a Borsh program account (`Config`, `Product`, `Pool`, `Cover`, ...).

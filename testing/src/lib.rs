@@ -634,6 +634,11 @@ impl TestContext {
     }
 }
 
+/// The transaction error of Bulwark error `err` in a one-instruction transaction.
+pub fn bulwark_error(err: bulwark::error::BulwarkError) -> TransactionError {
+    TransactionError::InstructionError(0, InstructionError::Custom(u32::from(err)))
+}
+
 /// Asserts the error of re-creating an existing program account: Anchor's `init` asks the
 /// system program to set the account up again and the system program refuses with
 /// `InvalidInstructionData` (the same natively and on the SBF build).

@@ -72,6 +72,9 @@ pub const BUCKET_RING: usize = 32;
 
 /// Most pools one cover may be sourced from.
 pub const MAX_COVER_POOLS: usize = 4;
+/// Most `[pool, pool_product]` pairs one `quote_cover` prices: as many as fit one transaction
+/// with its other accounts (its return data stays far below 1,024 bytes).
+pub const MAX_QUOTE_POOLS: usize = 12;
 
 /// Ceiling of the commission a distributor may add on top of the premium: 30%.
 pub const MAX_COMMISSION_BPS: u16 = 3_000;

@@ -249,4 +249,10 @@ pub enum BulwarkError {
     DebtNotFunded,
     #[msg("The capital pool owes at least what it holds: it sells no shares until funded")]
     CapitalPoolInsolvent,
+    #[msg("This assessor has already voted on this claim")]
+    AlreadyVoted,
+    #[msg("The token account holds less than the amount to transfer")]
+    InsufficientBalance,
+    #[msg("A quote takes one to MAX_QUOTE_POOLS (12) pool and pool-product pairs")]
+    InvalidQuotePools,
 }

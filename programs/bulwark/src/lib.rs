@@ -126,8 +126,24 @@ pub mod bulwark {
         SweepFees::sweep_fees(ctx)
     }
 
+    /// Anyone, by simulation (read-only; any funded fee payer, no signature needed): the
+    /// program's own quote of `amount` × `period` over the given pools, cheapest first, after
+    /// their leverage line cranks, returned as a `CoverQuote` (return data).
+    ///
+    /// Remaining accounts: `[pool, pool_product]` per candidate pool, read-only, 1 to
+    /// `MAX_QUOTE_POOLS` (12) pairs.
+    pub fn quote_cover<'info>(
+        ctx: Context<'info, QuoteCover<'info>>,
+        args: QuoteCoverArgs,
+    ) -> Result<CoverQuote> {
+        QuoteCover::quote_cover(ctx, args)
+    }
+
     /// Anyone (payer signs, may differ from the owner): buys cover sourced from up to four
     /// pools; returns the cover address.
+    ///
+    /// Remaining accounts: for each entry of `allocations`, in order, `[pool, pool_product,
+    /// vault]` (the pool's vault), all writable.
     pub fn buy_cover<'info>(
         ctx: Context<'info, BuyCover<'info>>,
         args: BuyCoverArgs,
@@ -166,6 +182,9 @@ pub mod bulwark {
     }
 
     /// Anyone: pays an accepted claim to the cover owner from the backing pools.
+    ///
+    /// Remaining accounts: for each pool of the cover (`cover.allocations[..pool_count]`), in
+    /// the cover's order, `[pool, pool_product, vault]` (the pool's vault), all writable.
     pub fn redeem_payout<'info>(ctx: Context<'info, RedeemPayout<'info>>) -> Result<()> {
         RedeemPayout::redeem_payout(ctx)
     }
@@ -181,6 +200,9 @@ pub mod bulwark {
     }
 
     /// Anyone, after end + grace: releases a cover's allocations early and closes it.
+    ///
+    /// Remaining accounts: for each pool of the cover, in the cover's order, `[pool,
+    /// pool_product]`, both writable.
     pub fn expire_cover<'info>(ctx: Context<'info, ExpireCover<'info>>) -> Result<()> {
         ExpireCover::expire_cover(ctx)
     }

@@ -87,7 +87,15 @@ pub fn transfer<'info>(
             seeds = [signer_seeds];
             CpiContext::new_with_signer(token_program.key(), accounts, &seeds)
         }
-        None => CpiContext::new(token_program.key(), accounts),
+        None => {
+            // A wallet's own transfer: a low balance is the caller's mistake, said as such
+            // rather than as the token program's error.
+            require!(
+                token_amount(&accounts.from)? >= amount,
+                BulwarkError::InsufficientBalance
+            );
+            CpiContext::new(token_program.key(), accounts)
+        }
     };
     token_interface::transfer_checked(ctx, amount, mint.decimals)
 }

@@ -419,12 +419,13 @@ fn m_buy(
 async fn every_signer_of_every_instruction_is_required() {
     let (mut t, ixs) = every_instruction().await;
     let program_instructions = ixs.len();
-    // Every instruction of the program is in the list but expire_cover (it has no signer;
-    // refresh_pool_product has none either, and is in the list for the substitution sweep).
+    // Every instruction of the program is in the list but expire_cover and quote_cover (they
+    // have no signer; refresh_pool_product has none either, and is in the list for the
+    // substitution sweep).
     let idl: serde_json::Value =
         serde_json::from_str(include_str!("../../../idl/bulwark.json")).unwrap();
     assert_eq!(
-        program_instructions + 1,
+        program_instructions + 2,
         idl["instructions"].as_array().unwrap().len()
     );
     let payer = t.payer().pubkey();

@@ -266,6 +266,7 @@ async fn pause_all_stops_every_outflow() {
         "deposit_stake",
         "extend_stake",
         "archive_tranche",
+        "quote_cover",
         "buy_cover",
         "transfer_cover",
         "expire_cover",

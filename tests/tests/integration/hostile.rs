@@ -52,8 +52,6 @@ fn code(e: BulwarkError) -> u32 {
     e.into()
 }
 
-const INSUFFICIENT_FUNDS: u32 = 1;
-
 #[tokio::test]
 async fn staking_arguments() {
     let mut m = market(1_000 * UNIT).await;
@@ -389,7 +387,11 @@ async fn cover_and_claim_arguments() {
     let (assessor, token) = m.t.funded_user(&assessment_mint, UNIT).await;
     for (case, amount, expected) in [
         ("stake 0", 0, code(BulwarkError::ZeroAmount)),
-        ("stake u64::MAX", u64::MAX, INSUFFICIENT_FUNDS),
+        (
+            "stake u64::MAX",
+            u64::MAX,
+            code(BulwarkError::InsufficientBalance),
+        ),
     ] {
         let ix = stake_assessor(
             &assessor.pubkey(),

@@ -13,6 +13,7 @@ mod hostile;
 mod keys;
 mod parallel;
 mod pool;
+mod quote;
 mod rewards;
 mod scale;
 mod staking;

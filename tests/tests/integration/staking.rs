@@ -167,17 +167,11 @@ async fn deposit_rejects_bad_arguments() {
         BulwarkError::PositionTrancheMismatch,
     )
     .await;
-    // More than the staker holds: the token program refuses (insufficient funds), nothing moves.
-    t.send_err_code_at(
-        &[deposit_stake(
-            &s,
-            &keys,
-            &token,
-            deposit_args(2, current, 1_000 * UNIT),
-        )],
+    // More than the staker holds: a Bulwark error before any transfer, nothing moves.
+    t.send_err(
+        deposit_stake(&s, &keys, &token, deposit_args(2, current, 1_000 * UNIT)),
         &[&staker],
-        0,
-        spl_token::error::TokenError::InsufficientFunds as u32,
+        BulwarkError::InsufficientBalance,
     )
     .await;
     assert!(!t.exists(&position_pda(&keys.pool, &s, 2)).await);
@@ -489,14 +483,14 @@ async fn withdraw_rejects_other_signers_and_rent_receivers() {
     t.send_ok(&[archive_tranche(&payer, &pool.keys.pool, current)], &[])
         .await;
 
-    // B signs for A's position: the position PDA does not derive from B.
+    // B signs for A's position: it is not B's.
     let mut steal = withdraw_stake(&b.pubkey(), &pool.keys, 1, current, &payer, &b_token);
     swap_account(
         &mut steal,
         &position_pda(&pool.keys.pool, &b.pubkey(), 1),
         &position_pda(&pool.keys.pool, &a.pubkey(), 1),
     );
-    t.send_anchor_err(steal, &[&b], AnchorError::ConstraintSeeds)
+    t.send_err(steal, &[&b], BulwarkError::NotPositionOwner)
         .await;
     // Paying the archive's rent to someone else than its payer.
     t.send_err(
@@ -727,7 +721,7 @@ async fn extend_cannot_touch_another_stakers_position() {
         &position_pda(&pool.keys.pool, &b.pubkey(), 1),
         &position_pda(&pool.keys.pool, &a.pubkey(), 1),
     );
-    t.send_anchor_err(hijack, &[&b], AnchorError::ConstraintSeeds)
+    t.send_err(hijack, &[&b], BulwarkError::NotPositionOwner)
         .await;
     let position: StakePosition = t.load(&position_pda(&pool.keys.pool, &a.pubkey(), 1)).await;
     assert_eq!(position.tranche_id, current);

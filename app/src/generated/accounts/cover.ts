@@ -112,6 +112,11 @@ export type Cover = {
   allocations: Array<CoverAllocation>;
   /** Claim timings at purchase: every claim on this cover runs on them. */
   timings: ClaimTimings;
+  /**
+   * The pool whose vault escrows the deposits of claims on this cover: the first pool of
+   * `allocations`.
+   */
+  depositPool: Address;
   reserved: ReadonlyUint8Array;
 };
 
@@ -159,6 +164,11 @@ export type CoverArgs = {
   allocations: Array<CoverAllocationArgs>;
   /** Claim timings at purchase: every claim on this cover runs on them. */
   timings: ClaimTimingsArgs;
+  /**
+   * The pool whose vault escrows the deposits of claims on this cover: the first pool of
+   * `allocations`.
+   */
+  depositPool: Address;
   reserved: ReadonlyUint8Array;
 };
 
@@ -190,7 +200,8 @@ export function getCoverEncoder(): FixedSizeEncoder<CoverArgs> {
       ["premium", getU64Encoder()],
       ["allocations", getArrayEncoder(getCoverAllocationEncoder(), { size: 4 })],
       ["timings", getClaimTimingsEncoder()],
-      ["reserved", fixEncoderSize(getBytesEncoder(), 64)],
+      ["depositPool", getAddressEncoder()],
+      ["reserved", fixEncoderSize(getBytesEncoder(), 32)],
     ]),
     (value) => ({ ...value, discriminator: COVER_DISCRIMINATOR }),
   );
@@ -223,7 +234,8 @@ export function getCoverDecoder(): FixedSizeDecoder<Cover> {
     ["premium", getU64Decoder()],
     ["allocations", getArrayDecoder(getCoverAllocationDecoder(), { size: 4 })],
     ["timings", getClaimTimingsDecoder()],
-    ["reserved", fixDecoderSize(getBytesDecoder(), 64)],
+    ["depositPool", getAddressDecoder()],
+    ["reserved", fixDecoderSize(getBytesDecoder(), 32)],
   ]);
 }
 

@@ -240,9 +240,16 @@ export const BULWARK_ERROR__NOTHING_OWED = 0x17de; // 6110
 export const BULWARK_ERROR__DEBT_NOT_FUNDED = 0x17df; // 6111
 /** CapitalPoolInsolvent: The capital pool owes at least what it holds: it sells no shares until funded */
 export const BULWARK_ERROR__CAPITAL_POOL_INSOLVENT = 0x17e0; // 6112
+/** AlreadyVoted: This assessor has already voted on this claim */
+export const BULWARK_ERROR__ALREADY_VOTED = 0x17e1; // 6113
+/** InsufficientBalance: The token account holds less than the amount to transfer */
+export const BULWARK_ERROR__INSUFFICIENT_BALANCE = 0x17e2; // 6114
+/** InvalidQuotePools: A quote takes one to MAX_QUOTE_POOLS (12) pool and pool-product pairs */
+export const BULWARK_ERROR__INVALID_QUOTE_POOLS = 0x17e3; // 6115
 
 export type BulwarkError =
   | typeof BULWARK_ERROR__ALLOCATION_SUM_MISMATCH
+  | typeof BULWARK_ERROR__ALREADY_VOTED
   | typeof BULWARK_ERROR__ASSESSOR_LOCKED
   | typeof BULWARK_ERROR__BELOW_MINIMUM_CAPITAL
   | typeof BULWARK_ERROR__BUYING_PAUSED
@@ -266,6 +273,7 @@ export type BulwarkError =
   | typeof BULWARK_ERROR__EMPTY_UPDATE
   | typeof BULWARK_ERROR__EXTEND_TO_EARLIER_TRANCHE
   | typeof BULWARK_ERROR__FIRST_VOTE_MUST_ACCEPT
+  | typeof BULWARK_ERROR__INSUFFICIENT_BALANCE
   | typeof BULWARK_ERROR__INSUFFICIENT_CAPACITY
   | typeof BULWARK_ERROR__INVALID_ALLOCATIONS
   | typeof BULWARK_ERROR__INVALID_ASSESSOR_REWARD
@@ -287,6 +295,7 @@ export type BulwarkError =
   | typeof BULWARK_ERROR__INVALID_PREMIUM_SPLIT
   | typeof BULWARK_ERROR__INVALID_PRICING_PARAMETER
   | typeof BULWARK_ERROR__INVALID_QUORUM
+  | typeof BULWARK_ERROR__INVALID_QUOTE_POOLS
   | typeof BULWARK_ERROR__INVALID_TARGET_PRICE
   | typeof BULWARK_ERROR__INVALID_TRANCHE
   | typeof BULWARK_ERROR__INVALID_TREASURY
@@ -360,6 +369,7 @@ let bulwarkErrorMessages: Record<BulwarkError, string> | undefined;
 if (process.env.NODE_ENV !== "production") {
   bulwarkErrorMessages = {
     [BULWARK_ERROR__ALLOCATION_SUM_MISMATCH]: `Pool allocations do not add up to the cover amount`,
+    [BULWARK_ERROR__ALREADY_VOTED]: `This assessor has already voted on this claim`,
     [BULWARK_ERROR__ASSESSOR_LOCKED]: `The assessor's stake is locked by a recent vote`,
     [BULWARK_ERROR__BELOW_MINIMUM_CAPITAL]: `This would take the capital pool below its minimum capital requirement`,
     [BULWARK_ERROR__BUYING_PAUSED]: `Buying cover is paused`,
@@ -383,6 +393,7 @@ if (process.env.NODE_ENV !== "production") {
     [BULWARK_ERROR__EMPTY_UPDATE]: `Update changes nothing`,
     [BULWARK_ERROR__EXTEND_TO_EARLIER_TRANCHE]: `New tranche must be later than the current one of the position`,
     [BULWARK_ERROR__FIRST_VOTE_MUST_ACCEPT]: `The first vote on a claim must accept it`,
+    [BULWARK_ERROR__INSUFFICIENT_BALANCE]: `The token account holds less than the amount to transfer`,
     [BULWARK_ERROR__INSUFFICIENT_CAPACITY]: `Not enough capacity in the pool's eligible tranches for this allocation`,
     [BULWARK_ERROR__INVALID_ALLOCATIONS]: `Between one and four pool allocations are required, matching the pool accounts passed`,
     [BULWARK_ERROR__INVALID_ASSESSOR_REWARD]: `Assessor reward rate is outside its bounds`,
@@ -404,6 +415,7 @@ if (process.env.NODE_ENV !== "production") {
     [BULWARK_ERROR__INVALID_PREMIUM_SPLIT]: `Staker share plus assessment share of premiums exceeds 100%`,
     [BULWARK_ERROR__INVALID_PRICING_PARAMETER]: `Price bump or decay parameter is outside its bounds`,
     [BULWARK_ERROR__INVALID_QUORUM]: `Quorum must be greater than zero`,
+    [BULWARK_ERROR__INVALID_QUOTE_POOLS]: `A quote takes one to MAX_QUOTE_POOLS (12) pool and pool-product pairs`,
     [BULWARK_ERROR__INVALID_TARGET_PRICE]: `Target price is below the product's minimum price or above 100% per year`,
     [BULWARK_ERROR__INVALID_TRANCHE]: `Tranche is not the current tranche or one of the next seven`,
     [BULWARK_ERROR__INVALID_TREASURY]: `Treasury must not be the default public key`,

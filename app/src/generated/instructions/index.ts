@@ -27,6 +27,7 @@ export * from "./grantLeverage";
 export * from "./initializeConfig";
 export * from "./overturnClaim";
 export * from "./proposeAuthority";
+export * from "./quoteCover";
 export * from "./redeemOwed";
 export * from "./redeemPayout";
 export * from "./refreshPoolProduct";

@@ -111,7 +111,10 @@ export type VoteAsyncInput<
   config?: Address<TAccountConfig>;
   assessor?: Address<TAccountAssessor>;
   claim: Address<TAccountClaim>;
-  /** Created once per (claim, assessor): a second vote fails here. */
+  /**
+   * Created once per (claim, assessor); one that already holds a vote makes this one
+   * fail with `AlreadyVoted`.
+   */
   ballot?: Address<TAccountBallot>;
   systemProgram?: Address<TAccountSystemProgram>;
   accept: VoteInstructionDataArgs["accept"];
@@ -218,7 +221,10 @@ export type VoteInput<
   config?: Address<TAccountConfig>;
   assessor: Address<TAccountAssessor>;
   claim: Address<TAccountClaim>;
-  /** Created once per (claim, assessor): a second vote fails here. */
+  /**
+   * Created once per (claim, assessor); one that already holds a vote makes this one
+   * fail with `AlreadyVoted`.
+   */
   ballot: Address<TAccountBallot>;
   systemProgram?: Address<TAccountSystemProgram>;
   accept: VoteInstructionDataArgs["accept"];
@@ -312,7 +318,10 @@ export type ParsedVoteInstruction<
     config: TAccountMetas[1];
     assessor: TAccountMetas[2];
     claim: TAccountMetas[3];
-    /** Created once per (claim, assessor): a second vote fails here. */
+    /**
+     * Created once per (claim, assessor); one that already holds a vote makes this one
+     * fail with `AlreadyVoted`.
+     */
     ballot: TAccountMetas[4];
     systemProgram: TAccountMetas[5];
   };

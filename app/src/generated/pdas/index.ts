@@ -15,8 +15,6 @@ export * from "./capitalVault";
 export * from "./config";
 export * from "./exit";
 export * from "./mintParams";
-export * from "./pool";
-export * from "./poolProduct";
 export * from "./rewardPot";
 export * from "./shareMint";
 export * from "./vault";

@@ -38,6 +38,7 @@ import {
   parseInitializeConfigInstruction,
   parseOverturnClaimInstruction,
   parseProposeAuthorityInstruction,
+  parseQuoteCoverInstruction,
   parseRedeemOwedInstruction,
   parseRedeemPayoutInstruction,
   parseRefreshPoolProductInstruction,
@@ -76,6 +77,7 @@ import {
   type ParsedInitializeConfigInstruction,
   type ParsedOverturnClaimInstruction,
   type ParsedProposeAuthorityInstruction,
+  type ParsedQuoteCoverInstruction,
   type ParsedRedeemOwedInstruction,
   type ParsedRedeemPayoutInstruction,
   type ParsedRefreshPoolProductInstruction,
@@ -286,6 +288,7 @@ export enum BulwarkInstruction {
   InitializeConfig,
   OverturnClaim,
   ProposeAuthority,
+  QuoteCover,
   RedeemOwed,
   RedeemPayout,
   RefreshPoolProduct,
@@ -544,6 +547,17 @@ export function identifyBulwarkInstruction(
     containsBytes(
       data,
       fixEncoderSize(getBytesEncoder(), 8).encode(
+        new Uint8Array([208, 91, 28, 37, 88, 12, 69, 237]),
+      ),
+      0,
+    )
+  ) {
+    return BulwarkInstruction.QuoteCover;
+  }
+  if (
+    containsBytes(
+      data,
+      fixEncoderSize(getBytesEncoder(), 8).encode(
         new Uint8Array([124, 203, 251, 74, 31, 200, 133, 242]),
       ),
       0,
@@ -780,6 +794,7 @@ export type ParsedBulwarkInstruction<
   | ({
       instructionType: BulwarkInstruction.ProposeAuthority;
     } & ParsedProposeAuthorityInstruction<TProgram>)
+  | ({ instructionType: BulwarkInstruction.QuoteCover } & ParsedQuoteCoverInstruction<TProgram>)
   | ({ instructionType: BulwarkInstruction.RedeemOwed } & ParsedRedeemOwedInstruction<TProgram>)
   | ({ instructionType: BulwarkInstruction.RedeemPayout } & ParsedRedeemPayoutInstruction<TProgram>)
   | ({
@@ -970,6 +985,13 @@ export function parseBulwarkInstruction<TProgram extends string>(
       return {
         instructionType: BulwarkInstruction.ProposeAuthority,
         ...parseProposeAuthorityInstruction(instruction),
+      };
+    }
+    case BulwarkInstruction.QuoteCover: {
+      assertIsInstructionWithAccounts(instruction);
+      return {
+        instructionType: BulwarkInstruction.QuoteCover,
+        ...parseQuoteCoverInstruction(instruction),
       };
     }
     case BulwarkInstruction.RedeemOwed: {

@@ -8,8 +8,10 @@
 
 export * from "./claimTimings";
 export * from "./coverAllocation";
+export * from "./coverQuote";
 export * from "./leverageLine";
 export * from "./poolPurchase";
+export * from "./poolQuote";
 export * from "./productTerms";
 export * from "./productType";
 export * from "./protocolParams";

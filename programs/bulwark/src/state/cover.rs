@@ -201,7 +201,10 @@ pub struct Cover {
     pub allocations: [CoverAllocation; MAX_COVER_POOLS],
     /// Claim timings at purchase: every claim on this cover runs on them.
     pub timings: ClaimTimings,
-    pub reserved: [u8; 64],
+    /// The pool whose vault escrows the deposits of claims on this cover: the first pool of
+    /// `allocations`.
+    pub deposit_pool: Pubkey,
+    pub reserved: [u8; 32],
 }
 
 impl Cover {
@@ -247,7 +250,8 @@ impl Cover {
                 && (1..=MAX_COVER_POOLS).contains(&usize::from(self.pool_count))
                 && total == self.remaining
                 && self.remaining <= self.amount
-                && self.owner != Pubkey::default(),
+                && self.owner != Pubkey::default()
+                && allocations.first().map(|a| a.pool) == Some(self.deposit_pool),
             BulwarkError::InvariantViolated
         );
         Ok(())

@@ -12,7 +12,7 @@ pub struct UpdateProduct<'info> {
         has_one = authority @ BulwarkError::NotAuthority,
     )]
     pub config: Account<'info, Config>,
-    #[account(mut, seeds = [PRODUCT_SEED, &product.id.to_le_bytes()], bump = product.bump)]
+    #[account(mut)]
     pub product: Account<'info, Product>,
 }
 

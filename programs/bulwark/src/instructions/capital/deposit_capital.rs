@@ -1,11 +1,11 @@
-use super::capital_vault::*;
+use super::capital_vault::{capital_tokens, CapitalTokens};
 use crate::constants::*;
 use crate::error::BulwarkError;
 use crate::events::CapitalDeposited;
-use crate::state::Config;
+use crate::state::{CapitalPool, Config};
 use anchor_lang::prelude::*;
 use anchor_spl::token_2022::{self, MintTo, Token2022};
-use anchor_spl::token_interface::{Mint, TokenAccount};
+use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 
 #[derive(Accounts)]
 pub struct DepositCapital<'info> {
@@ -13,15 +13,28 @@ pub struct DepositCapital<'info> {
     pub member: Signer<'info>,
     #[account(address = CONFIG_ADDRESS @ BulwarkError::WrongConfig)]
     pub config: Box<Account<'info, Config>>,
-    pub capital: CapitalVault<'info>,
     #[account(
         mut,
-        address = capital.capital_pool.share_mint @ BulwarkError::WrongShareMint,
+        seeds = [CAPITAL_POOL_SEED, mint.key().as_ref()],
+        bump = capital_pool.bump,
+        has_one = mint @ BulwarkError::WrongMint,
+        has_one = share_mint @ BulwarkError::WrongShareMint,
+        has_one = token_program @ BulwarkError::WrongTokenProgram,
     )]
+    pub capital_pool: Box<Account<'info, CapitalPool>>,
+    pub mint: Box<InterfaceAccount<'info, Mint>>,
+    #[account(
+        mut,
+        seeds = [CAPITAL_VAULT_SEED, mint.key().as_ref()],
+        bump = capital_pool.vault_bump,
+    )]
+    pub capital_vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    pub token_program: Interface<'info, TokenInterface>,
+    #[account(mut)]
     pub share_mint: Box<InterfaceAccount<'info, Mint>>,
     #[account(
         mut,
-        constraint = member_token.mint == capital.mint.key() @ BulwarkError::WrongMint,
+        constraint = member_token.mint == mint.key() @ BulwarkError::WrongMint,
         constraint = member_token.owner == member.key() @ BulwarkError::WrongTokenOwner,
     )]
     pub member_token: Box<InterfaceAccount<'info, TokenAccount>>,
@@ -36,6 +49,8 @@ pub struct DepositCapital<'info> {
     pub share_token_program: Program<'info, Token2022>,
 }
 
+capital_tokens!(DepositCapital);
+
 impl DepositCapital<'_> {
     /// Deposits `amount` of the mint into the capital pool for membership shares at the
     /// current price (rounded down), at least `min_shares`.
@@ -49,16 +64,14 @@ impl DepositCapital<'_> {
             .config
             .require_not_paused(PAUSE_STAKE, BulwarkError::StakingPaused)?;
         require!(amount > 0, BulwarkError::ZeroAmount);
-        let shares = accounts.capital.capital_pool.shares_for(amount)?;
+        let shares = accounts.capital_pool.shares_for(amount)?;
         require!(shares >= min_shares, BulwarkError::SharesBelowMinimum);
 
-        let before = accounts.capital.snapshot()?;
-        accounts.capital.capital_pool.book_deposit(amount, shares)?;
-        accounts
-            .capital
-            .collect(&accounts.member_token, &accounts.member, amount)?;
-        let mint = accounts.capital.mint.key();
-        let bump = [accounts.capital.capital_pool.bump];
+        let before = accounts.snapshot()?;
+        accounts.capital_pool.book_deposit(amount, shares)?;
+        accounts.collect(&accounts.member_token, &accounts.member, amount)?;
+        let mint = accounts.mint.key();
+        let bump = [accounts.capital_pool.bump];
         let seeds: [&[u8]; 3] = [CAPITAL_POOL_SEED, mint.as_ref(), &bump];
         let signer = [&seeds[..]];
         token_2022::mint_to(
@@ -67,14 +80,14 @@ impl DepositCapital<'_> {
                 MintTo {
                     mint: accounts.share_mint.to_account_info(),
                     to: accounts.member_shares.to_account_info(),
-                    authority: accounts.capital.capital_pool.to_account_info(),
+                    authority: accounts.capital_pool.to_account_info(),
                 },
                 &signer,
             ),
             shares,
         )?;
-        accounts.capital.settle(&before)?;
-        let pool = &accounts.capital.capital_pool;
+        accounts.settle(&before)?;
+        let pool = &accounts.capital_pool;
         emit!(CapitalDeposited {
             capital_pool: pool.key(),
             member: accounts.member.key(),

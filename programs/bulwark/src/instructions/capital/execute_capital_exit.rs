@@ -1,10 +1,10 @@
-use super::capital_vault::*;
+use super::capital_vault::{capital_tokens, CapitalTokens};
 use crate::constants::*;
 use crate::error::BulwarkError;
 use crate::events::CapitalExitExecuted;
-use crate::state::{CapitalExit, Config};
+use crate::state::{CapitalExit, CapitalPool, Config};
 use anchor_lang::prelude::*;
-use anchor_spl::token_interface::TokenAccount;
+use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 
 #[derive(Accounts)]
 pub struct ExecuteCapitalExit<'info> {
@@ -12,28 +12,39 @@ pub struct ExecuteCapitalExit<'info> {
     pub member: Signer<'info>,
     #[account(address = CONFIG_ADDRESS @ BulwarkError::WrongConfig)]
     pub config: Box<Account<'info, Config>>,
-    pub capital: CapitalVault<'info>,
+    #[account(
+        mut,
+        seeds = [CAPITAL_POOL_SEED, mint.key().as_ref()],
+        bump = capital_pool.bump,
+        has_one = mint @ BulwarkError::WrongMint,
+        has_one = token_program @ BulwarkError::WrongTokenProgram,
+    )]
+    pub capital_pool: Box<Account<'info, CapitalPool>>,
+    pub mint: Box<InterfaceAccount<'info, Mint>>,
+    #[account(
+        mut,
+        seeds = [CAPITAL_VAULT_SEED, mint.key().as_ref()],
+        bump = capital_pool.vault_bump,
+    )]
+    pub capital_vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    pub token_program: Interface<'info, TokenInterface>,
     /// Closed by the execution; its rent returns to the member.
     #[account(
         mut,
         close = member,
-        seeds = [
-            CAPITAL_EXIT_SEED,
-            capital.capital_pool.key().as_ref(),
-            member.key().as_ref(),
-            &exit.exit_id.to_le_bytes(),
-        ],
-        bump = exit.bump,
         has_one = member @ BulwarkError::NotExitOwner,
+        has_one = capital_pool @ BulwarkError::WrongCapitalPool,
     )]
     pub exit: Box<Account<'info, CapitalExit>>,
     #[account(
         mut,
-        constraint = member_token.mint == capital.mint.key() @ BulwarkError::WrongMint,
+        constraint = member_token.mint == mint.key() @ BulwarkError::WrongMint,
         constraint = member_token.owner == member.key() @ BulwarkError::WrongTokenOwner,
     )]
     pub member_token: Box<InterfaceAccount<'info, TokenAccount>>,
 }
+
+capital_tokens!(ExecuteCapitalExit);
 
 impl ExecuteCapitalExit<'_> {
     /// Step two of leaving: once the delay has passed, pays the lower of the shares' value at
@@ -50,17 +61,15 @@ impl ExecuteCapitalExit<'_> {
             BulwarkError::CapitalExitNotReady
         );
         let shares = accounts.exit.shares;
-        let value_now = accounts.capital.capital_pool.value_of(shares)?;
+        let value_now = accounts.capital_pool.value_of(shares)?;
         let value = value_now.min(accounts.exit.value_at_request);
-        let before = accounts.capital.snapshot()?;
-        accounts.capital.capital_pool.book_exit(shares, value)?;
+        let before = accounts.snapshot()?;
+        accounts.capital_pool.book_exit(shares, value)?;
         if value > 0 {
-            accounts
-                .capital
-                .pay(accounts.member_token.to_account_info(), value)?;
+            accounts.pay(accounts.member_token.to_account_info(), value)?;
         }
-        accounts.capital.settle(&before)?;
-        let pool = &accounts.capital.capital_pool;
+        accounts.settle(&before)?;
+        let pool = &accounts.capital_pool;
         emit!(CapitalExitExecuted {
             capital_pool: pool.key(),
             member: accounts.member.key(),

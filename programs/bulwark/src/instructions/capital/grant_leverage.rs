@@ -10,16 +10,10 @@ pub struct GrantLeverage<'info> {
     pub caller: Signer<'info>,
     #[account(address = CONFIG_ADDRESS @ BulwarkError::WrongConfig)]
     pub config: Box<Account<'info, Config>>,
-    #[account(
-        mut,
-        seeds = [CAPITAL_POOL_SEED, capital_pool.mint.as_ref()],
-        bump = capital_pool.bump,
-    )]
+    #[account(mut)]
     pub capital_pool: Box<Account<'info, CapitalPool>>,
     #[account(
         mut,
-        seeds = [POOL_SEED, &pool.load()?.id.to_le_bytes()],
-        bump = pool.load()?.bump,
         constraint = pool.load()?.mint == capital_pool.mint @ BulwarkError::WrongCapitalPool,
     )]
     pub pool: AccountLoader<'info, Pool>,

@@ -1,11 +1,11 @@
-use super::capital_vault::*;
+use super::capital_vault::{capital_tokens, CapitalTokens};
 use crate::constants::*;
 use crate::error::BulwarkError;
 use crate::events::ClaimDebtPaid;
-use crate::state::{Claim, Config, Cover};
+use crate::state::{CapitalPool, Claim, Config, Cover};
 use crate::token::check_recipient_account;
 use anchor_lang::prelude::*;
-use anchor_spl::token_interface::TokenAccount;
+use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 
 #[derive(Accounts)]
 pub struct RedeemOwed<'info> {
@@ -15,27 +15,39 @@ pub struct RedeemOwed<'info> {
     pub config: Box<Account<'info, Config>>,
     #[account(
         mut,
-        seeds = [CLAIM_SEED, cover.key().as_ref(), &claim.index.to_le_bytes()],
-        bump = claim.bump,
         has_one = cover @ BulwarkError::WrongRemainingAccounts,
-        constraint = claim.mint == capital.mint.key() @ BulwarkError::WrongMint,
+        constraint = claim.mint == mint.key() @ BulwarkError::WrongMint,
     )]
     pub claim: Box<Account<'info, Claim>>,
-    #[account(
-        seeds = [COVER_SEED, cover.rent_payer.as_ref(), &cover.nonce.to_le_bytes()],
-        bump = cover.bump,
-    )]
+    #[account()]
     pub cover: Box<Account<'info, Cover>>,
-    pub capital: CapitalVault<'info>,
+    #[account(
+        mut,
+        seeds = [CAPITAL_POOL_SEED, mint.key().as_ref()],
+        bump = capital_pool.bump,
+        has_one = mint @ BulwarkError::WrongMint,
+        has_one = token_program @ BulwarkError::WrongTokenProgram,
+    )]
+    pub capital_pool: Box<Account<'info, CapitalPool>>,
+    pub mint: Box<InterfaceAccount<'info, Mint>>,
+    #[account(
+        mut,
+        seeds = [CAPITAL_VAULT_SEED, mint.key().as_ref()],
+        bump = capital_pool.vault_bump,
+    )]
+    pub capital_vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    pub token_program: Interface<'info, TokenInterface>,
     /// The cover owner's token account: its associated token account unless the owner is the
     /// caller.
     #[account(
         mut,
-        constraint = owner_token.mint == capital.mint.key() @ BulwarkError::WrongMint,
+        constraint = owner_token.mint == mint.key() @ BulwarkError::WrongMint,
         constraint = owner_token.owner == cover.owner @ BulwarkError::WrongRecipient,
     )]
     pub owner_token: Box<InterfaceAccount<'info, TokenAccount>>,
 }
+
+capital_tokens!(RedeemOwed);
 
 impl RedeemOwed<'_> {
     /// Pays what the capital pool can of an amount it owes on a redeemed claim, in the order
@@ -53,24 +65,21 @@ impl RedeemOwed<'_> {
             &accounts.owner_token.key(),
             &accounts.cover.owner,
             &accounts.caller.key(),
-            &accounts.capital.mint.key(),
-            &accounts.capital.token_program.key(),
+            &accounts.mint.key(),
+            &accounts.token_program.key(),
         )?;
         let amount = accounts
-            .capital
             .capital_pool
             .payable(claim.debt_position, claim.owed);
         require!(amount > 0, BulwarkError::DebtNotFunded);
-        let before = accounts.capital.snapshot()?;
-        accounts.capital.capital_pool.pay_debt(amount)?;
-        accounts
-            .capital
-            .pay(accounts.owner_token.to_account_info(), amount)?;
-        accounts.capital.settle(&before)?;
+        let before = accounts.snapshot()?;
+        accounts.capital_pool.pay_debt(amount)?;
+        accounts.pay(accounts.owner_token.to_account_info(), amount)?;
+        accounts.settle(&before)?;
         let claim = &mut accounts.claim;
         claim.settle_debt(amount)?;
         claim.invariant()?;
-        let capital_pool = &accounts.capital.capital_pool;
+        let capital_pool = &accounts.capital_pool;
         emit!(ClaimDebtPaid {
             claim: claim.key(),
             cover: accounts.cover.key(),

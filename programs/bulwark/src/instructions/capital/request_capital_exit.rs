@@ -16,8 +16,6 @@ pub struct RequestCapitalExit<'info> {
     pub config: Box<Account<'info, Config>>,
     #[account(
         mut,
-        seeds = [CAPITAL_POOL_SEED, capital_pool.mint.as_ref()],
-        bump = capital_pool.bump,
         has_one = share_mint @ BulwarkError::WrongShareMint,
     )]
     pub capital_pool: Box<Account<'info, CapitalPool>>,

@@ -20,11 +20,7 @@ pub struct SetCapitalRequirement<'info> {
         has_one = authority @ BulwarkError::NotAuthority,
     )]
     pub config: Box<Account<'info, Config>>,
-    #[account(
-        mut,
-        seeds = [CAPITAL_POOL_SEED, capital_pool.mint.as_ref()],
-        bump = capital_pool.bump,
-    )]
+    #[account(mut)]
     pub capital_pool: Box<Account<'info, CapitalPool>>,
 }
 

@@ -14,8 +14,6 @@ pub struct ClaimAssessorReward<'info> {
     #[account(address = CONFIG_ADDRESS @ BulwarkError::WrongConfig)]
     pub config: Box<Account<'info, Config>>,
     #[account(
-        seeds = [CLAIM_SEED, claim.cover.as_ref(), &claim.index.to_le_bytes()],
-        bump = claim.bump,
         has_one = mint @ BulwarkError::WrongMint,
     )]
     pub claim: Box<Account<'info, Claim>>,

@@ -1,4 +1,3 @@
-use crate::constants::*;
 use crate::error::BulwarkError;
 use crate::events::ClaimClosed;
 use crate::state::{Claim, ClaimStatus, Cover, Pool};
@@ -10,17 +9,11 @@ pub struct CloseClaim<'info> {
     pub caller: Signer<'info>,
     #[account(
         mut,
-        seeds = [CLAIM_SEED, cover.key().as_ref(), &claim.index.to_le_bytes()],
-        bump = claim.bump,
         has_one = cover @ BulwarkError::WrongRemainingAccounts,
         has_one = deposit_pool @ BulwarkError::WrongPool,
     )]
     pub claim: Box<Account<'info, Claim>>,
-    #[account(
-        mut,
-        seeds = [COVER_SEED, cover.rent_payer.as_ref(), &cover.nonce.to_le_bytes()],
-        bump = cover.bump,
-    )]
+    #[account(mut)]
     pub cover: Box<Account<'info, Cover>>,
     /// Escrows the deposit, which stays in its vault as the assessment reward share.
     #[account(mut)]

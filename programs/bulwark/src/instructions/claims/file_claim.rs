@@ -30,6 +30,7 @@ pub struct FileClaim<'info> {
         mut,
         has_one = owner @ BulwarkError::NotCoverOwner,
         has_one = mint @ BulwarkError::WrongMint,
+        has_one = deposit_pool @ BulwarkError::WrongPool,
     )]
     pub cover: Box<Account<'info, Cover>>,
     #[account(
@@ -43,16 +44,15 @@ pub struct FileClaim<'info> {
     /// The cover's first pool: its vault escrows the deposit.
     #[account(
         mut,
-        address = cover.allocations[0].pool @ BulwarkError::WrongPool,
         has_one = vault @ BulwarkError::WrongVault,
         has_one = token_program @ BulwarkError::WrongTokenProgram,
     )]
     pub deposit_pool: AccountLoader<'info, Pool>,
     pub mint: Box<InterfaceAccount<'info, Mint>>,
-    /// The mint's parameters (its smallest deposit). Owner, discriminator and mint suffice: a
-    /// program-owned `MintParams` is only created by `set_mint_params`, at its PDA.
+    /// The mint's parameters (its smallest deposit), at its PDA so clients can derive it.
     #[account(
-        constraint = mint_params.mint == mint.key() @ BulwarkError::WrongMint,
+        seeds = [MINT_PARAMS_SEED, mint.key().as_ref()],
+        bump = mint_params.bump,
     )]
     pub mint_params: Box<Account<'info, MintParams>>,
     #[account(mut)]

@@ -12,11 +12,7 @@ pub struct OverturnClaim<'info> {
         has_one = authority @ BulwarkError::NotAuthority,
     )]
     pub config: Box<Account<'info, Config>>,
-    #[account(
-        mut,
-        seeds = [CLAIM_SEED, claim.cover.as_ref(), &claim.index.to_le_bytes()],
-        bump = claim.bump,
-    )]
+    #[account(mut)]
     pub claim: Box<Account<'info, Claim>>,
 }
 

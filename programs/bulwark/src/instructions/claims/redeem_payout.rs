@@ -21,17 +21,11 @@ pub struct RedeemPayout<'info> {
     pub config: Box<Account<'info, Config>>,
     #[account(
         mut,
-        seeds = [CLAIM_SEED, cover.key().as_ref(), &claim.index.to_le_bytes()],
-        bump = claim.bump,
         has_one = cover @ BulwarkError::WrongRemainingAccounts,
         has_one = mint @ BulwarkError::WrongMint,
     )]
     pub claim: Box<Account<'info, Claim>>,
-    #[account(
-        mut,
-        seeds = [COVER_SEED, cover.rent_payer.as_ref(), &cover.nonce.to_le_bytes()],
-        bump = cover.bump,
-    )]
+    #[account(mut)]
     pub cover: Box<Account<'info, Cover>>,
     pub mint: Box<InterfaceAccount<'info, Mint>>,
     /// The mint's capital pool: pays what the backing stake does not, or owes it.
@@ -39,6 +33,7 @@ pub struct RedeemPayout<'info> {
         mut,
         seeds = [CAPITAL_POOL_SEED, mint.key().as_ref()],
         bump = capital_pool.bump,
+        has_one = token_program @ BulwarkError::WrongTokenProgram,
     )]
     pub capital_pool: Box<Account<'info, CapitalPool>>,
     #[account(

@@ -18,15 +18,12 @@ pub struct Vote<'info> {
         has_one = owner @ BulwarkError::NotPositionOwner,
     )]
     pub assessor: Box<Account<'info, Assessor>>,
-    #[account(
-        mut,
-        seeds = [CLAIM_SEED, claim.cover.as_ref(), &claim.index.to_le_bytes()],
-        bump = claim.bump,
-    )]
+    #[account(mut)]
     pub claim: Box<Account<'info, Claim>>,
-    /// Created once per (claim, assessor): a second vote fails here.
+    /// Created once per (claim, assessor); one that already holds a vote makes this one
+    /// fail with `AlreadyVoted`.
     #[account(
-        init,
+        init_if_needed,
         payer = owner,
         space = Ballot::SPACE,
         seeds = [BALLOT_SEED, claim.key().as_ref(), owner.key().as_ref()],
@@ -40,6 +37,7 @@ impl Vote<'_> {
     fn validate(&self, accept: bool, now: i64) -> Result<()> {
         self.config
             .require_not_paused(PAUSE_CLAIMS, BulwarkError::ClaimsPaused)?;
+        require!(self.ballot.version == 0, BulwarkError::AlreadyVoted);
         require!(now < self.claim.voting_end, BulwarkError::VotingClosed);
         require!(self.assessor.staked > 0, BulwarkError::NoAssessorStake);
         require!(

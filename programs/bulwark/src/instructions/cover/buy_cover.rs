@@ -193,7 +193,8 @@ impl BuyCover<'_> {
             premium: total_premium,
             allocations,
             timings: schedule.timings,
-            reserved: [0; 64],
+            deposit_pool: allocations[0].pool,
+            reserved: [0; 32],
         });
         cover.invariant()?;
         emit!(CoverBought {

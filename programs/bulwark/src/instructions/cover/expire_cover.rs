@@ -11,13 +11,12 @@ pub struct ExpireCover<'info> {
     #[account(
         mut,
         close = rent_payer,
-        seeds = [crate::constants::COVER_SEED, cover.rent_payer.as_ref(), &cover.nonce.to_le_bytes()],
-        bump = cover.bump,
+        has_one = rent_payer @ BulwarkError::WrongRentPayer,
     )]
     pub cover: Box<Account<'info, Cover>>,
     /// Receives the cover's rent back.
     /// CHECK: only lamports are credited, and the address is pinned to the cover's payer.
-    #[account(mut, address = cover.rent_payer @ BulwarkError::WrongRentPayer)]
+    #[account(mut)]
     pub rent_payer: UncheckedAccount<'info>,
 }
 

@@ -1,4 +1,3 @@
-use crate::constants::COVER_SEED;
 use crate::error::BulwarkError;
 use crate::events::CoverTransferred;
 use crate::state::Cover;
@@ -9,8 +8,6 @@ pub struct TransferCover<'info> {
     pub owner: Signer<'info>,
     #[account(
         mut,
-        seeds = [COVER_SEED, cover.rent_payer.as_ref(), &cover.nonce.to_le_bytes()],
-        bump = cover.bump,
         has_one = owner @ BulwarkError::NotCoverOwner,
     )]
     pub cover: Box<Account<'info, Cover>>,

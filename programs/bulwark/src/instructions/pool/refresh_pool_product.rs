@@ -1,4 +1,3 @@
-use crate::constants::*;
 use crate::error::BulwarkError;
 use crate::events::EffectiveWeightRefreshed;
 use crate::math::tranche::tranche_at;
@@ -7,20 +6,10 @@ use anchor_lang::prelude::*;
 
 #[derive(Accounts)]
 pub struct RefreshPoolProduct<'info> {
-    #[account(
-        mut,
-        seeds = [POOL_SEED, &pool.load()?.id.to_le_bytes()],
-        bump = pool.load()?.bump,
-    )]
+    #[account(mut)]
     pub pool: AccountLoader<'info, Pool>,
     #[account(
         mut,
-        seeds = [
-            POOL_PRODUCT_SEED,
-            pool.key().as_ref(),
-            &pool_product.load()?.product_id.to_le_bytes(),
-        ],
-        bump = pool_product.load()?.bump,
         constraint = pool_product.load()?.pool == pool.key() @ BulwarkError::WrongPoolProduct,
     )]
     pub pool_product: AccountLoader<'info, PoolProduct>,

@@ -1,4 +1,3 @@
-use crate::constants::*;
 use crate::error::BulwarkError;
 use crate::events::ManagerFeeSet;
 use crate::state::Pool;
@@ -9,8 +8,6 @@ pub struct SetManagerFee<'info> {
     pub manager: Signer<'info>,
     #[account(
         mut,
-        seeds = [POOL_SEED, &pool.load()?.id.to_le_bytes()],
-        bump = pool.load()?.bump,
         has_one = manager @ BulwarkError::NotPoolManager,
     )]
     pub pool: AccountLoader<'info, Pool>,

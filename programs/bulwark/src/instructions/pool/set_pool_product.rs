@@ -24,8 +24,6 @@ pub struct SetPoolProduct<'info> {
     pub config: Box<Account<'info, Config>>,
     #[account(
         mut,
-        seeds = [POOL_SEED, &pool.load()?.id.to_le_bytes()],
-        bump = pool.load()?.bump,
         has_one = manager @ BulwarkError::NotPoolManager,
     )]
     pub pool: AccountLoader<'info, Pool>,

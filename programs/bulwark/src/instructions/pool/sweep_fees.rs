@@ -16,8 +16,6 @@ pub struct SweepFees<'info> {
     pub config: Box<Account<'info, Config>>,
     #[account(
         mut,
-        seeds = [POOL_SEED, &pool.load()?.id.to_le_bytes()],
-        bump = pool.load()?.bump,
         has_one = mint @ BulwarkError::WrongMint,
         has_one = vault @ BulwarkError::WrongVault,
         has_one = token_program @ BulwarkError::WrongTokenProgram,

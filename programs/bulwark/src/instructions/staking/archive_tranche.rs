@@ -11,7 +11,7 @@ pub struct ArchiveTranche<'info> {
     /// Anyone; pays the archive's rent and gets it back when its last share is withdrawn.
     #[account(mut)]
     pub payer: Signer<'info>,
-    #[account(mut, seeds = [POOL_SEED, &pool.load()?.id.to_le_bytes()], bump = pool.load()?.bump)]
+    #[account(mut)]
     pub pool: AccountLoader<'info, Pool>,
     #[account(
         init,

@@ -1,38 +1,43 @@
 use crate::constants::*;
 use crate::error::BulwarkError;
 use crate::events::RewardsClaimed;
-use crate::instructions::pool_vault::*;
+use crate::instructions::pool_vault::{pool_tokens, PoolTokens};
 use crate::math::tranche::tranche_end;
-use crate::state::{Config, StakePosition};
+use crate::state::{Config, Pool, StakePosition};
 use anchor_lang::prelude::*;
-use anchor_spl::token_interface::TokenAccount;
+use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 
 #[derive(Accounts)]
 pub struct ClaimRewards<'info> {
     pub owner: Signer<'info>,
     #[account(address = CONFIG_ADDRESS @ BulwarkError::WrongConfig)]
     pub config: Box<Account<'info, Config>>,
-    pub pool_vault: PoolVault<'info>,
     #[account(
         mut,
-        seeds = [
-            POSITION_SEED,
-            pool_vault.pool.key().as_ref(),
-            owner.key().as_ref(),
-            &position.position_id.to_le_bytes(),
-        ],
-        bump = position.bump,
+        has_one = mint @ BulwarkError::WrongMint,
+        has_one = vault @ BulwarkError::WrongVault,
+        has_one = token_program @ BulwarkError::WrongTokenProgram,
+    )]
+    pub pool: AccountLoader<'info, Pool>,
+    pub mint: Box<InterfaceAccount<'info, Mint>>,
+    #[account(mut)]
+    pub vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    pub token_program: Interface<'info, TokenInterface>,
+    #[account(
+        mut,
         has_one = owner @ BulwarkError::NotPositionOwner,
-        constraint = position.pool == pool_vault.pool.key() @ BulwarkError::WrongPool,
+        constraint = position.pool == pool.key() @ BulwarkError::WrongPool,
     )]
     pub position: Box<Account<'info, StakePosition>>,
     #[account(
         mut,
-        constraint = owner_token.mint == pool_vault.pool.load()?.mint @ BulwarkError::WrongMint,
+        constraint = owner_token.mint == mint.key() @ BulwarkError::WrongMint,
         constraint = owner_token.owner == owner.key() @ BulwarkError::WrongTokenOwner,
     )]
     pub owner_token: Box<InterfaceAccount<'info, TokenAccount>>,
 }
+
+pool_tokens!(ClaimRewards);
 
 impl ClaimRewards<'_> {
     /// Pays a position the premium rewards it has earned so far. For a tranche that has
@@ -48,9 +53,9 @@ impl ClaimRewards<'_> {
         );
 
         let accounts = ctx.accounts;
-        let before = accounts.pool_vault.snapshot()?;
+        let before = accounts.snapshot()?;
         let amount = {
-            let mut pool = accounts.pool_vault.pool.load_mut()?;
+            let mut pool = accounts.pool.load_mut()?;
             pool.roll_forward(now)?;
             let reward_per_share = pool.reward_per_share(accounts.position.tranche_id)?;
             accounts.position.settle(reward_per_share)?;
@@ -59,14 +64,12 @@ impl ClaimRewards<'_> {
             pool.pay_rewards(amount)?;
             amount
         };
-        accounts
-            .pool_vault
-            .pay(accounts.owner_token.to_account_info(), amount)?;
-        accounts.pool_vault.settle(&before)?;
+        accounts.pay(accounts.owner_token.to_account_info(), amount)?;
+        accounts.settle(&before)?;
         accounts.position.invariant()?;
-        let pool = accounts.pool_vault.pool.load()?;
+        let pool = accounts.pool.load()?;
         emit!(RewardsClaimed {
-            pool: accounts.pool_vault.pool.key(),
+            pool: accounts.pool.key(),
             position: accounts.position.key(),
             owner: accounts.owner.key(),
             amount,

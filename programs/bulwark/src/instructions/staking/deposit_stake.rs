@@ -1,11 +1,11 @@
 use crate::constants::*;
 use crate::error::BulwarkError;
 use crate::events::StakeDeposited;
-use crate::instructions::pool_vault::*;
+use crate::instructions::pool_vault::{pool_tokens, PoolTokens};
 use crate::math::tranche::{is_depositable, tranche_at};
-use crate::state::{Config, StakePosition};
+use crate::state::{Config, Pool, StakePosition};
 use anchor_lang::prelude::*;
-use anchor_spl::token_interface::TokenAccount;
+use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
 pub struct DepositStakeArgs {
@@ -23,14 +23,24 @@ pub struct DepositStake<'info> {
     pub owner: Signer<'info>,
     #[account(address = CONFIG_ADDRESS @ BulwarkError::WrongConfig)]
     pub config: Box<Account<'info, Config>>,
-    pub pool_vault: PoolVault<'info>,
+    #[account(
+        mut,
+        has_one = mint @ BulwarkError::WrongMint,
+        has_one = vault @ BulwarkError::WrongVault,
+        has_one = token_program @ BulwarkError::WrongTokenProgram,
+    )]
+    pub pool: AccountLoader<'info, Pool>,
+    pub mint: Box<InterfaceAccount<'info, Mint>>,
+    #[account(mut)]
+    pub vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    pub token_program: Interface<'info, TokenInterface>,
     #[account(
         init_if_needed,
         payer = owner,
         space = StakePosition::SPACE,
         seeds = [
             POSITION_SEED,
-            pool_vault.pool.key().as_ref(),
+            pool.key().as_ref(),
             owner.key().as_ref(),
             &args.position_id.to_le_bytes(),
         ],
@@ -39,19 +49,21 @@ pub struct DepositStake<'info> {
     pub position: Box<Account<'info, StakePosition>>,
     #[account(
         mut,
-        constraint = owner_token.mint == pool_vault.pool.load()?.mint @ BulwarkError::WrongMint,
+        constraint = owner_token.mint == mint.key() @ BulwarkError::WrongMint,
         constraint = owner_token.owner == owner.key() @ BulwarkError::WrongTokenOwner,
     )]
     pub owner_token: Box<InterfaceAccount<'info, TokenAccount>>,
     pub system_program: Program<'info, System>,
 }
 
+pool_tokens!(DepositStake);
+
 impl DepositStake<'_> {
     fn validate(&self, args: &DepositStakeArgs, now: i64) -> Result<()> {
         self.config
             .require_not_paused(PAUSE_STAKE, BulwarkError::StakingPaused)?;
         require!(args.amount > 0, BulwarkError::ZeroAmount);
-        let pool = self.pool_vault.pool.load()?;
+        let pool = self.pool.load()?;
         require!(
             !pool.is_private() || self.owner.key() == pool.manager,
             BulwarkError::PrivatePool
@@ -73,10 +85,10 @@ impl DepositStake<'_> {
         ctx.accounts.validate(&args, now)?;
 
         let accounts = ctx.accounts;
-        let before = accounts.pool_vault.snapshot()?;
-        let pool_key = accounts.pool_vault.pool.key();
+        let before = accounts.snapshot()?;
+        let pool_key = accounts.pool.key();
         let shares = {
-            let mut pool = accounts.pool_vault.pool.load_mut()?;
+            let mut pool = accounts.pool.load_mut()?;
             pool.roll_forward(now)?;
             let shares = pool.deposit(args.tranche_id, args.amount)?;
             // `deposit` settled the tranche before minting: rewards up to now are earned by
@@ -104,13 +116,11 @@ impl DepositStake<'_> {
             shares
         };
 
-        accounts
-            .pool_vault
-            .collect(&accounts.owner_token, &accounts.owner, args.amount)?;
+        accounts.collect(&accounts.owner_token, &accounts.owner, args.amount)?;
 
-        accounts.pool_vault.settle(&before)?;
+        accounts.settle(&before)?;
         accounts.position.invariant()?;
-        let pool = accounts.pool_vault.pool.load()?;
+        let pool = accounts.pool.load()?;
         let slot = pool
             .slot(args.tranche_id)
             .ok_or_else(|| error!(BulwarkError::InvariantViolated))?;

@@ -1,11 +1,11 @@
 use crate::constants::*;
 use crate::error::BulwarkError;
 use crate::events::StakeExtended;
-use crate::instructions::pool_vault::*;
+use crate::instructions::pool_vault::{pool_tokens, PoolTokens};
 use crate::math::tranche::{is_depositable, tranche_at};
-use crate::state::{Config, StakePosition};
+use crate::state::{Config, Pool, StakePosition};
 use anchor_lang::prelude::*;
-use anchor_spl::token_interface::TokenAccount;
+use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
 pub struct ExtendStakeArgs {
@@ -20,27 +20,32 @@ pub struct ExtendStake<'info> {
     pub owner: Signer<'info>,
     #[account(address = CONFIG_ADDRESS @ BulwarkError::WrongConfig)]
     pub config: Box<Account<'info, Config>>,
-    pub pool_vault: PoolVault<'info>,
     #[account(
         mut,
-        seeds = [
-            POSITION_SEED,
-            pool_vault.pool.key().as_ref(),
-            owner.key().as_ref(),
-            &position.position_id.to_le_bytes(),
-        ],
-        bump = position.bump,
+        has_one = mint @ BulwarkError::WrongMint,
+        has_one = vault @ BulwarkError::WrongVault,
+        has_one = token_program @ BulwarkError::WrongTokenProgram,
+    )]
+    pub pool: AccountLoader<'info, Pool>,
+    pub mint: Box<InterfaceAccount<'info, Mint>>,
+    #[account(mut)]
+    pub vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    pub token_program: Interface<'info, TokenInterface>,
+    #[account(
+        mut,
         has_one = owner @ BulwarkError::NotPositionOwner,
-        constraint = position.pool == pool_vault.pool.key() @ BulwarkError::WrongPool,
+        constraint = position.pool == pool.key() @ BulwarkError::WrongPool,
     )]
     pub position: Box<Account<'info, StakePosition>>,
     #[account(
         mut,
-        constraint = owner_token.mint == pool_vault.pool.load()?.mint @ BulwarkError::WrongMint,
+        constraint = owner_token.mint == mint.key() @ BulwarkError::WrongMint,
         constraint = owner_token.owner == owner.key() @ BulwarkError::WrongTokenOwner,
     )]
     pub owner_token: Box<InterfaceAccount<'info, TokenAccount>>,
 }
+
+pool_tokens!(ExtendStake);
 
 impl ExtendStake<'_> {
     fn validate(&self, args: &ExtendStakeArgs, now: i64) -> Result<()> {
@@ -59,7 +64,7 @@ impl ExtendStake<'_> {
             is_depositable(args.new_tranche_id, current),
             BulwarkError::InvalidTranche
         );
-        let pool = self.pool_vault.pool.load()?;
+        let pool = self.pool.load()?;
         require!(
             args.top_up_amount == 0 || !pool.is_private() || self.owner.key() == pool.manager,
             BulwarkError::PrivatePool
@@ -73,11 +78,11 @@ impl ExtendStake<'_> {
         ctx.accounts.validate(&args, now)?;
 
         let accounts = ctx.accounts;
-        let before = accounts.pool_vault.snapshot()?;
+        let before = accounts.snapshot()?;
         let old_tranche_id = accounts.position.tranche_id;
         let shares_burned = accounts.position.shares;
         let (moved_amount, shares_minted) = {
-            let mut pool = accounts.pool_vault.pool.load_mut()?;
+            let mut pool = accounts.pool.load_mut()?;
             pool.roll_forward(now)?;
             let reward_per_share = pool.reward_per_share(old_tranche_id)?;
             accounts.position.settle(reward_per_share)?;
@@ -93,17 +98,13 @@ impl ExtendStake<'_> {
         };
 
         if args.top_up_amount > 0 {
-            accounts.pool_vault.collect(
-                &accounts.owner_token,
-                &accounts.owner,
-                args.top_up_amount,
-            )?;
+            accounts.collect(&accounts.owner_token, &accounts.owner, args.top_up_amount)?;
         }
 
-        accounts.pool_vault.settle(&before)?;
+        accounts.settle(&before)?;
         accounts.position.invariant()?;
         emit!(StakeExtended {
-            pool: accounts.pool_vault.pool.key(),
+            pool: accounts.pool.key(),
             position: accounts.position.key(),
             owner: accounts.owner.key(),
             old_tranche_id,
@@ -112,7 +113,7 @@ impl ExtendStake<'_> {
             top_up_amount: args.top_up_amount,
             shares_burned,
             shares_minted,
-            pool_total_stake: accounts.pool_vault.pool.load()?.total_stake,
+            pool_total_stake: accounts.pool.load()?.total_stake,
         });
         Ok(())
     }

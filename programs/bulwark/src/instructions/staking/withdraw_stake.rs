@@ -1,12 +1,12 @@
 use crate::constants::*;
 use crate::error::BulwarkError;
 use crate::events::StakeWithdrawn;
-use crate::instructions::pool_vault::*;
+use crate::instructions::pool_vault::{pool_tokens, PoolTokens};
 use crate::math::tranche::tranche_end;
-use crate::state::{Config, StakePosition, TrancheArchive};
+use crate::state::{Config, Pool, StakePosition, TrancheArchive};
 use crate::token::check_recipient_account;
 use anchor_lang::prelude::*;
-use anchor_spl::token_interface::TokenAccount;
+use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 
 #[derive(Accounts)]
 pub struct WithdrawStake<'info> {
@@ -20,41 +20,47 @@ pub struct WithdrawStake<'info> {
     pub owner: UncheckedAccount<'info>,
     #[account(address = CONFIG_ADDRESS @ BulwarkError::WrongConfig)]
     pub config: Box<Account<'info, Config>>,
-    pub pool_vault: PoolVault<'info>,
+    #[account(
+        mut,
+        has_one = mint @ BulwarkError::WrongMint,
+        has_one = vault @ BulwarkError::WrongVault,
+        has_one = token_program @ BulwarkError::WrongTokenProgram,
+    )]
+    pub pool: AccountLoader<'info, Pool>,
+    pub mint: Box<InterfaceAccount<'info, Mint>>,
+    #[account(mut)]
+    pub vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    pub token_program: Interface<'info, TokenInterface>,
     /// Closed by the withdrawal; its rent returns to the owner.
     #[account(
         mut,
         close = owner,
-        seeds = [
-            POSITION_SEED,
-            pool_vault.pool.key().as_ref(),
-            owner.key().as_ref(),
-            &position.position_id.to_le_bytes(),
-        ],
-        bump = position.bump,
         has_one = owner @ BulwarkError::NotPositionOwner,
-        constraint = position.pool == pool_vault.pool.key() @ BulwarkError::WrongPool,
+        constraint = position.pool == pool.key() @ BulwarkError::WrongPool,
     )]
     pub position: Box<Account<'info, StakePosition>>,
     /// The ended tranche's frozen totals (see `archive_tranche`).
     #[account(
         mut,
-        seeds = [TRANCHE_ARCHIVE_SEED, pool_vault.pool.key().as_ref(), &position.tranche_id.to_le_bytes()],
+        seeds = [TRANCHE_ARCHIVE_SEED, pool.key().as_ref(), &position.tranche_id.to_le_bytes()],
         bump = archive.bump,
+        has_one = rent_payer @ BulwarkError::WrongRentPayer,
     )]
     pub archive: Box<Account<'info, TrancheArchive>>,
     /// Receives the archive's rent when this withdrawal takes its last share.
     /// CHECK: only lamports are credited, and the address is pinned to the archive's payer.
-    #[account(mut, address = archive.rent_payer @ BulwarkError::WrongRentPayer)]
-    pub archive_rent_payer: UncheckedAccount<'info>,
+    #[account(mut)]
+    pub rent_payer: UncheckedAccount<'info>,
     /// The owner's token account; its associated token account unless the owner is the caller.
     #[account(
         mut,
-        constraint = owner_token.mint == pool_vault.pool.load()?.mint @ BulwarkError::WrongMint,
+        constraint = owner_token.mint == mint.key() @ BulwarkError::WrongMint,
         constraint = owner_token.owner == owner.key() @ BulwarkError::WrongTokenOwner,
     )]
     pub owner_token: Box<InterfaceAccount<'info, TokenAccount>>,
 }
+
+pool_tokens!(WithdrawStake);
 
 impl WithdrawStake<'_> {
     fn validate(&self, now: i64) -> Result<()> {
@@ -69,8 +75,8 @@ impl WithdrawStake<'_> {
                 &self.owner_token.key(),
                 &self.owner.key(),
                 &self.caller.key(),
-                &self.pool_vault.mint.key(),
-                &self.pool_vault.token_program.key(),
+                &self.mint.key(),
+                &self.token_program.key(),
             )?;
         }
         Ok(())
@@ -83,10 +89,10 @@ impl WithdrawStake<'_> {
         ctx.accounts.validate(now)?;
 
         let accounts = ctx.accounts;
-        let before = accounts.pool_vault.snapshot()?;
+        let before = accounts.snapshot()?;
         let shares = accounts.position.shares;
         let (stake, rewards, archive_emptied) = {
-            let mut pool = accounts.pool_vault.pool.load_mut()?;
+            let mut pool = accounts.pool.load_mut()?;
             pool.roll_forward(now)?;
             let stake = accounts.archive.redeem(shares)?;
             pool.pay_out_stake(stake)?;
@@ -110,15 +116,13 @@ impl WithdrawStake<'_> {
             .checked_add(rewards)
             .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
         if amount > 0 {
-            accounts
-                .pool_vault
-                .pay(accounts.owner_token.to_account_info(), amount)?;
+            accounts.pay(accounts.owner_token.to_account_info(), amount)?;
         }
 
-        accounts.pool_vault.settle(&before)?;
+        accounts.settle(&before)?;
         accounts.archive.invariant()?;
         emit!(StakeWithdrawn {
-            pool: accounts.pool_vault.pool.key(),
+            pool: accounts.pool.key(),
             position: accounts.position.key(),
             owner: accounts.owner.key(),
             tranche_id: accounts.position.tranche_id,
@@ -126,12 +130,12 @@ impl WithdrawStake<'_> {
             stake,
             rewards,
             tranche_stake_remaining: accounts.archive.stake_remaining,
-            pool_total_stake: accounts.pool_vault.pool.load()?.total_stake,
+            pool_total_stake: accounts.pool.load()?.total_stake,
         });
         if archive_emptied {
             accounts
                 .archive
-                .close(accounts.archive_rent_payer.to_account_info())?;
+                .close(accounts.rent_payer.to_account_info())?;
         }
         Ok(())
     }
