@@ -42,8 +42,11 @@ import {
   getStakeAssessorInstruction,
   getVoteInstruction,
   getWithdrawStakeInstruction,
+  getCoverQuoteDecoder,
+  getQuoteCoverInstruction,
   decodeCapitalPool,
   type Cover,
+  type CoverQuote,
 } from "./generated";
 import {
   archivePda,
@@ -219,7 +222,7 @@ export async function withdraw(
     tokenProgram: pool.tokenProgram,
     position,
     archive,
-    archiveRentPayer: existing.exists ? existing.data.rentPayer : caller.address,
+    rentPayer: existing.exists ? existing.data.rentPayer : caller.address,
     ownerToken:
       input.ownerToken ?? (await associatedTokenAddress(owner, pool.mint, pool.tokenProgram)),
   });
@@ -277,6 +280,43 @@ export async function quoteCover(
     now,
     capital.exists ? decodeCapitalPool(capital).data : undefined,
   );
+}
+
+/**
+ * The program's own quote (`quote_cover`) of `amount` × `period` over `pools` (each must list
+ * the product; at most `MAX_QUOTE_POOLS`), after their leverage line cranks: simulate the
+ * instruction with any funded fee payer (no signature needed) and decode the return data with
+ * {@link decodeCoverQuote}. What a client in any language gets without porting the math.
+ */
+export async function quoteCoverInstruction(input: {
+  productId: bigint;
+  mint: Address;
+  pools: Address[];
+  amount: bigint;
+  period: number;
+  commissionBps?: number;
+}): Promise<Instruction> {
+  const instruction = getQuoteCoverInstruction({
+    product: await productPda(input.productId),
+    mint: input.mint,
+    capitalPool: await capitalPoolPda(input.mint),
+    productId: input.productId,
+    amount: input.amount,
+    period: input.period,
+    commissionBps: input.commissionBps ?? 0,
+  });
+  const pairs = await Promise.all(
+    input.pools.map(async (pool) => [pool, await poolProductPda(pool, input.productId)]),
+  );
+  return withRemaining(
+    instruction,
+    pairs.flat().map((account) => ({ address: account, role: AccountRole.READONLY })),
+  );
+}
+
+/** The `CoverQuote` a simulated `quote_cover` returned (its return data). */
+export function decodeCoverQuote(returnData: ReadonlyUint8Array): CoverQuote {
+  return getCoverQuoteDecoder().decode(returnData);
 }
 
 /**

@@ -2,6 +2,7 @@
 // decoders, error codes) and the hand-written helpers around it.
 
 export * from "./generated";
+export type { Bulwark } from "./idl";
 export * from "./constants";
 export * from "./pdas";
 export * from "./math";

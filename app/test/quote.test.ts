@@ -18,6 +18,7 @@ import {
   bumpedPrice,
   buyCover,
   coverSchedule,
+  decodeCoverQuote,
   decodeCover,
   decodePool,
   decodePoolProduct,
@@ -30,6 +31,7 @@ import {
   plan,
   poolProductPda,
   quoteCover,
+  quoteCoverInstruction,
   ringSlot,
   trancheAt,
   type Quote,
@@ -419,3 +421,73 @@ async function exploreCapacity(seed: number) {
     await check(days(28, 365));
   }
 }
+
+test(
+  "the program's quote_cover equals the client's quote on random markets",
+  skipWithoutProgram(),
+  async () => {
+    let priced = 0;
+    let short = 0;
+    for (const seed of [11, 12, 13, 14]) {
+      const rng = random(seed);
+      const h = await Harness.start();
+      const { authority } = await deploy(h, 1);
+      h.warpDays(rng.int(0, 90));
+      const mint = await h.createMint(6);
+      const pools: Address[] = [];
+      for (let poolId = 0; poolId < rng.int(1, 5); poolId++) {
+        const listing: [bigint, number, number] = [PRODUCT, rng.int(20, 100), rng.int(100, 900)];
+        const { keys } = await openPool(h, authority, BigInt(poolId), mint, [listing]);
+        await stakeFar(h, keys, mint, BigInt(rng.int(5_000, 1_500_000)) * UNIT);
+        pools.push(keys.pool);
+      }
+      const buyer = await h.fundedUser(mint, 100_000_000n * UNIT);
+      const ask = (amount: bigint, period: number, commissionBps: number) =>
+        ({ productId: PRODUCT, pools, mint, amount, period, commissionBps }) as const;
+      for (let nonce = 0n; nonce < BigInt(rng.int(0, 3)); nonce++) {
+        h.warpDays(rng.int(0, 40));
+        const period = rng.int(28, 365) * 86_400;
+        const amount = BigInt(rng.int(1, 1_000_000)) * UNIT;
+        const route = await quoteCover(h.fetch, ask(amount, period, 0)).catch(() => undefined);
+        if (route === undefined) continue;
+        const bought = await buyCover({
+          payer: buyer.signer,
+          payerToken: buyer.token,
+          tokenProgram: TOKEN_PROGRAM_ADDRESS,
+          productId: PRODUCT,
+          period,
+          coverNonce: nonce,
+          quote: route,
+        });
+        await h.send(bought.instructions);
+      }
+      h.warpDays(rng.int(0, 20));
+      for (let i = 0; i < 4; i++) {
+        const request = ask(
+          BigInt(rng.int(1, 6_000_000)) * UNIT,
+          rng.int(28, 365) * 86_400,
+          rng.int(0, 3_000),
+        );
+        const program = decodeCoverQuote(
+          await h.returnData([await quoteCoverInstruction(request)]),
+        );
+        try {
+          const client = await quoteCover(h.fetch, request);
+          assert.deepEqual(program.parts, client.parts, `seed ${seed}`);
+          assert.equal(program.covered, request.amount);
+          assert.equal(program.premium, client.premium);
+          assert.equal(program.commission, client.commission);
+          assert.deepEqual(program.cranks, client.cranks);
+          priced += 1;
+        } catch (e) {
+          if (!(e instanceof InsufficientCapacityError)) throw e;
+          assert.equal(program.covered, e.available, `seed ${seed}`);
+          assert.ok(program.covered < request.amount);
+          short += 1;
+        }
+      }
+    }
+    // Both outcomes were exercised.
+    assert.ok(priced >= 4 && short >= 2, `${priced} priced, ${short} short`);
+  },
+);

@@ -194,6 +194,15 @@ export class Harness {
     return result instanceof FailedTransactionMetadata ? refusal(result) : undefined;
   }
 
+  /** Runs without changing any account and returns the return data (the program must succeed). */
+  async returnData(instructions: Instruction[]): Promise<Uint8Array> {
+    const result = this.svm.simulateTransaction(await this.transaction(instructions));
+    if (result instanceof FailedTransactionMetadata) {
+      throw new Error(`simulation failed: ${result.err()}\n${result.meta().logs().join("\n")}`);
+    }
+    return result.meta().returnData().data();
+  }
+
   /**
    * Runs without changing any account: the refusal if the program refuses, else the
    * transaction's accounts as it would leave them.

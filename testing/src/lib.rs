@@ -280,6 +280,8 @@ impl TestContext {
         signers: &[&Keypair],
     ) -> std::result::Result<TxOutcome, TransactionError> {
         let tx = self.signed(ixs, signers).await;
+        let tx_bytes = 1 + 64 * tx.signatures.len() + tx.message_data().len();
+        let accounts = tx.message.account_keys.len();
         let simulation = self
             .ctx
             .banks_client
@@ -299,9 +301,14 @@ impl TestContext {
                 compute_units: d.units_consumed,
                 events: events_from_logs(&d.logs),
                 return_data: d.return_data.map(|r| r.data),
-                ..TxOutcome::default()
+                tx_bytes,
+                accounts,
             })
-            .unwrap_or_default())
+            .unwrap_or(TxOutcome {
+                tx_bytes,
+                accounts,
+                ..TxOutcome::default()
+            }))
     }
 
     /// Sends and asserts success.

@@ -254,3 +254,45 @@ async fn a_quote_refuses_bad_pool_lists_with_bulwark_errors() {
             .unwrap_err();
     assert_eq!(err, bulwark_error(BulwarkError::CommissionTooHigh));
 }
+
+#[cfg_attr(
+    not(bulwark_sbf),
+    ignore = "return data needs the SBF build: run with BULWARK_SBF=1"
+)]
+#[tokio::test]
+async fn a_quote_over_the_most_pools_fits_one_transaction() {
+    let stake = 100_000 * UNIT;
+    let mut m = market(stake).await;
+    let prices: Vec<u16> = (0..MAX_QUOTE_POOLS as u16 - 1)
+        .map(|i| 200 + 10 * i)
+        .collect();
+    let mut pools = vec![m.pool.keys.pool];
+    pools.extend(more_pools(&mut m, &prices, stake).await);
+    assert_eq!(pools.len(), MAX_QUOTE_POOLS);
+    let request = CoverRequest {
+        product_id: m.product_id,
+        mint: m.mint,
+        amount: 5 * stake,
+        period: YEAR,
+        commission_bps: 0,
+    };
+    let ix = quote_cover(&m.mint, &pools, quote_args(&request));
+    let outcome = m.t.simulate(&[ix], &[]).await.expect("simulates");
+    record_compute_units("quote_cover (12 pools)", &outcome);
+    assert!(outcome.tx_bytes <= 1_232, "{} bytes", outcome.tx_bytes);
+    let quote = decode_cover_quote(&outcome.return_data.unwrap()).unwrap();
+    let sdk = flows::quote_cover(&mut m.t, &request, &pools)
+        .await
+        .unwrap();
+    assert_eq!(quote.parts, sdk.parts);
+    assert_eq!(quote.cranks, sdk.cranks);
+    assert_eq!(quote.premium, sdk.premium);
+    assert_eq!(quote.covered, request.amount);
+    // The cheapest pools (200 bps on), cheapest first, on their lines (the cheapest sells 2x
+    // its stake, the others as far as the capital pool's lines go).
+    let routed: Vec<Pubkey> = quote.parts.iter().map(|p| p.pool).collect();
+    assert_eq!(routed, pools[1..1 + routed.len()]);
+    let prices: Vec<u64> = quote.parts.iter().map(|p| p.price_bps).collect();
+    assert_eq!(prices, [200, 210, 220, 230][..routed.len()]);
+    assert_eq!(quote.parts[0].amount, 2 * stake);
+}

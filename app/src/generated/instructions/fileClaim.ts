@@ -38,8 +38,9 @@ import {
   type WritableAccount,
   type WritableSignerAccount,
 } from "@solana/kit";
+import { findMintParamsPda } from "../pdas";
 import { BULWARK_PROGRAM_ADDRESS } from "../programs";
-import { getAccountMetaFactory, type ResolvedAccount } from "../shared";
+import { expectAddress, getAccountMetaFactory, type ResolvedAccount } from "../shared";
 
 export const FILE_CLAIM_DISCRIMINATOR = new Uint8Array([187, 254, 40, 13, 146, 223, 230, 97]);
 
@@ -134,6 +135,157 @@ export function getFileClaimInstructionDataCodec(): Codec<
   return combineCodec(getFileClaimInstructionDataEncoder(), getFileClaimInstructionDataDecoder());
 }
 
+export type FileClaimAsyncInput<
+  TAccountOwner extends string = string,
+  TAccountConfig extends string = string,
+  TAccountCover extends string = string,
+  TAccountClaim extends string = string,
+  TAccountDepositPool extends string = string,
+  TAccountMint extends string = string,
+  TAccountMintParams extends string = string,
+  TAccountVault extends string = string,
+  TAccountOwnerToken extends string = string,
+  TAccountTokenProgram extends string = string,
+  TAccountSystemProgram extends string = string,
+> = {
+  /** The cover's current owner; pays the deposit and the claim's rent. */
+  owner: TransactionSigner<TAccountOwner>;
+  config?: Address<TAccountConfig>;
+  /**
+   * Owner and discriminator checks suffice: a program-owned account with the `Cover`
+   * discriminator can only have been created by `buy_cover` at its PDA (re-deriving the
+   * address would cost ~1,500 CU of the 30k budget).
+   */
+  cover: Address<TAccountCover>;
+  claim: Address<TAccountClaim>;
+  /** The cover's first pool: its vault escrows the deposit. */
+  depositPool: Address<TAccountDepositPool>;
+  mint: Address<TAccountMint>;
+  /** The mint's parameters (its smallest deposit), at its PDA so clients can derive it. */
+  mintParams?: Address<TAccountMintParams>;
+  vault: Address<TAccountVault>;
+  ownerToken: Address<TAccountOwnerToken>;
+  tokenProgram: Address<TAccountTokenProgram>;
+  systemProgram?: Address<TAccountSystemProgram>;
+  amount: FileClaimInstructionDataArgs["amount"];
+  evidenceHash: FileClaimInstructionDataArgs["evidenceHash"];
+  evidenceUri: FileClaimInstructionDataArgs["evidenceUri"];
+};
+
+export async function getFileClaimInstructionAsync<
+  TAccountOwner extends string,
+  TAccountConfig extends string,
+  TAccountCover extends string,
+  TAccountClaim extends string,
+  TAccountDepositPool extends string,
+  TAccountMint extends string,
+  TAccountMintParams extends string,
+  TAccountVault extends string,
+  TAccountOwnerToken extends string,
+  TAccountTokenProgram extends string,
+  TAccountSystemProgram extends string,
+  TProgramAddress extends Address = typeof BULWARK_PROGRAM_ADDRESS,
+>(
+  input: FileClaimAsyncInput<
+    TAccountOwner,
+    TAccountConfig,
+    TAccountCover,
+    TAccountClaim,
+    TAccountDepositPool,
+    TAccountMint,
+    TAccountMintParams,
+    TAccountVault,
+    TAccountOwnerToken,
+    TAccountTokenProgram,
+    TAccountSystemProgram
+  >,
+  config?: { programAddress?: TProgramAddress },
+): Promise<
+  FileClaimInstruction<
+    TProgramAddress,
+    TAccountOwner,
+    TAccountConfig,
+    TAccountCover,
+    TAccountClaim,
+    TAccountDepositPool,
+    TAccountMint,
+    TAccountMintParams,
+    TAccountVault,
+    TAccountOwnerToken,
+    TAccountTokenProgram,
+    TAccountSystemProgram
+  >
+> {
+  // Program address.
+  const programAddress = config?.programAddress ?? BULWARK_PROGRAM_ADDRESS;
+
+  // Original accounts.
+  const originalAccounts = {
+    owner: { value: input.owner ?? null, isWritable: true },
+    config: { value: input.config ?? null, isWritable: false },
+    cover: { value: input.cover ?? null, isWritable: true },
+    claim: { value: input.claim ?? null, isWritable: true },
+    depositPool: { value: input.depositPool ?? null, isWritable: true },
+    mint: { value: input.mint ?? null, isWritable: false },
+    mintParams: { value: input.mintParams ?? null, isWritable: false },
+    vault: { value: input.vault ?? null, isWritable: true },
+    ownerToken: { value: input.ownerToken ?? null, isWritable: true },
+    tokenProgram: { value: input.tokenProgram ?? null, isWritable: false },
+    systemProgram: { value: input.systemProgram ?? null, isWritable: false },
+  };
+  const accounts = originalAccounts as Record<keyof typeof originalAccounts, ResolvedAccount>;
+
+  // Original args.
+  const args = { ...input };
+
+  // Resolve default values.
+  if (!accounts.config.value) {
+    accounts.config.value =
+      "6Lq4DP5ySowZkEkD8pMeGMcxSbW8L51djnNkXLhB63SM" as Address<"6Lq4DP5ySowZkEkD8pMeGMcxSbW8L51djnNkXLhB63SM">;
+  }
+  if (!accounts.mintParams.value) {
+    accounts.mintParams.value = await findMintParamsPda({
+      mint: expectAddress(accounts.mint.value),
+    });
+  }
+  if (!accounts.systemProgram.value) {
+    accounts.systemProgram.value =
+      "11111111111111111111111111111111" as Address<"11111111111111111111111111111111">;
+  }
+
+  const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
+  return Object.freeze({
+    accounts: [
+      getAccountMeta(accounts.owner),
+      getAccountMeta(accounts.config),
+      getAccountMeta(accounts.cover),
+      getAccountMeta(accounts.claim),
+      getAccountMeta(accounts.depositPool),
+      getAccountMeta(accounts.mint),
+      getAccountMeta(accounts.mintParams),
+      getAccountMeta(accounts.vault),
+      getAccountMeta(accounts.ownerToken),
+      getAccountMeta(accounts.tokenProgram),
+      getAccountMeta(accounts.systemProgram),
+    ],
+    data: getFileClaimInstructionDataEncoder().encode(args as FileClaimInstructionDataArgs),
+    programAddress,
+  } as FileClaimInstruction<
+    TProgramAddress,
+    TAccountOwner,
+    TAccountConfig,
+    TAccountCover,
+    TAccountClaim,
+    TAccountDepositPool,
+    TAccountMint,
+    TAccountMintParams,
+    TAccountVault,
+    TAccountOwnerToken,
+    TAccountTokenProgram,
+    TAccountSystemProgram
+  >);
+}
+
 export type FileClaimInput<
   TAccountOwner extends string = string,
   TAccountConfig extends string = string,
@@ -160,10 +312,7 @@ export type FileClaimInput<
   /** The cover's first pool: its vault escrows the deposit. */
   depositPool: Address<TAccountDepositPool>;
   mint: Address<TAccountMint>;
-  /**
-   * The mint's parameters (its smallest deposit). Owner, discriminator and mint suffice: a
-   * program-owned `MintParams` is only created by `set_mint_params`, at its PDA.
-   */
+  /** The mint's parameters (its smallest deposit), at its PDA so clients can derive it. */
   mintParams: Address<TAccountMintParams>;
   vault: Address<TAccountVault>;
   ownerToken: Address<TAccountOwnerToken>;
@@ -300,10 +449,7 @@ export type ParsedFileClaimInstruction<
     /** The cover's first pool: its vault escrows the deposit. */
     depositPool: TAccountMetas[4];
     mint: TAccountMetas[5];
-    /**
-     * The mint's parameters (its smallest deposit). Owner, discriminator and mint suffice: a
-     * program-owned `MintParams` is only created by `set_mint_params`, at its PDA.
-     */
+    /** The mint's parameters (its smallest deposit), at its PDA so clients can derive it. */
     mintParams: TAccountMetas[6];
     vault: TAccountMetas[7];
     ownerToken: TAccountMetas[8];

@@ -51,7 +51,7 @@ export type WithdrawStakeInstruction<
   TAccountTokenProgram extends string | AccountMeta<string> = string,
   TAccountPosition extends string | AccountMeta<string> = string,
   TAccountArchive extends string | AccountMeta<string> = string,
-  TAccountArchiveRentPayer extends string | AccountMeta<string> = string,
+  TAccountRentPayer extends string | AccountMeta<string> = string,
   TAccountOwnerToken extends string | AccountMeta<string> = string,
   TRemainingAccounts extends readonly AccountMeta<string>[] = [],
 > = Instruction<TProgram> &
@@ -71,9 +71,7 @@ export type WithdrawStakeInstruction<
         : TAccountTokenProgram,
       TAccountPosition extends string ? WritableAccount<TAccountPosition> : TAccountPosition,
       TAccountArchive extends string ? WritableAccount<TAccountArchive> : TAccountArchive,
-      TAccountArchiveRentPayer extends string
-        ? WritableAccount<TAccountArchiveRentPayer>
-        : TAccountArchiveRentPayer,
+      TAccountRentPayer extends string ? WritableAccount<TAccountRentPayer> : TAccountRentPayer,
       TAccountOwnerToken extends string ? WritableAccount<TAccountOwnerToken> : TAccountOwnerToken,
       ...TRemainingAccounts,
     ]
@@ -114,7 +112,7 @@ export type WithdrawStakeInput<
   TAccountTokenProgram extends string = string,
   TAccountPosition extends string = string,
   TAccountArchive extends string = string,
-  TAccountArchiveRentPayer extends string = string,
+  TAccountRentPayer extends string = string,
   TAccountOwnerToken extends string = string,
 > = {
   /**
@@ -135,7 +133,7 @@ export type WithdrawStakeInput<
   /** The ended tranche's frozen totals (see `archive_tranche`). */
   archive: Address<TAccountArchive>;
   /** Receives the archive's rent when this withdrawal takes its last share. */
-  archiveRentPayer: Address<TAccountArchiveRentPayer>;
+  rentPayer: Address<TAccountRentPayer>;
   /** The owner's token account; its associated token account unless the owner is the caller. */
   ownerToken: Address<TAccountOwnerToken>;
 };
@@ -150,7 +148,7 @@ export function getWithdrawStakeInstruction<
   TAccountTokenProgram extends string,
   TAccountPosition extends string,
   TAccountArchive extends string,
-  TAccountArchiveRentPayer extends string,
+  TAccountRentPayer extends string,
   TAccountOwnerToken extends string,
   TProgramAddress extends Address = typeof BULWARK_PROGRAM_ADDRESS,
 >(
@@ -164,7 +162,7 @@ export function getWithdrawStakeInstruction<
     TAccountTokenProgram,
     TAccountPosition,
     TAccountArchive,
-    TAccountArchiveRentPayer,
+    TAccountRentPayer,
     TAccountOwnerToken
   >,
   config?: { programAddress?: TProgramAddress },
@@ -179,7 +177,7 @@ export function getWithdrawStakeInstruction<
   TAccountTokenProgram,
   TAccountPosition,
   TAccountArchive,
-  TAccountArchiveRentPayer,
+  TAccountRentPayer,
   TAccountOwnerToken
 > {
   // Program address.
@@ -196,7 +194,7 @@ export function getWithdrawStakeInstruction<
     tokenProgram: { value: input.tokenProgram ?? null, isWritable: false },
     position: { value: input.position ?? null, isWritable: true },
     archive: { value: input.archive ?? null, isWritable: true },
-    archiveRentPayer: { value: input.archiveRentPayer ?? null, isWritable: true },
+    rentPayer: { value: input.rentPayer ?? null, isWritable: true },
     ownerToken: { value: input.ownerToken ?? null, isWritable: true },
   };
   const accounts = originalAccounts as Record<keyof typeof originalAccounts, ResolvedAccount>;
@@ -219,7 +217,7 @@ export function getWithdrawStakeInstruction<
       getAccountMeta(accounts.tokenProgram),
       getAccountMeta(accounts.position),
       getAccountMeta(accounts.archive),
-      getAccountMeta(accounts.archiveRentPayer),
+      getAccountMeta(accounts.rentPayer),
       getAccountMeta(accounts.ownerToken),
     ],
     data: getWithdrawStakeInstructionDataEncoder().encode({}),
@@ -235,7 +233,7 @@ export function getWithdrawStakeInstruction<
     TAccountTokenProgram,
     TAccountPosition,
     TAccountArchive,
-    TAccountArchiveRentPayer,
+    TAccountRentPayer,
     TAccountOwnerToken
   >);
 }
@@ -264,7 +262,7 @@ export type ParsedWithdrawStakeInstruction<
     /** The ended tranche's frozen totals (see `archive_tranche`). */
     archive: TAccountMetas[8];
     /** Receives the archive's rent when this withdrawal takes its last share. */
-    archiveRentPayer: TAccountMetas[9];
+    rentPayer: TAccountMetas[9];
     /** The owner's token account; its associated token account unless the owner is the caller. */
     ownerToken: TAccountMetas[10];
   };
@@ -301,7 +299,7 @@ export function parseWithdrawStakeInstruction<
       tokenProgram: getNextAccount(),
       position: getNextAccount(),
       archive: getNextAccount(),
-      archiveRentPayer: getNextAccount(),
+      rentPayer: getNextAccount(),
       ownerToken: getNextAccount(),
     },
     data: getWithdrawStakeInstructionDataDecoder().decode(instruction.data),

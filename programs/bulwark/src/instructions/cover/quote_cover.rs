@@ -83,7 +83,7 @@ impl QuoteCover<'_> {
             BulwarkError::CommissionTooHigh
         );
         require!(
-            pool_accounts % 2 == 0 && (1..=MAX_QUOTE_POOLS).contains(&(pool_accounts / 2)),
+            pool_accounts.is_multiple_of(2) && (1..=MAX_QUOTE_POOLS).contains(&(pool_accounts / 2)),
             BulwarkError::InvalidQuotePools
         );
         Ok(())
