@@ -314,7 +314,8 @@ impl ParamBound {
 }
 
 /// A rule between parameters: the sum of `lhs` must not exceed the sum of `rhs` plus
-/// `constant`, else `error`.
+/// `constant`, else `error`. A sum that overflows a u64 breaks the rule (no rule sums a u64
+/// parameter: three u32s cannot overflow it).
 #[derive(Clone, Copy, Debug)]
 pub struct ParamRule {
     pub lhs: &'static [Param],
@@ -326,15 +327,15 @@ pub struct ParamRule {
 impl ParamRule {
     #[inline(always)]
     fn check(&self, params: &ProtocolParams) -> Result<()> {
-        let sum = |side: &[Param]| -> u128 {
+        let sum = |side: &[Param], start: u64| {
             side.iter()
-                .map(|param| u128::from(params.get(*param)))
-                .sum()
+                .try_fold(start, |total, param| total.checked_add(params.get(*param)))
         };
-        require!(
-            sum(self.lhs) <= sum(self.rhs) + u128::from(self.constant),
-            self.error
-        );
+        let holds = match (sum(self.lhs, 0), sum(self.rhs, self.constant)) {
+            (Some(lhs), Some(rhs)) => lhs <= rhs,
+            _ => false,
+        };
+        require!(holds, self.error);
         Ok(())
     }
 }
