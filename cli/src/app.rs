@@ -343,6 +343,7 @@ async fn dispatch(s: &mut Session<'_>, command: Command) -> Result<()> {
         Command::Token(TokenCommand::Mint { mint, to, amount }) => {
             s.token_mint(&mint, &to, &amount).await?
         }
+        Command::Wallet => s.wallet_show().await?,
         Command::Warp { days } => s.warp(days).await?,
     }
     Ok(())

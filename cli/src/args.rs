@@ -165,6 +165,9 @@ pub enum Command {
     /// Permissionless maintenance.
     #[command(subcommand)]
     Crank(CrankCommand),
+    /// The wallet's address, its SOL and its balance of the market's mints (the assessment
+    /// mint, listed mints, pool mints), with its capital pool shares.
+    Wallet,
     /// Test tokens: create a mint the wallet controls and mint from it.
     #[command(subcommand)]
     Token(TokenCommand),

@@ -1,7 +1,11 @@
 //! Errors of the `bulwark` command, with failed transactions explained by the program's own
 //! messages rather than their codes.
 
+use crate::format::format_amount;
+use anchor_lang::prelude::Pubkey;
 use anchor_spl::token_2022::spl_token_2022::error::TokenError;
+use bulwark_sdk::client::ClientError;
+use bulwark_sdk::quote::QuoteError;
 use solana_instruction_error::InstructionError;
 use solana_transaction_error::TransactionError;
 use std::fmt;
@@ -30,13 +34,29 @@ impl From<&str> for CliError {
     }
 }
 
-impl From<bulwark_sdk::client::ClientError> for CliError {
-    fn from(e: bulwark_sdk::client::ClientError) -> Self {
+impl From<ClientError> for CliError {
+    fn from(e: ClientError) -> Self {
         CliError(e.to_string())
     }
 }
 
 pub type Result<T> = std::result::Result<T, CliError>;
+
+/// An SDK error about an amount of `mint` (which has `decimals`), with the amounts in tokens
+/// as the user typed them rather than in base units.
+pub fn in_tokens(e: ClientError, mint: &Pubkey, decimals: u8) -> CliError {
+    match e {
+        ClientError::Quote(QuoteError::InsufficientCapacity {
+            requested,
+            available,
+        }) => CliError(format!(
+            "cannot quote: not enough capacity: {} of {mint} requested, {} available",
+            format_amount(requested, decimals),
+            format_amount(available, decimals)
+        )),
+        other => other.into(),
+    }
+}
 
 /// The committed IDL: the source of the program's error names and messages.
 const IDL: &str = include_str!("../../idl/bulwark.json");

@@ -366,3 +366,81 @@ async fn bad_input_is_refused_before_anything_is_sent() {
          For more information, try '--help'.\n"
     );
 }
+
+/// The wallet's lamports as the ledger file holds them, formatted as SOL.
+fn sol(sh: &Shell, wallet: &str) -> String {
+    let text = std::fs::read_to_string(&sh.ledger).expect("ledger file");
+    let ledger: serde_json::Value = serde_json::from_str(&text).expect("ledger JSON");
+    let lamports = ledger["accounts"][wallet]["lamports"]
+        .as_u64()
+        .expect("the wallet's account in the ledger");
+    bulwark_cli::format::format_amount(lamports, 9)
+}
+
+#[tokio::test]
+async fn wallet_shows_the_address_and_what_it_holds() {
+    let sh = Shell::new("wallet");
+    let out = sh.ok("wallet").await;
+    let me = sh.wallet();
+    assert_eq!(
+        out,
+        format!("wallet {me}\n  SOL 1,000.00\n  no market yet: no config, listed mint or pool\n")
+    );
+
+    let usdc = after(&sh.ok("token create-mint --decimals 6").await, "mint");
+    let bwk = after(&sh.ok("token create-mint --decimals 2").await, "mint");
+    sh.ok(&format!("init --assessment-mint {bwk}")).await;
+    sh.ok(&format!("mint set --mint {usdc} --claim-min-deposit 1"))
+        .await;
+    sh.ok(&format!("pool create --mint {usdc}")).await;
+    sh.ok(&format!("pool create --mint {usdc}")).await;
+    sh.ok(&format!(
+        "token mint --mint {usdc} --to {me} --amount 2,000,000.5"
+    ))
+    .await;
+    sh.ok(&format!("token mint --mint {bwk} --to {me} --amount 5.25"))
+        .await;
+    sh.ok(&format!("capital deposit --mint {usdc} --amount 200000"))
+        .await;
+    let out = sh.ok("wallet").await;
+    assert_eq!(
+        out,
+        format!(
+            "wallet {me}\n  SOL {}\n  {bwk} (assessment): 5.25\n  {usdc} (listed, pool 0, pool 1): \
+             1,800,000.50; capital pool shares 200,000.00, worth 200,000.00\n",
+            sol(&sh, &me)
+        )
+    );
+}
+
+#[tokio::test]
+async fn a_capacity_shortfall_is_told_in_tokens() {
+    let sh = Shell::new("capacity-in-tokens");
+    let usdc = after(&sh.ok("token create-mint --decimals 6").await, "mint");
+    let bwk = after(&sh.ok("token create-mint --decimals 6").await, "mint");
+    let me = sh.wallet();
+    sh.ok(&format!("init --assessment-mint {bwk}")).await;
+    sh.ok("product create --wording-uri ipfs://wording/lending")
+        .await;
+    sh.ok(&format!("mint set --mint {usdc} --claim-min-deposit 1"))
+        .await;
+    sh.ok(&format!("pool create --mint {usdc}")).await;
+    sh.ok("pool set-product 0 --product 0 --weight 100 --price-bps 250")
+        .await;
+    sh.ok(&format!(
+        "token mint --mint {usdc} --to {me} --amount 2,000,000"
+    ))
+    .await;
+    sh.ok("stake --pool 0 --amount 1,250,000").await;
+    let refused = format!(
+        "cannot quote: not enough capacity: 3,000,000.00 of {usdc} requested, 1,250,000.00 \
+         available"
+    );
+    for command in ["quote", "cover buy"] {
+        let err = sh
+            .run(&format!("{command} --product 0 --amount 3000000 --days 90"))
+            .await
+            .unwrap_err();
+        assert_eq!(err.0, refused, "{command}");
+    }
+}

@@ -2,8 +2,8 @@
 //! the SDK's flows.
 
 use super::Session;
-use crate::errors::{CliError, Result};
-use crate::format::{bps, date};
+use crate::errors::{in_tokens, CliError, Result};
+use crate::format::{bps, date, parse_amount};
 use anchor_lang::prelude::Pubkey;
 use bulwark::constants::MAX_COVER_POOLS;
 use bulwark::state::{Cover, Pool, PoolProduct};
@@ -44,17 +44,20 @@ impl Session<'_> {
                 ))
             }
         };
+        let decimals = self.mint(&mint).await?.decimals;
         let request = CoverRequest {
             product_id,
             mint,
-            amount: self.amount(&mint, amount).await?,
+            amount: parse_amount(amount, decimals)?,
             period: days
                 .checked_mul(86_400)
                 .ok_or_else(|| CliError("the period is too long".into()))?,
             commission_bps: 0,
         };
         let candidates: Vec<Pubkey> = pools.iter().map(|(address, _)| *address).collect();
-        Ok(flows::quote_cover(&mut *self.transport, &request, &candidates).await?)
+        flows::quote_cover(&mut *self.transport, &request, &candidates)
+            .await
+            .map_err(|e| in_tokens(e, &mint, decimals))
     }
 
     async fn print_quote(&mut self, quote: &Quote) -> Result<()> {

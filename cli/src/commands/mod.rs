@@ -45,6 +45,7 @@ mod governance;
 mod pool;
 mod staking;
 mod tokens;
+mod wallet;
 
 pub use claims::claim_status;
 

@@ -411,7 +411,9 @@ impl Engine<'_> {
             let paid = self.t.balance(&token).await.saturating_sub(before);
             if paid != pending {
                 return Err(ScenarioError(format!(
-                    "{where_}: {actor} was paid {paid} of rewards, the SDK computed {pending}"
+                    "{where_}: {actor} was paid {} of rewards, the SDK computed {}",
+                    super::engine::tokens(paid),
+                    super::engine::tokens(pending)
                 )));
             }
             total = total.saturating_add(paid);

@@ -1,4 +1,5 @@
-//! `cargo run -p bulwark-idl` writes `idl/bulwark.json`; `-- --check` fails when it is stale.
+//! `cargo run -p bulwark-idl` writes `idl/bulwark.json` and the README's generated sections
+//! (the protocol parameter and error tables); `-- --check` fails when any of them is stale.
 //!
 //! Produces the same JSON as `anchor idl build` (it drives the same `anchor-lang-idl` builder),
 //! so the repository does not need the Anchor CLI.
@@ -36,23 +37,52 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let path = root.join("idl/bulwark.json");
-    if check {
-        let committed = std::fs::read_to_string(&path).unwrap_or_default();
-        if committed != json {
-            eprintln!(
-                "idl/bulwark.json is stale: run `cargo run -p bulwark-idl` and commit the result"
-            );
+    let readme_path = root.join("README.md");
+    let readme = match std::fs::read_to_string(&readme_path) {
+        Ok(readme) => readme,
+        Err(e) => {
+            eprintln!("cannot read {}: {e}", readme_path.display());
             return ExitCode::FAILURE;
         }
-        println!("idl/bulwark.json is fresh");
-    } else if let Err(e) = std::fs::write(&path, json) {
-        eprintln!("cannot write {}: {e}", path.display());
-        return ExitCode::FAILURE;
-    } else {
-        println!("wrote {}", path.display());
+    };
+    let rendered = match bulwark_idl::render_readme(&readme, &idl) {
+        Ok(rendered) => rendered,
+        Err(e) => {
+            eprintln!("README.md's generated sections: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let outputs = [
+        (root.join("idl/bulwark.json"), json),
+        (readme_path, rendered),
+    ];
+    let mut ok = true;
+    for (path, text) in outputs {
+        let name = path
+            .strip_prefix(&root)
+            .unwrap_or(&path)
+            .display()
+            .to_string();
+        if check {
+            let committed = std::fs::read_to_string(&path).unwrap_or_default();
+            if committed == text {
+                println!("{name} is fresh");
+            } else {
+                eprintln!("{name} is stale: run `cargo run -p bulwark-idl` and commit the result");
+                ok = false;
+            }
+        } else if let Err(e) = std::fs::write(&path, text) {
+            eprintln!("cannot write {}: {e}", path.display());
+            ok = false;
+        } else {
+            println!("wrote {}", path.display());
+        }
     }
-    ExitCode::SUCCESS
+    if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
 }
 
 fn workspace_root() -> Option<PathBuf> {

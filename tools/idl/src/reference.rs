@@ -37,10 +37,12 @@ fn instruction(ix: &IdlInstruction) -> Result<String, String> {
         .map(|ty| format!(" → {}", type_name(ty)))
         .unwrap_or_default();
     let mut out = format!("#### `{}({args}){returns}`\n\n", ix.name);
-    let docs = ix.docs.join(" ");
-    if !docs.is_empty() {
-        out.push_str(&docs);
-        out.push_str("\n\n");
+    // Doc comment lines, joined into paragraphs where the comment has a blank line.
+    for paragraph in ix.docs.split(|line| line.trim().is_empty()) {
+        if !paragraph.is_empty() {
+            out.push_str(&paragraph.join(" "));
+            out.push_str("\n\n");
+        }
     }
     out.push_str("| account | w | s | from |\n| --- | :-: | :-: | --- |\n");
     for item in &ix.accounts {

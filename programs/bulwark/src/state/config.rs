@@ -121,53 +121,332 @@ impl Default for ProtocolParams {
 }
 
 impl ProtocolParams {
-    /// Checks every parameter against its bound, each with its own error.
+    /// Checks every parameter against its bound (`PARAM_BOUNDS`) and the rules between them
+    /// (`PARAM_RULES`), each with its own error, in a fixed order: when several are broken,
+    /// the first of this order names the failure.
     pub fn validate(&self) -> Result<()> {
-        require!(
-            u64::from(self.staker_share_bps)
-                + u64::from(self.assessment_share_bps)
-                + u64::from(self.protocol_fee_bps)
-                <= BPS,
-            BulwarkError::InvalidPremiumSplit
-        );
-        require!(
-            (MIN_CAPACITY_RATIO_BPS..=MAX_CAPACITY_RATIO_BPS).contains(&self.capacity_ratio_bps),
-            BulwarkError::InvalidCapacityRatio
-        );
-        require!(
-            (MAX_PRODUCT_WEIGHT..=MAX_TOTAL_WEIGHT_LIMIT).contains(&self.max_total_weight),
-            BulwarkError::InvalidMaxTotalWeight
-        );
-        require!(
-            u64::from(self.price_bump_bps) <= BPS && u64::from(self.price_decay_bps_per_day) <= BPS,
-            BulwarkError::InvalidPricingParameter
-        );
-        require!(
-            self.claim_deposit_bps <= MAX_CLAIM_DEPOSIT_BPS,
-            BulwarkError::InvalidClaimDeposit
-        );
-        let timing_ok = |t: u32| (MIN_CLAIM_TIMING..=MAX_CLAIM_TIMING).contains(&t);
-        require!(
-            timing_ok(self.voting_period)
-                && timing_ok(self.cooldown)
-                && timing_ok(self.redemption_window)
-                && timing_ok(self.assessor_lock)
-                && self.silent_ending <= self.voting_period,
-            BulwarkError::InvalidClaimTiming
-        );
-        require!(self.quorum > 0, BulwarkError::InvalidQuorum);
-        require!(
-            u64::from(self.assessor_reward_bps) <= BPS,
-            BulwarkError::InvalidAssessorReward
-        );
-        let claim_decided = u64::from(self.voting_period)
-            + u64::from(self.silent_ending)
-            + u64::from(self.cooldown);
-        require!(
-            u64::from(self.capital_exit_delay) >= claim_decided
-                && self.capital_exit_delay <= MAX_CAPITAL_EXIT_DELAY,
-            BulwarkError::InvalidCapitalExitDelay
-        );
+        PREMIUM_SPLIT.check(self)?;
+        CAPACITY_RATIO.check(self)?;
+        MAX_TOTAL_WEIGHT.check(self)?;
+        PRICE_BUMP.check(self)?;
+        PRICE_DECAY.check(self)?;
+        CLAIM_DEPOSIT.check(self)?;
+        VOTING_PERIOD.check(self)?;
+        COOLDOWN.check(self)?;
+        REDEMPTION_WINDOW.check(self)?;
+        ASSESSOR_LOCK.check(self)?;
+        SILENT_ENDING_WITHIN_VOTING.check(self)?;
+        QUORUM.check(self)?;
+        ASSESSOR_REWARD.check(self)?;
+        EXIT_AFTER_CLAIMS_DECIDED.check(self)?;
+        CAPITAL_EXIT_DELAY.check(self)
+    }
+
+    /// The value of `param`, widened to u64.
+    #[inline(always)]
+    pub fn get(&self, param: Param) -> u64 {
+        match param {
+            Param::StakerShareBps => self.staker_share_bps.into(),
+            Param::AssessmentShareBps => self.assessment_share_bps.into(),
+            Param::ProtocolFeeBps => self.protocol_fee_bps.into(),
+            Param::CapacityRatioBps => self.capacity_ratio_bps.into(),
+            Param::MaxTotalWeight => self.max_total_weight.into(),
+            Param::PriceBumpBps => self.price_bump_bps.into(),
+            Param::PriceDecayBpsPerDay => self.price_decay_bps_per_day.into(),
+            Param::ClaimDepositBps => self.claim_deposit_bps.into(),
+            Param::VotingPeriod => self.voting_period.into(),
+            Param::SilentEnding => self.silent_ending.into(),
+            Param::Cooldown => self.cooldown.into(),
+            Param::RedemptionWindow => self.redemption_window.into(),
+            Param::AssessorLock => self.assessor_lock.into(),
+            Param::Quorum => self.quorum,
+            Param::AssessorRewardBps => self.assessor_reward_bps.into(),
+            Param::CapitalExitDelay => self.capital_exit_delay.into(),
+        }
+    }
+
+    /// These parameters with `param` set to `value`; `None` when `value` does not fit the
+    /// parameter's integer type.
+    pub fn with(mut self, param: Param, value: u64) -> Option<Self> {
+        let narrow16 = || u16::try_from(value).ok();
+        let narrow32 = || u32::try_from(value).ok();
+        match param {
+            Param::StakerShareBps => self.staker_share_bps = narrow16()?,
+            Param::AssessmentShareBps => self.assessment_share_bps = narrow16()?,
+            Param::ProtocolFeeBps => self.protocol_fee_bps = narrow16()?,
+            Param::CapacityRatioBps => self.capacity_ratio_bps = narrow32()?,
+            Param::MaxTotalWeight => self.max_total_weight = narrow16()?,
+            Param::PriceBumpBps => self.price_bump_bps = narrow16()?,
+            Param::PriceDecayBpsPerDay => self.price_decay_bps_per_day = narrow16()?,
+            Param::ClaimDepositBps => self.claim_deposit_bps = narrow16()?,
+            Param::VotingPeriod => self.voting_period = narrow32()?,
+            Param::SilentEnding => self.silent_ending = narrow32()?,
+            Param::Cooldown => self.cooldown = narrow32()?,
+            Param::RedemptionWindow => self.redemption_window = narrow32()?,
+            Param::AssessorLock => self.assessor_lock = narrow32()?,
+            Param::Quorum => self.quorum = value,
+            Param::AssessorRewardBps => self.assessor_reward_bps = narrow16()?,
+            Param::CapitalExitDelay => self.capital_exit_delay = narrow32()?,
+        }
+        Some(self)
+    }
+}
+
+/// One field of [`ProtocolParams`], by name: what the bounds and rules below refer to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Param {
+    StakerShareBps,
+    AssessmentShareBps,
+    ProtocolFeeBps,
+    CapacityRatioBps,
+    MaxTotalWeight,
+    PriceBumpBps,
+    PriceDecayBpsPerDay,
+    ClaimDepositBps,
+    VotingPeriod,
+    SilentEnding,
+    Cooldown,
+    RedemptionWindow,
+    AssessorLock,
+    Quorum,
+    AssessorRewardBps,
+    CapitalExitDelay,
+}
+
+impl Param {
+    /// Every parameter, in the order of the fields of [`ProtocolParams`].
+    pub const ALL: [Param; 16] = [
+        Param::StakerShareBps,
+        Param::AssessmentShareBps,
+        Param::ProtocolFeeBps,
+        Param::CapacityRatioBps,
+        Param::MaxTotalWeight,
+        Param::PriceBumpBps,
+        Param::PriceDecayBpsPerDay,
+        Param::ClaimDepositBps,
+        Param::VotingPeriod,
+        Param::SilentEnding,
+        Param::Cooldown,
+        Param::RedemptionWindow,
+        Param::AssessorLock,
+        Param::Quorum,
+        Param::AssessorRewardBps,
+        Param::CapitalExitDelay,
+    ];
+
+    /// The field's name in [`ProtocolParams`] (and in the IDL).
+    pub const fn name(self) -> &'static str {
+        match self {
+            Param::StakerShareBps => "staker_share_bps",
+            Param::AssessmentShareBps => "assessment_share_bps",
+            Param::ProtocolFeeBps => "protocol_fee_bps",
+            Param::CapacityRatioBps => "capacity_ratio_bps",
+            Param::MaxTotalWeight => "max_total_weight",
+            Param::PriceBumpBps => "price_bump_bps",
+            Param::PriceDecayBpsPerDay => "price_decay_bps_per_day",
+            Param::ClaimDepositBps => "claim_deposit_bps",
+            Param::VotingPeriod => "voting_period",
+            Param::SilentEnding => "silent_ending",
+            Param::Cooldown => "cooldown",
+            Param::RedemptionWindow => "redemption_window",
+            Param::AssessorLock => "assessor_lock",
+            Param::Quorum => "quorum",
+            Param::AssessorRewardBps => "assessor_reward_bps",
+            Param::CapitalExitDelay => "capital_exit_delay",
+        }
+    }
+
+    /// What the parameter counts.
+    pub const fn unit(self) -> Unit {
+        match self {
+            Param::MaxTotalWeight => Unit::Weight,
+            Param::PriceDecayBpsPerDay => Unit::BpsPerDay,
+            Param::VotingPeriod
+            | Param::SilentEnding
+            | Param::Cooldown
+            | Param::RedemptionWindow
+            | Param::AssessorLock
+            | Param::CapitalExitDelay => Unit::Seconds,
+            Param::Quorum => Unit::VoteWeight,
+            Param::StakerShareBps
+            | Param::AssessmentShareBps
+            | Param::ProtocolFeeBps
+            | Param::CapacityRatioBps
+            | Param::ClaimDepositBps
+            | Param::PriceBumpBps
+            | Param::AssessorRewardBps => Unit::Bps,
+        }
+    }
+}
+
+/// The unit of a protocol parameter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unit {
+    /// Basis points, 1/10,000 ([`BPS`]).
+    Bps,
+    /// Basis points per day.
+    BpsPerDay,
+    /// Points of product weight (each product's weight in a pool is 0..=100).
+    Weight,
+    /// Seconds.
+    Seconds,
+    /// Vote weight: base units of the assessment mint staked.
+    VoteWeight,
+}
+
+/// A parameter's own range: `min..=max`, else `error`. A bound at the limit of the
+/// parameter's type (0, or `u64::MAX` for a u64) bounds nothing on that side.
+#[derive(Clone, Copy, Debug)]
+pub struct ParamBound {
+    pub param: Param,
+    pub min: u64,
+    pub max: u64,
+    pub error: BulwarkError,
+}
+
+impl ParamBound {
+    #[inline(always)]
+    fn check(&self, params: &ProtocolParams) -> Result<()> {
+        let value = params.get(self.param);
+        require!(value >= self.min && value <= self.max, self.error);
         Ok(())
     }
 }
+
+/// A rule between parameters: the sum of `lhs` must not exceed the sum of `rhs` plus
+/// `constant`, else `error`. A sum that overflows a u64 breaks the rule (no rule sums a u64
+/// parameter: three u32s cannot overflow it).
+#[derive(Clone, Copy, Debug)]
+pub struct ParamRule {
+    pub lhs: &'static [Param],
+    pub rhs: &'static [Param],
+    pub constant: u64,
+    pub error: BulwarkError,
+}
+
+impl ParamRule {
+    #[inline(always)]
+    fn check(&self, params: &ProtocolParams) -> Result<()> {
+        let sum = |side: &[Param], start: u64| {
+            side.iter()
+                .try_fold(start, |total, param| total.checked_add(params.get(*param)))
+        };
+        let holds = match (sum(self.lhs, 0), sum(self.rhs, self.constant)) {
+            (Some(lhs), Some(rhs)) => lhs <= rhs,
+            _ => false,
+        };
+        require!(holds, self.error);
+        Ok(())
+    }
+}
+
+const CAPACITY_RATIO: ParamBound = ParamBound {
+    param: Param::CapacityRatioBps,
+    min: MIN_CAPACITY_RATIO_BPS as u64,
+    max: MAX_CAPACITY_RATIO_BPS as u64,
+    error: BulwarkError::InvalidCapacityRatio,
+};
+const MAX_TOTAL_WEIGHT: ParamBound = ParamBound {
+    param: Param::MaxTotalWeight,
+    min: MAX_PRODUCT_WEIGHT as u64,
+    max: MAX_TOTAL_WEIGHT_LIMIT as u64,
+    error: BulwarkError::InvalidMaxTotalWeight,
+};
+const PRICE_BUMP: ParamBound = ParamBound {
+    param: Param::PriceBumpBps,
+    min: 0,
+    max: BPS,
+    error: BulwarkError::InvalidPricingParameter,
+};
+const PRICE_DECAY: ParamBound = ParamBound {
+    param: Param::PriceDecayBpsPerDay,
+    min: 0,
+    max: BPS,
+    error: BulwarkError::InvalidPricingParameter,
+};
+const CLAIM_DEPOSIT: ParamBound = ParamBound {
+    param: Param::ClaimDepositBps,
+    min: 0,
+    max: MAX_CLAIM_DEPOSIT_BPS as u64,
+    error: BulwarkError::InvalidClaimDeposit,
+};
+const fn claim_timing(param: Param) -> ParamBound {
+    ParamBound {
+        param,
+        min: MIN_CLAIM_TIMING as u64,
+        max: MAX_CLAIM_TIMING as u64,
+        error: BulwarkError::InvalidClaimTiming,
+    }
+}
+const VOTING_PERIOD: ParamBound = claim_timing(Param::VotingPeriod);
+const COOLDOWN: ParamBound = claim_timing(Param::Cooldown);
+const REDEMPTION_WINDOW: ParamBound = claim_timing(Param::RedemptionWindow);
+const ASSESSOR_LOCK: ParamBound = claim_timing(Param::AssessorLock);
+const QUORUM: ParamBound = ParamBound {
+    param: Param::Quorum,
+    min: 1,
+    max: u64::MAX,
+    error: BulwarkError::InvalidQuorum,
+};
+const ASSESSOR_REWARD: ParamBound = ParamBound {
+    param: Param::AssessorRewardBps,
+    min: 0,
+    max: BPS,
+    error: BulwarkError::InvalidAssessorReward,
+};
+const CAPITAL_EXIT_DELAY: ParamBound = ParamBound {
+    param: Param::CapitalExitDelay,
+    min: 0,
+    max: MAX_CAPITAL_EXIT_DELAY as u64,
+    error: BulwarkError::InvalidCapitalExitDelay,
+};
+
+/// Stakers, assessors and the treasury cannot be promised more than the whole premium.
+const PREMIUM_SPLIT: ParamRule = ParamRule {
+    lhs: &[
+        Param::StakerShareBps,
+        Param::AssessmentShareBps,
+        Param::ProtocolFeeBps,
+    ],
+    rhs: &[],
+    constant: BPS,
+    error: BulwarkError::InvalidPremiumSplit,
+};
+/// The silent-ending extension happens inside the voting window it extends.
+const SILENT_ENDING_WITHIN_VOTING: ParamRule = ParamRule {
+    lhs: &[Param::SilentEnding],
+    rhs: &[Param::VotingPeriod],
+    constant: 0,
+    error: BulwarkError::InvalidClaimTiming,
+};
+/// A member cannot leave the capital pool ahead of a claim it sees being voted on.
+const EXIT_AFTER_CLAIMS_DECIDED: ParamRule = ParamRule {
+    lhs: &[Param::VotingPeriod, Param::SilentEnding, Param::Cooldown],
+    rhs: &[Param::CapitalExitDelay],
+    constant: 0,
+    error: BulwarkError::InvalidCapitalExitDelay,
+};
+
+/// The range of each bounded parameter, as `ProtocolParams::validate` checks it. The three
+/// premium shares and `silent_ending` have no range of their own, only the rules below.
+pub const PARAM_BOUNDS: [ParamBound; 12] = [
+    CAPACITY_RATIO,
+    MAX_TOTAL_WEIGHT,
+    PRICE_BUMP,
+    PRICE_DECAY,
+    CLAIM_DEPOSIT,
+    VOTING_PERIOD,
+    COOLDOWN,
+    REDEMPTION_WINDOW,
+    ASSESSOR_LOCK,
+    QUORUM,
+    ASSESSOR_REWARD,
+    CAPITAL_EXIT_DELAY,
+];
+
+/// The rules between parameters, as `ProtocolParams::validate` checks them.
+pub const PARAM_RULES: [ParamRule; 3] = [
+    PREMIUM_SPLIT,
+    SILENT_ENDING_WITHIN_VOTING,
+    EXIT_AFTER_CLAIMS_DECIDED,
+];
