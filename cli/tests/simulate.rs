@@ -293,10 +293,14 @@ async fn steps_the_program_refuses_name_the_line_and_the_reason() {
             BulwarkError::InvalidCoverPeriod
         )
     );
+    // More than the actor holds: the program says so before any transfer.
     let err = error_of("\n[[steps]]\nstake = { actor = \"sam\", amount = 5000 }\n").await;
     assert_eq!(
         err,
-        "test.toml:13: the token program refused: Insufficient funds"
+        format!(
+            "test.toml:13: the program refused: {} (InsufficientBalance)",
+            BulwarkError::InsufficientBalance
+        )
     );
     let err = error_of("\n[[steps]]\nclaim = { actor = \"sam\", amount = 5 }\n").await;
     assert_eq!(err, "test.toml:13: sam holds no cover");

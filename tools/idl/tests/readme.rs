@@ -10,7 +10,7 @@ fn root() -> &'static Path {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
 }
 
-/// The committed IDL (its own freshness is `bulwark-idl --check`'s and tests/tests/idl.rs's).
+/// The committed IDL (its own freshness is `bulwark-idl --check`'s and tests/fresh.rs's).
 fn idl() -> Idl {
     let text = std::fs::read_to_string(root().join("idl/bulwark.json")).expect("idl/bulwark.json");
     serde_json::from_str(&text).expect("the IDL parses")
