@@ -134,8 +134,12 @@ pub fn quote(
         request.period,
     )
     .map_err(program_error)?;
-    let mut offers = Vec::new();
-    for state in pools {
+    let mut offers: Vec<Offer> = Vec::new();
+    for (index, state) in pools.iter().enumerate() {
+        // A pool listed twice is one pool (`quote_cover` and `buy_cover` refuse it twice).
+        if pools[..index].iter().any(|s| s.address == state.address) {
+            continue;
+        }
         let mut pool = state.pool;
         let mut pool_product = state.pool_product;
         if pool_product.pool != state.address

@@ -102,6 +102,15 @@ pub struct TxOutcome {
 }
 
 impl TxOutcome {
+    /// The outcome of `tx` before it runs: its size and accounts.
+    fn sized(tx: &Transaction) -> Self {
+        Self {
+            tx_bytes: 1 + 64 * tx.signatures.len() + tx.message_data().len(),
+            accounts: tx.message.account_keys.len(),
+            ..Self::default()
+        }
+    }
+
     /// Decodes every event of type `E` the transaction emitted.
     pub fn events_of<E: AnchorDeserialize + Discriminator>(&self) -> Vec<E> {
         self.events
@@ -237,8 +246,7 @@ impl TestContext {
         signers: &[&Keypair],
     ) -> std::result::Result<TxOutcome, (TransactionError, Vec<String>)> {
         let tx = self.signed(ixs, signers).await;
-        let tx_bytes = 1 + 64 * tx.signatures.len() + tx.message_data().len();
-        let accounts = tx.message.account_keys.len();
+        let size = TxOutcome::sized(&tx);
         let result = self
             .ctx
             .banks_client
@@ -255,21 +263,15 @@ impl TestContext {
             let logs = result.metadata.map(|m| m.log_messages).unwrap_or_default();
             return Err((err, logs));
         }
-        let outcome = result
-            .metadata
-            .map(|m| TxOutcome {
+        Ok(match result.metadata {
+            Some(m) => TxOutcome {
                 compute_units: m.compute_units_consumed,
                 events: events_from_logs(&m.log_messages),
                 return_data: m.return_data.map(|r| r.data),
-                tx_bytes,
-                accounts,
-            })
-            .unwrap_or(TxOutcome {
-                tx_bytes,
-                accounts,
-                ..TxOutcome::default()
-            });
-        Ok(outcome)
+                ..size
+            },
+            None => size,
+        })
     }
 
     /// Simulates `ixs` without committing: the outcome (events in SBF mode, return data) or
@@ -280,8 +282,7 @@ impl TestContext {
         signers: &[&Keypair],
     ) -> std::result::Result<TxOutcome, TransactionError> {
         let tx = self.signed(ixs, signers).await;
-        let tx_bytes = 1 + 64 * tx.signatures.len() + tx.message_data().len();
-        let accounts = tx.message.account_keys.len();
+        let size = TxOutcome::sized(&tx);
         let simulation = self
             .ctx
             .banks_client
@@ -295,20 +296,15 @@ impl TestContext {
         if let Some(Err(e)) = simulation.result {
             return Err(e);
         }
-        Ok(simulation
-            .simulation_details
-            .map(|d| TxOutcome {
+        Ok(match simulation.simulation_details {
+            Some(d) => TxOutcome {
                 compute_units: d.units_consumed,
                 events: events_from_logs(&d.logs),
                 return_data: d.return_data.map(|r| r.data),
-                tx_bytes,
-                accounts,
-            })
-            .unwrap_or(TxOutcome {
-                tx_bytes,
-                accounts,
-                ..TxOutcome::default()
-            }))
+                ..size
+            },
+            None => size,
+        })
     }
 
     /// Sends and asserts success.

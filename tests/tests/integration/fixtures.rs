@@ -269,3 +269,22 @@ pub fn claim_args(amount: u64) -> FileClaimArgs {
         evidence_uri: "ipfs://bulwark/evidence/exploit-report".to_string(),
     }
 }
+
+/// SplitMix64: a small, well-mixed deterministic generator, so a seed names one sequence (a
+/// failing case is reproducible from its seed).
+pub struct SplitMix(pub u64);
+
+impl SplitMix {
+    pub fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform enough in `low..=high` for test inputs.
+    pub fn range(&mut self, low: u64, high: u64) -> u64 {
+        low + self.next() % (high - low + 1)
+    }
+}

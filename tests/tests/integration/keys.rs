@@ -15,16 +15,12 @@ use bulwark_tests::*;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 
-/// SplitMix64: a small, well-mixed generator, so a seed names one sequence of keys.
-struct Keys(u64);
+/// A seed's sequence of keys and key-like numbers.
+struct Keys(SplitMix);
 
 impl Keys {
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        self.0.next()
     }
 
     fn keypair(&mut self) -> Keypair {
@@ -73,7 +69,7 @@ struct KeySet {
 )]
 async fn compute_units_over_random_keys() {
     let runs = env_u64("BULWARK_BENCH_KEYS", 200);
-    let mut keys = Keys(env_u64("BULWARK_BENCH_SEED", 20_261_202));
+    let mut keys = Keys(SplitMix(env_u64("BULWARK_BENCH_SEED", 20_261_202)));
     let mut m = market(100_000_000 * UNIT).await;
     let pools = {
         let mut pools = vec![m.pool.keys.pool];

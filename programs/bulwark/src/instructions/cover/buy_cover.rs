@@ -3,7 +3,9 @@ use crate::error::BulwarkError;
 use crate::events::{CoverBought, PoolPurchase};
 use crate::math::capacity::leverage_ratio;
 use crate::math::pricing::{bps_of, bumped_price, premium};
-use crate::state::{Config, Cover, CoverAllocation, CoverSchedule, Pool, PoolProduct, Product};
+use crate::state::{
+    Config, Cover, CoverAllocation, CoverSchedule, Pool, PoolProduct, Product, ProductTerms,
+};
 use crate::token::{token_amount, transfer};
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
@@ -74,17 +76,12 @@ impl BuyCover<'_> {
             Pubkey::default(),
             BulwarkError::InvalidCoverOwner
         );
-        require!(args.amount > 0, BulwarkError::ZeroAmount);
-        let terms = &self.product.terms;
-        require!(!terms.deprecated, BulwarkError::ProductDeprecated);
-        require!(
-            args.period >= MIN_COVER_PERIOD && args.period <= terms.max_cover_period,
-            BulwarkError::InvalidCoverPeriod
-        );
-        require!(
-            args.commission_bps <= MAX_COMMISSION_BPS,
-            BulwarkError::CommissionTooHigh
-        );
+        check_cover_terms(
+            &self.product.terms,
+            args.amount,
+            args.period,
+            args.commission_bps,
+        )?;
         require!(
             args.commission_bps == 0 || self.commission_destination.is_some(),
             BulwarkError::MissingCommissionDestination
@@ -212,6 +209,27 @@ impl BuyCover<'_> {
         });
         Ok(cover.key())
     }
+}
+
+/// What `buy_cover` and `quote_cover` both refuse: no amount, a deprecated product, a period
+/// outside 28 days to the product's maximum, a commission above `MAX_COMMISSION_BPS`.
+pub fn check_cover_terms(
+    terms: &ProductTerms,
+    amount: u64,
+    period: u32,
+    commission_bps: u16,
+) -> Result<()> {
+    require!(amount > 0, BulwarkError::ZeroAmount);
+    require!(!terms.deprecated, BulwarkError::ProductDeprecated);
+    require!(
+        period >= MIN_COVER_PERIOD && period <= terms.max_cover_period,
+        BulwarkError::InvalidCoverPeriod
+    );
+    require!(
+        commission_bps <= MAX_COMMISSION_BPS,
+        BulwarkError::CommissionTooHigh
+    );
+    Ok(())
 }
 
 /// Allocates `amount` of the cover in one pool: checks the pool's accounts, rolls its buckets

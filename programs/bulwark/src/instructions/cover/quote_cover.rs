@@ -1,5 +1,6 @@
 use crate::constants::*;
 use crate::error::BulwarkError;
+use crate::instructions::cover::buy_cover::check_cover_terms;
 use crate::math::capacity::leverage_ratio;
 use crate::math::pricing::{bps_of, premium};
 use crate::state::{CapitalPool, Config, CoverSchedule, Pool, PoolProduct, Product};
@@ -71,17 +72,12 @@ pub struct QuoteCover<'info> {
 
 impl QuoteCover<'_> {
     fn validate(&self, args: &QuoteCoverArgs, pool_accounts: usize) -> Result<()> {
-        require!(args.amount > 0, BulwarkError::ZeroAmount);
-        let terms = &self.product.terms;
-        require!(!terms.deprecated, BulwarkError::ProductDeprecated);
-        require!(
-            args.period >= MIN_COVER_PERIOD && args.period <= terms.max_cover_period,
-            BulwarkError::InvalidCoverPeriod
-        );
-        require!(
-            args.commission_bps <= MAX_COMMISSION_BPS,
-            BulwarkError::CommissionTooHigh
-        );
+        check_cover_terms(
+            &self.product.terms,
+            args.amount,
+            args.period,
+            args.commission_bps,
+        )?;
         require!(
             pool_accounts.is_multiple_of(2) && (1..=MAX_QUOTE_POOLS).contains(&(pool_accounts / 2)),
             BulwarkError::InvalidQuotePools
@@ -233,7 +229,9 @@ pub fn route(
     period: u32,
     commission_bps: u16,
 ) -> Result<CoverQuote> {
-    offers.sort_by(|a, b| {
+    // A total order (the pool breaks ties, and a quote has each pool once), so the unstable
+    // sort is exact; the stable one keeps a 4 KiB scratch buffer on the SBF stack.
+    offers.sort_unstable_by(|a, b| {
         a.price_bps
             .cmp(&b.price_bps)
             .then(b.sellable.cmp(&a.sellable))
