@@ -1878,8 +1878,13 @@ export type Bulwark = {
       "name": "quoteCover",
       "docs": [
         "Anyone, by simulation (read-only; any funded fee payer, no signature needed): the",
-        "program's own quote of `amount` × `period` over the given pools, cheapest first, after",
-        "their leverage line cranks, returned as a `CoverQuote` (return data).",
+        "program's own quote of `amount` × `period` over the given pools, cheapest first (at",
+        "most four, as `buy_cover` takes), after their leverage line cranks, returned as a",
+        "`CoverQuote` (return data). The cranks run in the order the pools are given, each",
+        "granting all it can, so list the pools cheapest first: a dear pool listed first may take",
+        "capital a cheaper pool's line would have had. Every pool must be on the mint and list",
+        "the product (the quote fails otherwise). Pools untouched for months roll many buckets",
+        "forward: simulate with a compute-unit limit above the default for those.",
         "",
         "Remaining accounts: `[pool, pool_product]` per candidate pool, read-only, 1 to",
         "`MAX_QUOTE_POOLS` (12) pairs."
@@ -2046,6 +2051,7 @@ export type Bulwark = {
         {
           "name": "mint",
           "relations": [
+            "claim",
             "capitalPool"
           ]
         },

@@ -35,8 +35,12 @@ pub async fn quote_cover<S: AccountSource>(
     let config: Config = load(src, &builders::config_pda(), "config").await?;
     let product: Product = load(src, &builders::product_pda(request.product_id), "product").await?;
     let now = src.unix_time().await?;
-    let mut states = Vec::new();
+    let mut states: Vec<PoolState> = Vec::new();
     for address in pools {
+        // A pool listed twice is one pool (and its crank runs once).
+        if states.iter().any(|state| state.address == *address) {
+            continue;
+        }
         let pool: Pool = load_zero_copy(src, address, "pool").await?;
         let listing = builders::pool_product_pda(address, request.product_id);
         let pool_product: Option<PoolProduct> =

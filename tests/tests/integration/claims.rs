@@ -1010,6 +1010,19 @@ async fn assessor_rewards_need_a_funded_pot_and_are_paid_once() {
         )
         .await;
     assert_eq!(s.m.t.balance(&alice_token).await, 500 * UNIT);
+    // The reward closed the ballot; a vote now would create it afresh, and is refused because
+    // voting is over: the weight is never counted twice.
+    let before: Claim = s.m.t.load(&s.claim(0)).await;
+    s.m.t
+        .send_err(
+            vote(&alice.pubkey(), &s.claim(0), true),
+            &[&alice],
+            BulwarkError::VotingClosed,
+        )
+        .await;
+    let after: Claim = s.m.t.load(&s.claim(0)).await;
+    assert_eq!(after.accept_weight, before.accept_weight);
+    assert_eq!(after.voters, before.voters);
 }
 
 #[tokio::test]

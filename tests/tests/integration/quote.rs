@@ -170,11 +170,47 @@ async fn a_quote_prices_the_cheapest_pools_first_and_names_their_cranks() {
     assert_eq!(quote.covered, request.amount);
     // Every line-changing crank up to the last routed pool's (the cheap pool is last).
     assert_eq!(quote.cranks, pools);
-    // Nothing was written: the lines are as they were.
-    for pool in &pools {
-        let state: bulwark::state::Pool = m.t.load_zc(pool).await;
-        assert_eq!(state.line.available, 0);
-    }
+    // Bought as quoted, with the commission to a distributor: the buyer pays exactly the
+    // quote's premium and commission.
+    let distributor = m.t.user().await;
+    let distributor_token =
+        m.t.create_token_account(&distributor.pubkey(), &m.mint)
+            .await;
+    let before = m.t.balance(&m.buyer_token).await;
+    let payer = m.t.payer().pubkey();
+    let mut ixs: Vec<_> = quote
+        .cranks
+        .iter()
+        .map(|pool| grant_leverage(&payer, pool, &m.mint, u64::MAX))
+        .collect();
+    let routed: Vec<Pubkey> = quote.parts.iter().map(|p| p.pool).collect();
+    let mut buy = args(
+        0,
+        m.buyer.pubkey(),
+        m.product_id,
+        quote.parts.iter().map(|p| p.amount).collect(),
+        YEAR,
+    );
+    buy.commission_bps = request.commission_bps;
+    buy.max_premium = quote.premium + quote.commission;
+    ixs.push(buy_cover(
+        &m.buyer.pubkey(),
+        &m.buyer_token,
+        &m.mint,
+        &spl_token::ID,
+        &routed,
+        Some(distributor_token),
+        buy,
+    ));
+    let buyer = m.buyer.insecure_clone();
+    m.t.send_ok(&ixs, &[&buyer]).await;
+    assert_eq!(
+        before - m.t.balance(&m.buyer_token).await,
+        quote.premium + quote.commission
+    );
+    assert_eq!(m.t.balance(&distributor_token).await, quote.commission);
+    let cover: bulwark::state::Cover = m.t.load(&cover_pda(&m.buyer.pubkey(), 0)).await;
+    assert_eq!(cover.premium, quote.premium);
 }
 
 #[tokio::test]
@@ -228,13 +264,22 @@ async fn a_quote_refuses_bad_pool_lists_with_bulwark_errors() {
     assert_eq!(err, bulwark_error(BulwarkError::InvalidCoverPeriod));
     let greedy = QuoteCoverArgs {
         commission_bps: MAX_COMMISSION_BPS + 1,
-        ..args
+        ..args.clone()
     };
     let err =
         m.t.simulate(&[quote_cover(&m.mint, &[pool], greedy)], &[])
             .await
             .unwrap_err();
     assert_eq!(err, bulwark_error(BulwarkError::CommissionTooHigh));
+    // No price while buying is paused.
+    let authority = m.t.authority.insecure_clone();
+    m.t.send_ok(&[set_pause(&authority.pubkey(), PAUSE_BUY)], &[&authority])
+        .await;
+    let err =
+        m.t.simulate(&[quote_cover(&m.mint, &[pool], args)], &[])
+            .await
+            .unwrap_err();
+    assert_eq!(err, bulwark_error(BulwarkError::BuyingPaused));
 }
 
 #[cfg_attr(

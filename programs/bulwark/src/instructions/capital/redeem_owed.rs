@@ -16,7 +16,7 @@ pub struct RedeemOwed<'info> {
     #[account(
         mut,
         has_one = cover @ BulwarkError::WrongRemainingAccounts,
-        constraint = claim.mint == mint.key() @ BulwarkError::WrongMint,
+        has_one = mint @ BulwarkError::WrongMint,
     )]
     pub claim: Box<Account<'info, Claim>>,
     #[account()]

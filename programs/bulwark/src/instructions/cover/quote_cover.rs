@@ -72,6 +72,9 @@ pub struct QuoteCover<'info> {
 
 impl QuoteCover<'_> {
     fn validate(&self, args: &QuoteCoverArgs, pool_accounts: usize) -> Result<()> {
+        // No price for what cannot be bought now.
+        self.config
+            .require_not_paused(PAUSE_BUY, BulwarkError::BuyingPaused)?;
         check_cover_terms(
             &self.product.terms,
             args.amount,
