@@ -2952,10 +2952,7 @@ export type Bulwark = {
       "accounts": [
         {
           "name": "owner",
-          "signer": true,
-          "relations": [
-            "assessor"
-          ]
+          "signer": true
         },
         {
           "name": "config",
@@ -2963,6 +2960,9 @@ export type Bulwark = {
         },
         {
           "name": "assessor",
+          "docs": [
+            "The signer's own: its seeds bind the owner (the account's `owner` field says the same)."
+          ],
           "writable": true,
           "pda": {
             "seeds": [
@@ -3119,10 +3119,7 @@ export type Bulwark = {
             "The assessor; pays the ballot's rent."
           ],
           "writable": true,
-          "signer": true,
-          "relations": [
-            "assessor"
-          ]
+          "signer": true
         },
         {
           "name": "config",
@@ -3130,6 +3127,9 @@ export type Bulwark = {
         },
         {
           "name": "assessor",
+          "docs": [
+            "The signer's own: its seeds bind the owner (the account's `owner` field says the same)."
+          ],
           "writable": true,
           "pda": {
             "seeds": [
@@ -4569,6 +4569,16 @@ export type Bulwark = {
       "code": 6115,
       "name": "invalidQuotePools",
       "msg": "A quote takes one to MAX_QUOTE_POOLS (12) pool and pool-product pairs"
+    },
+    {
+      "code": 6116,
+      "name": "wrongCover",
+      "msg": "Cover account is not the claim's cover"
+    },
+    {
+      "code": 6117,
+      "name": "claimAlreadyOverturned",
+      "msg": "The claim was overturned already"
     }
   ],
   "types": [

@@ -255,4 +255,8 @@ pub enum BulwarkError {
     InsufficientBalance,
     #[msg("A quote takes one to MAX_QUOTE_POOLS (12) pool and pool-product pairs")]
     InvalidQuotePools,
+    #[msg("Cover account is not the claim's cover")]
+    WrongCover,
+    #[msg("The claim was overturned already")]
+    ClaimAlreadyOverturned,
 }

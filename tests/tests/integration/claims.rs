@@ -377,7 +377,7 @@ async fn each_claim_rule_fails_with_its_own_error() {
         .send_err(
             overturn_claim(&authority.pubkey(), &s.claim(0)),
             &[&authority],
-            BulwarkError::EmptyUpdate,
+            BulwarkError::ClaimAlreadyOverturned,
         )
         .await;
     s.m.t
@@ -1059,6 +1059,22 @@ async fn claim_accounts_must_be_the_protocols_own() {
         claim_args(UNIT),
     );
     s.m.t.send_err(ix, &[&buyer], BulwarkError::WrongPool).await;
+    // A claim redeemed, closed or paid from the capital pool with another cover than its own.
+    s.file(0, UNIT).await;
+    let owner = s.m.buyer.pubkey();
+    s.m.buy(args(2, owner, s.m.product_id, vec![UNIT], YEAR))
+        .await;
+    let mut other_cover = s.keys.clone();
+    other_cover.cover = cover_pda(&owner, 2);
+    let caller = s.m.t.payer().pubkey();
+    let token = s.m.buyer_token;
+    for ix in [
+        redeem_payout(&caller, &other_cover, &s.claim(0), &token, &token),
+        close_claim(&caller, &other_cover, &s.claim(0)),
+        redeem_owed(&caller, &other_cover, &s.claim(0), &token),
+    ] {
+        s.m.t.send_err(ix, &[], BulwarkError::WrongCover).await;
+    }
 }
 
 #[tokio::test]

@@ -246,6 +246,10 @@ export const BULWARK_ERROR__ALREADY_VOTED = 0x17e1; // 6113
 export const BULWARK_ERROR__INSUFFICIENT_BALANCE = 0x17e2; // 6114
 /** InvalidQuotePools: A quote takes one to MAX_QUOTE_POOLS (12) pool and pool-product pairs */
 export const BULWARK_ERROR__INVALID_QUOTE_POOLS = 0x17e3; // 6115
+/** WrongCover: Cover account is not the claim's cover */
+export const BULWARK_ERROR__WRONG_COVER = 0x17e4; // 6116
+/** ClaimAlreadyOverturned: The claim was overturned already */
+export const BULWARK_ERROR__CLAIM_ALREADY_OVERTURNED = 0x17e5; // 6117
 
 export type BulwarkError =
   | typeof BULWARK_ERROR__ALLOCATION_SUM_MISMATCH
@@ -257,6 +261,7 @@ export type BulwarkError =
   | typeof BULWARK_ERROR__CAPITAL_POOL_INSOLVENT
   | typeof BULWARK_ERROR__CLAIM_ABOVE_REMAINING
   | typeof BULWARK_ERROR__CLAIM_ACCEPTED
+  | typeof BULWARK_ERROR__CLAIM_ALREADY_OVERTURNED
   | typeof BULWARK_ERROR__CLAIM_ALREADY_PAID
   | typeof BULWARK_ERROR__CLAIM_CLOSED
   | typeof BULWARK_ERROR__CLAIM_DENIED
@@ -351,6 +356,7 @@ export type BulwarkError =
   | typeof BULWARK_ERROR__WRONG_ASSESSMENT_ACCOUNT
   | typeof BULWARK_ERROR__WRONG_CAPITAL_POOL
   | typeof BULWARK_ERROR__WRONG_CONFIG
+  | typeof BULWARK_ERROR__WRONG_COVER
   | typeof BULWARK_ERROR__WRONG_MINT
   | typeof BULWARK_ERROR__WRONG_POOL
   | typeof BULWARK_ERROR__WRONG_POOL_PRODUCT
@@ -377,6 +383,7 @@ if (process.env.NODE_ENV !== "production") {
     [BULWARK_ERROR__CAPITAL_POOL_INSOLVENT]: `The capital pool owes at least what it holds: it sells no shares until funded`,
     [BULWARK_ERROR__CLAIM_ABOVE_REMAINING]: `Claimed amount exceeds the cover's remaining amount`,
     [BULWARK_ERROR__CLAIM_ACCEPTED]: `An accepted claim is paid, never closed unpaid: redeem it`,
+    [BULWARK_ERROR__CLAIM_ALREADY_OVERTURNED]: `The claim was overturned already`,
     [BULWARK_ERROR__CLAIM_ALREADY_PAID]: `The claim was already paid`,
     [BULWARK_ERROR__CLAIM_CLOSED]: `The claim is closed`,
     [BULWARK_ERROR__CLAIM_DENIED]: `The claim was denied`,
@@ -471,6 +478,7 @@ if (process.env.NODE_ENV !== "production") {
     [BULWARK_ERROR__WRONG_ASSESSMENT_ACCOUNT]: `Assessor mint or vault does not match the config`,
     [BULWARK_ERROR__WRONG_CAPITAL_POOL]: `Capital pool account is not the capital pool of this mint`,
     [BULWARK_ERROR__WRONG_CONFIG]: `Account is not the protocol config`,
+    [BULWARK_ERROR__WRONG_COVER]: `Cover account is not the claim's cover`,
     [BULWARK_ERROR__WRONG_MINT]: `Token account or mint does not match the pool's mint`,
     [BULWARK_ERROR__WRONG_POOL]: `Pool account does not match`,
     [BULWARK_ERROR__WRONG_POOL_PRODUCT]: `Pool-product account does not belong to this pool and product`,

@@ -118,6 +118,7 @@ export type UnstakeAssessorAsyncInput<
 > = {
   owner: TransactionSigner<TAccountOwner>;
   config?: Address<TAccountConfig>;
+  /** The signer's own: its seeds bind the owner (the account's `owner` field says the same). */
   assessor?: Address<TAccountAssessor>;
   assessmentMint: Address<TAccountAssessmentMint>;
   assessmentVault: Address<TAccountAssessmentVault>;
@@ -223,6 +224,7 @@ export type UnstakeAssessorInput<
 > = {
   owner: TransactionSigner<TAccountOwner>;
   config?: Address<TAccountConfig>;
+  /** The signer's own: its seeds bind the owner (the account's `owner` field says the same). */
   assessor: Address<TAccountAssessor>;
   assessmentMint: Address<TAccountAssessmentMint>;
   assessmentVault: Address<TAccountAssessmentVault>;
@@ -320,6 +322,7 @@ export type ParsedUnstakeAssessorInstruction<
   accounts: {
     owner: TAccountMetas[0];
     config: TAccountMetas[1];
+    /** The signer's own: its seeds bind the owner (the account's `owner` field says the same). */
     assessor: TAccountMetas[2];
     assessmentMint: TAccountMetas[3];
     assessmentVault: TAccountMetas[4];

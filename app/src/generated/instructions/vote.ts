@@ -109,6 +109,7 @@ export type VoteAsyncInput<
   /** The assessor; pays the ballot's rent. */
   owner: TransactionSigner<TAccountOwner>;
   config?: Address<TAccountConfig>;
+  /** The signer's own: its seeds bind the owner (the account's `owner` field says the same). */
   assessor?: Address<TAccountAssessor>;
   claim: Address<TAccountClaim>;
   /**
@@ -219,6 +220,7 @@ export type VoteInput<
   /** The assessor; pays the ballot's rent. */
   owner: TransactionSigner<TAccountOwner>;
   config?: Address<TAccountConfig>;
+  /** The signer's own: its seeds bind the owner (the account's `owner` field says the same). */
   assessor: Address<TAccountAssessor>;
   claim: Address<TAccountClaim>;
   /**
@@ -316,6 +318,7 @@ export type ParsedVoteInstruction<
     /** The assessor; pays the ballot's rent. */
     owner: TAccountMetas[0];
     config: TAccountMetas[1];
+    /** The signer's own: its seeds bind the owner (the account's `owner` field says the same). */
     assessor: TAccountMetas[2];
     claim: TAccountMetas[3];
     /**

@@ -9,7 +9,7 @@ pub struct CloseClaim<'info> {
     pub caller: Signer<'info>,
     #[account(
         mut,
-        has_one = cover @ BulwarkError::WrongRemainingAccounts,
+        has_one = cover @ BulwarkError::WrongCover,
         has_one = deposit_pool @ BulwarkError::WrongPool,
     )]
     pub claim: Box<Account<'info, Claim>>,

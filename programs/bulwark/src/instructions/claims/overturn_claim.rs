@@ -26,7 +26,7 @@ impl OverturnClaim<'_> {
             matches!(claim.status(now)?, ClaimStatus::Cooldown { .. }),
             BulwarkError::NotInCooldown
         );
-        require!(!claim.overturned, BulwarkError::EmptyUpdate);
+        require!(!claim.overturned, BulwarkError::ClaimAlreadyOverturned);
         claim.overturned = true;
         claim.invariant()?;
         emit!(ClaimOverturned {

@@ -21,7 +21,7 @@ pub struct RedeemPayout<'info> {
     pub config: Box<Account<'info, Config>>,
     #[account(
         mut,
-        has_one = cover @ BulwarkError::WrongRemainingAccounts,
+        has_one = cover @ BulwarkError::WrongCover,
         has_one = mint @ BulwarkError::WrongMint,
     )]
     pub claim: Box<Account<'info, Claim>>,

@@ -15,11 +15,11 @@ pub struct UnstakeAssessor<'info> {
         has_one = assessment_vault @ BulwarkError::WrongAssessmentAccount,
     )]
     pub config: Box<Account<'info, Config>>,
+    /// The signer's own: its seeds bind the owner (the account's `owner` field says the same).
     #[account(
         mut,
         seeds = [ASSESSOR_SEED, owner.key().as_ref()],
         bump = assessor.bump,
-        has_one = owner @ BulwarkError::NotPositionOwner,
     )]
     pub assessor: Box<Account<'info, Assessor>>,
     pub assessment_mint: Box<InterfaceAccount<'info, Mint>>,

@@ -11,11 +11,11 @@ pub struct Vote<'info> {
     pub owner: Signer<'info>,
     #[account(address = CONFIG_ADDRESS @ BulwarkError::WrongConfig)]
     pub config: Box<Account<'info, Config>>,
+    /// The signer's own: its seeds bind the owner (the account's `owner` field says the same).
     #[account(
         mut,
         seeds = [ASSESSOR_SEED, owner.key().as_ref()],
         bump = assessor.bump,
-        has_one = owner @ BulwarkError::NotPositionOwner,
     )]
     pub assessor: Box<Account<'info, Assessor>>,
     #[account(mut)]
