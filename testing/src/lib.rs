@@ -32,9 +32,10 @@ pub use anchor_spl::token_2022::spl_token_2022;
 /// Smallest claim deposit the harness lists every mint with: 1 token of a 6-decimal mint.
 pub const CLAIM_MIN_DEPOSIT: u64 = 1_000_000;
 
-/// Whether the suite runs against the SBF `.so` (`BULWARK_SBF=1`) instead of the native build.
+/// Whether the suite runs against the SBF `.so` (`BULWARK_SBF=1`, or a `.so` named by
+/// `BULWARK_SO`) instead of the native build.
 pub fn sbf_mode() -> bool {
-    std::env::var("BULWARK_SBF").is_ok_and(|v| v == "1")
+    std::env::var("BULWARK_SBF").is_ok_and(|v| v == "1") || std::env::var_os("BULWARK_SO").is_some()
 }
 
 fn native_entry(
@@ -50,14 +51,35 @@ fn native_entry(
     bulwark::entry(program_id, accounts, data)
 }
 
-/// A bank with the program (the SBF `.so` from `SBF_OUT_DIR` when `sbf`, else the native
-/// build), deployed as if by `upgrade_authority`, before it starts: callers may add accounts
-/// and programs of their own.
+/// A bank with the program, deployed as if by `upgrade_authority`, before it starts: callers
+/// may add accounts and programs of their own. When `sbf`, the `.so` is the file `BULWARK_SO`
+/// names, else `bulwark.so` in `SBF_OUT_DIR` (or `BPF_OUT_DIR`, as solana-program-test looks);
+/// otherwise the native build.
 pub fn program_test(sbf: bool, upgrade_authority: &Pubkey) -> ProgramTest {
     let mut pt = ProgramTest::default();
     if sbf {
         pt.prefer_bpf(true);
-        pt.add_program("bulwark", bulwark::ID, None);
+        match std::env::var_os("BULWARK_SO") {
+            Some(path) => {
+                let so = std::fs::read(&path).unwrap_or_else(|e| {
+                    panic!("BULWARK_SO={}: {e}", std::path::Path::new(&path).display())
+                });
+                // As solana-program-test deploys a `.so` it finds itself.
+                pt.add_account(
+                    bulwark::ID,
+                    Account {
+                        lamports: solana_rent::Rent::default()
+                            .minimum_balance(so.len())
+                            .max(1),
+                        data: so,
+                        owner: solana_sdk_ids::bpf_loader::ID,
+                        executable: true,
+                        rent_epoch: 0,
+                    },
+                );
+            }
+            None => pt.add_program("bulwark", bulwark::ID, None),
+        }
     } else {
         pt.prefer_bpf(false);
         pt.add_program("bulwark", bulwark::ID, processor!(native_entry));
