@@ -260,3 +260,60 @@ pub enum BulwarkError {
     #[msg("The claim was overturned already")]
     ClaimAlreadyOverturned,
 }
+
+/// `InvariantViolated` naming the rule that broke: its message becomes "Account invariant
+/// violated: <rule>" (Anchor logs it with the file and line), for the checks no input should
+/// ever fail. The message is built only when the check fails: a check that holds costs nothing
+/// more.
+macro_rules! broken {
+    ($rule:expr) => {
+        $crate::error::with_rule(
+            anchor_lang::error!($crate::error::BulwarkError::InvariantViolated),
+            $rule,
+        )
+    };
+}
+
+/// Returns [`broken!`]`(rule)` unless `cond` holds.
+macro_rules! require_invariant {
+    ($cond:expr, $rule:expr) => {
+        if !($cond) {
+            return Err($crate::error::broken!($rule));
+        }
+    };
+}
+
+pub(crate) use {broken, require_invariant};
+
+/// `error` with `rule` appended to its message.
+#[cold]
+pub fn with_rule(error: Error, rule: &str) -> Error {
+    match error {
+        Error::AnchorError(mut e) => {
+            e.error_msg = format!("{}: {rule}", e.error_msg);
+            Error::AnchorError(e)
+        }
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_broken_invariant_names_its_rule() {
+        let error: Result<()> = (|| {
+            require_invariant!(1 + 1 == 3, "arithmetic holds");
+            Ok(())
+        })();
+        let error = error.unwrap_err();
+        assert_eq!(error, error!(BulwarkError::InvariantViolated));
+        assert!(
+            error
+                .to_string()
+                .contains("Account invariant violated: arithmetic holds"),
+            "{error}"
+        );
+    }
+}

@@ -11,7 +11,7 @@ pub mod pricing;
 pub mod shares;
 pub mod tranche;
 
-use crate::error::BulwarkError;
+use crate::error::{broken, BulwarkError};
 use anchor_lang::prelude::*;
 
 /// `a * b`, or `None` on overflow.
@@ -150,7 +150,7 @@ pub fn add(a: u64, b: u64) -> Result<u64> {
 /// `a − b` on the books, where `b ≤ a` always holds: a shortfall is a broken invariant.
 pub fn sub(a: u64, b: u64) -> Result<u64> {
     a.checked_sub(b)
-        .ok_or_else(|| error!(BulwarkError::InvariantViolated))
+        .ok_or_else(|| broken!("a book entry is at least what is taken out of it"))
 }
 
 /// Narrows a u128 to a u64, failing instead of truncating.

@@ -3,7 +3,7 @@
 
 use super::{div_ceil_u64, mul_div_ceil, mul_div_floor, to_u64};
 use crate::constants::{BPS, SECONDS_PER_DAY, SECONDS_PER_YEAR};
-use crate::error::BulwarkError;
+use crate::error::{broken, BulwarkError};
 use anchor_lang::prelude::*;
 
 /// Price the next buyer pays (annual bps): the bumped price decayed by `decay_bps_per_day`
@@ -68,9 +68,82 @@ pub fn bps_of(value: u64, share_bps: u16) -> Result<u64> {
     )?)
 }
 
+/// One pool's premium, split (SPEC §4.4): the stakers' rewards (their share less the pool
+/// manager's fee), the manager's fee, the assessors' and the treasury's shares, and the capital
+/// pool's, which is the remainder, so rounding never loses a unit: the parts sum to the premium.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PremiumSplit {
+    pub staker_rewards: u64,
+    pub manager_fee: u64,
+    pub assessment: u64,
+    pub treasury: u64,
+    pub capital: u64,
+}
+
+/// Splits `premium` by the protocol's shares (bps of the whole premium, summing to at most
+/// `BPS`) and the pool's manager fee (bps of the stakers' share); each share is rounded down.
+pub fn split_premium(
+    premium: u64,
+    staker_share_bps: u16,
+    assessment_share_bps: u16,
+    protocol_fee_bps: u16,
+    manager_fee_bps: u16,
+) -> Result<PremiumSplit> {
+    let staker_share = bps_of(premium, staker_share_bps)?;
+    let assessment = bps_of(premium, assessment_share_bps)?;
+    let treasury = bps_of(premium, protocol_fee_bps)?;
+    let capital = premium
+        .checked_sub(staker_share)
+        .and_then(|rest| rest.checked_sub(assessment))
+        .and_then(|rest| rest.checked_sub(treasury))
+        .ok_or_else(|| broken!("the protocol's premium shares sum to at most the premium"))?;
+    let manager_fee = bps_of(staker_share, manager_fee_bps)?;
+    let staker_rewards = staker_share
+        .checked_sub(manager_fee)
+        .ok_or_else(|| broken!("the manager fee is at most the stakers' share"))?;
+    Ok(PremiumSplit {
+        staker_rewards,
+        manager_fee,
+        assessment,
+        treasury,
+        capital,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_split_sums_to_the_premium_and_the_capital_pool_takes_the_rounding() {
+        // 50% stakers, 10% assessors, 5% treasury; a 10% manager fee of the stakers' half.
+        let split = split_premium(1_001, 5_000, 1_000, 500, 1_000).unwrap();
+        assert_eq!(
+            split,
+            PremiumSplit {
+                staker_rewards: 450,
+                manager_fee: 50,
+                assessment: 100,
+                treasury: 50,
+                capital: 351,
+            }
+        );
+        let parts = [
+            split.staker_rewards,
+            split.manager_fee,
+            split.assessment,
+            split.treasury,
+            split.capital,
+        ];
+        assert_eq!(parts.iter().sum::<u64>(), 1_001);
+        // Nothing to split, nothing to anyone.
+        assert_eq!(
+            split_premium(0, 5_000, 1_000, 500, 1_000).unwrap(),
+            PremiumSplit::default()
+        );
+        // Shares above the whole premium cannot be paid.
+        assert!(split_premium(1_000, 9_000, 1_000, 500, 0).is_err());
+    }
 
     const DAY: i64 = SECONDS_PER_DAY;
 

@@ -7,7 +7,7 @@
 
 use super::{checked_mul_u128, mul_div_floor, to_u64};
 use crate::constants::{VIRTUAL_ASSETS, VIRTUAL_SHARES};
-use crate::error::BulwarkError;
+use crate::error::{broken, BulwarkError};
 use anchor_lang::prelude::*;
 
 /// Shares minted for depositing `amount` into a tranche holding `stake` with `supply` shares.
@@ -44,7 +44,7 @@ pub fn shares_for_deposit(amount: u64, stake: u64, supply: u128) -> Result<u128>
 #[inline(always)]
 pub fn assets_for_shares(shares: u128, stake: u64, supply: u128) -> Result<u64> {
     if shares > supply {
-        return err!(BulwarkError::InvariantViolated);
+        return Err(broken!("shares redeemed are at most the tranche's supply"));
     }
     to_u64(mul_div_floor(
         shares,

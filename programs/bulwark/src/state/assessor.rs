@@ -1,5 +1,5 @@
 use crate::constants::*;
-use crate::error::BulwarkError;
+use crate::error::require_invariant;
 use anchor_lang::prelude::*;
 
 /// An assessor's stake in the assessment mint: its voting weight.
@@ -23,9 +23,9 @@ impl Assessor {
     pub const SPACE: usize = 8 + Self::INIT_SPACE;
 
     pub fn invariant(&self) -> Result<()> {
-        require!(
+        require_invariant!(
             self.version == ACCOUNT_VERSION && self.owner != Pubkey::default(),
-            BulwarkError::InvariantViolated
+            "an assessor has the current version and an owner"
         );
         Ok(())
     }

@@ -1,5 +1,5 @@
 use crate::constants::*;
-use crate::error::BulwarkError;
+use crate::error::{require_invariant, BulwarkError};
 use crate::math::shares::{assets_for_shares, shares_for_deposit};
 use crate::math::{add, mul_div_ceil, sub, to_u64};
 use anchor_lang::prelude::*;
@@ -192,12 +192,12 @@ impl CapitalPool {
     }
 
     pub fn invariant(&self) -> Result<()> {
-        require!(
+        require_invariant!(
             self.version == ACCOUNT_VERSION
                 && self.exiting_shares <= self.shares
                 && self.debt_paid <= self.debt_issued
                 && (MIN_MCR_BPS..=MAX_MCR_BPS).contains(&self.mcr_bps),
-            BulwarkError::InvariantViolated
+            "a capital pool has the current version, exiting shares at most its shares, debt paid at most issued, and its requirement within bounds"
         );
         Ok(())
     }

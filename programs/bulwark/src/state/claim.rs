@@ -1,5 +1,5 @@
 use crate::constants::*;
-use crate::error::BulwarkError;
+use crate::error::{require_invariant, BulwarkError};
 use crate::math::{add, sub};
 use anchor_lang::prelude::*;
 
@@ -175,14 +175,14 @@ impl Claim {
     /// closed exactly when nothing is owed.
     pub fn invariant(&self) -> Result<()> {
         let settled = if self.paid { self.requested_amount } else { 0 };
-        require!(
+        require_invariant!(
             self.version == ACCOUNT_VERSION
                 && self.voting_end <= self.latest_voting_end
                 && self.staker_paid.checked_add(self.capital_paid) == Some(self.paid_amount)
                 && self.paid_amount.checked_add(self.owed) == Some(settled)
                 && (!self.paid || (self.accepted() && self.closed == (self.owed == 0)))
                 && self.evidence_uri.len() <= MAX_URI_LEN,
-            BulwarkError::InvariantViolated
+            "a claim has the current version, its voting end is at most its latest, staker plus capital paid is what it paid, paid plus owed is what was settled, and only an accepted claim is paid (closed when nothing is owed), with a short evidence URI"
         );
         Ok(())
     }

@@ -1,5 +1,5 @@
 use crate::constants::*;
-use crate::error::BulwarkError;
+use crate::error::{require_invariant, BulwarkError};
 use anchor_lang::prelude::*;
 
 /// Protocol-wide settings. Written only by governance paths (and the product/pool counters on
@@ -48,11 +48,11 @@ impl Config {
     }
 
     pub fn invariant(&self) -> Result<()> {
-        require!(
+        require_invariant!(
             self.version == ACCOUNT_VERSION
                 && self.pause_flags & !PAUSE_ALL == 0
                 && self.authority != Pubkey::default(),
-            BulwarkError::InvariantViolated
+            "the config has the current version, known pause flags and an authority"
         );
         self.params.validate()
     }

@@ -1,5 +1,5 @@
 use crate::constants::*;
-use crate::error::BulwarkError;
+use crate::error::{broken, require_invariant, BulwarkError};
 use crate::math::buckets::{bucket_start, release_bucket};
 use crate::math::capacity::backing_for;
 use crate::math::tranche::{tranche_at, tranche_end};
@@ -146,11 +146,14 @@ impl CoverAllocation {
             *out = before - backing_for(*slot, self.ratio_bps)?;
             left -= part;
         }
-        require!(left == 0, BulwarkError::InvariantViolated);
+        require_invariant!(
+            left == 0,
+            "a payout is spread in full over the allocation's tranches"
+        );
         self.amount = self
             .amount
             .checked_sub(amount)
-            .ok_or_else(|| error!(BulwarkError::InvariantViolated))?;
+            .ok_or_else(|| broken!("a payout is at most the allocation's amount"))?;
         Ok(released)
     }
 }
@@ -237,22 +240,22 @@ impl Cover {
                 .iter()
                 .try_fold(0u64, |sum, a| sum.checked_add(*a))
                 .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
-            require!(
+            require_invariant!(
                 in_tranches == allocation.amount,
-                BulwarkError::InvariantViolated
+                "an allocation's tranche amounts sum to its amount"
             );
             total = total
                 .checked_add(allocation.amount)
                 .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
         }
-        require!(
+        require_invariant!(
             self.version == ACCOUNT_VERSION
                 && (1..=MAX_COVER_POOLS).contains(&usize::from(self.pool_count))
                 && total == self.remaining
                 && self.remaining <= self.amount
                 && self.owner != Pubkey::default()
                 && allocations.first().map(|a| a.pool) == Some(self.deposit_pool),
-            BulwarkError::InvariantViolated
+            "a cover has the current version, one to four pools summing to its remaining amount (at most its amount), an owner, and its first pool as deposit pool"
         );
         Ok(())
     }

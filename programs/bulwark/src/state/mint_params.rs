@@ -1,5 +1,5 @@
 use crate::constants::*;
-use crate::error::BulwarkError;
+use crate::error::{require_invariant, BulwarkError};
 use anchor_lang::prelude::*;
 
 /// Governance's parameters for one mint: amounts that only make sense in that mint's units.
@@ -21,9 +21,9 @@ impl MintParams {
     pub const SPACE: usize = 8 + Self::INIT_SPACE;
 
     pub fn invariant(&self) -> Result<()> {
-        require!(
+        require_invariant!(
             self.version == ACCOUNT_VERSION && self.mint != Pubkey::default(),
-            BulwarkError::InvariantViolated
+            "mint parameters have the current version and a mint"
         );
         require!(
             self.claim_min_deposit > 0,

@@ -1,5 +1,5 @@
 use crate::constants::*;
-use crate::error::BulwarkError;
+use crate::error::{broken, require_invariant, BulwarkError};
 use crate::math::buckets::{bucket_at, bucket_slot, bucket_start};
 use crate::math::capacity::mul_wide;
 use crate::math::shares::{assets_for_shares, shares_for_deposit};
@@ -95,7 +95,7 @@ impl TrancheSlot {
                 .and_then(|n| n.checked_add(self.settle_remainder.get()))
                 .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
             let (per_share, remainder) = div_rem(earned, self.shares.get())
-                .ok_or_else(|| error!(BulwarkError::InvariantViolated))?;
+                .ok_or_else(|| broken!("a tranche with stake has shares"))?;
             self.settle_remainder.set(remainder);
             self.reward_per_share
                 .set(self.reward_per_share.get().wrapping_add(per_share));
@@ -189,9 +189,9 @@ impl LeverageLine {
             leverage <= self.available,
             BulwarkError::LeverageUnavailable
         );
-        require!(
+        require_invariant!(
             release_bucket > last_bucket && release_bucket - last_bucket < BUCKET_RING as u64,
-            BulwarkError::InvariantViolated
+            "a line's release bucket lies within its ring's window"
         );
         self.available -= leverage;
         self.used = add(self.used, leverage)?;
@@ -250,9 +250,9 @@ impl LeverageLine {
     /// least what the pool holds.
     pub fn invariant(&self) -> Result<()> {
         let pending = self.expiring.iter().try_fold(0u64, |sum, e| add(sum, *e))?;
-        require!(
+        require_invariant!(
             pending == self.used && add(self.available, self.used)? <= self.booked,
-            BulwarkError::InvariantViolated
+            "a line's expiry ring sums to its used part, and available plus used is at most what the capital pool booked"
         );
         Ok(())
     }
@@ -435,7 +435,10 @@ impl Pool {
         }
         if buckets_seen == BUCKET_RING {
             // Every slot of every ring was applied, so every stream has ended.
-            require!(!self.is_streaming(), BulwarkError::InvariantViolated);
+            require_invariant!(
+                !self.is_streaming(),
+                "every stream has ended once its whole expiry ring was applied"
+            );
             self.last_bucket = self.last_bucket.max(bucket_at(now)?);
         }
         self.line.lapse(now);
@@ -455,7 +458,7 @@ impl Pool {
                     .rate
                     .get()
                     .checked_sub(expiring)
-                    .ok_or_else(|| error!(BulwarkError::InvariantViolated))?;
+                    .ok_or_else(|| broken!("what expires of a stream is at most its rate"))?;
                 stream.rate.set(rate);
             }
         }
@@ -505,7 +508,7 @@ impl Pool {
             let backing = self.backing_stake(first_tranche)?;
             if backing == 0 {
                 let (tokens, remainder) = div_rem_u64(accrued, REWARD_SCALE as u64)
-                    .ok_or_else(|| error!(BulwarkError::InvariantViolated))?;
+                    .ok_or_else(|| broken!("the reward scale is not zero"))?;
                 self.streams[index].remainder = remainder;
                 let tokens = to_u64(tokens)?;
                 self.rewards_reserved = sub(self.rewards_reserved, tokens)?;
@@ -513,7 +516,7 @@ impl Pool {
                 continue;
             }
             let (per_stake, remainder) = div_rem_u64(accrued, backing)
-                .ok_or_else(|| error!(BulwarkError::InvariantViolated))?;
+                .ok_or_else(|| broken!("the backing stake of a stream is not zero"))?;
             self.streams[index].remainder = remainder;
             for slot in self
                 .tranches
@@ -539,23 +542,26 @@ impl Pool {
         let duration = bucket_start(until_bucket)?
             .checked_sub(now)
             .filter(|d| *d > 0)
-            .ok_or_else(|| error!(BulwarkError::InvariantViolated))?;
-        require!(
+            .ok_or_else(|| broken!("a stream ends after now"))?;
+        require_invariant!(
             until_bucket <= self.last_bucket.saturating_add(BUCKET_RING as u64)
                 && bucket_start(until_bucket)? <= tranche_end(first_tranche)?,
-            BulwarkError::InvariantViolated
+            "a stream ends within the ring's window and by the end of its first tranche"
         );
         // Sold only on stake from `first_tranche` on, so someone earns from the start.
-        require!(
+        require_invariant!(
             self.backing_stake(first_tranche)? > 0,
-            BulwarkError::InvariantViolated
+            "a stream is sold only on tranches holding stake"
         );
         let rate = mul_div_floor(u128::from(amount), REWARD_SCALE, duration as u128)?;
         let stream = &mut self.streams[ring_slot(first_tranche)];
         if stream.first_tranche != first_tranche {
             // The class eight tranches earlier has stopped streaming (see `RewardStream`);
             // an idle stream has nothing left in its expiry ring.
-            require!(stream.rate.get() == 0, BulwarkError::InvariantViolated);
+            require_invariant!(
+                stream.rate.get() == 0,
+                "an idle stream's slot has no rate left"
+            );
             stream.first_tranche = first_tranche;
             stream.remainder = 0;
         }
@@ -624,7 +630,7 @@ impl Pool {
         let slot = *self
             .tranches
             .get(index)
-            .ok_or_else(|| error!(BulwarkError::InvariantViolated))?;
+            .ok_or_else(|| broken!("a ring index lies within the ring"))?;
         let mut slot = if slot.is_empty() {
             // A slot without shares is free. Stake left in it is rounding dust nobody can
             // redeem; it goes to the treasury so it cannot dilute the new tranche's price.
@@ -668,7 +674,7 @@ impl Pool {
             slot.shares
                 .get()
                 .checked_sub(shares)
-                .ok_or_else(|| error!(BulwarkError::InvariantViolated))?,
+                .ok_or_else(|| broken!("a withdrawal takes at most the tranche's shares"))?,
         );
         self.total_stake = sub(self.total_stake, amount)?;
         Ok(amount)
@@ -721,7 +727,10 @@ impl Pool {
                 left -= cut;
             }
         }
-        require!(left == 0, BulwarkError::InvariantViolated);
+        require_invariant!(
+            left == 0,
+            "a loss is spread in full over the backing tranches"
+        );
         self.total_stake = sub(self.total_stake, burned)?;
         Ok(burned)
     }
@@ -769,20 +778,20 @@ impl Pool {
     pub fn invariant(&self) -> Result<()> {
         let mut ring_stake: u64 = 0;
         for (index, (slot, stream)) in self.tranches.iter().zip(self.streams.iter()).enumerate() {
-            require!(
+            require_invariant!(
                 (slot.is_empty() || ring_slot(slot.tranche_id) == index)
                     && (stream.rate.get() == 0 || ring_slot(stream.first_tranche) == index),
-                BulwarkError::InvariantViolated
+                "each tranche and stream sits in its own ring slot"
             );
             ring_stake = add(ring_stake, slot.stake)?;
         }
         self.line.invariant()?;
-        require!(
+        require_invariant!(
             self.version == ACCOUNT_VERSION
                 && ring_stake <= self.total_stake
                 && self.manager_fee_bps <= self.max_manager_fee_bps
                 && self.max_manager_fee_bps <= MAX_MANAGER_FEE_BPS,
-            BulwarkError::InvariantViolated
+            "a pool has the current version, its tranches' stake is at most its total stake, and its fee is within its maximum and the protocol's"
         );
         Ok(())
     }

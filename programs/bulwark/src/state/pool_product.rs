@@ -1,5 +1,5 @@
 use crate::constants::*;
-use crate::error::BulwarkError;
+use crate::error::{broken, require_invariant, BulwarkError};
 use crate::math::buckets::{bucket_at, bucket_slot};
 use crate::math::capacity::{
     backing_for, backing_x100, cover_for_backing, excess_x100, unscale_x100, weight_used,
@@ -132,7 +132,7 @@ impl PoolProduct {
             for (allocated, released) in self.allocated.iter_mut().zip(expiring) {
                 *allocated = allocated
                     .checked_sub(released)
-                    .ok_or_else(|| error!(BulwarkError::InvariantViolated))?;
+                    .ok_or_else(|| broken!("released backing is at most what is allocated"))?;
             }
             walked += 1;
         }
@@ -194,9 +194,9 @@ impl PoolProduct {
         schedule: &CoverSchedule,
         amount: u64,
     ) -> Result<AllocationPlan> {
-        require!(
+        require_invariant!(
             books.current == schedule.current_tranche,
-            BulwarkError::InvariantViolated
+            "the books are those of the schedule's current tranche"
         );
         let mut plan = AllocationPlan::default();
         let mut left = amount;
@@ -235,7 +235,7 @@ impl PoolProduct {
             .total_effective_weight
             .checked_sub(u32::from(old))
             .and_then(|w| w.checked_add(u32::from(effective_weight)))
-            .ok_or_else(|| error!(BulwarkError::InvariantViolated))?;
+            .ok_or_else(|| broken!("the pool's total effective weight includes this product's"))?;
         self.effective_weight = effective_weight;
         Ok(old)
     }
@@ -282,13 +282,16 @@ impl PoolProduct {
         let slot = ring_slot(tranche_id);
         if self.allocation_tranche_ids[slot] != tranche_id {
             // The slot's previous tranche ended after all its allocations were released.
-            require!(self.allocated[slot] == 0, BulwarkError::InvariantViolated);
+            require_invariant!(
+                self.allocated[slot] == 0,
+                "a ring slot is reused only once its tranche's allocations are released"
+            );
             self.allocation_tranche_ids[slot] = tranche_id;
         }
-        require!(
+        require_invariant!(
             release_bucket > self.last_bucket
                 && release_bucket - self.last_bucket < BUCKET_RING as u64,
-            BulwarkError::InvariantViolated
+            "an allocation's release bucket lies within the ring's window"
         );
         self.allocated[slot] = self.allocated[slot]
             .checked_add(amount)
@@ -307,30 +310,30 @@ impl PoolProduct {
             return Ok(());
         }
         let slot = ring_slot(tranche_id);
-        require!(
+        require_invariant!(
             self.allocation_tranche_ids[slot] == tranche_id,
-            BulwarkError::InvariantViolated
+            "a release names the tranche its slot holds"
         );
         let expiring = &mut self.expiring[bucket_slot(release_bucket)][slot];
         *expiring = expiring
             .checked_sub(amount)
-            .ok_or_else(|| error!(BulwarkError::InvariantViolated))?;
+            .ok_or_else(|| broken!("a release is at most what expires in its bucket"))?;
         self.allocated[slot] = self.allocated[slot]
             .checked_sub(amount)
-            .ok_or_else(|| error!(BulwarkError::InvariantViolated))?;
+            .ok_or_else(|| broken!("a release is at most what is allocated"))?;
         Ok(())
     }
 
     /// Every allocation is the sum of what its buckets will release; weights and price
     /// bounded, the effective weight never below the target.
     pub fn invariant(&self) -> Result<()> {
-        require!(
+        require_invariant!(
             self.version == ACCOUNT_VERSION
                 && self.target_weight <= self.effective_weight
                 && self.effective_weight <= MAX_PRODUCT_WEIGHT
                 && self.target_price_bps <= MAX_PRICE_BPS
                 && self.bumped_price_bps <= MAX_PRICE_BPS,
-            BulwarkError::InvariantViolated
+            "a pool-product has the current version, its target weight is at most its effective weight, and weights and prices are within their bounds"
         );
         for slot in 0..MAX_ACTIVE_TRANCHES {
             let mut pending: u64 = 0;
@@ -339,9 +342,9 @@ impl PoolProduct {
                     .checked_add(bucket[slot])
                     .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
             }
-            require!(
+            require_invariant!(
                 pending == self.allocated[slot],
-                BulwarkError::InvariantViolated
+                "a tranche's expiry ring sums to its allocation"
             );
         }
         Ok(())

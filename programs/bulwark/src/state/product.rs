@@ -1,5 +1,5 @@
 use crate::constants::*;
-use crate::error::BulwarkError;
+use crate::error::{require_invariant, BulwarkError};
 use anchor_lang::prelude::*;
 
 /// How claims on a product are decided.
@@ -80,9 +80,9 @@ impl Product {
     pub const SPACE: usize = 8 + Self::INIT_SPACE;
 
     pub fn invariant(&self) -> Result<()> {
-        require!(
+        require_invariant!(
             self.version == ACCOUNT_VERSION,
-            BulwarkError::InvariantViolated
+            "a product has the current version"
         );
         self.terms.validate()
     }

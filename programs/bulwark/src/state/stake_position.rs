@@ -1,5 +1,5 @@
 use crate::constants::*;
-use crate::error::BulwarkError;
+use crate::error::{require_invariant, BulwarkError};
 use crate::math::{mul_div_floor, to_u64};
 use anchor_lang::prelude::*;
 
@@ -48,9 +48,9 @@ impl StakePosition {
     }
 
     pub fn invariant(&self) -> Result<()> {
-        require!(
+        require_invariant!(
             self.version == ACCOUNT_VERSION && self.shares > 0,
-            BulwarkError::InvariantViolated
+            "an open position has the current version and holds shares"
         );
         Ok(())
     }

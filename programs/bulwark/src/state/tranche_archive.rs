@@ -1,5 +1,5 @@
 use crate::constants::*;
-use crate::error::BulwarkError;
+use crate::error::{broken, require_invariant};
 use crate::math::shares::assets_for_shares;
 use anchor_lang::prelude::*;
 
@@ -36,20 +36,20 @@ impl TrancheArchive {
         self.shares_remaining = self
             .shares_remaining
             .checked_sub(shares)
-            .ok_or_else(|| error!(BulwarkError::InvariantViolated))?;
+            .ok_or_else(|| broken!("a withdrawal takes at most the archive's remaining shares"))?;
         self.stake_remaining = self
             .stake_remaining
             .checked_sub(amount)
-            .ok_or_else(|| error!(BulwarkError::InvariantViolated))?;
+            .ok_or_else(|| broken!("a withdrawal takes at most the archive's remaining stake"))?;
         Ok(amount)
     }
 
     pub fn invariant(&self) -> Result<()> {
-        require!(
+        require_invariant!(
             self.version == ACCOUNT_VERSION
                 && self.stake_remaining <= self.stake_at_end
                 && self.shares_remaining <= self.shares_at_end,
-            BulwarkError::InvariantViolated
+            "an archive has the current version and what remains is at most its frozen totals"
         );
         Ok(())
     }

@@ -1,4 +1,4 @@
-use crate::error::BulwarkError;
+use crate::error::{require_invariant, BulwarkError};
 use crate::events::ClaimClosed;
 use crate::state::{Claim, ClaimStatus, Cover, Pool};
 use anchor_lang::prelude::*;
@@ -46,9 +46,9 @@ impl CloseClaim<'_> {
                 .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
             pool.invariant()?;
             // Books only: what the vault must hold is unchanged.
-            require!(
+            require_invariant!(
                 pool.liabilities()? == liabilities,
-                BulwarkError::InvariantViolated
+                "closing a claim changes no liability of its deposit pool"
             );
         }
         accounts.claim.closed = true;

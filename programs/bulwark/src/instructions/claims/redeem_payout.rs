@@ -1,5 +1,5 @@
 use crate::constants::*;
-use crate::error::BulwarkError;
+use crate::error::{broken, require_invariant, BulwarkError};
 use crate::events::PayoutRedeemed;
 use crate::instructions::capital::{capital_settle, capital_snapshot};
 use crate::math::tranche::tranche_at;
@@ -173,9 +173,9 @@ impl RedeemPayout<'_> {
                         .checked_add(*backing)
                         .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
                 }
-                let leverage = part
-                    .checked_sub(stake_due)
-                    .ok_or_else(|| error!(BulwarkError::InvariantViolated))?;
+                let leverage = part.checked_sub(stake_due).ok_or_else(|| {
+                    broken!("the stake's due is at most the pool's part of the payout")
+                })?;
                 let last_bucket = pool.last_bucket;
                 pool.line.release(leverage, release_bucket, last_bucket)?;
                 let burned = if stake_pays {
@@ -228,7 +228,7 @@ impl RedeemPayout<'_> {
         // capital it holds goes.
         let capital_due = requested
             .checked_sub(staker_paid)
-            .ok_or_else(|| error!(BulwarkError::InvariantViolated))?;
+            .ok_or_else(|| broken!("the stake paid is at most the amount requested"))?;
         let capital_before = capital_snapshot(&accounts.capital_pool, &accounts.capital_vault)?;
         let capital_pool = &mut accounts.capital_pool;
         let debt_position = capital_pool.record_debt(capital_due)?;
@@ -254,7 +254,7 @@ impl RedeemPayout<'_> {
         cover.remaining = cover
             .remaining
             .checked_sub(requested)
-            .ok_or_else(|| error!(BulwarkError::InvariantViolated))?;
+            .ok_or_else(|| broken!("a payout is at most the cover's remaining amount"))?;
         cover.open_claim = false;
         let claim = &mut accounts.claim;
         claim.record_redemption(staker_paid, capital_paid, debt_position)?;
@@ -293,13 +293,16 @@ fn split_by_allocation(cover: &Cover, amount: u64) -> Result<[u64; MAX_COVER_POO
         )?)?;
         left = left
             .checked_sub(*part)
-            .ok_or_else(|| error!(BulwarkError::InvariantViolated))?;
+            .ok_or_else(|| broken!("pro-rata parts sum to at most the payout"))?;
     }
     for (part, allocation) in parts.iter_mut().zip(allocations) {
         let extra = allocation.amount.saturating_sub(*part).min(left);
         *part = part.saturating_add(extra);
         left -= extra;
     }
-    require!(left == 0, BulwarkError::InvariantViolated);
+    require_invariant!(
+        left == 0,
+        "the payout is spread in full over the cover's pools"
+    );
     Ok(parts)
 }

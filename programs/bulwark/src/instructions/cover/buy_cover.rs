@@ -1,8 +1,8 @@
 use crate::constants::*;
-use crate::error::BulwarkError;
+use crate::error::{broken, BulwarkError};
 use crate::events::{CoverBought, PoolPurchase};
 use crate::math::capacity::leverage_ratio;
-use crate::math::pricing::{bps_of, bumped_price, premium};
+use crate::math::pricing::{bps_of, bumped_price, premium, split_premium, PremiumSplit};
 use crate::state::{
     Config, Cover, CoverAllocation, CoverSchedule, Pool, PoolProduct, Product, ProductTerms,
 };
@@ -303,7 +303,7 @@ fn buy_from_pool<'info>(
         .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
     let leverage = amount
         .checked_sub(backing)
-        .ok_or_else(|| error!(BulwarkError::InvariantViolated))?;
+        .ok_or_else(|| broken!("a plan's backing is at most the amount it covers"))?;
     let last_bucket = pool.last_bucket;
     pool.line
         .use_line(leverage, schedule.release_bucket, last_bucket)?;
@@ -334,20 +334,19 @@ fn buy_from_pool<'info>(
         pool_product.bumped_price_updated_at = now;
     }
 
-    // Split: stakers (streamed, less the manager's fee), assessors, the treasury's protocol
-    // fee, the capital pool (the remainder, so rounding never loses a unit).
-    let staker_share = bps_of(premium, params.staker_share_bps)?;
-    let assessment_share = bps_of(premium, params.assessment_share_bps)?;
-    let treasury_share = bps_of(premium, params.protocol_fee_bps)?;
-    let capital_share = premium
-        .checked_sub(staker_share)
-        .and_then(|rest| rest.checked_sub(assessment_share))
-        .and_then(|rest| rest.checked_sub(treasury_share))
-        .ok_or_else(|| error!(BulwarkError::InvariantViolated))?;
-    let manager_fee = bps_of(staker_share, pool.manager_fee_bps)?;
-    let staker_rewards = staker_share
-        .checked_sub(manager_fee)
-        .ok_or_else(|| error!(BulwarkError::InvariantViolated))?;
+    let PremiumSplit {
+        staker_rewards,
+        manager_fee,
+        assessment: assessment_share,
+        treasury: treasury_share,
+        capital: capital_share,
+    } = split_premium(
+        premium,
+        params.staker_share_bps,
+        params.assessment_share_bps,
+        params.protocol_fee_bps,
+        pool.manager_fee_bps,
+    )?;
     // To the tranches that back this cover (from its first eligible tranche on), the same
     // set and shares a payout of it burns (SPEC §4.4, §5.13).
     pool.add_stream(

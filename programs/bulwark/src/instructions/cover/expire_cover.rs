@@ -1,4 +1,4 @@
-use crate::error::BulwarkError;
+use crate::error::{broken, BulwarkError};
 use crate::events::CoverExpired;
 use crate::state::{Cover, Pool, PoolProduct};
 use anchor_lang::prelude::*;
@@ -83,7 +83,7 @@ impl ExpireCover<'_> {
                 let leverage = allocation
                     .amount
                     .checked_sub(backing_total)
-                    .ok_or_else(|| error!(BulwarkError::InvariantViolated))?;
+                    .ok_or_else(|| broken!("an allocation's backing is at most its amount"))?;
                 let last_bucket = pool.last_bucket;
                 pool.line
                     .release(leverage, cover.release_bucket, last_bucket)?;

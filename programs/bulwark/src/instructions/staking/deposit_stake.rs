@@ -1,5 +1,5 @@
 use crate::constants::*;
-use crate::error::BulwarkError;
+use crate::error::{broken, BulwarkError};
 use crate::events::StakeDeposited;
 use crate::instructions::pool_vault::{pool_tokens, PoolTokens};
 use crate::math::tranche::{is_depositable, tranche_at};
@@ -123,7 +123,7 @@ impl DepositStake<'_> {
         let pool = accounts.pool.load()?;
         let slot = pool
             .slot(args.tranche_id)
-            .ok_or_else(|| error!(BulwarkError::InvariantViolated))?;
+            .ok_or_else(|| broken!("the tranche deposited into holds a ring slot"))?;
         emit!(StakeDeposited {
             pool: pool_key,
             position: accounts.position.key(),

@@ -1,5 +1,5 @@
 use crate::constants::*;
-use crate::error::BulwarkError;
+use crate::error::{broken, BulwarkError};
 use crate::events::StakeWithdrawn;
 use crate::instructions::pool_vault::{pool_tokens, PoolTokens};
 use crate::math::tranche::tranche_end;
@@ -101,10 +101,9 @@ impl WithdrawStake<'_> {
                 .settle(accounts.archive.reward_per_share)?;
             let rewards = std::mem::take(&mut accounts.position.rewards_owed);
             pool.pay_rewards(rewards)?;
-            pool.open_positions = pool
-                .open_positions
-                .checked_sub(1)
-                .ok_or_else(|| error!(BulwarkError::InvariantViolated))?;
+            pool.open_positions = pool.open_positions.checked_sub(1).ok_or_else(|| {
+                broken!("an open position is counted in the pool's open positions")
+            })?;
             let archive_emptied = accounts.archive.shares_remaining == 0;
             if archive_emptied {
                 let dust = std::mem::take(&mut accounts.archive.stake_remaining);
