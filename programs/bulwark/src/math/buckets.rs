@@ -2,6 +2,7 @@
 
 use crate::constants::{BUCKET_DURATION, BUCKET_RING};
 use crate::error::BulwarkError;
+use crate::math::OrOverflow;
 use anchor_lang::prelude::*;
 
 /// Bucket containing `timestamp`.
@@ -25,7 +26,7 @@ pub fn release_bucket(timestamp: i64) -> Result<u64> {
 pub fn bucket_start(id: u64) -> Result<i64> {
     id.checked_mul(BUCKET_DURATION as u64)
         .and_then(|start| i64::try_from(start).ok())
-        .ok_or_else(|| error!(BulwarkError::MathOverflow))
+        .or_overflow()
 }
 
 /// Ring slot of bucket `id`.

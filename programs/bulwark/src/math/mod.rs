@@ -123,7 +123,7 @@ fn divide(n: u128, d: u128, round_up: bool) -> Option<u128> {
 pub fn mul_div_floor(a: u128, b: u128, c: u128) -> Result<u128> {
     checked_mul_u128(a, b)
         .and_then(|p| divide(p, c, false))
-        .ok_or_else(|| error!(BulwarkError::MathOverflow))
+        .or_overflow()
 }
 
 /// `a * b / c`, rounded up, with a u128 intermediate.
@@ -131,20 +131,56 @@ pub fn mul_div_floor(a: u128, b: u128, c: u128) -> Result<u128> {
 pub fn mul_div_ceil(a: u128, b: u128, c: u128) -> Result<u128> {
     checked_mul_u128(a, b)
         .and_then(|p| divide(p, c, true))
-        .ok_or_else(|| error!(BulwarkError::MathOverflow))
+        .or_overflow()
 }
 
 /// `n / d` rounded up, for a u64 divisor (see [`div_rem_u64`]).
 #[inline(always)]
 pub fn div_ceil_u64(n: u128, d: u64) -> Result<u128> {
-    let (q, rem) = div_rem_u64(n, d).ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+    let (q, rem) = div_rem_u64(n, d).or_overflow()?;
     Ok(q + u128::from(rem != 0))
+}
+
+/// `MathOverflow` for a checked operation that found no value: `checked_add(x).or_overflow()?`,
+/// `u64::try_from(v).or_overflow()?`. The error names the caller's file and line, as `error!`
+/// at that line would; it is built only on failure.
+pub trait OrOverflow<T> {
+    fn or_overflow(self) -> Result<T>;
+}
+
+impl<T> OrOverflow<T> for Option<T> {
+    #[inline(always)]
+    #[track_caller]
+    fn or_overflow(self) -> Result<T> {
+        match self {
+            Some(value) => Ok(value),
+            None => Err(overflow(std::panic::Location::caller())),
+        }
+    }
+}
+
+impl<T, E> OrOverflow<T> for std::result::Result<T, E> {
+    #[inline(always)]
+    #[track_caller]
+    fn or_overflow(self) -> Result<T> {
+        match self {
+            Ok(value) => Ok(value),
+            Err(_) => Err(overflow(std::panic::Location::caller())),
+        }
+    }
+}
+
+#[cold]
+fn overflow(at: &'static std::panic::Location<'static>) -> Error {
+    Error::from(BulwarkError::MathOverflow).with_source(anchor_lang::error::Source {
+        filename: at.file(),
+        line: at.line(),
+    })
 }
 
 /// `a + b` on the books: overflow fails with `MathOverflow`.
 pub fn add(a: u64, b: u64) -> Result<u64> {
-    a.checked_add(b)
-        .ok_or_else(|| error!(BulwarkError::MathOverflow))
+    a.checked_add(b).or_overflow()
 }
 
 /// `a − b` on the books, where `b ≤ a` always holds: a shortfall is a broken invariant.
@@ -155,12 +191,33 @@ pub fn sub(a: u64, b: u64) -> Result<u64> {
 
 /// Narrows a u128 to a u64, failing instead of truncating.
 pub fn to_u64(value: u128) -> Result<u64> {
-    u64::try_from(value).map_err(|_| error!(BulwarkError::MathOverflow))
+    u64::try_from(value).or_overflow()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_overflow_names_the_line_it_happened_on() {
+        let line = line!() + 1;
+        let error = u64::MAX.checked_add(1).or_overflow().unwrap_err();
+        assert_eq!(error, error!(BulwarkError::MathOverflow));
+        let Error::AnchorError(error) = error else {
+            panic!("an Anchor error");
+        };
+        let Some(anchor_lang::error::ErrorOrigin::Source(source)) = error.error_origin else {
+            panic!("a source location");
+        };
+        assert!(
+            source.filename.ends_with("math/mod.rs"),
+            "{}",
+            source.filename
+        );
+        assert_eq!(source.line, line);
+        assert_eq!(u64::try_from(7u128).or_overflow().unwrap(), 7);
+        assert!(u8::try_from(256u32).or_overflow().is_err());
+    }
 
     #[test]
     fn floor_and_ceil_round_opposite_ways() {

@@ -4,6 +4,7 @@
 use super::{div_ceil_u64, mul_div_ceil, mul_div_floor, to_u64};
 use crate::constants::{BPS, SECONDS_PER_DAY, SECONDS_PER_YEAR};
 use crate::error::{broken, BulwarkError};
+use crate::math::OrOverflow;
 use anchor_lang::prelude::*;
 
 /// Price the next buyer pays (annual bps): the bumped price decayed by `decay_bps_per_day`
@@ -22,8 +23,7 @@ pub fn current_price(
     if fixed_price {
         return Ok(floor);
     }
-    let elapsed = u128::try_from(now.saturating_sub(bumped_at).max(0))
-        .map_err(|_| error!(BulwarkError::MathOverflow))?;
+    let elapsed = u128::try_from(now.saturating_sub(bumped_at).max(0)).or_overflow()?;
     let decay = mul_div_floor(
         elapsed,
         u128::from(decay_bps_per_day),
@@ -39,7 +39,7 @@ pub fn current_price(
 pub fn premium(amount: u64, price_bps: u64, period: u32) -> Result<u64> {
     let annual = super::checked_mul_u128(u128::from(amount), u128::from(price_bps))
         .and_then(|a| super::checked_mul_u128(a, u128::from(period)))
-        .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+        .or_overflow()?;
     let per_year = div_ceil_u64(annual, SECONDS_PER_YEAR)?;
     to_u64(div_ceil_u64(per_year, BPS)?)
 }
@@ -56,7 +56,7 @@ pub fn bumped_price(price_bps: u64, amount: u64, capacity: u64, bump_bps: u16) -
         u128::from(capacity),
     )?)?;
     let price = price_bps.saturating_add(bump).min(BPS);
-    u16::try_from(price).map_err(|_| error!(BulwarkError::MathOverflow))
+    u16::try_from(price).or_overflow()
 }
 
 /// `value × share_bps / BPS`, rounded down (used for premium splits and fees).

@@ -8,6 +8,7 @@
 use super::{checked_mul_u128, mul_div_floor, to_u64};
 use crate::constants::{VIRTUAL_ASSETS, VIRTUAL_SHARES};
 use crate::error::{broken, BulwarkError};
+use crate::math::OrOverflow;
 use anchor_lang::prelude::*;
 
 /// Shares minted for depositing `amount` into a tranche holding `stake` with `supply` shares.
@@ -23,9 +24,7 @@ pub fn shares_for_deposit(amount: u64, stake: u64, supply: u128) -> Result<u128>
     }
     let shares = mul_div_floor(
         u128::from(amount),
-        supply
-            .checked_add(VIRTUAL_SHARES)
-            .ok_or_else(|| error!(BulwarkError::MathOverflow))?,
+        supply.checked_add(VIRTUAL_SHARES).or_overflow()?,
         u128::from(stake) + VIRTUAL_ASSETS,
     )?;
     if shares == 0 {
@@ -36,7 +35,7 @@ pub fn shares_for_deposit(amount: u64, stake: u64, supply: u128) -> Result<u128>
         .checked_add(shares)
         .and_then(|s| s.checked_add(VIRTUAL_SHARES))
         .and_then(|s| checked_mul_u128(s, stake_after))
-        .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+        .or_overflow()?;
     Ok(shares)
 }
 
@@ -49,9 +48,7 @@ pub fn assets_for_shares(shares: u128, stake: u64, supply: u128) -> Result<u64> 
     to_u64(mul_div_floor(
         shares,
         u128::from(stake) + VIRTUAL_ASSETS,
-        supply
-            .checked_add(VIRTUAL_SHARES)
-            .ok_or_else(|| error!(BulwarkError::MathOverflow))?,
+        supply.checked_add(VIRTUAL_SHARES).or_overflow()?,
     )?)
 }
 

@@ -2,6 +2,7 @@
 
 use crate::constants::{MAX_ACTIVE_TRANCHES, TRANCHE_DURATION};
 use crate::error::BulwarkError;
+use crate::math::OrOverflow;
 use anchor_lang::prelude::*;
 
 /// Id of the tranche that contains `timestamp`.
@@ -18,7 +19,7 @@ pub fn tranche_end(id: u64) -> Result<i64> {
     id.checked_add(1)
         .and_then(|next| next.checked_mul(TRANCHE_DURATION as u64))
         .and_then(|end| i64::try_from(end).ok())
-        .ok_or_else(|| error!(BulwarkError::MathOverflow))
+        .or_overflow()
 }
 
 /// Whether a deposit may target `tranche` when the current tranche is `current`.

@@ -1,6 +1,7 @@
 use crate::constants::*;
 use crate::error::{require_invariant, BulwarkError};
 use crate::math::shares::{assets_for_shares, shares_for_deposit};
+use crate::math::OrOverflow;
 use crate::math::{add, mul_div_ceil, sub, to_u64};
 use anchor_lang::prelude::*;
 
@@ -75,7 +76,7 @@ impl CapitalPool {
             BulwarkError::CapitalPoolInsolvent
         );
         let shares = shares_for_deposit(amount, self.net_capital(), u128::from(self.shares))?;
-        u64::try_from(shares).map_err(|_| error!(BulwarkError::MathOverflow))
+        u64::try_from(shares).or_overflow()
     }
 
     /// What `shares` are worth at the current price, rounded down.

@@ -1,5 +1,6 @@
 use crate::constants::*;
-use crate::error::{require_invariant, BulwarkError};
+use crate::error::require_invariant;
+use crate::math::OrOverflow;
 use crate::math::{add, sub};
 use anchor_lang::prelude::*;
 
@@ -88,14 +89,14 @@ impl Claim {
     pub fn cooldown_end(&self) -> Result<i64> {
         self.voting_end
             .checked_add(i64::from(self.cooldown))
-            .ok_or_else(|| error!(BulwarkError::MathOverflow))
+            .or_overflow()
     }
 
     /// Last second (exclusive) an accepted claim can be redeemed.
     pub fn redemption_end(&self) -> Result<i64> {
         self.cooldown_end()?
             .checked_add(i64::from(self.redemption_window))
-            .ok_or_else(|| error!(BulwarkError::MathOverflow))
+            .or_overflow()
     }
 
     pub fn status(&self, now: i64) -> Result<ClaimStatus> {
@@ -117,25 +118,16 @@ impl Claim {
     pub fn record_vote(&mut self, accept: bool, weight: u64, now: i64) -> Result<()> {
         let before = self.voted_accept();
         if accept {
-            self.accept_weight = self
-                .accept_weight
-                .checked_add(weight)
-                .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+            self.accept_weight = self.accept_weight.checked_add(weight).or_overflow()?;
         } else {
-            self.deny_weight = self
-                .deny_weight
-                .checked_add(weight)
-                .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+            self.deny_weight = self.deny_weight.checked_add(weight).or_overflow()?;
         }
-        self.voters = self
-            .voters
-            .checked_add(1)
-            .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+        self.voters = self.voters.checked_add(1).or_overflow()?;
         let silent = i64::from(self.silent_ending);
         if before != self.voted_accept() && self.voting_end - now < silent {
             self.voting_end = now
                 .checked_add(silent)
-                .ok_or_else(|| error!(BulwarkError::MathOverflow))?
+                .or_overflow()?
                 .min(self.latest_voting_end);
         }
         Ok(())

@@ -3,6 +3,7 @@ use crate::error::{broken, require_invariant, BulwarkError};
 use crate::math::buckets::{bucket_start, release_bucket};
 use crate::math::capacity::backing_for;
 use crate::math::tranche::{tranche_at, tranche_end};
+use crate::math::OrOverflow;
 use crate::state::{ProductType, ProtocolParams};
 use anchor_lang::prelude::*;
 
@@ -30,9 +31,7 @@ pub struct CoverSchedule {
 
 impl CoverSchedule {
     pub fn new(params: &ProtocolParams, grace_period: u32, now: i64, period: u32) -> Result<Self> {
-        let end = now
-            .checked_add(i64::from(period))
-            .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+        let end = now.checked_add(i64::from(period)).or_overflow()?;
         // A claim filed at the last moment (end + grace) may take voting, the silent-ending
         // extension, the cooldown and the redemption window to be paid: the backing stake must
         // stay locked that long.
@@ -40,7 +39,7 @@ impl CoverSchedule {
         let backing_until = end
             .checked_add(i64::from(grace_period))
             .and_then(|t| t.checked_add(timings.settlement()))
-            .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+            .or_overflow()?;
         let release = release_bucket(backing_until)?;
         let release_at = bucket_start(release)?;
         let current = tranche_at(now)?;
@@ -215,16 +214,14 @@ impl Cover {
 
     /// End of the cover period.
     pub fn end(&self) -> Result<i64> {
-        self.start
-            .checked_add(i64::from(self.period))
-            .ok_or_else(|| error!(BulwarkError::MathOverflow))
+        self.start.checked_add(i64::from(self.period)).or_overflow()
     }
 
     /// Last moment a claim may be filed: end + grace.
     pub fn claimable_until(&self) -> Result<i64> {
         self.end()?
             .checked_add(i64::from(self.grace_period))
-            .ok_or_else(|| error!(BulwarkError::MathOverflow))
+            .or_overflow()
     }
 
     pub fn used_allocations(&self) -> &[CoverAllocation] {
@@ -239,14 +236,12 @@ impl Cover {
                 .tranche_amounts
                 .iter()
                 .try_fold(0u64, |sum, a| sum.checked_add(*a))
-                .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+                .or_overflow()?;
             require_invariant!(
                 in_tranches == allocation.amount,
                 "an allocation's tranche amounts sum to its amount"
             );
-            total = total
-                .checked_add(allocation.amount)
-                .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+            total = total.checked_add(allocation.amount).or_overflow()?;
         }
         require_invariant!(
             self.version == ACCOUNT_VERSION

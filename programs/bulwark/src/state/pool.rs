@@ -4,6 +4,7 @@ use crate::math::buckets::{bucket_at, bucket_slot, bucket_start};
 use crate::math::capacity::mul_wide;
 use crate::math::shares::{assets_for_shares, shares_for_deposit};
 use crate::math::tranche::{ring_slot, tranche_end};
+use crate::math::OrOverflow;
 use crate::math::{add, checked_mul_u128, div_rem, div_rem_u64, mul_div_floor, sub, to_u64};
 use crate::state::{CapitalPool, VaultSnapshot};
 use anchor_lang::prelude::*;
@@ -93,7 +94,7 @@ impl TrancheSlot {
         if per_stake != 0 && !self.is_empty() {
             let earned = checked_mul_u128(per_stake, u128::from(self.stake))
                 .and_then(|n| n.checked_add(self.settle_remainder.get()))
-                .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+                .or_overflow()?;
             let (per_share, remainder) = div_rem(earned, self.shares.get())
                 .ok_or_else(|| broken!("a tranche with stake has shares"))?;
             self.settle_remainder.set(remainder);
@@ -230,9 +231,7 @@ impl LeverageLine {
             return Ok(());
         }
         if self.available == 0 {
-            self.expires_at = now
-                .checked_add(LEVERAGE_LINE_TTL)
-                .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+            self.expires_at = now.checked_add(LEVERAGE_LINE_TTL).or_overflow()?;
         }
         self.available = add(self.available, amount)?;
         self.booked = add(self.booked, amount)?;
@@ -353,7 +352,7 @@ impl Pool {
             .iter()
             .filter(|s| s.is_live() && s.tranche_id >= first_tranche)
             .try_fold(0u64, |sum, s| sum.checked_add(s.stake))
-            .ok_or_else(|| error!(BulwarkError::MathOverflow))
+            .or_overflow()
     }
 
     /// Most leverage the pool could sell at `ratio_bps` on its live stake and its products'
@@ -504,7 +503,7 @@ impl Pool {
             let first_tranche = stream.first_tranche;
             let accrued = checked_mul_u128(rate, elapsed)
                 .and_then(|scaled| scaled.checked_add(u128::from(stream.remainder)))
-                .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+                .or_overflow()?;
             let backing = self.backing_stake(first_tranche)?;
             if backing == 0 {
                 let (tokens, remainder) = div_rem_u64(accrued, REWARD_SCALE as u64)
@@ -565,17 +564,10 @@ impl Pool {
             stream.first_tranche = first_tranche;
             stream.remainder = 0;
         }
-        let total = stream
-            .rate
-            .get()
-            .checked_add(rate)
-            .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+        let total = stream.rate.get().checked_add(rate).or_overflow()?;
         stream.rate.set(total);
         let slot = &mut stream.expiring[bucket_slot(until_bucket)];
-        let expiring = slot
-            .get()
-            .checked_add(rate)
-            .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+        let expiring = slot.get().checked_add(rate).or_overflow()?;
         slot.set(expiring);
         self.rewards_reserved = add(self.rewards_reserved, amount)?;
         Ok(())
@@ -610,9 +602,7 @@ impl Pool {
                         u128::from(slot.stake),
                         u128::from(backing),
                     )?;
-                    *rate = rate
-                        .checked_add(share)
-                        .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+                    *rate = rate.checked_add(share).or_overflow()?;
                 }
             }
         }
@@ -650,12 +640,8 @@ impl Pool {
         slot.settle()?;
         let shares = shares_for_deposit(amount, slot.stake, slot.shares.get())?;
         slot.stake = add(slot.stake, amount)?;
-        slot.shares.set(
-            slot.shares
-                .get()
-                .checked_add(shares)
-                .ok_or_else(|| error!(BulwarkError::MathOverflow))?,
-        );
+        slot.shares
+            .set(slot.shares.get().checked_add(shares).or_overflow()?);
         self.total_stake = add(self.total_stake, amount)?;
         self.tranches[index] = slot;
         Ok(shares)

@@ -1,5 +1,5 @@
 use crate::constants::*;
-use crate::error::{broken, require_invariant, BulwarkError};
+use crate::error::{broken, require_invariant};
 use crate::math::buckets::{bucket_at, bucket_slot};
 use crate::math::capacity::{
     backing_for, backing_x100, cover_for_backing, excess_x100, unscale_x100, weight_used,
@@ -7,6 +7,7 @@ use crate::math::capacity::{
 };
 use crate::math::pricing::current_price;
 use crate::math::tranche::ring_slot;
+use crate::math::OrOverflow;
 use crate::state::{CoverSchedule, Pool, ProductTerms, ProtocolParams};
 use anchor_lang::prelude::*;
 
@@ -293,13 +294,9 @@ impl PoolProduct {
                 && release_bucket - self.last_bucket < BUCKET_RING as u64,
             "an allocation's release bucket lies within the ring's window"
         );
-        self.allocated[slot] = self.allocated[slot]
-            .checked_add(amount)
-            .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+        self.allocated[slot] = self.allocated[slot].checked_add(amount).or_overflow()?;
         let expiring = &mut self.expiring[bucket_slot(release_bucket)][slot];
-        *expiring = expiring
-            .checked_add(amount)
-            .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+        *expiring = expiring.checked_add(amount).or_overflow()?;
         Ok(())
     }
 
@@ -338,9 +335,7 @@ impl PoolProduct {
         for slot in 0..MAX_ACTIVE_TRANCHES {
             let mut pending: u64 = 0;
             for bucket in self.expiring.iter() {
-                pending = pending
-                    .checked_add(bucket[slot])
-                    .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+                pending = pending.checked_add(bucket[slot]).or_overflow()?;
             }
             require_invariant!(
                 pending == self.allocated[slot],

@@ -1,5 +1,6 @@
 use crate::constants::*;
-use crate::error::{require_invariant, BulwarkError};
+use crate::error::require_invariant;
+use crate::math::OrOverflow;
 use crate::math::{mul_div_floor, to_u64};
 use anchor_lang::prelude::*;
 
@@ -39,10 +40,7 @@ impl StakePosition {
             reward_per_share.wrapping_sub(self.reward_checkpoint),
             REWARD_SCALE,
         )?)?;
-        self.rewards_owed = self
-            .rewards_owed
-            .checked_add(earned)
-            .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+        self.rewards_owed = self.rewards_owed.checked_add(earned).or_overflow()?;
         self.reward_checkpoint = reward_per_share;
         Ok(())
     }

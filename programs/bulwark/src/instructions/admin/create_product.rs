@@ -1,6 +1,7 @@
 use crate::constants::*;
 use crate::error::BulwarkError;
 use crate::events::ProductCreated;
+use crate::math::OrOverflow;
 use crate::state::{Config, Product, ProductTerms, ProductType};
 use anchor_lang::prelude::*;
 
@@ -43,9 +44,7 @@ impl CreateProduct<'_> {
         args.terms.validate()?;
         let config = &mut ctx.accounts.config;
         let id = config.product_count;
-        config.product_count = id
-            .checked_add(1)
-            .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+        config.product_count = id.checked_add(1).or_overflow()?;
         let product = &mut ctx.accounts.product;
         product.set_inner(Product {
             version: ACCOUNT_VERSION,

@@ -1,6 +1,7 @@
 use crate::constants::*;
 use crate::error::BulwarkError;
 use crate::events::CapitalPoolCreated;
+use crate::math::OrOverflow;
 use crate::state::{CapitalPool, Config, MintParams};
 use anchor_lang::prelude::*;
 use anchor_lang::system_program;
@@ -130,7 +131,7 @@ impl CreateCapitalPool<'_> {
         let grown = share_mint
             .data_len()
             .checked_add(metadata_len(&args))
-            .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+            .or_overflow()?;
         let rent = Rent::get()?.minimum_balance(grown);
         let top_up = rent.saturating_sub(share_mint.lamports());
         if top_up > 0 {

@@ -1,6 +1,7 @@
 use crate::constants::*;
 use crate::error::BulwarkError;
 use crate::events::CapitalExitRequested;
+use crate::math::OrOverflow;
 use crate::state::{CapitalExit, CapitalPool, Config};
 use anchor_lang::prelude::*;
 use anchor_spl::token_2022::{self, Burn, Token2022};
@@ -70,14 +71,11 @@ impl RequestCapitalExit<'_> {
             shares,
         )?;
         let pool = &mut accounts.capital_pool;
-        pool.exiting_shares = pool
-            .exiting_shares
-            .checked_add(shares)
-            .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+        pool.exiting_shares = pool.exiting_shares.checked_add(shares).or_overflow()?;
         pool.invariant()?;
         let ready_at = now
             .checked_add(i64::from(accounts.config.params.capital_exit_delay))
-            .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+            .or_overflow()?;
         accounts.exit.set_inner(CapitalExit {
             version: ACCOUNT_VERSION,
             bump: ctx.bumps.exit,

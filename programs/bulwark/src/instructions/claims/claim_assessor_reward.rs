@@ -1,6 +1,7 @@
 use crate::constants::*;
 use crate::error::BulwarkError;
 use crate::events::AssessorRewarded;
+use crate::math::OrOverflow;
 use crate::math::{mul_div_floor, to_u64};
 use crate::state::{Ballot, Claim, ClaimStatus, Config};
 use crate::token::transfer_out;
@@ -59,7 +60,7 @@ impl ClaimAssessorReward<'_> {
         let total_weight = claim
             .accept_weight
             .checked_add(claim.deny_weight)
-            .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+            .or_overflow()?;
         let amount = to_u64(mul_div_floor(
             u128::from(claim.assessor_reward),
             u128::from(accounts.ballot.weight),

@@ -1,5 +1,6 @@
 use crate::error::{require_invariant, BulwarkError};
 use crate::events::ClaimClosed;
+use crate::math::OrOverflow;
 use crate::state::{Claim, ClaimStatus, Cover, Pool};
 use anchor_lang::prelude::*;
 
@@ -40,10 +41,7 @@ impl CloseClaim<'_> {
             let mut pool = accounts.deposit_pool.load_mut()?;
             let liabilities = pool.liabilities()?;
             pool.release_claim_deposit(deposit)?;
-            pool.assessment_accrued = pool
-                .assessment_accrued
-                .checked_add(deposit)
-                .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+            pool.assessment_accrued = pool.assessment_accrued.checked_add(deposit).or_overflow()?;
             pool.invariant()?;
             // Books only: what the vault must hold is unchanged.
             require_invariant!(

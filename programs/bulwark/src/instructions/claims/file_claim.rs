@@ -2,6 +2,7 @@ use crate::constants::*;
 use crate::error::BulwarkError;
 use crate::events::ClaimFiled;
 use crate::math::pricing::bps_of;
+use crate::math::OrOverflow;
 use crate::state::{Claim, Config, Cover, MintParams, Pool, ProductType};
 use crate::token::transfer_in;
 use anchor_lang::prelude::*;
@@ -111,7 +112,7 @@ impl FileClaim<'_> {
         let timings = accounts.cover.timings;
         let voting_end = now
             .checked_add(i64::from(timings.voting_period))
-            .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+            .or_overflow()?;
         let claim = &mut accounts.claim;
         claim.set_inner(Claim {
             version: ACCOUNT_VERSION,
@@ -138,7 +139,7 @@ impl FileClaim<'_> {
             voting_end,
             latest_voting_end: voting_end
                 .checked_add(i64::from(timings.silent_ending_cap))
-                .ok_or_else(|| error!(BulwarkError::MathOverflow))?,
+                .or_overflow()?,
             accept_weight: 0,
             deny_weight: 0,
             voters: 0,
@@ -151,10 +152,7 @@ impl FileClaim<'_> {
         });
         let cover = &mut accounts.cover;
         cover.open_claim = true;
-        cover.claim_count = cover
-            .claim_count
-            .checked_add(1)
-            .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+        cover.claim_count = cover.claim_count.checked_add(1).or_overflow()?;
 
         let mut pool = accounts.deposit_pool.load_mut()?;
         let before = pool.snapshot(accounts.vault.amount)?;

@@ -3,6 +3,7 @@ use crate::error::{broken, require_invariant, BulwarkError};
 use crate::events::PayoutRedeemed;
 use crate::instructions::capital::{capital_settle, capital_snapshot};
 use crate::math::tranche::tranche_at;
+use crate::math::OrOverflow;
 use crate::math::{mul_div_floor, to_u64};
 use crate::state::{CapitalPool, Claim, ClaimStatus, Config, Cover, Pool, PoolProduct};
 use crate::token::{
@@ -169,9 +170,7 @@ impl RedeemPayout<'_> {
                 let mut stake_due: u64 = 0;
                 for (k, backing) in released.iter().enumerate() {
                     pool_product.deallocate(first_tranche + k as u64, *backing, release_bucket)?;
-                    stake_due = stake_due
-                        .checked_add(*backing)
-                        .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+                    stake_due = stake_due.checked_add(*backing).or_overflow()?;
                 }
                 let leverage = part.checked_sub(stake_due).ok_or_else(|| {
                     broken!("the stake's due is at most the pool's part of the payout")
@@ -214,9 +213,7 @@ impl RedeemPayout<'_> {
             pool.invariant()?;
             pool.check_vault(&before, vault.amount)?;
             deposit_refunded += refund;
-            staker_paid = staker_paid
-                .checked_add(burned)
-                .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+            staker_paid = staker_paid.checked_add(burned).or_overflow()?;
             paid_per_pool.push(burned);
         }
         require!(

@@ -1,6 +1,7 @@
 use crate::constants::*;
 use crate::error::BulwarkError;
 use crate::events::AssessorStaked;
+use crate::math::OrOverflow;
 use crate::state::{Assessor, Config};
 use crate::token::transfer_in;
 use anchor_lang::prelude::*;
@@ -49,10 +50,7 @@ impl StakeAssessor<'_> {
             assessor.bump = ctx.bumps.assessor;
             assessor.owner = accounts.owner.key();
         }
-        assessor.staked = assessor
-            .staked
-            .checked_add(amount)
-            .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+        assessor.staked = assessor.staked.checked_add(amount).or_overflow()?;
         transfer_in(
             &accounts.token_program,
             &accounts.owner_token,

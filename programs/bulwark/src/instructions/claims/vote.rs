@@ -1,6 +1,7 @@
 use crate::constants::*;
 use crate::error::BulwarkError;
 use crate::events::VoteCast;
+use crate::math::OrOverflow;
 use crate::state::{Assessor, Ballot, Claim, Config};
 use anchor_lang::prelude::*;
 
@@ -61,7 +62,7 @@ impl Vote<'_> {
             .latest_voting_end
             .checked_add(i64::from(accounts.claim.cooldown))
             .and_then(|t| t.checked_add(i64::from(accounts.config.params.assessor_lock)))
-            .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+            .or_overflow()?;
         let assessor = &mut accounts.assessor;
         assessor.locked_until = assessor.locked_until.max(lock_until);
         assessor.votes = assessor.votes.saturating_add(1);

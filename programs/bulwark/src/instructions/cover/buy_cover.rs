@@ -3,6 +3,7 @@ use crate::error::{broken, BulwarkError};
 use crate::events::{CoverBought, PoolPurchase};
 use crate::math::capacity::leverage_ratio;
 use crate::math::pricing::{bps_of, bumped_price, premium, split_premium, PremiumSplit};
+use crate::math::OrOverflow;
 use crate::state::{
     Config, Cover, CoverAllocation, CoverSchedule, Pool, PoolProduct, Product, ProductTerms,
 };
@@ -99,7 +100,7 @@ impl BuyCover<'_> {
             .allocations
             .iter()
             .try_fold(0u64, |sum, a| sum.checked_add(*a))
-            .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+            .or_overflow()?;
         require!(total == args.amount, BulwarkError::AllocationSumMismatch);
         Ok(())
     }
@@ -138,17 +139,13 @@ impl BuyCover<'_> {
                     .all(|a| a.pool != allocation.pool),
                 BulwarkError::DuplicatePool
             );
-            total_premium = total_premium
-                .checked_add(purchase.premium)
-                .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+            total_premium = total_premium.checked_add(purchase.premium).or_overflow()?;
             allocations[index] = allocation;
             purchases.push(purchase);
         }
 
         let commission = bps_of(total_premium, args.commission_bps)?;
-        let cost = total_premium
-            .checked_add(commission)
-            .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+        let cost = total_premium.checked_add(commission).or_overflow()?;
         require!(cost <= args.max_premium, BulwarkError::PremiumAboveMax);
         let accounts = ctx.accounts;
         if let Some(destination) = accounts.commission_destination.as_ref() {
@@ -300,7 +297,7 @@ fn buy_from_pool<'info>(
         .tranche_backing
         .iter()
         .try_fold(0u64, |sum, b| sum.checked_add(*b))
-        .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+        .or_overflow()?;
     let leverage = amount
         .checked_sub(backing)
         .ok_or_else(|| broken!("a plan's backing is at most the amount it covers"))?;
@@ -355,22 +352,19 @@ fn buy_from_pool<'info>(
         schedule.first_tranche,
         schedule.stream_until_bucket,
     )?;
-    pool.manager_fees = pool
-        .manager_fees
-        .checked_add(manager_fee)
-        .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+    pool.manager_fees = pool.manager_fees.checked_add(manager_fee).or_overflow()?;
     pool.assessment_accrued = pool
         .assessment_accrued
         .checked_add(assessment_share)
-        .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+        .or_overflow()?;
     pool.treasury_accrued = pool
         .treasury_accrued
         .checked_add(treasury_share)
-        .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+        .or_overflow()?;
     pool.capital_accrued = pool
         .capital_accrued
         .checked_add(capital_share)
-        .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+        .or_overflow()?;
 
     transfer(
         &accounts.token_program,

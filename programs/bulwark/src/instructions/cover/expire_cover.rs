@@ -1,5 +1,6 @@
 use crate::error::{broken, BulwarkError};
 use crate::events::CoverExpired;
+use crate::math::OrOverflow;
 use crate::state::{Cover, Pool, PoolProduct};
 use anchor_lang::prelude::*;
 
@@ -76,9 +77,7 @@ impl ExpireCover<'_> {
                         *backing,
                         cover.release_bucket,
                     )?;
-                    backing_total = backing_total
-                        .checked_add(*backing)
-                        .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+                    backing_total = backing_total.checked_add(*backing).or_overflow()?;
                 }
                 let leverage = allocation
                     .amount
@@ -87,9 +86,7 @@ impl ExpireCover<'_> {
                 let last_bucket = pool.last_bucket;
                 pool.line
                     .release(leverage, cover.release_bucket, last_bucket)?;
-                released = released
-                    .checked_add(allocation.amount)
-                    .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+                released = released.checked_add(allocation.amount).or_overflow()?;
             }
             pool.invariant()?;
             pool_product.invariant()?;

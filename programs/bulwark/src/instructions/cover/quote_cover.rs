@@ -3,6 +3,7 @@ use crate::error::BulwarkError;
 use crate::instructions::cover::buy_cover::check_cover_terms;
 use crate::math::capacity::leverage_ratio;
 use crate::math::pricing::{bps_of, premium};
+use crate::math::OrOverflow;
 use crate::state::{CapitalPool, Config, CoverSchedule, Pool, PoolProduct, Product};
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::Mint;
@@ -258,7 +259,7 @@ pub fn route(
     let total = parts
         .iter()
         .try_fold(0u64, |sum, part| sum.checked_add(part.premium))
-        .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+        .or_overflow()?;
     Ok(CoverQuote {
         parts,
         covered: amount - left,

@@ -2,6 +2,7 @@ use crate::constants::*;
 use crate::error::BulwarkError;
 use crate::events::PoolCreated;
 use crate::math::buckets::bucket_at;
+use crate::math::OrOverflow;
 use crate::state::{CapitalPool, Config, Pool};
 use crate::token::check_mint_extensions;
 use anchor_lang::prelude::*;
@@ -70,9 +71,7 @@ impl CreatePool<'_> {
         let now = Clock::get()?.unix_timestamp;
         let config = &mut ctx.accounts.config;
         let id = config.pool_count;
-        config.pool_count = id
-            .checked_add(1)
-            .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+        config.pool_count = id.checked_add(1).or_overflow()?;
         config.invariant()?;
         // Field by field on the zeroed account: a whole `Pool` value would not fit SBF's
         // 4 KiB stack frame. Streams and tranches start empty (all zero).

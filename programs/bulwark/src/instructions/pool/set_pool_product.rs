@@ -3,6 +3,7 @@ use crate::error::BulwarkError;
 use crate::events::PoolProductSet;
 use crate::math::buckets::bucket_at;
 use crate::math::tranche::tranche_at;
+use crate::math::OrOverflow;
 use crate::state::{Config, Pool, PoolProduct, Product};
 use anchor_lang::prelude::*;
 
@@ -104,8 +105,7 @@ impl SetPoolProduct<'_> {
             } else {
                 0
             };
-            pool_product.bumped_price_bps = u16::try_from(reached.max(floor))
-                .map_err(|_| error!(BulwarkError::MathOverflow))?;
+            pool_product.bumped_price_bps = u16::try_from(reached.max(floor)).or_overflow()?;
             pool_product.bumped_price_updated_at = now;
         }
         pool.roll_forward(now)?;

@@ -3,6 +3,7 @@ use crate::error::{broken, BulwarkError};
 use crate::events::StakeDeposited;
 use crate::instructions::pool_vault::{pool_tokens, PoolTokens};
 use crate::math::tranche::{is_depositable, tranche_at};
+use crate::math::OrOverflow;
 use crate::state::{Config, Pool, StakePosition};
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
@@ -103,16 +104,10 @@ impl DepositStake<'_> {
                 position.position_id = args.position_id;
                 position.tranche_id = args.tranche_id;
                 position.reward_checkpoint = reward_per_share;
-                pool.open_positions = pool
-                    .open_positions
-                    .checked_add(1)
-                    .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+                pool.open_positions = pool.open_positions.checked_add(1).or_overflow()?;
             }
             position.settle(reward_per_share)?;
-            position.shares = position
-                .shares
-                .checked_add(shares)
-                .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+            position.shares = position.shares.checked_add(shares).or_overflow()?;
             shares
         };
 

@@ -3,6 +3,7 @@ use crate::error::BulwarkError;
 use crate::events::StakeExtended;
 use crate::instructions::pool_vault::{pool_tokens, PoolTokens};
 use crate::math::tranche::{is_depositable, tranche_at};
+use crate::math::OrOverflow;
 use crate::state::{Config, Pool, StakePosition};
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
@@ -87,9 +88,7 @@ impl ExtendStake<'_> {
             let reward_per_share = pool.reward_per_share(old_tranche_id)?;
             accounts.position.settle(reward_per_share)?;
             let moved_amount = pool.take_from_tranche(old_tranche_id, shares_burned)?;
-            let total = moved_amount
-                .checked_add(args.top_up_amount)
-                .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+            let total = moved_amount.checked_add(args.top_up_amount).or_overflow()?;
             let shares_minted = pool.deposit(args.new_tranche_id, total)?;
             accounts.position.tranche_id = args.new_tranche_id;
             accounts.position.shares = shares_minted;

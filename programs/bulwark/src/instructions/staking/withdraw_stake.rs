@@ -3,6 +3,7 @@ use crate::error::{broken, BulwarkError};
 use crate::events::StakeWithdrawn;
 use crate::instructions::pool_vault::{pool_tokens, PoolTokens};
 use crate::math::tranche::tranche_end;
+use crate::math::OrOverflow;
 use crate::state::{Config, Pool, StakePosition, TrancheArchive};
 use crate::token::check_recipient_account;
 use anchor_lang::prelude::*;
@@ -69,7 +70,7 @@ impl WithdrawStake<'_> {
         if self.caller.key() != self.owner.key() {
             let abandoned_from = tranche_end(self.position.tranche_id)?
                 .checked_add(ABANDONED_POSITION_DELAY)
-                .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+                .or_overflow()?;
             require!(now >= abandoned_from, BulwarkError::PositionNotAbandoned);
             check_recipient_account(
                 &self.owner_token.key(),
@@ -111,9 +112,7 @@ impl WithdrawStake<'_> {
             }
             (stake, rewards, archive_emptied)
         };
-        let amount = stake
-            .checked_add(rewards)
-            .ok_or_else(|| error!(BulwarkError::MathOverflow))?;
+        let amount = stake.checked_add(rewards).or_overflow()?;
         if amount > 0 {
             accounts.pay(accounts.owner_token.to_account_info(), amount)?;
         }
