@@ -15,7 +15,7 @@ import {
 } from "@solana/web3.js";
 import { address, getTransactionDecoder, lamports } from "@solana/kit";
 import { FailedTransactionMetadata } from "litesvm";
-import type { Harness } from "./svm";
+import type { Harness } from "../src/testing";
 
 /** A transaction litesvm refused, with its logs (Anchor's client parses them into errors). */
 export class SvmSendError extends Error {

@@ -31,7 +31,7 @@ import {
   vote,
 } from "../src";
 import { MEMBER_CAPITAL, UNIT, deploy, fundedAssessor, openPool, stakeFar } from "./fixtures";
-import { Harness, skipWithoutProgram } from "./svm";
+import { Harness, skipWithoutProgram } from "../src/testing";
 
 const TOKEN_2022 = address("TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb");
 

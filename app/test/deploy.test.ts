@@ -29,7 +29,7 @@ import {
   type DeploySettings,
 } from "../src";
 import { CLAIM_MIN_DEPOSIT, UNIT, openPool, stakeFar } from "./fixtures";
-import { Harness, skipWithoutProgram } from "./svm";
+import { Harness, skipWithoutProgram } from "../src/testing";
 
 test(
   "deploy migration: config, product 0, the wallet's pool listing product 0, idempotent",

@@ -36,7 +36,7 @@ import {
 } from "../src";
 import { LiteSvmProvider } from "./anchorProvider";
 import { UNIT, deploy, openPool } from "./fixtures";
-import { Harness, skipWithoutProgram } from "./svm";
+import { Harness, skipWithoutProgram } from "../src/testing";
 
 const idlPath = resolve(__dirname, "../../idl/bulwark.json");
 const idl = JSON.parse(readFileSync(idlPath, "utf8")) as Idl;

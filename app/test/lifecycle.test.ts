@@ -35,7 +35,7 @@ import {
   vote,
 } from "../src";
 import { DAY, UNIT, defaultTerms, fundedAssessor, openPool } from "./fixtures";
-import { Harness, skipWithoutProgram, type Wallet } from "./svm";
+import { Harness, skipWithoutProgram, type Wallet } from "../src/testing";
 
 test(
   "lifecycle on the SBF program: stake, buy, claim, vote, redeem",

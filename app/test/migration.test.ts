@@ -28,7 +28,7 @@ import {
   poolPda,
   poolProductPda,
 } from "../src";
-import { Harness, skipWithoutProgram } from "./svm";
+import { Harness, skipWithoutProgram } from "../src/testing";
 
 const ROOT = resolve(__dirname, "../..");
 

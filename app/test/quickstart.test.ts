@@ -5,7 +5,7 @@ import test from "node:test";
 import { coverPda, decodeCover } from "../src";
 import { quickstart } from "../examples/quickstart";
 import { UNIT, deploy, openPool, stakeFar } from "./fixtures";
-import { Harness, skipWithoutProgram } from "./svm";
+import { Harness, skipWithoutProgram } from "../src/testing";
 
 test("examples/quickstart.ts buys the cover it quotes", skipWithoutProgram(), async () => {
   const h = await Harness.start();

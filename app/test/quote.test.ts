@@ -37,7 +37,7 @@ import {
   type Quote,
 } from "../src";
 import { UNIT, deploy, openPool, random, sellableNow, stakeFar, stakeNew } from "./fixtures";
-import { Harness, skipWithoutProgram, type Wallet } from "./svm";
+import { Harness, skipWithoutProgram, type Wallet } from "../src/testing";
 
 const PRODUCT = 0n;
 

@@ -74,7 +74,7 @@ import {
   sellableNow,
   stakeNew,
 } from "./fixtures";
-import { Harness, skipWithoutProgram, type Refusal, type Wallet } from "./svm";
+import { Harness, skipWithoutProgram, type Refusal, type Wallet } from "../src/testing";
 
 const PRODUCT = 0n;
 const STEPS = 36;

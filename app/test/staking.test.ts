@@ -41,7 +41,7 @@ import {
   withdraw,
 } from "../src";
 import { DAY, UNIT, deploy, fundedAssessor, openPool } from "./fixtures";
-import { Harness, skipWithoutProgram } from "./svm";
+import { Harness, skipWithoutProgram } from "../src/testing";
 
 /** Lamports of an account that must exist. */
 function lamportsOf(h: Harness, account: Address): bigint {

@@ -1,6 +1,7 @@
-// Test harness: the real SBF program in litesvm, driven through the client. Mirrors the Rust
-// harness (testing/src/lib.rs): deterministic keys, a ProgramData account naming the deployer as
-// upgrade authority, one slot per transaction, clock warps, token helpers, exact error codes.
+// The litesvm harness (the TypeScript twin of the Rust `bulwark-testing`): the real SBF program in
+// a LiteSVM instance, driven through the client: deterministic keys, a ProgramData account naming
+// the deployer as upgrade authority, one slot per transaction, clock warps, token helpers, exact
+// error codes. Used by this repository's tests and by other protocols' litesvm suites.
 
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -44,20 +45,21 @@ import {
   UPGRADEABLE_LOADER_ADDRESS,
   programDataAddress,
   type AccountFetcher,
-} from "../src";
+} from "..";
 
 const BPF_LOADER_2 = "BPFLoader2111111111111111111111111111111111" as Address;
 
 /**
- * Where the SBF build puts bulwark.so: `$SBF_OUT_DIR` if set, else `$CARGO_TARGET_DIR/deploy` if
- * set, else the workspace's `target/deploy`. An explicit directory is never silently replaced by
- * another (possibly stale) build.
+ * The `.so` to load: the file `$BULWARK_SO` names, else bulwark.so in `$SBF_OUT_DIR`, else in
+ * `$CARGO_TARGET_DIR/deploy`, else in this workspace's `target/deploy`. An explicit choice is
+ * never silently replaced by another (possibly stale) build.
  */
 export function programPath(): string {
+  if (process.env.BULWARK_SO) return resolve(process.env.BULWARK_SO);
   const dir =
     process.env.SBF_OUT_DIR ||
     (process.env.CARGO_TARGET_DIR && join(process.env.CARGO_TARGET_DIR, "deploy")) ||
-    resolve(__dirname, "../../target/deploy");
+    resolve(__dirname, "../../../target/deploy");
   return join(resolve(dir), "bulwark.so");
 }
 
@@ -93,12 +95,15 @@ export class Harness {
     readonly deployer: KeyPairSigner,
   ) {}
 
-  /** A VM with the program (BPF loader 2, as program-test loads it) and its ProgramData. */
-  static async start(): Promise<Harness> {
+  /**
+   * A VM with the program (BPF loader 2, as program-test loads it) and its ProgramData; the
+   * `.so` is `program` if given, else {@link programPath}'s.
+   */
+  static async start(program: string = programPath()): Promise<Harness> {
     const svm = new LiteSVM();
     svm.addProgramWithLoader(
       BULWARK_PROGRAM_ADDRESS,
-      new Uint8Array(readFileSync(programPath())),
+      new Uint8Array(readFileSync(program)),
       BPF_LOADER_2,
     );
     const payer = await signer(200);
