@@ -7,7 +7,7 @@ use crate::client::{
     exists, load, load_optional, load_zero_copy, load_zero_copy_optional, mint_info, AccountSource,
     ClientError, MintInfo, Result,
 };
-use crate::quote::{quote, CoverRequest, PoolState, Quote};
+use crate::quote::{keep_cranks_through_routed, quote, CoverRequest, PoolState, Quote};
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
 use bulwark::instructions::{BuyCoverArgs, FileClaimArgs};
@@ -54,7 +54,7 @@ pub async fn quote_cover<S: AccountSource>(
         }
     }
     let capital = builders::capital_pool_pda(&request.mint);
-    let cranked = match load_optional::<CapitalPool, _>(src, &capital, "capital pool").await? {
+    let mut cranked = match load_optional::<CapitalPool, _>(src, &capital, "capital pool").await? {
         Some(mut capital) => crank_copies(
             states
                 .iter_mut()
@@ -67,11 +67,8 @@ pub async fn quote_cover<S: AccountSource>(
         None => Vec::new(),
     };
     let mut quote = quote(&config, &product, &states, request, now).map_err(ClientError::Quote)?;
-    // Every crank up to the last routed pool's: a crank the simulation ran before a routed
-    // pool's may have returned capital that pool's line was granted from.
-    let routed = quote.pools();
-    let last = cranked.iter().rposition(|pool| routed.contains(pool));
-    quote.cranks = last.map_or_else(Vec::new, |i| cranked[..=i].to_vec());
+    keep_cranks_through_routed(&mut cranked, &quote.parts);
+    quote.cranks = cranked;
     Ok(quote)
 }
 

@@ -2,14 +2,15 @@
 //!
 //! The program prices each pool's part independently from that pool's state before the
 //! purchase, so routing an amount greedily over the pools with the lowest current price gives
-//! the cheapest split the program can sell. Every number here comes from the program's own
-//! functions (`CoverSchedule`, `PoolProduct::plan_on` and `price`, `math::pricing`, the
-//! leverage ratio a pool's line allows), applied to
+//! the cheapest split the program can sell. The pricing and routing are the program's own
+//! ([`offer`], [`sellable`], [`route`], which its `quote_cover` instruction runs), applied to
 //! copies of the accounts rolled forward to the quote's time.
 
 use anchor_lang::prelude::*;
 use anchor_lang::{AccountDeserialize, Discriminator};
-pub use bulwark::instructions::{offer, route, sellable, CoverQuote, Offer, PoolQuote};
+pub use bulwark::instructions::{
+    keep_cranks_through_routed, offer, route, sellable, CoverQuote, Offer, PoolQuote,
+};
 use bulwark::state::{Config, CoverSchedule, Pool, PoolProduct, Product};
 
 /// A pool that may sell the product, as fetched from the chain.

@@ -148,15 +148,20 @@ impl QuoteCover<'_> {
             }
         }
         let mut quote = route(offers, args.amount, args.period, args.commission_bps)?;
-        // Every crank up to the last routed pool's: one before it may have returned the
-        // capital that pool's line was granted from.
-        let last = cranked
-            .iter()
-            .rposition(|pool| quote.parts.iter().any(|part| part.pool == *pool));
-        cranked.truncate(last.map_or(0, |i| i + 1));
+        keep_cranks_through_routed(&mut cranked, &quote.parts);
         quote.cranks = cranked;
         Ok(quote)
     }
+}
+
+/// Keeps of `cranked` (the pools whose line crank changed it, in the order simulated) every
+/// crank up to the last routed pool's: one before it may have returned the capital that pool's
+/// line was granted from, so it is sent too.
+pub fn keep_cranks_through_routed(cranked: &mut Vec<Pubkey>, parts: &[PoolQuote]) {
+    let last = cranked
+        .iter()
+        .rposition(|pool| parts.iter().any(|part| part.pool == *pool));
+    cranked.truncate(last.map_or(0, |i| i + 1));
 }
 
 fn copy_pod<T: bytemuck::Pod>(to: &mut T, from: &T) {
