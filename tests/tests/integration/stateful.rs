@@ -9,6 +9,7 @@ use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
 use bulwark::constants::REWARD_SCALE;
 use bulwark::error::BulwarkError;
+use bulwark::instructions::QuoteCoverArgs;
 use bulwark::instructions::{DepositStakeArgs, ExtendStakeArgs, FileClaimArgs, SetPoolProductArgs};
 use bulwark::math::buckets::{bucket_start, release_bucket};
 use bulwark::math::pricing::bps_of;
@@ -17,7 +18,9 @@ use bulwark::state::{
     CapitalExit, CapitalPool, Claim, Config, Cover, CoverSchedule, Pool, PoolProduct, Product,
     ProtocolParams, StakePosition, TrancheArchive,
 };
-use bulwark_sdk::quote::sellable;
+use bulwark_sdk::client::ClientError;
+use bulwark_sdk::flows;
+use bulwark_sdk::quote::{sellable, CoverRequest, QuoteError};
 use bulwark_sdk::rewards::pending_rewards;
 use bulwark_tests::builders::*;
 use bulwark_tests::*;
@@ -139,6 +142,13 @@ enum Action {
     RedeemOwed {
         claim: usize,
     },
+    /// Anyone simulates `quote_cover` over both pools (it writes nothing).
+    Quote {
+        amount: u64,
+        days: u32,
+        product: usize,
+        commission_bps: u16,
+    },
 }
 
 /// Stakers 0–2 stake in pool 0, 3–4 in pool 1.
@@ -184,6 +194,14 @@ fn action() -> impl Strategy<Value = Action> {
         2 => (0..MEMBERS).prop_map(|member| Action::CapitalExecute { member }),
         2 => (0..POOLS).prop_map(|pool| Action::Grant { pool }),
         2 => (0..3usize).prop_map(|claim| Action::RedeemOwed { claim }),
+        2 => (1..1_500_000u64, 28..365u32, 0..PRODUCTS, 0..=3_000u16).prop_map(
+            |(amount, days, product, commission_bps)| Action::Quote {
+                amount: amount * UNIT,
+                days,
+                product,
+                commission_bps,
+            }
+        ),
     ]
 }
 
@@ -973,6 +991,61 @@ impl World {
                 }
             }
             Action::Grant { pool } => self.grant(pool).await,
+            Action::Quote {
+                amount,
+                days,
+                product,
+                commission_bps,
+            } => {
+                let request = CoverRequest {
+                    product_id: self.products[product],
+                    mint: self.m.mint,
+                    amount,
+                    period: days * DAY as u32,
+                    commission_bps,
+                };
+                let pools: Vec<Pubkey> = self.pools.iter().map(|p| p.pool).collect();
+                let ix = quote_cover(
+                    &self.m.mint,
+                    &pools,
+                    QuoteCoverArgs {
+                        product_id: request.product_id,
+                        amount,
+                        period: request.period,
+                        commission_bps,
+                    },
+                );
+                let simulated = self.m.t.simulate(&[ix], &[]).await;
+                let sdk = flows::quote_cover(&mut self.m.t, &request, &pools).await;
+                // The program's quote is the SDK's, priced or short, on every state reached (its
+                // return data exists on the SBF build only).
+                match (simulated, sdk) {
+                    (Ok(outcome), sdk) if sbf_mode() => {
+                        let program =
+                            decode_cover_quote(&outcome.return_data.expect("return data"))
+                                .expect("a CoverQuote");
+                        match sdk {
+                            Ok(sdk) => {
+                                assert_eq!(program.parts, sdk.parts);
+                                assert_eq!(program.premium, sdk.premium);
+                                assert_eq!(program.commission, sdk.commission);
+                                assert_eq!(program.cranks, sdk.cranks);
+                                assert_eq!(program.covered, amount);
+                            }
+                            Err(ClientError::Quote(QuoteError::InsufficientCapacity {
+                                available,
+                                ..
+                            })) => assert_eq!(program.covered, available),
+                            Err(e) => panic!("the program quoted what the SDK refused: {e}"),
+                        }
+                    }
+                    (
+                        Ok(_),
+                        Ok(_) | Err(ClientError::Quote(QuoteError::InsufficientCapacity { .. })),
+                    ) => {}
+                    (simulated, sdk) => panic!("quote_cover {simulated:?} but the SDK {sdk:?}"),
+                }
+            }
             Action::RedeemOwed { claim } => {
                 let Some(record) = self.claims.get(claim) else {
                     return;
