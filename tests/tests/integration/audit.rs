@@ -104,10 +104,10 @@ async fn f1_extend_stake_cannot_resell_capacity() {
     m.t.deposit(&staker, &m.pool.keys, &token, 0, first, stake)
         .await;
     let owner = m.buyer.pubkey();
-    m.buy(args(0, owner, m.product_id, vec![2 * stake], YEAR))
+    m.buy(cover_args(0, owner, m.product_id, vec![2 * stake], YEAR))
         .await;
     m.buy_err(
-        args(1, owner, m.product_id, vec![1], YEAR),
+        cover_args(1, owner, m.product_id, vec![1], YEAR),
         BulwarkError::InsufficientCapacity,
     )
     .await;
@@ -116,7 +116,7 @@ async fn f1_extend_stake_cannot_resell_capacity() {
     for to in [first + 1, first + 2] {
         extend(&mut m, &staker, &token, 0, to).await;
         m.buy_err(
-            args(1, owner, m.product_id, vec![1], YEAR),
+            cover_args(1, owner, m.product_id, vec![1], YEAR),
             BulwarkError::InsufficientCapacity,
         )
         .await;
@@ -137,11 +137,11 @@ async fn f1_extend_stake_cannot_resell_capacity() {
     m.t.deposit(&honest, &m.pool.keys, &honest_token, 0, first + 2, fresh)
         .await;
     m.buy_err(
-        args(1, owner, m.product_id, vec![2 * fresh + 1], YEAR),
+        cover_args(1, owner, m.product_id, vec![2 * fresh + 1], YEAR),
         BulwarkError::InsufficientCapacity,
     )
     .await;
-    m.buy(args(1, owner, m.product_id, vec![2 * fresh], YEAR))
+    m.buy(cover_args(1, owner, m.product_id, vec![2 * fresh], YEAR))
         .await;
     let pp = pool_product_of(&mut m).await;
     assert_eq!(pp.allocation_in(first + 2), fresh);
@@ -171,8 +171,14 @@ async fn f5_weight_cycling_cannot_exceed_max_total_weight() {
     let second = m.t.create_default_product().await;
     let owner = m.buyer.pubkey();
     // Sell 60% of the product's capacity.
-    m.buy(args(0, owner, m.product_id, vec![stake * 6 / 5], YEAR))
-        .await;
+    m.buy(cover_args(
+        0,
+        owner,
+        m.product_id,
+        vec![stake * 6 / 5],
+        YEAR,
+    ))
+    .await;
 
     // Moving its weight away leaves 60 in use.
     let (ix, manager) = set_weight(&m, m.product_id, 0);
@@ -200,14 +206,14 @@ async fn f5_weight_cycling_cannot_exceed_max_total_weight() {
     // The second product sells 40% of the stake's capacity, not one unit more.
     m.grant(&[pool_key]).await;
     let ix = m.buy_ix(
-        args(1, owner, second, vec![stake * 4 / 5 + 1], YEAR),
+        cover_args(1, owner, second, vec![stake * 4 / 5 + 1], YEAR),
         &[pool_key],
     );
     let buyer = m.buyer.insecure_clone();
     m.t.send_err(ix, &[&buyer], BulwarkError::InsufficientCapacity)
         .await;
     let ix = m.buy_ix(
-        args(1, owner, second, vec![stake * 4 / 5], YEAR),
+        cover_args(1, owner, second, vec![stake * 4 / 5], YEAR),
         &[pool_key],
     );
     m.t.send_ok(&[ix], &[&buyer]).await;
@@ -294,9 +300,15 @@ async fn pause_all_stops_every_outflow() {
     // The three outflows the parent commit left open, exercised under PAUSE_ALL.
     let mut m = market(1_000_000 * UNIT).await;
     let owner = m.buyer.pubkey();
-    m.buy(args(0, owner, m.product_id, vec![100_000 * UNIT], YEAR))
-        .await;
-    let (alice, alice_token) = assessor(&mut m.t, UNIT).await;
+    m.buy(cover_args(
+        0,
+        owner,
+        m.product_id,
+        vec![100_000 * UNIT],
+        YEAR,
+    ))
+    .await;
+    let (alice, alice_token) = m.t.assessor(UNIT).await;
     let (keys, claim) = accepted_claim(&mut m, &alice, 10_000 * UNIT).await;
     // Let the accepted claim's redemption window pass: the capital pool alone pays it now.
     let state: Claim = m.t.load(&claim).await;
@@ -360,8 +372,14 @@ async fn claim_timings_are_fixed_at_purchase() {
     let mut m = market(1_000_000 * UNIT).await;
     let owner = m.buyer.pubkey();
     let period = 28 * DAY as u32;
-    m.buy(args(0, owner, m.product_id, vec![50_000 * UNIT], period))
-        .await;
+    m.buy(cover_args(
+        0,
+        owner,
+        m.product_id,
+        vec![50_000 * UNIT],
+        period,
+    ))
+    .await;
     let keys = m.cover_keys(0, vec![m.pool.keys.pool]);
     let cover: bulwark::state::Cover = m.t.load(&keys.cover).await;
     let defaults = ProtocolParams::default();
@@ -377,7 +395,7 @@ async fn claim_timings_are_fixed_at_purchase() {
             defaults.redemption_window
         )
     );
-    let (alice, _) = assessor(&mut m.t, UNIT).await;
+    let (alice, _) = m.t.assessor(UNIT).await;
     set_params(
         &mut m.t,
         ProtocolParams {
@@ -447,7 +465,7 @@ async fn dust_and_surplus_are_swept_to_the_treasury() {
     let stake = 1_000_000 * UNIT;
     let mut m = market(stake).await;
     let owner = m.buyer.pubkey();
-    m.buy(args(
+    m.buy(cover_args(
         0,
         owner,
         m.product_id,
@@ -591,7 +609,7 @@ async fn very_large_pool_still_sells_cover() {
     m.t.deposit(&whale, &m.pool.keys, &whale_token, 0, far, stake)
         .await;
     let owner = m.buyer.pubkey();
-    m.buy(args(0, owner, m.product_id, vec![1_000 * UNIT], YEAR))
+    m.buy(cover_args(0, owner, m.product_id, vec![1_000 * UNIT], YEAR))
         .await;
     // No capital pool behind it: sold at 1x, the cover occupies its whole amount of stake.
     let pp = pool_product_of(&mut m).await;
@@ -607,8 +625,14 @@ async fn very_large_pool_still_sells_cover() {
 async fn claim_min_deposit_is_set_per_mint() {
     let mut s = market(1_000_000 * UNIT).await;
     let owner = s.buyer.pubkey();
-    s.buy(args(0, owner, s.product_id, vec![10_000 * UNIT], YEAR))
-        .await;
+    s.buy(cover_args(
+        0,
+        owner,
+        s.product_id,
+        vec![10_000 * UNIT],
+        YEAR,
+    ))
+    .await;
     let authority = s.t.authority.insecure_clone();
     let manager = s.pool.manager.insecure_clone();
     let listing = |who: &Keypair, mint: &Pubkey, claim_min_deposit| {
@@ -714,15 +738,21 @@ async fn claim_min_deposit_is_set_per_mint() {
 async fn pda_sharing_config_signs_only_for_the_vault_its_seeds_name() {
     let mut m = market(1_000_000 * UNIT).await;
     let owner = m.buyer.pubkey();
-    m.buy(args(0, owner, m.product_id, vec![100_000 * UNIT], YEAR))
-        .await;
+    m.buy(cover_args(
+        0,
+        owner,
+        m.product_id,
+        vec![100_000 * UNIT],
+        YEAR,
+    ))
+    .await;
     let treasury = m.t.treasury;
     let treasury_token = m.t.create_token_account(&treasury, &m.mint).await;
     let payer = m.t.payer().pubkey();
     // Creates and funds the pool mint's reward pot.
     m.t.send_ok(&[sweep_fees(&payer, &m.pool.keys, &treasury_token)], &[])
         .await;
-    let (alice, alice_token) = assessor(&mut m.t, UNIT).await;
+    let (alice, alice_token) = m.t.assessor(UNIT).await;
     let (_, claim) = accepted_claim(&mut m, &alice, 10_000 * UNIT).await;
     let state: Claim = m.t.load(&claim).await;
     m.t.warp_to_time(state.cooldown_end().unwrap() + 30 * DAY)
@@ -796,16 +826,17 @@ async fn lowering_a_weight_is_allowed_after_a_payout_elsewhere() {
     let owner = m.buyer.pubkey();
     let pool_key = m.pool.keys.pool;
     // The first product sells all its 50%: stake / 2 of backing.
-    m.buy(args(0, owner, m.product_id, vec![stake], YEAR)).await;
+    m.buy(cover_args(0, owner, m.product_id, vec![stake], YEAR))
+        .await;
     // A claim on the second product is paid: 200,000 sold at 2x burns 100,000 of the stake.
     m.grant(&[pool_key]).await;
     let ix = m.buy_ix(
-        args(1, owner, second, vec![200_000 * UNIT], YEAR),
+        cover_args(1, owner, second, vec![200_000 * UNIT], YEAR),
         &[pool_key],
     );
     let buyer = m.buyer.insecure_clone();
     m.t.send_ok(&[ix], &[&buyer]).await;
-    let (alice, _) = assessor(&mut m.t, UNIT).await;
+    let (alice, _) = m.t.assessor(UNIT).await;
     let keys = CoverKeys {
         product_id: second,
         ..m.cover_keys(1, vec![pool_key])

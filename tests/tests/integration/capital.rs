@@ -319,12 +319,18 @@ async fn leverage_needs_capital_and_lines_stay_within_the_capital_above_the_requ
     let mut m = market_with(stake, 0, spl_token::ID).await;
     let owner = m.buyer.pubkey();
     m.buy_err(
-        args(0, owner, m.product_id, vec![stake + 1], YEAR),
+        cover_args(0, owner, m.product_id, vec![stake + 1], YEAR),
         BulwarkError::LeverageUnavailable,
     )
     .await;
-    m.buy(args(0, owner, m.product_id, vec![400_000 * UNIT], YEAR))
-        .await;
+    m.buy(cover_args(
+        0,
+        owner,
+        m.product_id,
+        vec![400_000 * UNIT],
+        YEAR,
+    ))
+    .await;
     let cover: Cover = m.t.load(&cover_pda(&owner, 0)).await;
     assert_eq!(cover.allocations[0].ratio_bps, 10_000);
     let line = pool_of(&mut m).await.line;
@@ -367,12 +373,18 @@ async fn leverage_needs_capital_and_lines_stay_within_the_capital_above_the_requ
 
     // 600,000 of stake is free: with the 300,000 line it sells 900,000 (at 1.5x), not more.
     m.buy_err(
-        args(1, owner, m.product_id, vec![900_000 * UNIT + 1], YEAR),
+        cover_args(1, owner, m.product_id, vec![900_000 * UNIT + 1], YEAR),
         BulwarkError::LeverageUnavailable,
     )
     .await;
-    m.buy(args(1, owner, m.product_id, vec![900_000 * UNIT], YEAR))
-        .await;
+    m.buy(cover_args(
+        1,
+        owner,
+        m.product_id,
+        vec![900_000 * UNIT],
+        YEAR,
+    ))
+    .await;
     let cover: Cover = m.t.load(&cover_pda(&owner, 1)).await;
     assert_eq!(cover.allocations[0].ratio_bps, 15_000);
     let line = pool_of(&mut m).await.line;
@@ -433,13 +445,14 @@ async fn claims_beyond_stake_and_capital_are_owed_and_paid_in_queue_order() {
     let mut m = market_with(stake, 0, spl_token::ID).await;
     // A second product on the same stake (weights add up to 200%).
     let second = m.t.create_default_product().await;
-    add_product(&mut m.t, &m.pool, second, 100, 250).await;
+    m.t.add_product(&m.pool, second, 100, 250).await;
     let owner = m.buyer.pubkey();
-    m.buy(args(0, owner, m.product_id, vec![stake], YEAR)).await;
+    m.buy(cover_args(0, owner, m.product_id, vec![stake], YEAR))
+        .await;
     for (nonce, amount) in [(1, 60_000 * UNIT), (2, 40_000 * UNIT)] {
         m.buy(BuyCoverArgs {
             product_id: second,
-            ..args(nonce, owner, second, vec![amount], YEAR)
+            ..cover_args(nonce, owner, second, vec![amount], YEAR)
         })
         .await;
     }
@@ -556,7 +569,7 @@ async fn accept_and_redeem(m: &mut Market, keys: &CoverKeys, amount: u64) -> Pub
     m.t.next_slot().await;
     m.t.send_ok(&[ix], &[&buyer]).await;
     let claim = claim_pda(&keys.cover, cover.claim_count);
-    let (voter, _) = assessor(&mut m.t, UNIT).await;
+    let (voter, _) = m.t.assessor(UNIT).await;
     m.t.send_ok(&[vote(&voter.pubkey(), &claim, true)], &[&voter])
         .await;
     let state: Claim = m.t.load(&claim).await;
@@ -576,7 +589,7 @@ async fn an_exit_requested_before_a_loss_settles_at_the_lower_price() {
     let (ann, ann_token) = join(&mut m, 100_000 * UNIT).await;
     join(&mut m, 100_000 * UNIT).await;
     let owner = m.buyer.pubkey();
-    m.buy(args(0, owner, m.product_id, vec![2 * stake], YEAR))
+    m.buy(cover_args(0, owner, m.product_id, vec![2 * stake], YEAR))
         .await;
     let ix = request_capital_exit(&ann.pubkey(), &m.mint, 0, 100_000 * UNIT);
     m.t.send_ok(&[ix], &[&ann]).await;
@@ -624,7 +637,7 @@ async fn an_exit_requested_before_a_loss_settles_at_the_lower_price() {
 async fn purchases_on_two_pools_of_one_mint_write_disjoint_accounts() {
     let stake = 1_000_000 * UNIT;
     let mut m = market(stake).await;
-    let other = more_pools(&mut m, &[250], stake).await[0];
+    let other = m.more_pools(&[250], stake).await[0];
     let pools = [m.pool.keys.pool, other];
     m.grant(&pools).await;
     let capital_key = capital_pool_pda(&m.mint);
@@ -632,7 +645,7 @@ async fn purchases_on_two_pools_of_one_mint_write_disjoint_accounts() {
     let (second_buyer, second_token) = m.t.funded_user(&m.mint, 1_000_000 * UNIT).await;
     let owner = m.buyer.pubkey();
     let first = m.buy_ix(
-        args(0, owner, m.product_id, vec![2 * stake], YEAR),
+        cover_args(0, owner, m.product_id, vec![2 * stake], YEAR),
         &[pools[0]],
     );
     let second = buy_cover(
@@ -642,7 +655,7 @@ async fn purchases_on_two_pools_of_one_mint_write_disjoint_accounts() {
         &spl_token::ID,
         &[pools[1]],
         None,
-        args(0, owner, m.product_id, vec![2 * stake], YEAR),
+        cover_args(0, owner, m.product_id, vec![2 * stake], YEAR),
     );
     let writable = |ix: &Instruction| -> std::collections::BTreeSet<Pubkey> {
         ix.accounts

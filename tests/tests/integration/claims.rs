@@ -27,7 +27,7 @@ async fn insured(amount: u64) -> Insured {
 /// [`insured`] in a market of 1,000,000 stake and `m`'s capital pool.
 async fn insured_in(mut m: Market, amount: u64) -> Insured {
     let owner = m.buyer.pubkey();
-    m.buy(args(1, owner, m.product_id, vec![amount], YEAR))
+    m.buy(cover_args(1, owner, m.product_id, vec![amount], YEAR))
         .await;
     let keys = m.cover_keys(1, vec![m.pool.keys.pool]);
     Insured { m, keys }
@@ -101,8 +101,8 @@ async fn full_lifecycle_stake_buy_claim_vote_payout_withdraw() {
         premium / 10
     );
 
-    let (alice, _) = assessor(&mut s.m.t, 2 * UNIT).await;
-    let (bob, _) = assessor(&mut s.m.t, UNIT).await;
+    let (alice, _) = s.m.t.assessor(2 * UNIT).await;
+    let (bob, _) = s.m.t.assessor(UNIT).await;
 
     // File: deposit = max(1 UNIT, 0.5% of 40,000) = 200.
     let buyer_before = s.m.t.balance(&s.m.buyer_token).await;
@@ -285,7 +285,7 @@ async fn full_lifecycle_stake_buy_claim_vote_payout_withdraw() {
 #[tokio::test]
 async fn each_claim_rule_fails_with_its_own_error() {
     let mut s = insured(100_000 * UNIT).await;
-    let (alice, _) = assessor(&mut s.m.t, 2 * UNIT).await;
+    let (alice, _) = s.m.t.assessor(2 * UNIT).await;
 
     // Non-owner.
     let (stranger, stranger_token) = s.m.t.funded_user(&s.m.mint, 1_000 * UNIT).await;
@@ -318,7 +318,7 @@ async fn each_claim_rule_fails_with_its_own_error() {
     s.file_err(1, UNIT, BulwarkError::ClaimOpen).await;
 
     // Voting rules.
-    let (bob, _) = assessor(&mut s.m.t, UNIT).await;
+    let (bob, _) = s.m.t.assessor(UNIT).await;
     let ix = vote(&bob.pubkey(), &s.claim(0), false);
     s.m.t
         .send_err(ix, &[&bob], BulwarkError::FirstVoteMustAccept)
@@ -448,7 +448,7 @@ async fn no_claim_in_the_purchase_slot() {
     let owner = m.buyer.pubkey();
     let keys = m.cover_keys(7, vec![m.pool.keys.pool]);
     let buy = m.buy_ix(
-        args(7, owner, m.product_id, vec![1_000 * UNIT], YEAR),
+        cover_args(7, owner, m.product_id, vec![1_000 * UNIT], YEAR),
         &[m.pool.keys.pool],
     );
     let claim = file_claim(&owner, &keys, 0, &m.buyer_token, claim_args(UNIT));
@@ -470,7 +470,7 @@ async fn no_claim_in_the_purchase_slot() {
 async fn an_accepted_claim_is_paid_after_its_window_by_the_capital_pool() {
     let m = market_with(1_000_000 * UNIT, 0, spl_token::ID).await;
     let mut s = insured_in(m, 100_000 * UNIT).await;
-    let (alice, _) = assessor(&mut s.m.t, 2 * UNIT).await;
+    let (alice, _) = s.m.t.assessor(2 * UNIT).await;
     s.file(0, 10_000 * UNIT).await;
     s.vote(&alice, 0, true).await;
     let claim: Claim = s.m.t.load(&s.claim(0)).await;
@@ -602,7 +602,7 @@ async fn an_accepted_claim_is_paid_after_its_window_by_the_capital_pool() {
 #[tokio::test]
 async fn a_claimed_cover_is_never_expired_so_a_late_claim_is_still_paid() {
     let mut s = insured(100_000 * UNIT).await;
-    let (alice, _) = assessor(&mut s.m.t, 2 * UNIT).await;
+    let (alice, _) = s.m.t.assessor(2 * UNIT).await;
     let cover: Cover = s.m.t.load(&s.keys.cover).await;
     let until = cover.claimable_until().unwrap();
     // Filed on the last day of the grace period: voting runs past the claim window.
@@ -639,7 +639,7 @@ async fn a_claimed_cover_is_never_expired_so_a_late_claim_is_still_paid() {
 #[tokio::test]
 async fn only_the_recipient_names_a_token_account_other_than_its_associated_one() {
     let mut s = insured(100_000 * UNIT).await;
-    let (alice, _) = assessor(&mut s.m.t, 2 * UNIT).await;
+    let (alice, _) = s.m.t.assessor(2 * UNIT).await;
     s.file(0, 10_000 * UNIT).await;
     s.vote(&alice, 0, true).await;
     let claim: Claim = s.m.t.load(&s.claim(0)).await;
@@ -665,10 +665,16 @@ async fn only_the_recipient_names_a_token_account_other_than_its_associated_one(
 async fn a_token_2022_payout_goes_to_the_owners_associated_account() {
     let mut m = market_on(1_000_000 * UNIT, spl_token_2022::ID).await;
     let owner = m.buyer.pubkey();
-    m.buy(args(1, owner, m.product_id, vec![100_000 * UNIT], YEAR))
-        .await;
+    m.buy(cover_args(
+        1,
+        owner,
+        m.product_id,
+        vec![100_000 * UNIT],
+        YEAR,
+    ))
+    .await;
     let keys = m.cover_keys(1, vec![m.pool.keys.pool]);
-    let (alice, _) = assessor(&mut m.t, 2 * UNIT).await;
+    let (alice, _) = m.t.assessor(2 * UNIT).await;
     m.t.next_slot().await;
     let buyer = m.buyer.insecure_clone();
     let ix = file_claim(&owner, &keys, 0, &m.buyer_token, claim_args(10_000 * UNIT));
@@ -705,7 +711,7 @@ async fn a_token_2022_payout_goes_to_the_owners_associated_account() {
 #[tokio::test]
 async fn payout_goes_to_the_current_owner_and_the_deposit_to_the_claimant() {
     let mut s = insured(100_000 * UNIT).await;
-    let (alice, _) = assessor(&mut s.m.t, 2 * UNIT).await;
+    let (alice, _) = s.m.t.assessor(2 * UNIT).await;
     s.file(0, 10_000 * UNIT).await;
     s.vote(&alice, 0, true).await;
     // The cover changes hands while the claim runs.
@@ -755,9 +761,9 @@ async fn payout_goes_to_the_current_owner_and_the_deposit_to_the_claimant() {
 #[tokio::test]
 async fn silent_ending_extends_voting_when_a_late_vote_flips_the_outcome() {
     let mut s = insured(100_000 * UNIT).await;
-    let (alice, _) = assessor(&mut s.m.t, UNIT).await;
-    let (bob, _) = assessor(&mut s.m.t, 2 * UNIT).await;
-    let (carol, _) = assessor(&mut s.m.t, UNIT / 2).await;
+    let (alice, _) = s.m.t.assessor(UNIT).await;
+    let (bob, _) = s.m.t.assessor(2 * UNIT).await;
+    let (carol, _) = s.m.t.assessor(UNIT / 2).await;
     s.file(0, 10_000 * UNIT).await;
     s.vote(&alice, 0, true).await;
     let claim: Claim = s.m.t.load(&s.claim(0)).await;
@@ -781,7 +787,7 @@ async fn silent_ending_extends_voting_when_a_late_vote_flips_the_outcome() {
     }
     // So the accept side still has time to answer after the original end.
     s.m.t.warp_to_time(original_end + 10).await;
-    let (dave, _) = assessor(&mut s.m.t, 3 * UNIT).await;
+    let (dave, _) = s.m.t.assessor(3 * UNIT).await;
     s.vote(&dave, 0, true).await;
     let claim: Claim = s.m.t.load(&s.claim(0)).await;
     assert!(claim.voted_accept());
@@ -815,7 +821,7 @@ async fn multi_pool_payout_is_pro_rata_and_only_backing_tranches_lose() {
     let stake = 100_000 * UNIT;
     let mut m = market(stake).await;
     let mut pools = vec![m.pool.keys.pool];
-    pools.extend(more_pools(&mut m, &[250, 250], stake).await);
+    pools.extend(m.more_pools(&[250, 250], stake).await);
     // A staker of the current tranche of the first pool: it cannot back a year of cover.
     let current = m.t.current_tranche().await;
     let (early, early_token) = m.t.funded_user(&m.mint, 50_000 * UNIT).await;
@@ -831,12 +837,12 @@ async fn multi_pool_payout_is_pro_rata_and_only_backing_tranches_lose() {
 
     let owner = m.buyer.pubkey();
     let parts = vec![30_000 * UNIT, 20_000 * UNIT, 50_000 * UNIT];
-    let ix = m.buy_ix(args(5, owner, m.product_id, parts, YEAR), &pools);
+    let ix = m.buy_ix(cover_args(5, owner, m.product_id, parts, YEAR), &pools);
     let buyer = m.buyer.insecure_clone();
     m.t.send_ok(&[ix], &[&buyer]).await;
     let keys = m.cover_keys(5, pools.clone());
     let mut s = Insured { m, keys };
-    let (alice, _) = assessor(&mut s.m.t, 2 * UNIT).await;
+    let (alice, _) = s.m.t.assessor(2 * UNIT).await;
     s.file(0, 10_000 * UNIT).await;
     s.vote(&alice, 0, true).await;
     let claim: Claim = s.m.t.load(&s.claim(0)).await;
@@ -903,7 +909,7 @@ async fn multi_pool_payout_is_pro_rata_and_only_backing_tranches_lose() {
 #[tokio::test]
 async fn backing_stake_cannot_leave_before_the_claim_can_be_paid() {
     let mut s = insured(100_000 * UNIT).await;
-    let (alice, _) = assessor(&mut s.m.t, 2 * UNIT).await;
+    let (alice, _) = s.m.t.assessor(2 * UNIT).await;
     let cover: Cover = s.m.t.load(&s.keys.cover).await;
     // File at the last second of the claim window.
     s.m.t
@@ -942,7 +948,7 @@ async fn backing_stake_cannot_leave_before_the_claim_can_be_paid() {
 #[tokio::test]
 async fn paused_claims_refuse_filing_and_voting() {
     let mut s = insured(100_000 * UNIT).await;
-    let (alice, _) = assessor(&mut s.m.t, UNIT).await;
+    let (alice, _) = s.m.t.assessor(UNIT).await;
     let authority = s.m.t.authority.insecure_clone();
     s.m.t
         .send_ok(
@@ -979,7 +985,7 @@ async fn assessor_rewards_need_a_funded_pot_and_are_paid_once() {
         .send_ok(&[sweep_fees(&payer, &s.m.pool.keys, &treasury_token)], &[])
         .await;
     // The pot holds 250 (10% of a 2,500 premium); a 100,000 claim rewards its assessors 500.
-    let (alice, _) = assessor(&mut s.m.t, UNIT).await;
+    let (alice, _) = s.m.t.assessor(UNIT).await;
     s.file(0, 100_000 * UNIT).await;
     s.vote(&alice, 0, true).await;
     let claim: Claim = s.m.t.load(&s.claim(0)).await;
@@ -1062,7 +1068,7 @@ async fn claim_accounts_must_be_the_protocols_own() {
     // A claim redeemed, closed or paid from the capital pool with another cover than its own.
     s.file(0, UNIT).await;
     let owner = s.m.buyer.pubkey();
-    s.m.buy(args(2, owner, s.m.product_id, vec![UNIT], YEAR))
+    s.m.buy(cover_args(2, owner, s.m.product_id, vec![UNIT], YEAR))
         .await;
     let mut other_cover = s.keys.clone();
     other_cover.cover = cover_pda(&owner, 2);
@@ -1083,11 +1089,11 @@ async fn a_claim_of_the_whole_2x_cover_wipes_the_tranche_and_the_capital_pays_th
     let mut m = market(stake).await;
     let owner = m.buyer.pubkey();
     // 2x leverage: the whole capacity is twice the stake.
-    m.buy(args(1, owner, m.product_id, vec![2 * stake], YEAR))
+    m.buy(cover_args(1, owner, m.product_id, vec![2 * stake], YEAR))
         .await;
     let keys = m.cover_keys(1, vec![m.pool.keys.pool]);
     let mut s = Insured { m, keys };
-    let (alice, _) = assessor(&mut s.m.t, UNIT).await;
+    let (alice, _) = s.m.t.assessor(UNIT).await;
     s.file(0, 2 * stake).await;
     s.vote(&alice, 0, true).await;
     let claim: Claim = s.m.t.load(&s.claim(0)).await;

@@ -26,7 +26,7 @@ async fn buy_cover_records_the_cover_and_splits_the_premium() {
     let amount = 100_000 * UNIT;
     let vault_before = m.t.balance(&m.pool.keys.vault).await;
     let outcome = m
-        .buy(args(1, owner, m.product_id, vec![amount], YEAR))
+        .buy(cover_args(1, owner, m.product_id, vec![amount], YEAR))
         .await;
     record_compute_units("buy_cover (1 pool)", &outcome);
     let now = m.t.now().await;
@@ -122,14 +122,14 @@ async fn capacity_is_sold_exactly_and_not_one_unit_more() {
     let owner = m.buyer.pubkey();
     let capacity = 2 * stake;
     m.buy_err(
-        args(1, owner, m.product_id, vec![capacity + 1], YEAR),
+        cover_args(1, owner, m.product_id, vec![capacity + 1], YEAR),
         BulwarkError::InsufficientCapacity,
     )
     .await;
-    m.buy(args(1, owner, m.product_id, vec![capacity], YEAR))
+    m.buy(cover_args(1, owner, m.product_id, vec![capacity], YEAR))
         .await;
     m.buy_err(
-        args(2, owner, m.product_id, vec![1], YEAR),
+        cover_args(2, owner, m.product_id, vec![1], YEAR),
         BulwarkError::InsufficientCapacity,
     )
     .await;
@@ -162,13 +162,14 @@ async fn stake_that_unlocks_before_the_cover_is_settled_adds_no_capacity() {
         .await;
     }
     m.buy_err(
-        args(1, owner, m.product_id, vec![1], YEAR),
+        cover_args(1, owner, m.product_id, vec![1], YEAR),
         BulwarkError::InsufficientCapacity,
     )
     .await;
     // A 28-day cover ends soon enough for the later of those tranches to back it.
     let short = 28 * DAY as u32;
-    m.buy(args(1, owner, m.product_id, vec![UNIT], short)).await;
+    m.buy(cover_args(1, owner, m.product_id, vec![UNIT], short))
+        .await;
     let cover: Cover = m.t.load(&cover_pda(&owner, 1)).await;
     assert!(cover.first_tranche > current);
 }
@@ -200,7 +201,7 @@ async fn premiums_match_the_reference_over_many_purchases() {
         let price = reference_price(250, bumped, now - bumped_at, 100);
         let expected = reference_premium(amount, price, period);
         let before = m.t.balance(&m.buyer_token).await;
-        m.buy(args(
+        m.buy(cover_args(
             nonce as u64,
             owner,
             m.product_id,
@@ -249,8 +250,14 @@ async fn price_never_goes_below_the_product_minimum_and_fixed_prices_do_not_bump
     .await;
     for nonce in 0..2 {
         let before = m.t.balance(&m.buyer_token).await;
-        m.buy(args(nonce, owner, m.product_id, vec![500_000 * UNIT], YEAR))
-            .await;
+        m.buy(cover_args(
+            nonce,
+            owner,
+            m.product_id,
+            vec![500_000 * UNIT],
+            YEAR,
+        ))
+        .await;
         let paid = before - m.t.balance(&m.buyer_token).await;
         assert_eq!(paid, reference_premium(500_000 * UNIT, 400, YEAR));
     }
@@ -277,8 +284,14 @@ async fn rewards_stream_linearly_and_late_stakers_do_not_earn_earlier_premium() 
     let stake = 1_000_000 * UNIT;
     let mut m = market(stake).await;
     let owner = m.buyer.pubkey();
-    m.buy(args(1, owner, m.product_id, vec![400_000 * UNIT], YEAR))
-        .await;
+    m.buy(cover_args(
+        1,
+        owner,
+        m.product_id,
+        vec![400_000 * UNIT],
+        YEAR,
+    ))
+    .await;
     let bought_at = m.t.now().await;
     let pool: Pool = m.t.load_zc(&m.pool.keys.pool).await;
     let stream = pool.rewards_reserved;
@@ -373,8 +386,14 @@ async fn rewards_stream_linearly_and_late_stakers_do_not_earn_earlier_premium() 
 async fn manager_fees_and_protocol_shares_are_paid_exactly() {
     let mut m = market(1_000_000 * UNIT).await;
     let owner = m.buyer.pubkey();
-    m.buy(args(1, owner, m.product_id, vec![100_000 * UNIT], YEAR))
-        .await;
+    m.buy(cover_args(
+        1,
+        owner,
+        m.product_id,
+        vec![100_000 * UNIT],
+        YEAR,
+    ))
+    .await;
     let premium = reference_premium(100_000 * UNIT, 250, YEAR);
 
     let manager = m.pool.manager.insecure_clone();
@@ -453,7 +472,7 @@ async fn capacity_returns_at_the_release_bucket_without_any_call() {
     let mut m = market(stake).await;
     let owner = m.buyer.pubkey();
     let period = 28 * DAY as u32;
-    m.buy(args(1, owner, m.product_id, vec![2 * stake], period))
+    m.buy(cover_args(1, owner, m.product_id, vec![2 * stake], period))
         .await;
     let cover: Cover = m.t.load(&cover_pda(&owner, 1)).await;
     let release_at = bucket_start(cover.release_bucket).unwrap();
@@ -462,13 +481,13 @@ async fn capacity_returns_at_the_release_bucket_without_any_call() {
     // One second before the release bucket: still sold out.
     m.t.warp_to_time(release_at - 1).await;
     m.buy_err(
-        args(2, owner, m.product_id, vec![1], period),
+        cover_args(2, owner, m.product_id, vec![1], period),
         BulwarkError::InsufficientCapacity,
     )
     .await;
     // At the bucket boundary the whole capacity is back, with nothing called in between.
     m.t.warp_to_time(release_at).await;
-    m.buy(args(3, owner, m.product_id, vec![2 * stake], period))
+    m.buy(cover_args(3, owner, m.product_id, vec![2 * stake], period))
         .await;
 
     // Expiring the old cover afterwards is harmless: the capacity stays sold to the new one,
@@ -505,7 +524,7 @@ async fn expire_cover_releases_capacity_early_once_claims_are_impossible() {
     let mut m = market(stake).await;
     let owner = m.buyer.pubkey();
     let period = 28 * DAY as u32;
-    m.buy(args(1, owner, m.product_id, vec![2 * stake], period))
+    m.buy(cover_args(1, owner, m.product_id, vec![2 * stake], period))
         .await;
     let cover_key = cover_pda(&owner, 1);
     let cover: Cover = m.t.load(&cover_key).await;
@@ -542,13 +561,13 @@ async fn expire_cover_releases_capacity_early_once_claims_are_impossible() {
     }
     // Capacity is available right away, weeks before the bucket would have released it.
     assert!(m.t.now().await < bucket_start(cover.release_bucket).unwrap());
-    m.buy(args(2, owner, m.product_id, vec![2 * stake], period))
+    m.buy(cover_args(2, owner, m.product_id, vec![2 * stake], period))
         .await;
 }
 
 async fn t_other_product(m: &mut Market) -> u64 {
     let id = m.t.create_default_product().await;
-    add_product(&mut m.t, &m.pool, id, 50, 250).await;
+    m.t.add_product(&m.pool, id, 50, 250).await;
     id
 }
 
@@ -557,7 +576,7 @@ async fn a_payer_buys_for_another_owner_who_may_transfer_the_cover() {
     let mut m = market(1_000_000 * UNIT).await;
     // The owner need not sign (a protocol buying for its user through CPI does the same).
     let user = Keypair::new();
-    m.buy(args(
+    m.buy(cover_args(
         9,
         user.pubkey(),
         m.product_id,
@@ -616,7 +635,7 @@ async fn buy_cover_rejects_bad_arguments() {
     let mut m = market(1_000_000 * UNIT).await;
     let owner = m.buyer.pubkey();
     let p = m.product_id;
-    let ok = || args(1, owner, p, vec![1_000 * UNIT], YEAR);
+    let ok = || cover_args(1, owner, p, vec![1_000 * UNIT], YEAR);
     m.buy_err(
         BuyCoverArgs {
             amount: 0,
@@ -729,7 +748,7 @@ async fn buy_cover_rejects_bad_arguments() {
         .await;
     // A product the pool does not underwrite.
     let other = m.t.create_default_product().await;
-    add_product(&mut m.t, &m.pool, other, 0, 250).await;
+    m.t.add_product(&m.pool, other, 0, 250).await;
     m.buy_err(
         BuyCoverArgs {
             product_id: other,
@@ -795,7 +814,7 @@ async fn commission_goes_to_the_distributor_within_the_slippage_guard() {
     let a = BuyCoverArgs {
         commission_bps: 3_000,
         max_premium: premium + commission,
-        ..args(1, owner, m.product_id, vec![10_000 * UNIT], YEAR)
+        ..cover_args(1, owner, m.product_id, vec![10_000 * UNIT], YEAR)
     };
     let ix = buy_cover(
         &m.buyer.pubkey(),
@@ -835,7 +854,7 @@ async fn buy_cover_from_four_pools() {
     let stake = 100_000 * UNIT;
     let mut m = market(stake).await;
     let mut pools = vec![m.pool.keys.pool];
-    pools.extend(more_pools(&mut m, &[300, 350, 400], stake).await);
+    pools.extend(m.more_pools(&[300, 350, 400], stake).await);
     let owner = m.buyer.pubkey();
     let parts = vec![
         150_000 * UNIT,
@@ -844,7 +863,10 @@ async fn buy_cover_from_four_pools() {
         200_000 * UNIT,
     ];
     m.grant(&pools).await;
-    let ix = m.buy_ix(args(4, owner, m.product_id, parts.clone(), YEAR), &pools);
+    let ix = m.buy_ix(
+        cover_args(4, owner, m.product_id, parts.clone(), YEAR),
+        &pools,
+    );
     let buyer = m.buyer.insecure_clone();
     let before = m.t.balance(&m.buyer_token).await;
     let outcome = m.t.send_ok(&[ix], &[&buyer]).await;
@@ -864,10 +886,13 @@ async fn buy_cover_from_four_pools() {
         assert_eq!(pp.allocation_in(m.far), parts[i].div_ceil(2));
     }
     // Five pools is one too many.
-    let fifth = more_pools(&mut m, &[500], stake).await;
+    let fifth = m.more_pools(&[500], stake).await;
     let mut five = pools.clone();
     five.extend(fifth);
-    let ix = m.buy_ix(args(5, owner, m.product_id, vec![UNIT; 5], YEAR), &five);
+    let ix = m.buy_ix(
+        cover_args(5, owner, m.product_id, vec![UNIT; 5], YEAR),
+        &five,
+    );
     m.t.send_err(ix, &[&buyer], BulwarkError::InvalidAllocations)
         .await;
 }
@@ -877,11 +902,17 @@ async fn the_sdk_quote_routes_over_the_cheapest_pools_and_matches_the_purchase()
     let stake = 100_000 * UNIT;
     let mut m = market(stake).await;
     let mut pools = vec![m.pool.keys.pool];
-    pools.extend(more_pools(&mut m, &[200, 600, 300], stake).await);
+    pools.extend(m.more_pools(&[200, 600, 300], stake).await);
     // Make the first pool the priciest right now by buying from it.
     let owner = m.buyer.pubkey();
-    m.buy(args(1, owner, m.product_id, vec![180_000 * UNIT], YEAR))
-        .await;
+    m.buy(cover_args(
+        1,
+        owner,
+        m.product_id,
+        vec![180_000 * UNIT],
+        YEAR,
+    ))
+    .await;
     m.t.warp_days(1).await;
 
     m.grant(&pools).await;

@@ -114,7 +114,7 @@ impl Setup {
     async fn accept(&mut self, cover: &Pubkey) {
         let claim = claim_pda(cover, 0);
         for stake in [2 * UNIT, UNIT] {
-            let (who, _) = assessor(&mut self.m.t, stake).await;
+            let (who, _) = self.m.t.assessor(stake).await;
             self.m
                 .t
                 .send_ok(&[vote(&who.pubkey(), &claim, true)], &[&who])
@@ -497,7 +497,7 @@ async fn wrong_accounts_passed_through_cpi_are_rejected() {
 )]
 async fn the_vault_sponsors_only_its_pools_and_deposits_above_its_minimum() {
     let mut s = setup(500).await;
-    let pools = more_pools(&mut s.m, &[250, 250], 1_000_000 * UNIT).await;
+    let pools = s.m.more_pools(&[250, 250], 1_000_000 * UNIT).await;
     let (own_pool, any_pool) = (pools[0], pools[1]);
     let user = s.user.insecure_clone();
     let sponsored = |s: &Setup, amount: u64, pool: Pubkey| {

@@ -135,7 +135,7 @@ async fn claims_are_filed_redeemed_and_paid_to_associated_accounts() {
     .unwrap();
     assert_eq!(claim, claim_pda(&cover, 0));
     m.t.send_ok(&[ix], &[&buyer]).await;
-    let (voter, _) = assessor(&mut m.t, UNIT).await;
+    let (voter, _) = m.t.assessor(UNIT).await;
     m.t.send_ok(&[vote(&voter.pubkey(), &claim, true)], &[&voter])
         .await;
     let state: Claim = m.t.load(&claim).await;
@@ -243,7 +243,7 @@ async fn a_crank_that_frees_capital_is_sent_even_for_a_pool_not_routed() {
     let next = m.t.current_tranche().await + 1;
     m.t.deposit(&staker, &m.pool.keys, &token, 0, next, STAKE)
         .await;
-    let b = more_pools(&mut m, &[200], STAKE).await[0];
+    let b = m.more_pools(&[200], STAKE).await[0];
     m.grant(&[a]).await;
     let capital: bulwark::state::CapitalPool = m.t.load(&capital_pool_pda(&m.mint)).await;
     assert_eq!(capital.lines, STAKE);

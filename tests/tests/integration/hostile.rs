@@ -251,7 +251,7 @@ async fn cover_and_claim_arguments() {
     let owner = m.buyer.pubkey();
     let buyer = m.buyer.insecure_clone();
     let p = m.product_id;
-    let base = || args(1, owner, p, vec![UNIT], YEAR);
+    let base = || cover_args(1, owner, p, vec![UNIT], YEAR);
     let cases: Vec<(&str, BuyCoverArgs, BulwarkError)> = vec![
         (
             "amount 0",
@@ -335,12 +335,12 @@ async fn cover_and_claim_arguments() {
     // The period bounds themselves are accepted.
     m.buy(BuyCoverArgs {
         period: MIN_COVER_PERIOD,
-        ..args(2, owner, p, vec![UNIT], YEAR)
+        ..cover_args(2, owner, p, vec![UNIT], YEAR)
     })
     .await;
     m.buy(BuyCoverArgs {
         period: MAX_COVER_PERIOD,
-        ..args(3, owner, p, vec![UNIT], YEAR)
+        ..cover_args(3, owner, p, vec![UNIT], YEAR)
     })
     .await;
 

@@ -73,7 +73,7 @@ async fn compute_units_over_random_keys() {
     let mut m = market(100_000_000 * UNIT).await;
     let pools = {
         let mut pools = vec![m.pool.keys.pool];
-        pools.extend(more_pools(&mut m, &[260, 270, 280], 100_000_000 * UNIT).await);
+        pools.extend(m.more_pools(&[260, 270, 280], 100_000_000 * UNIT).await);
         pools
     };
     let mint = m.mint;
@@ -94,7 +94,7 @@ async fn compute_units_over_random_keys() {
             commission.then_some(distributor_token),
             BuyCoverArgs {
                 commission_bps: if commission { 1_000 } else { 0 },
-                ..args(nonce, set.buyer.pubkey(), product_id, parts, YEAR)
+                ..cover_args(nonce, set.buyer.pubkey(), product_id, parts, YEAR)
             },
         )
     };

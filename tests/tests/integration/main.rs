@@ -11,6 +11,7 @@ mod fixtures;
 mod flows;
 mod hostile;
 mod keys;
+mod ledgers;
 mod parallel;
 mod pool;
 mod quote;

@@ -50,7 +50,10 @@ async fn random_market(rng: &mut SplitMix) -> (Market, Vec<Pubkey>) {
     let extra = rng.range(0, 4) as usize;
     let prices: Vec<u16> = (0..extra).map(|_| rng.range(100, 900) as u16).collect();
     let mut pools = vec![m.pool.keys.pool];
-    pools.extend(more_pools(&mut m, &prices, rng.range(5_000, 1_500_000) * UNIT).await);
+    pools.extend(
+        m.more_pools(&prices, rng.range(5_000, 1_500_000) * UNIT)
+            .await,
+    );
     for nonce in 0..rng.range(0, 4) {
         m.t.warp_days(rng.range(0, 40) as i64).await;
         let request = CoverRequest {
@@ -143,7 +146,7 @@ async fn the_quote_instruction_equals_the_sdk_quote_on_random_markets() {
 async fn a_quote_prices_the_cheapest_pools_first_and_names_their_cranks() {
     let stake = 1_000_000 * UNIT;
     let mut m = market(stake).await;
-    let mut pools = more_pools(&mut m, &[400, 150], stake).await;
+    let mut pools = m.more_pools(&[400, 150], stake).await;
     pools.insert(0, m.pool.keys.pool);
     // 2.5 times the stake: the 1.5% pool sells 2x on its line, the 2.5% pool the rest.
     let request = CoverRequest {
@@ -184,7 +187,7 @@ async fn a_quote_prices_the_cheapest_pools_first_and_names_their_cranks() {
         .map(|pool| grant_leverage(&payer, pool, &m.mint, u64::MAX))
         .collect();
     let routed: Vec<Pubkey> = quote.parts.iter().map(|p| p.pool).collect();
-    let mut buy = args(
+    let mut buy = cover_args(
         0,
         m.buyer.pubkey(),
         m.product_id,
@@ -217,7 +220,7 @@ async fn a_quote_prices_the_cheapest_pools_first_and_names_their_cranks() {
 async fn a_quote_refuses_bad_pool_lists_with_bulwark_errors() {
     let stake = 100_000 * UNIT;
     let mut m = market(stake).await;
-    let others = more_pools(&mut m, &[300], stake).await;
+    let others = m.more_pools(&[300], stake).await;
     let pool = m.pool.keys.pool;
     let request = CoverRequest {
         product_id: m.product_id,
@@ -294,7 +297,7 @@ async fn a_quote_over_the_most_pools_fits_one_transaction() {
         .map(|i| 200 + 10 * i)
         .collect();
     let mut pools = vec![m.pool.keys.pool];
-    pools.extend(more_pools(&mut m, &prices, stake).await);
+    pools.extend(m.more_pools(&prices, stake).await);
     assert_eq!(pools.len(), MAX_QUOTE_POOLS);
     let request = CoverRequest {
         product_id: m.product_id,

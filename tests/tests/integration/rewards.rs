@@ -75,7 +75,8 @@ async fn only_the_tranches_that_back_a_cover_earn_its_premium() {
         .await;
 
     let owner = m.buyer.pubkey();
-    m.buy(args(1, owner, m.product_id, vec![stake], YEAR)).await;
+    m.buy(cover_args(1, owner, m.product_id, vec![stake], YEAR))
+        .await;
     let cover: Cover = m.t.load(&cover_pda(&owner, 1)).await;
     // End + grace + the settlement window, rounded to a bucket, is past tranche current + 4.
     assert_eq!(cover.first_tranche, current + 5);
@@ -123,8 +124,14 @@ async fn a_staker_joining_a_backing_tranche_mid_stream_earns_only_from_then_on()
     let stake = 1_000_000 * UNIT;
     let mut m = market(stake).await;
     let owner = m.buyer.pubkey();
-    m.buy(args(1, owner, m.product_id, vec![400_000 * UNIT], YEAR))
-        .await;
+    m.buy(cover_args(
+        1,
+        owner,
+        m.product_id,
+        vec![400_000 * UNIT],
+        YEAR,
+    ))
+    .await;
     let cover: Cover = m.t.load(&cover_pda(&owner, 1)).await;
     let joined_tranche = m.far - 2;
     assert!(joined_tranche >= cover.first_tranche, "it backs the cover");
@@ -168,7 +175,7 @@ async fn a_wiped_tranche_earns_nothing_after_the_payout() {
     let stake = 10_000 * UNIT;
     let mut m = market(stake).await;
     let owner = m.buyer.pubkey();
-    m.buy(args(1, owner, m.product_id, vec![2 * stake], YEAR))
+    m.buy(cover_args(1, owner, m.product_id, vec![2 * stake], YEAR))
         .await;
     let pool: Pool = m.t.load_zc(&m.pool.keys.pool).await;
     let (share, start, end) = stream_of(&mut m, 1, pool.rewards_reserved).await;
@@ -227,7 +234,7 @@ async fn premium_paid(m: &mut Market, nonce: u64, pool: Pubkey) -> u64 {
     let before = m.t.balance(&m.buyer_token).await;
     let owner = m.buyer.pubkey();
     let ix = m.buy_ix(
-        args(nonce, owner, m.product_id, vec![10_000 * UNIT], YEAR),
+        cover_args(nonce, owner, m.product_id, vec![10_000 * UNIT], YEAR),
         &[pool],
     );
     let buyer = m.buyer.insecure_clone();
@@ -254,7 +261,7 @@ async fn new_listings_and_lowered_targets_decay_raised_targets_apply_at_once() {
     )
     .await;
     // A listing made before keeps its price; a new one starts at 10%.
-    let listed = more_pools(&mut m, &[250], stake).await[0];
+    let listed = m.more_pools(&[250], stake).await[0];
     let pp: PoolProduct = m.t.load_zc(&pool_product_pda(&listed, m.product_id)).await;
     assert_eq!(
         (pp.bumped_price_bps, pp.bumped_price_updated_at),
@@ -321,7 +328,7 @@ async fn rolling_a_stale_pool_forward_is_bounded() {
         }
         let owner = m.buyer.pubkey();
         for (nonce, days) in periods.iter().enumerate() {
-            m.buy(args(
+            m.buy(cover_args(
                 nonce as u64,
                 owner,
                 m.product_id,
@@ -366,8 +373,14 @@ async fn a_stream_slot_is_reused_by_the_class_eight_tranches_later() {
     let mut m = market(stake).await;
     let current = m.t.current_tranche().await;
     let owner = m.buyer.pubkey();
-    m.buy(args(1, owner, m.product_id, vec![200_000 * UNIT], YEAR))
-        .await;
+    m.buy(cover_args(
+        1,
+        owner,
+        m.product_id,
+        vec![200_000 * UNIT],
+        YEAR,
+    ))
+    .await;
     let first: Cover = m.t.load(&cover_pda(&owner, 1)).await;
     let pool: Pool = m.t.load_zc(&m.pool.keys.pool).await;
     let (share, start, end) = stream_of(&mut m, 1, pool.rewards_reserved).await;
@@ -394,8 +407,14 @@ async fn a_stream_slot_is_reused_by_the_class_eight_tranches_later() {
         pool.roll_forward(m.t.now().await).unwrap();
         pool.rewards_reserved
     };
-    m.buy(args(2, owner, m.product_id, vec![200_000 * UNIT], YEAR))
-        .await;
+    m.buy(cover_args(
+        2,
+        owner,
+        m.product_id,
+        vec![200_000 * UNIT],
+        YEAR,
+    ))
+    .await;
     let second: Cover = m.t.load(&cover_pda(&owner, 2)).await;
     assert_eq!(second.first_tranche, first.first_tranche + 8);
     let pool: Pool = m.t.load_zc(&m.pool.keys.pool).await;

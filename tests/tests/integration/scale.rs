@@ -27,8 +27,14 @@ async fn clone_n(t: &mut TestContext, template: &Pubkey, n: usize) {
 async fn scenario(n: usize) -> Measured {
     let mut m = market(1_000_000 * UNIT).await;
     let owner = m.buyer.pubkey();
-    m.buy(args(1, owner, m.product_id, vec![100_000 * UNIT], YEAR))
-        .await;
+    m.buy(cover_args(
+        1,
+        owner,
+        m.product_id,
+        vec![100_000 * UNIT],
+        YEAR,
+    ))
+    .await;
     let keys = m.cover_keys(1, vec![m.pool.keys.pool]);
     let assessment_mint = m.t.assessment_mint;
     let (alice, alice_token) = m.t.funded_user(&assessment_mint, 2 * UNIT).await;
@@ -80,7 +86,7 @@ async fn scenario(n: usize) -> Measured {
     let buy =
         m.t.send_ok(
             &[m.buy_ix(
-                args(2, owner, m.product_id, vec![10_000 * UNIT], YEAR),
+                cover_args(2, owner, m.product_id, vec![10_000 * UNIT], YEAR),
                 &[m.pool.keys.pool],
             )],
             &[&buyer],
@@ -129,7 +135,7 @@ async fn cost_does_not_grow_with_the_protocol() {
 async fn stale_buy(buckets: i64) -> u64 {
     let mut m = market(1_000_000 * UNIT).await;
     let owner = m.buyer.pubkey();
-    m.buy(args(
+    m.buy(cover_args(
         1,
         owner,
         m.product_id,
@@ -141,7 +147,7 @@ async fn stale_buy(buckets: i64) -> u64 {
     let outcome =
         m.t.send_ok(
             &[m.buy_ix(
-                args(2, owner, m.product_id, vec![10_000 * UNIT], 28 * DAY as u32),
+                cover_args(2, owner, m.product_id, vec![10_000 * UNIT], 28 * DAY as u32),
                 &[m.pool.keys.pool],
             )],
             &[&m.buyer.insecure_clone()],

@@ -295,9 +295,9 @@ async fn world() -> World {
     .await;
     let second_product = m.t.create_default_product().await;
     let second = m.t.open_public_pool(&m.mint.clone()).await;
-    add_product(&mut m.t, &second, m.product_id, 50, 300).await;
-    add_product(&mut m.t, &second, second_product, 50, 200).await;
-    add_product(&mut m.t, &m.pool, second_product, 50, 400).await;
+    m.t.add_product(&second, m.product_id, 50, 300).await;
+    m.t.add_product(&second, second_product, 50, 200).await;
+    m.t.add_product(&m.pool, second_product, 50, 400).await;
     let pools = vec![m.pool.keys, second.keys];
     let managers = [
         m.pool.manager.insecure_clone(),
@@ -624,7 +624,7 @@ impl World {
                         .map(|p| self.pools[*p].pool)
                         .collect::<Vec<_>>(),
                     None,
-                    args(
+                    cover_args(
                         nonce,
                         owner.pubkey(),
                         self.products[product],
