@@ -1,5 +1,5 @@
 //! With the `embedded-so` feature, compiles an SBF build of the program into the crate, so a
-//! test binary carries the program it runs: the file `BULWARK_SO` names at build time, else
+//! test binary carries the program it runs: the file `BULWARK_EMBED_SO` names, else
 //! `bulwark.so` in `SBF_OUT_DIR`, else this repository's `target/deploy/bulwark.so`. Its SHA-256
 //! becomes `program::embedded::SHA256` (printed when it is deployed). Without the feature this
 //! does nothing.
@@ -15,7 +15,7 @@ fn embed() {
     use sha2::{Digest, Sha256};
     use std::path::PathBuf;
 
-    println!("cargo::rerun-if-env-changed=BULWARK_SO");
+    println!("cargo::rerun-if-env-changed=BULWARK_EMBED_SO");
     println!("cargo::rerun-if-env-changed=SBF_OUT_DIR");
     let source = match (
         std::env::var_os("BULWARK_SO"),
@@ -32,7 +32,7 @@ fn embed() {
         panic!(
             "bulwark-testing's `embedded-so` feature embeds an SBF build of the program, but {} \
              cannot be read ({e}): build it first (../shared/sbf-toolchain/build-sbf.sh \
-             programs/bulwark, or cargo build-sbf) or name it with BULWARK_SO",
+             programs/bulwark, or cargo build-sbf) or name it with BULWARK_EMBED_SO",
             source.display()
         )
     });

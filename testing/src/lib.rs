@@ -28,11 +28,13 @@ pub use backend::{Backend, LiteBackend};
 pub use bulwark_sdk::builders;
 pub use context::{TestContext, TxOutcome};
 pub use market::{default_terms, Market, MarketSpec, PoolFixture};
-pub use program::{add_to_litesvm, program_data_account, program_test, sbf_mode};
+pub use program::{add_sbf_program, add_to_litesvm, program_data_account, program_test, sbf_mode};
 
 pub use anchor_spl::token::spl_token;
 pub use anchor_spl::token_2022::spl_token_2022;
 pub use litesvm::LiteSVM;
+pub use solana_keypair::Keypair;
+pub use solana_signer::Signer;
 
 use anchor_lang::prelude::*;
 use anchor_lang::solana_program::instruction::Instruction;
@@ -61,8 +63,9 @@ pub fn assert_already_in_use(err: TransactionError) {
 }
 
 /// Appends a compute-unit measurement to `compute-units.jsonl` in the target directory
-/// (`$CARGO_TARGET_DIR`, else the workspace's `target/`; SBF mode only), so the benchmark report
-/// can be assembled from the suite's own runs.
+/// (`$CARGO_TARGET_DIR`, else the workspace's `target/`), so the benchmark report can be
+/// assembled from the suites' own runs. SBF mode only ([`sbf_mode`]): natively, Bulwark's own
+/// work is not metered (the SPL programs' is), so the figures would mean nothing.
 pub fn record_compute_units(label: &str, outcome: &TxOutcome) {
     if !sbf_mode() {
         return;

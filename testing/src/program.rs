@@ -127,6 +127,23 @@ pub fn program_test(sbf: bool, upgrade_authority: &Pubkey) -> ProgramTest {
     pt
 }
 
+/// Adds your own program to `pt` as solana-program-test finds it (`<name>.so` in `SBF_OUT_DIR`,
+/// `BPF_OUT_DIR`, `tests/fixtures` or the working directory), with a ProgramData account naming
+/// `upgrade_authority`, as for Bulwark: for a program that checks who deployed it.
+pub fn add_sbf_program(
+    pt: &mut ProgramTest,
+    name: &'static str,
+    program_id: &Pubkey,
+    upgrade_authority: &Pubkey,
+) {
+    pt.add_program(name, *program_id, None);
+    let (program_data, _) = Pubkey::find_program_address(
+        &[program_id.as_ref()],
+        &solana_sdk_ids::bpf_loader_upgradeable::ID,
+    );
+    pt.add_account(program_data, program_data_account(upgrade_authority));
+}
+
 /// Deploys the SBF build of [`find_program_so`] into `svm` (BPF loader 2, as
 /// solana-program-test does) with a ProgramData account naming `upgrade_authority`, who can then
 /// initialize the config. LiteSVM runs SBF programs only: without a build this is an error that

@@ -1,4 +1,4 @@
-//! The README's code examples are excerpts of sources the build compiles and the tests run:
+//! The READMEs' code examples are excerpts of sources the build compiles and the tests run:
 //! each block after an `<!-- excerpt: PATH -->` line must appear verbatim (after removing its
 //! indentation) in PATH, so an example cannot drift from the code it shows.
 
@@ -60,19 +60,30 @@ fn contains_block(source: &str, block: &[String]) -> bool {
         })
 }
 
+/// The READMEs with examples: the repository's, the kit's and the example integration's. Paths
+/// in their excerpt markers are relative to the repository's root.
+const READMES: [&str; 3] = [
+    "README.md",
+    "testing/README.md",
+    "programs/insured-vault/README.md",
+];
+
 #[test]
 fn readme_examples_are_verbatim_excerpts_of_tested_sources() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let readme = std::fs::read_to_string(root.join("README.md")).expect("README.md");
-    let found = excerpts(&readme).unwrap_or_else(|e| panic!("README.md {e}"));
-    assert!(!found.is_empty(), "the README has no excerpts");
-    for (path, block) in found {
-        let source = std::fs::read_to_string(root.join(&path))
-            .unwrap_or_else(|e| panic!("README excerpt names {path}: {e}"));
-        assert!(
-            contains_block(&source, &block),
-            "the README's excerpt of {path} no longer matches the file"
-        );
+    for name in READMES {
+        let readme =
+            std::fs::read_to_string(root.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let found = excerpts(&readme).unwrap_or_else(|e| panic!("{name} {e}"));
+        assert!(!found.is_empty(), "{name} has no excerpts");
+        for (path, block) in found {
+            let source = std::fs::read_to_string(root.join(&path))
+                .unwrap_or_else(|e| panic!("{name}'s excerpt names {path}: {e}"));
+            assert!(
+                contains_block(&source, &block),
+                "{name}'s excerpt of {path} no longer matches the file"
+            );
+        }
     }
 }
 

@@ -6,8 +6,8 @@ use bulwark::error::BulwarkError;
 use bulwark::events::*;
 use bulwark::instructions::CreateProductArgs;
 use bulwark::state::{Config, Product, ProductType, ProtocolParams};
-use bulwark_tests::builders::*;
-use bulwark_tests::*;
+use bulwark_testing::builders::*;
+use bulwark_testing::*;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 

@@ -13,8 +13,8 @@ use bulwark::math::tranche::tranche_end;
 use bulwark::state::{
     Claim, Config, CoverSchedule, Pool, PoolProduct, ProtocolParams, TrancheArchive,
 };
-use bulwark_tests::builders::*;
-use bulwark_tests::*;
+use bulwark_testing::builders::*;
+use bulwark_testing::*;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 

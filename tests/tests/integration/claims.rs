@@ -9,8 +9,8 @@ use bulwark::events::*;
 use bulwark::instructions::FileClaimArgs;
 use bulwark::math::tranche::tranche_end;
 use bulwark::state::{Assessor, CapitalPool, Claim, Cover, Pool, PoolProduct, StakePosition};
-use bulwark_tests::builders::*;
-use bulwark_tests::*;
+use bulwark_testing::builders::*;
+use bulwark_testing::*;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 

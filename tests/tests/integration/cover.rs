@@ -14,8 +14,8 @@ use bulwark::state::{Config, Cover, Pool, PoolProduct, Product, ProtocolParams};
 use bulwark_sdk::client::mint_info;
 use bulwark_sdk::flows::{self, BuyOptions};
 use bulwark_sdk::quote::{quote, CoverRequest, PoolState};
-use bulwark_tests::builders::*;
-use bulwark_tests::*;
+use bulwark_testing::builders::*;
+use bulwark_testing::*;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 

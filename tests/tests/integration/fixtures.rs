@@ -3,9 +3,9 @@
 
 use anchor_lang::prelude::Pubkey;
 use bulwark::constants::*;
-use bulwark_tests::*;
+use bulwark_testing::*;
 
-pub use bulwark_tests::market::{claim_args, cover_args, CAPITAL_PER_STAKE, UNIT};
+pub use bulwark_testing::market::{claim_args, cover_args, CAPITAL_PER_STAKE, UNIT};
 pub const DAY: i64 = SECONDS_PER_DAY;
 pub const YEAR: u32 = 365 * DAY as u32;
 
@@ -29,8 +29,7 @@ pub fn reference_bump(price: u64, amount: u64, capacity: u64) -> u64 {
     (price + (500 * u128::from(amount)).div_ceil(u128::from(capacity)) as u64).min(10_000)
 }
 
-/// A [`Market`] of `stake` on the suite's bank (the example integrating program deployed
-/// beside Bulwark in SBF mode), with [`CAPITAL_PER_STAKE`] times as much capital.
+/// A [`Market`] of `stake` in a new bank, with [`CAPITAL_PER_STAKE`] times as much capital.
 pub async fn market(stake: u64) -> Market {
     market_on(stake, spl_token::ID).await
 }
@@ -47,7 +46,7 @@ pub async fn market_on(stake: u64, token_program: Pubkey) -> Market {
 
 /// [`market`] with `capital` in the mint's capital pool (none when 0: the pool sells 1x).
 pub async fn market_with(stake: u64, capital: u64, token_program: Pubkey) -> Market {
-    let t = TestContext::new_with(bulwark_tests::suite_program_test()).await;
+    let t = TestContext::new().await;
     let spec = MarketSpec {
         capital,
         token_program,

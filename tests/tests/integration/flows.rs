@@ -9,7 +9,7 @@ use bulwark_sdk::builders::*;
 use bulwark_sdk::client::{mint_info, ClientError, MintInfo};
 use bulwark_sdk::flows::{self, BuyOptions};
 use bulwark_sdk::quote::{CoverRequest, QuoteError};
-use bulwark_tests::*;
+use bulwark_testing::*;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 

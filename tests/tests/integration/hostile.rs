@@ -9,8 +9,8 @@ use anchor_lang::solana_program::instruction::Instruction;
 use bulwark::constants::*;
 use bulwark::error::BulwarkError;
 use bulwark::instructions::*;
-use bulwark_tests::builders::*;
-use bulwark_tests::*;
+use bulwark_testing::builders::*;
+use bulwark_testing::*;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 

@@ -10,8 +10,8 @@ use anchor_lang::prelude::Pubkey;
 use bulwark::instructions::{BuyCoverArgs, DepositStakeArgs};
 use bulwark::math::tranche::tranche_end;
 use bulwark::state::Claim;
-use bulwark_tests::builders::*;
-use bulwark_tests::*;
+use bulwark_testing::builders::*;
+use bulwark_testing::*;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 

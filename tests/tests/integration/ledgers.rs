@@ -6,8 +6,8 @@
 use crate::fixtures::*;
 use anchor_lang::prelude::Pubkey;
 use bulwark::state::{Claim, Cover};
-use bulwark_tests::builders::*;
-use bulwark_tests::*;
+use bulwark_testing::builders::*;
+use bulwark_testing::*;
 use solana_signer::Signer;
 
 const STAKE: u64 = 1_000_000 * UNIT;

@@ -6,7 +6,6 @@ mod audit;
 mod capital;
 mod claims;
 mod cover;
-mod cpi;
 mod fixtures;
 mod flows;
 mod hostile;

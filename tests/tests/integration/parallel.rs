@@ -5,7 +5,7 @@
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
 use bulwark::instructions::{BuyCoverArgs, DepositStakeArgs, FileClaimArgs};
-use bulwark_tests::builders::*;
+use bulwark_testing::builders::*;
 use std::collections::BTreeSet;
 
 fn writable(ix: &Instruction) -> BTreeSet<Pubkey> {
@@ -25,7 +25,7 @@ fn pool_keys(id: u64) -> PoolKeys {
 }
 
 fn anchor_spl_token() -> Pubkey {
-    bulwark_tests::spl_token::ID
+    bulwark_testing::spl_token::ID
 }
 
 fn buy(payer: Pubkey, pool: Pubkey) -> Instruction {

@@ -12,7 +12,7 @@ use bulwark_sdk::builders::*;
 use bulwark_sdk::client::ClientError;
 use bulwark_sdk::flows;
 use bulwark_sdk::quote::{CoverRequest, QuoteError};
-use bulwark_tests::*;
+use bulwark_testing::*;
 use solana_signer::Signer;
 
 fn quote_args(request: &CoverRequest) -> QuoteCoverArgs {

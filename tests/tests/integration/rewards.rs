@@ -17,8 +17,8 @@ use bulwark::instructions::SetPoolProductArgs;
 use bulwark::math::buckets::{bucket_start, release_bucket};
 use bulwark::math::tranche::tranche_end;
 use bulwark::state::{Cover, Pool, PoolProduct};
-use bulwark_tests::builders::*;
-use bulwark_tests::*;
+use bulwark_testing::builders::*;
+use bulwark_testing::*;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 

@@ -6,8 +6,8 @@ use crate::fixtures::*;
 use anchor_lang::prelude::Pubkey;
 use bulwark::instructions::FileClaimArgs;
 use bulwark::state::Claim;
-use bulwark_tests::builders::*;
-use bulwark_tests::*;
+use bulwark_testing::builders::*;
+use bulwark_testing::*;
 use solana_signer::Signer;
 
 struct Measured {

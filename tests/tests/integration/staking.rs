@@ -8,8 +8,8 @@ use bulwark::events::*;
 use bulwark::instructions::{CreatePoolArgs, DepositStakeArgs, ExtendStakeArgs};
 use bulwark::math::tranche::tranche_end;
 use bulwark::state::{Pool, StakePosition, TrancheArchive, TrancheSlot};
-use bulwark_tests::builders::*;
-use bulwark_tests::*;
+use bulwark_testing::builders::*;
+use bulwark_testing::*;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 

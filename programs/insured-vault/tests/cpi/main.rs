@@ -1,23 +1,28 @@
-//! The example integrating program (`programs/insured-vault`) buying and claiming cover
-//! through CPI: sponsored and self-paid purchases, return data, the owner rule and accounts
-//! substituted on the way through.
+//! The example integrating program buying and claiming Bulwark cover through CPI — sponsored
+//! and self-paid purchases, return data, the owner rule and accounts substituted on the way
+//! through — tested as an outside integrator would: with `bulwark-testing` alone.
 //!
-//! These run on the SBF builds of both programs only (return data does not cross a CPI
-//! natively): natively they are compiled as ignored, with the reason in the attribute.
+//! Return data does not cross a CPI natively (solana-cpi 3.x has no stub), so these run on the
+//! SBF builds of both programs only and are `#[ignore]`d otherwise. Build both (see the
+//! README), then: `BULWARK_SBF=1 SBF_OUT_DIR=target/deploy cargo test -p insured-vault --
+//! --ignored` (`BULWARK_SBF=1` also records the deposits' compute units for the bench report).
 
-use crate::fixtures::*;
+mod client;
+
 use anchor_lang::prelude::Pubkey;
+use anchor_lang::solana_program::instruction::Instruction;
 use bulwark::error::BulwarkError;
 use bulwark::state::{Claim, Cover};
-use bulwark_tests::builders::*;
-use bulwark_tests::vault::{self, VaultKeys};
-use bulwark_tests::*;
+use bulwark_testing::builders::*;
+use bulwark_testing::market::{claim_args, UNIT};
+use bulwark_testing::*;
+use client::VaultKeys;
 use insured_vault::error::VaultError;
 use insured_vault::instructions::{DepositArgs, InsureTreasuryArgs};
 use insured_vault::state::{Deposit, SponsorPolicy, Vault};
-use solana_keypair::Keypair;
-use solana_signer::Signer;
 
+const DAY: i64 = 86_400;
+const YEAR: u32 = 365 * DAY as u32;
 const RESERVE: u64 = 10_000 * UNIT;
 const SAVINGS: u64 = 50_000 * UNIT;
 const SPONSOR_LAMPORTS: u64 = 1_000_000_000;
@@ -42,17 +47,32 @@ struct Setup {
     user_token: Pubkey,
 }
 
+/// A Bulwark market (the kit's [`Market`]) in a bank running the SBF builds of Bulwark and of
+/// the vault, both deployed by the kit's upgrade authority (who also creates vaults).
+async fn market() -> Market {
+    let deployer = TestContext::deployer_key().pubkey();
+    let mut pt = program_test(true, &deployer);
+    add_sbf_program(&mut pt, "insured_vault", &insured_vault::ID, &deployer);
+    Market::open(
+        TestContext::new_with(pt).await,
+        MarketSpec::new(1_000_000 * UNIT),
+    )
+    .await
+}
+
+/// The premium of `amount` at `price_bps` a year for `period` seconds, rounded up (the
+/// protocol rounds against the buyer).
+fn expected_premium(amount: u64, price_bps: u64, period: u32) -> u64 {
+    let numerator = u128::from(amount) * u128::from(price_bps) * u128::from(period);
+    numerator.div_ceil(10_000 * 365 * 86_400) as u64
+}
+
 async fn setup(cap_bps: u16) -> Setup {
-    assert!(
-        vault_available(),
-        "the CPI tests need both SBF builds in SBF_OUT_DIR: \
-         ../shared/sbf-toolchain/build-sbf.sh programs/bulwark, then programs/insured-vault"
-    );
-    let mut m = market(1_000_000 * UNIT).await;
+    let mut m = market().await;
     let keys = VaultKeys::new(m.mint, spl_token::ID);
     let admin = m.t.deployer.insecure_clone();
     let sponsor_policy = policy(cap_bps, vec![m.pool.keys.pool]);
-    let ix = vault::initialize_vault(&admin.pubkey(), &keys, m.product_id, sponsor_policy);
+    let ix = client::initialize_vault(&admin.pubkey(), &keys, m.product_id, sponsor_policy);
     m.t.send_ok(&[ix], &[&admin]).await;
     m.t.fund(&keys.sponsor, SPONSOR_LAMPORTS).await;
     m.t.mint_to(&m.mint, &keys.reserve, RESERVE).await;
@@ -79,7 +99,7 @@ fn deposit_args(amount: u64, sponsored: bool, cover_nonce: u64) -> DepositArgs {
 
 impl Setup {
     fn deposit_ix(&self, cover: &Pubkey, args: DepositArgs) -> Instruction {
-        vault::deposit(
+        client::deposit(
             &self.user.pubkey(),
             &self.user_token,
             &self.keys,
@@ -125,17 +145,12 @@ impl Setup {
     }
 }
 
-use anchor_lang::solana_program::instruction::Instruction;
-
 #[tokio::test]
-#[cfg_attr(
-    not(bulwark_sbf),
-    ignore = "needs the SBF builds of both programs: run with BULWARK_SBF=1"
-)]
+#[ignore = "needs the SBF builds of both programs: SBF_OUT_DIR=target/deploy, --ignored"]
 async fn sponsored_deposit_buys_cover_the_user_owns_and_can_claim() {
     let mut s = setup(500).await;
     let amount = 20_000 * UNIT;
-    let premium = reference_premium(amount, 250, YEAR);
+    let premium = expected_premium(amount, 250, YEAR);
     let cover = cover_pda(&s.keys.sponsor, 0);
     let before = s.balances().await;
     let sponsor_lamports = s.m.t.lamports(&s.keys.sponsor).await;
@@ -217,7 +232,7 @@ async fn sponsored_deposit_buys_cover_the_user_owns_and_can_claim() {
     let record: Deposit = s.m.t.load(&s.keys.deposit_record(&s.user.pubkey())).await;
     let state: Cover = s.m.t.load(&cover).await;
     assert_eq!(record.locked_until, state.start + i64::from(YEAR));
-    let ix = vault::withdraw(&user.pubkey(), &s.user_token, &s.keys, amount);
+    let ix = client::withdraw(&user.pubkey(), &s.user_token, &s.keys, amount);
     s.m.t
         .send_err_code_at(
             std::slice::from_ref(&ix),
@@ -231,7 +246,7 @@ async fn sponsored_deposit_buys_cover_the_user_owns_and_can_claim() {
     assert_eq!(s.m.t.balance(&s.keys.deposits).await, 0);
     let record: Deposit = s.m.t.load(&s.keys.deposit_record(&s.user.pubkey())).await;
     assert_eq!(record.amount, 0);
-    let ix = vault::withdraw(&user.pubkey(), &s.user_token, &s.keys, 1);
+    let ix = client::withdraw(&user.pubkey(), &s.user_token, &s.keys, 1);
     s.m.t
         .send_err_code_at(
             &[ix],
@@ -243,14 +258,11 @@ async fn sponsored_deposit_buys_cover_the_user_owns_and_can_claim() {
 }
 
 #[tokio::test]
-#[cfg_attr(
-    not(bulwark_sbf),
-    ignore = "needs the SBF builds of both programs: run with BULWARK_SBF=1"
-)]
+#[ignore = "needs the SBF builds of both programs: SBF_OUT_DIR=target/deploy, --ignored"]
 async fn self_paid_deposit_uses_the_users_nonce_and_tokens() {
     let mut s = setup(500).await;
     let amount = 10_000 * UNIT;
-    let premium = reference_premium(amount, 250, YEAR);
+    let premium = expected_premium(amount, 250, YEAR);
     let cover = cover_pda(&s.user.pubkey(), 7);
     let before = s.balances().await;
     let user = s.user.insecure_clone();
@@ -281,16 +293,13 @@ async fn self_paid_deposit_uses_the_users_nonce_and_tokens() {
     // The depositor paid: nothing is locked.
     let record: Deposit = s.m.t.load(&s.keys.deposit_record(&user.pubkey())).await;
     assert_eq!(record.locked_until, 0);
-    let ix = vault::withdraw(&user.pubkey(), &s.user_token, &s.keys, amount);
+    let ix = client::withdraw(&user.pubkey(), &s.user_token, &s.keys, amount);
     s.m.t.send_ok(&[ix], &[&user]).await;
     assert_eq!(s.m.t.balance(&s.user_token).await, before[0] - premium);
 }
 
 #[tokio::test]
-#[cfg_attr(
-    not(bulwark_sbf),
-    ignore = "needs the SBF builds of both programs: run with BULWARK_SBF=1"
-)]
+#[ignore = "needs the SBF builds of both programs: SBF_OUT_DIR=target/deploy, --ignored"]
 async fn the_vault_caps_what_it_spends_on_a_depositors_premium() {
     // 0.1% of the deposit cannot pay a year at 2.5%: Bulwark's slippage guard refuses.
     let mut s = setup(10).await;
@@ -304,7 +313,7 @@ async fn the_vault_caps_what_it_spends_on_a_depositors_premium() {
     assert_eq!(s.balances().await, before);
     assert!(!s.m.t.exists(&cover).await);
     assert!(!s.m.t.exists(&s.keys.deposit_record(&user.pubkey())).await);
-    let ix = vault::initialize_vault(
+    let ix = client::initialize_vault(
         &s.admin.pubkey(),
         &VaultKeys::new(s.m.t.assessment_mint, spl_token::ID),
         0,
@@ -322,14 +331,11 @@ async fn the_vault_caps_what_it_spends_on_a_depositors_premium() {
 }
 
 #[tokio::test]
-#[cfg_attr(
-    not(bulwark_sbf),
-    ignore = "needs the SBF builds of both programs: run with BULWARK_SBF=1"
-)]
+#[ignore = "needs the SBF builds of both programs: SBF_OUT_DIR=target/deploy, --ignored"]
 async fn treasury_cover_is_claimed_through_cpi_and_paid_into_the_reserve() {
     let mut s = setup(500).await;
     let amount = 30_000 * UNIT;
-    let premium = reference_premium(amount, 250, YEAR);
+    let premium = expected_premium(amount, 250, YEAR);
     let cover = cover_pda(&s.keys.sponsor, 0);
     let admin = s.admin.insecure_clone();
     let treasury_args = InsureTreasuryArgs {
@@ -338,7 +344,7 @@ async fn treasury_cover_is_claimed_through_cpi_and_paid_into_the_reserve() {
         max_premium: premium,
         allocations: vec![amount],
     };
-    let ix = vault::insure_treasury(
+    let ix = client::insure_treasury(
         &admin.pubkey(),
         &s.keys,
         s.m.product_id,
@@ -357,7 +363,7 @@ async fn treasury_cover_is_claimed_through_cpi_and_paid_into_the_reserve() {
 
     // Only the admin may spend the reserve on treasury cover.
     let stranger = s.m.t.user().await;
-    let ix = vault::insure_treasury(
+    let ix = client::insure_treasury(
         &stranger.pubkey(),
         &s.keys,
         s.m.product_id,
@@ -373,7 +379,7 @@ async fn treasury_cover_is_claimed_through_cpi_and_paid_into_the_reserve() {
     s.m.t.next_slot().await;
     let claimed = 12_000 * UNIT;
     let claim_deposit = 60 * UNIT;
-    let ix = vault::file_treasury_claim(
+    let ix = client::file_treasury_claim(
         &admin.pubkey(),
         &s.keys,
         &s.cover_keys(cover),
@@ -407,10 +413,7 @@ async fn treasury_cover_is_claimed_through_cpi_and_paid_into_the_reserve() {
 }
 
 #[tokio::test]
-#[cfg_attr(
-    not(bulwark_sbf),
-    ignore = "needs the SBF builds of both programs: run with BULWARK_SBF=1"
-)]
+#[ignore = "needs the SBF builds of both programs: SBF_OUT_DIR=target/deploy, --ignored"]
 async fn the_vault_cannot_claim_on_a_depositors_cover() {
     let mut s = setup(500).await;
     let cover = cover_pda(&s.keys.sponsor, 0);
@@ -421,7 +424,7 @@ async fn the_vault_cannot_claim_on_a_depositors_cover() {
     // The vault paid for this cover, but the depositor owns it.
     let before = s.balances().await;
     let admin = s.admin.insecure_clone();
-    let ix = vault::file_treasury_claim(
+    let ix = client::file_treasury_claim(
         &admin.pubkey(),
         &s.keys,
         &s.cover_keys(cover),
@@ -436,10 +439,7 @@ async fn the_vault_cannot_claim_on_a_depositors_cover() {
 }
 
 #[tokio::test]
-#[cfg_attr(
-    not(bulwark_sbf),
-    ignore = "needs the SBF builds of both programs: run with BULWARK_SBF=1"
-)]
+#[ignore = "needs the SBF builds of both programs: SBF_OUT_DIR=target/deploy, --ignored"]
 async fn wrong_accounts_passed_through_cpi_are_rejected() {
     let mut s = setup(500).await;
     let cover = cover_pda(&s.keys.sponsor, 0);
@@ -491,17 +491,14 @@ async fn wrong_accounts_passed_through_cpi_are_rejected() {
 }
 
 #[tokio::test]
-#[cfg_attr(
-    not(bulwark_sbf),
-    ignore = "needs the SBF builds of both programs: run with BULWARK_SBF=1"
-)]
+#[ignore = "needs the SBF builds of both programs: SBF_OUT_DIR=target/deploy, --ignored"]
 async fn the_vault_sponsors_only_its_pools_and_deposits_above_its_minimum() {
     let mut s = setup(500).await;
     let pools = s.m.more_pools(&[250, 250], 1_000_000 * UNIT).await;
     let (own_pool, any_pool) = (pools[0], pools[1]);
     let user = s.user.insecure_clone();
     let sponsored = |s: &Setup, amount: u64, pool: Pubkey| {
-        vault::deposit(
+        client::deposit(
             &s.user.pubkey(),
             &s.user_token,
             &s.keys,
@@ -532,7 +529,7 @@ async fn the_vault_sponsors_only_its_pools_and_deposits_above_its_minimum() {
     // Only the admin changes the policy, and only to a valid one.
     let stranger = s.m.t.user().await;
     let both = policy(500, vec![s.m.pool.keys.pool, own_pool]);
-    let ix = vault::set_sponsor_policy(&stranger.pubkey(), &s.keys, both.clone());
+    let ix = client::set_sponsor_policy(&stranger.pubkey(), &s.keys, both.clone());
     s.m.t
         .send_err_code_at(&[ix], &[&stranger], 0, VaultError::NotAdmin.into())
         .await;
@@ -557,12 +554,12 @@ async fn the_vault_sponsors_only_its_pools_and_deposits_above_its_minimum() {
         ),
     ];
     for (bad, err) in invalid {
-        let ix = vault::set_sponsor_policy(&admin.pubkey(), &s.keys, bad);
+        let ix = client::set_sponsor_policy(&admin.pubkey(), &s.keys, bad);
         s.m.t
             .send_err_code_at(&[ix], &[&admin], 0, err.into())
             .await;
     }
-    let ix = vault::set_sponsor_policy(&admin.pubkey(), &s.keys, both.clone());
+    let ix = client::set_sponsor_policy(&admin.pubkey(), &s.keys, both.clone());
     s.m.t.send_ok(&[ix], &[&admin]).await;
     let state: Vault = s.m.t.load(&s.keys.vault).await;
     assert_eq!(state.sponsor_policy, both);
@@ -571,12 +568,12 @@ async fn the_vault_sponsors_only_its_pools_and_deposits_above_its_minimum() {
     s.m.t.send_ok(&[ix], &[&user]).await;
     assert_eq!(
         s.m.t.balance(&s.keys.reserve).await,
-        RESERVE - reference_premium(amount, 250, YEAR)
+        RESERVE - expected_premium(amount, 250, YEAR)
     );
 
     // Paying for the cover themselves, a depositor may use any pool.
     let cover = cover_pda(&user.pubkey(), 3);
-    let ix = vault::deposit(
+    let ix = client::deposit(
         &user.pubkey(),
         &s.user_token,
         &s.keys,
@@ -594,7 +591,7 @@ async fn the_vault_sponsors_only_its_pools_and_deposits_above_its_minimum() {
 
     // Only the program's upgrade authority creates vaults.
     let other = VaultKeys::new(s.m.t.assessment_mint, spl_token::ID);
-    let ix = vault::initialize_vault(&stranger.pubkey(), &other, s.m.product_id, both.clone());
+    let ix = client::initialize_vault(&stranger.pubkey(), &other, s.m.product_id, both.clone());
     s.m.t
         .send_err_code_at(
             &[ix],
@@ -611,7 +608,7 @@ async fn the_vault_sponsors_only_its_pools_and_deposits_above_its_minimum() {
             .create_associated_token_account(&other.sponsor, &mint)
             .await;
     assert_eq!(reserve, other.reserve);
-    let ix = vault::initialize_vault(&admin.pubkey(), &other, s.m.product_id, both);
+    let ix = client::initialize_vault(&admin.pubkey(), &other, s.m.product_id, both);
     s.m.t.send_ok(&[ix], &[&admin]).await;
     let state: Vault = s.m.t.load(&other.vault).await;
     assert_eq!(state.reserve, reserve);

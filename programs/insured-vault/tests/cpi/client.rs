@@ -1,11 +1,11 @@
-//! Client of the example integrating program (`programs/insured-vault`): its PDAs and one
-//! builder per instruction.
+//! The vault's client, as its tests use it: its PDAs and one builder per instruction (Bulwark's
+//! side comes from `bulwark_testing::builders`).
 
 use anchor_lang::prelude::*;
 use anchor_lang::solana_program::instruction::Instruction;
 use anchor_lang::{InstructionData, ToAccountMetas};
 use bulwark::instructions::FileClaimArgs;
-use bulwark_sdk::builders::{self as bulwark_builders, CoverKeys};
+use bulwark_testing::builders::{self as bulwark_builders, CoverKeys};
 use insured_vault::constants::*;
 use insured_vault::instructions::{DepositArgs, InsureTreasuryArgs};
 use insured_vault::state::SponsorPolicy;
