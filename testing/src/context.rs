@@ -179,16 +179,22 @@ impl<B: Backend> TestContext<B> {
         self.assessment_mint = self.create_mint(6, &spl_token::ID).await;
     }
 
-    /// The deployer initializes the config with default parameters.
-    async fn initialize_config(&mut self) {
-        let ix = builders::initialize_config(
+    /// The deployer's `initialize_config` naming the context's authority, treasury and
+    /// assessment mint, with default parameters.
+    pub fn initialize_config_ix(&self) -> Instruction {
+        builders::initialize_config(
             &self.deployer.pubkey(),
             &self.authority.pubkey(),
             &self.treasury,
             &self.assessment_mint,
             &spl_token::ID,
             bulwark::state::ProtocolParams::default(),
-        );
+        )
+    }
+
+    /// The deployer initializes the config with default parameters.
+    async fn initialize_config(&mut self) {
+        let ix = self.initialize_config_ix();
         let deployer = self.deployer.insecure_clone();
         self.send_ok(&[ix], &[&deployer]).await;
     }

@@ -318,6 +318,18 @@ impl<B: Backend> Market<B> {
         }
     }
 
+    /// Arguments of the buyer's cover `nonce` of `amount` on the market's product, from the
+    /// market's pool alone, for `period` seconds (see [`cover_args`]).
+    pub fn cover_of(&self, nonce: u64, amount: u64, period: u32) -> BuyCoverArgs {
+        cover_args(
+            nonce,
+            self.buyer.pubkey(),
+            self.product_id,
+            vec![amount],
+            period,
+        )
+    }
+
     /// The buyer's `buy_cover` of `args` from `pools`.
     pub fn buy_ix(&self, args: BuyCoverArgs, pools: &[Pubkey]) -> Instruction {
         builders::buy_cover(

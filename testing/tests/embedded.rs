@@ -6,7 +6,7 @@
 #![allow(deprecated)]
 
 use bulwark_testing::program::{embedded, find_program_so};
-use bulwark_testing::{builders, sbf_mode, Signer, TestContext};
+use bulwark_testing::{builders, sbf_mode, Backend, Signer, TestContext};
 
 #[test]
 fn the_embedded_build_is_the_file_it_was_built_from() {
@@ -29,18 +29,14 @@ async fn both_ledgers_deploy_the_embedded_build_when_no_file_is_named() {
     let so = find_program_so().expect("lookup").expect("a build");
     assert_eq!(so.bytes, embedded::SO);
     assert!(so.origin.contains(embedded::SHA256));
-    let mut t = TestContext::new().await;
-    assert_eq!(
-        t.account(&bulwark::ID).await.expect("deployed").data,
-        embedded::SO
-    );
-    let config: bulwark::state::Config = t.load(&builders::config_pda()).await;
-    assert_eq!(config.authority, t.authority.pubkey());
-    let mut t = TestContext::litesvm().await;
-    assert_eq!(
-        t.account(&bulwark::ID).await.expect("deployed").data,
-        embedded::SO
-    );
+    assert_runs_the_embedded_build(TestContext::new().await).await;
+    assert_runs_the_embedded_build(TestContext::litesvm().await).await;
+}
+
+/// `t`'s program account holds the embedded build, and the config it initialized is there.
+async fn assert_runs_the_embedded_build<B: Backend>(mut t: TestContext<B>) {
+    let program = t.account(&bulwark::ID).await.expect("deployed");
+    assert_eq!(program.data, embedded::SO);
     let config: bulwark::state::Config = t.load(&builders::config_pda()).await;
     assert_eq!(config.authority, t.authority.pubkey());
 }

@@ -15,14 +15,7 @@ use solana_signer::Signer;
 async fn initialize_config_sets_every_field_and_emits() {
     let mut t = TestContext::bare().await;
     let deployer = t.deployer.insecure_clone();
-    let ix = initialize_config(
-        &deployer.pubkey(),
-        &t.authority.pubkey(),
-        &t.treasury,
-        &t.assessment_mint,
-        &spl_token::ID,
-        ProtocolParams::default(),
-    );
+    let ix = t.initialize_config_ix();
     let outcome = t.send_ok(&[ix], &[&deployer]).await;
     record_compute_units("initialize_config", &outcome);
 

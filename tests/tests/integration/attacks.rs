@@ -17,14 +17,7 @@ use solana_signer::Signer;
 async fn every_instruction() -> (TestContext, Vec<(&'static str, Instruction, Vec<Keypair>)>) {
     let mut m = market(1_000_000 * UNIT).await;
     let owner = m.buyer.pubkey();
-    m.buy(cover_args(
-        1,
-        owner,
-        m.product_id,
-        vec![100_000 * UNIT],
-        YEAR,
-    ))
-    .await;
+    m.buy(m.cover_of(1, 100_000 * UNIT, YEAR)).await;
     let cover = m.cover_keys(1, vec![m.pool.keys.pool]);
     let assessment_mint = m.t.assessment_mint;
     let (assessor, assessor_token) = m.t.funded_user(&assessment_mint, 3 * UNIT).await;

@@ -103,23 +103,15 @@ async fn f1_extend_stake_cannot_resell_capacity() {
     let (staker, token) = m.t.funded_user(&m.mint, stake).await;
     m.t.deposit(&staker, &m.pool.keys, &token, 0, first, stake)
         .await;
-    let owner = m.buyer.pubkey();
-    m.buy(cover_args(0, owner, m.product_id, vec![2 * stake], YEAR))
+    m.buy(m.cover_of(0, 2 * stake, YEAR)).await;
+    m.buy_err(m.cover_of(1, 1, YEAR), BulwarkError::InsufficientCapacity)
         .await;
-    m.buy_err(
-        cover_args(1, owner, m.product_id, vec![1], YEAR),
-        BulwarkError::InsufficientCapacity,
-    )
-    .await;
 
     // Extend with no top-up, twice: the stake moves, its 2S of cover stays sold.
     for to in [first + 1, first + 2] {
         extend(&mut m, &staker, &token, 0, to).await;
-        m.buy_err(
-            cover_args(1, owner, m.product_id, vec![1], YEAR),
-            BulwarkError::InsufficientCapacity,
-        )
-        .await;
+        m.buy_err(m.cover_of(1, 1, YEAR), BulwarkError::InsufficientCapacity)
+            .await;
     }
     let pp = pool_product_of(&mut m).await;
     assert_eq!(
@@ -137,12 +129,11 @@ async fn f1_extend_stake_cannot_resell_capacity() {
     m.t.deposit(&honest, &m.pool.keys, &honest_token, 0, first + 2, fresh)
         .await;
     m.buy_err(
-        cover_args(1, owner, m.product_id, vec![2 * fresh + 1], YEAR),
+        m.cover_of(1, 2 * fresh + 1, YEAR),
         BulwarkError::InsufficientCapacity,
     )
     .await;
-    m.buy(cover_args(1, owner, m.product_id, vec![2 * fresh], YEAR))
-        .await;
+    m.buy(m.cover_of(1, 2 * fresh, YEAR)).await;
     let pp = pool_product_of(&mut m).await;
     assert_eq!(pp.allocation_in(first + 2), fresh);
     // Every unit sold is backed: 2 × (S + fresh) of cover on S + fresh of stake.
@@ -171,14 +162,7 @@ async fn f5_weight_cycling_cannot_exceed_max_total_weight() {
     let second = m.t.create_default_product().await;
     let owner = m.buyer.pubkey();
     // Sell 60% of the product's capacity.
-    m.buy(cover_args(
-        0,
-        owner,
-        m.product_id,
-        vec![stake * 6 / 5],
-        YEAR,
-    ))
-    .await;
+    m.buy(m.cover_of(0, stake * 6 / 5, YEAR)).await;
 
     // Moving its weight away leaves 60 in use.
     let (ix, manager) = set_weight(&m, m.product_id, 0);
@@ -299,15 +283,7 @@ async fn pause_all_stops_every_outflow() {
 
     // The three outflows the parent commit left open, exercised under PAUSE_ALL.
     let mut m = market(1_000_000 * UNIT).await;
-    let owner = m.buyer.pubkey();
-    m.buy(cover_args(
-        0,
-        owner,
-        m.product_id,
-        vec![100_000 * UNIT],
-        YEAR,
-    ))
-    .await;
+    m.buy(m.cover_of(0, 100_000 * UNIT, YEAR)).await;
     let (alice, alice_token) = m.t.assessor(UNIT).await;
     let (keys, claim) = accepted_claim(&mut m, &alice, 10_000 * UNIT).await;
     // Let the accepted claim's redemption window pass: the capital pool alone pays it now.
@@ -372,14 +348,7 @@ async fn claim_timings_are_fixed_at_purchase() {
     let mut m = market(1_000_000 * UNIT).await;
     let owner = m.buyer.pubkey();
     let period = 28 * DAY as u32;
-    m.buy(cover_args(
-        0,
-        owner,
-        m.product_id,
-        vec![50_000 * UNIT],
-        period,
-    ))
-    .await;
+    m.buy(m.cover_of(0, 50_000 * UNIT, period)).await;
     let keys = m.cover_keys(0, vec![m.pool.keys.pool]);
     let cover: bulwark::state::Cover = m.t.load(&keys.cover).await;
     let defaults = ProtocolParams::default();
@@ -608,9 +577,7 @@ async fn very_large_pool_still_sells_cover() {
     let far = m.far;
     m.t.deposit(&whale, &m.pool.keys, &whale_token, 0, far, stake)
         .await;
-    let owner = m.buyer.pubkey();
-    m.buy(cover_args(0, owner, m.product_id, vec![1_000 * UNIT], YEAR))
-        .await;
+    m.buy(m.cover_of(0, 1_000 * UNIT, YEAR)).await;
     // No capital pool behind it: sold at 1x, the cover occupies its whole amount of stake.
     let pp = pool_product_of(&mut m).await;
     assert_eq!(pp.allocation_in(far), 1_000 * UNIT);
@@ -737,15 +704,7 @@ async fn claim_min_deposit_is_set_per_mint() {
 #[tokio::test]
 async fn pda_sharing_config_signs_only_for_the_vault_its_seeds_name() {
     let mut m = market(1_000_000 * UNIT).await;
-    let owner = m.buyer.pubkey();
-    m.buy(cover_args(
-        0,
-        owner,
-        m.product_id,
-        vec![100_000 * UNIT],
-        YEAR,
-    ))
-    .await;
+    m.buy(m.cover_of(0, 100_000 * UNIT, YEAR)).await;
     let treasury = m.t.treasury;
     let treasury_token = m.t.create_token_account(&treasury, &m.mint).await;
     let payer = m.t.payer().pubkey();
@@ -826,8 +785,7 @@ async fn lowering_a_weight_is_allowed_after_a_payout_elsewhere() {
     let owner = m.buyer.pubkey();
     let pool_key = m.pool.keys.pool;
     // The first product sells all its 50%: stake / 2 of backing.
-    m.buy(cover_args(0, owner, m.product_id, vec![stake], YEAR))
-        .await;
+    m.buy(m.cover_of(0, stake, YEAR)).await;
     // A claim on the second product is paid: 200,000 sold at 2x burns 100,000 of the stake.
     m.grant(&[pool_key]).await;
     let ix = m.buy_ix(

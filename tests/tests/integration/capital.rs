@@ -319,18 +319,11 @@ async fn leverage_needs_capital_and_lines_stay_within_the_capital_above_the_requ
     let mut m = market_with(stake, 0, spl_token::ID).await;
     let owner = m.buyer.pubkey();
     m.buy_err(
-        cover_args(0, owner, m.product_id, vec![stake + 1], YEAR),
+        m.cover_of(0, stake + 1, YEAR),
         BulwarkError::LeverageUnavailable,
     )
     .await;
-    m.buy(cover_args(
-        0,
-        owner,
-        m.product_id,
-        vec![400_000 * UNIT],
-        YEAR,
-    ))
-    .await;
+    m.buy(m.cover_of(0, 400_000 * UNIT, YEAR)).await;
     let cover: Cover = m.t.load(&cover_pda(&owner, 0)).await;
     assert_eq!(cover.allocations[0].ratio_bps, 10_000);
     let line = pool_of(&mut m).await.line;
@@ -373,18 +366,11 @@ async fn leverage_needs_capital_and_lines_stay_within_the_capital_above_the_requ
 
     // 600,000 of stake is free: with the 300,000 line it sells 900,000 (at 1.5x), not more.
     m.buy_err(
-        cover_args(1, owner, m.product_id, vec![900_000 * UNIT + 1], YEAR),
+        m.cover_of(1, 900_000 * UNIT + 1, YEAR),
         BulwarkError::LeverageUnavailable,
     )
     .await;
-    m.buy(cover_args(
-        1,
-        owner,
-        m.product_id,
-        vec![900_000 * UNIT],
-        YEAR,
-    ))
-    .await;
+    m.buy(m.cover_of(1, 900_000 * UNIT, YEAR)).await;
     let cover: Cover = m.t.load(&cover_pda(&owner, 1)).await;
     assert_eq!(cover.allocations[0].ratio_bps, 15_000);
     let line = pool_of(&mut m).await.line;
@@ -447,8 +433,7 @@ async fn claims_beyond_stake_and_capital_are_owed_and_paid_in_queue_order() {
     let second = m.t.create_default_product().await;
     m.t.add_product(&m.pool, second, 100, 250).await;
     let owner = m.buyer.pubkey();
-    m.buy(cover_args(0, owner, m.product_id, vec![stake], YEAR))
-        .await;
+    m.buy(m.cover_of(0, stake, YEAR)).await;
     for (nonce, amount) in [(1, 60_000 * UNIT), (2, 40_000 * UNIT)] {
         m.buy(BuyCoverArgs {
             product_id: second,
@@ -588,9 +573,7 @@ async fn an_exit_requested_before_a_loss_settles_at_the_lower_price() {
     let mut m = market_with(stake, 0, spl_token::ID).await;
     let (ann, ann_token) = join(&mut m, 100_000 * UNIT).await;
     join(&mut m, 100_000 * UNIT).await;
-    let owner = m.buyer.pubkey();
-    m.buy(cover_args(0, owner, m.product_id, vec![2 * stake], YEAR))
-        .await;
+    m.buy(m.cover_of(0, 2 * stake, YEAR)).await;
     let ix = request_capital_exit(&ann.pubkey(), &m.mint, 0, 100_000 * UNIT);
     m.t.send_ok(&[ix], &[&ann]).await;
     let exit: CapitalExit =
@@ -643,11 +626,7 @@ async fn purchases_on_two_pools_of_one_mint_write_disjoint_accounts() {
     let capital_key = capital_pool_pda(&m.mint);
     let capital_before = m.t.account(&capital_key).await.unwrap();
     let (second_buyer, second_token) = m.t.funded_user(&m.mint, 1_000_000 * UNIT).await;
-    let owner = m.buyer.pubkey();
-    let first = m.buy_ix(
-        cover_args(0, owner, m.product_id, vec![2 * stake], YEAR),
-        &[pools[0]],
-    );
+    let first = m.buy_ix(m.cover_of(0, 2 * stake, YEAR), &[pools[0]]);
     let second = buy_cover(
         &second_buyer.pubkey(),
         &second_token,
@@ -655,7 +634,7 @@ async fn purchases_on_two_pools_of_one_mint_write_disjoint_accounts() {
         &spl_token::ID,
         &[pools[1]],
         None,
-        cover_args(0, owner, m.product_id, vec![2 * stake], YEAR),
+        m.cover_of(0, 2 * stake, YEAR),
     );
     let writable = |ix: &Instruction| -> std::collections::BTreeSet<Pubkey> {
         ix.accounts

@@ -26,9 +26,7 @@ async fn insured(amount: u64) -> Insured {
 
 /// [`insured`] in a market of 1,000,000 stake and `m`'s capital pool.
 async fn insured_in(mut m: Market, amount: u64) -> Insured {
-    let owner = m.buyer.pubkey();
-    m.buy(cover_args(1, owner, m.product_id, vec![amount], YEAR))
-        .await;
+    m.buy(m.cover_of(1, amount, YEAR)).await;
     let keys = m.cover_keys(1, vec![m.pool.keys.pool]);
     Insured { m, keys }
 }
@@ -447,10 +445,7 @@ async fn no_claim_in_the_purchase_slot() {
     let mut m = market(1_000_000 * UNIT).await;
     let owner = m.buyer.pubkey();
     let keys = m.cover_keys(7, vec![m.pool.keys.pool]);
-    let buy = m.buy_ix(
-        cover_args(7, owner, m.product_id, vec![1_000 * UNIT], YEAR),
-        &[m.pool.keys.pool],
-    );
+    let buy = m.buy_ix(m.cover_of(7, 1_000 * UNIT, YEAR), &[m.pool.keys.pool]);
     let claim = file_claim(&owner, &keys, 0, &m.buyer_token, claim_args(UNIT));
     let buyer = m.buyer.insecure_clone();
     m.t.send_err_at(
@@ -665,14 +660,7 @@ async fn only_the_recipient_names_a_token_account_other_than_its_associated_one(
 async fn a_token_2022_payout_goes_to_the_owners_associated_account() {
     let mut m = market_on(1_000_000 * UNIT, spl_token_2022::ID).await;
     let owner = m.buyer.pubkey();
-    m.buy(cover_args(
-        1,
-        owner,
-        m.product_id,
-        vec![100_000 * UNIT],
-        YEAR,
-    ))
-    .await;
+    m.buy(m.cover_of(1, 100_000 * UNIT, YEAR)).await;
     let keys = m.cover_keys(1, vec![m.pool.keys.pool]);
     let (alice, _) = m.t.assessor(2 * UNIT).await;
     m.t.next_slot().await;
@@ -1087,10 +1075,8 @@ async fn claim_accounts_must_be_the_protocols_own() {
 async fn a_claim_of_the_whole_2x_cover_wipes_the_tranche_and_the_capital_pays_the_rest() {
     let stake = 10_000 * UNIT;
     let mut m = market(stake).await;
-    let owner = m.buyer.pubkey();
     // 2x leverage: the whole capacity is twice the stake.
-    m.buy(cover_args(1, owner, m.product_id, vec![2 * stake], YEAR))
-        .await;
+    m.buy(m.cover_of(1, 2 * stake, YEAR)).await;
     let keys = m.cover_keys(1, vec![m.pool.keys.pool]);
     let mut s = Insured { m, keys };
     let (alice, _) = s.m.t.assessor(UNIT).await;

@@ -25,9 +25,7 @@ async fn buy_cover_records_the_cover_and_splits_the_premium() {
     let owner = m.buyer.pubkey();
     let amount = 100_000 * UNIT;
     let vault_before = m.t.balance(&m.pool.keys.vault).await;
-    let outcome = m
-        .buy(cover_args(1, owner, m.product_id, vec![amount], YEAR))
-        .await;
+    let outcome = m.buy(m.cover_of(1, amount, YEAR)).await;
     record_compute_units("buy_cover (1 pool)", &outcome);
     let now = m.t.now().await;
 
@@ -119,20 +117,15 @@ async fn buy_cover_records_the_cover_and_splits_the_premium() {
 async fn capacity_is_sold_exactly_and_not_one_unit_more() {
     let stake = 500_000 * UNIT;
     let mut m = market(stake).await;
-    let owner = m.buyer.pubkey();
     let capacity = 2 * stake;
     m.buy_err(
-        cover_args(1, owner, m.product_id, vec![capacity + 1], YEAR),
+        m.cover_of(1, capacity + 1, YEAR),
         BulwarkError::InsufficientCapacity,
     )
     .await;
-    m.buy(cover_args(1, owner, m.product_id, vec![capacity], YEAR))
+    m.buy(m.cover_of(1, capacity, YEAR)).await;
+    m.buy_err(m.cover_of(2, 1, YEAR), BulwarkError::InsufficientCapacity)
         .await;
-    m.buy_err(
-        cover_args(2, owner, m.product_id, vec![1], YEAR),
-        BulwarkError::InsufficientCapacity,
-    )
-    .await;
     let pp: PoolProduct =
         m.t.load_zc(&pool_product_pda(&m.pool.keys.pool, m.product_id))
             .await;
@@ -161,15 +154,11 @@ async fn stake_that_unlocks_before_the_cover_is_settled_adds_no_capacity() {
         )
         .await;
     }
-    m.buy_err(
-        cover_args(1, owner, m.product_id, vec![1], YEAR),
-        BulwarkError::InsufficientCapacity,
-    )
-    .await;
+    m.buy_err(m.cover_of(1, 1, YEAR), BulwarkError::InsufficientCapacity)
+        .await;
     // A 28-day cover ends soon enough for the later of those tranches to back it.
     let short = 28 * DAY as u32;
-    m.buy(cover_args(1, owner, m.product_id, vec![UNIT], short))
-        .await;
+    m.buy(m.cover_of(1, UNIT, short)).await;
     let cover: Cover = m.t.load(&cover_pda(&owner, 1)).await;
     assert!(cover.first_tranche > current);
 }
@@ -235,7 +224,6 @@ async fn premiums_match_the_reference_over_many_purchases() {
 async fn price_never_goes_below_the_product_minimum_and_fixed_prices_do_not_bump() {
     let mut m = market(1_000_000 * UNIT).await;
     let authority = m.t.authority.insecure_clone();
-    let owner = m.buyer.pubkey();
     // Raise the product minimum above the pool's target price.
     let terms = bulwark::state::ProductTerms {
         min_price_bps: 400,
@@ -250,14 +238,7 @@ async fn price_never_goes_below_the_product_minimum_and_fixed_prices_do_not_bump
     .await;
     for nonce in 0..2 {
         let before = m.t.balance(&m.buyer_token).await;
-        m.buy(cover_args(
-            nonce,
-            owner,
-            m.product_id,
-            vec![500_000 * UNIT],
-            YEAR,
-        ))
-        .await;
+        m.buy(m.cover_of(nonce, 500_000 * UNIT, YEAR)).await;
         let paid = before - m.t.balance(&m.buyer_token).await;
         assert_eq!(paid, reference_premium(500_000 * UNIT, 400, YEAR));
     }
@@ -284,14 +265,7 @@ async fn rewards_stream_linearly_and_late_stakers_do_not_earn_earlier_premium() 
     let stake = 1_000_000 * UNIT;
     let mut m = market(stake).await;
     let owner = m.buyer.pubkey();
-    m.buy(cover_args(
-        1,
-        owner,
-        m.product_id,
-        vec![400_000 * UNIT],
-        YEAR,
-    ))
-    .await;
+    m.buy(m.cover_of(1, 400_000 * UNIT, YEAR)).await;
     let bought_at = m.t.now().await;
     let pool: Pool = m.t.load_zc(&m.pool.keys.pool).await;
     let stream = pool.rewards_reserved;
@@ -385,15 +359,7 @@ async fn rewards_stream_linearly_and_late_stakers_do_not_earn_earlier_premium() 
 #[tokio::test]
 async fn manager_fees_and_protocol_shares_are_paid_exactly() {
     let mut m = market(1_000_000 * UNIT).await;
-    let owner = m.buyer.pubkey();
-    m.buy(cover_args(
-        1,
-        owner,
-        m.product_id,
-        vec![100_000 * UNIT],
-        YEAR,
-    ))
-    .await;
+    m.buy(m.cover_of(1, 100_000 * UNIT, YEAR)).await;
     let premium = reference_premium(100_000 * UNIT, 250, YEAR);
 
     let manager = m.pool.manager.insecure_clone();
@@ -472,23 +438,18 @@ async fn capacity_returns_at_the_release_bucket_without_any_call() {
     let mut m = market(stake).await;
     let owner = m.buyer.pubkey();
     let period = 28 * DAY as u32;
-    m.buy(cover_args(1, owner, m.product_id, vec![2 * stake], period))
-        .await;
+    m.buy(m.cover_of(1, 2 * stake, period)).await;
     let cover: Cover = m.t.load(&cover_pda(&owner, 1)).await;
     let release_at = bucket_start(cover.release_bucket).unwrap();
     assert!(release_at >= cover.backing_until);
 
     // One second before the release bucket: still sold out.
     m.t.warp_to_time(release_at - 1).await;
-    m.buy_err(
-        cover_args(2, owner, m.product_id, vec![1], period),
-        BulwarkError::InsufficientCapacity,
-    )
-    .await;
+    m.buy_err(m.cover_of(2, 1, period), BulwarkError::InsufficientCapacity)
+        .await;
     // At the bucket boundary the whole capacity is back, with nothing called in between.
     m.t.warp_to_time(release_at).await;
-    m.buy(cover_args(3, owner, m.product_id, vec![2 * stake], period))
-        .await;
+    m.buy(m.cover_of(3, 2 * stake, period)).await;
 
     // Expiring the old cover afterwards is harmless: the capacity stays sold to the new one,
     // and the rent goes back to the payer.
@@ -524,8 +485,7 @@ async fn expire_cover_releases_capacity_early_once_claims_are_impossible() {
     let mut m = market(stake).await;
     let owner = m.buyer.pubkey();
     let period = 28 * DAY as u32;
-    m.buy(cover_args(1, owner, m.product_id, vec![2 * stake], period))
-        .await;
+    m.buy(m.cover_of(1, 2 * stake, period)).await;
     let cover_key = cover_pda(&owner, 1);
     let cover: Cover = m.t.load(&cover_key).await;
     let payer = m.buyer.pubkey();
@@ -561,8 +521,7 @@ async fn expire_cover_releases_capacity_early_once_claims_are_impossible() {
     }
     // Capacity is available right away, weeks before the bucket would have released it.
     assert!(m.t.now().await < bucket_start(cover.release_bucket).unwrap());
-    m.buy(cover_args(2, owner, m.product_id, vec![2 * stake], period))
-        .await;
+    m.buy(m.cover_of(2, 2 * stake, period)).await;
 }
 
 async fn t_other_product(m: &mut Market) -> u64 {
@@ -807,14 +766,13 @@ async fn buy_cover_rejects_bad_arguments() {
 #[tokio::test]
 async fn commission_goes_to_the_distributor_within_the_slippage_guard() {
     let mut m = market(1_000_000 * UNIT).await;
-    let owner = m.buyer.pubkey();
     let (_, distributor_token) = m.t.funded_user(&m.mint, 0).await;
     let premium = reference_premium(10_000 * UNIT, 250, YEAR);
     let commission = premium * 3_000 / 10_000;
     let a = BuyCoverArgs {
         commission_bps: 3_000,
         max_premium: premium + commission,
-        ..cover_args(1, owner, m.product_id, vec![10_000 * UNIT], YEAR)
+        ..m.cover_of(1, 10_000 * UNIT, YEAR)
     };
     let ix = buy_cover(
         &m.buyer.pubkey(),
@@ -905,14 +863,7 @@ async fn the_sdk_quote_routes_over_the_cheapest_pools_and_matches_the_purchase()
     pools.extend(m.more_pools(&[200, 600, 300], stake).await);
     // Make the first pool the priciest right now by buying from it.
     let owner = m.buyer.pubkey();
-    m.buy(cover_args(
-        1,
-        owner,
-        m.product_id,
-        vec![180_000 * UNIT],
-        YEAR,
-    ))
-    .await;
+    m.buy(m.cover_of(1, 180_000 * UNIT, YEAR)).await;
     m.t.warp_days(1).await;
 
     m.grant(&pools).await;

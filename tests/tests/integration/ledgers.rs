@@ -36,8 +36,7 @@ async fn lifecycle<B: Backend>(t: TestContext<B>) -> Outcome {
     let mut m = Market::open(t, MarketSpec::new(STAKE)).await;
     let start = m.t.balance(&m.buyer_token).await;
     let owner = m.buyer.pubkey();
-    m.buy(cover_args(0, owner, m.product_id, vec![COVERED], YEAR))
-        .await;
+    m.buy(m.cover_of(0, COVERED, YEAR)).await;
     let premium = start - m.t.balance(&m.buyer_token).await;
     let claim = m.pay_claim(0, CLAIMED).await;
     let cover: Cover = m.t.load(&cover_pda(&owner, 0)).await;
@@ -97,14 +96,7 @@ async fn litesvm_keeps_the_callers_instance_and_refuses_a_second_config() {
     let config: bulwark::state::Config = t.load(&config_pda()).await;
     assert_eq!(config.authority, t.authority.pubkey());
     let deployer = t.deployer.insecure_clone();
-    let ix = initialize_config(
-        &deployer.pubkey(),
-        &t.authority.pubkey(),
-        &t.treasury,
-        &t.assessment_mint,
-        &spl_token::ID,
-        bulwark::state::ProtocolParams::default(),
-    );
+    let ix = t.initialize_config_ix();
     let err = t
         .send(&[ix], &[&deployer])
         .await

@@ -75,8 +75,7 @@ async fn only_the_tranches_that_back_a_cover_earn_its_premium() {
         .await;
 
     let owner = m.buyer.pubkey();
-    m.buy(cover_args(1, owner, m.product_id, vec![stake], YEAR))
-        .await;
+    m.buy(m.cover_of(1, stake, YEAR)).await;
     let cover: Cover = m.t.load(&cover_pda(&owner, 1)).await;
     // End + grace + the settlement window, rounded to a bucket, is past tranche current + 4.
     assert_eq!(cover.first_tranche, current + 5);
@@ -124,14 +123,7 @@ async fn a_staker_joining_a_backing_tranche_mid_stream_earns_only_from_then_on()
     let stake = 1_000_000 * UNIT;
     let mut m = market(stake).await;
     let owner = m.buyer.pubkey();
-    m.buy(cover_args(
-        1,
-        owner,
-        m.product_id,
-        vec![400_000 * UNIT],
-        YEAR,
-    ))
-    .await;
+    m.buy(m.cover_of(1, 400_000 * UNIT, YEAR)).await;
     let cover: Cover = m.t.load(&cover_pda(&owner, 1)).await;
     let joined_tranche = m.far - 2;
     assert!(joined_tranche >= cover.first_tranche, "it backs the cover");
@@ -174,9 +166,7 @@ async fn a_staker_joining_a_backing_tranche_mid_stream_earns_only_from_then_on()
 async fn a_wiped_tranche_earns_nothing_after_the_payout() {
     let stake = 10_000 * UNIT;
     let mut m = market(stake).await;
-    let owner = m.buyer.pubkey();
-    m.buy(cover_args(1, owner, m.product_id, vec![2 * stake], YEAR))
-        .await;
+    m.buy(m.cover_of(1, 2 * stake, YEAR)).await;
     let pool: Pool = m.t.load_zc(&m.pool.keys.pool).await;
     let (share, start, end) = stream_of(&mut m, 1, pool.rewards_reserved).await;
     let rate = stream_rate(share, end - start);
@@ -232,11 +222,7 @@ async fn set_target(m: &mut Market, pool: &Pubkey, weight: u16, price: u16) {
 
 async fn premium_paid(m: &mut Market, nonce: u64, pool: Pubkey) -> u64 {
     let before = m.t.balance(&m.buyer_token).await;
-    let owner = m.buyer.pubkey();
-    let ix = m.buy_ix(
-        cover_args(nonce, owner, m.product_id, vec![10_000 * UNIT], YEAR),
-        &[pool],
-    );
+    let ix = m.buy_ix(m.cover_of(nonce, 10_000 * UNIT, YEAR), &[pool]);
     let buyer = m.buyer.insecure_clone();
     m.t.send_ok(&[ix], &[&buyer]).await;
     before - m.t.balance(&m.buyer_token).await
@@ -373,14 +359,7 @@ async fn a_stream_slot_is_reused_by_the_class_eight_tranches_later() {
     let mut m = market(stake).await;
     let current = m.t.current_tranche().await;
     let owner = m.buyer.pubkey();
-    m.buy(cover_args(
-        1,
-        owner,
-        m.product_id,
-        vec![200_000 * UNIT],
-        YEAR,
-    ))
-    .await;
+    m.buy(m.cover_of(1, 200_000 * UNIT, YEAR)).await;
     let first: Cover = m.t.load(&cover_pda(&owner, 1)).await;
     let pool: Pool = m.t.load_zc(&m.pool.keys.pool).await;
     let (share, start, end) = stream_of(&mut m, 1, pool.rewards_reserved).await;
@@ -407,14 +386,7 @@ async fn a_stream_slot_is_reused_by_the_class_eight_tranches_later() {
         pool.roll_forward(m.t.now().await).unwrap();
         pool.rewards_reserved
     };
-    m.buy(cover_args(
-        2,
-        owner,
-        m.product_id,
-        vec![200_000 * UNIT],
-        YEAR,
-    ))
-    .await;
+    m.buy(m.cover_of(2, 200_000 * UNIT, YEAR)).await;
     let second: Cover = m.t.load(&cover_pda(&owner, 2)).await;
     assert_eq!(second.first_tranche, first.first_tranche + 8);
     let pool: Pool = m.t.load_zc(&m.pool.keys.pool).await;

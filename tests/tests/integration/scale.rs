@@ -27,14 +27,7 @@ async fn clone_n(t: &mut TestContext, template: &Pubkey, n: usize) {
 async fn scenario(n: usize) -> Measured {
     let mut m = market(1_000_000 * UNIT).await;
     let owner = m.buyer.pubkey();
-    m.buy(cover_args(
-        1,
-        owner,
-        m.product_id,
-        vec![100_000 * UNIT],
-        YEAR,
-    ))
-    .await;
+    m.buy(m.cover_of(1, 100_000 * UNIT, YEAR)).await;
     let keys = m.cover_keys(1, vec![m.pool.keys.pool]);
     let assessment_mint = m.t.assessment_mint;
     let (alice, alice_token) = m.t.funded_user(&assessment_mint, 2 * UNIT).await;
@@ -85,10 +78,7 @@ async fn scenario(n: usize) -> Measured {
 
     let buy =
         m.t.send_ok(
-            &[m.buy_ix(
-                cover_args(2, owner, m.product_id, vec![10_000 * UNIT], YEAR),
-                &[m.pool.keys.pool],
-            )],
+            &[m.buy_ix(m.cover_of(2, 10_000 * UNIT, YEAR), &[m.pool.keys.pool])],
             &[&buyer],
         )
         .await;
