@@ -1,8 +1,9 @@
 use crate::constants::*;
 use crate::error::{require_invariant, BulwarkError};
+use crate::math::bps::Bps;
 use crate::math::shares::{assets_for_shares, shares_for_deposit};
 use crate::math::OrOverflow;
-use crate::math::{add, mul_div_ceil, sub, to_u64};
+use crate::math::{add, sub};
 use anchor_lang::prelude::*;
 
 /// The mutual's capital on one mint (Nexus Mutual's capital pool): members deposit the mint
@@ -91,12 +92,13 @@ impl CapitalPool {
     /// The minimum capital requirement: `mcr_bps` of the lines outstanding (rounded up), at
     /// least the floor.
     pub fn minimum_capital(&self) -> Result<u64> {
-        let share = to_u64(mul_div_ceil(
-            u128::from(self.lines),
-            u128::from(self.mcr_bps),
-            u128::from(BPS),
-        )?)?;
+        let share = self.mcr()?.ceil_of(self.lines)?;
         Ok(share.max(self.min_capital))
+    }
+
+    /// The minimum capital requirement as a share of the lines.
+    fn mcr(&self) -> Result<Bps> {
+        Bps::of_valid(self.mcr_bps)
     }
 
     /// Capital above the minimum requirement: the most a new line may add.
@@ -145,8 +147,8 @@ impl CapitalPool {
         let carried = if net < self.min_capital {
             0
         } else {
-            let scaled = u128::from(net) * u128::from(BPS) / u128::from(self.mcr_bps.max(1));
-            u64::try_from(scaled).unwrap_or(u64::MAX)
+            // An out-of-bounds requirement (the invariant refuses it) carries nothing.
+            self.mcr().map_or(0, |mcr| mcr.whole_floor(net))
         };
         self.lines.saturating_sub(carried)
     }

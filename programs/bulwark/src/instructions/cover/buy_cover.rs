@@ -2,8 +2,9 @@ use crate::constants::*;
 use crate::error::{broken, BulwarkError};
 use crate::events::{CoverBought, PoolPurchase};
 use crate::instructions::cover_pools::{ExpectedPool, PoolVaultAccounts};
+use crate::math::bps::Bps;
 use crate::math::capacity::leverage_ratio;
-use crate::math::pricing::{bps_of, bumped_price, premium, split_premium, PremiumSplit};
+use crate::math::pricing::{bumped_price, premium, split_premium, PremiumSplit};
 use crate::math::OrOverflow;
 use crate::state::{Config, Cover, CoverAllocation, CoverSchedule, Product, ProductTerms};
 use crate::token::{token_amount, transfer};
@@ -143,7 +144,7 @@ impl BuyCover<'_> {
             purchases.push(purchase);
         }
 
-        let commission = bps_of(total_premium, args.commission_bps)?;
+        let commission = Bps::of_valid(args.commission_bps)?.floor_of(total_premium)?;
         let cost = total_premium.checked_add(commission).or_overflow()?;
         require!(cost <= args.max_premium, BulwarkError::PremiumAboveMax);
         let accounts = ctx.accounts;
@@ -318,10 +319,10 @@ fn buy_from_pool<'info>(
         capital: capital_share,
     } = split_premium(
         premium,
-        params.staker_share_bps,
-        params.assessment_share_bps,
-        params.protocol_fee_bps,
-        pool.manager_fee_bps,
+        Bps::of_valid(params.staker_share_bps)?,
+        Bps::of_valid(params.assessment_share_bps)?,
+        Bps::of_valid(params.protocol_fee_bps)?,
+        Bps::of_valid(pool.manager_fee_bps)?,
     )?;
     // To the tranches that back this cover (from its first eligible tranche on), the same
     // set and shares a payout of it burns (SPEC §4.4, §5.13).

@@ -2,8 +2,9 @@ use crate::constants::*;
 use crate::error::BulwarkError;
 use crate::instructions::cover::buy_cover::check_cover_terms;
 use crate::instructions::cover_pools::PoolPair;
+use crate::math::bps::Bps;
 use crate::math::capacity::leverage_ratio;
-use crate::math::pricing::{bps_of, premium};
+use crate::math::pricing::premium;
 use crate::math::OrOverflow;
 use crate::state::{CapitalPool, Config, CoverSchedule, Pool, PoolProduct, Product};
 use anchor_lang::prelude::*;
@@ -263,7 +264,7 @@ pub fn route(
         parts,
         covered: amount - left,
         premium: total,
-        commission: bps_of(total, commission_bps)?,
+        commission: Bps::of_valid(commission_bps)?.floor_of(total)?,
         cranks: Vec::new(),
     })
 }
