@@ -149,7 +149,8 @@ impl FileClaim<'_> {
             redemption_window: timings.redemption_window,
             silent_ending: timings.silent_ending,
             assessor_reward: Bps::of_valid(params.assessor_reward_bps)?.floor_of(args.amount)?,
-            reserved: [0; 64],
+            reward_pot_bump: accounts.mint_params.reward_pot_bump,
+            reserved: [0; 63],
         });
         let cover = &mut accounts.cover;
         cover.open_claim = true;
