@@ -34,10 +34,9 @@ pub struct SweepFees<'info> {
     )]
     pub treasury_token: Box<InterfaceAccount<'info, TokenAccount>>,
     /// The assessment reward pot of this mint: a token account owned by the config PDA, at the
-    /// bump the mint's capital pool stores. Created by the first sweep on the mint.
-    /// CHECK: the address is checked here; `open_reward_pot` creates the account or checks it
-    /// is the mint's token account of the config (Anchor's `init_if_needed` would search for
-    /// the bump).
+    /// bump the mint's capital pool stores (`init_if_needed` would search for it). The first
+    /// sweep on the mint creates it.
+    /// CHECK: `open_reward_pot` creates it or checks it is the config's account of the mint.
     #[account(
         mut,
         seeds = [REWARD_POT_SEED, mint.key().as_ref()],
