@@ -6,7 +6,7 @@
 //! the handler turns it into a [`Bps`] where it uses it. Ratios above 1x (the capacity ratio) are
 //! multipliers, not shares, and stay plain bps in `capacity`.
 
-use super::{mul_div_ceil, mul_div_floor, to_u64};
+use super::{checked_mul_u128, divide, mul_div_floor, to_u64, OrOverflow};
 use crate::constants::BPS;
 use crate::error::broken;
 use anchor_lang::prelude::*;
@@ -31,26 +31,14 @@ impl Bps {
         Self::new(bps).ok_or_else(|| broken!("a share is at most 10,000 bps"))
     }
 
-    pub const fn get(self) -> u16 {
-        self.0
-    }
-
     /// This share of `value`, rounded down: what the protocol pays or a fee it keeps.
     pub fn floor_of(self, value: u64) -> Result<u64> {
-        to_u64(mul_div_floor(
-            u128::from(value),
-            u128::from(self.0),
-            u128::from(BPS),
-        )?)
+        self.share_of(value, false)
     }
 
     /// This share of `value`, rounded up: what the protocol requires.
     pub fn ceil_of(self, value: u64) -> Result<u64> {
-        to_u64(mul_div_ceil(
-            u128::from(value),
-            u128::from(self.0),
-            u128::from(BPS),
-        )?)
+        self.share_of(value, true)
     }
 
     /// The most whose share is at most `part`: `part × 100% ÷ share`, rounded down, saturating
@@ -58,6 +46,14 @@ impl Bps {
     pub fn whole_floor(self, part: u64) -> u64 {
         mul_div_floor(u128::from(part), u128::from(BPS), u128::from(self.0.max(1)))
             .map_or(u64::MAX, |whole| u64::try_from(whole).unwrap_or(u64::MAX))
+    }
+
+    /// `value × share ÷ 100%` (never above `value`), rounded as asked.
+    fn share_of(self, value: u64, round_up: bool) -> Result<u64> {
+        let share = checked_mul_u128(u128::from(value), u128::from(self.0))
+            .and_then(|scaled| divide(scaled, u128::from(BPS), round_up))
+            .or_overflow()?;
+        to_u64(share)
     }
 }
 
@@ -67,10 +63,10 @@ mod tests {
 
     #[test]
     fn a_share_is_at_most_the_whole() {
-        assert_eq!(Bps::new(10_000).map(Bps::get), Some(10_000));
+        assert_eq!(Bps::new(10_000), Some(Bps(10_000)));
         assert_eq!(Bps::new(10_001), None);
         assert!(Bps::of_valid(10_001).is_err());
-        assert_eq!(Bps::of_valid(2_500).unwrap().get(), 2_500);
+        assert_eq!(Bps::of_valid(2_500).unwrap(), Bps(2_500));
     }
 
     #[test]
