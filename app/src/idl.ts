@@ -292,6 +292,9 @@ export type Bulwark = {
         },
         {
           "name": "rewardPot",
+          "docs": [
+            "The claim mint's reward pot, at the bump the claim stores."
+          ],
           "writable": true,
           "pda": {
             "seeds": [
@@ -2797,7 +2800,9 @@ export type Bulwark = {
         {
           "name": "rewardPot",
           "docs": [
-            "The assessment reward pot of this mint, owned by the config PDA."
+            "The assessment reward pot of this mint: a token account owned by the config PDA, at the",
+            "bump the mint's capital pool stores (`init_if_needed` would search for it). The first",
+            "sweep on the mint creates it."
           ],
           "writable": true,
           "pda": {
@@ -5186,11 +5191,19 @@ export type Bulwark = {
             "type": "u64"
           },
           {
+            "name": "rewardPotBump",
+            "docs": [
+              "Bump of the mint's assessor reward pot (copied from its `MintParams`), which",
+              "`sweep_fees` creates and fills."
+            ],
+            "type": "u8"
+          },
+          {
             "name": "reserved",
             "type": {
               "array": [
                 "u8",
-                96
+                95
               ]
             }
           }
@@ -5455,11 +5468,19 @@ export type Bulwark = {
             "type": "u64"
           },
           {
+            "name": "rewardPotBump",
+            "docs": [
+              "Bump of the claim mint's reward pot (copied from its `MintParams` at filing), which",
+              "pays the assessors in `claim_assessor_reward`."
+            ],
+            "type": "u8"
+          },
+          {
             "name": "reserved",
             "type": {
               "array": [
                 "u8",
-                64
+                63
               ]
             }
           }
@@ -6684,11 +6705,20 @@ export type Bulwark = {
             "type": "u64"
           },
           {
+            "name": "rewardPotBump",
+            "docs": [
+              "Bump of the mint's assessor reward pot, `[\"reward_pot\", mint]`: found once here, when",
+              "the mint is listed, and copied to the capital pool and every claim on the mint so that",
+              "`sweep_fees` and `claim_assessor_reward` check the pot without searching for it."
+            ],
+            "type": "u8"
+          },
+          {
             "name": "reserved",
             "type": {
               "array": [
                 "u8",
-                64
+                63
               ]
             }
           }

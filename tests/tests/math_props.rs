@@ -210,7 +210,8 @@ proptest! {
             redemption_window: 0,
             silent_ending: 0,
             assessor_reward: 0,
-            reserved: [0; 64],
+            reward_pot_bump: 255,
+            reserved: [0; 63],
         };
         let before = claim(accept, deny).voted_accept();
         prop_assert_eq!(before, accept > deny && accept + deny >= quorum);

@@ -221,7 +221,8 @@ mod tests {
             redemption_window: DEFAULT_REDEMPTION_WINDOW,
             silent_ending: DEFAULT_SILENT_ENDING,
             assessor_reward: 0,
-            reserved: [0; 64],
+            reward_pot_bump: 255,
+            reserved: [0; 63],
         }
     }
 

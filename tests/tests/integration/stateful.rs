@@ -11,8 +11,8 @@ use bulwark::constants::REWARD_SCALE;
 use bulwark::error::BulwarkError;
 use bulwark::instructions::QuoteCoverArgs;
 use bulwark::instructions::{DepositStakeArgs, ExtendStakeArgs, FileClaimArgs, SetPoolProductArgs};
+use bulwark::math::bps::Bps;
 use bulwark::math::buckets::{bucket_start, release_bucket};
-use bulwark::math::pricing::bps_of;
 use bulwark::math::tranche::tranche_end;
 use bulwark::state::{
     CapitalExit, CapitalPool, Claim, Config, Cover, CoverSchedule, Pool, PoolProduct, Product,
@@ -647,8 +647,11 @@ impl World {
                         self.check_capacity(*pool, product, before).await;
                         // The stakers' share, less the manager's fee, streams in full.
                         let state = self.pool(*pool).await;
-                        let share = bps_of(cover.allocations[index].premium, 5_000).unwrap();
-                        let rewards = share - bps_of(share, state.manager_fee_bps).unwrap();
+                        let bps = |share| Bps::new(share).unwrap();
+                        let share = bps(5_000)
+                            .floor_of(cover.allocations[index].premium)
+                            .unwrap();
+                        let rewards = share - bps(state.manager_fee_bps).floor_of(share).unwrap();
                         assert_eq!(state.rewards_reserved - reserved_before[index], rewards);
                         self.streams.push(StreamRecord {
                             pool: *pool,

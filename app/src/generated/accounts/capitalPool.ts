@@ -91,6 +91,11 @@ export type CapitalPool = {
   premiumsReceived: bigint;
   /** Paid on claims, in all. */
   claimsPaid: bigint;
+  /**
+   * Bump of the mint's assessor reward pot (copied from its `MintParams`), which
+   * `sweep_fees` creates and fills.
+   */
+  rewardPotBump: number;
   reserved: ReadonlyUint8Array;
 };
 
@@ -137,6 +142,11 @@ export type CapitalPoolArgs = {
   premiumsReceived: number | bigint;
   /** Paid on claims, in all. */
   claimsPaid: number | bigint;
+  /**
+   * Bump of the mint's assessor reward pot (copied from its `MintParams`), which
+   * `sweep_fees` creates and fills.
+   */
+  rewardPotBump: number;
   reserved: ReadonlyUint8Array;
 };
 
@@ -163,7 +173,8 @@ export function getCapitalPoolEncoder(): FixedSizeEncoder<CapitalPoolArgs> {
       ["lines", getU64Encoder()],
       ["premiumsReceived", getU64Encoder()],
       ["claimsPaid", getU64Encoder()],
-      ["reserved", fixEncoderSize(getBytesEncoder(), 96)],
+      ["rewardPotBump", getU8Encoder()],
+      ["reserved", fixEncoderSize(getBytesEncoder(), 95)],
     ]),
     (value) => ({ ...value, discriminator: CAPITAL_POOL_DISCRIMINATOR }),
   );
@@ -191,7 +202,8 @@ export function getCapitalPoolDecoder(): FixedSizeDecoder<CapitalPool> {
     ["lines", getU64Decoder()],
     ["premiumsReceived", getU64Decoder()],
     ["claimsPaid", getU64Decoder()],
-    ["reserved", fixDecoderSize(getBytesDecoder(), 96)],
+    ["rewardPotBump", getU8Decoder()],
+    ["reserved", fixDecoderSize(getBytesDecoder(), 95)],
   ]);
 }
 

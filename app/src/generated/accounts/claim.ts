@@ -112,6 +112,11 @@ export type Claim = {
   silentEnding: number;
   /** Reward shared by the assessors of this claim, pro rata to weight. */
   assessorReward: bigint;
+  /**
+   * Bump of the claim mint's reward pot (copied from its `MintParams` at filing), which
+   * pays the assessors in `claim_assessor_reward`.
+   */
+  rewardPotBump: number;
   reserved: ReadonlyUint8Array;
 };
 
@@ -171,6 +176,11 @@ export type ClaimArgs = {
   silentEnding: number;
   /** Reward shared by the assessors of this claim, pro rata to weight. */
   assessorReward: number | bigint;
+  /**
+   * Bump of the claim mint's reward pot (copied from its `MintParams` at filing), which
+   * pays the assessors in `claim_assessor_reward`.
+   */
+  rewardPotBump: number;
   reserved: ReadonlyUint8Array;
 };
 
@@ -210,7 +220,8 @@ export function getClaimEncoder(): Encoder<ClaimArgs> {
       ["redemptionWindow", getU32Encoder()],
       ["silentEnding", getU32Encoder()],
       ["assessorReward", getU64Encoder()],
-      ["reserved", fixEncoderSize(getBytesEncoder(), 64)],
+      ["rewardPotBump", getU8Encoder()],
+      ["reserved", fixEncoderSize(getBytesEncoder(), 63)],
     ]),
     (value) => ({ ...value, discriminator: CLAIM_DISCRIMINATOR }),
   );
@@ -251,7 +262,8 @@ export function getClaimDecoder(): Decoder<Claim> {
     ["redemptionWindow", getU32Decoder()],
     ["silentEnding", getU32Decoder()],
     ["assessorReward", getU64Decoder()],
-    ["reserved", fixDecoderSize(getBytesDecoder(), 64)],
+    ["rewardPotBump", getU8Decoder()],
+    ["reserved", fixDecoderSize(getBytesDecoder(), 63)],
   ]);
 }
 

@@ -118,6 +118,7 @@ export type ClaimAssessorRewardAsyncInput<
    */
   ballot?: Address<TAccountBallot>;
   mint: Address<TAccountMint>;
+  /** The claim mint's reward pot, at the bump the claim stores. */
   rewardPot?: Address<TAccountRewardPot>;
   ownerToken: Address<TAccountOwnerToken>;
   tokenProgram: Address<TAccountTokenProgram>;
@@ -235,6 +236,7 @@ export type ClaimAssessorRewardInput<
    */
   ballot: Address<TAccountBallot>;
   mint: Address<TAccountMint>;
+  /** The claim mint's reward pot, at the bump the claim stores. */
   rewardPot: Address<TAccountRewardPot>;
   ownerToken: Address<TAccountOwnerToken>;
   tokenProgram: Address<TAccountTokenProgram>;
@@ -337,6 +339,7 @@ export type ParsedClaimAssessorRewardInstruction<
      */
     ballot: TAccountMetas[3];
     mint: TAccountMetas[4];
+    /** The claim mint's reward pot, at the bump the claim stores. */
     rewardPot: TAccountMetas[5];
     ownerToken: TAccountMetas[6];
     tokenProgram: TAccountMetas[7];

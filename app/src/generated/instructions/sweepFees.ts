@@ -128,7 +128,11 @@ export type SweepFeesAsyncInput<
   mint: Address<TAccountMint>;
   vault: Address<TAccountVault>;
   treasuryToken: Address<TAccountTreasuryToken>;
-  /** The assessment reward pot of this mint, owned by the config PDA. */
+  /**
+   * The assessment reward pot of this mint: a token account owned by the config PDA, at the
+   * bump the mint's capital pool stores (`init_if_needed` would search for it). The first
+   * sweep on the mint creates it.
+   */
   rewardPot?: Address<TAccountRewardPot>;
   /** The mint's capital pool: receives its premium share. */
   capitalPool?: Address<TAccountCapitalPool>;
@@ -276,7 +280,11 @@ export type SweepFeesInput<
   mint: Address<TAccountMint>;
   vault: Address<TAccountVault>;
   treasuryToken: Address<TAccountTreasuryToken>;
-  /** The assessment reward pot of this mint, owned by the config PDA. */
+  /**
+   * The assessment reward pot of this mint: a token account owned by the config PDA, at the
+   * bump the mint's capital pool stores (`init_if_needed` would search for it). The first
+   * sweep on the mint creates it.
+   */
   rewardPot: Address<TAccountRewardPot>;
   /** The mint's capital pool: receives its premium share. */
   capitalPool: Address<TAccountCapitalPool>;
@@ -402,7 +410,11 @@ export type ParsedSweepFeesInstruction<
     mint: TAccountMetas[3];
     vault: TAccountMetas[4];
     treasuryToken: TAccountMetas[5];
-    /** The assessment reward pot of this mint, owned by the config PDA. */
+    /**
+     * The assessment reward pot of this mint: a token account owned by the config PDA, at the
+     * bump the mint's capital pool stores (`init_if_needed` would search for it). The first
+     * sweep on the mint creates it.
+     */
     rewardPot: TAccountMetas[6];
     /** The mint's capital pool: receives its premium share. */
     capitalPool: TAccountMetas[7];

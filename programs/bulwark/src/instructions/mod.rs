@@ -4,6 +4,7 @@ pub mod admin;
 pub mod capital;
 pub mod claims;
 pub mod cover;
+pub mod cover_pools;
 pub mod pool;
 pub mod pool_vault;
 pub mod staking;

@@ -5,6 +5,7 @@
 //! arguments in registers (a u128 takes two), and the registry-only SBF toolchain cannot
 //! spill the rest to the stack.
 
+pub mod bps;
 pub mod buckets;
 pub mod capacity;
 pub mod pricing;

@@ -1,6 +1,7 @@
 //! Cover pricing: annual prices in bps, a bumped price that decays back to the target, and
 //! premiums rounded up.
 
+use super::bps::Bps;
 use super::{div_ceil_u64, mul_div_ceil, mul_div_floor, to_u64};
 use crate::constants::{BPS, SECONDS_PER_DAY, SECONDS_PER_YEAR};
 use crate::error::{broken, BulwarkError};
@@ -59,15 +60,6 @@ pub fn bumped_price(price_bps: u64, amount: u64, capacity: u64, bump_bps: u16) -
     u16::try_from(price).or_overflow()
 }
 
-/// `value × share_bps / BPS`, rounded down (used for premium splits and fees).
-pub fn bps_of(value: u64, share_bps: u16) -> Result<u64> {
-    to_u64(mul_div_floor(
-        u128::from(value),
-        u128::from(share_bps),
-        u128::from(BPS),
-    )?)
-}
-
 /// One pool's premium, split (SPEC §4.4): the stakers' rewards (their share less the pool
 /// manager's fee), the manager's fee, the assessors' and the treasury's shares, and the capital
 /// pool's, which is the remainder, so rounding never loses a unit: the parts sum to the premium.
@@ -80,24 +72,24 @@ pub struct PremiumSplit {
     pub capital: u64,
 }
 
-/// Splits `premium` by the protocol's shares (bps of the whole premium, summing to at most
-/// `BPS`) and the pool's manager fee (bps of the stakers' share); each share is rounded down.
+/// Splits `premium` by the protocol's shares (of the whole premium, summing to at most 100%)
+/// and the pool's manager fee (a share of the stakers' share); each share is rounded down.
 pub fn split_premium(
     premium: u64,
-    staker_share_bps: u16,
-    assessment_share_bps: u16,
-    protocol_fee_bps: u16,
-    manager_fee_bps: u16,
+    staker_share: Bps,
+    assessment_share: Bps,
+    protocol_fee: Bps,
+    manager_fee: Bps,
 ) -> Result<PremiumSplit> {
-    let staker_share = bps_of(premium, staker_share_bps)?;
-    let assessment = bps_of(premium, assessment_share_bps)?;
-    let treasury = bps_of(premium, protocol_fee_bps)?;
+    let staker_share = staker_share.floor_of(premium)?;
+    let assessment = assessment_share.floor_of(premium)?;
+    let treasury = protocol_fee.floor_of(premium)?;
     let capital = premium
         .checked_sub(staker_share)
         .and_then(|rest| rest.checked_sub(assessment))
         .and_then(|rest| rest.checked_sub(treasury))
         .ok_or_else(|| broken!("the protocol's premium shares sum to at most the premium"))?;
-    let manager_fee = bps_of(staker_share, manager_fee_bps)?;
+    let manager_fee = manager_fee.floor_of(staker_share)?;
     let staker_rewards = staker_share
         .checked_sub(manager_fee)
         .ok_or_else(|| broken!("the manager fee is at most the stakers' share"))?;
@@ -114,10 +106,16 @@ pub fn split_premium(
 mod tests {
     use super::*;
 
+    /// The split's shares, in bps.
+    fn split_bps(premium: u64, shares: [u16; 4]) -> Result<PremiumSplit> {
+        let [staker, assessment, protocol, manager] = shares.map(|bps| Bps::new(bps).unwrap());
+        split_premium(premium, staker, assessment, protocol, manager)
+    }
+
     #[test]
     fn a_split_sums_to_the_premium_and_the_capital_pool_takes_the_rounding() {
         // 50% stakers, 10% assessors, 5% treasury; a 10% manager fee of the stakers' half.
-        let split = split_premium(1_001, 5_000, 1_000, 500, 1_000).unwrap();
+        let split = split_bps(1_001, [5_000, 1_000, 500, 1_000]).unwrap();
         assert_eq!(
             split,
             PremiumSplit {
@@ -138,11 +136,11 @@ mod tests {
         assert_eq!(parts.iter().sum::<u64>(), 1_001);
         // Nothing to split, nothing to anyone.
         assert_eq!(
-            split_premium(0, 5_000, 1_000, 500, 1_000).unwrap(),
+            split_bps(0, [5_000, 1_000, 500, 1_000]).unwrap(),
             PremiumSplit::default()
         );
         // Shares above the whole premium cannot be paid.
-        assert!(split_premium(1_000, 9_000, 1_000, 500, 0).is_err());
+        assert!(split_bps(1_000, [9_000, 1_000, 500, 0]).is_err());
     }
 
     const DAY: i64 = SECONDS_PER_DAY;

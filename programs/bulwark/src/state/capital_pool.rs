@@ -1,8 +1,9 @@
 use crate::constants::*;
 use crate::error::{require_invariant, BulwarkError};
+use crate::math::bps::Bps;
 use crate::math::shares::{assets_for_shares, shares_for_deposit};
 use crate::math::OrOverflow;
-use crate::math::{add, mul_div_ceil, sub, to_u64};
+use crate::math::{add, sub};
 use anchor_lang::prelude::*;
 
 /// The mutual's capital on one mint (Nexus Mutual's capital pool): members deposit the mint
@@ -50,7 +51,10 @@ pub struct CapitalPool {
     pub premiums_received: u64,
     /// Paid on claims, in all.
     pub claims_paid: u64,
-    pub reserved: [u8; 96],
+    /// Bump of the mint's assessor reward pot (copied from its `MintParams`), which
+    /// `sweep_fees` creates and fills.
+    pub reward_pot_bump: u8,
+    pub reserved: [u8; 95],
 }
 
 impl CapitalPool {
@@ -91,12 +95,13 @@ impl CapitalPool {
     /// The minimum capital requirement: `mcr_bps` of the lines outstanding (rounded up), at
     /// least the floor.
     pub fn minimum_capital(&self) -> Result<u64> {
-        let share = to_u64(mul_div_ceil(
-            u128::from(self.lines),
-            u128::from(self.mcr_bps),
-            u128::from(BPS),
-        )?)?;
+        let share = self.mcr()?.ceil_of(self.lines)?;
         Ok(share.max(self.min_capital))
+    }
+
+    /// The minimum capital requirement as a share of the lines.
+    fn mcr(&self) -> Result<Bps> {
+        Bps::of_valid(self.mcr_bps)
     }
 
     /// Capital above the minimum requirement: the most a new line may add.
@@ -145,8 +150,8 @@ impl CapitalPool {
         let carried = if net < self.min_capital {
             0
         } else {
-            let scaled = u128::from(net) * u128::from(BPS) / u128::from(self.mcr_bps.max(1));
-            u64::try_from(scaled).unwrap_or(u64::MAX)
+            // An out-of-bounds requirement (the invariant refuses it) carries nothing.
+            self.mcr().map_or(0, |mcr| mcr.whole_floor(net))
         };
         self.lines.saturating_sub(carried)
     }
@@ -200,6 +205,10 @@ impl CapitalPool {
                 && (MIN_MCR_BPS..=MAX_MCR_BPS).contains(&self.mcr_bps),
             "a capital pool has the current version, exiting shares at most its shares, debt paid at most issued, and its requirement within bounds"
         );
+        require_invariant!(
+            self.reward_pot_bump != 0,
+            "a capital pool has its mint's reward pot bump (a canonical bump is never 0)"
+        );
         Ok(())
     }
 }
@@ -252,7 +261,8 @@ mod tests {
             lines: 0,
             premiums_received: 0,
             claims_paid: 0,
-            reserved: [0; 96],
+            reward_pot_bump: 255,
+            reserved: [0; 95],
         }
     }
 

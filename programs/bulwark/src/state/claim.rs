@@ -69,7 +69,10 @@ pub struct Claim {
     pub silent_ending: u32,
     /// Reward shared by the assessors of this claim, pro rata to weight.
     pub assessor_reward: u64,
-    pub reserved: [u8; 64],
+    /// Bump of the claim mint's reward pot (copied from its `MintParams` at filing), which
+    /// pays the assessors in `claim_assessor_reward`.
+    pub reward_pot_bump: u8,
+    pub reserved: [u8; 63],
 }
 
 impl Claim {
@@ -175,6 +178,10 @@ impl Claim {
                 && (!self.paid || (self.accepted() && self.closed == (self.owed == 0)))
                 && self.evidence_uri.len() <= MAX_URI_LEN,
             "a claim has the current version, its voting end is at most its latest, staker plus capital paid is what it paid, paid plus owed is what was settled, and only an accepted claim is paid (closed when nothing is owed), with a short evidence URI"
+        );
+        require_invariant!(
+            self.reward_pot_bump != 0,
+            "a claim has its mint's reward pot bump (a canonical bump is never 0)"
         );
         Ok(())
     }

@@ -121,7 +121,8 @@ impl CreateCapitalPool<'_> {
             lines: 0,
             premiums_received: 0,
             claims_paid: 0,
-            reserved: [0; 96],
+            reward_pot_bump: accounts.mint_params.reward_pot_bump,
+            reserved: [0; 95],
         });
         accounts.capital_pool.invariant()?;
 

@@ -28,10 +28,11 @@ pub struct ClaimAssessorReward<'info> {
     )]
     pub ballot: Box<Account<'info, Ballot>>,
     pub mint: Box<InterfaceAccount<'info, Mint>>,
+    /// The claim mint's reward pot, at the bump the claim stores.
     #[account(
         mut,
         seeds = [REWARD_POT_SEED, mint.key().as_ref()],
-        bump,
+        bump = claim.reward_pot_bump,
     )]
     pub reward_pot: Box<InterfaceAccount<'info, TokenAccount>>,
     #[account(

@@ -1,7 +1,7 @@
 use crate::constants::*;
 use crate::error::BulwarkError;
 use crate::events::ClaimFiled;
-use crate::math::pricing::bps_of;
+use crate::math::bps::Bps;
 use crate::math::OrOverflow;
 use crate::state::{Claim, Config, Cover, MintParams, Pool, ProductType};
 use crate::token::transfer_in;
@@ -104,7 +104,8 @@ impl FileClaim<'_> {
         let now = clock.unix_timestamp;
         ctx.accounts.validate(&args, now, clock.slot)?;
         let params = ctx.accounts.config.params;
-        let deposit = bps_of(args.amount, params.claim_deposit_bps)?
+        let deposit = Bps::of_valid(params.claim_deposit_bps)?
+            .floor_of(args.amount)?
             .max(ctx.accounts.mint_params.claim_min_deposit);
 
         let accounts = ctx.accounts;
@@ -147,8 +148,9 @@ impl FileClaim<'_> {
             cooldown: timings.cooldown,
             redemption_window: timings.redemption_window,
             silent_ending: timings.silent_ending,
-            assessor_reward: bps_of(args.amount, params.assessor_reward_bps)?,
-            reserved: [0; 64],
+            assessor_reward: Bps::of_valid(params.assessor_reward_bps)?.floor_of(args.amount)?,
+            reward_pot_bump: accounts.mint_params.reward_pot_bump,
+            reserved: [0; 63],
         });
         let cover = &mut accounts.cover;
         cover.open_claim = true;

@@ -2,10 +2,11 @@ use crate::constants::*;
 use crate::error::{broken, require_invariant, BulwarkError};
 use crate::events::PayoutRedeemed;
 use crate::instructions::capital::{capital_settle, capital_snapshot};
+use crate::instructions::cover_pools::{ExpectedPool, PoolVaultAccounts};
 use crate::math::tranche::tranche_at;
 use crate::math::OrOverflow;
-use crate::math::{mul_div_floor, to_u64};
-use crate::state::{CapitalPool, Claim, ClaimStatus, Config, Cover, Pool, PoolProduct};
+use crate::math::{add, mul_div_floor, to_u64};
+use crate::state::{CapitalPool, Claim, ClaimStatus, Config, Cover};
 use crate::token::{
     check_recipient_account, token_amount, transfer_from_capital, transfer_from_pool,
 };
@@ -121,46 +122,25 @@ impl RedeemPayout<'_> {
         let parts = split_by_allocation(&accounts.cover, requested)?;
         let mut staker_paid: u64 = 0;
         let mut paid_per_pool = Vec::with_capacity(MAX_COVER_POOLS);
-        let mut deposit_refunded = 0;
+        let mut deposit_refunded: u64 = 0;
         let (product_id, first_tranche, release_bucket) = (
             accounts.cover.product_id,
             accounts.cover.first_tranche,
             accounts.cover.release_bucket,
         );
         for (index, pool_accounts) in ctx.remaining_accounts.chunks_exact(3).enumerate() {
-            let [pool_info, pool_product_info, vault_info] = pool_accounts else {
-                return err!(BulwarkError::WrongRemainingAccounts);
-            };
             let part = parts[index];
             let allocation = &mut accounts.cover.allocations[index];
-            require!(
-                pool_info.key() == allocation.pool
-                    && pool_info.is_writable
-                    && pool_product_info.is_writable
-                    && vault_info.is_writable,
-                BulwarkError::WrongRemainingAccounts
-            );
-            let pool_loader: AccountLoader<'info, Pool> = AccountLoader::try_from(pool_info)?;
-            let product_loader: AccountLoader<'info, PoolProduct> =
-                AccountLoader::try_from(pool_product_info)?;
-            let refund = if pool_info.key() == accounts.claim.deposit_pool {
+            let slot = PoolVaultAccounts::new(pool_accounts, ExpectedPool::Named(allocation.pool))?;
+            let vault_info = slot.vault();
+            let refund = if slot.key() == accounts.claim.deposit_pool {
                 accounts.claim.deposit
             } else {
                 0
             };
             let (burned, before) = {
-                let mut pool = pool_loader.load_mut()?;
-                require_keys_eq!(pool.vault, vault_info.key(), BulwarkError::WrongVault);
-                require_keys_eq!(
-                    pool.token_program,
-                    accounts.token_program.key(),
-                    BulwarkError::WrongTokenProgram
-                );
-                let mut pool_product = product_loader.load_mut()?;
-                require!(
-                    pool_product.pool == pool_info.key() && pool_product.product_id == product_id,
-                    BulwarkError::WrongPoolProduct
-                );
+                let (mut pool, mut pool_product) =
+                    slot.load_mut(&accounts.token_program.key(), product_id)?;
                 let before = pool.snapshot(token_amount(vault_info)?)?;
                 pool.roll_forward(now)?;
                 pool_product.roll_forward(now)?;
@@ -199,7 +179,7 @@ impl RedeemPayout<'_> {
                 if amount > 0 {
                     transfer_from_pool(
                         &accounts.token_program,
-                        &pool_loader,
+                        slot.pool(),
                         &vault,
                         &accounts.mint,
                         to,
@@ -209,10 +189,10 @@ impl RedeemPayout<'_> {
             }
             let vault: InterfaceAccount<'info, TokenAccount> =
                 InterfaceAccount::try_from(vault_info)?;
-            let pool = pool_loader.load()?;
+            let pool = slot.pool().load()?;
             pool.invariant()?;
             pool.check_vault(&before, vault.amount)?;
-            deposit_refunded += refund;
+            deposit_refunded = add(deposit_refunded, refund)?;
             staker_paid = staker_paid.checked_add(burned).or_overflow()?;
             paid_per_pool.push(burned);
         }

@@ -1,12 +1,12 @@
 use crate::constants::*;
 use crate::error::{broken, BulwarkError};
 use crate::events::{CoverBought, PoolPurchase};
+use crate::instructions::cover_pools::{ExpectedPool, PoolVaultAccounts};
+use crate::math::bps::Bps;
 use crate::math::capacity::leverage_ratio;
-use crate::math::pricing::{bps_of, bumped_price, premium, split_premium, PremiumSplit};
+use crate::math::pricing::{bumped_price, premium, split_premium, PremiumSplit};
 use crate::math::OrOverflow;
-use crate::state::{
-    Config, Cover, CoverAllocation, CoverSchedule, Pool, PoolProduct, Product, ProductTerms,
-};
+use crate::state::{Config, Cover, CoverAllocation, CoverSchedule, Product, ProductTerms};
 use crate::token::{token_amount, transfer};
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
@@ -144,7 +144,7 @@ impl BuyCover<'_> {
             purchases.push(purchase);
         }
 
-        let commission = bps_of(total_premium, args.commission_bps)?;
+        let commission = Bps::of_valid(args.commission_bps)?.floor_of(total_premium)?;
         let cost = total_premium.checked_add(commission).or_overflow()?;
         require!(cost <= args.max_premium, BulwarkError::PremiumAboveMax);
         let accounts = ctx.accounts;
@@ -239,34 +239,14 @@ fn buy_from_pool<'info>(
     schedule: &CoverSchedule,
     now: i64,
 ) -> Result<(CoverAllocation, PoolPurchase)> {
-    let [pool_info, pool_product_info, vault_info] = pool_accounts else {
-        return err!(BulwarkError::InvalidAllocations);
-    };
-    require!(
-        pool_info.is_writable && pool_product_info.is_writable && vault_info.is_writable,
-        BulwarkError::WrongRemainingAccounts
-    );
-    // Owner and discriminator are checked here; an account owned by this program with the
-    // `Pool` discriminator can only have been created by `create_pool` at its PDA.
-    let pool_loader: AccountLoader<'info, Pool> = AccountLoader::try_from(pool_info)?;
-    let mut pool = pool_loader.load_mut()?;
-    require_keys_eq!(pool.mint, accounts.mint.key(), BulwarkError::WrongMint);
-    require_keys_eq!(
-        pool.token_program,
-        accounts.token_program.key(),
-        BulwarkError::WrongTokenProgram
-    );
-    require_keys_eq!(pool.vault, vault_info.key(), BulwarkError::WrongVault);
-    let loader: AccountLoader<'info, PoolProduct> = AccountLoader::try_from(pool_product_info)?;
-    let mut pool_product = loader.load_mut()?;
-    require!(
-        pool_product.pool == pool_info.key() && pool_product.product_id == args.product_id,
-        BulwarkError::WrongPoolProduct
-    );
+    let slot = PoolVaultAccounts::new(pool_accounts, ExpectedPool::OnMint(accounts.mint.key()))?;
+    let (mut pool, mut pool_product) =
+        slot.load_mut(&accounts.token_program.key(), args.product_id)?;
     require!(
         pool_product.target_weight > 0,
         BulwarkError::ProductNotInPool
     );
+    let vault_info = slot.vault();
 
     let before = pool.snapshot(token_amount(vault_info)?)?;
 
@@ -339,10 +319,10 @@ fn buy_from_pool<'info>(
         capital: capital_share,
     } = split_premium(
         premium,
-        params.staker_share_bps,
-        params.assessment_share_bps,
-        params.protocol_fee_bps,
-        pool.manager_fee_bps,
+        Bps::of_valid(params.staker_share_bps)?,
+        Bps::of_valid(params.assessment_share_bps)?,
+        Bps::of_valid(params.protocol_fee_bps)?,
+        Bps::of_valid(pool.manager_fee_bps)?,
     )?;
     // To the tranches that back this cover (from its first eligible tranche on), the same
     // set and shares a payout of it burns (SPEC §4.4, §5.13).
@@ -382,14 +362,14 @@ fn buy_from_pool<'info>(
 
     Ok((
         CoverAllocation {
-            pool: pool_info.key(),
+            pool: slot.key(),
             amount,
             premium,
             ratio_bps: ratio,
             tranche_amounts: plan.tranche_amounts,
         },
         PoolPurchase {
-            pool: pool_info.key(),
+            pool: slot.key(),
             amount,
             price_bps,
             premium,

@@ -1,7 +1,8 @@
 use crate::error::{broken, BulwarkError};
 use crate::events::CoverExpired;
+use crate::instructions::cover_pools::PoolPair;
 use crate::math::OrOverflow;
-use crate::state::{Cover, Pool, PoolProduct};
+use crate::state::Cover;
 use anchor_lang::prelude::*;
 
 /// Remaining accounts: for each pool of the cover, in the cover's order, `[pool,
@@ -50,23 +51,9 @@ impl ExpireCover<'_> {
             .iter()
             .zip(ctx.remaining_accounts.chunks_exact(2))
         {
-            let [pool_info, product_info] = infos else {
-                return err!(BulwarkError::WrongRemainingAccounts);
-            };
-            require!(
-                pool_info.is_writable
-                    && product_info.is_writable
-                    && pool_info.key() == allocation.pool,
-                BulwarkError::WrongRemainingAccounts
-            );
-            let pool_loader: AccountLoader<'info, Pool> = AccountLoader::try_from(pool_info)?;
-            let loader: AccountLoader<'info, PoolProduct> = AccountLoader::try_from(product_info)?;
-            let mut pool = pool_loader.load_mut()?;
-            let mut pool_product = loader.load_mut()?;
-            require!(
-                pool_product.pool == allocation.pool && pool_product.product_id == cover.product_id,
-                BulwarkError::WrongRemainingAccounts
-            );
+            let pair = PoolPair::named(infos, allocation.pool)?;
+            let (mut pool, mut pool_product) =
+                pair.load_mut(cover.product_id, BulwarkError::WrongRemainingAccounts)?;
             pool.roll_forward(now)?;
             pool_product.roll_forward(now)?;
             if cover.release_bucket > pool_product.last_bucket {

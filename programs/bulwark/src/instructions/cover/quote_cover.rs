@@ -1,8 +1,10 @@
 use crate::constants::*;
 use crate::error::BulwarkError;
 use crate::instructions::cover::buy_cover::check_cover_terms;
+use crate::instructions::cover_pools::PoolPair;
+use crate::math::bps::Bps;
 use crate::math::capacity::leverage_ratio;
-use crate::math::pricing::{bps_of, premium};
+use crate::math::pricing::premium;
 use crate::math::OrOverflow;
 use crate::state::{CapitalPool, Config, CoverSchedule, Pool, PoolProduct, Product};
 use anchor_lang::prelude::*;
@@ -111,24 +113,17 @@ impl QuoteCover<'_> {
         let mut offers = Vec::with_capacity(MAX_QUOTE_POOLS);
         let mut cranked = Vec::with_capacity(MAX_QUOTE_POOLS);
         let mut seen: Vec<Pubkey> = Vec::with_capacity(MAX_QUOTE_POOLS);
-        for pair in ctx.remaining_accounts.chunks_exact(2) {
-            let [pool_info, pool_product_info] = pair else {
+        for infos in ctx.remaining_accounts.chunks_exact(2) {
+            let [pool_info, pool_product_info] = infos else {
                 return err!(BulwarkError::InvalidQuotePools);
             };
             require!(!seen.contains(pool_info.key), BulwarkError::DuplicatePool);
             seen.push(pool_info.key());
-            // Owner and discriminator: a program-owned `Pool` or `PoolProduct` only exists
-            // at its PDA.
-            let loader: AccountLoader<'info, Pool> = AccountLoader::try_from(pool_info)?;
-            copy_pod(&mut *pool, &*loader.load()?);
-            let loader: AccountLoader<'info, PoolProduct> =
-                AccountLoader::try_from(pool_product_info)?;
-            copy_pod(&mut *pool_product, &*loader.load()?);
-            require_keys_eq!(pool.mint, accounts.mint.key(), BulwarkError::WrongMint);
-            require!(
-                pool_product.pool == pool_info.key() && pool_product.product_id == args.product_id,
-                BulwarkError::WrongPoolProduct
-            );
+            let pair = PoolPair::new(pool_info, pool_product_info)?;
+            let (stored_pool, stored_pool_product) =
+                pair.load_on_mint(&accounts.mint.key(), args.product_id)?;
+            copy_pod(&mut *pool, &stored_pool);
+            copy_pod(&mut *pool_product, &stored_pool_product);
             if pool
                 .crank_line(&mut capital, params.capacity_ratio_bps, u64::MAX, now)?
                 .changed()
@@ -269,7 +264,7 @@ pub fn route(
         parts,
         covered: amount - left,
         premium: total,
-        commission: bps_of(total, commission_bps)?,
+        commission: Bps::of_valid(commission_bps)?.floor_of(total)?,
         cranks: Vec::new(),
     })
 }
