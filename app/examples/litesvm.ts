@@ -1,6 +1,6 @@
 // A litesvm test of a protocol that insures itself with Bulwark: a market in a few lines, then a
 // cover bought, claimed, accepted and paid. `@bulwark/client/testing` is app/src/testing.
-import { buyCover, fileClaim, quoteCover, redeem, vote } from "@bulwark/client";
+import { buyCover, decodeCover, fileClaim, quoteCover, redeem, vote } from "@bulwark/client";
 import { UNIT, fundedAssessor, startMarket } from "@bulwark/client/testing";
 
 export async function insuredAndPaid() {
@@ -30,6 +30,7 @@ export async function insuredAndPaid() {
     cover: bought.cover,
     ownerToken: buyer.token,
     amount: 40_000n * UNIT,
+    incidentTime: h.account(bought.cover, decodeCover).start,
     evidenceHash: new Uint8Array(32),
     evidenceUri: "https://example.org/incident",
   });

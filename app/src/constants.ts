@@ -56,11 +56,12 @@ export function defaultProtocolParams(): ProtocolParams {
     claimDepositBps: 50,
     votingPeriod: 3 * day,
     silentEnding: day,
+    silentEndingCap: 9 * day,
     cooldown: day,
     redemptionWindow: 30 * day,
     assessorLock: 14 * day,
     quorum: 1_000_000n,
     assessorRewardBps: 50,
-    capitalExitDelay: 7 * day,
+    capitalExitDelay: 14 * day,
   };
 }

@@ -66,6 +66,7 @@ export const DEFAULT_PRODUCT_PRICE_BPS = 250;
 /** Terms of product 0, a protocol-exploit cover with a 35-day claim grace period. */
 const FIRST_PRODUCT_TERMS = {
   gracePeriod: 35 * 86_400,
+  coolingOff: 0,
   minPriceBps: 100,
   initialPriceBps: 100,
   maxCoverPeriod: 365 * 86_400,

@@ -379,8 +379,10 @@ export async function buyCover(input: {
 }
 
 /**
- * Files the cover's next claim for `amount`, escrowing the deposit in its first pool: the
- * larger of the config's share of `amount` and the smallest deposit listed for the cover's mint.
+ * Files the cover's next claim for `amount` for a loss at `incidentTime` (unix seconds: inside
+ * the cover's period, at least its cooling-off after the purchase, not in the future),
+ * escrowing the deposit in its first pool: the larger of the config's share of `amount` and
+ * the smallest deposit listed for the cover's mint.
  */
 export async function fileClaim(
   fetch: AccountFetcher,
@@ -389,6 +391,7 @@ export async function fileClaim(
     cover: Address;
     ownerToken: Address;
     amount: bigint;
+    incidentTime: bigint;
     evidenceHash: ReadonlyUint8Array;
     evidenceUri: string;
   },
@@ -408,6 +411,7 @@ export async function fileClaim(
     ownerToken: input.ownerToken,
     tokenProgram: pool.tokenProgram,
     amount: input.amount,
+    incidentTime: input.incidentTime,
     evidenceHash: input.evidenceHash,
     evidenceUri: input.evidenceUri,
   });

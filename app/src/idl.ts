@@ -3124,7 +3124,10 @@ export type Bulwark = {
             "The assessor; pays the ballot's rent."
           ],
           "writable": true,
-          "signer": true
+          "signer": true,
+          "relations": [
+            "assessor"
+          ]
         },
         {
           "name": "config",
@@ -3133,33 +3136,17 @@ export type Bulwark = {
         {
           "name": "assessor",
           "docs": [
-            "The signer's own: its seeds bind the owner (the account's `owner` field says the same)."
+            "The signer's own. Owner, discriminator and `owner` prove it without re-deriving its",
+            "address: a program-owned `Assessor` exists only at `[\"assessor\", owner]`, created by",
+            "`stake_assessor` for that owner."
           ],
-          "writable": true,
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  97,
-                  115,
-                  115,
-                  101,
-                  115,
-                  115,
-                  111,
-                  114
-                ]
-              },
-              {
-                "kind": "account",
-                "path": "owner"
-              }
-            ]
-          }
+          "writable": true
         },
         {
           "name": "claim",
+          "docs": [
+            "Owner and discriminator suffice: a program-owned `Claim` exists only at its PDA."
+          ],
           "writable": true
         },
         {
@@ -4513,7 +4500,7 @@ export type Bulwark = {
     {
       "code": 6103,
       "name": "invalidCapitalExitDelay",
-      "msg": "Capital exit delay must cover voting, its silent-ending extension and the cooldown"
+      "msg": "Capital exit delay must cover voting, its silent-ending cap and the cooldown"
     },
     {
       "code": 6104,
@@ -4584,6 +4571,36 @@ export type Bulwark = {
       "code": 6117,
       "name": "claimAlreadyOverturned",
       "msg": "The claim was overturned already"
+    },
+    {
+      "code": 6118,
+      "name": "notAssessorOwner",
+      "msg": "Assessor account does not belong to the signer"
+    },
+    {
+      "code": 6119,
+      "name": "claimantCannotVote",
+      "msg": "The claimant cannot vote on its own claim"
+    },
+    {
+      "code": 6120,
+      "name": "incidentOutsideCover",
+      "msg": "Incident time must lie inside the cover's period"
+    },
+    {
+      "code": 6121,
+      "name": "incidentInCoolingOff",
+      "msg": "Incident time falls in the product's cooling-off after the purchase"
+    },
+    {
+      "code": 6122,
+      "name": "incidentInFuture",
+      "msg": "Incident time is in the future"
+    },
+    {
+      "code": 6123,
+      "name": "invalidCoolingOff",
+      "msg": "Cooling-off must be at most 14 days"
     }
   ],
   "types": [
@@ -5415,10 +5432,19 @@ export type Bulwark = {
             "type": "i64"
           },
           {
+            "name": "incidentTime",
+            "docs": [
+              "When the loss happened, as the claimant states it: inside the cover's period and after",
+              "its cooling-off. Assessors accept or deny the claim as filed, this time included."
+            ],
+            "type": "i64"
+          },
+          {
             "name": "votingEnd",
             "docs": [
-              "End of voting; a late vote that flips the outcome pushes it back (silent ending), up to",
-              "`latest_voting_end`."
+              "End of voting; the first accepting vote opens a full voting period from itself and a",
+              "late vote that flips the outcome pushes it back (silent ending), each up to",
+              "`latest_voting_end` (filing + voting period + the cover's silent-ending cap)."
             ],
             "type": "i64"
           },
@@ -5447,6 +5473,10 @@ export type Bulwark = {
               "Parameters copied at filing so governance changes cannot move a running claim."
             ],
             "type": "u64"
+          },
+          {
+            "name": "votingPeriod",
+            "type": "u32"
           },
           {
             "name": "cooldown",
@@ -5480,7 +5510,7 @@ export type Bulwark = {
             "type": {
               "array": [
                 "u8",
-                63
+                51
               ]
             }
           }
@@ -5593,6 +5623,10 @@ export type Bulwark = {
             "type": "u64"
           },
           {
+            "name": "incidentTime",
+            "type": "i64"
+          },
+          {
             "name": "votingEnd",
             "type": "i64"
           },
@@ -5655,7 +5689,8 @@ export type Bulwark = {
           {
             "name": "silentEndingCap",
             "docs": [
-              "Most that silent-ending extensions may add to voting in all (one extension today)."
+              "Most that silent-ending extensions (and the first accepting vote's full window) may",
+              "add to voting in all."
             ],
             "type": "u32"
           },
@@ -5762,7 +5797,7 @@ export type Bulwark = {
             "type": {
               "array": [
                 "u8",
-                128
+                124
               ]
             }
           }
@@ -5947,6 +5982,14 @@ export type Bulwark = {
             "type": "u32"
           },
           {
+            "name": "coolingOff",
+            "docs": [
+              "Cooling-off copied from the product at purchase: a claim's incident must be at least",
+              "this long after `start`."
+            ],
+            "type": "u32"
+          },
+          {
             "name": "purchaseSlot",
             "docs": [
               "Slot of the purchase (claims may not be filed in the same slot)."
@@ -6019,7 +6062,7 @@ export type Bulwark = {
             "type": {
               "array": [
                 "u8",
-                32
+                28
               ]
             }
           }
@@ -6460,6 +6503,14 @@ export type Bulwark = {
           {
             "name": "amount",
             "type": "u64"
+          },
+          {
+            "name": "incidentTime",
+            "docs": [
+              "When the loss happened (unix seconds): inside the cover's period, at least the",
+              "product's cooling-off after the purchase, not in the future."
+            ],
+            "type": "i64"
           },
           {
             "name": "evidenceHash",
@@ -7434,7 +7485,7 @@ export type Bulwark = {
             "type": {
               "array": [
                 "u8",
-                64
+                60
               ]
             }
           }
@@ -7476,8 +7527,8 @@ export type Bulwark = {
     {
       "name": "productTerms",
       "docs": [
-        "Terms of a product that governance may change. A cover copies what it needs (grace period)",
-        "at purchase, so changing or deprecating a product never touches existing cover."
+        "Terms of a product that governance may change. A cover copies what it needs (grace period,",
+        "cooling-off) at purchase, so changing or deprecating a product never touches existing cover."
       ],
       "type": {
         "kind": "struct",
@@ -7486,6 +7537,15 @@ export type Bulwark = {
             "name": "gracePeriod",
             "docs": [
               "Time after a cover ends during which a claim may still be filed, seconds."
+            ],
+            "type": "u32"
+          },
+          {
+            "name": "coolingOff",
+            "docs": [
+              "Time after a purchase during which an incident is not covered, seconds (at most",
+              "`MAX_COOLING_OFF`): cover bought once an exploit is public cannot claim it. Parametric",
+              "incidents will use the same rule."
             ],
             "type": "u32"
           },
@@ -7672,7 +7732,16 @@ export type Bulwark = {
           {
             "name": "silentEnding",
             "docs": [
-              "A vote in the last `silent_ending` seconds extends the window by as much."
+              "A vote in the last `silent_ending` seconds that flips the outcome extends the window",
+              "to `silent_ending` after it."
+            ],
+            "type": "u32"
+          },
+          {
+            "name": "silentEndingCap",
+            "docs": [
+              "Most that silent-ending extensions (and the first accepting vote's full window) may add",
+              "to a claim's voting in all; covers copy it at purchase and their backing lasts for it."
             ],
             "type": "u32"
           },

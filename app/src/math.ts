@@ -187,7 +187,7 @@ export function claimTimings(params: ProtocolParams): ClaimTimings {
   return {
     votingPeriod: params.votingPeriod,
     silentEnding: params.silentEnding,
-    silentEndingCap: params.silentEnding,
+    silentEndingCap: params.silentEndingCap,
     cooldown: params.cooldown,
     redemptionWindow: params.redemptionWindow,
   };

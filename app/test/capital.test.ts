@@ -111,6 +111,7 @@ test(
         cover: purchase.cover,
         ownerToken: buyer.token,
         amount,
+        incidentTime: h.account(purchase.cover, decodeCover).start,
         evidenceHash: new Uint8Array(32).fill(3),
         evidenceUri: "https://example.org/incident/capital",
       });

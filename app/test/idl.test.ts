@@ -28,6 +28,7 @@ import {
   claimPda,
   configPda,
   coverPda,
+  decodeCover,
   mintParamsPda,
   positionPda,
   productPda,
@@ -177,6 +178,7 @@ test("Anchor's client runs a lifecycle from the IDL alone", skipWithoutProgram()
   const filing = asBuyer.methods
     .fileClaim({
       amount: new BN(claimed.toString()),
+      incidentTime: new BN(h.account(cover, decodeCover).start.toString()),
       evidenceHash: Array.from(new Uint8Array(32).fill(3)),
       evidenceUri: "https://example.org/incident/1",
     })
@@ -209,10 +211,13 @@ test("Anchor's client runs a lifecycle from the IDL alone", skipWithoutProgram()
     assessmentVault: await assessmentVaultPda(),
   });
   await staking.rpc();
-  const voting = () => asVoter.methods.vote(true).accounts({ claim: key(claim) });
+  // `vote` proves the assessor by its owner and discriminator, not its address (no seeds in
+  // the IDL): the client names it; the ballot is derived from the claim and the voter.
+  const voterAssessor = await assessorPda(addr(voter.keypair.publicKey));
+  const voting = () =>
+    asVoter.methods.vote(true).accounts({ claim: key(claim), assessor: key(voterAssessor) });
   derived(await voting().pubkeys(), {
     config,
-    assessor: await assessorPda(addr(voter.keypair.publicKey)),
     ballot: await ballotPda(claim, addr(voter.keypair.publicKey)),
   });
   await voting().rpc();

@@ -218,6 +218,7 @@ test(
         cover: covers[i].cover,
         ownerToken: token,
         amount: requested,
+        incidentTime: h.account(covers[i].cover, decodeCover).start,
         evidenceHash: new Uint8Array(32).fill(1),
         evidenceUri: `https://example.org/incident/${buyers[i].name}`,
       });

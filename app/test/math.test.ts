@@ -101,20 +101,21 @@ test("calendars and the cover schedule", () => {
   assert.equal(bucketStart(2n), 2n * BUCKET_DURATION);
 
   // Bought 10 days into tranche 100 for 180 days with a 35-day grace: backed until end +
-  // grace + 3 + 1 + 1 + 30 days; tranches ending before the bucket boundary after that are out.
+  // grace + 3 (voting) + 9 (silent-ending cap) + 1 (cooldown) + 30 (redemption) days;
+  // tranches ending before the bucket boundary after that are out.
   const now = 100n * TRANCHE_DURATION + 10n * DAY;
   const schedule = coverSchedule(defaultProtocolParams(), 35 * 86_400, now, 180 * 86_400);
   assert.equal(schedule.end, now + 180n * DAY);
-  assert.equal(schedule.backingUntil, now + 250n * DAY);
-  assert.equal(schedule.releaseBucket, releaseBucket(now + 250n * DAY));
+  assert.equal(schedule.backingUntil, now + 258n * DAY);
+  assert.equal(schedule.releaseBucket, releaseBucket(now + 258n * DAY));
   assert.equal(schedule.currentTranche, 100n);
   assert.equal(schedule.firstTranche, 103n);
   assert.equal(schedule.lastTranche, 107n);
-  // The cover's claims run on today's timings, the silent-ending extension capped at one.
+  // The cover's claims run on today's timings, the silent-ending extensions capped at 3x voting.
   assert.deepEqual(schedule.timings, {
     votingPeriod: 3 * 86_400,
     silentEnding: 86_400,
-    silentEndingCap: 86_400,
+    silentEndingCap: 9 * 86_400,
     cooldown: 86_400,
     redemptionWindow: 30 * 86_400,
   });

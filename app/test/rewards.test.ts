@@ -448,6 +448,7 @@ async function explore(seed: number) {
       cover,
       ownerToken: buyer.token,
       amount,
+      incidentTime: h.account(cover, decodeCover).start,
       evidenceHash: new Uint8Array(32).fill(3),
       evidenceUri: "https://example.org/incident/rewards",
     });

@@ -22,6 +22,7 @@ import {
   bucketSlot,
   buyCover,
   claimRewards,
+  decodeCover,
   decodePool,
   decodeStakePosition,
   decodeTrancheArchive,
@@ -203,6 +204,7 @@ test(
       cover: purchase.cover,
       ownerToken: buyer.token,
       amount: 50_000n * UNIT,
+      incidentTime: h.account(purchase.cover, decodeCover).start,
       evidenceHash: new Uint8Array(32).fill(2),
       evidenceUri: "https://example.org/incident/staking",
     });

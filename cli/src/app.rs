@@ -218,6 +218,7 @@ async fn dispatch(s: &mut Session<'_>, command: Command) -> Result<()> {
         } => s.init(assessment_mint, treasury, authority).await?,
         Command::Product(ProductCommand::Create {
             grace_days,
+            cooling_off_hours,
             min_price_bps,
             initial_price_bps,
             max_period_days,
@@ -229,6 +230,9 @@ async fn dispatch(s: &mut Session<'_>, command: Command) -> Result<()> {
             let days = |n: u32| n.checked_mul(day).ok_or(CliError("too many days".into()));
             s.product_create(ProductTerms {
                 grace_period: days(grace_days)?,
+                cooling_off: cooling_off_hours
+                    .checked_mul(3_600)
+                    .ok_or(CliError("too many hours".into()))?,
                 min_price_bps,
                 initial_price_bps: initial_price_bps.unwrap_or(min_price_bps),
                 max_cover_period: days(max_period_days)?,
@@ -325,11 +329,12 @@ async fn dispatch(s: &mut Session<'_>, command: Command) -> Result<()> {
         Command::Claim(ClaimCommand::File {
             cover,
             amount,
+            incident_time,
             evidence_uri,
             evidence_hash,
         }) => {
             let evidence_hash = hash(evidence_hash.as_deref())?;
-            s.claim_file(&cover, &amount, evidence_uri, evidence_hash)
+            s.claim_file(&cover, &amount, incident_time, evidence_uri, evidence_hash)
                 .await?;
         }
         Command::Claim(ClaimCommand::Show { claim }) => s.claim_show(&claim).await?,

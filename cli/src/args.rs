@@ -184,6 +184,9 @@ pub enum ProductCommand {
     Create {
         #[arg(long, default_value_t = 35)]
         grace_days: u32,
+        /// Hours after a purchase during which an incident is not covered (at most 14 days).
+        #[arg(long, default_value_t = 0)]
+        cooling_off_hours: u32,
         /// Minimum yearly price, bps.
         #[arg(long, default_value_t = 100)]
         min_price_bps: u16,
@@ -317,6 +320,10 @@ pub enum ClaimCommand {
         cover: Pubkey,
         #[arg(long)]
         amount: String,
+        /// When the loss happened, unix seconds: inside the cover's period and after the
+        /// product's cooling-off [default: now, on the ledger's clock].
+        #[arg(long)]
+        incident_time: Option<i64>,
         #[arg(long)]
         evidence_uri: String,
         /// SHA-256 of the evidence, 64 hex characters [default: zeros].

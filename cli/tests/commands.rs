@@ -8,7 +8,7 @@ mod common;
 use bulwark_cli::errors::CliError;
 use bulwark_cli::scenario::START;
 use common::{after, bulwark};
-use solana_keypair::read_keypair_file;
+use solana_keypair::{read_keypair_file, write_keypair_file, Keypair};
 use solana_signer::Signer;
 use std::path::PathBuf;
 
@@ -39,6 +39,29 @@ impl Shell {
         match self.run(args).await {
             Ok(out) => out,
             Err(e) => panic!("`bulwark {args}` failed: {e}"),
+        }
+    }
+
+    /// A second wallet's keypair file next to the ledger (the embedded VM funds it when it
+    /// first signs) and its address.
+    fn other_wallet(&self, name: &str) -> (String, String) {
+        let path = self.ledger.parent().unwrap().join(format!("{name}.json"));
+        let keypair = Keypair::new();
+        write_keypair_file(&keypair, &path).expect("keypair file");
+        (path.display().to_string(), keypair.pubkey().to_string())
+    }
+
+    /// Runs `args` signed by the wallet in `keypair`; it must succeed.
+    async fn ok_as(&self, keypair: &str, args: &str) -> String {
+        let ledger = self.ledger.display().to_string();
+        match bulwark(
+            &["--native", "--ledger", &ledger, "--keypair", keypair],
+            args,
+        )
+        .await
+        {
+            Ok(out) => out,
+            Err(e) => panic!("`bulwark {args}` as {keypair} failed: {e}"),
         }
     }
 
@@ -170,16 +193,28 @@ async fn operator_and_user_commands_run_the_whole_lifecycle() {
     assert!(
         out.contains(
             "status: voting until 2026-01-08 00:00 (no votes yet; a late vote that flips it \
-             extends voting, at most to 2026-01-09 00:00)\n"
+             extends voting, at most to 2026-01-17 00:00)\n"
         ),
         "{out}"
     );
     assert!(out.contains("requested 40,000.00  paid 0.00  deposit 200.00"));
 
+    // The claimant cannot vote on its own claim: an assessor with its own wallet does.
     sh.ok(&format!("token mint --mint {bwk} --to {me} --amount 5"))
         .await;
     sh.ok("assessor stake --amount 5").await;
-    let out = sh.ok(&format!("vote --claim {claim}")).await;
+    sh.refused(
+        &format!("vote --claim {claim}"),
+        BulwarkError::ClaimantCannotVote,
+    )
+    .await;
+    let (assessor, assessor_address) = sh.other_wallet("assessor");
+    sh.ok(&format!(
+        "token mint --mint {bwk} --to {assessor_address} --amount 5"
+    ))
+    .await;
+    sh.ok_as(&assessor, "assessor stake --amount 5").await;
+    let out = sh.ok_as(&assessor, &format!("vote --claim {claim}")).await;
     assert!(out.contains("voted to accept"), "{out}");
     sh.refused(
         &format!("redeem --claim {claim}"),
@@ -190,7 +225,7 @@ async fn operator_and_user_commands_run_the_whole_lifecycle() {
     assert!(
         out.contains(
             "status: voting until 2026-01-08 00:00 (accepted so far; a late vote that flips it \
-             extends voting, at most to 2026-01-09 00:00)\n"
+             extends voting, at most to 2026-01-17 00:00)\n"
         ),
         "{out}"
     );

@@ -352,6 +352,12 @@ impl<B: Backend> TestContext<B> {
         self.clock().await.unix_timestamp
     }
 
+    /// When `cover` started: an incident time every claim on it may state (on a product
+    /// without cooling-off).
+    pub async fn cover_start(&mut self, cover: &Pubkey) -> i64 {
+        self.load::<bulwark::state::Cover>(cover).await.start
+    }
+
     /// Sets the clock's Unix timestamp (slot unchanged).
     pub async fn set_time(&mut self, unix_timestamp: i64) {
         let mut clock = self.clock().await;

@@ -27,6 +27,7 @@ pub const CAPITAL_PER_STAKE: u64 = 4;
 pub fn default_terms() -> bulwark::state::ProductTerms {
     bulwark::state::ProductTerms {
         grace_period: 35 * SECONDS_PER_DAY as u32,
+        cooling_off: 0,
         min_price_bps: 100,
         initial_price_bps: 100,
         max_cover_period: 365 * SECONDS_PER_DAY as u32,
@@ -255,10 +256,11 @@ pub fn cover_args(
     }
 }
 
-/// A claim of `amount` with placeholder evidence.
-pub fn claim_args(amount: u64) -> FileClaimArgs {
+/// A claim of `amount` for a loss at `incident_time`, with placeholder evidence.
+pub fn claim_args(amount: u64, incident_time: i64) -> FileClaimArgs {
     FileClaimArgs {
         amount,
+        incident_time,
         evidence_hash: [9; 32],
         evidence_uri: "ipfs://bulwark/evidence/exploit-report".to_string(),
     }
@@ -371,16 +373,17 @@ impl<B: Backend> Market<B> {
     }
 
     /// The buyer files its first claim, of `amount`, on its cover `nonce` (backed by the
-    /// market's pool); returns the claim's address.
+    /// market's pool), for a loss when the cover started; returns the claim's address.
     pub async fn file_claim(&mut self, nonce: u64, amount: u64) -> Pubkey {
         let keys = self.cover_keys(nonce, vec![self.pool.keys.pool]);
         let buyer = self.buyer.insecure_clone();
+        let incident = self.t.cover_start(&keys.cover).await;
         let ix = builders::file_claim(
             &buyer.pubkey(),
             &keys,
             0,
             &self.buyer_token,
-            claim_args(amount),
+            claim_args(amount, incident),
         );
         self.t.send_ok(&[ix], &[&buyer]).await;
         builders::claim_pda(&keys.cover, 0)

@@ -200,18 +200,20 @@ proptest! {
             deposit: 0,
             deposit_pool: Default::default(),
             filed_at: 0,
+            incident_time: 0,
             voting_end: 0,
             latest_voting_end: 0,
             accept_weight,
             deny_weight,
             voters: 0,
             quorum,
+            voting_period: 0,
             cooldown: 0,
             redemption_window: 0,
             silent_ending: 0,
             assessor_reward: 0,
             reward_pot_bump: 255,
-            reserved: [0; 63],
+            reserved: [0; 51],
         };
         let before = claim(accept, deny).voted_accept();
         prop_assert_eq!(before, accept > deny && accept + deny >= quorum);

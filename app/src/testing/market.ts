@@ -30,6 +30,7 @@ export const CLAIM_MIN_DEPOSIT = UNIT;
 export function defaultTerms(): ProductTermsArgs {
   return {
     gracePeriod: 35 * 86_400,
+    coolingOff: 0,
     minPriceBps: 100,
     initialPriceBps: 100,
     maxCoverPeriod: 365 * 86_400,

@@ -60,6 +60,7 @@ impl Session<'_> {
         &mut self,
         cover_address: &Pubkey,
         amount: &str,
+        incident_time: Option<i64>,
         evidence_uri: String,
         evidence_hash: [u8; 32],
     ) -> Result<Pubkey> {
@@ -67,8 +68,13 @@ impl Session<'_> {
         let amount = self.amount(&cover.mint, amount).await?;
         let me = self.me();
         let (from, _) = self.token_account(&me, &cover.mint).await?;
+        let incident_time = match incident_time {
+            Some(time) => time,
+            None => self.now().await?,
+        };
         let args = FileClaimArgs {
             amount,
+            incident_time,
             evidence_hash,
             evidence_uri,
         };
@@ -123,6 +129,14 @@ impl Session<'_> {
             "  votes: {} voter(s), accept {accept}, deny {deny}, quorum {}",
             claim.voters,
             claim.quorum
+        );
+        say!(
+            self,
+            "  incident at {}  filed at {}  voting until {} (at most {})",
+            claim.incident_time,
+            claim.filed_at,
+            claim.voting_end,
+            claim.latest_voting_end
         );
         say!(self, "  evidence {}", claim.evidence_uri);
         Ok(())
@@ -211,6 +225,7 @@ mod tests {
             deposit: 1,
             deposit_pool: Pubkey::new_unique(),
             filed_at: start,
+            incident_time: start,
             voting_end: start + 3 * SECONDS_PER_DAY,
             latest_voting_end: start + 4 * SECONDS_PER_DAY,
             accept_weight: accept,
@@ -220,9 +235,10 @@ mod tests {
             cooldown: DEFAULT_COOLDOWN,
             redemption_window: DEFAULT_REDEMPTION_WINDOW,
             silent_ending: DEFAULT_SILENT_ENDING,
+            voting_period: 3 * SECONDS_PER_DAY as u32,
             assessor_reward: 0,
             reward_pot_bump: 255,
-            reserved: [0; 63],
+            reserved: [0; 51],
         }
     }
 

@@ -222,8 +222,11 @@ impl Engine<'_> {
             self.actor(name).key.insecure_clone(),
             self.actor(name).token,
         );
+        // The loss the scenario claims for happened when the cover started.
+        let incident_time = self.t.cover_start(&cover).await;
         let args = FileClaimArgs {
             amount,
+            incident_time,
             evidence_hash: [0; 32],
             evidence_uri: format!("scenario:{where_}"),
         };

@@ -94,6 +94,10 @@ pub const MAX_GRACE_PERIOD: u32 = 365 * SECONDS_PER_DAY as u32;
 /// Shortest cover period the protocol sells (28 days, one expiry bucket).
 pub const MIN_COVER_PERIOD: u32 = 28 * SECONDS_PER_DAY as u32;
 
+/// Longest cooling-off a product may set: 14 days, half the shortest cover period, so every
+/// cover has a part of its period in which an incident can be claimed.
+pub const MAX_COOLING_OFF: u32 = 14 * SECONDS_PER_DAY as u32;
+
 /// Longest cover period the protocol sells (365 days).
 pub const MAX_COVER_PERIOD: u32 = 365 * SECONDS_PER_DAY as u32;
 
@@ -134,7 +138,7 @@ pub const PAUSE_ALL: u8 = PAUSE_BUY | PAUSE_STAKE | PAUSE_WITHDRAW | PAUSE_CLAIM
 /// pool's open-position count. 3: reward streams per cover class and rewards per share
 /// (pool, tranche archive, stake position), products' initial price (CHANGELOG.md lists every
 /// field).
-pub const ACCOUNT_VERSION: u8 = 3;
+pub const ACCOUNT_VERSION: u8 = 4;
 
 /// After its tranche has been over this long, anyone may withdraw a position for its owner
 /// (paid to the owner's associated token account), so one position never withdrawn cannot
@@ -167,6 +171,9 @@ pub const MAX_CLAIM_DEPOSIT_BPS: u16 = 1_000;
 pub const DEFAULT_VOTING_PERIOD: u32 = 3 * SECONDS_PER_DAY as u32;
 /// Default silent-ending extension: 1 day.
 pub const DEFAULT_SILENT_ENDING: u32 = SECONDS_PER_DAY as u32;
+/// Default hard cap of the silent-ending extensions: 3 × the default voting period (9 days),
+/// so a claim's voting lasts at most 12 days however often late votes flip it.
+pub const DEFAULT_SILENT_ENDING_CAP: u32 = 3 * DEFAULT_VOTING_PERIOD;
 /// Default cooldown after voting, during which governance may overturn a fraudulent outcome.
 pub const DEFAULT_COOLDOWN: u32 = SECONDS_PER_DAY as u32;
 /// Default redemption window after the cooldown: 30 days.
@@ -177,10 +184,10 @@ pub const DEFAULT_ASSESSOR_LOCK: u32 = 14 * SECONDS_PER_DAY as u32;
 pub const DEFAULT_QUORUM: u64 = 1_000_000;
 /// Default assessor reward per claim: 0.5% of the requested amount, paid from the reward pot.
 pub const DEFAULT_ASSESSOR_REWARD_BPS: u16 = 50;
-/// Default delay between a capital exit's request and its execution: 7 days (at least voting,
-/// its silent-ending extension and the cooldown, so a member cannot leave ahead of a claim it
-/// sees being voted on).
-pub const DEFAULT_CAPITAL_EXIT_DELAY: u32 = 7 * SECONDS_PER_DAY as u32;
+/// Default delay between a capital exit's request and its execution: 14 days (at least voting,
+/// its silent-ending cap and the cooldown, 13 days by default, so a member cannot leave ahead
+/// of a claim it sees being voted on).
+pub const DEFAULT_CAPITAL_EXIT_DELAY: u32 = 14 * SECONDS_PER_DAY as u32;
 /// Longest capital exit delay governance may set: 270 days, so the delay can always cover the
 /// longest voting, silent ending and cooldown together.
 pub const MAX_CAPITAL_EXIT_DELAY: u32 = 3 * MAX_CLAIM_TIMING;

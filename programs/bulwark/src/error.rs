@@ -229,7 +229,7 @@ pub enum BulwarkError {
     SharesBelowMinimum,
     #[msg("Share metadata too long: name up to 32 bytes, symbol up to 10, URI up to 200")]
     ShareMetadataTooLong,
-    #[msg("Capital exit delay must cover voting, its silent-ending extension and the cooldown")]
+    #[msg("Capital exit delay must cover voting, its silent-ending cap and the cooldown")]
     InvalidCapitalExitDelay,
     #[msg("Share mint or share account does not belong to this capital pool")]
     WrongShareMint,
@@ -259,6 +259,18 @@ pub enum BulwarkError {
     WrongCover,
     #[msg("The claim was overturned already")]
     ClaimAlreadyOverturned,
+    #[msg("Assessor account does not belong to the signer")]
+    NotAssessorOwner,
+    #[msg("The claimant cannot vote on its own claim")]
+    ClaimantCannotVote,
+    #[msg("Incident time must lie inside the cover's period")]
+    IncidentOutsideCover,
+    #[msg("Incident time falls in the product's cooling-off after the purchase")]
+    IncidentInCoolingOff,
+    #[msg("Incident time is in the future")]
+    IncidentInFuture,
+    #[msg("Cooling-off must be at most 14 days")]
+    InvalidCoolingOff,
 }
 
 /// `InvariantViolated` naming the rule that broke: its message becomes "Account invariant

@@ -254,6 +254,7 @@ pub struct ClaimFiled {
     pub index: u32,
     pub amount: u64,
     pub deposit: u64,
+    pub incident_time: i64,
     pub voting_end: i64,
     pub evidence_hash: [u8; 32],
 }

@@ -596,6 +596,13 @@ async fn product_terms_are_bounded() {
         ),
         (
             bulwark::state::ProductTerms {
+                cooling_off: MAX_COOLING_OFF + 1,
+                ..d.clone()
+            },
+            BulwarkError::InvalidCoolingOff,
+        ),
+        (
+            bulwark::state::ProductTerms {
                 min_price_bps: 0,
                 ..d.clone()
             },

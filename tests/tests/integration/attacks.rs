@@ -12,12 +12,16 @@ use bulwark_testing::*;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 
-/// A market with a cover, a filed claim, an assessor and every instruction of the program built
-/// with valid accounts, each with the keypairs that must sign it.
+/// A market with a cover, a filed claim, a second cover without one, an assessor and every
+/// instruction of the program built with valid accounts, each with the keypairs that must
+/// sign it.
 async fn every_instruction() -> (TestContext, Vec<(&'static str, Instruction, Vec<Keypair>)>) {
     let mut m = market(1_000_000 * UNIT).await;
     let owner = m.buyer.pubkey();
     m.buy(m.cover_of(1, 100_000 * UNIT, YEAR)).await;
+    // A cover under claim cannot change hands: `transfer_cover` is swept on this one.
+    m.buy(m.cover_of(2, UNIT, YEAR)).await;
+    let unclaimed = cover_pda(&owner, 2);
     let cover = m.cover_keys(1, vec![m.pool.keys.pool]);
     let assessment_mint = m.t.assessment_mint;
     let (assessor, assessor_token) = m.t.funded_user(&assessment_mint, 3 * UNIT).await;
@@ -30,8 +34,10 @@ async fn every_instruction() -> (TestContext, Vec<(&'static str, Instruction, Ve
     );
     m.t.send_ok(&[stake], &[&assessor]).await;
     let buyer = m.buyer.insecure_clone();
+    let incident_time = m.t.cover_start(&cover.cover).await;
     let claim_args = FileClaimArgs {
         amount: UNIT,
+        incident_time,
         evidence_hash: [0; 32],
         evidence_uri: String::new(),
     };
@@ -256,7 +262,7 @@ async fn every_instruction() -> (TestContext, Vec<(&'static str, Instruction, Ve
         ),
         (
             "transfer_cover",
-            transfer_cover(&owner, &cover.cover, &next.pubkey()),
+            transfer_cover(&owner, &unclaimed, &next.pubkey()),
             vec![buyer.insecure_clone()],
         ),
         (

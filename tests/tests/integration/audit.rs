@@ -25,7 +25,14 @@ async fn accepted_claim(m: &mut Market, voter: &Keypair, amount: u64) -> (CoverK
     let keys = m.cover_keys(0, vec![m.pool.keys.pool]);
     let buyer = m.buyer.insecure_clone();
     m.t.next_slot().await;
-    let ix = file_claim(&owner, &keys, 0, &m.buyer_token, claim_args(amount));
+    let incident = m.t.cover_start(&keys.cover).await;
+    let ix = file_claim(
+        &owner,
+        &keys,
+        0,
+        &m.buyer_token,
+        claim_args(amount, incident),
+    );
     m.t.send_ok(&[ix], &[&buyer]).await;
     let claim = claim_pda(&keys.cover, 0);
     m.t.send_ok(&[vote(&voter.pubkey(), &claim, true)], &[voter])
@@ -370,6 +377,7 @@ async fn claim_timings_are_fixed_at_purchase() {
         ProtocolParams {
             voting_period: MAX_CLAIM_TIMING,
             silent_ending: MAX_CLAIM_TIMING,
+            silent_ending_cap: MAX_CLAIM_TIMING,
             cooldown: MAX_CLAIM_TIMING,
             capital_exit_delay: MAX_CAPITAL_EXIT_DELAY,
             ..defaults
@@ -386,7 +394,7 @@ async fn claim_timings_are_fixed_at_purchase() {
             &keys,
             0,
             &m.buyer_token,
-            claim_args(20_000 * UNIT),
+            claim_args(20_000 * UNIT, cover.start),
         )],
         &[&buyer],
     )
@@ -399,7 +407,7 @@ async fn claim_timings_are_fixed_at_purchase() {
     );
     assert_eq!(
         claim.latest_voting_end,
-        claim.voting_end + i64::from(defaults.silent_ending)
+        claim.voting_end + i64::from(defaults.silent_ending_cap)
     );
     assert_eq!(claim.cooldown, defaults.cooldown);
     assert!(claim.redemption_end().unwrap() <= cover.backing_until);
@@ -635,13 +643,14 @@ async fn claim_min_deposit_is_set_per_mint() {
     let keys = s.cover_keys(0, vec![s.pool.keys.pool]);
     let buyer = s.buyer.insecure_clone();
     s.t.next_slot().await;
+    let incident = s.t.cover_start(&keys.cover).await;
     s.t.send_ok(
         &[file_claim(
             &owner,
             &keys,
             0,
             &s.buyer_token,
-            claim_args(100 * UNIT),
+            claim_args(100 * UNIT, incident),
         )],
         &[&buyer],
     )
@@ -800,7 +809,14 @@ async fn lowering_a_weight_is_allowed_after_a_payout_elsewhere() {
         ..m.cover_keys(1, vec![pool_key])
     };
     m.t.next_slot().await;
-    let ix = file_claim(&owner, &keys, 0, &m.buyer_token, claim_args(200_000 * UNIT));
+    let incident = m.t.cover_start(&keys.cover).await;
+    let ix = file_claim(
+        &owner,
+        &keys,
+        0,
+        &m.buyer_token,
+        claim_args(200_000 * UNIT, incident),
+    );
     m.t.send_ok(&[ix], &[&buyer]).await;
     let claim = claim_pda(&keys.cover, 0);
     m.t.send_ok(&[vote(&alice.pubkey(), &claim, true)], &[&alice])

@@ -401,7 +401,9 @@ async fn leverage_needs_capital_and_lines_stay_within_the_capital_above_the_requ
         let ix = request_capital_exit(&ann.pubkey(), &m.mint, id, 150_000 * UNIT);
         m.t.send_ok(&[ix], &[&ann]).await;
     }
-    m.t.warp_days(7).await;
+    let now = m.t.now().await;
+    m.t.warp_to_time(now + i64::from(DEFAULT_CAPITAL_EXIT_DELAY))
+        .await;
     let execute = |id| execute_capital_exit(&ann.pubkey(), &m.mint, &spl_token::ID, id, &ann_token);
     let (first, second) = (execute(0), execute(1));
     m.t.send_err(first.clone(), &[&ann], BulwarkError::BelowMinimumCapital)
@@ -549,7 +551,7 @@ async fn accept_and_redeem(m: &mut Market, keys: &CoverKeys, amount: u64) -> Pub
         keys,
         cover.claim_count,
         &m.buyer_token,
-        claim_args(amount),
+        claim_args(amount, cover.start),
     );
     m.t.next_slot().await;
     m.t.send_ok(&[ix], &[&buyer]).await;

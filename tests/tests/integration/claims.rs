@@ -3,12 +3,16 @@
 
 use crate::fixtures::*;
 use anchor_lang::prelude::Pubkey;
+use anchor_lang::solana_program::instruction::Instruction;
 use bulwark::constants::*;
 use bulwark::error::BulwarkError;
 use bulwark::events::*;
 use bulwark::instructions::FileClaimArgs;
 use bulwark::math::tranche::tranche_end;
-use bulwark::state::{Assessor, CapitalPool, Claim, Cover, Pool, PoolProduct, StakePosition};
+use bulwark::state::{
+    Assessor, CapitalPool, Claim, Cover, Pool, PoolProduct, ProductTerms, ProtocolParams,
+    StakePosition,
+};
 use bulwark_testing::builders::*;
 use bulwark_testing::*;
 use solana_keypair::Keypair;
@@ -32,28 +36,32 @@ async fn insured_in(mut m: Market, amount: u64) -> Insured {
 }
 
 impl Insured {
+    /// The buyer's claim `index` of `amount` for a loss when the cover started.
     async fn file(&mut self, index: u32, amount: u64) -> TxOutcome {
+        let ix = self.file_ix(index, amount, None).await;
         let buyer = self.m.buyer.insecure_clone();
-        let ix = file_claim(
-            &buyer.pubkey(),
-            &self.keys,
-            index,
-            &self.m.buyer_token,
-            claim_args(amount),
-        );
         self.m.t.send_ok(&[ix], &[&buyer]).await
     }
 
     async fn file_err(&mut self, index: u32, amount: u64, err: BulwarkError) {
+        let ix = self.file_ix(index, amount, None).await;
         let buyer = self.m.buyer.insecure_clone();
-        let ix = file_claim(
-            &buyer.pubkey(),
+        self.m.t.send_err(ix, &[&buyer], err).await;
+    }
+
+    /// `file_claim` by the buyer for a loss at `incident` (default: when the cover started).
+    async fn file_ix(&mut self, index: u32, amount: u64, incident: Option<i64>) -> Instruction {
+        let incident = match incident {
+            Some(time) => time,
+            None => self.m.t.cover_start(&self.keys.cover).await,
+        };
+        file_claim(
+            &self.m.buyer.pubkey(),
             &self.keys,
             index,
             &self.m.buyer_token,
-            claim_args(amount),
-        );
-        self.m.t.send_err(ix, &[&buyer], err).await;
+            claim_args(amount, incident),
+        )
     }
 
     /// A token account of the buyer's other than its associated one.
@@ -287,12 +295,13 @@ async fn each_claim_rule_fails_with_its_own_error() {
 
     // Non-owner.
     let (stranger, stranger_token) = s.m.t.funded_user(&s.m.mint, 1_000 * UNIT).await;
+    let incident = s.m.t.cover_start(&s.keys.cover).await;
     let ix = file_claim(
         &stranger.pubkey(),
         &s.keys,
         0,
         &stranger_token,
-        claim_args(UNIT),
+        claim_args(UNIT, incident),
     );
     s.m.t
         .send_err(ix, &[&stranger], BulwarkError::NotCoverOwner)
@@ -304,7 +313,7 @@ async fn each_claim_rule_fails_with_its_own_error() {
     let buyer = s.m.buyer.insecure_clone();
     let long = FileClaimArgs {
         evidence_uri: "x".repeat(MAX_URI_LEN + 1),
-        ..claim_args(UNIT)
+        ..claim_args(UNIT, incident)
     };
     let ix = file_claim(&buyer.pubkey(), &s.keys, 0, &s.m.buyer_token, long);
     s.m.t
@@ -446,7 +455,8 @@ async fn no_claim_in_the_purchase_slot() {
     let owner = m.buyer.pubkey();
     let keys = m.cover_keys(7, vec![m.pool.keys.pool]);
     let buy = m.buy_ix(m.cover_of(7, 1_000 * UNIT, YEAR), &[m.pool.keys.pool]);
-    let claim = file_claim(&owner, &keys, 0, &m.buyer_token, claim_args(UNIT));
+    let now = m.t.now().await;
+    let claim = file_claim(&owner, &keys, 0, &m.buyer_token, claim_args(UNIT, now));
     let buyer = m.buyer.insecure_clone();
     m.t.send_err_at(
         &[buy, claim],
@@ -665,7 +675,14 @@ async fn a_token_2022_payout_goes_to_the_owners_associated_account() {
     let (alice, _) = m.t.assessor(2 * UNIT).await;
     m.t.next_slot().await;
     let buyer = m.buyer.insecure_clone();
-    let ix = file_claim(&owner, &keys, 0, &m.buyer_token, claim_args(10_000 * UNIT));
+    let incident = m.t.cover_start(&keys.cover).await;
+    let ix = file_claim(
+        &owner,
+        &keys,
+        0,
+        &m.buyer_token,
+        claim_args(10_000 * UNIT, incident),
+    );
     m.t.send_ok(&[ix], &[&buyer]).await;
     let claim = claim_pda(&keys.cover, 0);
     m.t.send_ok(&[vote(&alice.pubkey(), &claim, true)], &[&alice])
@@ -697,75 +714,177 @@ async fn a_token_2022_payout_goes_to_the_owners_associated_account() {
 }
 
 #[tokio::test]
-async fn payout_goes_to_the_current_owner_and_the_deposit_to_the_claimant() {
+async fn a_cover_under_claim_stays_with_the_claimant_who_is_paid() {
     let mut s = insured(100_000 * UNIT).await;
     let (alice, _) = s.m.t.assessor(2 * UNIT).await;
     s.file(0, 10_000 * UNIT).await;
     s.vote(&alice, 0, true).await;
-    // The cover changes hands while the claim runs.
+    // The cover cannot change hands while the claim runs: its claimant stays the owner the
+    // payout goes to and the key barred from voting on it.
     let heir = s.m.t.user().await;
     let heir_token =
         s.m.t
             .create_associated_token_account(&heir.pubkey(), &s.m.mint)
             .await;
     let buyer = s.m.buyer.insecure_clone();
+    let hand_over = transfer_cover(&buyer.pubkey(), &s.keys.cover, &heir.pubkey());
     s.m.t
-        .send_ok(
-            &[transfer_cover(
-                &buyer.pubkey(),
-                &s.keys.cover,
-                &heir.pubkey(),
-            )],
-            &[&buyer],
-        )
+        .send_err(hand_over.clone(), &[&buyer], BulwarkError::ClaimOpen)
         .await;
     let claim: Claim = s.m.t.load(&s.claim(0)).await;
     s.m.t.warp_to_time(claim.voting_end + DAY).await;
     let caller = s.m.t.payer().pubkey();
-    // Paying the old owner is refused.
-    let wrong = redeem_payout(
+    // Paying anyone but the owner is refused.
+    let wrong = redeem_payout(&caller, &s.keys, &s.claim(0), &heir_token, &s.m.buyer_token);
+    s.m.t
+        .send_err(wrong, &[], BulwarkError::WrongRecipient)
+        .await;
+    // The deposit goes back to the claimant: a third party names its associated token account.
+    let stray = s.buyer_side_account().await;
+    let ix = redeem_payout(&caller, &s.keys, &s.claim(0), &s.m.buyer_token, &stray);
+    s.m.t
+        .send_err(ix, &[], BulwarkError::RecipientNotAssociated)
+        .await;
+    let before = s.m.t.balance(&s.m.buyer_token).await;
+    let ix = redeem_payout(
         &caller,
         &s.keys,
         &s.claim(0),
         &s.m.buyer_token,
         &s.m.buyer_token,
     );
-    s.m.t
-        .send_err(wrong, &[], BulwarkError::WrongRecipient)
-        .await;
-    // The deposit goes back to the claimant: a third party names its associated token account.
-    let stray = s.buyer_side_account().await;
-    let ix = redeem_payout(&caller, &s.keys, &s.claim(0), &heir_token, &stray);
-    s.m.t
-        .send_err(ix, &[], BulwarkError::RecipientNotAssociated)
-        .await;
-    let before = s.m.t.balance(&s.m.buyer_token).await;
-    let ix = redeem_payout(&caller, &s.keys, &s.claim(0), &heir_token, &s.m.buyer_token);
     s.m.t.send_ok(&[ix], &[]).await;
-    assert_eq!(s.m.t.balance(&heir_token).await, 10_000 * UNIT);
-    assert_eq!(s.m.t.balance(&s.m.buyer_token).await, before + 50 * UNIT);
+    assert_eq!(
+        s.m.t.balance(&s.m.buyer_token).await,
+        before + 10_000 * UNIT + 50 * UNIT
+    );
+    // Paid, the claim no longer holds the cover: it may change hands again.
+    s.m.t.send_ok(&[hand_over], &[&buyer]).await;
+    let cover: Cover = s.m.t.load(&s.keys.cover).await;
+    assert_eq!(cover.owner, heir.pubkey());
 }
 
 #[tokio::test]
-async fn silent_ending_extends_voting_when_a_late_vote_flips_the_outcome() {
+async fn a_claim_states_an_incident_inside_the_cover_after_its_cooling_off() {
+    let mut m = market(1_000_000 * UNIT).await;
+    // The product gets a 3-day cooling-off before the purchase: the cover copies it, and a
+    // later change of the product does not move it.
+    let cooling_off = 3 * DAY as u32;
+    let authority = m.t.authority.insecure_clone();
+    let terms = |cooling_off| ProductTerms {
+        cooling_off,
+        ..default_terms()
+    };
+    let product_id = m.product_id;
+    let update = |cooling_off| update_product(&authority.pubkey(), product_id, terms(cooling_off));
+    m.t.send_ok(&[update(cooling_off)], &[&authority]).await;
+    let mut s = insured_in(m, 100_000 * UNIT).await;
+    s.m.t.send_ok(&[update(0)], &[&authority]).await;
+    let cover: Cover = s.m.t.load(&s.keys.cover).await;
+    assert_eq!(cover.cooling_off, cooling_off);
+    let cooled = cover.start + i64::from(cooling_off);
+
+    // Two days in, no incident after the cooling-off can have happened yet.
+    s.m.t.warp_to_time(cover.start + 2 * DAY).await;
+    let buyer = s.m.buyer.insecure_clone();
+    for (incident, err) in [
+        (cover.start - 1, BulwarkError::IncidentOutsideCover),
+        (cover.start, BulwarkError::IncidentInCoolingOff),
+        (cooled - 1, BulwarkError::IncidentInCoolingOff),
+        (cooled, BulwarkError::IncidentInFuture),
+    ] {
+        let ix = s.file_ix(0, UNIT, Some(incident)).await;
+        s.m.t.send_err(ix, &[&buyer], err).await;
+    }
+    // In the grace period, an incident at the cover's end is outside it; one a second
+    // before is claimable.
+    let end = cover.end().unwrap();
+    s.m.t.warp_to_time(end + DAY).await;
+    let ix = s.file_ix(0, UNIT, Some(end)).await;
+    s.m.t
+        .send_err(ix, &[&buyer], BulwarkError::IncidentOutsideCover)
+        .await;
+    assert!(!s.m.t.exists(&s.claim(0)).await);
+    let ix = s.file_ix(0, UNIT, Some(end - 1)).await;
+    let outcome = s.m.t.send_ok(&[ix], &[&buyer]).await;
+    let claim: Claim = s.m.t.load(&s.claim(0)).await;
+    assert_eq!(claim.incident_time, end - 1);
+    if sbf_mode() {
+        assert_eq!(outcome.events_of::<ClaimFiled>()[0].incident_time, end - 1);
+    }
+}
+
+#[tokio::test]
+async fn the_claimant_cannot_vote_and_a_ballot_needs_the_voters_own_assessor() {
     let mut s = insured(100_000 * UNIT).await;
     let (alice, _) = s.m.t.assessor(UNIT).await;
-    let (bob, _) = s.m.t.assessor(2 * UNIT).await;
-    let (carol, _) = s.m.t.assessor(UNIT / 2).await;
+    // The claimant stakes as an assessor too.
+    let buyer = s.m.buyer.insecure_clone();
+    let assessment_mint = s.m.t.assessment_mint;
+    let buyer_stake =
+        s.m.t
+            .create_associated_token_account(&buyer.pubkey(), &assessment_mint)
+            .await;
+    s.m.t.mint_to(&assessment_mint, &buyer_stake, UNIT).await;
+    let stake = stake_assessor(
+        &buyer.pubkey(),
+        &assessment_mint,
+        &buyer_stake,
+        &spl_token::ID,
+        UNIT,
+    );
+    s.m.t.send_ok(&[stake], &[&buyer]).await;
     s.file(0, 10_000 * UNIT).await;
-    s.vote(&alice, 0, true).await;
+    let own = vote(&buyer.pubkey(), &s.claim(0), true);
+    s.m.t
+        .send_err(own, &[&buyer], BulwarkError::ClaimantCannotVote)
+        .await;
+    // A voter naming another's assessor is refused by its `owner`, not its address.
+    let (bob, _) = s.m.t.assessor(UNIT).await;
+    let mut borrowed = vote(&bob.pubkey(), &s.claim(0), true);
+    swap_account(
+        &mut borrowed,
+        &assessor_pda(&bob.pubkey()),
+        &assessor_pda(&alice.pubkey()),
+    );
+    s.m.t
+        .send_err(borrowed, &[&bob], BulwarkError::NotAssessorOwner)
+        .await;
+    let claim: Claim = s.m.t.load(&s.claim(0)).await;
+    assert_eq!((claim.voters, claim.accept_weight), (0, 0));
+    assert!(
+        !s.m.t
+            .exists(&ballot_pda(&s.claim(0), &buyer.pubkey()))
+            .await
+    );
+}
+
+#[tokio::test]
+async fn silent_ending_answers_every_late_flip_up_to_its_cap() {
+    let mut s = insured(100_000 * UNIT).await;
+    let mut voters = Vec::new();
+    for weight in [UNIT, UNIT / 2, 2 * UNIT] {
+        voters.push(s.m.t.assessor(weight).await.0);
+    }
+    s.file(0, 10_000 * UNIT).await;
+    s.vote(&voters[0], 0, true).await;
     let claim: Claim = s.m.t.load(&s.claim(0)).await;
     let original_end = claim.voting_end;
+    let d = ProtocolParams::default();
+    assert_eq!(
+        claim.latest_voting_end,
+        original_end + i64::from(d.silent_ending_cap)
+    );
 
     // Two days in: a vote that does not flip the outcome changes nothing.
     s.m.t.warp_to_time(original_end - DAY - 10).await;
-    s.vote(&carol, 0, true).await;
+    s.vote(&voters[1], 0, true).await;
     let claim: Claim = s.m.t.load(&s.claim(0)).await;
     assert_eq!(claim.voting_end, original_end);
 
-    // One hour before the end Bob flips it to denied: voting now ends a day later.
+    // One hour before the end a deny flips it: voting now ends a day after that vote.
     s.m.t.warp_to_time(original_end - 3_600).await;
-    let outcome = s.vote(&bob, 0, false).await;
+    let outcome = s.vote(&voters[2], 0, false).await;
     let now = s.m.t.now().await;
     let claim: Claim = s.m.t.load(&s.claim(0)).await;
     assert_eq!(claim.voting_end, now + DAY);
@@ -773,15 +892,56 @@ async fn silent_ending_extends_voting_when_a_late_vote_flips_the_outcome() {
     if sbf_mode() {
         assert_eq!(outcome.events_of::<VoteCast>()[0].voting_end, now + DAY);
     }
-    // So the accept side still has time to answer after the original end.
-    s.m.t.warp_to_time(original_end + 10).await;
-    let (dave, _) = s.m.t.assessor(3 * UNIT).await;
-    s.vote(&dave, 0, true).await;
+
+    // Flip after flip, each in the last second of the window the one before opened: the
+    // heavier answer one second later is never `VotingClosed` (the sniping case). Each flip
+    // moves the end a day (less a second) on, so the ninth reaches the cap: 9 days after the
+    // original end, 23 hours of which the first deny already took.
+    let (mut accept, mut weight, mut flips) = (true, 4 * UNIT, 0);
+    loop {
+        let claim: Claim = s.m.t.load(&s.claim(0)).await;
+        if claim.voting_end == claim.latest_voting_end {
+            break;
+        }
+        let (voter, _) = s.m.t.assessor(weight).await;
+        s.m.t.warp_to_time(claim.voting_end - 1).await;
+        s.vote(&voter, 0, accept).await;
+        let now = s.m.t.now().await;
+        let claim: Claim = s.m.t.load(&s.claim(0)).await;
+        assert_eq!(claim.voted_accept(), accept);
+        assert_eq!(claim.voting_end, (now + DAY).min(claim.latest_voting_end));
+        (accept, weight, flips) = (!accept, 2 * weight, flips + 1);
+    }
+    assert_eq!(flips, 9);
+
+    // Past the cap no vote counts, however heavy.
     let claim: Claim = s.m.t.load(&s.claim(0)).await;
-    assert!(claim.voted_accept());
-    // Never beyond the latest end (original + one silent-ending period).
+    let (late, _) = s.m.t.assessor(100 * UNIT).await;
+    s.m.t.warp_to_time(claim.latest_voting_end).await;
+    let ix = vote(&late.pubkey(), &s.claim(0), false);
+    s.m.t
+        .send_err(ix, &[&late], BulwarkError::VotingClosed)
+        .await;
+}
+
+#[tokio::test]
+async fn the_first_accepting_vote_opens_a_full_voting_period() {
+    let mut s = insured(100_000 * UNIT).await;
+    let (alice, _) = s.m.t.assessor(UNIT / 2).await;
+    s.file(0, 10_000 * UNIT).await;
+    let claim: Claim = s.m.t.load(&s.claim(0)).await;
+    let d = ProtocolParams::default();
+    assert_eq!(claim.voting_period, d.voting_period);
+    let cover: Cover = s.m.t.load(&s.keys.cover).await;
+    assert_eq!(claim.incident_time, cover.start);
+    // An accept below quorum in the last hour flips nothing, yet deniers get a whole period.
+    s.m.t.warp_to_time(claim.voting_end - 3_600).await;
+    s.vote(&alice, 0, true).await;
+    let now = s.m.t.now().await;
+    let claim: Claim = s.m.t.load(&s.claim(0)).await;
+    assert!(!claim.voted_accept());
+    assert_eq!(claim.voting_end, now + i64::from(d.voting_period));
     assert!(claim.voting_end <= claim.latest_voting_end);
-    assert_eq!(claim.latest_voting_end, original_end + DAY);
 }
 
 #[tokio::test]
@@ -1045,12 +1205,13 @@ async fn claim_accounts_must_be_the_protocols_own() {
     let buyer = s.m.buyer.insecure_clone();
     let mut keys = s.keys.clone();
     keys.pools = vec![other.keys.pool];
+    let incident = s.m.t.cover_start(&keys.cover).await;
     let ix = file_claim(
         &buyer.pubkey(),
         &keys,
         0,
         &s.m.buyer_token,
-        claim_args(UNIT),
+        claim_args(UNIT, incident),
     );
     s.m.t.send_err(ix, &[&buyer], BulwarkError::WrongPool).await;
     // A claim redeemed, closed or paid from the capital pool with another cover than its own.

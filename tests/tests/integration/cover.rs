@@ -58,10 +58,10 @@ async fn buy_cover_records_the_cover_and_splits_the_premium() {
     // The whole amount sits in the only tranche with stake (the far one).
     let offset = (m.far - cover.first_tranche) as usize;
     assert_eq!(cover.allocations[0].tranche_amounts[offset], amount);
-    // Backing lasts until end + grace + voting + silent ending + cooldown + redemption.
+    // Backing lasts until end + grace + voting + the silent-ending cap + cooldown + redemption.
     let d = ProtocolParams::default();
     let settlement =
-        i64::from(d.voting_period + d.silent_ending + d.cooldown + d.redemption_window);
+        i64::from(d.voting_period + d.silent_ending_cap + d.cooldown + d.redemption_window);
     assert_eq!(
         cover.backing_until,
         now + i64::from(YEAR) + 35 * DAY + settlement

@@ -124,12 +124,13 @@ async fn claims_are_filed_redeemed_and_paid_to_associated_accounts() {
     let (_, cover, _) = buy_through_flows(&mut m, 100_000 * UNIT, 0).await;
     let buyer = m.buyer.insecure_clone();
     m.t.next_slot().await;
+    let incident = m.t.cover_start(&cover).await;
     let (claim, ix) = flows::file_claim(
         &mut m.t,
         &buyer.pubkey(),
         &cover,
         &m.buyer_token,
-        claim_args(40_000 * UNIT),
+        claim_args(40_000 * UNIT, incident),
     )
     .await
     .unwrap();

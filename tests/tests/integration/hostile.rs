@@ -345,6 +345,7 @@ async fn cover_and_claim_arguments() {
     .await;
 
     let keys = m.cover_keys(3, vec![m.pool.keys.pool]);
+    let incident = m.t.cover_start(&keys.cover).await;
     let claim = |amount, uri: &str| {
         file_claim(
             &owner,
@@ -353,6 +354,7 @@ async fn cover_and_claim_arguments() {
             &m.buyer_token,
             FileClaimArgs {
                 amount,
+                incident_time: incident,
                 evidence_hash: [0; 32],
                 evidence_uri: uri.to_string(),
             },

@@ -163,12 +163,13 @@ async fn compute_units_over_random_keys() {
             token_program: spl_token::ID,
             pools: pools[..1].to_vec(),
         };
+        let incident = m.t.cover_start(&cover.cover).await;
         let ix = file_claim(
             &set.buyer.pubkey(),
             &cover,
             0,
             &set.buyer_token,
-            claim_args(10 * UNIT),
+            claim_args(10 * UNIT, incident),
         );
         let outcome = m.t.send_ok(&[ix], &[&set.buyer]).await;
         record_compute_units("file_claim", &outcome);

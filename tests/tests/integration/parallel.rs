@@ -99,6 +99,7 @@ fn user_instructions(pool: u64) -> Vec<(&'static str, Instruction)> {
                 &key(),
                 FileClaimArgs {
                     amount: 1,
+                    incident_time: 0,
                     evidence_hash: [0; 32],
                     evidence_uri: String::new(),
                 },

@@ -40,6 +40,7 @@ async fn scenario(n: usize) -> Measured {
     );
     m.t.send_ok(&[ix], &[&alice]).await;
     let buyer = m.buyer.insecure_clone();
+    let incident_time = m.t.cover_start(&keys.cover).await;
     let claim_ix = file_claim(
         &owner,
         &keys,
@@ -47,6 +48,7 @@ async fn scenario(n: usize) -> Measured {
         &m.buyer_token,
         FileClaimArgs {
             amount: 10_000 * UNIT,
+            incident_time,
             evidence_hash: [1; 32],
             evidence_uri: String::new(),
         },

@@ -791,10 +791,19 @@ impl World {
                 if !self.m.t.exists(&c.key).await {
                     return;
                 }
-                // Transfer to itself: the owner stays, the instruction's checks run.
+                // Transfer to itself: the owner stays, the instruction's checks run. A cover
+                // under claim stays with its claimant.
                 let ix = transfer_cover(&c.owner.pubkey(), &c.key, &c.owner.pubkey());
                 let owner = c.owner.insecure_clone();
-                self.m.t.send_ok(&[ix], &[&owner]).await;
+                let state: Cover = self.m.t.load(&c.key).await;
+                if state.open_claim {
+                    self.m
+                        .t
+                        .send_err(ix, &[&owner], BulwarkError::ClaimOpen)
+                        .await;
+                } else {
+                    self.m.t.send_ok(&[ix], &[&owner]).await;
+                }
             }
             Action::File { cover, percent } => {
                 let Some(c) = self.covers.get(cover) else {
@@ -812,6 +821,7 @@ impl World {
                     &c.owner_token,
                     FileClaimArgs {
                         amount,
+                        incident_time: state.start,
                         evidence_hash: [0; 32],
                         evidence_uri: String::new(),
                     },

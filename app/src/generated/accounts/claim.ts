@@ -96,8 +96,14 @@ export type Claim = {
   depositPool: Address;
   filedAt: bigint;
   /**
-   * End of voting; a late vote that flips the outcome pushes it back (silent ending), up to
-   * `latest_voting_end`.
+   * When the loss happened, as the claimant states it: inside the cover's period and after
+   * its cooling-off. Assessors accept or deny the claim as filed, this time included.
+   */
+  incidentTime: bigint;
+  /**
+   * End of voting; the first accepting vote opens a full voting period from itself and a
+   * late vote that flips the outcome pushes it back (silent ending), each up to
+   * `latest_voting_end` (filing + voting period + the cover's silent-ending cap).
    */
   votingEnd: bigint;
   latestVotingEnd: bigint;
@@ -107,6 +113,7 @@ export type Claim = {
   voters: number;
   /** Parameters copied at filing so governance changes cannot move a running claim. */
   quorum: bigint;
+  votingPeriod: number;
   cooldown: number;
   redemptionWindow: number;
   silentEnding: number;
@@ -160,8 +167,14 @@ export type ClaimArgs = {
   depositPool: Address;
   filedAt: number | bigint;
   /**
-   * End of voting; a late vote that flips the outcome pushes it back (silent ending), up to
-   * `latest_voting_end`.
+   * When the loss happened, as the claimant states it: inside the cover's period and after
+   * its cooling-off. Assessors accept or deny the claim as filed, this time included.
+   */
+  incidentTime: number | bigint;
+  /**
+   * End of voting; the first accepting vote opens a full voting period from itself and a
+   * late vote that flips the outcome pushes it back (silent ending), each up to
+   * `latest_voting_end` (filing + voting period + the cover's silent-ending cap).
    */
   votingEnd: number | bigint;
   latestVotingEnd: number | bigint;
@@ -171,6 +184,7 @@ export type ClaimArgs = {
   voters: number;
   /** Parameters copied at filing so governance changes cannot move a running claim. */
   quorum: number | bigint;
+  votingPeriod: number;
   cooldown: number;
   redemptionWindow: number;
   silentEnding: number;
@@ -210,18 +224,20 @@ export function getClaimEncoder(): Encoder<ClaimArgs> {
       ["deposit", getU64Encoder()],
       ["depositPool", getAddressEncoder()],
       ["filedAt", getI64Encoder()],
+      ["incidentTime", getI64Encoder()],
       ["votingEnd", getI64Encoder()],
       ["latestVotingEnd", getI64Encoder()],
       ["acceptWeight", getU64Encoder()],
       ["denyWeight", getU64Encoder()],
       ["voters", getU32Encoder()],
       ["quorum", getU64Encoder()],
+      ["votingPeriod", getU32Encoder()],
       ["cooldown", getU32Encoder()],
       ["redemptionWindow", getU32Encoder()],
       ["silentEnding", getU32Encoder()],
       ["assessorReward", getU64Encoder()],
       ["rewardPotBump", getU8Encoder()],
-      ["reserved", fixEncoderSize(getBytesEncoder(), 63)],
+      ["reserved", fixEncoderSize(getBytesEncoder(), 51)],
     ]),
     (value) => ({ ...value, discriminator: CLAIM_DISCRIMINATOR }),
   );
@@ -252,18 +268,20 @@ export function getClaimDecoder(): Decoder<Claim> {
     ["deposit", getU64Decoder()],
     ["depositPool", getAddressDecoder()],
     ["filedAt", getI64Decoder()],
+    ["incidentTime", getI64Decoder()],
     ["votingEnd", getI64Decoder()],
     ["latestVotingEnd", getI64Decoder()],
     ["acceptWeight", getU64Decoder()],
     ["denyWeight", getU64Decoder()],
     ["voters", getU32Decoder()],
     ["quorum", getU64Decoder()],
+    ["votingPeriod", getU32Decoder()],
     ["cooldown", getU32Decoder()],
     ["redemptionWindow", getU32Decoder()],
     ["silentEnding", getU32Decoder()],
     ["assessorReward", getU64Decoder()],
     ["rewardPotBump", getU8Decoder()],
-    ["reserved", fixDecoderSize(getBytesDecoder(), 63)],
+    ["reserved", fixDecoderSize(getBytesDecoder(), 51)],
   ]);
 }
 

@@ -123,7 +123,7 @@ export function getConfigEncoder(): FixedSizeEncoder<ConfigArgs> {
       ["params", getProtocolParamsEncoder()],
       ["productCount", getU64Encoder()],
       ["poolCount", getU64Encoder()],
-      ["reserved", fixEncoderSize(getBytesEncoder(), 128)],
+      ["reserved", fixEncoderSize(getBytesEncoder(), 124)],
     ]),
     (value) => ({ ...value, discriminator: CONFIG_DISCRIMINATOR }),
   );
@@ -145,7 +145,7 @@ export function getConfigDecoder(): FixedSizeDecoder<Config> {
     ["params", getProtocolParamsDecoder()],
     ["productCount", getU64Decoder()],
     ["poolCount", getU64Decoder()],
-    ["reserved", fixDecoderSize(getBytesDecoder(), 128)],
+    ["reserved", fixDecoderSize(getBytesDecoder(), 124)],
   ]);
 }
 

@@ -96,6 +96,11 @@ export type Cover = {
   period: number;
   /** Grace period copied from the product at purchase. */
   gracePeriod: number;
+  /**
+   * Cooling-off copied from the product at purchase: a claim's incident must be at least
+   * this long after `start`.
+   */
+  coolingOff: number;
   /** Slot of the purchase (claims may not be filed in the same slot). */
   purchaseSlot: bigint;
   /**
@@ -148,6 +153,11 @@ export type CoverArgs = {
   period: number;
   /** Grace period copied from the product at purchase. */
   gracePeriod: number;
+  /**
+   * Cooling-off copied from the product at purchase: a claim's incident must be at least
+   * this long after `start`.
+   */
+  coolingOff: number;
   /** Slot of the purchase (claims may not be filed in the same slot). */
   purchaseSlot: number | bigint;
   /**
@@ -193,6 +203,7 @@ export function getCoverEncoder(): FixedSizeEncoder<CoverArgs> {
       ["start", getI64Encoder()],
       ["period", getU32Encoder()],
       ["gracePeriod", getU32Encoder()],
+      ["coolingOff", getU32Encoder()],
       ["purchaseSlot", getU64Encoder()],
       ["backingUntil", getI64Encoder()],
       ["releaseBucket", getU64Encoder()],
@@ -201,7 +212,7 @@ export function getCoverEncoder(): FixedSizeEncoder<CoverArgs> {
       ["allocations", getArrayEncoder(getCoverAllocationEncoder(), { size: 4 })],
       ["timings", getClaimTimingsEncoder()],
       ["depositPool", getAddressEncoder()],
-      ["reserved", fixEncoderSize(getBytesEncoder(), 32)],
+      ["reserved", fixEncoderSize(getBytesEncoder(), 28)],
     ]),
     (value) => ({ ...value, discriminator: COVER_DISCRIMINATOR }),
   );
@@ -227,6 +238,7 @@ export function getCoverDecoder(): FixedSizeDecoder<Cover> {
     ["start", getI64Decoder()],
     ["period", getU32Decoder()],
     ["gracePeriod", getU32Decoder()],
+    ["coolingOff", getU32Decoder()],
     ["purchaseSlot", getU64Decoder()],
     ["backingUntil", getI64Decoder()],
     ["releaseBucket", getU64Decoder()],
@@ -235,7 +247,7 @@ export function getCoverDecoder(): FixedSizeDecoder<Cover> {
     ["allocations", getArrayDecoder(getCoverAllocationDecoder(), { size: 4 })],
     ["timings", getClaimTimingsDecoder()],
     ["depositPool", getAddressDecoder()],
-    ["reserved", fixDecoderSize(getBytesDecoder(), 32)],
+    ["reserved", fixDecoderSize(getBytesDecoder(), 28)],
   ]);
 }
 

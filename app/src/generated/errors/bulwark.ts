@@ -220,7 +220,7 @@ export const BULWARK_ERROR__CAPITAL_EXIT_NOT_READY = 0x17d4; // 6100
 export const BULWARK_ERROR__SHARES_BELOW_MINIMUM = 0x17d5; // 6101
 /** ShareMetadataTooLong: Share metadata too long: name up to 32 bytes, symbol up to 10, URI up to 200 */
 export const BULWARK_ERROR__SHARE_METADATA_TOO_LONG = 0x17d6; // 6102
-/** InvalidCapitalExitDelay: Capital exit delay must cover voting, its silent-ending extension and the cooldown */
+/** InvalidCapitalExitDelay: Capital exit delay must cover voting, its silent-ending cap and the cooldown */
 export const BULWARK_ERROR__INVALID_CAPITAL_EXIT_DELAY = 0x17d7; // 6103
 /** WrongShareMint: Share mint or share account does not belong to this capital pool */
 export const BULWARK_ERROR__WRONG_SHARE_MINT = 0x17d8; // 6104
@@ -250,6 +250,18 @@ export const BULWARK_ERROR__INVALID_QUOTE_POOLS = 0x17e3; // 6115
 export const BULWARK_ERROR__WRONG_COVER = 0x17e4; // 6116
 /** ClaimAlreadyOverturned: The claim was overturned already */
 export const BULWARK_ERROR__CLAIM_ALREADY_OVERTURNED = 0x17e5; // 6117
+/** NotAssessorOwner: Assessor account does not belong to the signer */
+export const BULWARK_ERROR__NOT_ASSESSOR_OWNER = 0x17e6; // 6118
+/** ClaimantCannotVote: The claimant cannot vote on its own claim */
+export const BULWARK_ERROR__CLAIMANT_CANNOT_VOTE = 0x17e7; // 6119
+/** IncidentOutsideCover: Incident time must lie inside the cover's period */
+export const BULWARK_ERROR__INCIDENT_OUTSIDE_COVER = 0x17e8; // 6120
+/** IncidentInCoolingOff: Incident time falls in the product's cooling-off after the purchase */
+export const BULWARK_ERROR__INCIDENT_IN_COOLING_OFF = 0x17e9; // 6121
+/** IncidentInFuture: Incident time is in the future */
+export const BULWARK_ERROR__INCIDENT_IN_FUTURE = 0x17ea; // 6122
+/** InvalidCoolingOff: Cooling-off must be at most 14 days */
+export const BULWARK_ERROR__INVALID_COOLING_OFF = 0x17eb; // 6123
 
 export type BulwarkError =
   | typeof BULWARK_ERROR__ALLOCATION_SUM_MISMATCH
@@ -263,6 +275,7 @@ export type BulwarkError =
   | typeof BULWARK_ERROR__CLAIM_ACCEPTED
   | typeof BULWARK_ERROR__CLAIM_ALREADY_OVERTURNED
   | typeof BULWARK_ERROR__CLAIM_ALREADY_PAID
+  | typeof BULWARK_ERROR__CLAIMANT_CANNOT_VOTE
   | typeof BULWARK_ERROR__CLAIM_CLOSED
   | typeof BULWARK_ERROR__CLAIM_DENIED
   | typeof BULWARK_ERROR__CLAIM_IN_PURCHASE_SLOT
@@ -278,6 +291,9 @@ export type BulwarkError =
   | typeof BULWARK_ERROR__EMPTY_UPDATE
   | typeof BULWARK_ERROR__EXTEND_TO_EARLIER_TRANCHE
   | typeof BULWARK_ERROR__FIRST_VOTE_MUST_ACCEPT
+  | typeof BULWARK_ERROR__INCIDENT_IN_COOLING_OFF
+  | typeof BULWARK_ERROR__INCIDENT_IN_FUTURE
+  | typeof BULWARK_ERROR__INCIDENT_OUTSIDE_COVER
   | typeof BULWARK_ERROR__INSUFFICIENT_BALANCE
   | typeof BULWARK_ERROR__INSUFFICIENT_CAPACITY
   | typeof BULWARK_ERROR__INVALID_ALLOCATIONS
@@ -289,6 +305,7 @@ export type BulwarkError =
   | typeof BULWARK_ERROR__INVALID_CLAIM_DEPOSIT
   | typeof BULWARK_ERROR__INVALID_CLAIM_TIMING
   | typeof BULWARK_ERROR__INVALID_CLOCK
+  | typeof BULWARK_ERROR__INVALID_COOLING_OFF
   | typeof BULWARK_ERROR__INVALID_COVER_OWNER
   | typeof BULWARK_ERROR__INVALID_COVER_PERIOD
   | typeof BULWARK_ERROR__INVALID_GRACE_PERIOD
@@ -313,6 +330,7 @@ export type BulwarkError =
   | typeof BULWARK_ERROR__MISSING_COMMISSION_DESTINATION
   | typeof BULWARK_ERROR__NO_ASSESSOR_STAKE
   | typeof BULWARK_ERROR__NO_PENDING_AUTHORITY
+  | typeof BULWARK_ERROR__NOT_ASSESSOR_OWNER
   | typeof BULWARK_ERROR__NOT_AUTHORITY
   | typeof BULWARK_ERROR__NOT_COVER_OWNER
   | typeof BULWARK_ERROR__NOT_EXIT_OWNER
@@ -385,6 +403,7 @@ if (process.env.NODE_ENV !== "production") {
     [BULWARK_ERROR__CLAIM_ACCEPTED]: `An accepted claim is paid, never closed unpaid: redeem it`,
     [BULWARK_ERROR__CLAIM_ALREADY_OVERTURNED]: `The claim was overturned already`,
     [BULWARK_ERROR__CLAIM_ALREADY_PAID]: `The claim was already paid`,
+    [BULWARK_ERROR__CLAIMANT_CANNOT_VOTE]: `The claimant cannot vote on its own claim`,
     [BULWARK_ERROR__CLAIM_CLOSED]: `The claim is closed`,
     [BULWARK_ERROR__CLAIM_DENIED]: `The claim was denied`,
     [BULWARK_ERROR__CLAIM_IN_PURCHASE_SLOT]: `Claims cannot be filed in the slot the cover was bought`,
@@ -400,17 +419,21 @@ if (process.env.NODE_ENV !== "production") {
     [BULWARK_ERROR__EMPTY_UPDATE]: `Update changes nothing`,
     [BULWARK_ERROR__EXTEND_TO_EARLIER_TRANCHE]: `New tranche must be later than the current one of the position`,
     [BULWARK_ERROR__FIRST_VOTE_MUST_ACCEPT]: `The first vote on a claim must accept it`,
+    [BULWARK_ERROR__INCIDENT_IN_COOLING_OFF]: `Incident time falls in the product's cooling-off after the purchase`,
+    [BULWARK_ERROR__INCIDENT_IN_FUTURE]: `Incident time is in the future`,
+    [BULWARK_ERROR__INCIDENT_OUTSIDE_COVER]: `Incident time must lie inside the cover's period`,
     [BULWARK_ERROR__INSUFFICIENT_BALANCE]: `The token account holds less than the amount to transfer`,
     [BULWARK_ERROR__INSUFFICIENT_CAPACITY]: `Not enough capacity in the pool's eligible tranches for this allocation`,
     [BULWARK_ERROR__INVALID_ALLOCATIONS]: `Between one and four pool allocations are required, matching the pool accounts passed`,
     [BULWARK_ERROR__INVALID_ASSESSOR_REWARD]: `Assessor reward rate is outside its bounds`,
     [BULWARK_ERROR__INVALID_AUTHORITY]: `Authority must not be the default public key`,
     [BULWARK_ERROR__INVALID_CAPACITY_RATIO]: `Capacity ratio is outside its bounds`,
-    [BULWARK_ERROR__INVALID_CAPITAL_EXIT_DELAY]: `Capital exit delay must cover voting, its silent-ending extension and the cooldown`,
+    [BULWARK_ERROR__INVALID_CAPITAL_EXIT_DELAY]: `Capital exit delay must cover voting, its silent-ending cap and the cooldown`,
     [BULWARK_ERROR__INVALID_CAPITAL_REQUIREMENT]: `Minimum capital requirement share must be between 10% and 100% of the lines`,
     [BULWARK_ERROR__INVALID_CLAIM_DEPOSIT]: `Claim deposit parameters are outside their bounds`,
     [BULWARK_ERROR__INVALID_CLAIM_TIMING]: `A claim timing parameter is outside its bounds`,
     [BULWARK_ERROR__INVALID_CLOCK]: `Clock returned a negative timestamp`,
+    [BULWARK_ERROR__INVALID_COOLING_OFF]: `Cooling-off must be at most 14 days`,
     [BULWARK_ERROR__INVALID_COVER_OWNER]: `Cover owner must not be the default public key`,
     [BULWARK_ERROR__INVALID_COVER_PERIOD]: `Cover period must be at least 28 days and at most the product's maximum`,
     [BULWARK_ERROR__INVALID_GRACE_PERIOD]: `Grace period exceeds the maximum`,
@@ -435,6 +458,7 @@ if (process.env.NODE_ENV !== "production") {
     [BULWARK_ERROR__MISSING_COMMISSION_DESTINATION]: `A commission needs a commission destination token account`,
     [BULWARK_ERROR__NO_ASSESSOR_STAKE]: `The assessor has no stake to vote with`,
     [BULWARK_ERROR__NO_PENDING_AUTHORITY]: `No authority hand-over is pending`,
+    [BULWARK_ERROR__NOT_ASSESSOR_OWNER]: `Assessor account does not belong to the signer`,
     [BULWARK_ERROR__NOT_AUTHORITY]: `Signer is not the governance authority`,
     [BULWARK_ERROR__NOT_COVER_OWNER]: `Signer is not the cover owner`,
     [BULWARK_ERROR__NOT_EXIT_OWNER]: `Only the member who requested the exit may execute it`,

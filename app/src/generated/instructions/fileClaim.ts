@@ -14,6 +14,8 @@ import {
   fixEncoderSize,
   getBytesDecoder,
   getBytesEncoder,
+  getI64Decoder,
+  getI64Encoder,
   getStructDecoder,
   getStructEncoder,
   getU32Decoder,
@@ -93,6 +95,11 @@ export type FileClaimInstruction<
 export type FileClaimInstructionData = {
   discriminator: ReadonlyUint8Array;
   amount: bigint;
+  /**
+   * When the loss happened (unix seconds): inside the cover's period, at least the
+   * product's cooling-off after the purchase, not in the future.
+   */
+  incidentTime: bigint;
   /** Hash of the evidence document. */
   evidenceHash: ReadonlyUint8Array;
   /** Where assessors can read the evidence. */
@@ -101,6 +108,11 @@ export type FileClaimInstructionData = {
 
 export type FileClaimInstructionDataArgs = {
   amount: number | bigint;
+  /**
+   * When the loss happened (unix seconds): inside the cover's period, at least the
+   * product's cooling-off after the purchase, not in the future.
+   */
+  incidentTime: number | bigint;
   /** Hash of the evidence document. */
   evidenceHash: ReadonlyUint8Array;
   /** Where assessors can read the evidence. */
@@ -112,6 +124,7 @@ export function getFileClaimInstructionDataEncoder(): Encoder<FileClaimInstructi
     getStructEncoder([
       ["discriminator", fixEncoderSize(getBytesEncoder(), 8)],
       ["amount", getU64Encoder()],
+      ["incidentTime", getI64Encoder()],
       ["evidenceHash", fixEncoderSize(getBytesEncoder(), 32)],
       ["evidenceUri", addEncoderSizePrefix(getUtf8Encoder(), getU32Encoder())],
     ]),
@@ -123,6 +136,7 @@ export function getFileClaimInstructionDataDecoder(): Decoder<FileClaimInstructi
   return getStructDecoder([
     ["discriminator", fixDecoderSize(getBytesDecoder(), 8)],
     ["amount", getU64Decoder()],
+    ["incidentTime", getI64Decoder()],
     ["evidenceHash", fixDecoderSize(getBytesDecoder(), 32)],
     ["evidenceUri", addDecoderSizePrefix(getUtf8Decoder(), getU32Decoder())],
   ]);
@@ -168,6 +182,7 @@ export type FileClaimAsyncInput<
   tokenProgram: Address<TAccountTokenProgram>;
   systemProgram?: Address<TAccountSystemProgram>;
   amount: FileClaimInstructionDataArgs["amount"];
+  incidentTime: FileClaimInstructionDataArgs["incidentTime"];
   evidenceHash: FileClaimInstructionDataArgs["evidenceHash"];
   evidenceUri: FileClaimInstructionDataArgs["evidenceUri"];
 };
@@ -319,6 +334,7 @@ export type FileClaimInput<
   tokenProgram: Address<TAccountTokenProgram>;
   systemProgram?: Address<TAccountSystemProgram>;
   amount: FileClaimInstructionDataArgs["amount"];
+  incidentTime: FileClaimInstructionDataArgs["incidentTime"];
   evidenceHash: FileClaimInstructionDataArgs["evidenceHash"];
   evidenceUri: FileClaimInstructionDataArgs["evidenceUri"];
 };

@@ -32,7 +32,7 @@ import {
   type WritableAccount,
   type WritableSignerAccount,
 } from "@solana/kit";
-import { findAssessorPda, findBallotPda } from "../pdas";
+import { findBallotPda } from "../pdas";
 import { BULWARK_PROGRAM_ADDRESS } from "../programs";
 import { expectAddress, getAccountMetaFactory, type ResolvedAccount } from "../shared";
 
@@ -109,8 +109,13 @@ export type VoteAsyncInput<
   /** The assessor; pays the ballot's rent. */
   owner: TransactionSigner<TAccountOwner>;
   config?: Address<TAccountConfig>;
-  /** The signer's own: its seeds bind the owner (the account's `owner` field says the same). */
-  assessor?: Address<TAccountAssessor>;
+  /**
+   * The signer's own. Owner, discriminator and `owner` prove it without re-deriving its
+   * address: a program-owned `Assessor` exists only at `["assessor", owner]`, created by
+   * `stake_assessor` for that owner.
+   */
+  assessor: Address<TAccountAssessor>;
+  /** Owner and discriminator suffice: a program-owned `Claim` exists only at its PDA. */
   claim: Address<TAccountClaim>;
   /**
    * Created once per (claim, assessor); one that already holds a vote makes this one
@@ -172,9 +177,6 @@ export async function getVoteInstructionAsync<
     accounts.config.value =
       "6Lq4DP5ySowZkEkD8pMeGMcxSbW8L51djnNkXLhB63SM" as Address<"6Lq4DP5ySowZkEkD8pMeGMcxSbW8L51djnNkXLhB63SM">;
   }
-  if (!accounts.assessor.value) {
-    accounts.assessor.value = await findAssessorPda({ owner: expectAddress(accounts.owner.value) });
-  }
   if (!accounts.ballot.value) {
     accounts.ballot.value = await findBallotPda({
       claim: expectAddress(accounts.claim.value),
@@ -220,8 +222,13 @@ export type VoteInput<
   /** The assessor; pays the ballot's rent. */
   owner: TransactionSigner<TAccountOwner>;
   config?: Address<TAccountConfig>;
-  /** The signer's own: its seeds bind the owner (the account's `owner` field says the same). */
+  /**
+   * The signer's own. Owner, discriminator and `owner` prove it without re-deriving its
+   * address: a program-owned `Assessor` exists only at `["assessor", owner]`, created by
+   * `stake_assessor` for that owner.
+   */
   assessor: Address<TAccountAssessor>;
+  /** Owner and discriminator suffice: a program-owned `Claim` exists only at its PDA. */
   claim: Address<TAccountClaim>;
   /**
    * Created once per (claim, assessor); one that already holds a vote makes this one
@@ -318,8 +325,13 @@ export type ParsedVoteInstruction<
     /** The assessor; pays the ballot's rent. */
     owner: TAccountMetas[0];
     config: TAccountMetas[1];
-    /** The signer's own: its seeds bind the owner (the account's `owner` field says the same). */
+    /**
+     * The signer's own. Owner, discriminator and `owner` prove it without re-deriving its
+     * address: a program-owned `Assessor` exists only at `["assessor", owner]`, created by
+     * `stake_assessor` for that owner.
+     */
     assessor: TAccountMetas[2];
+    /** Owner and discriminator suffice: a program-owned `Claim` exists only at its PDA. */
     claim: TAccountMetas[3];
     /**
      * Created once per (claim, assessor); one that already holds a vote makes this one

@@ -25,7 +25,10 @@ export type ClaimTimings = {
   votingPeriod: number;
   /** A vote that flips the outcome in the last `silent_ending` seconds extends voting. */
   silentEnding: number;
-  /** Most that silent-ending extensions may add to voting in all (one extension today). */
+  /**
+   * Most that silent-ending extensions (and the first accepting vote's full window) may
+   * add to voting in all.
+   */
   silentEndingCap: number;
   cooldown: number;
   redemptionWindow: number;

@@ -31,12 +31,18 @@ import {
 } from "@solana/kit";
 
 /**
- * Terms of a product that governance may change. A cover copies what it needs (grace period)
- * at purchase, so changing or deprecating a product never touches existing cover.
+ * Terms of a product that governance may change. A cover copies what it needs (grace period,
+ * cooling-off) at purchase, so changing or deprecating a product never touches existing cover.
  */
 export type ProductTerms = {
   /** Time after a cover ends during which a claim may still be filed, seconds. */
   gracePeriod: number;
+  /**
+   * Time after a purchase during which an incident is not covered, seconds (at most
+   * `MAX_COOLING_OFF`): cover bought once an exploit is public cannot claim it. Parametric
+   * incidents will use the same rule.
+   */
+  coolingOff: number;
   /** Floor of the annual price, bps of the covered amount. */
   minPriceBps: number;
   /**
@@ -62,6 +68,7 @@ export type ProductTermsArgs = ProductTerms;
 export function getProductTermsEncoder(): Encoder<ProductTermsArgs> {
   return getStructEncoder([
     ["gracePeriod", getU32Encoder()],
+    ["coolingOff", getU32Encoder()],
     ["minPriceBps", getU16Encoder()],
     ["initialPriceBps", getU16Encoder()],
     ["maxCoverPeriod", getU32Encoder()],
@@ -75,6 +82,7 @@ export function getProductTermsEncoder(): Encoder<ProductTermsArgs> {
 export function getProductTermsDecoder(): Decoder<ProductTerms> {
   return getStructDecoder([
     ["gracePeriod", getU32Decoder()],
+    ["coolingOff", getU32Decoder()],
     ["minPriceBps", getU16Decoder()],
     ["initialPriceBps", getU16Decoder()],
     ["maxCoverPeriod", getU32Decoder()],

@@ -44,8 +44,16 @@ export type ProtocolParams = {
   claimDepositBps: number;
   /** Length of a claim's voting window, seconds. */
   votingPeriod: number;
-  /** A vote in the last `silent_ending` seconds extends the window by as much. */
+  /**
+   * A vote in the last `silent_ending` seconds that flips the outcome extends the window
+   * to `silent_ending` after it.
+   */
   silentEnding: number;
+  /**
+   * Most that silent-ending extensions (and the first accepting vote's full window) may add
+   * to a claim's voting in all; covers copy it at purchase and their backing lasts for it.
+   */
+  silentEndingCap: number;
   /** Time after voting during which governance may overturn the outcome. */
   cooldown: number;
   /** Time after the cooldown during which an accepted claim can be redeemed. */
@@ -85,8 +93,16 @@ export type ProtocolParamsArgs = {
   claimDepositBps: number;
   /** Length of a claim's voting window, seconds. */
   votingPeriod: number;
-  /** A vote in the last `silent_ending` seconds extends the window by as much. */
+  /**
+   * A vote in the last `silent_ending` seconds that flips the outcome extends the window
+   * to `silent_ending` after it.
+   */
   silentEnding: number;
+  /**
+   * Most that silent-ending extensions (and the first accepting vote's full window) may add
+   * to a claim's voting in all; covers copy it at purchase and their backing lasts for it.
+   */
+  silentEndingCap: number;
   /** Time after voting during which governance may overturn the outcome. */
   cooldown: number;
   /** Time after the cooldown during which an accepted claim can be redeemed. */
@@ -116,6 +132,7 @@ export function getProtocolParamsEncoder(): FixedSizeEncoder<ProtocolParamsArgs>
     ["claimDepositBps", getU16Encoder()],
     ["votingPeriod", getU32Encoder()],
     ["silentEnding", getU32Encoder()],
+    ["silentEndingCap", getU32Encoder()],
     ["cooldown", getU32Encoder()],
     ["redemptionWindow", getU32Encoder()],
     ["assessorLock", getU32Encoder()],
@@ -137,6 +154,7 @@ export function getProtocolParamsDecoder(): FixedSizeDecoder<ProtocolParams> {
     ["claimDepositBps", getU16Decoder()],
     ["votingPeriod", getU32Decoder()],
     ["silentEnding", getU32Decoder()],
+    ["silentEndingCap", getU32Decoder()],
     ["cooldown", getU32Decoder()],
     ["redemptionWindow", getU32Decoder()],
     ["assessorLock", getU32Decoder()],

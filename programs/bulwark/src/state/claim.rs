@@ -54,8 +54,12 @@ pub struct Claim {
     pub deposit: u64,
     pub deposit_pool: Pubkey,
     pub filed_at: i64,
-    /// End of voting; a late vote that flips the outcome pushes it back (silent ending), up to
-    /// `latest_voting_end`.
+    /// When the loss happened, as the claimant states it: inside the cover's period and after
+    /// its cooling-off. Assessors accept or deny the claim as filed, this time included.
+    pub incident_time: i64,
+    /// End of voting; the first accepting vote opens a full voting period from itself and a
+    /// late vote that flips the outcome pushes it back (silent ending), each up to
+    /// `latest_voting_end` (filing + voting period + the cover's silent-ending cap).
     pub voting_end: i64,
     pub latest_voting_end: i64,
     /// Accept and deny weight (assessment-mint units).
@@ -64,6 +68,7 @@ pub struct Claim {
     pub voters: u32,
     /// Parameters copied at filing so governance changes cannot move a running claim.
     pub quorum: u64,
+    pub voting_period: u32,
     pub cooldown: u32,
     pub redemption_window: u32,
     pub silent_ending: u32,
@@ -72,7 +77,7 @@ pub struct Claim {
     /// Bump of the claim mint's reward pot (copied from its `MintParams` at filing), which
     /// pays the assessors in `claim_assessor_reward`.
     pub reward_pot_bump: u8,
-    pub reserved: [u8; 63],
+    pub reserved: [u8; 51],
 }
 
 impl Claim {
@@ -116,10 +121,19 @@ impl Claim {
         })
     }
 
-    /// Records a vote of `weight` at `now`. A vote that flips the outcome within the last
-    /// `silent_ending` seconds pushes the end back so nobody can snipe the result.
+    /// Records a vote of `weight` at `now`. The first accepting vote opens a full voting period
+    /// from itself, so deniers always get one to answer it (Nexus Mutual v2's rule); every vote
+    /// that flips the outcome within the last `silent_ending` seconds pushes the end to
+    /// `silent_ending` after it, so the side that loses the lead can always answer. Both stop
+    /// at `latest_voting_end`.
     pub fn record_vote(&mut self, accept: bool, weight: u64, now: i64) -> Result<()> {
         let before = self.voted_accept();
+        if accept && self.accept_weight == 0 {
+            let full = now
+                .checked_add(i64::from(self.voting_period))
+                .or_overflow()?;
+            self.voting_end = self.voting_end.max(full.min(self.latest_voting_end));
+        }
         if accept {
             self.accept_weight = self.accept_weight.checked_add(weight).or_overflow()?;
         } else {

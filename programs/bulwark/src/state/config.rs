@@ -29,7 +29,7 @@ pub struct Config {
     pub product_count: u64,
     /// Number of pools created; the next pool's id.
     pub pool_count: u64,
-    pub reserved: [u8; 128],
+    pub reserved: [u8; 124],
 }
 
 impl Config {
@@ -80,8 +80,12 @@ pub struct ProtocolParams {
     pub claim_deposit_bps: u16,
     /// Length of a claim's voting window, seconds.
     pub voting_period: u32,
-    /// A vote in the last `silent_ending` seconds extends the window by as much.
+    /// A vote in the last `silent_ending` seconds that flips the outcome extends the window
+    /// to `silent_ending` after it.
     pub silent_ending: u32,
+    /// Most that silent-ending extensions (and the first accepting vote's full window) may add
+    /// to a claim's voting in all; covers copy it at purchase and their backing lasts for it.
+    pub silent_ending_cap: u32,
     /// Time after voting during which governance may overturn the outcome.
     pub cooldown: u32,
     /// Time after the cooldown during which an accepted claim can be redeemed.
@@ -110,6 +114,7 @@ impl Default for ProtocolParams {
             claim_deposit_bps: DEFAULT_CLAIM_DEPOSIT_BPS,
             voting_period: DEFAULT_VOTING_PERIOD,
             silent_ending: DEFAULT_SILENT_ENDING,
+            silent_ending_cap: DEFAULT_SILENT_ENDING_CAP,
             cooldown: DEFAULT_COOLDOWN,
             redemption_window: DEFAULT_REDEMPTION_WINDOW,
             assessor_lock: DEFAULT_ASSESSOR_LOCK,
@@ -136,6 +141,8 @@ impl ProtocolParams {
         REDEMPTION_WINDOW.check(self)?;
         ASSESSOR_LOCK.check(self)?;
         SILENT_ENDING_WITHIN_VOTING.check(self)?;
+        SILENT_ENDING_CAP.check(self)?;
+        SILENT_ENDING_WITHIN_CAP.check(self)?;
         QUORUM.check(self)?;
         ASSESSOR_REWARD.check(self)?;
         EXIT_AFTER_CLAIMS_DECIDED.check(self)?;
@@ -156,6 +163,7 @@ impl ProtocolParams {
             Param::ClaimDepositBps => self.claim_deposit_bps.into(),
             Param::VotingPeriod => self.voting_period.into(),
             Param::SilentEnding => self.silent_ending.into(),
+            Param::SilentEndingCap => self.silent_ending_cap.into(),
             Param::Cooldown => self.cooldown.into(),
             Param::RedemptionWindow => self.redemption_window.into(),
             Param::AssessorLock => self.assessor_lock.into(),
@@ -181,6 +189,7 @@ impl ProtocolParams {
             Param::ClaimDepositBps => self.claim_deposit_bps = narrow16()?,
             Param::VotingPeriod => self.voting_period = narrow32()?,
             Param::SilentEnding => self.silent_ending = narrow32()?,
+            Param::SilentEndingCap => self.silent_ending_cap = narrow32()?,
             Param::Cooldown => self.cooldown = narrow32()?,
             Param::RedemptionWindow => self.redemption_window = narrow32()?,
             Param::AssessorLock => self.assessor_lock = narrow32()?,
@@ -205,6 +214,7 @@ pub enum Param {
     ClaimDepositBps,
     VotingPeriod,
     SilentEnding,
+    SilentEndingCap,
     Cooldown,
     RedemptionWindow,
     AssessorLock,
@@ -215,7 +225,7 @@ pub enum Param {
 
 impl Param {
     /// Every parameter, in the order of the fields of [`ProtocolParams`].
-    pub const ALL: [Param; 16] = [
+    pub const ALL: [Param; 17] = [
         Param::StakerShareBps,
         Param::AssessmentShareBps,
         Param::ProtocolFeeBps,
@@ -226,6 +236,7 @@ impl Param {
         Param::ClaimDepositBps,
         Param::VotingPeriod,
         Param::SilentEnding,
+        Param::SilentEndingCap,
         Param::Cooldown,
         Param::RedemptionWindow,
         Param::AssessorLock,
@@ -247,6 +258,7 @@ impl Param {
             Param::ClaimDepositBps => "claim_deposit_bps",
             Param::VotingPeriod => "voting_period",
             Param::SilentEnding => "silent_ending",
+            Param::SilentEndingCap => "silent_ending_cap",
             Param::Cooldown => "cooldown",
             Param::RedemptionWindow => "redemption_window",
             Param::AssessorLock => "assessor_lock",
@@ -263,6 +275,7 @@ impl Param {
             Param::PriceDecayBpsPerDay => Unit::BpsPerDay,
             Param::VotingPeriod
             | Param::SilentEnding
+            | Param::SilentEndingCap
             | Param::Cooldown
             | Param::RedemptionWindow
             | Param::AssessorLock
@@ -382,6 +395,7 @@ const VOTING_PERIOD: ParamBound = claim_timing(Param::VotingPeriod);
 const COOLDOWN: ParamBound = claim_timing(Param::Cooldown);
 const REDEMPTION_WINDOW: ParamBound = claim_timing(Param::RedemptionWindow);
 const ASSESSOR_LOCK: ParamBound = claim_timing(Param::AssessorLock);
+const SILENT_ENDING_CAP: ParamBound = claim_timing(Param::SilentEndingCap);
 const QUORUM: ParamBound = ParamBound {
     param: Param::Quorum,
     min: 1,
@@ -419,9 +433,16 @@ const SILENT_ENDING_WITHIN_VOTING: ParamRule = ParamRule {
     constant: 0,
     error: BulwarkError::InvalidClaimTiming,
 };
+/// One silent-ending extension fits under the cap of them all.
+const SILENT_ENDING_WITHIN_CAP: ParamRule = ParamRule {
+    lhs: &[Param::SilentEnding],
+    rhs: &[Param::SilentEndingCap],
+    constant: 0,
+    error: BulwarkError::InvalidClaimTiming,
+};
 /// A member cannot leave the capital pool ahead of a claim it sees being voted on.
 const EXIT_AFTER_CLAIMS_DECIDED: ParamRule = ParamRule {
-    lhs: &[Param::VotingPeriod, Param::SilentEnding, Param::Cooldown],
+    lhs: &[Param::VotingPeriod, Param::SilentEndingCap, Param::Cooldown],
     rhs: &[Param::CapitalExitDelay],
     constant: 0,
     error: BulwarkError::InvalidCapitalExitDelay,
@@ -429,7 +450,7 @@ const EXIT_AFTER_CLAIMS_DECIDED: ParamRule = ParamRule {
 
 /// The range of each bounded parameter, as `ProtocolParams::validate` checks it. The three
 /// premium shares and `silent_ending` have no range of their own, only the rules below.
-pub const PARAM_BOUNDS: [ParamBound; 12] = [
+pub const PARAM_BOUNDS: [ParamBound; 13] = [
     CAPACITY_RATIO,
     MAX_TOTAL_WEIGHT,
     PRICE_BUMP,
@@ -439,14 +460,16 @@ pub const PARAM_BOUNDS: [ParamBound; 12] = [
     COOLDOWN,
     REDEMPTION_WINDOW,
     ASSESSOR_LOCK,
+    SILENT_ENDING_CAP,
     QUORUM,
     ASSESSOR_REWARD,
     CAPITAL_EXIT_DELAY,
 ];
 
 /// The rules between parameters, as `ProtocolParams::validate` checks them.
-pub const PARAM_RULES: [ParamRule; 3] = [
+pub const PARAM_RULES: [ParamRule; 4] = [
     PREMIUM_SPLIT,
     SILENT_ENDING_WITHIN_VOTING,
+    SILENT_ENDING_WITHIN_CAP,
     EXIT_AFTER_CLAIMS_DECIDED,
 ];

@@ -76,7 +76,8 @@ pub struct ClaimTimings {
     pub voting_period: u32,
     /// A vote that flips the outcome in the last `silent_ending` seconds extends voting.
     pub silent_ending: u32,
-    /// Most that silent-ending extensions may add to voting in all (one extension today).
+    /// Most that silent-ending extensions (and the first accepting vote's full window) may
+    /// add to voting in all.
     pub silent_ending_cap: u32,
     pub cooldown: u32,
     pub redemption_window: u32,
@@ -87,7 +88,7 @@ impl ClaimTimings {
         Self {
             voting_period: params.voting_period,
             silent_ending: params.silent_ending,
-            silent_ending_cap: params.silent_ending,
+            silent_ending_cap: params.silent_ending_cap,
             cooldown: params.cooldown,
             redemption_window: params.redemption_window,
         }
@@ -189,6 +190,9 @@ pub struct Cover {
     pub period: u32,
     /// Grace period copied from the product at purchase.
     pub grace_period: u32,
+    /// Cooling-off copied from the product at purchase: a claim's incident must be at least
+    /// this long after `start`.
+    pub cooling_off: u32,
     /// Slot of the purchase (claims may not be filed in the same slot).
     pub purchase_slot: u64,
     /// Stake backing this cover stays locked until at least this time: end + grace + the
@@ -206,7 +210,7 @@ pub struct Cover {
     /// The pool whose vault escrows the deposits of claims on this cover: the first pool of
     /// `allocations`.
     pub deposit_pool: Pubkey,
-    pub reserved: [u8; 32],
+    pub reserved: [u8; 28],
 }
 
 impl Cover {
@@ -222,6 +226,22 @@ impl Cover {
         self.end()?
             .checked_add(i64::from(self.grace_period))
             .or_overflow()
+    }
+
+    /// Checks a claim's incident time: inside the cover period (`start..end`), not in the
+    /// cooling-off after the purchase, not after `now`.
+    pub fn check_incident(&self, incident_time: i64, now: i64) -> Result<()> {
+        require!(
+            incident_time >= self.start && incident_time < self.end()?,
+            BulwarkError::IncidentOutsideCover
+        );
+        let cooled = self
+            .start
+            .checked_add(i64::from(self.cooling_off))
+            .or_overflow()?;
+        require!(incident_time >= cooled, BulwarkError::IncidentInCoolingOff);
+        require!(incident_time <= now, BulwarkError::IncidentInFuture);
+        Ok(())
     }
 
     pub fn used_allocations(&self) -> &[CoverAllocation] {

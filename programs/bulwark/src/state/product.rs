@@ -12,12 +12,16 @@ pub enum ProductType {
     Parametric,
 }
 
-/// Terms of a product that governance may change. A cover copies what it needs (grace period)
-/// at purchase, so changing or deprecating a product never touches existing cover.
+/// Terms of a product that governance may change. A cover copies what it needs (grace period,
+/// cooling-off) at purchase, so changing or deprecating a product never touches existing cover.
 #[derive(AnchorSerialize, AnchorDeserialize, InitSpace, Clone, Debug, PartialEq, Eq)]
 pub struct ProductTerms {
     /// Time after a cover ends during which a claim may still be filed, seconds.
     pub grace_period: u32,
+    /// Time after a purchase during which an incident is not covered, seconds (at most
+    /// `MAX_COOLING_OFF`): cover bought once an exploit is public cannot claim it. Parametric
+    /// incidents will use the same rule.
+    pub cooling_off: u32,
     /// Floor of the annual price, bps of the covered amount.
     pub min_price_bps: u16,
     /// Annual price a pool's new listing of the product starts from (bps), decaying toward
@@ -42,6 +46,10 @@ impl ProductTerms {
         require!(
             self.grace_period <= MAX_GRACE_PERIOD,
             BulwarkError::InvalidGracePeriod
+        );
+        require!(
+            self.cooling_off <= MAX_COOLING_OFF,
+            BulwarkError::InvalidCoolingOff
         );
         require!(
             (1..=MAX_PRICE_BPS).contains(&self.min_price_bps),
@@ -73,7 +81,7 @@ pub struct Product {
     pub product_type: ProductType,
     pub id: u64,
     pub terms: ProductTerms,
-    pub reserved: [u8; 64],
+    pub reserved: [u8; 60],
 }
 
 impl Product {

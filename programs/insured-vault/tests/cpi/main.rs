@@ -199,12 +199,13 @@ async fn sponsored_deposit_buys_cover_the_user_owns_and_can_claim() {
     let claimed = 5_000 * UNIT;
     let claim_deposit = 25 * UNIT; // 0.5% of the claim
     s.m.t.next_slot().await;
+    let incident = s.m.t.cover_start(&cover).await;
     let ix = file_claim(
         &user.pubkey(),
         &s.cover_keys(cover),
         0,
         &s.user_token,
-        claim_args(claimed),
+        claim_args(claimed, incident),
     );
     s.m.t.send_ok(&[ix], &[&user]).await;
     let claim: Claim = s.m.t.load(&claim_pda(&cover, 0)).await;
@@ -379,12 +380,13 @@ async fn treasury_cover_is_claimed_through_cpi_and_paid_into_the_reserve() {
     s.m.t.next_slot().await;
     let claimed = 12_000 * UNIT;
     let claim_deposit = 60 * UNIT;
+    let incident = s.m.t.cover_start(&cover).await;
     let ix = client::file_treasury_claim(
         &admin.pubkey(),
         &s.keys,
         &s.cover_keys(cover),
         0,
-        claim_args(claimed),
+        claim_args(claimed, incident),
     );
     s.m.t.send_ok(&[ix], &[&admin]).await;
     let claim: Claim = s.m.t.load(&claim_pda(&cover, 0)).await;
@@ -424,12 +426,13 @@ async fn the_vault_cannot_claim_on_a_depositors_cover() {
     // The vault paid for this cover, but the depositor owns it.
     let before = s.balances().await;
     let admin = s.admin.insecure_clone();
+    let incident = s.m.t.cover_start(&cover).await;
     let ix = client::file_treasury_claim(
         &admin.pubkey(),
         &s.keys,
         &s.cover_keys(cover),
         0,
-        claim_args(UNIT),
+        claim_args(UNIT, incident),
     );
     s.m.t
         .send_err(ix, &[&admin], BulwarkError::NotCoverOwner)

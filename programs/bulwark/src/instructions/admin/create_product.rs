@@ -52,7 +52,7 @@ impl CreateProduct<'_> {
             product_type: args.product_type,
             id,
             terms: args.terms,
-            reserved: [0; 64],
+            reserved: [0; 60],
         });
         product.invariant()?;
         config.invariant()?;

@@ -84,7 +84,7 @@ impl InitializeConfig<'_> {
             params: args.params,
             product_count: 0,
             pool_count: 0,
-            reserved: [0; 128],
+            reserved: [0; 124],
         });
         config.invariant()?;
         emit!(ConfigInitialized {

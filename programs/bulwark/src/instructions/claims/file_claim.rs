@@ -11,6 +11,9 @@ use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
 pub struct FileClaimArgs {
     pub amount: u64,
+    /// When the loss happened (unix seconds): inside the cover's period, at least the
+    /// product's cooling-off after the purchase, not in the future.
+    pub incident_time: i64,
     /// Hash of the evidence document.
     pub evidence_hash: [u8; 32],
     /// Where assessors can read the evidence.
@@ -86,6 +89,7 @@ impl FileClaim<'_> {
             BulwarkError::ClaimWindowClosed
         );
         require!(!cover.open_claim, BulwarkError::ClaimOpen);
+        cover.check_incident(args.incident_time, now)?;
         require!(args.amount > 0, BulwarkError::ZeroAmount);
         require!(
             args.amount <= cover.remaining,
@@ -137,6 +141,7 @@ impl FileClaim<'_> {
             deposit,
             deposit_pool: accounts.deposit_pool.key(),
             filed_at: now,
+            incident_time: args.incident_time,
             voting_end,
             latest_voting_end: voting_end
                 .checked_add(i64::from(timings.silent_ending_cap))
@@ -145,12 +150,13 @@ impl FileClaim<'_> {
             deny_weight: 0,
             voters: 0,
             quorum: params.quorum,
+            voting_period: timings.voting_period,
             cooldown: timings.cooldown,
             redemption_window: timings.redemption_window,
             silent_ending: timings.silent_ending,
             assessor_reward: Bps::of_valid(params.assessor_reward_bps)?.floor_of(args.amount)?,
             reward_pot_bump: accounts.mint_params.reward_pot_bump,
-            reserved: [0; 63],
+            reserved: [0; 51],
         });
         let cover = &mut accounts.cover;
         cover.open_claim = true;
@@ -179,6 +185,7 @@ impl FileClaim<'_> {
             index: accounts.claim.index,
             amount: args.amount,
             deposit,
+            incident_time: args.incident_time,
             voting_end,
             evidence_hash: args.evidence_hash,
         });

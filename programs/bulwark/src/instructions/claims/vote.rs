@@ -12,13 +12,12 @@ pub struct Vote<'info> {
     pub owner: Signer<'info>,
     #[account(address = CONFIG_ADDRESS @ BulwarkError::WrongConfig)]
     pub config: Box<Account<'info, Config>>,
-    /// The signer's own: its seeds bind the owner (the account's `owner` field says the same).
-    #[account(
-        mut,
-        seeds = [ASSESSOR_SEED, owner.key().as_ref()],
-        bump = assessor.bump,
-    )]
+    /// The signer's own. Owner, discriminator and `owner` prove it without re-deriving its
+    /// address: a program-owned `Assessor` exists only at `["assessor", owner]`, created by
+    /// `stake_assessor` for that owner.
+    #[account(mut, has_one = owner @ BulwarkError::NotAssessorOwner)]
     pub assessor: Box<Account<'info, Assessor>>,
+    /// Owner and discriminator suffice: a program-owned `Claim` exists only at its PDA.
     #[account(mut)]
     pub claim: Box<Account<'info, Claim>>,
     /// Created once per (claim, assessor); one that already holds a vote makes this one
@@ -40,6 +39,11 @@ impl Vote<'_> {
             .require_not_paused(PAUSE_CLAIMS, BulwarkError::ClaimsPaused)?;
         require!(self.ballot.version == 0, BulwarkError::AlreadyVoted);
         require!(now < self.claim.voting_end, BulwarkError::VotingClosed);
+        require_keys_neq!(
+            self.owner.key(),
+            self.claim.claimant,
+            BulwarkError::ClaimantCannotVote
+        );
         require!(self.assessor.staked > 0, BulwarkError::NoAssessorStake);
         require!(
             accept || self.claim.voters > 0,

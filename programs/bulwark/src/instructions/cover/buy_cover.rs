@@ -180,6 +180,7 @@ impl BuyCover<'_> {
             start: now,
             period: args.period,
             grace_period: accounts.product.terms.grace_period,
+            cooling_off: accounts.product.terms.cooling_off,
             purchase_slot: clock.slot,
             backing_until: schedule.backing_until,
             release_bucket: schedule.release_bucket,
@@ -188,7 +189,7 @@ impl BuyCover<'_> {
             allocations,
             timings: schedule.timings,
             deposit_pool: allocations[0].pool,
-            reserved: [0; 32],
+            reserved: [0; 28],
         });
         cover.invariant()?;
         emit!(CoverBought {

@@ -14,7 +14,9 @@ pub struct TransferCover<'info> {
 }
 
 impl TransferCover<'_> {
-    /// Gives the cover (its payouts and the right to claim) to `new_owner`.
+    /// Gives the cover (its payouts and the right to claim) to `new_owner`. Not while a claim
+    /// on it is open: the claimant stays the owner its payout goes to and the key barred from
+    /// voting on it.
     pub fn transfer_cover(ctx: Context<TransferCover>, new_owner: Pubkey) -> Result<()> {
         require_keys_neq!(
             new_owner,
@@ -22,6 +24,7 @@ impl TransferCover<'_> {
             BulwarkError::InvalidCoverOwner
         );
         let cover = &mut ctx.accounts.cover;
+        require!(!cover.open_claim, BulwarkError::ClaimOpen);
         let old_owner = std::mem::replace(&mut cover.owner, new_owner);
         cover.invariant()?;
         emit!(CoverTransferred {
