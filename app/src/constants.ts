@@ -61,6 +61,8 @@ export function defaultProtocolParams(): ProtocolParams {
     redemptionWindow: 30 * day,
     assessorLock: 14 * day,
     quorum: 1_000_000n,
+    quorumBps: 1_000,
+    assessorStakeAge: 7 * day,
     assessorRewardBps: 50,
     capitalExitDelay: 14 * day,
   };

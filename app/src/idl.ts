@@ -2689,6 +2689,10 @@ export type Bulwark = {
         },
         {
           "name": "config",
+          "docs": [
+            "Writable: it keeps the total assessor stake."
+          ],
+          "writable": true,
           "address": "6Lq4DP5ySowZkEkD8pMeGMcxSbW8L51djnNkXLhB63SM"
         },
         {
@@ -2961,6 +2965,10 @@ export type Bulwark = {
         },
         {
           "name": "config",
+          "docs": [
+            "Writable: it keeps the total assessor stake."
+          ],
+          "writable": true,
           "address": "6Lq4DP5ySowZkEkD8pMeGMcxSbW8L51djnNkXLhB63SM"
         },
         {
@@ -4601,6 +4609,16 @@ export type Bulwark = {
       "code": 6123,
       "name": "invalidCoolingOff",
       "msg": "Cooling-off must be at most 14 days"
+    },
+    {
+      "code": 6124,
+      "name": "stakeNotMatured",
+      "msg": "The assessor's stake has not reached the minimum age to vote"
+    },
+    {
+      "code": 6125,
+      "name": "invalidStakeAge",
+      "msg": "Assessor stake age must be at most 90 days"
     }
   ],
   "types": [
@@ -4632,6 +4650,22 @@ export type Bulwark = {
             "type": "u64"
           },
           {
+            "name": "pending",
+            "docs": [
+              "The part of `staked` not yet of voting age: the last top-up and those before it that",
+              "had not matured by then."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "pendingMaturesAt",
+            "docs": [
+              "When `pending` reaches voting age (the config's `assessor_stake_age` after the last",
+              "top-up)."
+            ],
+            "type": "i64"
+          },
+          {
             "name": "lockedUntil",
             "docs": [
               "The stake cannot be withdrawn before this time: every vote it cast must have stopped",
@@ -4651,7 +4685,7 @@ export type Bulwark = {
             "type": {
               "array": [
                 "u8",
-                32
+                16
               ]
             }
           }
@@ -4698,6 +4732,21 @@ export type Bulwark = {
           {
             "name": "staked",
             "type": "u64"
+          },
+          {
+            "name": "pending",
+            "docs": [
+              "Of `staked`, what is not of voting age yet, and when it will be."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "pendingMaturesAt",
+            "type": "i64"
+          },
+          {
+            "name": "totalAssessorStake",
+            "type": "u64"
           }
         ]
       }
@@ -4721,6 +4770,10 @@ export type Bulwark = {
           },
           {
             "name": "staked",
+            "type": "u64"
+          },
+          {
+            "name": "totalAssessorStake",
             "type": "u64"
           }
         ]
@@ -5470,7 +5523,8 @@ export type Bulwark = {
           {
             "name": "quorum",
             "docs": [
-              "Parameters copied at filing so governance changes cannot move a running claim."
+              "Parameters copied at filing so governance changes cannot move a running claim. The",
+              "quorum: the config's floor or its share of the total assessor stake at filing."
             ],
             "type": "u64"
           },
@@ -5708,9 +5762,10 @@ export type Bulwark = {
     {
       "name": "config",
       "docs": [
-        "Protocol-wide settings. Written only by governance paths (and the product/pool counters on",
-        "`create_product` / `create_pool`); every user instruction reads it and never writes it, so",
-        "user transactions do not contend on it."
+        "Protocol-wide settings. Written by governance paths (and the product/pool counters on",
+        "`create_product` / `create_pool`) and by the assessor stake instructions (the stake total);",
+        "every other user instruction reads it and never writes it, so covers, stakes and claims do",
+        "not contend on it."
       ],
       "type": {
         "kind": "struct",
@@ -5793,11 +5848,20 @@ export type Bulwark = {
             "type": "u64"
           },
           {
+            "name": "totalAssessorStake",
+            "docs": [
+              "Assessor stake in the assessment vault, all assessors together (written by",
+              "`stake_assessor` and `unstake_assessor`, which write that vault already): the base of",
+              "a claim's quorum."
+            ],
+            "type": "u64"
+          },
+          {
             "name": "reserved",
             "type": {
               "array": [
                 "u8",
-                124
+                116
               ]
             }
           }
@@ -7769,9 +7833,25 @@ export type Bulwark = {
           {
             "name": "quorum",
             "docs": [
-              "Total vote weight a claim needs to be accepted."
+              "Least total vote weight a claim needs to be accepted (the floor of its quorum)."
             ],
             "type": "u64"
+          },
+          {
+            "name": "quorumBps",
+            "docs": [
+              "Share of the total assessor stake at filing a claim's votes must reach, if above",
+              "`quorum`."
+            ],
+            "type": "u16"
+          },
+          {
+            "name": "assessorStakeAge",
+            "docs": [
+              "Age assessor stake must reach before it counts as voting weight, seconds; a top-up",
+              "restarts it for the added stake only."
+            ],
+            "type": "u32"
           },
           {
             "name": "assessorRewardBps",

@@ -9,6 +9,7 @@ import type { Address } from "@solana/kit";
 import { TOKEN_PROGRAM_ADDRESS } from "@solana-program/token";
 import {
   BULWARK_ERROR__CLAIM_DENIED,
+  assessorPda,
   buyCover,
   createProduct,
   BULWARK_ERROR__FIRST_VOTE_MUST_ACCEPT,
@@ -16,6 +17,7 @@ import {
   BULWARK_ERROR__OUTCOME_NOT_FINAL,
   BULWARK_ERROR__RECIPIENT_NOT_ASSOCIATED,
   closeClaim,
+  decodeAssessor,
   decodeClaim,
   decodeCover,
   decodePool,
@@ -207,6 +209,14 @@ test(
     const premiums = 4_931_506_850n + 1_109_589_042n;
     assert.equal(h.balance(keys.vault), 1_000_000n * UNIT + premiums);
 
+    // Assessors stake (Fay 3, Gus 1): their stake counts as voting weight 7 days later.
+    const assessors = [];
+    for (const amount of [3n * UNIT, 1n * UNIT]) {
+      assessors.push((await fundedAssessor(h, assessmentMint, amount)).signer);
+    }
+    const [fay, gus] = assessors;
+    assert.equal(h.account(await assessorPda(fay.address), decodeAssessor).pending, 3n * UNIT);
+
     // A month later the lending protocol is exploited; both buyers claim.
     h.warpDays(30);
     const claims: Address[] = [];
@@ -237,13 +247,8 @@ test(
     const deposits = 1_250n * UNIT + 500n * UNIT;
     assert.equal(h.balance(keys.vault), 1_000_000n * UNIT + premiums + deposits);
 
-    // Assessors stake (Fay 3, Gus 1) and vote: both accept Dana's claim; on Eli's, Gus accepts
-    // and Fay denies. Nobody may open a claim's vote with a denial.
-    const assessors = [];
-    for (const amount of [3n * UNIT, 1n * UNIT]) {
-      assessors.push((await fundedAssessor(h, assessmentMint, amount)).signer);
-    }
-    const [fay, gus] = assessors;
+    // The assessors' stake, of voting age since the month began, votes: both accept Dana's
+    // claim; on Eli's, Gus accepts and Fay denies. Nobody may open a claim's vote with a denial.
     const denyFirst = await h.refuse(
       (await vote({ owner: fay, claim: claims[1], accept: false })).instructions,
     );

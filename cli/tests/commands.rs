@@ -91,6 +91,14 @@ async fn operator_and_user_commands_run_the_whole_lifecycle() {
     let out = sh.ok(&format!("init --assessment-mint {bwk}")).await;
     assert!(out.contains("initialized"), "{out}");
     assert!(out.contains(&format!("governance authority {me}, treasury {me}")));
+    // An assessor with its own wallet stakes first: stake votes once it is 7 days old.
+    let (assessor, assessor_address) = sh.other_wallet("assessor");
+    sh.ok(&format!(
+        "token mint --mint {bwk} --to {assessor_address} --amount 5"
+    ))
+    .await;
+    sh.ok_as(&assessor, "assessor stake --amount 5").await;
+    sh.ok("warp --days 7").await;
     let out = sh
         .ok("product create --wording-uri ipfs://wording/lending --grace-days 30")
         .await;
@@ -192,14 +200,15 @@ async fn operator_and_user_commands_run_the_whole_lifecycle() {
     let out = sh.ok(&format!("claim show {claim}")).await;
     assert!(
         out.contains(
-            "status: voting until 2026-01-08 00:00 (no votes yet; a late vote that flips it \
-             extends voting, at most to 2026-01-17 00:00)\n"
+            "status: voting until 2026-01-15 00:00 (no votes yet; a late vote that flips it \
+             extends voting, at most to 2026-01-24 00:00)\n"
         ),
         "{out}"
     );
     assert!(out.contains("requested 40,000.00  paid 0.00  deposit 200.00"));
 
-    // The claimant cannot vote on its own claim: an assessor with its own wallet does.
+    // The claimant cannot vote on its own claim (its stake fresh, it is refused as the
+    // claimant first); the assessor who staked a week ago does.
     sh.ok(&format!("token mint --mint {bwk} --to {me} --amount 5"))
         .await;
     sh.ok("assessor stake --amount 5").await;
@@ -208,12 +217,6 @@ async fn operator_and_user_commands_run_the_whole_lifecycle() {
         BulwarkError::ClaimantCannotVote,
     )
     .await;
-    let (assessor, assessor_address) = sh.other_wallet("assessor");
-    sh.ok(&format!(
-        "token mint --mint {bwk} --to {assessor_address} --amount 5"
-    ))
-    .await;
-    sh.ok_as(&assessor, "assessor stake --amount 5").await;
     let out = sh.ok_as(&assessor, &format!("vote --claim {claim}")).await;
     assert!(out.contains("voted to accept"), "{out}");
     sh.refused(
@@ -224,8 +227,8 @@ async fn operator_and_user_commands_run_the_whole_lifecycle() {
     let out = sh.ok(&format!("claim show {claim}")).await;
     assert!(
         out.contains(
-            "status: voting until 2026-01-08 00:00 (accepted so far; a late vote that flips it \
-             extends voting, at most to 2026-01-17 00:00)\n"
+            "status: voting until 2026-01-15 00:00 (accepted so far; a late vote that flips it \
+             extends voting, at most to 2026-01-24 00:00)\n"
         ),
         "{out}"
     );
@@ -233,7 +236,7 @@ async fn operator_and_user_commands_run_the_whole_lifecycle() {
     let out = sh.ok(&format!("claim show {claim}")).await;
     assert!(
         out.contains(
-            "status: accepted; redeem before 2026-02-08 00:00 for the backing stake to pay its \
+            "status: accepted; redeem before 2026-02-15 00:00 for the backing stake to pay its \
              part (the capital pool alone pays after)\n"
         ),
         "{out}"

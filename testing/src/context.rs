@@ -65,6 +65,16 @@ impl TxOutcome {
     }
 }
 
+/// The parameters a [`TestContext`] initializes the config with: the program's defaults, but
+/// stake counts as voting weight at once (`assessor_stake_age` 0), so [`TestContext::assessor`]
+/// can vote in the next transaction. A test of stake age sets its own (`update_config`).
+pub fn kit_params() -> bulwark::state::ProtocolParams {
+    bulwark::state::ProtocolParams {
+        assessor_stake_age: 0,
+        ..Default::default()
+    }
+}
+
 /// Owns the in-process ledger — a `solana-program-test` bank by default, or LiteSVM
 /// ([`TestContext::litesvm`]) — and the protocol's standing actors.
 pub struct TestContext<B: Backend = ProgramTestContext> {
@@ -188,11 +198,11 @@ impl<B: Backend> TestContext<B> {
             &self.treasury,
             &self.assessment_mint,
             &spl_token::ID,
-            bulwark::state::ProtocolParams::default(),
+            kit_params(),
         )
     }
 
-    /// The deployer initializes the config with default parameters.
+    /// The deployer initializes the config with [`kit_params`].
     async fn initialize_config(&mut self) {
         let ix = self.initialize_config_ix();
         let deployer = self.deployer.insecure_clone();

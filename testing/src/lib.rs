@@ -26,7 +26,7 @@ pub mod program;
 
 pub use backend::{Backend, LiteBackend};
 pub use bulwark_sdk::builders;
-pub use context::{TestContext, TxOutcome};
+pub use context::{kit_params, TestContext, TxOutcome};
 pub use market::{default_terms, Market, MarketSpec, PoolFixture};
 pub use program::{add_sbf_program, add_to_litesvm, program_data_account, program_test, sbf_mode};
 

@@ -17,6 +17,7 @@ import {
   stakeAssessor,
   trancheAt,
   type PoolKeys,
+  type ProtocolParams,
   type ProductTermsArgs,
 } from "..";
 import { Harness, type Wallet } from "./svm";
@@ -47,7 +48,16 @@ export interface Deployment {
   assessmentMint: Address;
 }
 
-/** Initializes the config with default parameters and creates `products` assessed products. */
+/**
+ * The parameters `deploy` initializes the config with: the program's defaults, but stake counts
+ * as voting weight at once (`assessorStakeAge` 0), so `fundedAssessor` can vote in the next
+ * transaction (`bulwark-testing`'s `kit_params`).
+ */
+export function kitParams(): ProtocolParams {
+  return { ...defaultProtocolParams(), assessorStakeAge: 0 };
+}
+
+/** Initializes the config with `kitParams()` and creates `products` assessed products. */
 export async function deploy(h: Harness, products: number): Promise<Deployment> {
   const authority = await h.user();
   const treasury = (await h.user()).address;
@@ -58,7 +68,7 @@ export async function deploy(h: Harness, products: number): Promise<Deployment> 
     treasury,
     assessmentMint,
     tokenProgram: TOKEN_PROGRAM_ADDRESS,
-    params: defaultProtocolParams(),
+    params: kitParams(),
   });
   await h.send(init.instructions);
   for (let id = 0n; id < BigInt(products); id++) {

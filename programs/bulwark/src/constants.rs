@@ -182,6 +182,12 @@ pub const DEFAULT_REDEMPTION_WINDOW: u32 = 30 * SECONDS_PER_DAY as u32;
 pub const DEFAULT_ASSESSOR_LOCK: u32 = 14 * SECONDS_PER_DAY as u32;
 /// Default quorum: total vote weight (assessment-mint base units) a claim needs to be accepted.
 pub const DEFAULT_QUORUM: u64 = 1_000_000;
+/// Default share of the total assessor stake a claim's votes must reach (with the absolute
+/// `quorum` as a floor): 10%, snapshotted at filing.
+pub const DEFAULT_QUORUM_BPS: u16 = 1_000;
+/// Default age assessor stake must reach before it counts as voting weight: 7 days, so weight
+/// cannot be rented for one vote.
+pub const DEFAULT_ASSESSOR_STAKE_AGE: u32 = 7 * SECONDS_PER_DAY as u32;
 /// Default assessor reward per claim: 0.5% of the requested amount, paid from the reward pot.
 pub const DEFAULT_ASSESSOR_REWARD_BPS: u16 = 50;
 /// Default delay between a capital exit's request and its execution: 14 days (at least voting,

@@ -271,6 +271,10 @@ pub enum BulwarkError {
     IncidentInFuture,
     #[msg("Cooling-off must be at most 14 days")]
     InvalidCoolingOff,
+    #[msg("The assessor's stake has not reached the minimum age to vote")]
+    StakeNotMatured,
+    #[msg("Assessor stake age must be at most 90 days")]
+    InvalidStakeAge,
 }
 
 /// `InvariantViolated` naming the rule that broke: its message becomes "Account invariant

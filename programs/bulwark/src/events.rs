@@ -236,6 +236,10 @@ pub struct AssessorStaked {
     pub owner: Pubkey,
     pub amount: u64,
     pub staked: u64,
+    /// Of `staked`, what is not of voting age yet, and when it will be.
+    pub pending: u64,
+    pub pending_matures_at: i64,
+    pub total_assessor_stake: u64,
 }
 
 #[event]
@@ -244,6 +248,7 @@ pub struct AssessorUnstaked {
     pub owner: Pubkey,
     pub amount: u64,
     pub staked: u64,
+    pub total_assessor_stake: u64,
 }
 
 #[event]

@@ -26,7 +26,8 @@ async fn initialize_config_sets_every_field_and_emits() {
     assert_eq!(config.treasury, t.treasury);
     assert_eq!(config.assessment_mint, t.assessment_mint);
     assert_eq!(config.assessment_vault, assessment_vault_pda());
-    assert_eq!(config.params, ProtocolParams::default());
+    assert_eq!(config.params, kit_params());
+    assert_eq!(config.total_assessor_stake, 0);
     assert_eq!(config.pause_flags, 0);
     assert_eq!((config.product_count, config.pool_count), (0, 0));
     assert_eq!(t.balance(&assessment_vault_pda()).await, 0);
@@ -34,7 +35,7 @@ async fn initialize_config_sets_every_field_and_emits() {
         let events = outcome.events_of::<ConfigInitialized>();
         assert_eq!(events.len(), 1);
         assert_eq!(events[0].authority, t.authority.pubkey());
-        assert_eq!(events[0].params, ProtocolParams::default());
+        assert_eq!(events[0].params, kit_params());
     }
 }
 
@@ -177,7 +178,7 @@ async fn update_config_replaces_params_and_reports_old_and_new() {
         staker_share_bps: 6_000,
         capacity_ratio_bps: 30_000,
         quorum: 5_000_000,
-        ..ProtocolParams::default()
+        ..kit_params()
     };
     let new_treasury = anchor_lang::prelude::Pubkey::new_unique();
     let outcome = t
@@ -197,7 +198,7 @@ async fn update_config_replaces_params_and_reports_old_and_new() {
     if sbf_mode() {
         let events = outcome.events_of::<ConfigUpdated>();
         assert_eq!(events.len(), 1);
-        assert_eq!(events[0].old_params, ProtocolParams::default());
+        assert_eq!(events[0].old_params, kit_params());
         assert_eq!(events[0].new_params, new_params);
         assert_eq!(events[0].old_treasury, t.treasury);
         assert_eq!(events[0].new_treasury, new_treasury);
@@ -209,7 +210,8 @@ async fn update_config_rejects_each_out_of_bounds_parameter() {
     let mut t = TestContext::new().await;
     let authority = t.authority.insecure_clone();
     let treasury = t.treasury;
-    let d = ProtocolParams::default();
+    // The config as the kit initialized it.
+    let d = kit_params();
     let cases: Vec<(ProtocolParams, BulwarkError)> = vec![
         (
             ProtocolParams {
@@ -313,8 +315,36 @@ async fn update_config_rejects_each_out_of_bounds_parameter() {
             BulwarkError::InvalidClaimTiming,
         ),
         (
+            ProtocolParams {
+                silent_ending_cap: d.silent_ending - 1,
+                ..d
+            },
+            BulwarkError::InvalidClaimTiming,
+        ),
+        (
+            ProtocolParams {
+                silent_ending_cap: MAX_CLAIM_TIMING + 1,
+                ..d
+            },
+            BulwarkError::InvalidClaimTiming,
+        ),
+        (
             ProtocolParams { quorum: 0, ..d },
             BulwarkError::InvalidQuorum,
+        ),
+        (
+            ProtocolParams {
+                quorum_bps: 10_001,
+                ..d
+            },
+            BulwarkError::InvalidQuorum,
+        ),
+        (
+            ProtocolParams {
+                assessor_stake_age: MAX_CLAIM_TIMING + 1,
+                ..d
+            },
+            BulwarkError::InvalidStakeAge,
         ),
         (
             ProtocolParams {
@@ -408,7 +438,7 @@ async fn governance_instructions_reject_other_signers() {
     )
     .await;
     let config: Config = t.load(&config_pda()).await;
-    assert_eq!(config.params, ProtocolParams::default());
+    assert_eq!(config.params, kit_params());
     assert_eq!(config.pause_flags, 0);
     assert_eq!(config.pending_authority, Default::default());
 }

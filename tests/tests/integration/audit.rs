@@ -358,7 +358,7 @@ async fn claim_timings_are_fixed_at_purchase() {
     m.buy(m.cover_of(0, 50_000 * UNIT, period)).await;
     let keys = m.cover_keys(0, vec![m.pool.keys.pool]);
     let cover: bulwark::state::Cover = m.t.load(&keys.cover).await;
-    let defaults = ProtocolParams::default();
+    let defaults = kit_params();
     assert_eq!(
         (
             cover.timings.voting_period,
@@ -782,7 +782,7 @@ async fn lowering_a_weight_is_allowed_after_a_payout_elsewhere() {
         &mut m.t,
         ProtocolParams {
             max_total_weight: 100,
-            ..ProtocolParams::default()
+            ..kit_params()
         },
     )
     .await;

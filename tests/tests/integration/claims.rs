@@ -10,8 +10,8 @@ use bulwark::events::*;
 use bulwark::instructions::FileClaimArgs;
 use bulwark::math::tranche::tranche_end;
 use bulwark::state::{
-    Assessor, CapitalPool, Claim, Cover, Pool, PoolProduct, ProductTerms, ProtocolParams,
-    StakePosition,
+    Assessor, Ballot, CapitalPool, Claim, Config, Cover, Pool, PoolProduct, ProductTerms,
+    ProtocolParams, StakePosition,
 };
 use bulwark_testing::builders::*;
 use bulwark_testing::*;
@@ -857,6 +857,115 @@ async fn the_claimant_cannot_vote_and_a_ballot_needs_the_voters_own_assessor() {
             .exists(&ballot_pda(&s.claim(0), &buyer.pubkey()))
             .await
     );
+}
+
+/// Governance changes the config's parameters to `params`.
+async fn set_params(t: &mut TestContext, params: ProtocolParams) {
+    let authority = t.authority.insecure_clone();
+    let treasury = t.treasury;
+    let ix = update_config(&authority.pubkey(), params, &treasury);
+    t.send_ok(&[ix], &[&authority]).await;
+}
+
+#[tokio::test]
+async fn stake_counts_as_weight_only_once_it_is_of_age() {
+    let mut s = insured(100_000 * UNIT).await;
+    let age = 2 * DAY as u32;
+    set_params(
+        &mut s.m.t,
+        ProtocolParams {
+            assessor_stake_age: age,
+            ..kit_params()
+        },
+    )
+    .await;
+    let (alice, alice_token) = s.m.t.assessor(UNIT).await;
+    let staked_at = s.m.t.now().await;
+    let assessor: Assessor = s.m.t.load(&assessor_pda(&alice.pubkey())).await;
+    assert_eq!(
+        (
+            assessor.staked,
+            assessor.pending,
+            assessor.pending_matures_at
+        ),
+        (UNIT, UNIT, staked_at + i64::from(age))
+    );
+    s.file(0, 10_000 * UNIT).await;
+    let early = vote(&alice.pubkey(), &s.claim(0), true);
+    s.m.t
+        .send_err(early, &[&alice], BulwarkError::StakeNotMatured)
+        .await;
+
+    // Of age, then topped up: only the top-up waits again, the ballot weighs the rest.
+    s.m.t.warp_to_time(staked_at + i64::from(age)).await;
+    let assessment_mint = s.m.t.assessment_mint;
+    s.m.t
+        .mint_to(&assessment_mint, &alice_token, 2 * UNIT)
+        .await;
+    let top_up = stake_assessor(
+        &alice.pubkey(),
+        &assessment_mint,
+        &alice_token,
+        &spl_token::ID,
+        2 * UNIT,
+    );
+    s.m.t.send_ok(&[top_up], &[&alice]).await;
+    let now = s.m.t.now().await;
+    let assessor: Assessor = s.m.t.load(&assessor_pda(&alice.pubkey())).await;
+    assert_eq!(
+        (
+            assessor.staked,
+            assessor.pending,
+            assessor.pending_matures_at
+        ),
+        (3 * UNIT, 2 * UNIT, now + i64::from(age))
+    );
+    s.vote(&alice, 0, true).await;
+    let ballot: Ballot = s.m.t.load(&ballot_pda(&s.claim(0), &alice.pubkey())).await;
+    assert_eq!(ballot.weight, UNIT);
+    let claim: Claim = s.m.t.load(&s.claim(0)).await;
+    assert_eq!(claim.accept_weight, UNIT);
+    let config: Config = s.m.t.load(&config_pda()).await;
+    assert_eq!(config.total_assessor_stake, 3 * UNIT);
+}
+
+#[tokio::test]
+async fn the_quorum_is_a_share_of_the_assessor_stake_at_filing() {
+    let mut s = insured(100_000 * UNIT).await;
+    let (alice, _) = s.m.t.assessor(UNIT).await;
+    let (_bob, _) = s.m.t.assessor(29 * UNIT).await;
+    s.file(0, 10_000 * UNIT).await;
+    // 10% of the 30 tokens staked at filing, above the 1-token floor.
+    let claim: Claim = s.m.t.load(&s.claim(0)).await;
+    assert_eq!(claim.quorum, 3 * UNIT);
+    // Stake added later does not move it.
+    let (carol, _) = s.m.t.assessor(100 * UNIT).await;
+    let config: Config = s.m.t.load(&config_pda()).await;
+    assert_eq!(config.total_assessor_stake, 130 * UNIT);
+    s.vote(&alice, 0, true).await;
+    let claim: Claim = s.m.t.load(&s.claim(0)).await;
+    assert_eq!(claim.quorum, 3 * UNIT);
+    assert!(!claim.voted_accept());
+    let (dave, _) = s.m.t.assessor(2 * UNIT).await;
+    s.vote(&dave, 0, true).await;
+    let claim: Claim = s.m.t.load(&s.claim(0)).await;
+    assert!(claim.voted_accept());
+    // Unstaking lowers the total once the votes no longer matter.
+    let assessment_mint = s.m.t.assessment_mint;
+    let carol_token =
+        s.m.t
+            .create_associated_token_account(&carol.pubkey(), &assessment_mint)
+            .await;
+    let ix = unstake_assessor(
+        &carol.pubkey(),
+        &assessment_mint,
+        &carol_token,
+        &spl_token::ID,
+        40 * UNIT,
+    );
+    s.m.t.send_ok(&[ix], &[&carol]).await;
+    let config: Config = s.m.t.load(&config_pda()).await;
+    assert_eq!(config.total_assessor_stake, 92 * UNIT);
 }
 
 #[tokio::test]

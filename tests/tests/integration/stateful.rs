@@ -15,8 +15,8 @@ use bulwark::math::bps::Bps;
 use bulwark::math::buckets::{bucket_start, release_bucket};
 use bulwark::math::tranche::tranche_end;
 use bulwark::state::{
-    CapitalExit, CapitalPool, Claim, Config, Cover, CoverSchedule, Pool, PoolProduct, Product,
-    ProtocolParams, StakePosition, TrancheArchive,
+    Assessor, CapitalExit, CapitalPool, Claim, Config, Cover, CoverSchedule, Pool, PoolProduct,
+    Product, ProtocolParams, StakePosition, TrancheArchive,
 };
 use bulwark_sdk::client::ClientError;
 use bulwark_sdk::flows;
@@ -104,6 +104,16 @@ enum Action {
     Overturn {
         claim: usize,
     },
+    /// An assessor adds stake (its weight later, the quorum's base at once).
+    AssessorStake {
+        assessor: usize,
+        amount: u64,
+    },
+    /// An assessor withdraws part of its stake: refused while its votes can still matter.
+    AssessorUnstake {
+        assessor: usize,
+        percent: u64,
+    },
     Redeem {
         claim: usize,
     },
@@ -183,6 +193,10 @@ fn action() -> impl Strategy<Value = Action> {
         6 => (0..3usize, 0..3usize, prop_oneof![3 => Just(true), 1 => Just(false)])
             .prop_map(|(assessor, claim, accept)| Action::Vote { assessor, claim, accept }),
         1 => (0..3usize).prop_map(|claim| Action::Overturn { claim }),
+        1 => (0..3usize, 1..5u64)
+            .prop_map(|(assessor, amount)| Action::AssessorStake { assessor, amount: amount * UNIT }),
+        1 => (0..3usize, 1..=100u64)
+            .prop_map(|(assessor, percent)| Action::AssessorUnstake { assessor, percent }),
         4 => (0..3usize).prop_map(|claim| Action::Redeem { claim }),
         2 => (0..3usize).prop_map(|claim| Action::Close { claim }),
         4 => prop_oneof![2 => 1..72i64, 1 => 72..24 * 120i64].prop_map(|hours| Action::Warp { hours }),
@@ -263,6 +277,8 @@ struct World {
     managers: [Keypair; POOLS],
     stakers: Vec<Staker>,
     assessors: Vec<Keypair>,
+    /// Each assessor's assessment-mint account.
+    assessor_tokens: Vec<Pubkey>,
     covers: Vec<CoverRecord>,
     claims: Vec<ClaimRecord>,
     /// Every token account of the pool's mint the world knows, with the vault.
@@ -361,6 +377,7 @@ async fn world() -> World {
         });
     }
     let mut assessors = Vec::new();
+    let mut assessor_tokens = Vec::new();
     let assessment_mint = m.t.assessment_mint;
     for stake in [3 * UNIT, 2 * UNIT, UNIT] {
         let (key, token) = m.t.funded_user(&assessment_mint, stake).await;
@@ -373,6 +390,7 @@ async fn world() -> World {
         );
         m.t.send_ok(&[ix], &[&key]).await;
         assessors.push(key);
+        assessor_tokens.push(token);
     }
     World {
         m,
@@ -382,6 +400,7 @@ async fn world() -> World {
         paid_out: vec![false; POOLS],
         stakers,
         assessors,
+        assessor_tokens,
         covers: Vec::new(),
         claims: Vec::new(),
         accounts,
@@ -886,6 +905,34 @@ impl World {
                     self.claims[claim].voters.insert(assessor);
                 }
             }
+            Action::AssessorStake { assessor, amount } => {
+                let key = self.assessors[assessor].insecure_clone();
+                let token = self.assessor_tokens[assessor];
+                let mint = self.m.t.assessment_mint;
+                self.m.t.mint_to(&mint, &token, amount).await;
+                let ix = stake_assessor(&key.pubkey(), &mint, &token, &spl_token::ID, amount);
+                self.m.t.send_ok(&[ix], &[&key]).await;
+            }
+            Action::AssessorUnstake { assessor, percent } => {
+                let key = self.assessors[assessor].insecure_clone();
+                let state: Assessor = self.m.t.load(&assessor_pda(&key.pubkey())).await;
+                let amount = state.staked * percent / 100;
+                if amount == 0 {
+                    return;
+                }
+                let mint = self.m.t.assessment_mint;
+                let token = self.assessor_tokens[assessor];
+                let ix = unstake_assessor(&key.pubkey(), &mint, &token, &spl_token::ID, amount);
+                // Invariant 4: an assessor cannot unstake while locked.
+                if now < state.locked_until {
+                    self.m
+                        .t
+                        .send_err(ix, &[&key], BulwarkError::AssessorLocked)
+                        .await;
+                } else {
+                    self.m.t.send_ok(&[ix], &[&key]).await;
+                }
+            }
             Action::Overturn { claim } => {
                 let Some(record) = self.claims.get(claim) else {
                     return;
@@ -1297,6 +1344,20 @@ impl World {
     /// Invariants checked after every step.
     async fn check(&mut self) {
         let now = self.m.t.now().await;
+        // The assessment vault holds exactly the assessors' stake, which the config totals
+        // (the base of every claim's quorum).
+        let mut staked = 0u64;
+        for key in &self.assessors {
+            let assessor: Assessor = self.m.t.load(&assessor_pda(&key.pubkey())).await;
+            staked += assessor.staked;
+        }
+        let config: Config = self.m.t.load(&config_pda()).await;
+        assert_eq!(config.total_assessor_stake, staked, "assessor stake total");
+        assert_eq!(
+            self.m.t.balance(&assessment_vault_pda()).await,
+            staked,
+            "assessment vault"
+        );
         let mut owed = [0u64; POOLS];
         let open: Vec<_> = self
             .stakers

@@ -55,6 +55,16 @@ export type Assessor = {
   /** Assessment-mint base units staked (held by the assessment vault). */
   staked: bigint;
   /**
+   * The part of `staked` not yet of voting age: the last top-up and those before it that
+   * had not matured by then.
+   */
+  pending: bigint;
+  /**
+   * When `pending` reaches voting age (the config's `assessor_stake_age` after the last
+   * top-up).
+   */
+  pendingMaturesAt: bigint;
+  /**
    * The stake cannot be withdrawn before this time: every vote it cast must have stopped
    * mattering (voting over, cooldown over, plus the assessor lock).
    */
@@ -70,6 +80,16 @@ export type AssessorArgs = {
   owner: Address;
   /** Assessment-mint base units staked (held by the assessment vault). */
   staked: number | bigint;
+  /**
+   * The part of `staked` not yet of voting age: the last top-up and those before it that
+   * had not matured by then.
+   */
+  pending: number | bigint;
+  /**
+   * When `pending` reaches voting age (the config's `assessor_stake_age` after the last
+   * top-up).
+   */
+  pendingMaturesAt: number | bigint;
   /**
    * The stake cannot be withdrawn before this time: every vote it cast must have stopped
    * mattering (voting over, cooldown over, plus the assessor lock).
@@ -89,9 +109,11 @@ export function getAssessorEncoder(): FixedSizeEncoder<AssessorArgs> {
       ["bump", getU8Encoder()],
       ["owner", getAddressEncoder()],
       ["staked", getU64Encoder()],
+      ["pending", getU64Encoder()],
+      ["pendingMaturesAt", getI64Encoder()],
       ["lockedUntil", getI64Encoder()],
       ["votes", getU64Encoder()],
-      ["reserved", fixEncoderSize(getBytesEncoder(), 32)],
+      ["reserved", fixEncoderSize(getBytesEncoder(), 16)],
     ]),
     (value) => ({ ...value, discriminator: ASSESSOR_DISCRIMINATOR }),
   );
@@ -105,9 +127,11 @@ export function getAssessorDecoder(): FixedSizeDecoder<Assessor> {
     ["bump", getU8Decoder()],
     ["owner", getAddressDecoder()],
     ["staked", getU64Decoder()],
+    ["pending", getU64Decoder()],
+    ["pendingMaturesAt", getI64Decoder()],
     ["lockedUntil", getI64Decoder()],
     ["votes", getU64Decoder()],
-    ["reserved", fixDecoderSize(getBytesDecoder(), 32)],
+    ["reserved", fixDecoderSize(getBytesDecoder(), 16)],
   ]);
 }
 

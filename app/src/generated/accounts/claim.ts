@@ -111,7 +111,10 @@ export type Claim = {
   acceptWeight: bigint;
   denyWeight: bigint;
   voters: number;
-  /** Parameters copied at filing so governance changes cannot move a running claim. */
+  /**
+   * Parameters copied at filing so governance changes cannot move a running claim. The
+   * quorum: the config's floor or its share of the total assessor stake at filing.
+   */
   quorum: bigint;
   votingPeriod: number;
   cooldown: number;
@@ -182,7 +185,10 @@ export type ClaimArgs = {
   acceptWeight: number | bigint;
   denyWeight: number | bigint;
   voters: number;
-  /** Parameters copied at filing so governance changes cannot move a running claim. */
+  /**
+   * Parameters copied at filing so governance changes cannot move a running claim. The
+   * quorum: the config's floor or its share of the total assessor stake at filing.
+   */
   quorum: number | bigint;
   votingPeriod: number;
   cooldown: number;

@@ -76,6 +76,12 @@ export type Config = {
   productCount: bigint;
   /** Number of pools created; the next pool's id. */
   poolCount: bigint;
+  /**
+   * Assessor stake in the assessment vault, all assessors together (written by
+   * `stake_assessor` and `unstake_assessor`, which write that vault already): the base of
+   * a claim's quorum.
+   */
+  totalAssessorStake: bigint;
   reserved: ReadonlyUint8Array;
 };
 
@@ -103,6 +109,12 @@ export type ConfigArgs = {
   productCount: number | bigint;
   /** Number of pools created; the next pool's id. */
   poolCount: number | bigint;
+  /**
+   * Assessor stake in the assessment vault, all assessors together (written by
+   * `stake_assessor` and `unstake_assessor`, which write that vault already): the base of
+   * a claim's quorum.
+   */
+  totalAssessorStake: number | bigint;
   reserved: ReadonlyUint8Array;
 };
 
@@ -123,7 +135,8 @@ export function getConfigEncoder(): FixedSizeEncoder<ConfigArgs> {
       ["params", getProtocolParamsEncoder()],
       ["productCount", getU64Encoder()],
       ["poolCount", getU64Encoder()],
-      ["reserved", fixEncoderSize(getBytesEncoder(), 124)],
+      ["totalAssessorStake", getU64Encoder()],
+      ["reserved", fixEncoderSize(getBytesEncoder(), 116)],
     ]),
     (value) => ({ ...value, discriminator: CONFIG_DISCRIMINATOR }),
   );
@@ -145,7 +158,8 @@ export function getConfigDecoder(): FixedSizeDecoder<Config> {
     ["params", getProtocolParamsDecoder()],
     ["productCount", getU64Decoder()],
     ["poolCount", getU64Decoder()],
-    ["reserved", fixDecoderSize(getBytesDecoder(), 124)],
+    ["totalAssessorStake", getU64Decoder()],
+    ["reserved", fixDecoderSize(getBytesDecoder(), 116)],
   ]);
 }
 
@@ -205,5 +219,5 @@ export async function fetchAllMaybeConfig(
 }
 
 export function getConfigSize(): number {
-  return 368;
+  return 374;
 }

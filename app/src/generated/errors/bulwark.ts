@@ -262,6 +262,10 @@ export const BULWARK_ERROR__INCIDENT_IN_COOLING_OFF = 0x17e9; // 6121
 export const BULWARK_ERROR__INCIDENT_IN_FUTURE = 0x17ea; // 6122
 /** InvalidCoolingOff: Cooling-off must be at most 14 days */
 export const BULWARK_ERROR__INVALID_COOLING_OFF = 0x17eb; // 6123
+/** StakeNotMatured: The assessor's stake has not reached the minimum age to vote */
+export const BULWARK_ERROR__STAKE_NOT_MATURED = 0x17ec; // 6124
+/** InvalidStakeAge: Assessor stake age must be at most 90 days */
+export const BULWARK_ERROR__INVALID_STAKE_AGE = 0x17ed; // 6125
 
 export type BulwarkError =
   | typeof BULWARK_ERROR__ALLOCATION_SUM_MISMATCH
@@ -318,6 +322,7 @@ export type BulwarkError =
   | typeof BULWARK_ERROR__INVALID_PRICING_PARAMETER
   | typeof BULWARK_ERROR__INVALID_QUORUM
   | typeof BULWARK_ERROR__INVALID_QUOTE_POOLS
+  | typeof BULWARK_ERROR__INVALID_STAKE_AGE
   | typeof BULWARK_ERROR__INVALID_TARGET_PRICE
   | typeof BULWARK_ERROR__INVALID_TRANCHE
   | typeof BULWARK_ERROR__INVALID_TREASURY
@@ -357,6 +362,7 @@ export type BulwarkError =
   | typeof BULWARK_ERROR__REWARD_POT_SHORT
   | typeof BULWARK_ERROR__SHARE_METADATA_TOO_LONG
   | typeof BULWARK_ERROR__SHARES_BELOW_MINIMUM
+  | typeof BULWARK_ERROR__STAKE_NOT_MATURED
   | typeof BULWARK_ERROR__STAKING_PAUSED
   | typeof BULWARK_ERROR__TOTAL_WEIGHT_EXCEEDED
   | typeof BULWARK_ERROR__TRANCHE_ENDED
@@ -446,6 +452,7 @@ if (process.env.NODE_ENV !== "production") {
     [BULWARK_ERROR__INVALID_PRICING_PARAMETER]: `Price bump or decay parameter is outside its bounds`,
     [BULWARK_ERROR__INVALID_QUORUM]: `Quorum must be greater than zero`,
     [BULWARK_ERROR__INVALID_QUOTE_POOLS]: `A quote takes one to MAX_QUOTE_POOLS (12) pool and pool-product pairs`,
+    [BULWARK_ERROR__INVALID_STAKE_AGE]: `Assessor stake age must be at most 90 days`,
     [BULWARK_ERROR__INVALID_TARGET_PRICE]: `Target price is below the product's minimum price or above 100% per year`,
     [BULWARK_ERROR__INVALID_TRANCHE]: `Tranche is not the current tranche or one of the next seven`,
     [BULWARK_ERROR__INVALID_TREASURY]: `Treasury must not be the default public key`,
@@ -485,6 +492,7 @@ if (process.env.NODE_ENV !== "production") {
     [BULWARK_ERROR__REWARD_POT_SHORT]: `The reward pot cannot pay this reward yet`,
     [BULWARK_ERROR__SHARE_METADATA_TOO_LONG]: `Share metadata too long: name up to 32 bytes, symbol up to 10, URI up to 200`,
     [BULWARK_ERROR__SHARES_BELOW_MINIMUM]: `The deposit would mint fewer shares than the minimum asked`,
+    [BULWARK_ERROR__STAKE_NOT_MATURED]: `The assessor's stake has not reached the minimum age to vote`,
     [BULWARK_ERROR__STAKING_PAUSED]: `Staking deposits are paused`,
     [BULWARK_ERROR__TOTAL_WEIGHT_EXCEEDED]: `Sum of product weights exceeds the protocol maximum`,
     [BULWARK_ERROR__TRANCHE_ENDED]: `Tranche has already ended`,

@@ -61,7 +61,7 @@ export type StakeAssessorInstruction<
       TAccountOwner extends string
         ? WritableSignerAccount<TAccountOwner> & AccountSignerMeta<TAccountOwner>
         : TAccountOwner,
-      TAccountConfig extends string ? ReadonlyAccount<TAccountConfig> : TAccountConfig,
+      TAccountConfig extends string ? WritableAccount<TAccountConfig> : TAccountConfig,
       TAccountAssessor extends string ? WritableAccount<TAccountAssessor> : TAccountAssessor,
       TAccountAssessmentMint extends string
         ? ReadonlyAccount<TAccountAssessmentMint>
@@ -122,6 +122,7 @@ export type StakeAssessorAsyncInput<
   TAccountSystemProgram extends string = string,
 > = {
   owner: TransactionSigner<TAccountOwner>;
+  /** Writable: it keeps the total assessor stake. */
   config?: Address<TAccountConfig>;
   assessor?: Address<TAccountAssessor>;
   assessmentMint: Address<TAccountAssessmentMint>;
@@ -173,7 +174,7 @@ export async function getStakeAssessorInstructionAsync<
   // Original accounts.
   const originalAccounts = {
     owner: { value: input.owner ?? null, isWritable: true },
-    config: { value: input.config ?? null, isWritable: false },
+    config: { value: input.config ?? null, isWritable: true },
     assessor: { value: input.assessor ?? null, isWritable: true },
     assessmentMint: { value: input.assessmentMint ?? null, isWritable: false },
     assessmentVault: { value: input.assessmentVault ?? null, isWritable: true },
@@ -237,6 +238,7 @@ export type StakeAssessorInput<
   TAccountSystemProgram extends string = string,
 > = {
   owner: TransactionSigner<TAccountOwner>;
+  /** Writable: it keeps the total assessor stake. */
   config?: Address<TAccountConfig>;
   assessor: Address<TAccountAssessor>;
   assessmentMint: Address<TAccountAssessmentMint>;
@@ -286,7 +288,7 @@ export function getStakeAssessorInstruction<
   // Original accounts.
   const originalAccounts = {
     owner: { value: input.owner ?? null, isWritable: true },
-    config: { value: input.config ?? null, isWritable: false },
+    config: { value: input.config ?? null, isWritable: true },
     assessor: { value: input.assessor ?? null, isWritable: true },
     assessmentMint: { value: input.assessmentMint ?? null, isWritable: false },
     assessmentVault: { value: input.assessmentVault ?? null, isWritable: true },
@@ -343,6 +345,7 @@ export type ParsedStakeAssessorInstruction<
   programAddress: Address<TProgram>;
   accounts: {
     owner: TAccountMetas[0];
+    /** Writable: it keeps the total assessor stake. */
     config: TAccountMetas[1];
     assessor: TAccountMetas[2];
     assessmentMint: TAccountMetas[3];

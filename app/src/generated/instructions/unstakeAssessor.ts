@@ -60,7 +60,7 @@ export type UnstakeAssessorInstruction<
       TAccountOwner extends string
         ? ReadonlySignerAccount<TAccountOwner> & AccountSignerMeta<TAccountOwner>
         : TAccountOwner,
-      TAccountConfig extends string ? ReadonlyAccount<TAccountConfig> : TAccountConfig,
+      TAccountConfig extends string ? WritableAccount<TAccountConfig> : TAccountConfig,
       TAccountAssessor extends string ? WritableAccount<TAccountAssessor> : TAccountAssessor,
       TAccountAssessmentMint extends string
         ? ReadonlyAccount<TAccountAssessmentMint>
@@ -117,6 +117,7 @@ export type UnstakeAssessorAsyncInput<
   TAccountTokenProgram extends string = string,
 > = {
   owner: TransactionSigner<TAccountOwner>;
+  /** Writable: it keeps the total assessor stake. */
   config?: Address<TAccountConfig>;
   /** The signer's own: its seeds bind the owner (the account's `owner` field says the same). */
   assessor?: Address<TAccountAssessor>;
@@ -165,7 +166,7 @@ export async function getUnstakeAssessorInstructionAsync<
   // Original accounts.
   const originalAccounts = {
     owner: { value: input.owner ?? null, isWritable: false },
-    config: { value: input.config ?? null, isWritable: false },
+    config: { value: input.config ?? null, isWritable: true },
     assessor: { value: input.assessor ?? null, isWritable: true },
     assessmentMint: { value: input.assessmentMint ?? null, isWritable: false },
     assessmentVault: { value: input.assessmentVault ?? null, isWritable: true },
@@ -223,6 +224,7 @@ export type UnstakeAssessorInput<
   TAccountTokenProgram extends string = string,
 > = {
   owner: TransactionSigner<TAccountOwner>;
+  /** Writable: it keeps the total assessor stake. */
   config?: Address<TAccountConfig>;
   /** The signer's own: its seeds bind the owner (the account's `owner` field says the same). */
   assessor: Address<TAccountAssessor>;
@@ -269,7 +271,7 @@ export function getUnstakeAssessorInstruction<
   // Original accounts.
   const originalAccounts = {
     owner: { value: input.owner ?? null, isWritable: false },
-    config: { value: input.config ?? null, isWritable: false },
+    config: { value: input.config ?? null, isWritable: true },
     assessor: { value: input.assessor ?? null, isWritable: true },
     assessmentMint: { value: input.assessmentMint ?? null, isWritable: false },
     assessmentVault: { value: input.assessmentVault ?? null, isWritable: true },
@@ -321,6 +323,7 @@ export type ParsedUnstakeAssessorInstruction<
   programAddress: Address<TProgram>;
   accounts: {
     owner: TAccountMetas[0];
+    /** Writable: it keeps the total assessor stake. */
     config: TAccountMetas[1];
     /** The signer's own: its seeds bind the owner (the account's `owner` field says the same). */
     assessor: TAccountMetas[2];

@@ -60,8 +60,18 @@ export type ProtocolParams = {
   redemptionWindow: number;
   /** Extra time an assessor's stake stays locked after a vote can no longer matter. */
   assessorLock: number;
-  /** Total vote weight a claim needs to be accepted. */
+  /** Least total vote weight a claim needs to be accepted (the floor of its quorum). */
   quorum: bigint;
+  /**
+   * Share of the total assessor stake at filing a claim's votes must reach, if above
+   * `quorum`.
+   */
+  quorumBps: number;
+  /**
+   * Age assessor stake must reach before it counts as voting weight, seconds; a top-up
+   * restarts it for the added stake only.
+   */
+  assessorStakeAge: number;
   /** Reward to assessors per claim, as a share of the requested amount. */
   assessorRewardBps: number;
   /**
@@ -109,8 +119,18 @@ export type ProtocolParamsArgs = {
   redemptionWindow: number;
   /** Extra time an assessor's stake stays locked after a vote can no longer matter. */
   assessorLock: number;
-  /** Total vote weight a claim needs to be accepted. */
+  /** Least total vote weight a claim needs to be accepted (the floor of its quorum). */
   quorum: number | bigint;
+  /**
+   * Share of the total assessor stake at filing a claim's votes must reach, if above
+   * `quorum`.
+   */
+  quorumBps: number;
+  /**
+   * Age assessor stake must reach before it counts as voting weight, seconds; a top-up
+   * restarts it for the added stake only.
+   */
+  assessorStakeAge: number;
   /** Reward to assessors per claim, as a share of the requested amount. */
   assessorRewardBps: number;
   /**
@@ -137,6 +157,8 @@ export function getProtocolParamsEncoder(): FixedSizeEncoder<ProtocolParamsArgs>
     ["redemptionWindow", getU32Encoder()],
     ["assessorLock", getU32Encoder()],
     ["quorum", getU64Encoder()],
+    ["quorumBps", getU16Encoder()],
+    ["assessorStakeAge", getU32Encoder()],
     ["assessorRewardBps", getU16Encoder()],
     ["capitalExitDelay", getU32Encoder()],
   ]);
@@ -159,6 +181,8 @@ export function getProtocolParamsDecoder(): FixedSizeDecoder<ProtocolParams> {
     ["redemptionWindow", getU32Decoder()],
     ["assessorLock", getU32Decoder()],
     ["quorum", getU64Decoder()],
+    ["quorumBps", getU16Decoder()],
+    ["assessorStakeAge", getU32Decoder()],
     ["assessorRewardBps", getU16Decoder()],
     ["capitalExitDelay", getU32Decoder()],
   ]);

@@ -1,5 +1,6 @@
 use crate::constants::*;
-use crate::error::require_invariant;
+use crate::error::{require_invariant, BulwarkError};
+use crate::math::{add, OrOverflow};
 use anchor_lang::prelude::*;
 
 /// An assessor's stake in the assessment mint: its voting weight.
@@ -11,21 +12,62 @@ pub struct Assessor {
     pub owner: Pubkey,
     /// Assessment-mint base units staked (held by the assessment vault).
     pub staked: u64,
+    /// The part of `staked` not yet of voting age: the last top-up and those before it that
+    /// had not matured by then.
+    pub pending: u64,
+    /// When `pending` reaches voting age (the config's `assessor_stake_age` after the last
+    /// top-up).
+    pub pending_matures_at: i64,
     /// The stake cannot be withdrawn before this time: every vote it cast must have stopped
     /// mattering (voting over, cooldown over, plus the assessor lock).
     pub locked_until: i64,
     /// Votes cast, for information.
     pub votes: u64,
-    pub reserved: [u8; 32],
+    pub reserved: [u8; 16],
 }
 
 impl Assessor {
     pub const SPACE: usize = 8 + Self::INIT_SPACE;
 
+    /// Stake that counts as voting weight at `now`: all of it once the pending part matured.
+    pub fn matured(&self, now: i64) -> u64 {
+        if now >= self.pending_matures_at {
+            self.staked
+        } else {
+            self.staked - self.pending
+        }
+    }
+
+    /// Adds `amount` of stake at `now`: stake that matured stays matured, the rest (with
+    /// `amount`) matures `age` seconds from now.
+    pub fn add_stake(&mut self, amount: u64, now: i64, age: u32) -> Result<()> {
+        let pending = if now >= self.pending_matures_at {
+            0
+        } else {
+            self.pending
+        };
+        self.pending = add(pending, amount)?;
+        self.pending_matures_at = now.checked_add(i64::from(age)).or_overflow()?;
+        self.staked = add(self.staked, amount)?;
+        Ok(())
+    }
+
+    /// Removes `amount` of stake, the pending part first.
+    pub fn remove_stake(&mut self, amount: u64) -> Result<()> {
+        self.staked = self
+            .staked
+            .checked_sub(amount)
+            .ok_or_else(|| error!(BulwarkError::UnstakeAboveStake))?;
+        self.pending = self.pending.saturating_sub(amount);
+        Ok(())
+    }
+
     pub fn invariant(&self) -> Result<()> {
         require_invariant!(
-            self.version == ACCOUNT_VERSION && self.owner != Pubkey::default(),
-            "an assessor has the current version and an owner"
+            self.version == ACCOUNT_VERSION
+                && self.owner != Pubkey::default()
+                && self.pending <= self.staked,
+            "an assessor has the current version, an owner and pending stake at most its stake"
         );
         Ok(())
     }

@@ -66,7 +66,8 @@ pub struct Claim {
     pub accept_weight: u64,
     pub deny_weight: u64,
     pub voters: u32,
-    /// Parameters copied at filing so governance changes cannot move a running claim.
+    /// Parameters copied at filing so governance changes cannot move a running claim. The
+    /// quorum: the config's floor or its share of the total assessor stake at filing.
     pub quorum: u64,
     pub voting_period: u32,
     pub cooldown: u32,

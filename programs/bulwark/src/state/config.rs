@@ -2,9 +2,10 @@ use crate::constants::*;
 use crate::error::{require_invariant, BulwarkError};
 use anchor_lang::prelude::*;
 
-/// Protocol-wide settings. Written only by governance paths (and the product/pool counters on
-/// `create_product` / `create_pool`); every user instruction reads it and never writes it, so
-/// user transactions do not contend on it.
+/// Protocol-wide settings. Written by governance paths (and the product/pool counters on
+/// `create_product` / `create_pool`) and by the assessor stake instructions (the stake total);
+/// every other user instruction reads it and never writes it, so covers, stakes and claims do
+/// not contend on it.
 #[account]
 #[derive(InitSpace, Debug)]
 pub struct Config {
@@ -29,7 +30,11 @@ pub struct Config {
     pub product_count: u64,
     /// Number of pools created; the next pool's id.
     pub pool_count: u64,
-    pub reserved: [u8; 124],
+    /// Assessor stake in the assessment vault, all assessors together (written by
+    /// `stake_assessor` and `unstake_assessor`, which write that vault already): the base of
+    /// a claim's quorum.
+    pub total_assessor_stake: u64,
+    pub reserved: [u8; 116],
 }
 
 impl Config {
@@ -40,6 +45,14 @@ impl Config {
     }
 
     /// Fails with `error` when `family` is paused.
+    /// The quorum of a claim filed now: the `quorum` floor or `quorum_bps` of the total
+    /// assessor stake (rounded up), whichever is larger.
+    pub fn claim_quorum(&self) -> Result<u64> {
+        let share = crate::math::bps::Bps::of_valid(self.params.quorum_bps)?
+            .ceil_of(self.total_assessor_stake)?;
+        Ok(share.max(self.params.quorum))
+    }
+
     pub fn require_not_paused(&self, family: u8, error: BulwarkError) -> Result<()> {
         if self.is_paused(family) {
             return Err(error.into());
@@ -92,8 +105,14 @@ pub struct ProtocolParams {
     pub redemption_window: u32,
     /// Extra time an assessor's stake stays locked after a vote can no longer matter.
     pub assessor_lock: u32,
-    /// Total vote weight a claim needs to be accepted.
+    /// Least total vote weight a claim needs to be accepted (the floor of its quorum).
     pub quorum: u64,
+    /// Share of the total assessor stake at filing a claim's votes must reach, if above
+    /// `quorum`.
+    pub quorum_bps: u16,
+    /// Age assessor stake must reach before it counts as voting weight, seconds; a top-up
+    /// restarts it for the added stake only.
+    pub assessor_stake_age: u32,
     /// Reward to assessors per claim, as a share of the requested amount.
     pub assessor_reward_bps: u16,
     /// Time between a capital exit's request and its execution, seconds: at least voting,
@@ -119,6 +138,8 @@ impl Default for ProtocolParams {
             redemption_window: DEFAULT_REDEMPTION_WINDOW,
             assessor_lock: DEFAULT_ASSESSOR_LOCK,
             quorum: DEFAULT_QUORUM,
+            quorum_bps: DEFAULT_QUORUM_BPS,
+            assessor_stake_age: DEFAULT_ASSESSOR_STAKE_AGE,
             assessor_reward_bps: DEFAULT_ASSESSOR_REWARD_BPS,
             capital_exit_delay: DEFAULT_CAPITAL_EXIT_DELAY,
         }
@@ -144,6 +165,8 @@ impl ProtocolParams {
         SILENT_ENDING_CAP.check(self)?;
         SILENT_ENDING_WITHIN_CAP.check(self)?;
         QUORUM.check(self)?;
+        QUORUM_SHARE.check(self)?;
+        ASSESSOR_STAKE_AGE.check(self)?;
         ASSESSOR_REWARD.check(self)?;
         EXIT_AFTER_CLAIMS_DECIDED.check(self)?;
         CAPITAL_EXIT_DELAY.check(self)
@@ -168,6 +191,8 @@ impl ProtocolParams {
             Param::RedemptionWindow => self.redemption_window.into(),
             Param::AssessorLock => self.assessor_lock.into(),
             Param::Quorum => self.quorum,
+            Param::QuorumBps => self.quorum_bps.into(),
+            Param::AssessorStakeAge => self.assessor_stake_age.into(),
             Param::AssessorRewardBps => self.assessor_reward_bps.into(),
             Param::CapitalExitDelay => self.capital_exit_delay.into(),
         }
@@ -194,6 +219,8 @@ impl ProtocolParams {
             Param::RedemptionWindow => self.redemption_window = narrow32()?,
             Param::AssessorLock => self.assessor_lock = narrow32()?,
             Param::Quorum => self.quorum = value,
+            Param::QuorumBps => self.quorum_bps = narrow16()?,
+            Param::AssessorStakeAge => self.assessor_stake_age = narrow32()?,
             Param::AssessorRewardBps => self.assessor_reward_bps = narrow16()?,
             Param::CapitalExitDelay => self.capital_exit_delay = narrow32()?,
         }
@@ -219,13 +246,15 @@ pub enum Param {
     RedemptionWindow,
     AssessorLock,
     Quorum,
+    QuorumBps,
+    AssessorStakeAge,
     AssessorRewardBps,
     CapitalExitDelay,
 }
 
 impl Param {
     /// Every parameter, in the order of the fields of [`ProtocolParams`].
-    pub const ALL: [Param; 17] = [
+    pub const ALL: [Param; 19] = [
         Param::StakerShareBps,
         Param::AssessmentShareBps,
         Param::ProtocolFeeBps,
@@ -241,6 +270,8 @@ impl Param {
         Param::RedemptionWindow,
         Param::AssessorLock,
         Param::Quorum,
+        Param::QuorumBps,
+        Param::AssessorStakeAge,
         Param::AssessorRewardBps,
         Param::CapitalExitDelay,
     ];
@@ -263,6 +294,8 @@ impl Param {
             Param::RedemptionWindow => "redemption_window",
             Param::AssessorLock => "assessor_lock",
             Param::Quorum => "quorum",
+            Param::QuorumBps => "quorum_bps",
+            Param::AssessorStakeAge => "assessor_stake_age",
             Param::AssessorRewardBps => "assessor_reward_bps",
             Param::CapitalExitDelay => "capital_exit_delay",
         }
@@ -279,6 +312,7 @@ impl Param {
             | Param::Cooldown
             | Param::RedemptionWindow
             | Param::AssessorLock
+            | Param::AssessorStakeAge
             | Param::CapitalExitDelay => Unit::Seconds,
             Param::Quorum => Unit::VoteWeight,
             Param::StakerShareBps
@@ -287,6 +321,7 @@ impl Param {
             | Param::CapacityRatioBps
             | Param::ClaimDepositBps
             | Param::PriceBumpBps
+            | Param::QuorumBps
             | Param::AssessorRewardBps => Unit::Bps,
         }
     }
@@ -402,6 +437,18 @@ const QUORUM: ParamBound = ParamBound {
     max: u64::MAX,
     error: BulwarkError::InvalidQuorum,
 };
+const QUORUM_SHARE: ParamBound = ParamBound {
+    param: Param::QuorumBps,
+    min: 0,
+    max: BPS,
+    error: BulwarkError::InvalidQuorum,
+};
+const ASSESSOR_STAKE_AGE: ParamBound = ParamBound {
+    param: Param::AssessorStakeAge,
+    min: 0,
+    max: MAX_CLAIM_TIMING as u64,
+    error: BulwarkError::InvalidStakeAge,
+};
 const ASSESSOR_REWARD: ParamBound = ParamBound {
     param: Param::AssessorRewardBps,
     min: 0,
@@ -450,7 +497,7 @@ const EXIT_AFTER_CLAIMS_DECIDED: ParamRule = ParamRule {
 
 /// The range of each bounded parameter, as `ProtocolParams::validate` checks it. The three
 /// premium shares and `silent_ending` have no range of their own, only the rules below.
-pub const PARAM_BOUNDS: [ParamBound; 13] = [
+pub const PARAM_BOUNDS: [ParamBound; 15] = [
     CAPACITY_RATIO,
     MAX_TOTAL_WEIGHT,
     PRICE_BUMP,
@@ -462,6 +509,8 @@ pub const PARAM_BOUNDS: [ParamBound; 13] = [
     ASSESSOR_LOCK,
     SILENT_ENDING_CAP,
     QUORUM,
+    QUORUM_SHARE,
+    ASSESSOR_STAKE_AGE,
     ASSESSOR_REWARD,
     CAPITAL_EXIT_DELAY,
 ];

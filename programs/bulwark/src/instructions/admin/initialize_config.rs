@@ -84,7 +84,8 @@ impl InitializeConfig<'_> {
             params: args.params,
             product_count: 0,
             pool_count: 0,
-            reserved: [0; 124],
+            total_assessor_stake: 0,
+            reserved: [0; 116],
         });
         config.invariant()?;
         emit!(ConfigInitialized {

@@ -149,7 +149,7 @@ impl FileClaim<'_> {
             accept_weight: 0,
             deny_weight: 0,
             voters: 0,
-            quorum: params.quorum,
+            quorum: accounts.config.claim_quorum()?,
             voting_period: timings.voting_period,
             cooldown: timings.cooldown,
             redemption_window: timings.redemption_window,

@@ -11,7 +11,9 @@ use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 pub struct StakeAssessor<'info> {
     #[account(mut)]
     pub owner: Signer<'info>,
+    /// Writable: it keeps the total assessor stake.
     #[account(
+        mut,
         address = CONFIG_ADDRESS @ BulwarkError::WrongConfig,
         has_one = assessment_mint @ BulwarkError::WrongAssessmentAccount,
         has_one = assessment_vault @ BulwarkError::WrongAssessmentAccount,
@@ -40,17 +42,25 @@ pub struct StakeAssessor<'info> {
 }
 
 impl StakeAssessor<'_> {
-    /// Adds assessment-mint stake: the weight of the assessor's future votes.
+    /// Adds assessment-mint stake: the weight of the assessor's future votes once it is
+    /// `assessor_stake_age` old (stake that matured before stays matured).
     pub fn stake_assessor(ctx: Context<StakeAssessor>, amount: u64) -> Result<()> {
         require!(amount > 0, BulwarkError::ZeroAmount);
+        let now = Clock::get()?.unix_timestamp;
         let accounts = ctx.accounts;
+        let age = accounts.config.params.assessor_stake_age;
+        accounts.config.total_assessor_stake = accounts
+            .config
+            .total_assessor_stake
+            .checked_add(amount)
+            .or_overflow()?;
         let assessor = &mut accounts.assessor;
         if assessor.version == 0 {
             assessor.version = ACCOUNT_VERSION;
             assessor.bump = ctx.bumps.assessor;
             assessor.owner = accounts.owner.key();
         }
-        assessor.staked = assessor.staked.checked_add(amount).or_overflow()?;
+        assessor.add_stake(amount, now, age)?;
         transfer_in(
             &accounts.token_program,
             &accounts.owner_token,
@@ -65,6 +75,9 @@ impl StakeAssessor<'_> {
             owner: accounts.owner.key(),
             amount,
             staked: accounts.assessor.staked,
+            pending: accounts.assessor.pending,
+            pending_matures_at: accounts.assessor.pending_matures_at,
+            total_assessor_stake: accounts.config.total_assessor_stake,
         });
         Ok(())
     }

@@ -1,5 +1,5 @@
 use crate::constants::*;
-use crate::error::BulwarkError;
+use crate::error::{broken, BulwarkError};
 use crate::events::AssessorUnstaked;
 use crate::state::{Assessor, Config};
 use crate::token::transfer_out;
@@ -9,7 +9,9 @@ use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 #[derive(Accounts)]
 pub struct UnstakeAssessor<'info> {
     pub owner: Signer<'info>,
+    /// Writable: it keeps the total assessor stake.
     #[account(
+        mut,
         address = CONFIG_ADDRESS @ BulwarkError::WrongConfig,
         has_one = assessment_mint @ BulwarkError::WrongAssessmentAccount,
         has_one = assessment_vault @ BulwarkError::WrongAssessmentAccount,
@@ -47,11 +49,12 @@ impl UnstakeAssessor<'_> {
             now >= accounts.assessor.locked_until,
             BulwarkError::AssessorLocked
         );
-        accounts.assessor.staked = accounts
-            .assessor
-            .staked
+        accounts.assessor.remove_stake(amount)?;
+        accounts.config.total_assessor_stake = accounts
+            .config
+            .total_assessor_stake
             .checked_sub(amount)
-            .ok_or_else(|| error!(BulwarkError::UnstakeAboveStake))?;
+            .ok_or_else(|| broken!("the total assessor stake includes each assessor's"))?;
         transfer_out(
             &accounts.token_program,
             &accounts.assessment_vault,
@@ -67,6 +70,7 @@ impl UnstakeAssessor<'_> {
             owner: accounts.owner.key(),
             amount,
             staked: accounts.assessor.staked,
+            total_assessor_stake: accounts.config.total_assessor_stake,
         });
         Ok(())
     }

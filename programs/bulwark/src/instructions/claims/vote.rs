@@ -46,19 +46,23 @@ impl Vote<'_> {
         );
         require!(self.assessor.staked > 0, BulwarkError::NoAssessorStake);
         require!(
+            self.assessor.matured(now) > 0,
+            BulwarkError::StakeNotMatured
+        );
+        require!(
             accept || self.claim.voters > 0,
             BulwarkError::FirstVoteMustAccept
         );
         Ok(())
     }
 
-    /// An assessor votes on a claim with the weight of its current stake, which stays locked
-    /// until the vote can no longer matter.
+    /// An assessor votes on a claim with the weight of its stake of voting age (the ballot
+    /// keeps it), which stays locked until the vote can no longer matter.
     pub fn vote(ctx: Context<Vote>, accept: bool) -> Result<()> {
         let now = Clock::get()?.unix_timestamp;
         ctx.accounts.validate(accept, now)?;
         let accounts = ctx.accounts;
-        let weight = accounts.assessor.staked;
+        let weight = accounts.assessor.matured(now);
         accounts.claim.record_vote(accept, weight, now)?;
         // Locked past the latest possible end of voting, the cooldown and the assessor lock.
         let lock_until = accounts
