@@ -16,7 +16,6 @@ export const SEEDS = {
   claim: "claim",
   ballot: "ballot",
   assessor: "assessor",
-  rewardPot: "reward_pot",
   mintParams: "mint_params",
   capitalPool: "capital_pool",
   capitalVault: "capital_vault",
@@ -64,6 +63,7 @@ export function defaultProtocolParams(): ProtocolParams {
     quorumBps: 1_000,
     assessorStakeAge: 7 * day,
     assessorRewardBps: 50,
+    slashBps: 5_000,
     capitalExitDelay: 14 * day,
   };
 }

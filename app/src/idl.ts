@@ -226,111 +226,6 @@ export type Bulwark = {
       "returns": "pubkey"
     },
     {
-      "name": "claimAssessorReward",
-      "docs": [
-        "Assessor: claims its reward for a vote on a final claim."
-      ],
-      "discriminator": [
-        171,
-        196,
-        166,
-        243,
-        86,
-        153,
-        212,
-        43
-      ],
-      "accounts": [
-        {
-          "name": "owner",
-          "writable": true,
-          "signer": true
-        },
-        {
-          "name": "config",
-          "address": "6Lq4DP5ySowZkEkD8pMeGMcxSbW8L51djnNkXLhB63SM"
-        },
-        {
-          "name": "claim"
-        },
-        {
-          "name": "ballot",
-          "docs": [
-            "Closed once rewarded (rent back to the assessor), which is what makes a second reward",
-            "impossible; voting on the claim is over by then, so the ballot cannot be created again."
-          ],
-          "writable": true,
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  98,
-                  97,
-                  108,
-                  108,
-                  111,
-                  116
-                ]
-              },
-              {
-                "kind": "account",
-                "path": "claim"
-              },
-              {
-                "kind": "account",
-                "path": "owner"
-              }
-            ]
-          }
-        },
-        {
-          "name": "mint",
-          "relations": [
-            "claim"
-          ]
-        },
-        {
-          "name": "rewardPot",
-          "docs": [
-            "The claim mint's reward pot, at the bump the claim stores."
-          ],
-          "writable": true,
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  114,
-                  101,
-                  119,
-                  97,
-                  114,
-                  100,
-                  95,
-                  112,
-                  111,
-                  116
-                ]
-              },
-              {
-                "kind": "account",
-                "path": "mint"
-              }
-            ]
-          }
-        },
-        {
-          "name": "ownerToken",
-          "writable": true
-        },
-        {
-          "name": "tokenProgram"
-        }
-      ],
-      "args": []
-    },
-    {
       "name": "claimManagerFees",
       "docs": [
         "Pool manager: claims the manager fees of the pool."
@@ -1810,7 +1705,7 @@ export type Bulwark = {
     {
       "name": "overturnClaim",
       "docs": [
-        "Governance: reverses a claim's outcome during its cooldown (fraud)."
+        "Governance: reverses a claim's outcome during its cooldown (fraud), with its reason."
       ],
       "discriminator": [
         9,
@@ -1837,9 +1732,28 @@ export type Bulwark = {
         {
           "name": "claim",
           "writable": true
+        },
+        {
+          "name": "depositPool",
+          "docs": [
+            "Holds the claim's reserved assessor reward, which goes back to its assessment share."
+          ],
+          "writable": true,
+          "relations": [
+            "claim"
+          ]
         }
       ],
-      "args": []
+      "args": [
+        {
+          "name": "args",
+          "type": {
+            "defined": {
+              "name": "overturnClaimArgs"
+            }
+          }
+        }
+      ]
     },
     {
       "name": "proposeAuthority",
@@ -2667,6 +2581,185 @@ export type Bulwark = {
       ]
     },
     {
+      "name": "settleBallot",
+      "docs": [
+        "Anyone, once the outcome is final: settles a ballot not on an overturned side, paying",
+        "its share of the claim's reserved reward if it voted for the rewarded outcome (nothing",
+        "otherwise), and closes it."
+      ],
+      "discriminator": [
+        155,
+        37,
+        226,
+        48,
+        145,
+        151,
+        239,
+        255
+      ],
+      "accounts": [
+        {
+          "name": "caller",
+          "docs": [
+            "Anyone: the voter, or a crank settling it for the voter."
+          ],
+          "signer": true
+        },
+        {
+          "name": "config",
+          "address": "6Lq4DP5ySowZkEkD8pMeGMcxSbW8L51djnNkXLhB63SM"
+        },
+        {
+          "name": "claim",
+          "writable": true,
+          "relations": [
+            "ballot"
+          ]
+        },
+        {
+          "name": "ballot",
+          "docs": [
+            "Closed, its rent back to its voter: a ballot is settled once. Owner, discriminator and",
+            "`claim` prove it (a program-owned `Ballot` exists only at `[\"ballot\", claim, voter]`)."
+          ],
+          "writable": true
+        },
+        {
+          "name": "voter",
+          "writable": true
+        },
+        {
+          "name": "assessor",
+          "docs": [
+            "The voter's assessor account: one open ballot fewer."
+          ],
+          "writable": true
+        },
+        {
+          "name": "depositPool",
+          "docs": [
+            "The claim's deposit pool: its books hold the claim's reserved reward."
+          ],
+          "writable": true,
+          "relations": [
+            "claim"
+          ]
+        },
+        {
+          "name": "vault",
+          "writable": true,
+          "relations": [
+            "depositPool"
+          ]
+        },
+        {
+          "name": "mint",
+          "relations": [
+            "claim"
+          ]
+        },
+        {
+          "name": "voterToken",
+          "docs": [
+            "The voter's account of the claim's mint: any of the voter's when the voter settles, its",
+            "associated account when someone else does and a reward is paid."
+          ],
+          "writable": true
+        },
+        {
+          "name": "tokenProgram",
+          "relations": [
+            "depositPool"
+          ]
+        }
+      ],
+      "args": []
+    },
+    {
+      "name": "slashBallot",
+      "docs": [
+        "Anyone, once the outcome is final: slashes a ballot that voted for an outcome",
+        "governance overturned (the claim's slash share of its weight, to the treasury), and",
+        "closes it."
+      ],
+      "discriminator": [
+        190,
+        74,
+        148,
+        94,
+        141,
+        107,
+        77,
+        253
+      ],
+      "accounts": [
+        {
+          "name": "caller",
+          "docs": [
+            "Anyone: slashing needs no one's consent."
+          ],
+          "signer": true
+        },
+        {
+          "name": "config",
+          "docs": [
+            "Writable: it keeps the total assessor stake."
+          ],
+          "writable": true,
+          "address": "6Lq4DP5ySowZkEkD8pMeGMcxSbW8L51djnNkXLhB63SM"
+        },
+        {
+          "name": "claim",
+          "writable": true,
+          "relations": [
+            "ballot"
+          ]
+        },
+        {
+          "name": "ballot",
+          "docs": [
+            "Closed, its rent back to its voter: a ballot is settled once."
+          ],
+          "writable": true
+        },
+        {
+          "name": "voter",
+          "writable": true
+        },
+        {
+          "name": "assessor",
+          "docs": [
+            "The voter's assessor account: its stake loses the slash, one open ballot fewer."
+          ],
+          "writable": true
+        },
+        {
+          "name": "assessmentMint",
+          "relations": [
+            "config"
+          ]
+        },
+        {
+          "name": "assessmentVault",
+          "writable": true,
+          "relations": [
+            "config"
+          ]
+        },
+        {
+          "name": "treasuryToken",
+          "docs": [
+            "The treasury's account of the assessment mint: receives the slashed stake."
+          ],
+          "writable": true
+        },
+        {
+          "name": "tokenProgram"
+        }
+      ],
+      "args": []
+    },
+    {
       "name": "stakeAssessor",
       "docs": [
         "Assessor: stakes the assessment mint (voting weight)."
@@ -2755,7 +2848,7 @@ export type Bulwark = {
     {
       "name": "sweepFees",
       "docs": [
-        "Anyone: moves a pool's treasury and assessment shares to the treasury and reward pot."
+        "Anyone: moves a pool's treasury and capital pool shares to the treasury and the capital pool."
       ],
       "discriminator": [
         175,
@@ -2769,11 +2862,10 @@ export type Bulwark = {
       ],
       "accounts": [
         {
-          "name": "payer",
+          "name": "caller",
           "docs": [
-            "Anyone; pays the reward pot's rent the first time a pool on this mint is swept."
+            "Anyone."
           ],
-          "writable": true,
           "signer": true
         },
         {
@@ -2800,38 +2892,6 @@ export type Bulwark = {
         {
           "name": "treasuryToken",
           "writable": true
-        },
-        {
-          "name": "rewardPot",
-          "docs": [
-            "The assessment reward pot of this mint: a token account owned by the config PDA, at the",
-            "bump the mint's capital pool stores (`init_if_needed` would search for it). The first",
-            "sweep on the mint creates it."
-          ],
-          "writable": true,
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  114,
-                  101,
-                  119,
-                  97,
-                  114,
-                  100,
-                  95,
-                  112,
-                  111,
-                  116
-                ]
-              },
-              {
-                "kind": "account",
-                "path": "mint"
-              }
-            ]
-          }
         },
         {
           "name": "capitalPool",
@@ -2900,10 +2960,6 @@ export type Bulwark = {
           "relations": [
             "pool"
           ]
-        },
-        {
-          "name": "systemProgram",
-          "address": "11111111111111111111111111111111"
         }
       ],
       "args": []
@@ -3495,19 +3551,6 @@ export type Bulwark = {
   ],
   "events": [
     {
-      "name": "assessorRewarded",
-      "discriminator": [
-        4,
-        203,
-        162,
-        141,
-        250,
-        175,
-        49,
-        110
-      ]
-    },
-    {
       "name": "assessorStaked",
       "discriminator": [
         178,
@@ -3557,6 +3600,32 @@ export type Bulwark = {
         151,
         35,
         89
+      ]
+    },
+    {
+      "name": "ballotSettled",
+      "discriminator": [
+        254,
+        49,
+        186,
+        216,
+        252,
+        147,
+        116,
+        27
+      ]
+    },
+    {
+      "name": "ballotSlashed",
+      "discriminator": [
+        94,
+        76,
+        224,
+        87,
+        47,
+        187,
+        33,
+        94
       ]
     },
     {
@@ -4428,7 +4497,7 @@ export type Bulwark = {
     {
       "code": 6087,
       "name": "rewardPotShort",
-      "msg": "The reward pot cannot pay this reward yet"
+      "msg": "Retired: assessor rewards are reserved when a claim is filed"
     },
     {
       "code": 6088,
@@ -4619,6 +4688,36 @@ export type Bulwark = {
       "code": 6125,
       "name": "invalidStakeAge",
       "msg": "Assessor stake age must be at most 90 days"
+    },
+    {
+      "code": 6126,
+      "name": "assessorHasOpenBallots",
+      "msg": "The assessor has ballots not settled yet: settle them first"
+    },
+    {
+      "code": 6127,
+      "name": "ballotSlashable",
+      "msg": "This ballot voted for an overturned outcome: it is slashed (slash_ballot), not settled"
+    },
+    {
+      "code": 6128,
+      "name": "ballotNotSlashable",
+      "msg": "Only a ballot that voted for an overturned outcome is slashed"
+    },
+    {
+      "code": 6129,
+      "name": "invalidSlashShare",
+      "msg": "Slashing share must be at most 100%"
+    },
+    {
+      "code": 6130,
+      "name": "wrongBallot",
+      "msg": "Ballot is not this claim's"
+    },
+    {
+      "code": 6131,
+      "name": "wrongAssessor",
+      "msg": "Assessor account is not the ballot's voter's"
     }
   ],
   "types": [
@@ -4681,33 +4780,21 @@ export type Bulwark = {
             "type": "u64"
           },
           {
+            "name": "openBallots",
+            "docs": [
+              "Ballots cast and not settled yet: while any is open the stake cannot leave, so a",
+              "slash for an overturned outcome always finds it."
+            ],
+            "type": "u32"
+          },
+          {
             "name": "reserved",
             "type": {
               "array": [
                 "u8",
-                16
+                12
               ]
             }
-          }
-        ]
-      }
-    },
-    {
-      "name": "assessorRewarded",
-      "type": {
-        "kind": "struct",
-        "fields": [
-          {
-            "name": "claim",
-            "type": "pubkey"
-          },
-          {
-            "name": "assessor",
-            "type": "pubkey"
-          },
-          {
-            "name": "amount",
-            "type": "u64"
           }
         ]
       }
@@ -4855,6 +4942,99 @@ export type Bulwark = {
                 16
               ]
             }
+          }
+        ]
+      }
+    },
+    {
+      "name": "ballotSettled",
+      "docs": [
+        "A ballot not on an overturned side was settled (rewarded or not) and closed."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "claim",
+            "type": "pubkey"
+          },
+          {
+            "name": "voter",
+            "docs": [
+              "The ballot's voter (the assessor's owner)."
+            ],
+            "type": "pubkey"
+          },
+          {
+            "name": "accept",
+            "type": "bool"
+          },
+          {
+            "name": "weight",
+            "type": "u64"
+          },
+          {
+            "name": "reward",
+            "docs": [
+              "Its share of the claim's reward (0 off the rewarded side)."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "released",
+            "docs": [
+              "What the last ballot's settlement gave back to the deposit pool's assessment share."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "ballotsSettled",
+            "type": "u32"
+          }
+        ]
+      }
+    },
+    {
+      "name": "ballotSlashed",
+      "docs": [
+        "A ballot that voted for an overturned outcome was slashed and closed."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "claim",
+            "type": "pubkey"
+          },
+          {
+            "name": "voter",
+            "type": "pubkey"
+          },
+          {
+            "name": "weight",
+            "type": "u64"
+          },
+          {
+            "name": "slashed",
+            "docs": [
+              "Moved from the assessment vault to the treasury's assessment-mint account."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "staked",
+            "docs": [
+              "The assessor's stake after the slash."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "totalAssessorStake",
+            "type": "u64"
+          },
+          {
+            "name": "ballotsSettled",
+            "type": "u32"
           }
         ]
       }
@@ -5261,19 +5441,11 @@ export type Bulwark = {
             "type": "u64"
           },
           {
-            "name": "rewardPotBump",
-            "docs": [
-              "Bump of the mint's assessor reward pot (copied from its `MintParams`), which",
-              "`sweep_fees` creates and fills."
-            ],
-            "type": "u8"
-          },
-          {
             "name": "reserved",
             "type": {
               "array": [
                 "u8",
-                95
+                96
               ]
             }
           }
@@ -5470,6 +5642,13 @@ export type Bulwark = {
             "type": "string"
           },
           {
+            "name": "overturnUri",
+            "docs": [
+              "Governance's reason for overturning the outcome (empty unless overturned)."
+            ],
+            "type": "string"
+          },
+          {
             "name": "deposit",
             "docs": [
               "Deposit escrowed in the vault of the cover's first pool."
@@ -5547,24 +5726,42 @@ export type Bulwark = {
           {
             "name": "assessorReward",
             "docs": [
-              "Reward shared by the assessors of this claim, pro rata to weight."
+              "Reward shared by the ballots on the final side, pro rata to weight: reserved at filing",
+              "from the deposit pool's assessment share (`min(assessor_reward_bps × requested, the",
+              "cover's assessment premium × requested ÷ amount, what the pool holds)`)."
             ],
             "type": "u64"
           },
           {
-            "name": "rewardPotBump",
+            "name": "rewardReserved",
             "docs": [
-              "Bump of the claim mint's reward pot (copied from its `MintParams` at filing), which",
-              "pays the assessors in `claim_assessor_reward`."
+              "Of `assessor_reward`, what the deposit pool still holds for this claim's ballots: less",
+              "each reward paid, 0 once released (overturned, nobody rewarded, or the last ballot",
+              "settled)."
             ],
-            "type": "u8"
+            "type": "u64"
+          },
+          {
+            "name": "slashBps",
+            "docs": [
+              "Share of a ballot's weight slashed if governance overturns the outcome it voted for,",
+              "copied at filing."
+            ],
+            "type": "u16"
+          },
+          {
+            "name": "ballotsSettled",
+            "docs": [
+              "Ballots settled (rewarded, slashed or neither) and closed; all `voters` in the end."
+            ],
+            "type": "u32"
           },
           {
             "name": "reserved",
             "type": {
               "array": [
                 "u8",
-                51
+                38
               ]
             }
           }
@@ -5677,6 +5874,17 @@ export type Bulwark = {
             "type": "u64"
           },
           {
+            "name": "assessorReward",
+            "docs": [
+              "Reserved for the assessors on the final side, from the deposit pool."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "quorum",
+            "type": "u64"
+          },
+          {
             "name": "incidentTime",
             "type": "i64"
           },
@@ -5716,6 +5924,17 @@ export type Bulwark = {
           {
             "name": "accepted",
             "type": "bool"
+          },
+          {
+            "name": "rewardReleased",
+            "docs": [
+              "The claim's reserved assessor reward, back in the deposit pool's assessment share."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "reasonUri",
+            "type": "string"
           }
         ]
       }
@@ -6090,6 +6309,14 @@ export type Bulwark = {
             "type": "u64"
           },
           {
+            "name": "assessmentPremium",
+            "docs": [
+              "Of `premium`, the assessment share its pools kept: what bounds the assessor rewards of",
+              "its claims (pro rata to the amount claimed)."
+            ],
+            "type": "u64"
+          },
+          {
             "name": "allocations",
             "type": {
               "array": [
@@ -6126,7 +6353,7 @@ export type Bulwark = {
             "type": {
               "array": [
                 "u8",
-                28
+                20
               ]
             }
           }
@@ -6513,10 +6740,6 @@ export type Bulwark = {
             "type": "u64"
           },
           {
-            "name": "assessmentAmount",
-            "type": "u64"
-          },
-          {
             "name": "capitalAmount",
             "docs": [
               "Moved to the mint's capital pool: its premium share (and orphaned streams)."
@@ -6550,10 +6773,6 @@ export type Bulwark = {
           },
           {
             "name": "treasuryToken",
-            "type": "pubkey"
-          },
-          {
-            "name": "rewardPot",
             "type": "pubkey"
           }
         ]
@@ -6820,20 +7039,11 @@ export type Bulwark = {
             "type": "u64"
           },
           {
-            "name": "rewardPotBump",
-            "docs": [
-              "Bump of the mint's assessor reward pot, `[\"reward_pot\", mint]`: found once here, when",
-              "the mint is listed, and copied to the capital pool and every claim on the mint so that",
-              "`sweep_fees` and `claim_assessor_reward` check the pot without searching for it."
-            ],
-            "type": "u8"
-          },
-          {
             "name": "reserved",
             "type": {
               "array": [
                 "u8",
-                63
+                64
               ]
             }
           }
@@ -6860,6 +7070,21 @@ export type Bulwark = {
           {
             "name": "newClaimMinDeposit",
             "type": "u64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "overturnClaimArgs",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "reasonUri",
+            "docs": [
+              "Where governance publishes why it overturned the outcome (stored on the claim)."
+            ],
+            "type": "string"
           }
         ]
       }
@@ -7020,7 +7245,9 @@ export type Bulwark = {
           {
             "name": "assessmentAccrued",
             "docs": [
-              "Owed to the assessment reward pot; moved by `sweep_fees`."
+              "The pool's assessment reserve: the assessment share of its premiums and the deposits",
+              "of denied claims. Claims whose deposit pool it is reserve their assessors' reward from",
+              "it (`assessor_rewards`); it stays in the vault."
             ],
             "type": "u64"
           },
@@ -7161,11 +7388,18 @@ export type Bulwark = {
             }
           },
           {
+            "name": "assessorRewards",
+            "docs": [
+              "Assessor rewards reserved for claims filed on this pool's covers and not paid yet."
+            ],
+            "type": "u64"
+          },
+          {
             "name": "reserved",
             "type": {
               "array": [
                 "u8",
-                64
+                56
               ]
             }
           }
@@ -7856,7 +8090,16 @@ export type Bulwark = {
           {
             "name": "assessorRewardBps",
             "docs": [
-              "Reward to assessors per claim, as a share of the requested amount."
+              "Reward to assessors per claim, as a share of the requested amount (at most the",
+              "cover's assessment share of premium for that amount)."
+            ],
+            "type": "u16"
+          },
+          {
+            "name": "slashBps",
+            "docs": [
+              "Share of a ballot's weight slashed from an assessor that voted for an outcome",
+              "governance overturned (snapshotted on the claim at filing)."
             ],
             "type": "u16"
           },

@@ -74,7 +74,6 @@ export const positionPda = (pool: Address, owner: Address, positionId: bigint) =
   pda(SEEDS.position, key(pool), key(owner), u64(positionId));
 export const archivePda = (pool: Address, trancheId: bigint) =>
   pda(SEEDS.trancheArchive, key(pool), u64(trancheId));
-export const rewardPotPda = (mint: Address) => pda(SEEDS.rewardPot, key(mint));
 export const coverPda = (payer: Address, nonce: bigint) => pda(SEEDS.cover, key(payer), u64(nonce));
 export const claimPda = (cover: Address, index: number) => pda(SEEDS.claim, key(cover), u32(index));
 export const ballotPda = (claim: Address, assessorOwner: Address) =>

@@ -15,10 +15,8 @@ import {
   findBallotPda,
   findConfigPda,
   findMintParamsPda,
-  findRewardPotPda,
   findVaultPda,
   mintParamsPda,
-  rewardPotPda,
   vaultPda,
 } from "../src";
 
@@ -36,7 +34,6 @@ test("PDA helpers agree with the generated finders", async () => {
     [vaultPda(A), findVaultPda({ pool: A })],
     [mintParamsPda(B), findMintParamsPda({ mint: B })],
     [archivePda(A, 20_500n), findArchivePda({ pool: A, trancheId: 20_500n })],
-    [rewardPotPda(B), findRewardPotPda({ mint: B })],
     [assessorPda(A), findAssessorPda({ owner: A })],
     [ballotPda(A, B), findBallotPda({ claim: A, owner: B })],
   ];

@@ -191,7 +191,6 @@ pub struct Summary {
     /// The mint's capital pool vault: its members' capital and what it holds for claims.
     pub capital_vault: u64,
     pub treasury: u64,
-    pub reward_pot: u64,
     /// Sum of all the above: equals `minted`.
     pub total: u64,
     /// What the pool still owes; equals `pool_vault` after the final sweep.
@@ -229,7 +228,6 @@ pub fn summary_step(summary: &Summary) -> Step {
         exact(summary.capital_vault)
     ));
     lines.push(format!("{:<8} {:>20}", "treasury", exact(summary.treasury)));
-    lines.push(format!("{:<8} {:>20}", "pot", exact(summary.reward_pot)));
     lines.push(format!(
         "total    {:>20} = minted {} {}",
         exact(summary.total),

@@ -423,24 +423,18 @@ pub fn claim_manager_fees(
     )
 }
 
-pub fn reward_pot_pda(mint: &Pubkey) -> Pubkey {
-    Pubkey::find_program_address(&[REWARD_POT_SEED, mint.as_ref()], &bulwark::ID).0
-}
-
-pub fn sweep_fees(payer: &Pubkey, keys: &PoolKeys, treasury_token: &Pubkey) -> Instruction {
+pub fn sweep_fees(caller: &Pubkey, keys: &PoolKeys, treasury_token: &Pubkey) -> Instruction {
     ix(
         bulwark::accounts::SweepFees {
-            payer: *payer,
+            caller: *caller,
             config: config_pda(),
             pool: keys.pool,
             mint: keys.mint,
             vault: keys.vault,
             treasury_token: *treasury_token,
-            reward_pot: reward_pot_pda(&keys.mint),
             capital_pool: capital_pool_pda(&keys.mint),
             capital_vault: capital_vault_pda(&keys.mint),
             token_program: keys.token_program,
-            system_program: anchor_lang::system_program::ID,
         },
         bulwark::instruction::SweepFees {},
     )
@@ -692,14 +686,25 @@ pub fn vote(owner: &Pubkey, claim: &Pubkey, accept: bool) -> Instruction {
     )
 }
 
-pub fn overturn_claim(authority: &Pubkey, claim: &Pubkey) -> Instruction {
+/// Governance overturns `claim` (whose deposit pool is `deposit_pool`), giving its reason.
+pub fn overturn_claim(
+    authority: &Pubkey,
+    claim: &Pubkey,
+    deposit_pool: &Pubkey,
+    reason_uri: &str,
+) -> Instruction {
     ix(
         bulwark::accounts::OverturnClaim {
             authority: *authority,
             config: config_pda(),
             claim: *claim,
+            deposit_pool: *deposit_pool,
         },
-        bulwark::instruction::OverturnClaim {},
+        bulwark::instruction::OverturnClaim {
+            args: bulwark::instructions::OverturnClaimArgs {
+                reason_uri: reason_uri.to_string(),
+            },
+        },
     )
 }
 
@@ -735,7 +740,7 @@ pub fn redeem_payout(
     ix
 }
 
-/// Closes a denied claim (its deposit goes to the assessment reward share).
+/// Closes a denied claim (its deposit goes to the deposit pool's assessment share).
 pub fn close_claim(caller: &Pubkey, keys: &CoverKeys, claim: &Pubkey) -> Instruction {
     ix(
         bulwark::accounts::CloseClaim {
@@ -748,25 +753,59 @@ pub fn close_claim(caller: &Pubkey, keys: &CoverKeys, claim: &Pubkey) -> Instruc
     )
 }
 
-pub fn claim_assessor_reward(
-    owner: &Pubkey,
+/// Settles `voter`'s ballot on `claim` (reward or nothing), paying any reward from the vault of
+/// `deposit_pool` (the claim's) to `voter_token`; the ballot's rent goes back to `voter`.
+pub fn settle_ballot(
+    caller: &Pubkey,
     claim: &Pubkey,
+    deposit_pool: &Pubkey,
     mint: &Pubkey,
-    owner_token: &Pubkey,
+    voter: &Pubkey,
+    voter_token: &Pubkey,
     token_program: &Pubkey,
 ) -> Instruction {
     ix(
-        bulwark::accounts::ClaimAssessorReward {
-            owner: *owner,
+        bulwark::accounts::SettleBallot {
+            caller: *caller,
             config: config_pda(),
             claim: *claim,
-            ballot: ballot_pda(claim, owner),
+            ballot: ballot_pda(claim, voter),
+            voter: *voter,
+            assessor: assessor_pda(voter),
+            deposit_pool: *deposit_pool,
+            vault: vault_pda(deposit_pool),
             mint: *mint,
-            reward_pot: reward_pot_pda(mint),
-            owner_token: *owner_token,
+            voter_token: *voter_token,
             token_program: *token_program,
         },
-        bulwark::instruction::ClaimAssessorReward {},
+        bulwark::instruction::SettleBallot {},
+    )
+}
+
+/// Slashes `voter`'s ballot on the overturned `claim` into the treasury's assessment-mint
+/// account `treasury_token`; the ballot's rent goes back to `voter`.
+pub fn slash_ballot(
+    caller: &Pubkey,
+    claim: &Pubkey,
+    voter: &Pubkey,
+    assessment_mint: &Pubkey,
+    treasury_token: &Pubkey,
+    token_program: &Pubkey,
+) -> Instruction {
+    ix(
+        bulwark::accounts::SlashBallot {
+            caller: *caller,
+            config: config_pda(),
+            claim: *claim,
+            ballot: ballot_pda(claim, voter),
+            voter: *voter,
+            assessor: assessor_pda(voter),
+            assessment_mint: *assessment_mint,
+            assessment_vault: assessment_vault_pda(),
+            treasury_token: *treasury_token,
+            token_program: *token_program,
+        },
+        bulwark::instruction::SlashBallot {},
     )
 }
 

@@ -197,6 +197,7 @@ proptest! {
             debt_position: 0,
             evidence_hash: [0; 32],
             evidence_uri: String::new(),
+            overturn_uri: String::new(),
             deposit: 0,
             deposit_pool: Default::default(),
             filed_at: 0,
@@ -212,8 +213,10 @@ proptest! {
             redemption_window: 0,
             silent_ending: 0,
             assessor_reward: 0,
-            reward_pot_bump: 255,
-            reserved: [0; 51],
+            reward_reserved: 0,
+            slash_bps: 0,
+            ballots_settled: 0,
+            reserved: [0; 38],
         };
         let before = claim(accept, deny).voted_accept();
         prop_assert_eq!(before, accept > deny && accept + deny >= quorum);

@@ -222,6 +222,7 @@ mod tests {
             debt_position: 0,
             evidence_hash: [0; 32],
             evidence_uri: String::new(),
+            overturn_uri: String::new(),
             deposit: 1,
             deposit_pool: Pubkey::new_unique(),
             filed_at: start,
@@ -237,8 +238,10 @@ mod tests {
             silent_ending: DEFAULT_SILENT_ENDING,
             voting_period: 3 * SECONDS_PER_DAY as u32,
             assessor_reward: 0,
-            reward_pot_bump: 255,
-            reserved: [0; 51],
+            reward_reserved: 0,
+            slash_bps: 0,
+            ballots_settled: 0,
+            reserved: [0; 38],
         }
     }
 

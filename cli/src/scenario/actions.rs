@@ -314,11 +314,16 @@ impl Engine<'_> {
                 let a = self.actor(actor);
                 let (key, token, votes) = (a.key.insecure_clone(), a.token, a.votes.clone());
                 let before = self.t.balance(&token).await;
+                // Each ballot is settled: a share of the claim's reserved reward when it voted
+                // for the outcome, nothing otherwise.
                 for claim in &votes {
-                    let ix = claim_assessor_reward(
+                    let state: Claim = self.t.load(claim).await;
+                    let ix = settle_ballot(
                         &key.pubkey(),
                         claim,
+                        &state.deposit_pool,
                         &self.mint.address,
+                        &key.pubkey(),
                         &token,
                         &self.mint.token_program,
                     );

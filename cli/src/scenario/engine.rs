@@ -137,7 +137,7 @@ impl Engine<'_> {
     /// Sweeps the pool's fees (the capital pool's premium share among them) if any accrued.
     pub async fn sweep(&mut self, where_: &str) -> Result<()> {
         let pool: Pool = self.t.load_zc(&self.pool.pool).await;
-        if pool.treasury_accrued == 0 && pool.assessment_accrued == 0 && pool.capital_accrued == 0 {
+        if pool.treasury_accrued == 0 && pool.capital_accrued == 0 {
             return Ok(());
         }
         let treasury_token = self.treasury_token().await;
@@ -557,11 +557,10 @@ impl Engine<'_> {
         let pool_vault = self.t.balance(&self.pool.vault).await;
         let capital_vault = self.t.balance(&capital_vault_pda(&self.mint.address)).await;
         let treasury = self.t.balance(&treasury_token).await;
-        let reward_pot = self.t.balance(&reward_pot_pda(&self.mint.address)).await;
         let total = wallets
             .iter()
             .map(|(_, b)| *b)
-            .chain([pool_vault, capital_vault, treasury, reward_pot])
+            .chain([pool_vault, capital_vault, treasury])
             .try_fold(0u64, u64::checked_add)
             .ok_or_else(|| ScenarioError(format!("{}: balances overflow", self.file)))?;
         let pool: Pool = self.t.load_zc(&self.pool.pool).await;
@@ -576,7 +575,6 @@ impl Engine<'_> {
             claims_paid_by_capital: self.claims_paid_by_capital,
             claims_owed: capital.owed(),
             treasury,
-            reward_pot,
             total,
             pool_liabilities: pool
                 .liabilities()

@@ -33,9 +33,6 @@ pub const CLAIM_SEED: &[u8] = b"claim";
 pub const BALLOT_SEED: &[u8] = b"ballot";
 /// `Assessor` PDA: `["assessor", owner]`.
 pub const ASSESSOR_SEED: &[u8] = b"assessor";
-/// Assessment reward pot for one mint, a token account owned by the config PDA:
-/// `["reward_pot", mint]`. `sweep_fees` fills it from pools on that mint.
-pub const REWARD_POT_SEED: &[u8] = b"reward_pot";
 
 /// `MintParams` PDA: `["mint_params", mint]`. Governance lists a mint by creating it.
 pub const MINT_PARAMS_SEED: &[u8] = b"mint_params";
@@ -188,8 +185,12 @@ pub const DEFAULT_QUORUM_BPS: u16 = 1_000;
 /// Default age assessor stake must reach before it counts as voting weight: 7 days, so weight
 /// cannot be rented for one vote.
 pub const DEFAULT_ASSESSOR_STAKE_AGE: u32 = 7 * SECONDS_PER_DAY as u32;
-/// Default assessor reward per claim: 0.5% of the requested amount, paid from the reward pot.
+/// Default assessor reward per claim: 0.5% of the requested amount (at most the cover's
+/// assessment share of premium for it), reserved at filing from the deposit pool's books.
 pub const DEFAULT_ASSESSOR_REWARD_BPS: u16 = 50;
+/// Default share of a ballot's weight slashed when governance overturns the outcome it voted
+/// for: 50%.
+pub const DEFAULT_SLASH_BPS: u16 = 5_000;
 /// Default delay between a capital exit's request and its execution: 14 days (at least voting,
 /// its silent-ending cap and the cooldown, 13 days by default, so a member cannot leave ahead
 /// of a claim it sees being voted on).

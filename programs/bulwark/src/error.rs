@@ -191,7 +191,9 @@ pub enum BulwarkError {
     ClaimClosed,
     #[msg("Token account does not belong to the expected owner")]
     WrongRecipient,
-    #[msg("The reward pot cannot pay this reward yet")]
+    /// Retired with the per-mint reward pot: a claim's reward is reserved at filing. Kept so
+    /// later codes keep their numbers.
+    #[msg("Retired: assessor rewards are reserved when a claim is filed")]
     RewardPotShort,
     #[msg("Assessor mint or vault does not match the config")]
     WrongAssessmentAccount,
@@ -275,6 +277,20 @@ pub enum BulwarkError {
     StakeNotMatured,
     #[msg("Assessor stake age must be at most 90 days")]
     InvalidStakeAge,
+    #[msg("The assessor has ballots not settled yet: settle them first")]
+    AssessorHasOpenBallots,
+    #[msg(
+        "This ballot voted for an overturned outcome: it is slashed (slash_ballot), not settled"
+    )]
+    BallotSlashable,
+    #[msg("Only a ballot that voted for an overturned outcome is slashed")]
+    BallotNotSlashable,
+    #[msg("Slashing share must be at most 100%")]
+    InvalidSlashShare,
+    #[msg("Ballot is not this claim's")]
+    WrongBallot,
+    #[msg("Assessor account is not the ballot's voter's")]
+    WrongAssessor,
 }
 
 /// `InvariantViolated` naming the rule that broke: its message becomes "Account invariant

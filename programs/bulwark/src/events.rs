@@ -165,7 +165,6 @@ pub struct FeesSwept {
     pub pool: Pubkey,
     /// Moved to the treasury: the protocol fee, including the two below.
     pub treasury_amount: u64,
-    pub assessment_amount: u64,
     /// Moved to the mint's capital pool: its premium share (and orphaned streams).
     pub capital_amount: u64,
     pub capital_pool: Pubkey,
@@ -176,7 +175,6 @@ pub struct FeesSwept {
     /// Reward units nobody could claim any more, booked to the treasury.
     pub reward_dust: u64,
     pub treasury_token: Pubkey,
-    pub reward_pot: Pubkey,
 }
 
 /// Per pool of a purchase: what it backs and what its premium became.
@@ -259,6 +257,9 @@ pub struct ClaimFiled {
     pub index: u32,
     pub amount: u64,
     pub deposit: u64,
+    /// Reserved for the assessors on the final side, from the deposit pool.
+    pub assessor_reward: u64,
+    pub quorum: u64,
     pub incident_time: i64,
     pub voting_end: i64,
     pub evidence_hash: [u8; 32],
@@ -282,6 +283,9 @@ pub struct ClaimOverturned {
     pub authority: Pubkey,
     pub voters_accepted: bool,
     pub accepted: bool,
+    /// The claim's reserved assessor reward, back in the deposit pool's assessment share.
+    pub reward_released: u64,
+    pub reason_uri: String,
 }
 
 #[event]
@@ -349,11 +353,33 @@ pub struct ClaimClosed {
     pub deposit: u64,
 }
 
+/// A ballot not on an overturned side was settled (rewarded or not) and closed.
 #[event]
-pub struct AssessorRewarded {
+pub struct BallotSettled {
     pub claim: Pubkey,
-    pub assessor: Pubkey,
-    pub amount: u64,
+    /// The ballot's voter (the assessor's owner).
+    pub voter: Pubkey,
+    pub accept: bool,
+    pub weight: u64,
+    /// Its share of the claim's reward (0 off the rewarded side).
+    pub reward: u64,
+    /// What the last ballot's settlement gave back to the deposit pool's assessment share.
+    pub released: u64,
+    pub ballots_settled: u32,
+}
+
+/// A ballot that voted for an overturned outcome was slashed and closed.
+#[event]
+pub struct BallotSlashed {
+    pub claim: Pubkey,
+    pub voter: Pubkey,
+    pub weight: u64,
+    /// Moved from the assessment vault to the treasury's assessment-mint account.
+    pub slashed: u64,
+    /// The assessor's stake after the slash.
+    pub staked: u64,
+    pub total_assessor_stake: u64,
+    pub ballots_settled: u32,
 }
 
 /// Governance listed a mint or changed its parameters (`old_claim_min_deposit` is 0 when the

@@ -121,7 +121,7 @@ pub mod bulwark {
         ClaimManagerFees::claim_manager_fees(ctx)
     }
 
-    /// Anyone: moves a pool's treasury and assessment shares to the treasury and reward pot.
+    /// Anyone: moves a pool's treasury and capital pool shares to the treasury and the capital pool.
     pub fn sweep_fees(ctx: Context<SweepFees>) -> Result<()> {
         SweepFees::sweep_fees(ctx)
     }
@@ -181,9 +181,9 @@ pub mod bulwark {
         Vote::vote(ctx, accept)
     }
 
-    /// Governance: reverses a claim's outcome during its cooldown (fraud).
-    pub fn overturn_claim(ctx: Context<OverturnClaim>) -> Result<()> {
-        OverturnClaim::overturn_claim(ctx)
+    /// Governance: reverses a claim's outcome during its cooldown (fraud), with its reason.
+    pub fn overturn_claim(ctx: Context<OverturnClaim>, args: OverturnClaimArgs) -> Result<()> {
+        OverturnClaim::overturn_claim(ctx, args)
     }
 
     /// Anyone: pays an accepted claim to the cover owner from the backing pools.
@@ -199,9 +199,18 @@ pub mod bulwark {
         CloseClaim::close_claim(ctx)
     }
 
-    /// Assessor: claims its reward for a vote on a final claim.
-    pub fn claim_assessor_reward(ctx: Context<ClaimAssessorReward>) -> Result<()> {
-        ClaimAssessorReward::claim_assessor_reward(ctx)
+    /// Anyone, once the outcome is final: settles a ballot not on an overturned side, paying
+    /// its share of the claim's reserved reward if it voted for the rewarded outcome (nothing
+    /// otherwise), and closes it.
+    pub fn settle_ballot(ctx: Context<SettleBallot>) -> Result<()> {
+        SettleBallot::settle_ballot(ctx)
+    }
+
+    /// Anyone, once the outcome is final: slashes a ballot that voted for an outcome
+    /// governance overturned (the claim's slash share of its weight, to the treasury), and
+    /// closes it.
+    pub fn slash_ballot(ctx: Context<SlashBallot>) -> Result<()> {
+        SlashBallot::slash_ballot(ctx)
     }
 
     /// Anyone, after end + grace: releases a cover's allocations early and closes it.

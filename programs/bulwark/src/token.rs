@@ -9,9 +9,7 @@ use anchor_spl::token_2022::spl_token_2022::extension::{
     default_account_state::DefaultAccountState, BaseStateWithExtensions, ExtensionType,
     StateWithExtensions,
 };
-use anchor_spl::token_2022::spl_token_2022::state::{
-    Account as AccountState2022, AccountState, Mint as MintState,
-};
+use anchor_spl::token_2022::spl_token_2022::state::{AccountState, Mint as MintState};
 use anchor_spl::token_interface::{self, Mint, TokenAccount, TokenInterface, TransferChecked};
 
 /// Token-2022 mint extensions a vault can live with: they change how a balance is shown or
@@ -60,19 +58,6 @@ pub fn check_mint_extensions(mint: &InterfaceAccount<Mint>) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// Size of a token account of `mint`: the extensions a Token-2022 mint requires of its accounts
-/// included, as Anchor sizes the token accounts it creates.
-pub fn token_account_space(mint: &InterfaceAccount<Mint>) -> Result<usize> {
-    let info = mint.to_account_info();
-    if *info.owner != anchor_spl::token_2022::ID {
-        return Ok(anchor_spl::token::TokenAccount::LEN);
-    }
-    let data = info.try_borrow_data()?;
-    let extensions = StateWithExtensions::<MintState>::unpack(&data)?.get_extension_types()?;
-    let required = ExtensionType::get_required_init_account_extensions(&extensions);
-    Ok(ExtensionType::try_calculate_account_len::<AccountState2022>(&required)?)
 }
 
 // The transfer helpers are `#[inline(always)]`: they take more arguments than SBF passes in

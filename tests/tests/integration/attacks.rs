@@ -299,7 +299,12 @@ async fn every_instruction() -> (TestContext, Vec<(&'static str, Instruction, Ve
         ),
         (
             "overturn_claim",
-            overturn_claim(&authority.pubkey(), &claim),
+            overturn_claim(
+                &authority.pubkey(),
+                &claim,
+                &keys.pool,
+                "ipfs://bulwark/overturn",
+            ),
             vec![authority.insecure_clone()],
         ),
         (
@@ -319,15 +324,29 @@ async fn every_instruction() -> (TestContext, Vec<(&'static str, Instruction, Ve
             vec![next.insecure_clone()],
         ),
         (
-            "claim_assessor_reward",
-            claim_assessor_reward(
-                &assessor.pubkey(),
+            "settle_ballot",
+            settle_ballot(
+                &next.pubkey(),
                 &claim,
+                &keys.pool,
                 &m.mint,
+                &assessor.pubkey(),
                 &manager_token,
                 &spl_token::ID,
             ),
-            vec![assessor.insecure_clone()],
+            vec![next.insecure_clone()],
+        ),
+        (
+            "slash_ballot",
+            slash_ballot(
+                &next.pubkey(),
+                &claim,
+                &assessor.pubkey(),
+                &assessment_mint,
+                &treasury_token,
+                &spl_token::ID,
+            ),
+            vec![next.insecure_clone()],
         ),
         (
             "sweep_fees",

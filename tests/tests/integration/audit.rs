@@ -241,7 +241,8 @@ async fn pause_all_stops_every_outflow() {
         ("claim_manager_fees", PAUSE_WITHDRAW),
         ("sweep_fees", PAUSE_WITHDRAW),
         ("unstake_assessor", PAUSE_WITHDRAW),
-        ("claim_assessor_reward", PAUSE_WITHDRAW),
+        ("settle_ballot", PAUSE_WITHDRAW),
+        ("slash_ballot", PAUSE_WITHDRAW),
         ("redeem_payout", PAUSE_PAYOUTS),
         ("execute_capital_exit", PAUSE_WITHDRAW),
         ("redeem_owed", PAUSE_PAYOUTS),
@@ -326,12 +327,25 @@ async fn pause_all_stops_every_outflow() {
         BulwarkError::WithdrawalsPaused,
     )
     .await;
+    let reward_token = m.t.create_token_account(&alice.pubkey(), &m.mint).await;
+    let settle = settle_ballot(
+        &alice.pubkey(),
+        &claim,
+        &m.pool.keys.pool,
+        &m.mint,
+        &alice.pubkey(),
+        &reward_token,
+        &spl_token::ID,
+    );
+    m.t.send_err(settle.clone(), &[&alice], BulwarkError::WithdrawalsPaused)
+        .await;
     assert_eq!(m.t.balance(&m.pool.keys.vault).await, vault_before);
     assert_eq!(m.t.balance(&alice_token).await, 0);
     // Released, each goes through.
     m.t.send_ok(&[set_pause(&authority.pubkey(), 0)], &[&authority])
         .await;
     m.t.send_ok(&[redeem], &[]).await;
+    m.t.send_ok(&[settle], &[&alice]).await;
     m.t.send_ok(
         &[unstake_assessor(
             &alice.pubkey(),
@@ -705,32 +719,27 @@ async fn claim_min_deposit_is_set_per_mint() {
     );
 }
 
-/// PDA sharing: the config PDA is the token authority of the assessment vault and of every
-/// mint's reward pot, so the one signer could move any of them. Each instruction that signs
-/// with it names its source by the vault's own seeds or the config's record of it, so a caller
-/// cannot point that signature at another vault: swapped, the accounts are refused and nothing
-/// moves.
+/// PDA sharing: the config PDA is the token authority of the assessment vault, each pool's PDA
+/// of its own vault. Each instruction that signs names its source by the config's record of it
+/// (`has_one = assessment_vault`) or the pool's (`has_one = vault`), so a caller cannot point a
+/// signature at another vault: swapped, the accounts are refused and nothing moves.
 #[tokio::test]
 async fn pda_sharing_config_signs_only_for_the_vault_its_seeds_name() {
     let mut m = market(1_000_000 * UNIT).await;
     m.buy(m.cover_of(0, 100_000 * UNIT, YEAR)).await;
     let treasury = m.t.treasury;
-    let treasury_token = m.t.create_token_account(&treasury, &m.mint).await;
-    let payer = m.t.payer().pubkey();
-    // Creates and funds the pool mint's reward pot.
-    m.t.send_ok(&[sweep_fees(&payer, &m.pool.keys, &treasury_token)], &[])
-        .await;
     let (alice, alice_token) = m.t.assessor(UNIT).await;
     let (_, claim) = accepted_claim(&mut m, &alice, 10_000 * UNIT).await;
     let state: Claim = m.t.load(&claim).await;
     m.t.warp_to_time(state.cooldown_end().unwrap() + 30 * DAY)
         .await;
 
-    let pot = reward_pot_pda(&m.mint);
+    let pool_vault = m.pool.keys.vault;
     let vault = assessment_vault_pda();
     let assessment_mint = m.t.assessment_mint;
-    let before = (m.t.balance(&pot).await, m.t.balance(&vault).await);
-    // Unstaking from the reward pot instead of the assessment vault.
+    let treasury_stake = m.t.create_token_account(&treasury, &assessment_mint).await;
+    let before = (m.t.balance(&pool_vault).await, m.t.balance(&vault).await);
+    // Unstaking from a pool's vault instead of the assessment vault.
     let mut ix = unstake_assessor(
         &alice.pubkey(),
         &assessment_mint,
@@ -738,36 +747,39 @@ async fn pda_sharing_config_signs_only_for_the_vault_its_seeds_name() {
         &spl_token::ID,
         UNIT,
     );
-    swap_account(&mut ix, &vault, &pot);
+    swap_account(&mut ix, &vault, &pool_vault);
     m.t.send_err(ix, &[&alice], BulwarkError::WrongAssessmentAccount)
         .await;
-    // A reward paid from the assessment vault instead of the claim mint's pot.
-    let buyer_token = m.buyer_token;
-    let mut ix = claim_assessor_reward(
-        &alice.pubkey(),
+    // A slash from a pool's vault instead of the assessment vault.
+    let payer = m.t.payer().pubkey();
+    let mut ix = slash_ballot(
+        &payer,
         &claim,
-        &m.mint,
-        &buyer_token,
-        &spl_token::ID,
-    );
-    swap_account(&mut ix, &pot, &vault);
-    m.t.send_anchor_err(
-        ix,
-        &[&alice],
-        anchor_lang::error::ErrorCode::ConstraintSeeds,
-    )
-    .await;
-    // The same with the assessment mint named as the claim's mint.
-    let mut ix = claim_assessor_reward(
         &alice.pubkey(),
-        &claim,
         &assessment_mint,
-        &alice_token,
+        &treasury_stake,
         &spl_token::ID,
     );
-    swap_account(&mut ix, &reward_pot_pda(&assessment_mint), &vault);
-    m.t.send_err(ix, &[&alice], BulwarkError::WrongMint).await;
-    assert_eq!((m.t.balance(&pot).await, m.t.balance(&vault).await), before);
+    swap_account(&mut ix, &vault, &pool_vault);
+    m.t.send_err(ix, &[], BulwarkError::WrongAssessmentAccount)
+        .await;
+    // A reward paid from the assessment vault instead of the deposit pool's.
+    let reward_token = m.t.create_token_account(&alice.pubkey(), &m.mint).await;
+    let mut ix = settle_ballot(
+        &alice.pubkey(),
+        &claim,
+        &m.pool.keys.pool,
+        &m.mint,
+        &alice.pubkey(),
+        &reward_token,
+        &spl_token::ID,
+    );
+    swap_account(&mut ix, &pool_vault, &vault);
+    m.t.send_err(ix, &[&alice], BulwarkError::WrongVault).await;
+    assert_eq!(
+        (m.t.balance(&pool_vault).await, m.t.balance(&vault).await),
+        before
+    );
 }
 
 /// After a payout on one product burns stake under another, the other's stored effective

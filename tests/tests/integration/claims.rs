@@ -1,5 +1,5 @@
 //! stake_assessor, unstake_assessor, file_claim, vote, overturn_claim, redeem_payout,
-//! close_claim, claim_assessor_reward.
+//! close_claim, settle_ballot, slash_ballot.
 
 use crate::fixtures::*;
 use anchor_lang::prelude::Pubkey;
@@ -95,16 +95,18 @@ impl Insured {
 async fn full_lifecycle_stake_buy_claim_vote_payout_withdraw() {
     let mut s = insured(100_000 * UNIT).await;
     let premium = reference_premium(100_000 * UNIT, 250, YEAR);
-    // Fund the reward pot with the assessment share of the premium (10%).
+    // A sweep pays the treasury and the capital pool; the assessment share of the premium
+    // (10%) stays in the pool, for its claims' assessors.
     let treasury = s.m.t.treasury;
     let treasury_token = s.m.t.create_token_account(&treasury, &s.m.mint).await;
     let payer = s.m.t.payer().pubkey();
     s.m.t
         .send_ok(&[sweep_fees(&payer, &s.m.pool.keys, &treasury_token)], &[])
         .await;
+    let pool: Pool = s.m.t.load_zc(&s.m.pool.keys.pool).await;
     assert_eq!(
-        s.m.t.balance(&reward_pot_pda(&s.m.mint)).await,
-        premium / 10
+        (pool.assessment_accrued, pool.assessor_rewards),
+        (premium / 10, 0)
     );
 
     let (alice, _) = s.m.t.assessor(2 * UNIT).await;
@@ -130,15 +132,26 @@ async fn full_lifecycle_stake_buy_claim_vote_payout_withdraw() {
         (40_000 * UNIT, deposit)
     );
     assert_eq!(claim.claimant, s.m.buyer.pubkey());
-    assert_eq!(claim.assessor_reward, 200 * UNIT);
+    // The reward: 0.5% of 40,000 is 200, but at most the cover's assessment premium for
+    // 40% of the cover: 250 × 40% = 100, reserved from the pool's assessment share.
+    assert_eq!(claim.assessor_reward, 100 * UNIT);
+    assert_eq!(claim.reward_reserved, 100 * UNIT);
+    let pool: Pool = s.m.t.load_zc(&s.m.pool.keys.pool).await;
+    assert_eq!(
+        (pool.assessment_accrued, pool.assessor_rewards),
+        (premium / 10 - 100 * UNIT, 100 * UNIT)
+    );
     let filed_at = s.m.t.now().await;
     assert_eq!(claim.voting_end, filed_at + 3 * DAY);
     let cover: Cover = s.m.t.load(&s.keys.cover).await;
     assert!(cover.open_claim);
-    let pool: Pool = s.m.t.load_zc(&s.m.pool.keys.pool).await;
     assert_eq!(pool.claim_deposits, deposit);
     if sbf_mode() {
-        assert_eq!(outcome.events_of::<ClaimFiled>()[0].deposit, deposit);
+        let event = &outcome.events_of::<ClaimFiled>()[0];
+        assert_eq!(
+            (event.deposit, event.assessor_reward, event.quorum),
+            (deposit, 100 * UNIT, UNIT)
+        );
     }
 
     // Votes: 2 accept, 1 deny.
@@ -226,24 +239,39 @@ async fn full_lifecycle_stake_buy_claim_vote_payout_withdraw() {
         .send_err(ix, &[], BulwarkError::ClaimAlreadyPaid)
         .await;
 
-    // Assessor rewards: 200 shared 2:1 whatever the side, rounded down.
-    for (who, expected) in [(&alice, 200 * UNIT * 2 / 3), (&bob, 200 * UNIT / 3)] {
+    // Each ballot is settled once, by anyone: Alice voted for the outcome and takes the whole
+    // reward (the accepting side's only weight); Bob, on the losing side, nothing.
+    for (who, expected, label) in [
+        (&alice, 100 * UNIT, "settle_ballot (reward)"),
+        (&bob, 0, "settle_ballot (nothing)"),
+    ] {
         let token = s.m.t.create_token_account(&who.pubkey(), &s.m.mint).await;
-        let ix = claim_assessor_reward(
+        let ix = settle_ballot(
             &who.pubkey(),
             &s.claim(0),
+            &s.m.pool.keys.pool,
             &s.m.mint,
+            &who.pubkey(),
             &token,
             &spl_token::ID,
         );
         let outcome = s.m.t.send_ok(&[ix], &[who]).await;
-        record_compute_units("claim_assessor_reward", &outcome);
+        record_compute_units(label, &outcome);
         assert_eq!(s.m.t.balance(&token).await, expected);
         assert!(!s.m.t.exists(&ballot_pda(&s.claim(0), &who.pubkey())).await);
+        let assessor: Assessor = s.m.t.load(&assessor_pda(&who.pubkey())).await;
+        assert_eq!(assessor.open_ballots, 0);
+        if sbf_mode() {
+            let event = &outcome.events_of::<BallotSettled>()[0];
+            assert_eq!((event.reward, event.released), (expected, 0));
+        }
     }
+    let claim: Claim = s.m.t.load(&s.claim(0)).await;
+    assert_eq!((claim.ballots_settled, claim.reward_reserved), (2, 0));
+    let pool: Pool = s.m.t.load_zc(&s.m.pool.keys.pool).await;
     assert_eq!(
-        s.m.t.balance(&reward_pot_pda(&s.m.mint)).await,
-        premium / 10 - 200 * UNIT * 2 / 3 - 200 * UNIT / 3
+        (pool.assessment_accrued, pool.assessor_rewards),
+        (premium / 10 - 100 * UNIT, 0)
     );
 
     // The staker bore its half of the loss: its tranche pays 980,000 plus every streamed reward.
@@ -372,24 +400,32 @@ async fn each_claim_rule_fails_with_its_own_error() {
     let outcome =
         s.m.t
             .send_ok(
-                &[overturn_claim(&authority.pubkey(), &s.claim(0))],
+                &[overturn_claim(
+                    &authority.pubkey(),
+                    &s.claim(0),
+                    &s.m.pool.keys.pool,
+                    FRAUD,
+                )],
                 &[&authority],
             )
             .await;
     if sbf_mode() {
         let event = &outcome.events_of::<ClaimOverturned>()[0];
         assert!(event.voters_accepted && !event.accepted);
+        assert_eq!(event.reason_uri, FRAUD);
     }
+    let claim: Claim = s.m.t.load(&s.claim(0)).await;
+    assert_eq!(claim.overturn_uri, FRAUD);
     s.m.t
         .send_err(
-            overturn_claim(&authority.pubkey(), &s.claim(0)),
+            overturn_claim(&authority.pubkey(), &s.claim(0), &s.m.pool.keys.pool, FRAUD),
             &[&authority],
             BulwarkError::ClaimAlreadyOverturned,
         )
         .await;
     s.m.t
         .send_err(
-            overturn_claim(&alice.pubkey(), &s.claim(0)),
+            overturn_claim(&alice.pubkey(), &s.claim(0), &s.m.pool.keys.pool, FRAUD),
             &[&alice],
             BulwarkError::NotAuthority,
         )
@@ -397,7 +433,7 @@ async fn each_claim_rule_fails_with_its_own_error() {
     s.m.t.warp_to_time(claim.voting_end + DAY).await;
     s.m.t
         .send_err(
-            overturn_claim(&authority.pubkey(), &s.claim(0)),
+            overturn_claim(&authority.pubkey(), &s.claim(0), &s.m.pool.keys.pool, FRAUD),
             &[&authority],
             BulwarkError::NotInCooldown,
         )
@@ -418,8 +454,36 @@ async fn each_claim_rule_fails_with_its_own_error() {
     );
     s.m.t.send_err(close, &[], BulwarkError::ClaimClosed).await;
 
-    // Unlocked once the lock passes.
+    // Unlocked once the lock passes, but not before its ballot is settled: Alice voted for
+    // the overturned outcome, so anyone slashes half its ballot's weight to the treasury.
     s.m.t.warp_to_time(alice_state.locked_until).await;
+    s.m.t
+        .send_err(
+            unstake.clone(),
+            &[&alice],
+            BulwarkError::AssessorHasOpenBallots,
+        )
+        .await;
+    let treasury = s.m.t.treasury;
+    let treasury_stake = s.m.t.create_token_account(&treasury, &mint).await;
+    let slash = slash_ballot(
+        &caller,
+        &s.claim(0),
+        &alice.pubkey(),
+        &mint,
+        &treasury_stake,
+        &spl_token::ID,
+    );
+    let outcome = s.m.t.send_ok(&[slash], &[]).await;
+    record_compute_units("slash_ballot", &outcome);
+    assert_eq!(s.m.t.balance(&treasury_stake).await, UNIT);
+    let slashed: Assessor = s.m.t.load(&assessor_pda(&alice.pubkey())).await;
+    assert_eq!((slashed.staked, slashed.open_ballots), (UNIT, 0));
+    assert!(
+        !s.m.t
+            .exists(&ballot_pda(&s.claim(0), &alice.pubkey()))
+            .await
+    );
     let outcome = s.m.t.send_ok(&[unstake], &[&alice]).await;
     record_compute_units("unstake_assessor", &outcome);
     assert_eq!(s.m.t.balance(&alice_token).await, UNIT);
@@ -859,6 +923,9 @@ async fn the_claimant_cannot_vote_and_a_ballot_needs_the_voters_own_assessor() {
     );
 }
 
+/// Governance's reason for the overturns of these tests.
+const FRAUD: &str = "ipfs://bulwark/governance/overturn-fraud";
+
 /// Governance changes the config's parameters to `params`.
 async fn set_params(t: &mut TestContext, params: ProtocolParams) {
     let authority = t.authority.insecure_clone();
@@ -1233,59 +1300,173 @@ async fn paused_claims_refuse_filing_and_voting() {
 }
 
 #[tokio::test]
-async fn assessor_rewards_need_a_funded_pot_and_are_paid_once() {
-    let mut s = insured(100_000 * UNIT).await;
-    let treasury = s.m.t.treasury;
-    let treasury_token = s.m.t.create_token_account(&treasury, &s.m.mint).await;
-    let payer = s.m.t.payer().pubkey();
-    s.m.t
-        .send_ok(&[sweep_fees(&payer, &s.m.pool.keys, &treasury_token)], &[])
+async fn rewards_are_reserved_at_filing_so_two_claims_never_share_them() {
+    let stake = 1_000_000 * UNIT;
+    let mut m = market(stake).await;
+    let mut pools = vec![m.pool.keys.pool];
+    pools.extend(m.more_pools(&[250], stake).await);
+    // Two covers of 100,000, each split evenly over both pools: the first pool keeps half of
+    // each cover's assessment premium and escrows both covers' claims.
+    let owner = m.buyer.pubkey();
+    let buyer = m.buyer.insecure_clone();
+    for nonce in [1, 2] {
+        let parts = vec![50_000 * UNIT, 50_000 * UNIT];
+        let ix = m.buy_ix(cover_args(nonce, owner, m.product_id, parts, YEAR), &pools);
+        m.t.send_ok(&[ix], &[&buyer]).await;
+    }
+    let (alice, _) = m.t.assessor(UNIT).await;
+    let first: Cover = m.t.load(&cover_pda(&owner, 1)).await;
+    let second: Cover = m.t.load(&cover_pda(&owner, 2)).await;
+    let pool: Pool = m.t.load_zc(&pools[0]).await;
+    let held = pool.assessment_accrued;
+    assert!(held < first.assessment_premium + second.assessment_premium);
+    m.t.next_slot().await;
+    let mut claims = Vec::new();
+    for (nonce, cover) in [(1, &first), (2, &second)] {
+        let keys = m.cover_keys(nonce, pools.clone());
+        let ix = file_claim(
+            &owner,
+            &keys,
+            0,
+            &m.buyer_token,
+            claim_args(100_000 * UNIT, cover.start),
+        );
+        m.t.send_ok(&[ix], &[&buyer]).await;
+        claims.push(claim_pda(&keys.cover, 0));
+    }
+    // The first claim's reward (0.5% of 100,000 is 500, at most its cover's assessment
+    // premium) takes what it is due; the second gets only what the pool still held.
+    let one: Claim = m.t.load(&claims[0]).await;
+    let two: Claim = m.t.load(&claims[1]).await;
+    assert_eq!(one.assessor_reward, first.assessment_premium);
+    assert_eq!(two.assessor_reward, held - first.assessment_premium);
+    assert!(two.assessor_reward < second.assessment_premium);
+    let pool: Pool = m.t.load_zc(&pools[0]).await;
+    assert_eq!((pool.assessment_accrued, pool.assessor_rewards), (0, held));
+    // Paid exactly what it reserved, once.
+    m.t.send_ok(&[vote(&alice.pubkey(), &claims[1], true)], &[&alice])
         .await;
-    // The pot holds 250 (10% of a 2,500 premium); a 100,000 claim rewards its assessors 500.
-    let (alice, _) = s.m.t.assessor(UNIT).await;
-    s.file(0, 100_000 * UNIT).await;
-    s.vote(&alice, 0, true).await;
-    let claim: Claim = s.m.t.load(&s.claim(0)).await;
-    s.m.t.warp_to_time(claim.voting_end + DAY).await;
-    let alice_token = s.m.t.create_token_account(&alice.pubkey(), &s.m.mint).await;
-    let reward = claim_assessor_reward(
+    m.t.warp_to_time(two.cooldown_end().unwrap()).await;
+    let alice_token = m.t.create_token_account(&alice.pubkey(), &m.mint).await;
+    let settle = settle_ballot(
         &alice.pubkey(),
-        &s.claim(0),
-        &s.m.mint,
+        &claims[1],
+        &pools[0],
+        &m.mint,
+        &alice.pubkey(),
         &alice_token,
         &spl_token::ID,
     );
+    m.t.send_ok(std::slice::from_ref(&settle), &[&alice]).await;
+    assert_eq!(m.t.balance(&alice_token).await, two.assessor_reward);
+    m.t.send_anchor_err(
+        settle,
+        &[&alice],
+        anchor_lang::error::ErrorCode::AccountNotInitialized,
+    )
+    .await;
+    let pool: Pool = m.t.load_zc(&pools[0]).await;
+    assert_eq!(pool.assessor_rewards, one.assessor_reward);
+    // The ballot is closed; a vote now would create it afresh, and is refused because voting
+    // is over: the weight is never counted twice.
+    m.t.send_err(
+        vote(&alice.pubkey(), &claims[1], true),
+        &[&alice],
+        BulwarkError::VotingClosed,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn self_voted_fraud_through_a_second_key_costs_the_deposit_and_the_slash() {
+    let mut s = insured(100_000 * UNIT).await;
+    // Honest assessors stake 9 tokens; the claimant's second key stakes 1, the tenth of all
+    // assessor stake the quorum asks.
+    let (_honest, _) = s.m.t.assessor(9 * UNIT).await;
+    let (second_key, _) = s.m.t.assessor(UNIT).await;
+    let buyer_before = s.m.t.balance(&s.m.buyer_token).await;
+    let pool_before: Pool = s.m.t.load_zc(&s.m.pool.keys.pool).await;
+    s.file(0, 100_000 * UNIT).await;
+    let claim: Claim = s.m.t.load(&s.claim(0)).await;
+    // Deposit 0.5% of 100,000; the reward is the cover's whole assessment premium, 250.
+    assert_eq!((claim.deposit, claim.quorum), (500 * UNIT, UNIT));
+    assert_eq!(claim.assessor_reward, 250 * UNIT);
+    s.vote(&second_key, 0, true).await;
+    let claim: Claim = s.m.t.load(&s.claim(0)).await;
+    assert!(claim.voted_accept());
+
+    // Governance overturns it as fraud: nobody is rewarded, the reservation goes back.
+    s.m.t.warp_to_time(claim.voting_end).await;
+    let authority = s.m.t.authority.insecure_clone();
+    let ix = overturn_claim(&authority.pubkey(), &s.claim(0), &s.m.pool.keys.pool, FRAUD);
+    let outcome = s.m.t.send_ok(&[ix], &[&authority]).await;
+    record_compute_units("overturn_claim", &outcome);
+    let pool: Pool = s.m.t.load_zc(&s.m.pool.keys.pool).await;
+    assert_eq!(
+        (pool.assessment_accrued, pool.assessor_rewards),
+        (pool_before.assessment_accrued, 0)
+    );
+    s.m.t.warp_to_time(claim.cooldown_end().unwrap()).await;
+    let ix = s.redeem_ix(0);
+    s.m.t.send_err(ix, &[], BulwarkError::ClaimDenied).await;
+
+    // The second key's ballot earns nothing and is slashed: half its weight to the treasury.
+    let caller = s.m.t.payer().pubkey();
+    let reward_token =
+        s.m.t
+            .create_token_account(&second_key.pubkey(), &s.m.mint)
+            .await;
+    let settle = settle_ballot(
+        &caller,
+        &s.claim(0),
+        &s.m.pool.keys.pool,
+        &s.m.mint,
+        &second_key.pubkey(),
+        &reward_token,
+        &spl_token::ID,
+    );
     s.m.t
-        .send_err(reward.clone(), &[&alice], BulwarkError::RewardPotShort)
+        .send_err(settle, &[], BulwarkError::BallotSlashable)
         .await;
-    // Once the pot is refilled (here: tokens sent to it) the reward is paid, once.
-    let pot = reward_pot_pda(&s.m.mint);
-    s.m.t.mint_to(&s.m.mint, &pot, 250 * UNIT).await;
-    s.m.t
-        .send_ok(std::slice::from_ref(&reward), &[&alice])
-        .await;
-    assert_eq!(s.m.t.balance(&alice_token).await, 500 * UNIT);
-    s.m.t
-        .send_anchor_err(
-            reward,
-            &[&alice],
-            anchor_lang::error::ErrorCode::AccountNotInitialized,
-        )
-        .await;
-    assert_eq!(s.m.t.balance(&alice_token).await, 500 * UNIT);
-    // The reward closed the ballot; a vote now would create it afresh, and is refused because
-    // voting is over: the weight is never counted twice.
-    let before: Claim = s.m.t.load(&s.claim(0)).await;
-    s.m.t
-        .send_err(
-            vote(&alice.pubkey(), &s.claim(0), true),
-            &[&alice],
-            BulwarkError::VotingClosed,
-        )
-        .await;
-    let after: Claim = s.m.t.load(&s.claim(0)).await;
-    assert_eq!(after.accept_weight, before.accept_weight);
-    assert_eq!(after.voters, before.voters);
+    let assessment_mint = s.m.t.assessment_mint;
+    let treasury = s.m.t.treasury;
+    let treasury_stake =
+        s.m.t
+            .create_token_account(&treasury, &assessment_mint)
+            .await;
+    let slash = slash_ballot(
+        &caller,
+        &s.claim(0),
+        &second_key.pubkey(),
+        &assessment_mint,
+        &treasury_stake,
+        &spl_token::ID,
+    );
+    let outcome = s.m.t.send_ok(&[slash], &[]).await;
+    assert_eq!(s.m.t.balance(&treasury_stake).await, UNIT / 2);
+    let assessor: Assessor = s.m.t.load(&assessor_pda(&second_key.pubkey())).await;
+    assert_eq!((assessor.staked, assessor.open_ballots), (UNIT / 2, 0));
+    let config: Config = s.m.t.load(&config_pda()).await;
+    assert_eq!(config.total_assessor_stake, 9 * UNIT + UNIT / 2);
+    if sbf_mode() {
+        let event = &outcome.events_of::<BallotSlashed>()[0];
+        assert_eq!((event.slashed, event.staked), (UNIT / 2, UNIT / 2));
+    }
+
+    // Closing it forfeits the deposit to the pool's assessment share: the attempt cost the
+    // claimant 500 and half of its second key's stake, and earned nothing.
+    let close = close_claim(&caller, &s.keys, &s.claim(0));
+    s.m.t.send_ok(&[close], &[]).await;
+    assert_eq!(s.m.t.balance(&reward_token).await, 0);
+    assert_eq!(
+        s.m.t.balance(&s.m.buyer_token).await,
+        buyer_before - 500 * UNIT
+    );
+    let pool: Pool = s.m.t.load_zc(&s.m.pool.keys.pool).await;
+    assert_eq!(
+        pool.assessment_accrued,
+        pool_before.assessment_accrued + 500 * UNIT
+    );
 }
 
 #[tokio::test]

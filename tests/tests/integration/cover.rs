@@ -397,9 +397,11 @@ async fn manager_fees_and_protocol_shares_are_paid_exactly() {
     let outcome =
         m.t.send_ok(&[sweep_fees(&payer, &m.pool.keys, &treasury_token)], &[])
             .await;
-    record_compute_units("sweep_fees (creates reward pot)", &outcome);
+    record_compute_units("sweep_fees", &outcome);
     assert_eq!(m.t.balance(&treasury_token).await, premium / 20);
-    assert_eq!(m.t.balance(&reward_pot_pda(&m.mint)).await, premium / 10);
+    // The assessment share stays in the pool, for the rewards of its claims' assessors.
+    let pool: Pool = m.t.load_zc(&m.pool.keys.pool).await;
+    assert_eq!(pool.assessment_accrued, premium / 10);
     // The capital pool's share raised its members' capital.
     let capital: bulwark::state::CapitalPool = m.t.load(&capital_pool_pda(&m.mint)).await;
     assert_eq!(
@@ -424,11 +426,12 @@ async fn manager_fees_and_protocol_shares_are_paid_exactly() {
         BulwarkError::NothingToClaim,
     )
     .await;
-    // What remains in the vault is exactly the stake plus the stakers' rewards.
+    // What remains in the vault is exactly the stake, the stakers' rewards and the assessment
+    // share.
     let pool: Pool = m.t.load_zc(&m.pool.keys.pool).await;
     assert_eq!(
         m.t.balance(&m.pool.keys.vault).await,
-        pool.total_stake + pool.rewards_reserved
+        pool.total_stake + pool.rewards_reserved + pool.assessment_accrued
     );
 }
 

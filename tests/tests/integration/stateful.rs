@@ -15,8 +15,8 @@ use bulwark::math::bps::Bps;
 use bulwark::math::buckets::{bucket_start, release_bucket};
 use bulwark::math::tranche::tranche_end;
 use bulwark::state::{
-    Assessor, CapitalExit, CapitalPool, Claim, Config, Cover, CoverSchedule, Pool, PoolProduct,
-    Product, ProtocolParams, StakePosition, TrancheArchive,
+    Assessor, Ballot, CapitalExit, CapitalPool, Claim, ClaimStatus, Config, Cover, CoverSchedule,
+    Pool, PoolProduct, Product, ProtocolParams, StakePosition, TrancheArchive,
 };
 use bulwark_sdk::client::ClientError;
 use bulwark_sdk::flows;
@@ -109,10 +109,16 @@ enum Action {
         assessor: usize,
         amount: u64,
     },
-    /// An assessor withdraws part of its stake: refused while its votes can still matter.
+    /// An assessor withdraws part of its stake: refused while its votes can still matter or
+    /// a ballot of it is not settled.
     AssessorUnstake {
         assessor: usize,
         percent: u64,
+    },
+    /// Anyone settles an assessor's ballot on a claim: reward, nothing, or slash.
+    Settle {
+        assessor: usize,
+        claim: usize,
     },
     Redeem {
         claim: usize,
@@ -197,6 +203,7 @@ fn action() -> impl Strategy<Value = Action> {
             .prop_map(|(assessor, amount)| Action::AssessorStake { assessor, amount: amount * UNIT }),
         1 => (0..3usize, 1..=100u64)
             .prop_map(|(assessor, percent)| Action::AssessorUnstake { assessor, percent }),
+        3 => (0..3usize, 0..3usize).prop_map(|(assessor, claim)| Action::Settle { assessor, claim }),
         4 => (0..3usize).prop_map(|claim| Action::Redeem { claim }),
         2 => (0..3usize).prop_map(|claim| Action::Close { claim }),
         4 => prop_oneof![2 => 1..72i64, 1 => 72..24 * 120i64].prop_map(|hours| Action::Warp { hours }),
@@ -279,6 +286,8 @@ struct World {
     assessors: Vec<Keypair>,
     /// Each assessor's assessment-mint account.
     assessor_tokens: Vec<Pubkey>,
+    /// The treasury's assessment-mint account: receives slashed stake.
+    treasury_stake: Pubkey,
     covers: Vec<CoverRecord>,
     claims: Vec<ClaimRecord>,
     /// Every token account of the pool's mint the world knows, with the vault.
@@ -302,7 +311,7 @@ async fn world() -> World {
     let treasury = m.t.treasury;
     let params = ProtocolParams {
         max_total_weight: MAX_TOTAL_WEIGHT,
-        ..ProtocolParams::default()
+        ..kit_params()
     };
     m.t.send_ok(
         &[update_config(&authority.pubkey(), params, &treasury)],
@@ -322,14 +331,12 @@ async fn world() -> World {
     let treasury_token =
         m.t.create_associated_token_account(&treasury, &m.mint.clone())
             .await;
-    // The reward pot exists once a sweep created it; the conservation check counts it then.
     let mut accounts = vec![
         pools[0].vault,
         pools[1].vault,
         m.buyer_token,
         m.staker_token,
         treasury_token,
-        reward_pot_pda(&m.mint),
         capital_vault_pda(&m.mint),
     ];
     let mut minted = 100_000_000 * UNIT + 1;
@@ -379,6 +386,7 @@ async fn world() -> World {
     let mut assessors = Vec::new();
     let mut assessor_tokens = Vec::new();
     let assessment_mint = m.t.assessment_mint;
+    let treasury_stake = m.t.create_token_account(&treasury, &assessment_mint).await;
     for stake in [3 * UNIT, 2 * UNIT, UNIT] {
         let (key, token) = m.t.funded_user(&assessment_mint, stake).await;
         let ix = stake_assessor(
@@ -401,6 +409,7 @@ async fn world() -> World {
         stakers,
         assessors,
         assessor_tokens,
+        treasury_stake,
         covers: Vec::new(),
         claims: Vec::new(),
         accounts,
@@ -923,14 +932,66 @@ impl World {
                 let mint = self.m.t.assessment_mint;
                 let token = self.assessor_tokens[assessor];
                 let ix = unstake_assessor(&key.pubkey(), &mint, &token, &spl_token::ID, amount);
-                // Invariant 4: an assessor cannot unstake while locked.
+                // Invariant 4: an assessor cannot unstake while locked, nor before each of its
+                // ballots is settled (so a slash always finds the stake).
                 if now < state.locked_until {
                     self.m
                         .t
                         .send_err(ix, &[&key], BulwarkError::AssessorLocked)
                         .await;
+                } else if state.open_ballots > 0 {
+                    self.m
+                        .t
+                        .send_err(ix, &[&key], BulwarkError::AssessorHasOpenBallots)
+                        .await;
                 } else {
                     self.m.t.send_ok(&[ix], &[&key]).await;
+                }
+            }
+            Action::Settle { assessor, claim } => {
+                let Some(record) = self.claims.get(claim) else {
+                    return;
+                };
+                let claim_key = record.key;
+                let voter = self.assessors[assessor].pubkey();
+                let ballot_key = ballot_pda(&claim_key, &voter);
+                if !self.m.t.exists(&ballot_key).await {
+                    return;
+                }
+                let state: Claim = self.m.t.load(&claim_key).await;
+                let ballot: Ballot = self.m.t.load(&ballot_key).await;
+                let payer = self.m.t.payer().pubkey();
+                let ix = if state.slashable(&ballot) {
+                    let mint = self.m.t.assessment_mint;
+                    let treasury_stake = self.treasury_stake;
+                    slash_ballot(
+                        &payer,
+                        &claim_key,
+                        &voter,
+                        &mint,
+                        &treasury_stake,
+                        &spl_token::ID,
+                    )
+                } else {
+                    let token = self.reward_token(assessor).await;
+                    settle_ballot(
+                        &payer,
+                        &claim_key,
+                        &state.deposit_pool,
+                        &self.m.mint,
+                        &voter,
+                        &token,
+                        &spl_token::ID,
+                    )
+                };
+                let result = self.send(&[ix], &[]).await;
+                // A ballot is settled once, only when the outcome is final, and then always.
+                let final_ = matches!(state.status(now).unwrap(), ClaimStatus::Final { .. });
+                assert_eq!(result.is_ok(), final_, "settlement of a ballot: {result:?}");
+                if final_ {
+                    let after: Claim = self.m.t.load(&claim_key).await;
+                    assert_eq!(after.ballots_settled, state.ballots_settled + 1);
+                    assert!(!self.m.t.exists(&ballot_key).await);
                 }
             }
             Action::Overturn { claim } => {
@@ -938,7 +999,13 @@ impl World {
                     return;
                 };
                 let authority = self.m.t.authority.insecure_clone();
-                let ix = overturn_claim(&authority.pubkey(), &record.key);
+                let state: Claim = self.m.t.load(&record.key).await;
+                let ix = overturn_claim(
+                    &authority.pubkey(),
+                    &record.key,
+                    &state.deposit_pool,
+                    "ipfs://bulwark/overturn",
+                );
                 let _ = self.send(&[ix], &[&authority]).await;
             }
             Action::Redeem { claim } => {
@@ -1223,6 +1290,26 @@ impl World {
     /// Sends a random step's transaction, which the program may refuse for a reason of the
     /// protocol's; it must never fail on its own books (an invariant, an overflow, the vault
     /// check): that would be a bug a user could hit, or a pool stuck for everyone.
+    /// The associated account of the claims' mint of assessor `index` (created on first use),
+    /// where its rewards go; it joins the conservation check.
+    async fn reward_token(&mut self, index: usize) -> Pubkey {
+        let owner = self.assessors[index].pubkey();
+        let mint = self.m.mint;
+        let token = anchor_spl::associated_token::get_associated_token_address_with_program_id(
+            &owner,
+            &mint,
+            &spl_token::ID,
+        );
+        if !self.m.t.exists(&token).await {
+            self.m
+                .t
+                .create_associated_token_account(&owner, &mint)
+                .await;
+            self.accounts.push(token);
+        }
+        token
+    }
+
     async fn send(
         &mut self,
         ixs: &[Instruction],
@@ -1518,10 +1605,21 @@ impl World {
         }
         assert_eq!(booked, capital.lines, "lines booked");
         let mut owed = 0;
+        let mut reserved = [0u64; POOLS];
         for record in self.claims.iter() {
             let claim: Claim = self.m.t.load(&record.key).await;
             claim.invariant().unwrap();
             owed += claim.owed;
+            let pool = self.pools.iter().position(|p| p.pool == claim.deposit_pool);
+            reserved[pool.unwrap()] += claim.reward_reserved;
+        }
+        // Every reward a pool holds for assessors is some claim's reservation, and no more.
+        for (pool, reserved) in reserved.into_iter().enumerate() {
+            let state = self.pool(pool).await;
+            assert_eq!(
+                state.assessor_rewards, reserved,
+                "assessor rewards of pool {pool}"
+            );
         }
         assert_eq!(owed, capital.owed(), "debts owed");
         // Nothing is created or lost: every minted token is in a known account.

@@ -20,7 +20,7 @@ use std::process::ExitCode;
 
 /// Budgets set by the issues (registry-only SBF build, Anchor 1.2), by label prefix: the first
 /// matching prefix applies.
-const TARGETS: [(&str, u64); 14] = [
+const TARGETS: [(&str, u64); 16] = [
     ("deposit_stake", 40_000),
     ("claim_rewards", 35_000),
     ("withdraw_stake", 40_000),
@@ -29,6 +29,8 @@ const TARGETS: [(&str, u64); 14] = [
     ("buy_cover (4 pools)", 170_000),
     ("file_claim", 40_000),
     ("vote", 28_000),
+    ("settle_ballot", 25_000),
+    ("slash_ballot", 25_000),
     ("redeem_payout (1 pool, by the owner)", 70_000),
     ("redeem_payout (1 pool", 85_000),
     ("deposit_capital (existing share account)", 40_000),
@@ -72,7 +74,7 @@ const LAMPORTS_PER_BYTE: u64 = 6_960;
 
 /// Instructions users send (not governance or cranks): their written accounts matter for
 /// parallelism.
-const USER_INSTRUCTIONS: [&str; 12] = [
+const USER_INSTRUCTIONS: [&str; 13] = [
     "deposit_stake",
     "extend_stake",
     "withdraw_stake",
@@ -84,7 +86,8 @@ const USER_INSTRUCTIONS: [&str; 12] = [
     "redeem_payout",
     "stake_assessor",
     "unstake_assessor",
-    "claim_assessor_reward",
+    "settle_ballot",
+    "slash_ballot",
 ];
 
 /// Every run of one transaction.
@@ -343,8 +346,10 @@ fn render(rows: &[(String, Measurement, u64)], writes: &[(String, Vec<String>)])
          No staking, cover, claim, vote or payout instruction writes the `Config` or any other \
          protocol-wide account, and two of them on different pools, covers or claims share no \
          writable account (`parallel::*` checks the built instructions). Two shared accounts \
-         remain, outside those paths: `stake_assessor` / `unstake_assessor` write the single \
-         assessment vault, and `claim_assessor_reward` the reward pot of its mint. Remaining accounts of `buy_cover` and `redeem_payout`: \
+         remain, outside those paths: `stake_assessor`, `unstake_assessor` and `slash_ballot` \
+         write the single assessment vault and the config (its total assessor stake); a claim's \
+         assessor rewards are reserved in, and paid from, its deposit pool. Remaining accounts \
+         of `buy_cover` and `redeem_payout`: \
          `[pool, pool_product, vault]` per pool of the cover, all writable.\n\n\
          | instruction | writable accounts |\n| --- | --- |\n",
     );
@@ -378,7 +383,7 @@ fn render(rows: &[(String, Measurement, u64)], writes: &[(String, Vec<String>)])
         ),
         ("Cover", Cover::SPACE, "`expire_cover`"),
         ("Claim", Claim::SPACE, "kept as the claim's record"),
-        ("Ballot", Ballot::SPACE, "`claim_assessor_reward`"),
+        ("Ballot", Ballot::SPACE, "`settle_ballot` / `slash_ballot`"),
         ("Assessor", Assessor::SPACE, "kept while staked"),
     ];
     for (name, space, closed_by) in accounts {

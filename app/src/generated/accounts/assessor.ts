@@ -23,6 +23,8 @@ import {
   getI64Encoder,
   getStructDecoder,
   getStructEncoder,
+  getU32Decoder,
+  getU32Encoder,
   getU64Decoder,
   getU64Encoder,
   getU8Decoder,
@@ -71,6 +73,11 @@ export type Assessor = {
   lockedUntil: bigint;
   /** Votes cast, for information. */
   votes: bigint;
+  /**
+   * Ballots cast and not settled yet: while any is open the stake cannot leave, so a
+   * slash for an overturned outcome always finds it.
+   */
+  openBallots: number;
   reserved: ReadonlyUint8Array;
 };
 
@@ -97,6 +104,11 @@ export type AssessorArgs = {
   lockedUntil: number | bigint;
   /** Votes cast, for information. */
   votes: number | bigint;
+  /**
+   * Ballots cast and not settled yet: while any is open the stake cannot leave, so a
+   * slash for an overturned outcome always finds it.
+   */
+  openBallots: number;
   reserved: ReadonlyUint8Array;
 };
 
@@ -113,7 +125,8 @@ export function getAssessorEncoder(): FixedSizeEncoder<AssessorArgs> {
       ["pendingMaturesAt", getI64Encoder()],
       ["lockedUntil", getI64Encoder()],
       ["votes", getU64Encoder()],
-      ["reserved", fixEncoderSize(getBytesEncoder(), 16)],
+      ["openBallots", getU32Encoder()],
+      ["reserved", fixEncoderSize(getBytesEncoder(), 12)],
     ]),
     (value) => ({ ...value, discriminator: ASSESSOR_DISCRIMINATOR }),
   );
@@ -131,7 +144,8 @@ export function getAssessorDecoder(): FixedSizeDecoder<Assessor> {
     ["pendingMaturesAt", getI64Decoder()],
     ["lockedUntil", getI64Decoder()],
     ["votes", getU64Decoder()],
-    ["reserved", fixDecoderSize(getBytesDecoder(), 16)],
+    ["openBallots", getU32Decoder()],
+    ["reserved", fixDecoderSize(getBytesDecoder(), 12)],
   ]);
 }
 

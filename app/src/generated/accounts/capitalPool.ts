@@ -91,11 +91,6 @@ export type CapitalPool = {
   premiumsReceived: bigint;
   /** Paid on claims, in all. */
   claimsPaid: bigint;
-  /**
-   * Bump of the mint's assessor reward pot (copied from its `MintParams`), which
-   * `sweep_fees` creates and fills.
-   */
-  rewardPotBump: number;
   reserved: ReadonlyUint8Array;
 };
 
@@ -142,11 +137,6 @@ export type CapitalPoolArgs = {
   premiumsReceived: number | bigint;
   /** Paid on claims, in all. */
   claimsPaid: number | bigint;
-  /**
-   * Bump of the mint's assessor reward pot (copied from its `MintParams`), which
-   * `sweep_fees` creates and fills.
-   */
-  rewardPotBump: number;
   reserved: ReadonlyUint8Array;
 };
 
@@ -173,8 +163,7 @@ export function getCapitalPoolEncoder(): FixedSizeEncoder<CapitalPoolArgs> {
       ["lines", getU64Encoder()],
       ["premiumsReceived", getU64Encoder()],
       ["claimsPaid", getU64Encoder()],
-      ["rewardPotBump", getU8Encoder()],
-      ["reserved", fixEncoderSize(getBytesEncoder(), 95)],
+      ["reserved", fixEncoderSize(getBytesEncoder(), 96)],
     ]),
     (value) => ({ ...value, discriminator: CAPITAL_POOL_DISCRIMINATOR }),
   );
@@ -202,8 +191,7 @@ export function getCapitalPoolDecoder(): FixedSizeDecoder<CapitalPool> {
     ["lines", getU64Decoder()],
     ["premiumsReceived", getU64Decoder()],
     ["claimsPaid", getU64Decoder()],
-    ["rewardPotBump", getU8Decoder()],
-    ["reserved", fixDecoderSize(getBytesDecoder(), 95)],
+    ["reserved", fixDecoderSize(getBytesDecoder(), 96)],
   ]);
 }
 

@@ -27,6 +27,8 @@ import {
   getI64Encoder,
   getStructDecoder,
   getStructEncoder,
+  getU16Decoder,
+  getU16Encoder,
   getU32Decoder,
   getU32Encoder,
   getU64Decoder,
@@ -91,6 +93,8 @@ export type Claim = {
   debtPosition: bigint;
   evidenceHash: ReadonlyUint8Array;
   evidenceUri: string;
+  /** Governance's reason for overturning the outcome (empty unless overturned). */
+  overturnUri: string;
   /** Deposit escrowed in the vault of the cover's first pool. */
   deposit: bigint;
   depositPool: Address;
@@ -120,13 +124,25 @@ export type Claim = {
   cooldown: number;
   redemptionWindow: number;
   silentEnding: number;
-  /** Reward shared by the assessors of this claim, pro rata to weight. */
+  /**
+   * Reward shared by the ballots on the final side, pro rata to weight: reserved at filing
+   * from the deposit pool's assessment share (`min(assessor_reward_bps × requested, the
+   * cover's assessment premium × requested ÷ amount, what the pool holds)`).
+   */
   assessorReward: bigint;
   /**
-   * Bump of the claim mint's reward pot (copied from its `MintParams` at filing), which
-   * pays the assessors in `claim_assessor_reward`.
+   * Of `assessor_reward`, what the deposit pool still holds for this claim's ballots: less
+   * each reward paid, 0 once released (overturned, nobody rewarded, or the last ballot
+   * settled).
    */
-  rewardPotBump: number;
+  rewardReserved: bigint;
+  /**
+   * Share of a ballot's weight slashed if governance overturns the outcome it voted for,
+   * copied at filing.
+   */
+  slashBps: number;
+  /** Ballots settled (rewarded, slashed or neither) and closed; all `voters` in the end. */
+  ballotsSettled: number;
   reserved: ReadonlyUint8Array;
 };
 
@@ -165,6 +181,8 @@ export type ClaimArgs = {
   debtPosition: number | bigint;
   evidenceHash: ReadonlyUint8Array;
   evidenceUri: string;
+  /** Governance's reason for overturning the outcome (empty unless overturned). */
+  overturnUri: string;
   /** Deposit escrowed in the vault of the cover's first pool. */
   deposit: number | bigint;
   depositPool: Address;
@@ -194,13 +212,25 @@ export type ClaimArgs = {
   cooldown: number;
   redemptionWindow: number;
   silentEnding: number;
-  /** Reward shared by the assessors of this claim, pro rata to weight. */
+  /**
+   * Reward shared by the ballots on the final side, pro rata to weight: reserved at filing
+   * from the deposit pool's assessment share (`min(assessor_reward_bps × requested, the
+   * cover's assessment premium × requested ÷ amount, what the pool holds)`).
+   */
   assessorReward: number | bigint;
   /**
-   * Bump of the claim mint's reward pot (copied from its `MintParams` at filing), which
-   * pays the assessors in `claim_assessor_reward`.
+   * Of `assessor_reward`, what the deposit pool still holds for this claim's ballots: less
+   * each reward paid, 0 once released (overturned, nobody rewarded, or the last ballot
+   * settled).
    */
-  rewardPotBump: number;
+  rewardReserved: number | bigint;
+  /**
+   * Share of a ballot's weight slashed if governance overturns the outcome it voted for,
+   * copied at filing.
+   */
+  slashBps: number;
+  /** Ballots settled (rewarded, slashed or neither) and closed; all `voters` in the end. */
+  ballotsSettled: number;
   reserved: ReadonlyUint8Array;
 };
 
@@ -227,6 +257,7 @@ export function getClaimEncoder(): Encoder<ClaimArgs> {
       ["debtPosition", getU64Encoder()],
       ["evidenceHash", fixEncoderSize(getBytesEncoder(), 32)],
       ["evidenceUri", addEncoderSizePrefix(getUtf8Encoder(), getU32Encoder())],
+      ["overturnUri", addEncoderSizePrefix(getUtf8Encoder(), getU32Encoder())],
       ["deposit", getU64Encoder()],
       ["depositPool", getAddressEncoder()],
       ["filedAt", getI64Encoder()],
@@ -242,8 +273,10 @@ export function getClaimEncoder(): Encoder<ClaimArgs> {
       ["redemptionWindow", getU32Encoder()],
       ["silentEnding", getU32Encoder()],
       ["assessorReward", getU64Encoder()],
-      ["rewardPotBump", getU8Encoder()],
-      ["reserved", fixEncoderSize(getBytesEncoder(), 51)],
+      ["rewardReserved", getU64Encoder()],
+      ["slashBps", getU16Encoder()],
+      ["ballotsSettled", getU32Encoder()],
+      ["reserved", fixEncoderSize(getBytesEncoder(), 38)],
     ]),
     (value) => ({ ...value, discriminator: CLAIM_DISCRIMINATOR }),
   );
@@ -271,6 +304,7 @@ export function getClaimDecoder(): Decoder<Claim> {
     ["debtPosition", getU64Decoder()],
     ["evidenceHash", fixDecoderSize(getBytesDecoder(), 32)],
     ["evidenceUri", addDecoderSizePrefix(getUtf8Decoder(), getU32Decoder())],
+    ["overturnUri", addDecoderSizePrefix(getUtf8Decoder(), getU32Decoder())],
     ["deposit", getU64Decoder()],
     ["depositPool", getAddressDecoder()],
     ["filedAt", getI64Decoder()],
@@ -286,8 +320,10 @@ export function getClaimDecoder(): Decoder<Claim> {
     ["redemptionWindow", getU32Decoder()],
     ["silentEnding", getU32Decoder()],
     ["assessorReward", getU64Decoder()],
-    ["rewardPotBump", getU8Decoder()],
-    ["reserved", fixDecoderSize(getBytesDecoder(), 51)],
+    ["rewardReserved", getU64Decoder()],
+    ["slashBps", getU16Decoder()],
+    ["ballotsSettled", getU32Decoder()],
+    ["reserved", fixDecoderSize(getBytesDecoder(), 38)],
   ]);
 }
 

@@ -219,5 +219,5 @@ export async function fetchAllMaybeConfig(
 }
 
 export function getConfigSize(): number {
-  return 374;
+  return 376;
 }

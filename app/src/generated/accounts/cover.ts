@@ -114,6 +114,11 @@ export type Cover = {
   firstTranche: bigint;
   /** Premium paid, without commission. */
   premium: bigint;
+  /**
+   * Of `premium`, the assessment share its pools kept: what bounds the assessor rewards of
+   * its claims (pro rata to the amount claimed).
+   */
+  assessmentPremium: bigint;
   allocations: Array<CoverAllocation>;
   /** Claim timings at purchase: every claim on this cover runs on them. */
   timings: ClaimTimings;
@@ -171,6 +176,11 @@ export type CoverArgs = {
   firstTranche: number | bigint;
   /** Premium paid, without commission. */
   premium: number | bigint;
+  /**
+   * Of `premium`, the assessment share its pools kept: what bounds the assessor rewards of
+   * its claims (pro rata to the amount claimed).
+   */
+  assessmentPremium: number | bigint;
   allocations: Array<CoverAllocationArgs>;
   /** Claim timings at purchase: every claim on this cover runs on them. */
   timings: ClaimTimingsArgs;
@@ -209,10 +219,11 @@ export function getCoverEncoder(): FixedSizeEncoder<CoverArgs> {
       ["releaseBucket", getU64Encoder()],
       ["firstTranche", getU64Encoder()],
       ["premium", getU64Encoder()],
+      ["assessmentPremium", getU64Encoder()],
       ["allocations", getArrayEncoder(getCoverAllocationEncoder(), { size: 4 })],
       ["timings", getClaimTimingsEncoder()],
       ["depositPool", getAddressEncoder()],
-      ["reserved", fixEncoderSize(getBytesEncoder(), 28)],
+      ["reserved", fixEncoderSize(getBytesEncoder(), 20)],
     ]),
     (value) => ({ ...value, discriminator: COVER_DISCRIMINATOR }),
   );
@@ -244,10 +255,11 @@ export function getCoverDecoder(): FixedSizeDecoder<Cover> {
     ["releaseBucket", getU64Decoder()],
     ["firstTranche", getU64Decoder()],
     ["premium", getU64Decoder()],
+    ["assessmentPremium", getU64Decoder()],
     ["allocations", getArrayDecoder(getCoverAllocationDecoder(), { size: 4 })],
     ["timings", getClaimTimingsDecoder()],
     ["depositPool", getAddressDecoder()],
-    ["reserved", fixDecoderSize(getBytesDecoder(), 28)],
+    ["reserved", fixDecoderSize(getBytesDecoder(), 20)],
   ]);
 }
 

@@ -55,12 +55,6 @@ export type MintParams = {
    * mint; a 9-decimal mint needs 1,000 times more for the same value).
    */
   claimMinDeposit: bigint;
-  /**
-   * Bump of the mint's assessor reward pot, `["reward_pot", mint]`: found once here, when
-   * the mint is listed, and copied to the capital pool and every claim on the mint so that
-   * `sweep_fees` and `claim_assessor_reward` check the pot without searching for it.
-   */
-  rewardPotBump: number;
   reserved: ReadonlyUint8Array;
 };
 
@@ -73,12 +67,6 @@ export type MintParamsArgs = {
    * mint; a 9-decimal mint needs 1,000 times more for the same value).
    */
   claimMinDeposit: number | bigint;
-  /**
-   * Bump of the mint's assessor reward pot, `["reward_pot", mint]`: found once here, when
-   * the mint is listed, and copied to the capital pool and every claim on the mint so that
-   * `sweep_fees` and `claim_assessor_reward` check the pot without searching for it.
-   */
-  rewardPotBump: number;
   reserved: ReadonlyUint8Array;
 };
 
@@ -91,8 +79,7 @@ export function getMintParamsEncoder(): FixedSizeEncoder<MintParamsArgs> {
       ["bump", getU8Encoder()],
       ["mint", getAddressEncoder()],
       ["claimMinDeposit", getU64Encoder()],
-      ["rewardPotBump", getU8Encoder()],
-      ["reserved", fixEncoderSize(getBytesEncoder(), 63)],
+      ["reserved", fixEncoderSize(getBytesEncoder(), 64)],
     ]),
     (value) => ({ ...value, discriminator: MINT_PARAMS_DISCRIMINATOR }),
   );
@@ -106,8 +93,7 @@ export function getMintParamsDecoder(): FixedSizeDecoder<MintParams> {
     ["bump", getU8Decoder()],
     ["mint", getAddressDecoder()],
     ["claimMinDeposit", getU64Decoder()],
-    ["rewardPotBump", getU8Decoder()],
-    ["reserved", fixDecoderSize(getBytesDecoder(), 63)],
+    ["reserved", fixDecoderSize(getBytesDecoder(), 64)],
   ]);
 }
 

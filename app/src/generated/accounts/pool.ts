@@ -88,7 +88,11 @@ export type Pool = {
    * without backing stake; moved by `sweep_fees`.
    */
   capitalAccrued: bigint;
-  /** Owed to the assessment reward pot; moved by `sweep_fees`. */
+  /**
+   * The pool's assessment reserve: the assessment share of its premiums and the deposits
+   * of denied claims. Claims whose deposit pool it is reserve their assessors' reward from
+   * it (`assessor_rewards`); it stays in the vault.
+   */
   assessmentAccrued: bigint;
   /** Owed to the manager; paid by `claim_manager_fees`. */
   managerFees: bigint;
@@ -124,6 +128,8 @@ export type Pool = {
   /** 1 for a private pool: deposits from its manager only. */
   private: number;
   padding: ReadonlyUint8Array;
+  /** Assessor rewards reserved for claims filed on this pool's covers and not paid yet. */
+  assessorRewards: bigint;
   reserved: ReadonlyUint8Array;
 };
 
@@ -147,7 +153,11 @@ export type PoolArgs = {
    * without backing stake; moved by `sweep_fees`.
    */
   capitalAccrued: number | bigint;
-  /** Owed to the assessment reward pot; moved by `sweep_fees`. */
+  /**
+   * The pool's assessment reserve: the assessment share of its premiums and the deposits
+   * of denied claims. Claims whose deposit pool it is reserve their assessors' reward from
+   * it (`assessor_rewards`); it stays in the vault.
+   */
   assessmentAccrued: number | bigint;
   /** Owed to the manager; paid by `claim_manager_fees`. */
   managerFees: number | bigint;
@@ -183,6 +193,8 @@ export type PoolArgs = {
   /** 1 for a private pool: deposits from its manager only. */
   private: number;
   padding: ReadonlyUint8Array;
+  /** Assessor rewards reserved for claims filed on this pool's covers and not paid yet. */
+  assessorRewards: number | bigint;
   reserved: ReadonlyUint8Array;
 };
 
@@ -217,7 +229,8 @@ export function getPoolEncoder(): FixedSizeEncoder<PoolArgs> {
       ["vaultBump", getU8Encoder()],
       ["private", getU8Encoder()],
       ["padding", fixEncoderSize(getBytesEncoder(), 4)],
-      ["reserved", fixEncoderSize(getBytesEncoder(), 64)],
+      ["assessorRewards", getU64Encoder()],
+      ["reserved", fixEncoderSize(getBytesEncoder(), 56)],
     ]),
     (value) => ({ ...value, discriminator: POOL_DISCRIMINATOR }),
   );
@@ -253,7 +266,8 @@ export function getPoolDecoder(): FixedSizeDecoder<Pool> {
     ["vaultBump", getU8Decoder()],
     ["private", getU8Decoder()],
     ["padding", fixDecoderSize(getBytesDecoder(), 4)],
-    ["reserved", fixDecoderSize(getBytesDecoder(), 64)],
+    ["assessorRewards", getU64Decoder()],
+    ["reserved", fixDecoderSize(getBytesDecoder(), 56)],
   ]);
 }
 

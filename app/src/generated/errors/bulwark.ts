@@ -188,7 +188,7 @@ export const BULWARK_ERROR__CLAIM_ALREADY_PAID = 0x17c4; // 6084
 export const BULWARK_ERROR__CLAIM_CLOSED = 0x17c5; // 6085
 /** WrongRecipient: Token account does not belong to the expected owner */
 export const BULWARK_ERROR__WRONG_RECIPIENT = 0x17c6; // 6086
-/** RewardPotShort: The reward pot cannot pay this reward yet */
+/** RewardPotShort: Retired: assessor rewards are reserved when a claim is filed */
 export const BULWARK_ERROR__REWARD_POT_SHORT = 0x17c7; // 6087
 /** WrongAssessmentAccount: Assessor mint or vault does not match the config */
 export const BULWARK_ERROR__WRONG_ASSESSMENT_ACCOUNT = 0x17c8; // 6088
@@ -266,11 +266,26 @@ export const BULWARK_ERROR__INVALID_COOLING_OFF = 0x17eb; // 6123
 export const BULWARK_ERROR__STAKE_NOT_MATURED = 0x17ec; // 6124
 /** InvalidStakeAge: Assessor stake age must be at most 90 days */
 export const BULWARK_ERROR__INVALID_STAKE_AGE = 0x17ed; // 6125
+/** AssessorHasOpenBallots: The assessor has ballots not settled yet: settle them first */
+export const BULWARK_ERROR__ASSESSOR_HAS_OPEN_BALLOTS = 0x17ee; // 6126
+/** BallotSlashable: This ballot voted for an overturned outcome: it is slashed (slash_ballot), not settled */
+export const BULWARK_ERROR__BALLOT_SLASHABLE = 0x17ef; // 6127
+/** BallotNotSlashable: Only a ballot that voted for an overturned outcome is slashed */
+export const BULWARK_ERROR__BALLOT_NOT_SLASHABLE = 0x17f0; // 6128
+/** InvalidSlashShare: Slashing share must be at most 100% */
+export const BULWARK_ERROR__INVALID_SLASH_SHARE = 0x17f1; // 6129
+/** WrongBallot: Ballot is not this claim's */
+export const BULWARK_ERROR__WRONG_BALLOT = 0x17f2; // 6130
+/** WrongAssessor: Assessor account is not the ballot's voter's */
+export const BULWARK_ERROR__WRONG_ASSESSOR = 0x17f3; // 6131
 
 export type BulwarkError =
   | typeof BULWARK_ERROR__ALLOCATION_SUM_MISMATCH
   | typeof BULWARK_ERROR__ALREADY_VOTED
+  | typeof BULWARK_ERROR__ASSESSOR_HAS_OPEN_BALLOTS
   | typeof BULWARK_ERROR__ASSESSOR_LOCKED
+  | typeof BULWARK_ERROR__BALLOT_NOT_SLASHABLE
+  | typeof BULWARK_ERROR__BALLOT_SLASHABLE
   | typeof BULWARK_ERROR__BELOW_MINIMUM_CAPITAL
   | typeof BULWARK_ERROR__BUYING_PAUSED
   | typeof BULWARK_ERROR__CAPITAL_EXIT_NOT_READY
@@ -322,6 +337,7 @@ export type BulwarkError =
   | typeof BULWARK_ERROR__INVALID_PRICING_PARAMETER
   | typeof BULWARK_ERROR__INVALID_QUORUM
   | typeof BULWARK_ERROR__INVALID_QUOTE_POOLS
+  | typeof BULWARK_ERROR__INVALID_SLASH_SHARE
   | typeof BULWARK_ERROR__INVALID_STAKE_AGE
   | typeof BULWARK_ERROR__INVALID_TARGET_PRICE
   | typeof BULWARK_ERROR__INVALID_TRANCHE
@@ -378,6 +394,8 @@ export type BulwarkError =
   | typeof BULWARK_ERROR__VOTING_CLOSED
   | typeof BULWARK_ERROR__WITHDRAWALS_PAUSED
   | typeof BULWARK_ERROR__WRONG_ASSESSMENT_ACCOUNT
+  | typeof BULWARK_ERROR__WRONG_ASSESSOR
+  | typeof BULWARK_ERROR__WRONG_BALLOT
   | typeof BULWARK_ERROR__WRONG_CAPITAL_POOL
   | typeof BULWARK_ERROR__WRONG_CONFIG
   | typeof BULWARK_ERROR__WRONG_COVER
@@ -400,7 +418,10 @@ if (process.env.NODE_ENV !== "production") {
   bulwarkErrorMessages = {
     [BULWARK_ERROR__ALLOCATION_SUM_MISMATCH]: `Pool allocations do not add up to the cover amount`,
     [BULWARK_ERROR__ALREADY_VOTED]: `This assessor has already voted on this claim`,
+    [BULWARK_ERROR__ASSESSOR_HAS_OPEN_BALLOTS]: `The assessor has ballots not settled yet: settle them first`,
     [BULWARK_ERROR__ASSESSOR_LOCKED]: `The assessor's stake is locked by a recent vote`,
+    [BULWARK_ERROR__BALLOT_NOT_SLASHABLE]: `Only a ballot that voted for an overturned outcome is slashed`,
+    [BULWARK_ERROR__BALLOT_SLASHABLE]: `This ballot voted for an overturned outcome: it is slashed (slash_ballot), not settled`,
     [BULWARK_ERROR__BELOW_MINIMUM_CAPITAL]: `This would take the capital pool below its minimum capital requirement`,
     [BULWARK_ERROR__BUYING_PAUSED]: `Buying cover is paused`,
     [BULWARK_ERROR__CAPITAL_EXIT_NOT_READY]: `The capital exit's delay has not passed yet`,
@@ -452,6 +473,7 @@ if (process.env.NODE_ENV !== "production") {
     [BULWARK_ERROR__INVALID_PRICING_PARAMETER]: `Price bump or decay parameter is outside its bounds`,
     [BULWARK_ERROR__INVALID_QUORUM]: `Quorum must be greater than zero`,
     [BULWARK_ERROR__INVALID_QUOTE_POOLS]: `A quote takes one to MAX_QUOTE_POOLS (12) pool and pool-product pairs`,
+    [BULWARK_ERROR__INVALID_SLASH_SHARE]: `Slashing share must be at most 100%`,
     [BULWARK_ERROR__INVALID_STAKE_AGE]: `Assessor stake age must be at most 90 days`,
     [BULWARK_ERROR__INVALID_TARGET_PRICE]: `Target price is below the product's minimum price or above 100% per year`,
     [BULWARK_ERROR__INVALID_TRANCHE]: `Tranche is not the current tranche or one of the next seven`,
@@ -489,7 +511,7 @@ if (process.env.NODE_ENV !== "production") {
     [BULWARK_ERROR__RECIPIENT_NOT_ASSOCIATED]: `Only the recipient may name a token account other than its associated token account`,
     [BULWARK_ERROR__REDEMPTION_WINDOW_CLOSED]: `Retired: the redemption window has passed`,
     [BULWARK_ERROR__REDEMPTION_WINDOW_OPEN]: `Retired: the redemption window is still open`,
-    [BULWARK_ERROR__REWARD_POT_SHORT]: `The reward pot cannot pay this reward yet`,
+    [BULWARK_ERROR__REWARD_POT_SHORT]: `Retired: assessor rewards are reserved when a claim is filed`,
     [BULWARK_ERROR__SHARE_METADATA_TOO_LONG]: `Share metadata too long: name up to 32 bytes, symbol up to 10, URI up to 200`,
     [BULWARK_ERROR__SHARES_BELOW_MINIMUM]: `The deposit would mint fewer shares than the minimum asked`,
     [BULWARK_ERROR__STAKE_NOT_MATURED]: `The assessor's stake has not reached the minimum age to vote`,
@@ -508,6 +530,8 @@ if (process.env.NODE_ENV !== "production") {
     [BULWARK_ERROR__VOTING_CLOSED]: `Voting on this claim has ended`,
     [BULWARK_ERROR__WITHDRAWALS_PAUSED]: `Withdrawals are paused`,
     [BULWARK_ERROR__WRONG_ASSESSMENT_ACCOUNT]: `Assessor mint or vault does not match the config`,
+    [BULWARK_ERROR__WRONG_ASSESSOR]: `Assessor account is not the ballot's voter's`,
+    [BULWARK_ERROR__WRONG_BALLOT]: `Ballot is not this claim's`,
     [BULWARK_ERROR__WRONG_CAPITAL_POOL]: `Capital pool account is not the capital pool of this mint`,
     [BULWARK_ERROR__WRONG_CONFIG]: `Account is not the protocol config`,
     [BULWARK_ERROR__WRONG_COVER]: `Cover account is not the claim's cover`,

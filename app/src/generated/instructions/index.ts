@@ -9,7 +9,6 @@
 export * from "./acceptAuthority";
 export * from "./archiveTranche";
 export * from "./buyCover";
-export * from "./claimAssessorReward";
 export * from "./claimManagerFees";
 export * from "./claimRewards";
 export * from "./closeClaim";
@@ -37,6 +36,8 @@ export * from "./setManagerFee";
 export * from "./setMintParams";
 export * from "./setPause";
 export * from "./setPoolProduct";
+export * from "./settleBallot";
+export * from "./slashBallot";
 export * from "./stakeAssessor";
 export * from "./sweepFees";
 export * from "./transferCover";

@@ -7,6 +7,8 @@
  */
 
 import {
+  addDecoderSizePrefix,
+  addEncoderSizePrefix,
   combineCodec,
   fixDecoderSize,
   fixEncoderSize,
@@ -14,13 +16,17 @@ import {
   getBytesEncoder,
   getStructDecoder,
   getStructEncoder,
+  getU32Decoder,
+  getU32Encoder,
+  getUtf8Decoder,
+  getUtf8Encoder,
   transformEncoder,
   type AccountMeta,
   type AccountSignerMeta,
   type Address,
-  type FixedSizeCodec,
-  type FixedSizeDecoder,
-  type FixedSizeEncoder,
+  type Codec,
+  type Decoder,
+  type Encoder,
   type Instruction,
   type InstructionWithAccounts,
   type InstructionWithData,
@@ -45,6 +51,7 @@ export type OverturnClaimInstruction<
   TAccountConfig extends string | AccountMeta<string> =
     "6Lq4DP5ySowZkEkD8pMeGMcxSbW8L51djnNkXLhB63SM",
   TAccountClaim extends string | AccountMeta<string> = string,
+  TAccountDepositPool extends string | AccountMeta<string> = string,
   TRemainingAccounts extends readonly AccountMeta<string>[] = [],
 > = Instruction<TProgram> &
   InstructionWithData<ReadonlyUint8Array> &
@@ -55,26 +62,42 @@ export type OverturnClaimInstruction<
         : TAccountAuthority,
       TAccountConfig extends string ? ReadonlyAccount<TAccountConfig> : TAccountConfig,
       TAccountClaim extends string ? WritableAccount<TAccountClaim> : TAccountClaim,
+      TAccountDepositPool extends string
+        ? WritableAccount<TAccountDepositPool>
+        : TAccountDepositPool,
       ...TRemainingAccounts,
     ]
   >;
 
-export type OverturnClaimInstructionData = { discriminator: ReadonlyUint8Array };
+export type OverturnClaimInstructionData = {
+  discriminator: ReadonlyUint8Array;
+  /** Where governance publishes why it overturned the outcome (stored on the claim). */
+  reasonUri: string;
+};
 
-export type OverturnClaimInstructionDataArgs = {};
+export type OverturnClaimInstructionDataArgs = {
+  /** Where governance publishes why it overturned the outcome (stored on the claim). */
+  reasonUri: string;
+};
 
-export function getOverturnClaimInstructionDataEncoder(): FixedSizeEncoder<OverturnClaimInstructionDataArgs> {
+export function getOverturnClaimInstructionDataEncoder(): Encoder<OverturnClaimInstructionDataArgs> {
   return transformEncoder(
-    getStructEncoder([["discriminator", fixEncoderSize(getBytesEncoder(), 8)]]),
+    getStructEncoder([
+      ["discriminator", fixEncoderSize(getBytesEncoder(), 8)],
+      ["reasonUri", addEncoderSizePrefix(getUtf8Encoder(), getU32Encoder())],
+    ]),
     (value) => ({ ...value, discriminator: OVERTURN_CLAIM_DISCRIMINATOR }),
   );
 }
 
-export function getOverturnClaimInstructionDataDecoder(): FixedSizeDecoder<OverturnClaimInstructionData> {
-  return getStructDecoder([["discriminator", fixDecoderSize(getBytesDecoder(), 8)]]);
+export function getOverturnClaimInstructionDataDecoder(): Decoder<OverturnClaimInstructionData> {
+  return getStructDecoder([
+    ["discriminator", fixDecoderSize(getBytesDecoder(), 8)],
+    ["reasonUri", addDecoderSizePrefix(getUtf8Decoder(), getU32Decoder())],
+  ]);
 }
 
-export function getOverturnClaimInstructionDataCodec(): FixedSizeCodec<
+export function getOverturnClaimInstructionDataCodec(): Codec<
   OverturnClaimInstructionDataArgs,
   OverturnClaimInstructionData
 > {
@@ -88,21 +111,32 @@ export type OverturnClaimInput<
   TAccountAuthority extends string = string,
   TAccountConfig extends string = string,
   TAccountClaim extends string = string,
+  TAccountDepositPool extends string = string,
 > = {
   authority: TransactionSigner<TAccountAuthority>;
   config?: Address<TAccountConfig>;
   claim: Address<TAccountClaim>;
+  /** Holds the claim's reserved assessor reward, which goes back to its assessment share. */
+  depositPool: Address<TAccountDepositPool>;
+  reasonUri: OverturnClaimInstructionDataArgs["reasonUri"];
 };
 
 export function getOverturnClaimInstruction<
   TAccountAuthority extends string,
   TAccountConfig extends string,
   TAccountClaim extends string,
+  TAccountDepositPool extends string,
   TProgramAddress extends Address = typeof BULWARK_PROGRAM_ADDRESS,
 >(
-  input: OverturnClaimInput<TAccountAuthority, TAccountConfig, TAccountClaim>,
+  input: OverturnClaimInput<TAccountAuthority, TAccountConfig, TAccountClaim, TAccountDepositPool>,
   config?: { programAddress?: TProgramAddress },
-): OverturnClaimInstruction<TProgramAddress, TAccountAuthority, TAccountConfig, TAccountClaim> {
+): OverturnClaimInstruction<
+  TProgramAddress,
+  TAccountAuthority,
+  TAccountConfig,
+  TAccountClaim,
+  TAccountDepositPool
+> {
   // Program address.
   const programAddress = config?.programAddress ?? BULWARK_PROGRAM_ADDRESS;
 
@@ -111,8 +145,12 @@ export function getOverturnClaimInstruction<
     authority: { value: input.authority ?? null, isWritable: false },
     config: { value: input.config ?? null, isWritable: false },
     claim: { value: input.claim ?? null, isWritable: true },
+    depositPool: { value: input.depositPool ?? null, isWritable: true },
   };
   const accounts = originalAccounts as Record<keyof typeof originalAccounts, ResolvedAccount>;
+
+  // Original args.
+  const args = { ...input };
 
   // Resolve default values.
   if (!accounts.config.value) {
@@ -126,10 +164,17 @@ export function getOverturnClaimInstruction<
       getAccountMeta(accounts.authority),
       getAccountMeta(accounts.config),
       getAccountMeta(accounts.claim),
+      getAccountMeta(accounts.depositPool),
     ],
-    data: getOverturnClaimInstructionDataEncoder().encode({}),
+    data: getOverturnClaimInstructionDataEncoder().encode(args as OverturnClaimInstructionDataArgs),
     programAddress,
-  } as OverturnClaimInstruction<TProgramAddress, TAccountAuthority, TAccountConfig, TAccountClaim>);
+  } as OverturnClaimInstruction<
+    TProgramAddress,
+    TAccountAuthority,
+    TAccountConfig,
+    TAccountClaim,
+    TAccountDepositPool
+  >);
 }
 
 export type ParsedOverturnClaimInstruction<
@@ -141,6 +186,8 @@ export type ParsedOverturnClaimInstruction<
     authority: TAccountMetas[0];
     config: TAccountMetas[1];
     claim: TAccountMetas[2];
+    /** Holds the claim's reserved assessor reward, which goes back to its assessment share. */
+    depositPool: TAccountMetas[3];
   };
   data: OverturnClaimInstructionData;
 };
@@ -153,7 +200,7 @@ export function parseOverturnClaimInstruction<
     InstructionWithAccounts<TAccountMetas> &
     InstructionWithData<ReadonlyUint8Array>,
 ): ParsedOverturnClaimInstruction<TProgram, TAccountMetas> {
-  if (instruction.accounts.length < 3) {
+  if (instruction.accounts.length < 4) {
     // TODO: Coded error.
     throw new Error("Not enough accounts");
   }
@@ -165,7 +212,12 @@ export function parseOverturnClaimInstruction<
   };
   return {
     programAddress: instruction.programAddress,
-    accounts: { authority: getNextAccount(), config: getNextAccount(), claim: getNextAccount() },
+    accounts: {
+      authority: getNextAccount(),
+      config: getNextAccount(),
+      claim: getNextAccount(),
+      depositPool: getNextAccount(),
+    },
     data: getOverturnClaimInstructionDataDecoder().decode(instruction.data),
   };
 }

@@ -25,12 +25,12 @@ import {
   type InstructionWithAccounts,
   type InstructionWithData,
   type ReadonlyAccount,
+  type ReadonlySignerAccount,
   type ReadonlyUint8Array,
   type TransactionSigner,
   type WritableAccount,
-  type WritableSignerAccount,
 } from "@solana/kit";
-import { findCapitalPoolPda, findCapitalVaultPda, findRewardPotPda } from "../pdas";
+import { findCapitalPoolPda, findCapitalVaultPda } from "../pdas";
 import { BULWARK_PROGRAM_ADDRESS } from "../programs";
 import { expectAddress, getAccountMetaFactory, type ResolvedAccount } from "../shared";
 
@@ -42,26 +42,24 @@ export function getSweepFeesDiscriminatorBytes() {
 
 export type SweepFeesInstruction<
   TProgram extends string = typeof BULWARK_PROGRAM_ADDRESS,
-  TAccountPayer extends string | AccountMeta<string> = string,
+  TAccountCaller extends string | AccountMeta<string> = string,
   TAccountConfig extends string | AccountMeta<string> =
     "6Lq4DP5ySowZkEkD8pMeGMcxSbW8L51djnNkXLhB63SM",
   TAccountPool extends string | AccountMeta<string> = string,
   TAccountMint extends string | AccountMeta<string> = string,
   TAccountVault extends string | AccountMeta<string> = string,
   TAccountTreasuryToken extends string | AccountMeta<string> = string,
-  TAccountRewardPot extends string | AccountMeta<string> = string,
   TAccountCapitalPool extends string | AccountMeta<string> = string,
   TAccountCapitalVault extends string | AccountMeta<string> = string,
   TAccountTokenProgram extends string | AccountMeta<string> = string,
-  TAccountSystemProgram extends string | AccountMeta<string> = "11111111111111111111111111111111",
   TRemainingAccounts extends readonly AccountMeta<string>[] = [],
 > = Instruction<TProgram> &
   InstructionWithData<ReadonlyUint8Array> &
   InstructionWithAccounts<
     [
-      TAccountPayer extends string
-        ? WritableSignerAccount<TAccountPayer> & AccountSignerMeta<TAccountPayer>
-        : TAccountPayer,
+      TAccountCaller extends string
+        ? ReadonlySignerAccount<TAccountCaller> & AccountSignerMeta<TAccountCaller>
+        : TAccountCaller,
       TAccountConfig extends string ? ReadonlyAccount<TAccountConfig> : TAccountConfig,
       TAccountPool extends string ? WritableAccount<TAccountPool> : TAccountPool,
       TAccountMint extends string ? ReadonlyAccount<TAccountMint> : TAccountMint,
@@ -69,7 +67,6 @@ export type SweepFeesInstruction<
       TAccountTreasuryToken extends string
         ? WritableAccount<TAccountTreasuryToken>
         : TAccountTreasuryToken,
-      TAccountRewardPot extends string ? WritableAccount<TAccountRewardPot> : TAccountRewardPot,
       TAccountCapitalPool extends string
         ? WritableAccount<TAccountCapitalPool>
         : TAccountCapitalPool,
@@ -79,9 +76,6 @@ export type SweepFeesInstruction<
       TAccountTokenProgram extends string
         ? ReadonlyAccount<TAccountTokenProgram>
         : TAccountTokenProgram,
-      TAccountSystemProgram extends string
-        ? ReadonlyAccount<TAccountSystemProgram>
-        : TAccountSystemProgram,
       ...TRemainingAccounts,
     ]
   >;
@@ -109,80 +103,65 @@ export function getSweepFeesInstructionDataCodec(): FixedSizeCodec<
 }
 
 export type SweepFeesAsyncInput<
-  TAccountPayer extends string = string,
+  TAccountCaller extends string = string,
   TAccountConfig extends string = string,
   TAccountPool extends string = string,
   TAccountMint extends string = string,
   TAccountVault extends string = string,
   TAccountTreasuryToken extends string = string,
-  TAccountRewardPot extends string = string,
   TAccountCapitalPool extends string = string,
   TAccountCapitalVault extends string = string,
   TAccountTokenProgram extends string = string,
-  TAccountSystemProgram extends string = string,
 > = {
-  /** Anyone; pays the reward pot's rent the first time a pool on this mint is swept. */
-  payer: TransactionSigner<TAccountPayer>;
+  /** Anyone. */
+  caller: TransactionSigner<TAccountCaller>;
   config?: Address<TAccountConfig>;
   pool: Address<TAccountPool>;
   mint: Address<TAccountMint>;
   vault: Address<TAccountVault>;
   treasuryToken: Address<TAccountTreasuryToken>;
-  /**
-   * The assessment reward pot of this mint: a token account owned by the config PDA, at the
-   * bump the mint's capital pool stores (`init_if_needed` would search for it). The first
-   * sweep on the mint creates it.
-   */
-  rewardPot?: Address<TAccountRewardPot>;
   /** The mint's capital pool: receives its premium share. */
   capitalPool?: Address<TAccountCapitalPool>;
   capitalVault?: Address<TAccountCapitalVault>;
   tokenProgram: Address<TAccountTokenProgram>;
-  systemProgram?: Address<TAccountSystemProgram>;
 };
 
 export async function getSweepFeesInstructionAsync<
-  TAccountPayer extends string,
+  TAccountCaller extends string,
   TAccountConfig extends string,
   TAccountPool extends string,
   TAccountMint extends string,
   TAccountVault extends string,
   TAccountTreasuryToken extends string,
-  TAccountRewardPot extends string,
   TAccountCapitalPool extends string,
   TAccountCapitalVault extends string,
   TAccountTokenProgram extends string,
-  TAccountSystemProgram extends string,
   TProgramAddress extends Address = typeof BULWARK_PROGRAM_ADDRESS,
 >(
   input: SweepFeesAsyncInput<
-    TAccountPayer,
+    TAccountCaller,
     TAccountConfig,
     TAccountPool,
     TAccountMint,
     TAccountVault,
     TAccountTreasuryToken,
-    TAccountRewardPot,
     TAccountCapitalPool,
     TAccountCapitalVault,
-    TAccountTokenProgram,
-    TAccountSystemProgram
+    TAccountTokenProgram
   >,
   config?: { programAddress?: TProgramAddress },
 ): Promise<
   SweepFeesInstruction<
     TProgramAddress,
-    TAccountPayer,
+    TAccountCaller,
     TAccountConfig,
     TAccountPool,
     TAccountMint,
     TAccountVault,
     TAccountTreasuryToken,
-    TAccountRewardPot,
     TAccountCapitalPool,
     TAccountCapitalVault,
-    TAccountTokenProgram,
-    TAccountSystemProgram
+    TAccountTokenProgram
   >
 > {
   // Program address.
@@ -190,17 +169,15 @@ export async function getSweepFeesInstructionAsync<
 
   // Original accounts.
   const originalAccounts = {
-    payer: { value: input.payer ?? null, isWritable: true },
+    caller: { value: input.caller ?? null, isWritable: false },
     config: { value: input.config ?? null, isWritable: false },
     pool: { value: input.pool ?? null, isWritable: true },
     mint: { value: input.mint ?? null, isWritable: false },
     vault: { value: input.vault ?? null, isWritable: true },
     treasuryToken: { value: input.treasuryToken ?? null, isWritable: true },
-    rewardPot: { value: input.rewardPot ?? null, isWritable: true },
     capitalPool: { value: input.capitalPool ?? null, isWritable: true },
     capitalVault: { value: input.capitalVault ?? null, isWritable: true },
     tokenProgram: { value: input.tokenProgram ?? null, isWritable: false },
-    systemProgram: { value: input.systemProgram ?? null, isWritable: false },
   };
   const accounts = originalAccounts as Record<keyof typeof originalAccounts, ResolvedAccount>;
 
@@ -208,9 +185,6 @@ export async function getSweepFeesInstructionAsync<
   if (!accounts.config.value) {
     accounts.config.value =
       "6Lq4DP5ySowZkEkD8pMeGMcxSbW8L51djnNkXLhB63SM" as Address<"6Lq4DP5ySowZkEkD8pMeGMcxSbW8L51djnNkXLhB63SM">;
-  }
-  if (!accounts.rewardPot.value) {
-    accounts.rewardPot.value = await findRewardPotPda({ mint: expectAddress(accounts.mint.value) });
   }
   if (!accounts.capitalPool.value) {
     accounts.capitalPool.value = await findCapitalPoolPda({
@@ -222,135 +196,110 @@ export async function getSweepFeesInstructionAsync<
       mint: expectAddress(accounts.mint.value),
     });
   }
-  if (!accounts.systemProgram.value) {
-    accounts.systemProgram.value =
-      "11111111111111111111111111111111" as Address<"11111111111111111111111111111111">;
-  }
 
   const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
   return Object.freeze({
     accounts: [
-      getAccountMeta(accounts.payer),
+      getAccountMeta(accounts.caller),
       getAccountMeta(accounts.config),
       getAccountMeta(accounts.pool),
       getAccountMeta(accounts.mint),
       getAccountMeta(accounts.vault),
       getAccountMeta(accounts.treasuryToken),
-      getAccountMeta(accounts.rewardPot),
       getAccountMeta(accounts.capitalPool),
       getAccountMeta(accounts.capitalVault),
       getAccountMeta(accounts.tokenProgram),
-      getAccountMeta(accounts.systemProgram),
     ],
     data: getSweepFeesInstructionDataEncoder().encode({}),
     programAddress,
   } as SweepFeesInstruction<
     TProgramAddress,
-    TAccountPayer,
+    TAccountCaller,
     TAccountConfig,
     TAccountPool,
     TAccountMint,
     TAccountVault,
     TAccountTreasuryToken,
-    TAccountRewardPot,
     TAccountCapitalPool,
     TAccountCapitalVault,
-    TAccountTokenProgram,
-    TAccountSystemProgram
+    TAccountTokenProgram
   >);
 }
 
 export type SweepFeesInput<
-  TAccountPayer extends string = string,
+  TAccountCaller extends string = string,
   TAccountConfig extends string = string,
   TAccountPool extends string = string,
   TAccountMint extends string = string,
   TAccountVault extends string = string,
   TAccountTreasuryToken extends string = string,
-  TAccountRewardPot extends string = string,
   TAccountCapitalPool extends string = string,
   TAccountCapitalVault extends string = string,
   TAccountTokenProgram extends string = string,
-  TAccountSystemProgram extends string = string,
 > = {
-  /** Anyone; pays the reward pot's rent the first time a pool on this mint is swept. */
-  payer: TransactionSigner<TAccountPayer>;
+  /** Anyone. */
+  caller: TransactionSigner<TAccountCaller>;
   config?: Address<TAccountConfig>;
   pool: Address<TAccountPool>;
   mint: Address<TAccountMint>;
   vault: Address<TAccountVault>;
   treasuryToken: Address<TAccountTreasuryToken>;
-  /**
-   * The assessment reward pot of this mint: a token account owned by the config PDA, at the
-   * bump the mint's capital pool stores (`init_if_needed` would search for it). The first
-   * sweep on the mint creates it.
-   */
-  rewardPot: Address<TAccountRewardPot>;
   /** The mint's capital pool: receives its premium share. */
   capitalPool: Address<TAccountCapitalPool>;
   capitalVault: Address<TAccountCapitalVault>;
   tokenProgram: Address<TAccountTokenProgram>;
-  systemProgram?: Address<TAccountSystemProgram>;
 };
 
 export function getSweepFeesInstruction<
-  TAccountPayer extends string,
+  TAccountCaller extends string,
   TAccountConfig extends string,
   TAccountPool extends string,
   TAccountMint extends string,
   TAccountVault extends string,
   TAccountTreasuryToken extends string,
-  TAccountRewardPot extends string,
   TAccountCapitalPool extends string,
   TAccountCapitalVault extends string,
   TAccountTokenProgram extends string,
-  TAccountSystemProgram extends string,
   TProgramAddress extends Address = typeof BULWARK_PROGRAM_ADDRESS,
 >(
   input: SweepFeesInput<
-    TAccountPayer,
+    TAccountCaller,
     TAccountConfig,
     TAccountPool,
     TAccountMint,
     TAccountVault,
     TAccountTreasuryToken,
-    TAccountRewardPot,
     TAccountCapitalPool,
     TAccountCapitalVault,
-    TAccountTokenProgram,
-    TAccountSystemProgram
+    TAccountTokenProgram
   >,
   config?: { programAddress?: TProgramAddress },
 ): SweepFeesInstruction<
   TProgramAddress,
-  TAccountPayer,
+  TAccountCaller,
   TAccountConfig,
   TAccountPool,
   TAccountMint,
   TAccountVault,
   TAccountTreasuryToken,
-  TAccountRewardPot,
   TAccountCapitalPool,
   TAccountCapitalVault,
-  TAccountTokenProgram,
-  TAccountSystemProgram
+  TAccountTokenProgram
 > {
   // Program address.
   const programAddress = config?.programAddress ?? BULWARK_PROGRAM_ADDRESS;
 
   // Original accounts.
   const originalAccounts = {
-    payer: { value: input.payer ?? null, isWritable: true },
+    caller: { value: input.caller ?? null, isWritable: false },
     config: { value: input.config ?? null, isWritable: false },
     pool: { value: input.pool ?? null, isWritable: true },
     mint: { value: input.mint ?? null, isWritable: false },
     vault: { value: input.vault ?? null, isWritable: true },
     treasuryToken: { value: input.treasuryToken ?? null, isWritable: true },
-    rewardPot: { value: input.rewardPot ?? null, isWritable: true },
     capitalPool: { value: input.capitalPool ?? null, isWritable: true },
     capitalVault: { value: input.capitalVault ?? null, isWritable: true },
     tokenProgram: { value: input.tokenProgram ?? null, isWritable: false },
-    systemProgram: { value: input.systemProgram ?? null, isWritable: false },
   };
   const accounts = originalAccounts as Record<keyof typeof originalAccounts, ResolvedAccount>;
 
@@ -359,41 +308,33 @@ export function getSweepFeesInstruction<
     accounts.config.value =
       "6Lq4DP5ySowZkEkD8pMeGMcxSbW8L51djnNkXLhB63SM" as Address<"6Lq4DP5ySowZkEkD8pMeGMcxSbW8L51djnNkXLhB63SM">;
   }
-  if (!accounts.systemProgram.value) {
-    accounts.systemProgram.value =
-      "11111111111111111111111111111111" as Address<"11111111111111111111111111111111">;
-  }
 
   const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
   return Object.freeze({
     accounts: [
-      getAccountMeta(accounts.payer),
+      getAccountMeta(accounts.caller),
       getAccountMeta(accounts.config),
       getAccountMeta(accounts.pool),
       getAccountMeta(accounts.mint),
       getAccountMeta(accounts.vault),
       getAccountMeta(accounts.treasuryToken),
-      getAccountMeta(accounts.rewardPot),
       getAccountMeta(accounts.capitalPool),
       getAccountMeta(accounts.capitalVault),
       getAccountMeta(accounts.tokenProgram),
-      getAccountMeta(accounts.systemProgram),
     ],
     data: getSweepFeesInstructionDataEncoder().encode({}),
     programAddress,
   } as SweepFeesInstruction<
     TProgramAddress,
-    TAccountPayer,
+    TAccountCaller,
     TAccountConfig,
     TAccountPool,
     TAccountMint,
     TAccountVault,
     TAccountTreasuryToken,
-    TAccountRewardPot,
     TAccountCapitalPool,
     TAccountCapitalVault,
-    TAccountTokenProgram,
-    TAccountSystemProgram
+    TAccountTokenProgram
   >);
 }
 
@@ -403,24 +344,17 @@ export type ParsedSweepFeesInstruction<
 > = {
   programAddress: Address<TProgram>;
   accounts: {
-    /** Anyone; pays the reward pot's rent the first time a pool on this mint is swept. */
-    payer: TAccountMetas[0];
+    /** Anyone. */
+    caller: TAccountMetas[0];
     config: TAccountMetas[1];
     pool: TAccountMetas[2];
     mint: TAccountMetas[3];
     vault: TAccountMetas[4];
     treasuryToken: TAccountMetas[5];
-    /**
-     * The assessment reward pot of this mint: a token account owned by the config PDA, at the
-     * bump the mint's capital pool stores (`init_if_needed` would search for it). The first
-     * sweep on the mint creates it.
-     */
-    rewardPot: TAccountMetas[6];
     /** The mint's capital pool: receives its premium share. */
-    capitalPool: TAccountMetas[7];
-    capitalVault: TAccountMetas[8];
-    tokenProgram: TAccountMetas[9];
-    systemProgram: TAccountMetas[10];
+    capitalPool: TAccountMetas[6];
+    capitalVault: TAccountMetas[7];
+    tokenProgram: TAccountMetas[8];
   };
   data: SweepFeesInstructionData;
 };
@@ -433,7 +367,7 @@ export function parseSweepFeesInstruction<
     InstructionWithAccounts<TAccountMetas> &
     InstructionWithData<ReadonlyUint8Array>,
 ): ParsedSweepFeesInstruction<TProgram, TAccountMetas> {
-  if (instruction.accounts.length < 11) {
+  if (instruction.accounts.length < 9) {
     // TODO: Coded error.
     throw new Error("Not enough accounts");
   }
@@ -446,17 +380,15 @@ export function parseSweepFeesInstruction<
   return {
     programAddress: instruction.programAddress,
     accounts: {
-      payer: getNextAccount(),
+      caller: getNextAccount(),
       config: getNextAccount(),
       pool: getNextAccount(),
       mint: getNextAccount(),
       vault: getNextAccount(),
       treasuryToken: getNextAccount(),
-      rewardPot: getNextAccount(),
       capitalPool: getNextAccount(),
       capitalVault: getNextAccount(),
       tokenProgram: getNextAccount(),
-      systemProgram: getNextAccount(),
     },
     data: getSweepFeesInstructionDataDecoder().decode(instruction.data),
   };

@@ -15,6 +15,5 @@ export * from "./capitalVault";
 export * from "./config";
 export * from "./exit";
 export * from "./mintParams";
-export * from "./rewardPot";
 export * from "./shareMint";
 export * from "./vault";

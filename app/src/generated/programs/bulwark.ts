@@ -20,7 +20,6 @@ import {
   parseAcceptAuthorityInstruction,
   parseArchiveTrancheInstruction,
   parseBuyCoverInstruction,
-  parseClaimAssessorRewardInstruction,
   parseClaimManagerFeesInstruction,
   parseClaimRewardsInstruction,
   parseCloseClaimInstruction,
@@ -48,6 +47,8 @@ import {
   parseSetMintParamsInstruction,
   parseSetPauseInstruction,
   parseSetPoolProductInstruction,
+  parseSettleBallotInstruction,
+  parseSlashBallotInstruction,
   parseStakeAssessorInstruction,
   parseSweepFeesInstruction,
   parseTransferCoverInstruction,
@@ -59,7 +60,6 @@ import {
   type ParsedAcceptAuthorityInstruction,
   type ParsedArchiveTrancheInstruction,
   type ParsedBuyCoverInstruction,
-  type ParsedClaimAssessorRewardInstruction,
   type ParsedClaimManagerFeesInstruction,
   type ParsedClaimRewardsInstruction,
   type ParsedCloseClaimInstruction,
@@ -87,6 +87,8 @@ import {
   type ParsedSetMintParamsInstruction,
   type ParsedSetPauseInstruction,
   type ParsedSetPoolProductInstruction,
+  type ParsedSettleBallotInstruction,
+  type ParsedSlashBallotInstruction,
   type ParsedStakeAssessorInstruction,
   type ParsedSweepFeesInstruction,
   type ParsedTransferCoverInstruction,
@@ -270,7 +272,6 @@ export enum BulwarkInstruction {
   AcceptAuthority,
   ArchiveTranche,
   BuyCover,
-  ClaimAssessorReward,
   ClaimManagerFees,
   ClaimRewards,
   CloseClaim,
@@ -298,6 +299,8 @@ export enum BulwarkInstruction {
   SetMintParams,
   SetPause,
   SetPoolProduct,
+  SettleBallot,
+  SlashBallot,
   StakeAssessor,
   SweepFees,
   TransferCover,
@@ -344,17 +347,6 @@ export function identifyBulwarkInstruction(
     )
   ) {
     return BulwarkInstruction.BuyCover;
-  }
-  if (
-    containsBytes(
-      data,
-      fixEncoderSize(getBytesEncoder(), 8).encode(
-        new Uint8Array([171, 196, 166, 243, 86, 153, 212, 43]),
-      ),
-      0,
-    )
-  ) {
-    return BulwarkInstruction.ClaimAssessorReward;
   }
   if (
     containsBytes(
@@ -657,6 +649,28 @@ export function identifyBulwarkInstruction(
     containsBytes(
       data,
       fixEncoderSize(getBytesEncoder(), 8).encode(
+        new Uint8Array([155, 37, 226, 48, 145, 151, 239, 255]),
+      ),
+      0,
+    )
+  ) {
+    return BulwarkInstruction.SettleBallot;
+  }
+  if (
+    containsBytes(
+      data,
+      fixEncoderSize(getBytesEncoder(), 8).encode(
+        new Uint8Array([190, 74, 148, 94, 141, 107, 77, 253]),
+      ),
+      0,
+    )
+  ) {
+    return BulwarkInstruction.SlashBallot;
+  }
+  if (
+    containsBytes(
+      data,
+      fixEncoderSize(getBytesEncoder(), 8).encode(
         new Uint8Array([87, 206, 227, 123, 242, 247, 242, 146]),
       ),
       0,
@@ -755,9 +769,6 @@ export type ParsedBulwarkInstruction<
     } & ParsedArchiveTrancheInstruction<TProgram>)
   | ({ instructionType: BulwarkInstruction.BuyCover } & ParsedBuyCoverInstruction<TProgram>)
   | ({
-      instructionType: BulwarkInstruction.ClaimAssessorReward;
-    } & ParsedClaimAssessorRewardInstruction<TProgram>)
-  | ({
       instructionType: BulwarkInstruction.ClaimManagerFees;
     } & ParsedClaimManagerFeesInstruction<TProgram>)
   | ({ instructionType: BulwarkInstruction.ClaimRewards } & ParsedClaimRewardsInstruction<TProgram>)
@@ -816,6 +827,8 @@ export type ParsedBulwarkInstruction<
   | ({
       instructionType: BulwarkInstruction.SetPoolProduct;
     } & ParsedSetPoolProductInstruction<TProgram>)
+  | ({ instructionType: BulwarkInstruction.SettleBallot } & ParsedSettleBallotInstruction<TProgram>)
+  | ({ instructionType: BulwarkInstruction.SlashBallot } & ParsedSlashBallotInstruction<TProgram>)
   | ({
       instructionType: BulwarkInstruction.StakeAssessor;
     } & ParsedStakeAssessorInstruction<TProgram>)
@@ -859,13 +872,6 @@ export function parseBulwarkInstruction<TProgram extends string>(
       return {
         instructionType: BulwarkInstruction.BuyCover,
         ...parseBuyCoverInstruction(instruction),
-      };
-    }
-    case BulwarkInstruction.ClaimAssessorReward: {
-      assertIsInstructionWithAccounts(instruction);
-      return {
-        instructionType: BulwarkInstruction.ClaimAssessorReward,
-        ...parseClaimAssessorRewardInstruction(instruction),
       };
     }
     case BulwarkInstruction.ClaimManagerFees: {
@@ -1055,6 +1061,20 @@ export function parseBulwarkInstruction<TProgram extends string>(
       return {
         instructionType: BulwarkInstruction.SetPoolProduct,
         ...parseSetPoolProductInstruction(instruction),
+      };
+    }
+    case BulwarkInstruction.SettleBallot: {
+      assertIsInstructionWithAccounts(instruction);
+      return {
+        instructionType: BulwarkInstruction.SettleBallot,
+        ...parseSettleBallotInstruction(instruction),
+      };
+    }
+    case BulwarkInstruction.SlashBallot: {
+      assertIsInstructionWithAccounts(instruction);
+      return {
+        instructionType: BulwarkInstruction.SlashBallot,
+        ...parseSlashBallotInstruction(instruction),
       };
     }
     case BulwarkInstruction.StakeAssessor: {

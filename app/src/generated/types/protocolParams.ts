@@ -72,8 +72,16 @@ export type ProtocolParams = {
    * restarts it for the added stake only.
    */
   assessorStakeAge: number;
-  /** Reward to assessors per claim, as a share of the requested amount. */
+  /**
+   * Reward to assessors per claim, as a share of the requested amount (at most the
+   * cover's assessment share of premium for that amount).
+   */
   assessorRewardBps: number;
+  /**
+   * Share of a ballot's weight slashed from an assessor that voted for an outcome
+   * governance overturned (snapshotted on the claim at filing).
+   */
+  slashBps: number;
   /**
    * Time between a capital exit's request and its execution, seconds: at least voting,
    * the silent-ending extension and the cooldown.
@@ -131,8 +139,16 @@ export type ProtocolParamsArgs = {
    * restarts it for the added stake only.
    */
   assessorStakeAge: number;
-  /** Reward to assessors per claim, as a share of the requested amount. */
+  /**
+   * Reward to assessors per claim, as a share of the requested amount (at most the
+   * cover's assessment share of premium for that amount).
+   */
   assessorRewardBps: number;
+  /**
+   * Share of a ballot's weight slashed from an assessor that voted for an outcome
+   * governance overturned (snapshotted on the claim at filing).
+   */
+  slashBps: number;
   /**
    * Time between a capital exit's request and its execution, seconds: at least voting,
    * the silent-ending extension and the cooldown.
@@ -160,6 +176,7 @@ export function getProtocolParamsEncoder(): FixedSizeEncoder<ProtocolParamsArgs>
     ["quorumBps", getU16Encoder()],
     ["assessorStakeAge", getU32Encoder()],
     ["assessorRewardBps", getU16Encoder()],
+    ["slashBps", getU16Encoder()],
     ["capitalExitDelay", getU32Encoder()],
   ]);
 }
@@ -184,6 +201,7 @@ export function getProtocolParamsDecoder(): FixedSizeDecoder<ProtocolParams> {
     ["quorumBps", getU16Decoder()],
     ["assessorStakeAge", getU32Decoder()],
     ["assessorRewardBps", getU16Decoder()],
+    ["slashBps", getU16Decoder()],
     ["capitalExitDelay", getU32Decoder()],
   ]);
 }

@@ -23,7 +23,10 @@ pub struct Assessor {
     pub locked_until: i64,
     /// Votes cast, for information.
     pub votes: u64,
-    pub reserved: [u8; 16],
+    /// Ballots cast and not settled yet: while any is open the stake cannot leave, so a
+    /// slash for an overturned outcome always finds it.
+    pub open_ballots: u32,
+    pub reserved: [u8; 12],
 }
 
 impl Assessor {

@@ -51,10 +51,7 @@ pub struct CapitalPool {
     pub premiums_received: u64,
     /// Paid on claims, in all.
     pub claims_paid: u64,
-    /// Bump of the mint's assessor reward pot (copied from its `MintParams`), which
-    /// `sweep_fees` creates and fills.
-    pub reward_pot_bump: u8,
-    pub reserved: [u8; 95],
+    pub reserved: [u8; 96],
 }
 
 impl CapitalPool {
@@ -205,10 +202,6 @@ impl CapitalPool {
                 && (MIN_MCR_BPS..=MAX_MCR_BPS).contains(&self.mcr_bps),
             "a capital pool has the current version, exiting shares at most its shares, debt paid at most issued, and its requirement within bounds"
         );
-        require_invariant!(
-            self.reward_pot_bump != 0,
-            "a capital pool has its mint's reward pot bump (a canonical bump is never 0)"
-        );
         Ok(())
     }
 }
@@ -261,8 +254,7 @@ mod tests {
             lines: 0,
             premiums_received: 0,
             claims_paid: 0,
-            reward_pot_bump: 255,
-            reserved: [0; 95],
+            reserved: [0; 96],
         }
     }
 

@@ -1,7 +1,8 @@
 use crate::constants::*;
-use crate::error::require_invariant;
+use crate::error::{broken, require_invariant};
 use crate::math::OrOverflow;
-use crate::math::{add, sub};
+use crate::math::{add, mul_div_floor, sub, to_u64};
+use crate::state::Ballot;
 use anchor_lang::prelude::*;
 
 /// Where a claim stands at a given time.
@@ -50,6 +51,9 @@ pub struct Claim {
     pub evidence_hash: [u8; 32],
     #[max_len(MAX_URI_LEN)]
     pub evidence_uri: String,
+    /// Governance's reason for overturning the outcome (empty unless overturned).
+    #[max_len(MAX_URI_LEN)]
+    pub overturn_uri: String,
     /// Deposit escrowed in the vault of the cover's first pool.
     pub deposit: u64,
     pub deposit_pool: Pubkey,
@@ -73,12 +77,20 @@ pub struct Claim {
     pub cooldown: u32,
     pub redemption_window: u32,
     pub silent_ending: u32,
-    /// Reward shared by the assessors of this claim, pro rata to weight.
+    /// Reward shared by the ballots on the final side, pro rata to weight: reserved at filing
+    /// from the deposit pool's assessment share (`min(assessor_reward_bps × requested, the
+    /// cover's assessment premium × requested ÷ amount, what the pool holds)`).
     pub assessor_reward: u64,
-    /// Bump of the claim mint's reward pot (copied from its `MintParams` at filing), which
-    /// pays the assessors in `claim_assessor_reward`.
-    pub reward_pot_bump: u8,
-    pub reserved: [u8; 51],
+    /// Of `assessor_reward`, what the deposit pool still holds for this claim's ballots: less
+    /// each reward paid, 0 once released (overturned, nobody rewarded, or the last ballot
+    /// settled).
+    pub reward_reserved: u64,
+    /// Share of a ballot's weight slashed if governance overturns the outcome it voted for,
+    /// copied at filing.
+    pub slash_bps: u16,
+    /// Ballots settled (rewarded, slashed or neither) and closed; all `voters` in the end.
+    pub ballots_settled: u32,
+    pub reserved: [u8; 38],
 }
 
 impl Claim {
@@ -93,6 +105,60 @@ impl Claim {
     /// The outcome after any overturn.
     pub fn accepted(&self) -> bool {
         self.voted_accept() != self.overturned
+    }
+
+    /// The side whose ballots share the reward: the voters' outcome when the quorum was met
+    /// and governance did not overturn it; nobody's otherwise.
+    pub fn rewarded_side(&self) -> Option<bool> {
+        let total = self.accept_weight.saturating_add(self.deny_weight);
+        (!self.overturned && total >= self.quorum).then(|| self.voted_accept())
+    }
+
+    /// A ballot's share of the reward: `assessor_reward × weight ÷ the rewarded side's
+    /// weight`, rounded down; nothing off that side.
+    pub fn reward_of(&self, ballot: &Ballot) -> Result<u64> {
+        let side_weight = match self.rewarded_side() {
+            Some(side) if side == ballot.accept => {
+                if side {
+                    self.accept_weight
+                } else {
+                    self.deny_weight
+                }
+            }
+            _ => return Ok(0),
+        };
+        to_u64(mul_div_floor(
+            u128::from(self.assessor_reward),
+            u128::from(ballot.weight),
+            u128::from(side_weight),
+        )?)
+    }
+
+    /// A ballot voted for the outcome governance overturned: its weight is slashable.
+    pub fn slashable(&self, ballot: &Ballot) -> bool {
+        self.overturned && ballot.accept == self.voted_accept()
+    }
+
+    /// Records a ballot's settlement that paid `reward`; returns what the deposit pool
+    /// releases back to its assessment share (the rest of the reservation once the last
+    /// ballot is settled).
+    pub fn settle_ballot(&mut self, reward: u64) -> Result<u64> {
+        self.reward_reserved = self
+            .reward_reserved
+            .checked_sub(reward)
+            .ok_or_else(|| broken!("a claim pays its ballots at most the reward it reserved"))?;
+        self.ballots_settled = self.ballots_settled.checked_add(1).or_overflow()?;
+        Ok(if self.ballots_settled == self.voters {
+            std::mem::take(&mut self.reward_reserved)
+        } else {
+            0
+        })
+    }
+
+    /// Gives up the whole reservation (overturned, or settled without a ballot): what the
+    /// deposit pool releases.
+    pub fn release_reward(&mut self) -> u64 {
+        std::mem::take(&mut self.reward_reserved)
     }
 
     pub fn cooldown_end(&self) -> Result<i64> {
@@ -191,12 +257,15 @@ impl Claim {
                 && self.staker_paid.checked_add(self.capital_paid) == Some(self.paid_amount)
                 && self.paid_amount.checked_add(self.owed) == Some(settled)
                 && (!self.paid || (self.accepted() && self.closed == (self.owed == 0)))
-                && self.evidence_uri.len() <= MAX_URI_LEN,
-            "a claim has the current version, its voting end is at most its latest, staker plus capital paid is what it paid, paid plus owed is what was settled, and only an accepted claim is paid (closed when nothing is owed), with a short evidence URI"
+                && self.evidence_uri.len() <= MAX_URI_LEN
+                && self.overturn_uri.len() <= MAX_URI_LEN,
+            "a claim has the current version, its voting end is at most its latest, staker plus capital paid is what it paid, paid plus owed is what was settled, and only an accepted claim is paid (closed when nothing is owed), with short URIs"
         );
         require_invariant!(
-            self.reward_pot_bump != 0,
-            "a claim has its mint's reward pot bump (a canonical bump is never 0)"
+            self.reward_reserved <= self.assessor_reward
+                && self.ballots_settled <= self.voters
+                && (self.ballots_settled < self.voters || self.voters == 0 || self.reward_reserved == 0),
+            "a claim reserves at most its reward, settles at most its ballots, and holds nothing once all are settled"
         );
         Ok(())
     }

@@ -113,8 +113,12 @@ pub struct ProtocolParams {
     /// Age assessor stake must reach before it counts as voting weight, seconds; a top-up
     /// restarts it for the added stake only.
     pub assessor_stake_age: u32,
-    /// Reward to assessors per claim, as a share of the requested amount.
+    /// Reward to assessors per claim, as a share of the requested amount (at most the
+    /// cover's assessment share of premium for that amount).
     pub assessor_reward_bps: u16,
+    /// Share of a ballot's weight slashed from an assessor that voted for an outcome
+    /// governance overturned (snapshotted on the claim at filing).
+    pub slash_bps: u16,
     /// Time between a capital exit's request and its execution, seconds: at least voting,
     /// the silent-ending extension and the cooldown.
     pub capital_exit_delay: u32,
@@ -141,6 +145,7 @@ impl Default for ProtocolParams {
             quorum_bps: DEFAULT_QUORUM_BPS,
             assessor_stake_age: DEFAULT_ASSESSOR_STAKE_AGE,
             assessor_reward_bps: DEFAULT_ASSESSOR_REWARD_BPS,
+            slash_bps: DEFAULT_SLASH_BPS,
             capital_exit_delay: DEFAULT_CAPITAL_EXIT_DELAY,
         }
     }
@@ -168,6 +173,7 @@ impl ProtocolParams {
         QUORUM_SHARE.check(self)?;
         ASSESSOR_STAKE_AGE.check(self)?;
         ASSESSOR_REWARD.check(self)?;
+        SLASH_SHARE.check(self)?;
         EXIT_AFTER_CLAIMS_DECIDED.check(self)?;
         CAPITAL_EXIT_DELAY.check(self)
     }
@@ -194,6 +200,7 @@ impl ProtocolParams {
             Param::QuorumBps => self.quorum_bps.into(),
             Param::AssessorStakeAge => self.assessor_stake_age.into(),
             Param::AssessorRewardBps => self.assessor_reward_bps.into(),
+            Param::SlashBps => self.slash_bps.into(),
             Param::CapitalExitDelay => self.capital_exit_delay.into(),
         }
     }
@@ -222,6 +229,7 @@ impl ProtocolParams {
             Param::QuorumBps => self.quorum_bps = narrow16()?,
             Param::AssessorStakeAge => self.assessor_stake_age = narrow32()?,
             Param::AssessorRewardBps => self.assessor_reward_bps = narrow16()?,
+            Param::SlashBps => self.slash_bps = narrow16()?,
             Param::CapitalExitDelay => self.capital_exit_delay = narrow32()?,
         }
         Some(self)
@@ -249,12 +257,13 @@ pub enum Param {
     QuorumBps,
     AssessorStakeAge,
     AssessorRewardBps,
+    SlashBps,
     CapitalExitDelay,
 }
 
 impl Param {
     /// Every parameter, in the order of the fields of [`ProtocolParams`].
-    pub const ALL: [Param; 19] = [
+    pub const ALL: [Param; 20] = [
         Param::StakerShareBps,
         Param::AssessmentShareBps,
         Param::ProtocolFeeBps,
@@ -273,6 +282,7 @@ impl Param {
         Param::QuorumBps,
         Param::AssessorStakeAge,
         Param::AssessorRewardBps,
+        Param::SlashBps,
         Param::CapitalExitDelay,
     ];
 
@@ -297,6 +307,7 @@ impl Param {
             Param::QuorumBps => "quorum_bps",
             Param::AssessorStakeAge => "assessor_stake_age",
             Param::AssessorRewardBps => "assessor_reward_bps",
+            Param::SlashBps => "slash_bps",
             Param::CapitalExitDelay => "capital_exit_delay",
         }
     }
@@ -322,7 +333,8 @@ impl Param {
             | Param::ClaimDepositBps
             | Param::PriceBumpBps
             | Param::QuorumBps
-            | Param::AssessorRewardBps => Unit::Bps,
+            | Param::AssessorRewardBps
+            | Param::SlashBps => Unit::Bps,
         }
     }
 }
@@ -455,6 +467,12 @@ const ASSESSOR_REWARD: ParamBound = ParamBound {
     max: BPS,
     error: BulwarkError::InvalidAssessorReward,
 };
+const SLASH_SHARE: ParamBound = ParamBound {
+    param: Param::SlashBps,
+    min: 0,
+    max: BPS,
+    error: BulwarkError::InvalidSlashShare,
+};
 const CAPITAL_EXIT_DELAY: ParamBound = ParamBound {
     param: Param::CapitalExitDelay,
     min: 0,
@@ -497,7 +515,7 @@ const EXIT_AFTER_CLAIMS_DECIDED: ParamRule = ParamRule {
 
 /// The range of each bounded parameter, as `ProtocolParams::validate` checks it. The three
 /// premium shares and `silent_ending` have no range of their own, only the rules below.
-pub const PARAM_BOUNDS: [ParamBound; 15] = [
+pub const PARAM_BOUNDS: [ParamBound; 16] = [
     CAPACITY_RATIO,
     MAX_TOTAL_WEIGHT,
     PRICE_BUMP,
@@ -512,6 +530,7 @@ pub const PARAM_BOUNDS: [ParamBound; 15] = [
     QUORUM_SHARE,
     ASSESSOR_STAKE_AGE,
     ASSESSOR_REWARD,
+    SLASH_SHARE,
     CAPITAL_EXIT_DELAY,
 ];
 

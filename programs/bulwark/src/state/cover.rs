@@ -204,13 +204,16 @@ pub struct Cover {
     pub first_tranche: u64,
     /// Premium paid, without commission.
     pub premium: u64,
+    /// Of `premium`, the assessment share its pools kept: what bounds the assessor rewards of
+    /// its claims (pro rata to the amount claimed).
+    pub assessment_premium: u64,
     pub allocations: [CoverAllocation; MAX_COVER_POOLS],
     /// Claim timings at purchase: every claim on this cover runs on them.
     pub timings: ClaimTimings,
     /// The pool whose vault escrows the deposits of claims on this cover: the first pool of
     /// `allocations`.
     pub deposit_pool: Pubkey,
-    pub reserved: [u8; 28],
+    pub reserved: [u8; 20],
 }
 
 impl Cover {

@@ -14,11 +14,7 @@ pub struct MintParams {
     /// Smallest claim deposit, in base units of the mint (1 USDC is 1,000,000 on a 6-decimal
     /// mint; a 9-decimal mint needs 1,000 times more for the same value).
     pub claim_min_deposit: u64,
-    /// Bump of the mint's assessor reward pot, `["reward_pot", mint]`: found once here, when
-    /// the mint is listed, and copied to the capital pool and every claim on the mint so that
-    /// `sweep_fees` and `claim_assessor_reward` check the pot without searching for it.
-    pub reward_pot_bump: u8,
-    pub reserved: [u8; 63],
+    pub reserved: [u8; 64],
 }
 
 impl MintParams {
@@ -28,10 +24,6 @@ impl MintParams {
         require_invariant!(
             self.version == ACCOUNT_VERSION && self.mint != Pubkey::default(),
             "mint parameters have the current version and a mint"
-        );
-        require_invariant!(
-            self.reward_pot_bump != 0,
-            "a listed mint has its reward pot's bump (a canonical bump is never 0)"
         );
         require!(
             self.claim_min_deposit > 0,

@@ -278,7 +278,9 @@ pub struct Pool {
     /// Owed to the mint's capital pool: its premium share and the streams of classes left
     /// without backing stake; moved by `sweep_fees`.
     pub capital_accrued: u64,
-    /// Owed to the assessment reward pot; moved by `sweep_fees`.
+    /// The pool's assessment reserve: the assessment share of its premiums and the deposits
+    /// of denied claims. Claims whose deposit pool it is reserve their assessors' reward from
+    /// it (`assessor_rewards`); it stays in the vault.
     pub assessment_accrued: u64,
     /// Owed to the manager; paid by `claim_manager_fees`.
     pub manager_fees: u64,
@@ -312,7 +314,9 @@ pub struct Pool {
     /// 1 for a private pool: deposits from its manager only.
     pub private: u8,
     pub padding: [u8; 4],
-    pub reserved: [u8; 64],
+    /// Assessor rewards reserved for claims filed on this pool's covers and not paid yet.
+    pub assessor_rewards: u64,
+    pub reserved: [u8; 56],
 }
 
 const _: () = assert!(std::mem::size_of::<Pool>() == 5_768);
@@ -727,6 +731,28 @@ impl Pool {
         Ok(())
     }
 
+    /// Reserves up to `wanted` of the assessment reserve for a claim's assessors; returns
+    /// what it reserved (all of `wanted`, or what the reserve holds).
+    pub fn reserve_assessor_reward(&mut self, wanted: u64) -> Result<u64> {
+        let reward = wanted.min(self.assessment_accrued);
+        self.assessment_accrued -= reward;
+        self.assessor_rewards = add(self.assessor_rewards, reward)?;
+        Ok(reward)
+    }
+
+    /// Gives `amount` of a claim's reservation back to the assessment reserve.
+    pub fn release_assessor_reward(&mut self, amount: u64) -> Result<()> {
+        self.assessor_rewards = sub(self.assessor_rewards, amount)?;
+        self.assessment_accrued = add(self.assessment_accrued, amount)?;
+        Ok(())
+    }
+
+    /// Records a payment of `amount` of a claim's reserved reward to an assessor.
+    pub fn pay_assessor_reward(&mut self, amount: u64) -> Result<()> {
+        self.assessor_rewards = sub(self.assessor_rewards, amount)?;
+        Ok(())
+    }
+
     pub fn release_claim_deposit(&mut self, amount: u64) -> Result<()> {
         self.claim_deposits = sub(self.claim_deposits, amount)?;
         Ok(())
@@ -751,6 +777,7 @@ impl Pool {
             self.treasury_accrued,
             self.capital_accrued,
             self.assessment_accrued,
+            self.assessor_rewards,
             self.manager_fees,
             self.rewards_reserved,
             self.claim_deposits,

@@ -35,8 +35,7 @@ pub struct SetMintParams<'info> {
 
 impl SetMintParams<'_> {
     /// Lists a mint (first call) or changes its parameters. A claim already filed keeps the
-    /// deposit it paid. Listing also records the bump of the mint's reward pot, which its
-    /// capital pool and claims copy.
+    /// deposit it paid.
     pub fn set_mint_params(ctx: Context<SetMintParams>, args: SetMintParamsArgs) -> Result<()> {
         require!(
             args.claim_min_deposit > 0,
@@ -49,9 +48,6 @@ impl SetMintParams<'_> {
         params.bump = ctx.bumps.mint_params;
         params.mint = mint;
         params.claim_min_deposit = args.claim_min_deposit;
-        if params.reward_pot_bump == 0 {
-            params.reward_pot_bump = reward_pot_bump(&mint, ctx.program_id);
-        }
         params.invariant()?;
         emit!(MintParamsSet {
             mint,
@@ -60,10 +56,4 @@ impl SetMintParams<'_> {
         });
         Ok(())
     }
-}
-
-/// The canonical bump of `mint`'s reward pot: the one search for it, when the mint is listed
-/// (or, for parameters stored before the bump was, at their next update); it is never 0.
-fn reward_pot_bump(mint: &Pubkey, program_id: &Pubkey) -> u8 {
-    Pubkey::find_program_address(&[REWARD_POT_SEED, mint.as_ref()], program_id).1
 }

@@ -121,8 +121,7 @@ impl CreateCapitalPool<'_> {
             lines: 0,
             premiums_received: 0,
             claims_paid: 0,
-            reward_pot_bump: accounts.mint_params.reward_pot_bump,
-            reserved: [0; 95],
+            reserved: [0; 96],
         });
         accounts.capital_pool.invariant()?;
 

@@ -23,7 +23,8 @@ pub struct CloseClaim<'info> {
 
 impl CloseClaim<'_> {
     /// Settles a denied claim, freeing the cover for a new claim: its deposit is forfeited to
-    /// the assessment reward share (it stays in the pool's vault until `sweep_fees`). An
+    /// the deposit pool's assessment share (it stays in the pool's vault, for the rewards of
+    /// later claims). An
     /// accepted claim is never closed unpaid: `redeem_payout` pays it or records what is owed,
     /// and it closes once paid in full.
     pub fn close_claim(ctx: Context<CloseClaim>) -> Result<()> {
@@ -37,11 +38,19 @@ impl CloseClaim<'_> {
             _ => return err!(BulwarkError::OutcomeNotFinal),
         }
         let deposit = claim.deposit;
+        // Without a ballot nobody settles the reward: it goes back to the assessment share
+        // now (with ballots, the last one settled gives back what is left).
+        let released = if claim.voters == 0 {
+            accounts.claim.release_reward()
+        } else {
+            0
+        };
         {
             let mut pool = accounts.deposit_pool.load_mut()?;
             let liabilities = pool.liabilities()?;
             pool.release_claim_deposit(deposit)?;
             pool.assessment_accrued = pool.assessment_accrued.checked_add(deposit).or_overflow()?;
+            pool.release_assessor_reward(released)?;
             pool.invariant()?;
             // Books only: what the vault must hold is unchanged.
             require_invariant!(

@@ -2,7 +2,7 @@ use crate::constants::*;
 use crate::error::BulwarkError;
 use crate::events::ClaimFiled;
 use crate::math::bps::Bps;
-use crate::math::OrOverflow;
+use crate::math::{mul_div_floor, to_u64, OrOverflow};
 use crate::state::{Claim, Config, Cover, MintParams, Pool, ProductType};
 use crate::token::transfer_in;
 use anchor_lang::prelude::*;
@@ -111,6 +111,16 @@ impl FileClaim<'_> {
         let deposit = Bps::of_valid(params.claim_deposit_bps)?
             .floor_of(args.amount)?
             .max(ctx.accounts.mint_params.claim_min_deposit);
+        // The assessors' reward: a share of the amount, at most the cover's assessment
+        // premium for it, reserved from the deposit pool's assessment share below.
+        let cover = &ctx.accounts.cover;
+        let wanted = Bps::of_valid(params.assessor_reward_bps)?
+            .floor_of(args.amount)?
+            .min(to_u64(mul_div_floor(
+                u128::from(cover.assessment_premium),
+                u128::from(args.amount),
+                u128::from(cover.amount),
+            )?)?);
 
         let accounts = ctx.accounts;
         // The cover's timings, not today's parameters: its backing lasts for those.
@@ -138,6 +148,7 @@ impl FileClaim<'_> {
             debt_position: 0,
             evidence_hash: args.evidence_hash,
             evidence_uri: args.evidence_uri,
+            overturn_uri: String::new(),
             deposit,
             deposit_pool: accounts.deposit_pool.key(),
             filed_at: now,
@@ -154,9 +165,11 @@ impl FileClaim<'_> {
             cooldown: timings.cooldown,
             redemption_window: timings.redemption_window,
             silent_ending: timings.silent_ending,
-            assessor_reward: Bps::of_valid(params.assessor_reward_bps)?.floor_of(args.amount)?,
-            reward_pot_bump: accounts.mint_params.reward_pot_bump,
-            reserved: [0; 51],
+            assessor_reward: 0,
+            reward_reserved: 0,
+            slash_bps: params.slash_bps,
+            ballots_settled: 0,
+            reserved: [0; 38],
         });
         let cover = &mut accounts.cover;
         cover.open_claim = true;
@@ -164,6 +177,9 @@ impl FileClaim<'_> {
 
         let mut pool = accounts.deposit_pool.load_mut()?;
         let before = pool.snapshot(accounts.vault.amount)?;
+        let reward = pool.reserve_assessor_reward(wanted)?;
+        accounts.claim.assessor_reward = reward;
+        accounts.claim.reward_reserved = reward;
         pool.add_claim_deposit(deposit)?;
         transfer_in(
             &accounts.token_program,
@@ -185,6 +201,8 @@ impl FileClaim<'_> {
             index: accounts.claim.index,
             amount: args.amount,
             deposit,
+            assessor_reward: accounts.claim.assessor_reward,
+            quorum: accounts.claim.quorum,
             incident_time: args.incident_time,
             voting_end,
             evidence_hash: args.evidence_hash,

@@ -37,7 +37,8 @@ pub struct UnstakeAssessor<'info> {
 }
 
 impl UnstakeAssessor<'_> {
-    /// Withdraws assessment stake once no vote it cast can still matter.
+    /// Withdraws assessment stake once no vote it cast can still matter and every ballot it
+    /// cast has been settled (rewarded, slashed or neither).
     pub fn unstake_assessor(ctx: Context<UnstakeAssessor>, amount: u64) -> Result<()> {
         let now = Clock::get()?.unix_timestamp;
         let accounts = ctx.accounts;
@@ -48,6 +49,10 @@ impl UnstakeAssessor<'_> {
         require!(
             now >= accounts.assessor.locked_until,
             BulwarkError::AssessorLocked
+        );
+        require!(
+            accounts.assessor.open_ballots == 0,
+            BulwarkError::AssessorHasOpenBallots
         );
         accounts.assessor.remove_stake(amount)?;
         accounts.config.total_assessor_stake = accounts

@@ -74,6 +74,7 @@ impl Vote<'_> {
         let assessor = &mut accounts.assessor;
         assessor.locked_until = assessor.locked_until.max(lock_until);
         assessor.votes = assessor.votes.saturating_add(1);
+        assessor.open_ballots = assessor.open_ballots.checked_add(1).or_overflow()?;
         accounts.ballot.set_inner(Ballot {
             version: ACCOUNT_VERSION,
             bump: ctx.bumps.ballot,

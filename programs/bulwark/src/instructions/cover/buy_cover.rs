@@ -125,6 +125,7 @@ impl BuyCover<'_> {
         let mut allocations = [CoverAllocation::default(); MAX_COVER_POOLS];
         let mut purchases = Vec::with_capacity(args.allocations.len());
         let mut total_premium: u64 = 0;
+        let mut assessment_premium: u64 = 0;
         for (index, (amount, accounts)) in args
             .allocations
             .iter()
@@ -140,6 +141,9 @@ impl BuyCover<'_> {
                 BulwarkError::DuplicatePool
             );
             total_premium = total_premium.checked_add(purchase.premium).or_overflow()?;
+            assessment_premium = assessment_premium
+                .checked_add(purchase.assessment_share)
+                .or_overflow()?;
             allocations[index] = allocation;
             purchases.push(purchase);
         }
@@ -186,10 +190,11 @@ impl BuyCover<'_> {
             release_bucket: schedule.release_bucket,
             first_tranche: schedule.first_tranche,
             premium: total_premium,
+            assessment_premium,
             allocations,
             timings: schedule.timings,
             deposit_pool: allocations[0].pool,
-            reserved: [0; 28],
+            reserved: [0; 20],
         });
         cover.invariant()?;
         emit!(CoverBought {
