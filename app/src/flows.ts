@@ -23,6 +23,7 @@ import {
   type AccountFetcher,
 } from "./accounts";
 import {
+  decodeBallot,
   decodeTrancheArchive,
   getArchiveTrancheInstruction,
   getBuyCoverInstruction,
@@ -38,6 +39,8 @@ import {
   getRedeemOwedInstruction,
   getRedeemPayoutInstruction,
   getRequestCapitalExitInstruction,
+  getSettleBallotInstruction,
+  getSlashBallotInstruction,
   getRefreshPoolProductInstruction,
   getStakeAssessorInstruction,
   getVoteInstruction,
@@ -476,6 +479,69 @@ export async function redeem(
  * final): its deposit goes to the assessors' reward share. An accepted claim is never closed
  * unpaid: `redeem` pays it, or records what the capital pool owes.
  */
+/**
+ * Settles `voter`'s ballot on `claim` once its outcome is final (anyone may send it): a ballot
+ * that voted for an outcome governance overturned is slashed (`slash_ballot`: the claim's
+ * slash share of its weight to the treasury's assessment-mint account, `treasuryStake`,
+ * default its associated account); any other is settled (`settle_ballot`: its share of the
+ * claim's reserved reward, if it voted for the rewarded outcome, to `voterToken`, default the
+ * voter's associated account of the claim's mint). The accounts must exist.
+ */
+export async function settleBallot(
+  fetch: AccountFetcher,
+  input: {
+    caller: TransactionSigner;
+    claim: Address;
+    voter: Address;
+    voterToken?: Address;
+    treasuryStake?: Address;
+  },
+) {
+  const claim = await loadClaim(fetch, input.claim);
+  const ballotAddress = await ballotPda(input.claim, input.voter);
+  const encoded = await fetch(ballotAddress);
+  if (!encoded.exists) throw new Error(`no open ballot of ${input.voter} on ${input.claim}`);
+  const ballot = decodeBallot(encoded).data;
+  const total = claim.acceptWeight + claim.denyWeight;
+  const votedAccept = claim.acceptWeight > claim.denyWeight && total >= claim.quorum;
+  const common = {
+    caller: input.caller,
+    claim: input.claim,
+    ballot: ballotAddress,
+    voter: input.voter,
+    assessor: await assessorPda(input.voter),
+  };
+  if (claim.overturned && ballot.accept === votedAccept) {
+    const config = await loadConfig(fetch);
+    const mint = await fetch(config.assessmentMint);
+    if (!mint.exists) throw new Error(`assessment mint ${config.assessmentMint} does not exist`);
+    const tokenProgram = mint.programAddress;
+    const treasuryStake =
+      input.treasuryStake ??
+      (await associatedTokenAddress(config.treasury, config.assessmentMint, tokenProgram));
+    const instruction = getSlashBallotInstruction({
+      ...common,
+      assessmentMint: config.assessmentMint,
+      assessmentVault: config.assessmentVault,
+      treasuryToken: treasuryStake,
+      tokenProgram,
+    });
+    return { slashed: true, instructions: [instruction] };
+  }
+  const pool = await loadPool(fetch, claim.depositPool);
+  const voterToken =
+    input.voterToken ?? (await associatedTokenAddress(input.voter, claim.mint, pool.tokenProgram));
+  const instruction = getSettleBallotInstruction({
+    ...common,
+    depositPool: claim.depositPool,
+    vault: pool.vault,
+    mint: claim.mint,
+    voterToken,
+    tokenProgram: pool.tokenProgram,
+  });
+  return { slashed: false, instructions: [instruction] };
+}
+
 export async function closeClaim(
   fetch: AccountFetcher,
   input: { caller: TransactionSigner; claim: Address },

@@ -32,6 +32,7 @@ import {
   quoteCover,
   redeem,
   refreshPoolProduct,
+  settleBallot,
   stake,
   trancheAt,
   vote,
@@ -322,6 +323,37 @@ test(
     assert.equal(h.account(claims[1], decodeClaim).closed, true);
     assert.equal(h.account(covers[1].cover, decodeCover).openClaim, false);
     assert.equal(h.balance(keys.vault), 875_000n * UNIT + premiums + 500n * UNIT);
+
+    // Each voter settles its ballots (a third party would pay its associated account): the
+    // side the outcome took shares the reward each claim reserved at filing (Dana's 3:1
+    // between Fay and Gus; Eli's, denied, all to Fay); Gus's accept on Eli's claim earns
+    // nothing. Rewards leave the vault, each ballot closes.
+    const wallets = [];
+    for (const who of [fay, gus]) {
+      wallets.push({ who, token: await h.createTokenAccount(who.address, mint) });
+    }
+    const [danaReward, eliReward] = claims.map(
+      (claim) => h.account(claim, decodeClaim).assessorReward,
+    );
+    assert.ok(danaReward > 0n && eliReward > 0n);
+    for (const claim of claims) {
+      for (const { who, token } of wallets) {
+        const settled = await settleBallot(h.fetch, {
+          caller: who,
+          claim,
+          voter: who.address,
+          voterToken: token,
+        });
+        assert.equal(settled.slashed, false);
+        await h.send(settled.instructions);
+      }
+    }
+    assert.equal(h.balance(wallets[0].token), (danaReward * 3n) / 4n + eliReward);
+    assert.equal(h.balance(wallets[1].token), danaReward / 4n);
+    assert.equal(h.account(await assessorPda(fay.address), decodeAssessor).openBallots, 0);
+    const rewarded = h.balance(wallets[0].token) + h.balance(wallets[1].token);
+    assert.equal(h.account(keys.pool, decodePool).assessorRewards, 0n);
+    assert.equal(h.balance(keys.vault), 875_000n * UNIT + premiums + 500n * UNIT - rewarded);
 
     // The payout burnt stake under the DEX cover too; anyone may refresh that product's
     // effective weight. Eli's 150,000 at 2x occupy 75,000 of stake, and from tranche 3 on the

@@ -232,6 +232,14 @@ async fn operator_and_user_commands_run_the_whole_lifecycle() {
         ),
         "{out}"
     );
+    // 0.5% of 40,000 is 200, but at most the cover's assessment premium for 40% of it (100).
+    assert!(
+        out.contains(
+            "  assessor reward 100.00 for the accepting side (100.00 still reserved); 0 of 1 \
+             ballot(s) settled\n"
+        ),
+        "{out}"
+    );
     sh.ok("warp --days 5").await;
     let out = sh.ok(&format!("claim show {claim}")).await;
     assert!(

@@ -132,12 +132,36 @@ impl Session<'_> {
         );
         say!(
             self,
-            "  incident at {}  filed at {}  voting until {} (at most {})",
-            claim.incident_time,
-            claim.filed_at,
-            claim.voting_end,
-            claim.latest_voting_end
+            "  incident {}  filed {}  voting until {} (at most {})",
+            date(claim.incident_time),
+            date(claim.filed_at),
+            date(claim.voting_end),
+            date(claim.latest_voting_end)
         );
+        let reward = self.show_amount(&mint, claim.assessor_reward).await?;
+        let reserved = self.show_amount(&mint, claim.reward_reserved).await?;
+        let side = match claim.rewarded_side() {
+            Some(true) => "the accepting side",
+            Some(false) => "the denying side",
+            None => "no side",
+        };
+        say!(
+            self,
+            "  assessor reward {reward} for {side} ({reserved} still reserved); {} of {} \
+             ballot(s) settled",
+            claim.ballots_settled,
+            claim.voters
+        );
+        if claim.overturned {
+            say!(
+                self,
+                "  overturned by governance: {}; ballots for the voters' outcome lose {}.{:02}% \
+                 of their weight",
+                claim.overturn_uri,
+                claim.slash_bps / 100,
+                claim.slash_bps % 100
+            );
+        }
         say!(self, "  evidence {}", claim.evidence_uri);
         Ok(())
     }

@@ -1,5 +1,5 @@
 use crate::constants::*;
-use crate::error::{require_invariant, BulwarkError};
+use crate::error::{broken, require_invariant, BulwarkError};
 use crate::math::{add, OrOverflow};
 use anchor_lang::prelude::*;
 
@@ -52,6 +52,15 @@ impl Assessor {
         self.pending = add(pending, amount)?;
         self.pending_matures_at = now.checked_add(i64::from(age)).or_overflow()?;
         self.staked = add(self.staked, amount)?;
+        Ok(())
+    }
+
+    /// Records that one of its ballots was settled (rewarded, slashed or neither) and closed.
+    pub fn ballot_settled(&mut self) -> Result<()> {
+        self.open_ballots = self
+            .open_ballots
+            .checked_sub(1)
+            .ok_or_else(|| broken!("an assessor's open ballots count each ballot it cast"))?;
         Ok(())
     }
 

@@ -1,5 +1,5 @@
 use crate::constants::*;
-use crate::error::{broken, require_invariant};
+use crate::error::{broken, require_invariant, BulwarkError};
 use crate::math::OrOverflow;
 use crate::math::{add, mul_div_floor, sub, to_u64};
 use crate::state::Ballot;
@@ -132,6 +132,15 @@ impl Claim {
             u128::from(ballot.weight),
             u128::from(side_weight),
         )?)
+    }
+
+    /// Ballots are settled once the outcome is final (`OutcomeNotFinal` before).
+    pub fn require_final(&self, now: i64) -> Result<()> {
+        require!(
+            matches!(self.status(now)?, ClaimStatus::Final { .. }),
+            BulwarkError::OutcomeNotFinal
+        );
+        Ok(())
     }
 
     /// A ballot voted for the outcome governance overturned: its weight is slashable.

@@ -1,7 +1,7 @@
 use crate::constants::*;
-use crate::error::{broken, BulwarkError};
+use crate::error::BulwarkError;
 use crate::events::BallotSettled;
-use crate::state::{Assessor, Ballot, Claim, ClaimStatus, Config, Pool};
+use crate::state::{Assessor, Ballot, Claim, Config, Pool};
 use crate::token::{check_recipient_account, transfer_from_pool};
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
@@ -64,10 +64,7 @@ impl SettleBallot<'_> {
             .require_not_paused(PAUSE_WITHDRAW, BulwarkError::WithdrawalsPaused)?;
         let now = Clock::get()?.unix_timestamp;
         let accounts = ctx.accounts;
-        require!(
-            matches!(accounts.claim.status(now)?, ClaimStatus::Final { .. }),
-            BulwarkError::OutcomeNotFinal
-        );
+        accounts.claim.require_final(now)?;
         require!(
             !accounts.claim.slashable(&accounts.ballot),
             BulwarkError::BallotSlashable
@@ -106,12 +103,8 @@ impl SettleBallot<'_> {
             pool.invariant()?;
             pool.check_vault(&before, accounts.vault.amount)?;
         }
-        let assessor = &mut accounts.assessor;
-        assessor.open_ballots = assessor
-            .open_ballots
-            .checked_sub(1)
-            .ok_or_else(|| broken!("an assessor's open ballots count each ballot it cast"))?;
-        assessor.invariant()?;
+        accounts.assessor.ballot_settled()?;
+        accounts.assessor.invariant()?;
         accounts.claim.invariant()?;
         emit!(BallotSettled {
             claim: accounts.claim.key(),

@@ -2,7 +2,7 @@ use crate::constants::*;
 use crate::error::{broken, require_invariant, BulwarkError};
 use crate::events::BallotSlashed;
 use crate::math::bps::Bps;
-use crate::state::{Assessor, Ballot, Claim, ClaimStatus, Config};
+use crate::state::{Assessor, Ballot, Claim, Config};
 use crate::token::transfer_out;
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
@@ -57,10 +57,7 @@ impl SlashBallot<'_> {
             .require_not_paused(PAUSE_WITHDRAW, BulwarkError::WithdrawalsPaused)?;
         let now = Clock::get()?.unix_timestamp;
         let accounts = ctx.accounts;
-        require!(
-            matches!(accounts.claim.status(now)?, ClaimStatus::Final { .. }),
-            BulwarkError::OutcomeNotFinal
-        );
+        accounts.claim.require_final(now)?;
         require!(
             accounts.claim.slashable(&accounts.ballot),
             BulwarkError::BallotNotSlashable
@@ -75,10 +72,7 @@ impl SlashBallot<'_> {
         );
         let assessor = &mut accounts.assessor;
         assessor.remove_stake(slashed)?;
-        assessor.open_ballots = assessor
-            .open_ballots
-            .checked_sub(1)
-            .ok_or_else(|| broken!("an assessor's open ballots count each ballot it cast"))?;
+        assessor.ballot_settled()?;
         accounts.config.total_assessor_stake = accounts
             .config
             .total_assessor_stake
