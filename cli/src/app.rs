@@ -340,6 +340,7 @@ async fn dispatch(s: &mut Session<'_>, command: Command) -> Result<()> {
         Command::Claim(ClaimCommand::Show { claim }) => s.claim_show(&claim).await?,
         Command::Assessor(AssessorCommand::Stake { amount }) => s.assessor_stake(&amount).await?,
         Command::Vote { claim, deny, .. } => s.vote(&claim, !deny).await?,
+        Command::Settle { claim, voter } => s.settle(&claim, voter).await?,
         Command::Redeem { claim } => s.redeem(&claim).await?,
         Command::Crank(CrankCommand::Expire { cover }) => s.crank_expire(&cover).await?,
         Command::Token(TokenCommand::CreateMint { decimals }) => {

@@ -157,6 +157,15 @@ pub enum Command {
         #[arg(long)]
         deny: bool,
     },
+    /// Settle a ballot once its claim is final (anyone may): its share of the claim's reward,
+    /// nothing, or the slash of a vote for an overturned outcome.
+    Settle {
+        #[arg(long)]
+        claim: Pubkey,
+        /// Whose ballot [default: the wallet's].
+        #[arg(long)]
+        voter: Option<Pubkey>,
+    },
     /// Pay an accepted claim to the cover's owner (anyone may).
     Redeem {
         #[arg(long)]

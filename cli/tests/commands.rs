@@ -266,6 +266,26 @@ async fn operator_and_user_commands_run_the_whole_lifecycle() {
         ),
         "{out}"
     );
+    // Anyone settles the assessor's ballot: it voted for the outcome, the whole reward is its.
+    let out = sh
+        .ok(&format!(
+            "settle --claim {claim} --voter {assessor_address}"
+        ))
+        .await;
+    assert!(
+        out.contains(&format!(
+            "ballot of {assessor_address} on claim {claim} settled: reward 100.00"
+        )),
+        "{out}"
+    );
+    let out = sh.ok(&format!("claim show {claim}")).await;
+    assert!(
+        out.contains(
+            "  assessor reward 100.00 for the accepting side (0.00 still reserved); 1 of 1 \
+             ballot(s) settled\n"
+        ),
+        "{out}"
+    );
     let out = sh.ok("pool show 0").await;
     assert!(out.contains("stake 980,000.00"), "{out}");
     // 60,000 of the cover is left (30,000 of stake), against 2 × the 980,000 of stake.

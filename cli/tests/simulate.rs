@@ -234,6 +234,89 @@ tokens = 1000
 /// A step to append where a test's entries are not steps (a scenario needs one).
 const WAIT: &str = "\n[[steps]]\nwait = { days = 1 }\n";
 
+/// A claimant votes for its own claim with a second key holding a tenth of all assessor stake;
+/// governance overturns it: the deposit is forfeited, the second key is slashed half its vote
+/// and earns nothing.
+#[tokio::test]
+async fn an_overturned_self_vote_costs_the_deposit_and_the_slash() {
+    let text = r#"
+name = "A self-vote, overturned"
+
+[market]
+
+[[products]]
+name = "lend"
+weight = 100
+price_bps = 250
+
+[[actors]]
+name = "ann"
+tokens = 1000000
+
+[[actors]]
+name = "bo"
+tokens = 10000
+
+[[actors]]
+name = "mal"
+assessor_stake = 1
+
+[[actors]]
+name = "hon"
+assessor_stake = 9
+
+[[steps]]
+stake = { actor = "ann", amount = 1000000, tranches_ahead = 4 }
+
+[[steps]]
+buy = { actor = "bo", product = "lend", amount = 100000, days = 90 }
+
+[[steps]]
+wait = { days = 1 }
+
+[[steps]]
+claim = { actor = "bo", amount = 100000 }
+
+[[steps]]
+vote = { actor = "mal", claimant = "bo", accept = true }
+
+[[steps]]
+overturn = { claimant = "bo" }
+
+[[steps]]
+wait = { days = 2 }
+
+[[steps]]
+close = { claimant = "bo" }
+
+[[steps]]
+assessor_rewards = { actor = "mal" }
+"#;
+    let (steps, summary) = simulate(text).await.unwrap();
+    assert_eq!(summary.total, summary.minted, "every token accounted for");
+    assert_eq!(summary.claims_paid, 0);
+    // max(1 token, 0.5% of 100,000) = 500; the reward reserved was the cover's assessment
+    // premium (10% of 616.438357), given back.
+    assert_eq!(summary.deposits_forfeited, 500 * UNIT);
+    let lines: Vec<&String> = steps
+        .iter()
+        .flat_map(|step| std::iter::once(&step.title).chain(step.lines.iter()))
+        .collect();
+    assert!(
+        lines.iter().any(|line| line.ends_with(
+            "governance overturns bo's claim as fraud: 61.643835 of reward go back to the pool"
+        )),
+        "{lines:?}"
+    );
+    assert!(
+        lines.iter().any(|line| line.ends_with(
+            "mal earns 0.00 for voting on 1 claim(s) and loses 0.50 of its stake for a vote on \
+             an overturned outcome"
+        )),
+        "{lines:?}"
+    );
+}
+
 async fn error_of(steps: &str) -> String {
     simulate(&format!("{BASE}{steps}")).await.unwrap_err().0
 }
@@ -259,7 +342,7 @@ async fn malformed_scenarios_name_the_line() {
     assert_eq!(
         error_of("\n[[steps]]\nexplode = { days = 3 }\n").await,
         "test.toml:13: unknown variant `explode`, expected one of `stake`, `buy`, `wait`, \
-         `incident`, `claim`, `vote`, `redeem`, `withdraw`, `capital`, `capital_withdraw`, `rewards`, \
+         `incident`, `claim`, `vote`, `redeem`, `overturn`, `withdraw`, `capital`, `capital_withdraw`, `rewards`, \
          `close`, `fees`, `assessor_rewards`, `expire`, `chapter`"
     );
 }

@@ -12,7 +12,8 @@ use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
 use bulwark::instructions::{BuyCoverArgs, FileClaimArgs};
 use bulwark::state::{
-    CapitalPool, Claim, Config, Cover, Pool, PoolProduct, Product, StakePosition, TrancheArchive,
+    Ballot, CapitalPool, Claim, Config, Cover, Pool, PoolProduct, Product, StakePosition,
+    TrancheArchive,
 };
 
 /// The pool with id `pool_id` and the keys its staking instructions take.
@@ -281,8 +282,55 @@ pub async fn redeem<S: AccountSource>(
     Ok(ixs)
 }
 
+/// Settles `voter`'s ballot on `claim` once the outcome is final (anyone may send it):
+/// `slash_ballot` when it voted for an outcome governance overturned (the slash goes to the
+/// treasury's associated account of the assessment mint), `settle_ballot` otherwise (its
+/// reward, if any, to `voter_token`, default the voter's associated account of the claim's
+/// mint). The associated accounts are created first (idempotently) at `caller`'s cost.
+pub async fn settle_ballot<S: AccountSource>(
+    src: &mut S,
+    caller: &Pubkey,
+    claim: &Pubkey,
+    voter: &Pubkey,
+    voter_token: Option<Pubkey>,
+) -> Result<Vec<Instruction>> {
+    let state: Claim = load(src, claim, "claim").await?;
+    let ballot: Ballot = load(src, &builders::ballot_pda(claim, voter), "ballot").await?;
+    if state.slashable(&ballot) {
+        let config: Config = load(src, &builders::config_pda(), "config").await?;
+        let stake_mint = mint_info(src, &config.assessment_mint).await?;
+        return Ok(vec![
+            stake_mint.create_associated_account(caller, &config.treasury),
+            builders::slash_ballot(
+                caller,
+                claim,
+                voter,
+                &stake_mint.address,
+                &stake_mint.associated_account(&config.treasury),
+                &stake_mint.token_program,
+            ),
+        ]);
+    }
+    let mint = mint_info(src, &state.mint).await?;
+    let mut ixs = Vec::new();
+    let voter_token = voter_token.unwrap_or_else(|| {
+        ixs.push(mint.create_associated_account(caller, voter));
+        mint.associated_account(voter)
+    });
+    ixs.push(builders::settle_ballot(
+        caller,
+        claim,
+        &state.deposit_pool,
+        &mint.address,
+        voter,
+        &voter_token,
+        &mint.token_program,
+    ));
+    Ok(ixs)
+}
+
 /// Closes the denied claim at `claim` (anyone may, once its outcome is final): its deposit
-/// goes to the assessors' reward share.
+/// goes to the deposit pool's assessment share.
 pub async fn close_claim<S: AccountSource>(
     src: &mut S,
     caller: &Pubkey,

@@ -5,7 +5,7 @@ use crate::errors::{CliError, Result};
 use crate::format::date;
 use anchor_lang::prelude::Pubkey;
 use bulwark::instructions::FileClaimArgs;
-use bulwark::state::{Claim, ClaimStatus, Cover};
+use bulwark::state::{Assessor, Ballot, Claim, ClaimStatus, Cover};
 use bulwark_sdk::builders::*;
 use bulwark_sdk::flows;
 
@@ -174,6 +174,41 @@ impl Session<'_> {
             "voted to {} claim {claim}",
             if accept { "accept" } else { "deny" }
         );
+        Ok(())
+    }
+
+    /// Settles `voter`'s (default: the wallet's) ballot on a final claim and says what it
+    /// paid or slashed.
+    pub async fn settle(&mut self, claim_address: &Pubkey, voter: Option<Pubkey>) -> Result<()> {
+        let voter = voter.unwrap_or_else(|| self.me());
+        let claim: Claim = self.load(claim_address, "claim").await?;
+        let ballot: Ballot = self
+            .load(&ballot_pda(claim_address, &voter), "ballot")
+            .await?;
+        let assessor = assessor_pda(&voter);
+        let before: Assessor = self.load(&assessor, "assessor").await?;
+        let me = self.me();
+        let ixs =
+            flows::settle_ballot(&mut *self.transport, &me, claim_address, &voter, None).await?;
+        self.send(&ixs, &[]).await?;
+        if claim.slashable(&ballot) {
+            let after: Assessor = self.load(&assessor, "assessor").await?;
+            say!(
+                self,
+                "ballot of {voter} on claim {claim_address} slashed: {} base units of \
+                 assessment stake to the treasury",
+                before.staked - after.staked
+            );
+        } else {
+            let reward = claim
+                .reward_of(&ballot)
+                .map_err(|e| CliError(e.to_string()))?;
+            let reward = self.show_amount(&claim.mint, reward).await?;
+            say!(
+                self,
+                "ballot of {voter} on claim {claim_address} settled: reward {reward}"
+            );
+        }
         Ok(())
     }
 

@@ -201,6 +201,26 @@ impl Engine<'_> {
                     if *accept { "accept" } else { "deny" }
                 )
             }
+            Action::Overturn { claimant } => {
+                let claim_address = self.latest_claim(&where_, claimant)?;
+                let claim: Claim = self.t.load(&claim_address).await;
+                if self.t.now().await < claim.voting_end {
+                    self.t.warp_to_time(claim.voting_end).await;
+                }
+                let authority = self.t.authority.insecure_clone();
+                let ix = overturn_claim(
+                    &authority.pubkey(),
+                    &claim_address,
+                    &claim.deposit_pool,
+                    &format!("scenario:{where_}"),
+                );
+                self.send(&where_, &[ix], &[&authority]).await?;
+                format!(
+                    "governance overturns {claimant}'s claim as fraud: {} of reward go back to \
+                     the pool",
+                    super::engine::tokens(claim.reward_reserved)
+                )
+            }
             Action::Redeem { claimant } => {
                 let claim_address = self.latest_claim(&where_, claimant)?;
                 let before: Claim = self.t.load(&claim_address).await;
@@ -314,27 +334,36 @@ impl Engine<'_> {
                 let a = self.actor(actor);
                 let (key, token, votes) = (a.key.insecure_clone(), a.token, a.votes.clone());
                 let before = self.t.balance(&token).await;
+                let stake_before = self.assessor_stake(&key.pubkey()).await;
                 // Each ballot is settled: a share of the claim's reserved reward when it voted
-                // for the outcome, nothing otherwise.
+                // for the outcome, nothing otherwise, the slash when the outcome it voted for
+                // was overturned.
                 for claim in &votes {
-                    let state: Claim = self.t.load(claim).await;
-                    let ix = settle_ballot(
+                    let ixs = flows::settle_ballot(
+                        &mut self.t,
                         &key.pubkey(),
                         claim,
-                        &state.deposit_pool,
-                        &self.mint.address,
                         &key.pubkey(),
-                        &token,
-                        &self.mint.token_program,
-                    );
-                    self.send(&where_, &[ix], &[&key]).await?;
+                        Some(token),
+                    )
+                    .await
+                    .map_err(|e| ScenarioError(format!("{where_}: {e}")))?;
+                    self.send(&where_, &ixs, &[&key]).await?;
                 }
                 let earned = self.t.balance(&token).await.saturating_sub(before);
-                format!(
+                let slashed = stake_before - self.assessor_stake(&key.pubkey()).await;
+                let mut line = format!(
                     "{actor} earns {} for voting on {} claim(s)",
                     super::engine::tokens(earned),
                     votes.len()
-                )
+                );
+                if slashed > 0 {
+                    line.push_str(&format!(
+                        " and loses {} of its stake for a vote on an overturned outcome",
+                        super::engine::tokens(slashed)
+                    ));
+                }
+                line
             }
             Action::Expire {} => self.expire(&where_, &mut lines).await?,
             Action::Chapter(title) => title.clone(),

@@ -7,7 +7,9 @@ use crate::format::format_amount;
 use crate::report::{capacity_uses, summary_step, State, Step, Summary, Watch};
 use anchor_lang::prelude::Pubkey;
 use bulwark::instructions::{CreatePoolArgs, FileClaimArgs, SetMintParamsArgs, SetPoolProductArgs};
-use bulwark::state::{CapitalExit, CapitalPool, Claim, ClaimStatus, Config, Pool, ProtocolParams};
+use bulwark::state::{
+    Assessor, CapitalExit, CapitalPool, Claim, ClaimStatus, Config, Pool, ProtocolParams,
+};
 use bulwark_sdk::builders::*;
 use bulwark_sdk::capital::shares_worth;
 use bulwark_sdk::client::MintInfo;
@@ -201,6 +203,15 @@ impl Engine<'_> {
             .await
             .checked_sub(before)
             .ok_or_else(|| ScenarioError(format!("{where_}: {actor}'s balance fell")))
+    }
+
+    /// What `owner` stakes as an assessor (nothing before it staked).
+    pub async fn assessor_stake(&mut self, owner: &Pubkey) -> u64 {
+        let address = assessor_pda(owner);
+        if !self.t.exists(&address).await {
+            return 0;
+        }
+        self.t.load::<Assessor>(&address).await.staked
     }
 
     pub fn latest_claim(&self, where_: &str, claimant: &str) -> Result<Pubkey> {

@@ -120,6 +120,12 @@ pub enum Action {
     Redeem {
         claimant: String,
     },
+    /// Governance overturns `claimant`'s latest claim as fraud once its voting is over (the
+    /// story waits for that), in its cooldown: nobody is rewarded for it and the ballots on
+    /// the voters' side are slashed when settled.
+    Overturn {
+        claimant: String,
+    },
     /// The actor withdraws every position whose tranche has ended.
     Withdraw {
         actor: String,
@@ -149,7 +155,8 @@ pub enum Action {
     /// Sweeps the pool's protocol fees (treasury, assessors, capital pool) and pays the
     /// manager its fee.
     Fees {},
-    /// The assessor claims its reward on every claim it voted on.
+    /// Each of the assessor's ballots is settled: its share of the reward of every claim it
+    /// voted for the outcome of, the slash of a vote for an overturned one.
     AssessorRewards {
         actor: String,
     },
@@ -325,7 +332,7 @@ pub fn parse(text: &str, file: &str) -> Result<Scenario> {
             Action::Vote {
                 actor, claimant, ..
             } => (vec![actor, claimant], None),
-            Action::Redeem { claimant } => (vec![claimant], None),
+            Action::Redeem { claimant } | Action::Overturn { claimant } => (vec![claimant], None),
             Action::Incident {
                 product,
                 loss_percent,

@@ -14,6 +14,7 @@ struct Measured {
     buy: u64,
     vote: u64,
     redeem: u64,
+    settle: u64,
 }
 
 /// Writes `n` copies of the account at `template` at fresh addresses.
@@ -101,10 +102,26 @@ async fn scenario(n: usize) -> Measured {
         &format!("redeem_payout (1 pool) with {n} existing stake positions"),
         &redeem,
     );
+    let alice_reward = m.t.create_token_account(&alice.pubkey(), &m.mint).await;
+    let settle_ix = settle_ballot(
+        &alice.pubkey(),
+        &claim,
+        &m.pool.keys.pool,
+        &m.mint,
+        &alice.pubkey(),
+        &alice_reward,
+        &spl_token::ID,
+    );
+    let settled = m.t.send_ok(&[settle_ix], &[&alice]).await;
+    record_compute_units(
+        &format!("settle_ballot (reward) with {n} existing ballots"),
+        &settled,
+    );
     Measured {
         buy: buy.compute_units,
         vote: voted.compute_units,
         redeem: redeem.compute_units,
+        settle: settled.compute_units,
     }
 }
 
@@ -119,6 +136,10 @@ async fn cost_does_not_grow_with_the_protocol() {
         assert_eq!(
             measured.redeem, base.redeem,
             "redeem_payout with {n} positions"
+        );
+        assert_eq!(
+            measured.settle, base.settle,
+            "settle_ballot with {n} ballots"
         );
     }
 }
