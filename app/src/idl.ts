@@ -2139,9 +2139,10 @@ export type Bulwark = {
         {
           "name": "claimantToken",
           "docs": [
-            "The claimant's token account: gets the deposit back. Usually the same account as",
-            "`owner_token` (the claimant still owns the cover), hence `dup`: both are only ever",
-            "credited through the token program, never written by this program. Its associated token",
+            "The claimant's token account: gets the deposit back. The claimant owns the cover while",
+            "its claim is open (a cover under claim cannot be transferred), so this is often the",
+            "same account as `owner_token`, hence `dup`: both are only ever credited through the",
+            "token program, never written by this program. Its associated token",
             "account unless the claimant is the caller."
           ],
           "writable": true
@@ -5982,9 +5983,10 @@ export type Bulwark = {
       "name": "config",
       "docs": [
         "Protocol-wide settings. Written by governance paths (and the product/pool counters on",
-        "`create_product` / `create_pool`) and by the assessor stake instructions (the stake total);",
-        "every other user instruction reads it and never writes it, so covers, stakes and claims do",
-        "not contend on it."
+        "`create_product` / `create_pool`) and by `stake_assessor`, `unstake_assessor` and",
+        "`slash_ballot` (the assessor stake total): those write-lock it against every transaction",
+        "that reads it (buying, filing, voting), so assessor stake changes are serialized with them;",
+        "no cover, staking or claim instruction writes it."
       ],
       "type": {
         "kind": "struct",
@@ -6080,7 +6082,7 @@ export type Bulwark = {
             "type": {
               "array": [
                 "u8",
-                116
+                108
               ]
             }
           }
@@ -8107,7 +8109,8 @@ export type Bulwark = {
             "name": "capitalExitDelay",
             "docs": [
               "Time between a capital exit's request and its execution, seconds: at least voting,",
-              "the silent-ending extension and the cooldown."
+              "the silent-ending cap and the cooldown (of today's parameters; covers keep the timings",
+              "they were bought with)."
             ],
             "type": "u32"
           }

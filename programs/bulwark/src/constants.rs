@@ -182,6 +182,10 @@ pub const DEFAULT_QUORUM: u64 = 1_000_000;
 /// Default share of the total assessor stake a claim's votes must reach (with the absolute
 /// `quorum` as a floor): 10%, snapshotted at filing.
 pub const DEFAULT_QUORUM_BPS: u16 = 1_000;
+/// Highest share of the total assessor stake a quorum may ask: 50% (the total counts stake not
+/// of voting age yet and the claimant's own, so a higher share could make acceptance
+/// impossible).
+pub const MAX_QUORUM_BPS: u16 = 5_000;
 /// Default age assessor stake must reach before it counts as voting weight: 7 days, so weight
 /// cannot be rented for one vote.
 pub const DEFAULT_ASSESSOR_STAKE_AGE: u32 = 7 * SECONDS_PER_DAY as u32;

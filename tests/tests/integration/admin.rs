@@ -334,7 +334,7 @@ async fn update_config_rejects_each_out_of_bounds_parameter() {
         ),
         (
             ProtocolParams {
-                quorum_bps: 10_001,
+                quorum_bps: MAX_QUORUM_BPS + 1,
                 ..d
             },
             BulwarkError::InvalidQuorum,

@@ -957,6 +957,8 @@ async fn stake_counts_as_weight_only_once_it_is_of_age() {
         ),
         (UNIT, UNIT, staked_at + i64::from(age))
     );
+    // Locked until of age: stake that raised the quorum of a claim filed meanwhile stays.
+    assert_eq!(assessor.locked_until, staked_at + i64::from(age));
     s.file(0, 10_000 * UNIT).await;
     let early = vote(&alice.pubkey(), &s.claim(0), true);
     s.m.t

@@ -136,7 +136,7 @@ export function getConfigEncoder(): FixedSizeEncoder<ConfigArgs> {
       ["productCount", getU64Encoder()],
       ["poolCount", getU64Encoder()],
       ["totalAssessorStake", getU64Encoder()],
-      ["reserved", fixEncoderSize(getBytesEncoder(), 116)],
+      ["reserved", fixEncoderSize(getBytesEncoder(), 108)],
     ]),
     (value) => ({ ...value, discriminator: CONFIG_DISCRIMINATOR }),
   );
@@ -159,7 +159,7 @@ export function getConfigDecoder(): FixedSizeDecoder<Config> {
     ["productCount", getU64Decoder()],
     ["poolCount", getU64Decoder()],
     ["totalAssessorStake", getU64Decoder()],
-    ["reserved", fixDecoderSize(getBytesDecoder(), 116)],
+    ["reserved", fixDecoderSize(getBytesDecoder(), 108)],
   ]);
 }
 
@@ -219,5 +219,5 @@ export async function fetchAllMaybeConfig(
 }
 
 export function getConfigSize(): number {
-  return 376;
+  return 368;
 }

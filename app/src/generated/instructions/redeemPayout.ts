@@ -134,9 +134,10 @@ export type RedeemPayoutAsyncInput<
    */
   ownerToken: Address<TAccountOwnerToken>;
   /**
-   * The claimant's token account: gets the deposit back. Usually the same account as
-   * `owner_token` (the claimant still owns the cover), hence `dup`: both are only ever
-   * credited through the token program, never written by this program. Its associated token
+   * The claimant's token account: gets the deposit back. The claimant owns the cover while
+   * its claim is open (a cover under claim cannot be transferred), so this is often the
+   * same account as `owner_token`, hence `dup`: both are only ever credited through the
+   * token program, never written by this program. Its associated token
    * account unless the claimant is the caller.
    */
   claimantToken: Address<TAccountClaimantToken>;
@@ -276,9 +277,10 @@ export type RedeemPayoutInput<
    */
   ownerToken: Address<TAccountOwnerToken>;
   /**
-   * The claimant's token account: gets the deposit back. Usually the same account as
-   * `owner_token` (the claimant still owns the cover), hence `dup`: both are only ever
-   * credited through the token program, never written by this program. Its associated token
+   * The claimant's token account: gets the deposit back. The claimant owns the cover while
+   * its claim is open (a cover under claim cannot be transferred), so this is often the
+   * same account as `owner_token`, hence `dup`: both are only ever credited through the
+   * token program, never written by this program. Its associated token
    * account unless the claimant is the caller.
    */
   claimantToken: Address<TAccountClaimantToken>;
@@ -400,9 +402,10 @@ export type ParsedRedeemPayoutInstruction<
      */
     ownerToken: TAccountMetas[7];
     /**
-     * The claimant's token account: gets the deposit back. Usually the same account as
-     * `owner_token` (the claimant still owns the cover), hence `dup`: both are only ever
-     * credited through the token program, never written by this program. Its associated token
+     * The claimant's token account: gets the deposit back. The claimant owns the cover while
+     * its claim is open (a cover under claim cannot be transferred), so this is often the
+     * same account as `owner_token`, hence `dup`: both are only ever credited through the
+     * token program, never written by this program. Its associated token
      * account unless the claimant is the caller.
      */
     claimantToken: TAccountMetas[8];

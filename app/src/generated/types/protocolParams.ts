@@ -84,7 +84,8 @@ export type ProtocolParams = {
   slashBps: number;
   /**
    * Time between a capital exit's request and its execution, seconds: at least voting,
-   * the silent-ending extension and the cooldown.
+   * the silent-ending cap and the cooldown (of today's parameters; covers keep the timings
+   * they were bought with).
    */
   capitalExitDelay: number;
 };
@@ -151,7 +152,8 @@ export type ProtocolParamsArgs = {
   slashBps: number;
   /**
    * Time between a capital exit's request and its execution, seconds: at least voting,
-   * the silent-ending extension and the cooldown.
+   * the silent-ending cap and the cooldown (of today's parameters; covers keep the timings
+   * they were bought with).
    */
   capitalExitDelay: number;
 };

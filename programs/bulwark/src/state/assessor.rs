@@ -37,12 +37,13 @@ impl Assessor {
         if now >= self.pending_matures_at {
             self.staked
         } else {
-            self.staked - self.pending
+            self.staked.saturating_sub(self.pending)
         }
     }
 
     /// Adds `amount` of stake at `now`: stake that matured stays matured, the rest (with
-    /// `amount`) matures `age` seconds from now.
+    /// `amount`) matures `age` seconds from now, and stays locked until then, so stake that
+    /// raises the quorum of claims filed meanwhile cannot leave before it could vote.
     pub fn add_stake(&mut self, amount: u64, now: i64, age: u32) -> Result<()> {
         let pending = if now >= self.pending_matures_at {
             0
@@ -51,6 +52,7 @@ impl Assessor {
         };
         self.pending = add(pending, amount)?;
         self.pending_matures_at = now.checked_add(i64::from(age)).or_overflow()?;
+        self.locked_until = self.locked_until.max(self.pending_matures_at);
         self.staked = add(self.staked, amount)?;
         Ok(())
     }

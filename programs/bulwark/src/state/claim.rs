@@ -198,10 +198,10 @@ impl Claim {
     }
 
     /// Records a vote of `weight` at `now`. The first accepting vote opens a full voting period
-    /// from itself, so deniers always get one to answer it (Nexus Mutual v2's rule); every vote
-    /// that flips the outcome within the last `silent_ending` seconds pushes the end to
-    /// `silent_ending` after it, so the side that loses the lead can always answer. Both stop
-    /// at `latest_voting_end`.
+    /// from itself, so deniers get one to answer it (Nexus Mutual v2's rule); every vote that
+    /// flips the outcome within the last `silent_ending` seconds pushes the end to
+    /// `silent_ending` after it, so the side that loses the lead can answer. Both stop at
+    /// `latest_voting_end`: a flip in the last `silent_ending` before it gets only what is left.
     pub fn record_vote(&mut self, accept: bool, weight: u64, now: i64) -> Result<()> {
         let before = self.voted_accept();
         if accept && self.accept_weight == 0 {

@@ -3,9 +3,10 @@ use crate::error::{require_invariant, BulwarkError};
 use anchor_lang::prelude::*;
 
 /// Protocol-wide settings. Written by governance paths (and the product/pool counters on
-/// `create_product` / `create_pool`) and by the assessor stake instructions (the stake total);
-/// every other user instruction reads it and never writes it, so covers, stakes and claims do
-/// not contend on it.
+/// `create_product` / `create_pool`) and by `stake_assessor`, `unstake_assessor` and
+/// `slash_ballot` (the assessor stake total): those write-lock it against every transaction
+/// that reads it (buying, filing, voting), so assessor stake changes are serialized with them;
+/// no cover, staking or claim instruction writes it.
 #[account]
 #[derive(InitSpace, Debug)]
 pub struct Config {
@@ -34,7 +35,7 @@ pub struct Config {
     /// `stake_assessor` and `unstake_assessor`, which write that vault already): the base of
     /// a claim's quorum.
     pub total_assessor_stake: u64,
-    pub reserved: [u8; 116],
+    pub reserved: [u8; 108],
 }
 
 impl Config {
@@ -44,7 +45,6 @@ impl Config {
         self.pause_flags & family != 0
     }
 
-    /// Fails with `error` when `family` is paused.
     /// The quorum of a claim filed now: the `quorum` floor or `quorum_bps` of the total
     /// assessor stake (rounded up), whichever is larger.
     pub fn claim_quorum(&self) -> Result<u64> {
@@ -53,6 +53,7 @@ impl Config {
         Ok(share.max(self.params.quorum))
     }
 
+    /// Fails with `error` when `family` is paused.
     pub fn require_not_paused(&self, family: u8, error: BulwarkError) -> Result<()> {
         if self.is_paused(family) {
             return Err(error.into());
@@ -120,7 +121,8 @@ pub struct ProtocolParams {
     /// governance overturned (snapshotted on the claim at filing).
     pub slash_bps: u16,
     /// Time between a capital exit's request and its execution, seconds: at least voting,
-    /// the silent-ending extension and the cooldown.
+    /// the silent-ending cap and the cooldown (of today's parameters; covers keep the timings
+    /// they were bought with).
     pub capital_exit_delay: u32,
 }
 
@@ -452,7 +454,7 @@ const QUORUM: ParamBound = ParamBound {
 const QUORUM_SHARE: ParamBound = ParamBound {
     param: Param::QuorumBps,
     min: 0,
-    max: BPS,
+    max: MAX_QUORUM_BPS as u64,
     error: BulwarkError::InvalidQuorum,
 };
 const ASSESSOR_STAKE_AGE: ParamBound = ParamBound {

@@ -85,7 +85,7 @@ impl InitializeConfig<'_> {
             product_count: 0,
             pool_count: 0,
             total_assessor_stake: 0,
-            reserved: [0; 116],
+            reserved: [0; 108],
         });
         config.invariant()?;
         emit!(ConfigInitialized {

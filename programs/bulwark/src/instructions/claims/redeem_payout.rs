@@ -52,9 +52,10 @@ pub struct RedeemPayout<'info> {
         constraint = owner_token.owner == cover.owner @ BulwarkError::WrongRecipient,
     )]
     pub owner_token: Box<InterfaceAccount<'info, TokenAccount>>,
-    /// The claimant's token account: gets the deposit back. Usually the same account as
-    /// `owner_token` (the claimant still owns the cover), hence `dup`: both are only ever
-    /// credited through the token program, never written by this program. Its associated token
+    /// The claimant's token account: gets the deposit back. The claimant owns the cover while
+    /// its claim is open (a cover under claim cannot be transferred), so this is often the
+    /// same account as `owner_token`, hence `dup`: both are only ever credited through the
+    /// token program, never written by this program. Its associated token
     /// account unless the claimant is the caller.
     #[account(
         mut,
