@@ -4,7 +4,13 @@
 import type { Address, TransactionSigner } from "@solana/kit";
 import { DEFAULT_MCR_BPS } from "./constants";
 import {
+  Param,
   ProductType,
+  getCancelProposalInstruction,
+  getCreateProposalInstruction,
+  getExecuteProposalInstruction,
+  type GovernanceChangeArgs,
+  type ProtocolParams,
   getCreateCapitalPoolInstruction,
   getCreatePoolInstruction,
   getCreateProductInstruction,
@@ -25,6 +31,7 @@ import {
   poolProductPda,
   productPda,
   programDataAddress,
+  proposalPda,
   vaultPda,
 } from "./pdas";
 
@@ -196,4 +203,87 @@ export async function setPoolProduct(input: {
     targetPriceBps: input.targetPriceBps,
   });
   return { poolProduct, instructions: [instruction] };
+}
+
+// ---- timelocked governance ----
+
+/** The `ProtocolParams` field a `Param` names (its camelCase name). */
+function paramField(param: Param): keyof ProtocolParams {
+  const name = Param[param];
+  return (name.charAt(0).toLowerCase() + name.slice(1)) as keyof ProtocolParams;
+}
+
+/** The changes that turn parameters `old` into `next`, one per differing field, in order. */
+export function paramChanges(old: ProtocolParams, next: ProtocolParams): GovernanceChangeArgs[] {
+  const changes: GovernanceChangeArgs[] = [];
+  for (const value of Object.values(Param)) {
+    if (typeof value !== "number") continue;
+    const field = paramField(value);
+    const [from, to] = [BigInt(old[field]), BigInt(next[field])];
+    if (from !== to) changes.push({ __kind: "Param", param: value, old: from, new: to });
+  }
+  return changes;
+}
+
+/**
+ * `create_proposal` as proposal `id` (the config's `proposalCount`): the changes execute
+ * after the config's timelock delay, within the execution window, unless cancelled.
+ */
+export async function createProposal(input: {
+  authority: TransactionSigner;
+  id: bigint;
+  changes: GovernanceChangeArgs[];
+  descriptionHash?: Uint8Array;
+  descriptionUri?: string;
+}) {
+  const proposal = await proposalPda(input.id);
+  const instruction = getCreateProposalInstruction({
+    authority: input.authority,
+    config: await configPda(),
+    proposal,
+    changes: input.changes,
+    descriptionHash: input.descriptionHash ?? new Uint8Array(32),
+    descriptionUri: input.descriptionUri ?? "",
+  });
+  return { proposal, instructions: [instruction] };
+}
+
+/** The capital pool a proposal's changes write, if any (`execute_proposal` takes it). */
+function changedCapitalPool(changes: readonly GovernanceChangeArgs[]): Address | undefined {
+  for (const change of changes) {
+    if (change.__kind === "MinCapital" || change.__kind === "McrBps") return change.capitalPool;
+  }
+  return undefined;
+}
+
+/** `execute_proposal` (anyone, once the timelock has elapsed). */
+export async function executeProposal(input: {
+  caller: TransactionSigner;
+  id: bigint;
+  proposer: Address;
+  changes: readonly GovernanceChangeArgs[];
+}) {
+  const instruction = getExecuteProposalInstruction({
+    caller: input.caller,
+    config: await configPda(),
+    proposal: await proposalPda(input.id),
+    proposer: input.proposer,
+    capitalPool: changedCapitalPool(input.changes),
+  });
+  return { instructions: [instruction] };
+}
+
+/** `cancel_proposal` (governance); the rent goes back to `proposer`. */
+export async function cancelProposal(input: {
+  authority: TransactionSigner;
+  id: bigint;
+  proposer: Address;
+}) {
+  const instruction = getCancelProposalInstruction({
+    authority: input.authority,
+    config: await configPda(),
+    proposal: await proposalPda(input.id),
+    proposer: input.proposer,
+  });
+  return { instructions: [instruction] };
 }

@@ -21,6 +21,7 @@ export const SEEDS = {
   capitalVault: "capital_vault",
   capitalShares: "capital_shares",
   capitalExit: "capital_exit",
+  proposal: "proposal",
 } as const;
 
 export const BPS = 10_000n;
@@ -65,5 +66,6 @@ export function defaultProtocolParams(): ProtocolParams {
     assessorRewardBps: 50,
     slashBps: 5_000,
     capitalExitDelay: 14 * day,
+    timelockDelay: day,
   };
 }

@@ -226,6 +226,72 @@ export type Bulwark = {
       "returns": "pubkey"
     },
     {
+      "name": "cancelProposal",
+      "docs": [
+        "Governance: cancels a proposal before it is executed."
+      ],
+      "discriminator": [
+        106,
+        74,
+        128,
+        146,
+        19,
+        65,
+        39,
+        23
+      ],
+      "accounts": [
+        {
+          "name": "authority",
+          "signer": true,
+          "relations": [
+            "config"
+          ]
+        },
+        {
+          "name": "config",
+          "address": "6Lq4DP5ySowZkEkD8pMeGMcxSbW8L51djnNkXLhB63SM"
+        },
+        {
+          "name": "proposal",
+          "docs": [
+            "Closed, its rent back to its proposer."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  112,
+                  114,
+                  111,
+                  112,
+                  111,
+                  115,
+                  97,
+                  108
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "proposal.id",
+                "account": "proposal"
+              }
+            ]
+          }
+        },
+        {
+          "name": "proposer",
+          "writable": true,
+          "relations": [
+            "proposal"
+          ]
+        }
+      ],
+      "args": []
+    },
+    {
       "name": "claimManagerFees",
       "docs": [
         "Pool manager: claims the manager fees of the pool."
@@ -365,6 +431,10 @@ export type Bulwark = {
             "Anyone may close a denied claim."
           ],
           "signer": true
+        },
+        {
+          "name": "config",
+          "address": "6Lq4DP5ySowZkEkD8pMeGMcxSbW8L51djnNkXLhB63SM"
         },
         {
           "name": "claim",
@@ -877,6 +947,84 @@ export type Bulwark = {
       ]
     },
     {
+      "name": "createProposal",
+      "docs": [
+        "Governance: proposes timelocked changes to parameters, the treasury or a capital",
+        "pool's minimum capital requirement."
+      ],
+      "discriminator": [
+        132,
+        116,
+        68,
+        174,
+        216,
+        160,
+        198,
+        22
+      ],
+      "accounts": [
+        {
+          "name": "authority",
+          "docs": [
+            "Governance; pays the proposal's rent (back when it is executed or cancelled)."
+          ],
+          "writable": true,
+          "signer": true,
+          "relations": [
+            "config"
+          ]
+        },
+        {
+          "name": "config",
+          "docs": [
+            "Writable: its proposal counter gives the proposal its id."
+          ],
+          "writable": true,
+          "address": "6Lq4DP5ySowZkEkD8pMeGMcxSbW8L51djnNkXLhB63SM"
+        },
+        {
+          "name": "proposal",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  112,
+                  114,
+                  111,
+                  112,
+                  111,
+                  115,
+                  97,
+                  108
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "config.proposalCount",
+                "account": "config"
+              }
+            ]
+          }
+        },
+        {
+          "name": "systemProgram",
+          "address": "11111111111111111111111111111111"
+        }
+      ],
+      "args": [
+        {
+          "name": "args",
+          "type": {
+            "defined": {
+              "name": "createProposalArgs"
+            }
+          }
+        }
+      ]
+    },
+    {
       "name": "depositCapital",
       "docs": [
         "Member: deposits capital for membership shares (at least `min_shares`)."
@@ -1222,6 +1370,81 @@ export type Bulwark = {
         {
           "name": "memberToken",
           "writable": true
+        }
+      ],
+      "args": []
+    },
+    {
+      "name": "executeProposal",
+      "docs": [
+        "Anyone: applies a proposal once its timelock has elapsed."
+      ],
+      "discriminator": [
+        186,
+        60,
+        116,
+        133,
+        108,
+        128,
+        111,
+        28
+      ],
+      "accounts": [
+        {
+          "name": "caller",
+          "docs": [
+            "Anyone: the changes were decided when governance proposed them."
+          ],
+          "signer": true
+        },
+        {
+          "name": "config",
+          "writable": true,
+          "address": "6Lq4DP5ySowZkEkD8pMeGMcxSbW8L51djnNkXLhB63SM"
+        },
+        {
+          "name": "proposal",
+          "docs": [
+            "Closed once executed, its rent back to its proposer."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  112,
+                  114,
+                  111,
+                  112,
+                  111,
+                  115,
+                  97,
+                  108
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "proposal.id",
+                "account": "proposal"
+              }
+            ]
+          }
+        },
+        {
+          "name": "proposer",
+          "writable": true,
+          "relations": [
+            "proposal"
+          ]
+        },
+        {
+          "name": "capitalPool",
+          "docs": [
+            "The capital pool the proposal changes; required exactly when it changes one."
+          ],
+          "writable": true,
+          "optional": true
         }
       ],
       "args": []
@@ -2285,50 +2508,6 @@ export type Bulwark = {
       ]
     },
     {
-      "name": "setCapitalRequirement",
-      "docs": [
-        "Governance: sets a capital pool's minimum capital requirement (floor and share of the",
-        "leverage lines)."
-      ],
-      "discriminator": [
-        49,
-        115,
-        6,
-        228,
-        115,
-        21,
-        186,
-        5
-      ],
-      "accounts": [
-        {
-          "name": "authority",
-          "signer": true,
-          "relations": [
-            "config"
-          ]
-        },
-        {
-          "name": "config",
-          "address": "6Lq4DP5ySowZkEkD8pMeGMcxSbW8L51djnNkXLhB63SM"
-        },
-        {
-          "name": "capitalPool",
-          "writable": true
-        }
-      ],
-      "args": [
-        {
-          "name": "args",
-          "type": {
-            "defined": {
-              "name": "setCapitalRequirementArgs"
-            }
-          }
-        }
-      ]
-    },
-    {
       "name": "setManagerFee",
       "docs": [
         "Pool manager: changes the manager fee within the pool's maximum."
@@ -3085,46 +3264,6 @@ export type Bulwark = {
       ]
     },
     {
-      "name": "updateConfig",
-      "docs": [
-        "Governance: replaces the protocol parameters and treasury."
-      ],
-      "discriminator": [
-        29,
-        158,
-        252,
-        191,
-        10,
-        83,
-        219,
-        99
-      ],
-      "accounts": [
-        {
-          "name": "authority",
-          "signer": true,
-          "relations": [
-            "config"
-          ]
-        },
-        {
-          "name": "config",
-          "writable": true,
-          "address": "6Lq4DP5ySowZkEkD8pMeGMcxSbW8L51djnNkXLhB63SM"
-        }
-      ],
-      "args": [
-        {
-          "name": "args",
-          "type": {
-            "defined": {
-              "name": "updateConfigArgs"
-            }
-          }
-        }
-      ]
-    },
-    {
       "name": "updateProduct",
       "docs": [
         "Governance: changes a product's terms, including deprecation."
@@ -3521,6 +3660,19 @@ export type Bulwark = {
         73,
         224,
         229
+      ]
+    },
+    {
+      "name": "proposal",
+      "discriminator": [
+        26,
+        94,
+        189,
+        187,
+        116,
+        136,
+        53,
+        33
       ]
     },
     {
@@ -3978,6 +4130,45 @@ export type Bulwark = {
         243,
         12,
         25
+      ]
+    },
+    {
+      "name": "proposalCancelled",
+      "discriminator": [
+        253,
+        59,
+        104,
+        46,
+        129,
+        78,
+        9,
+        14
+      ]
+    },
+    {
+      "name": "proposalCreated",
+      "discriminator": [
+        186,
+        8,
+        160,
+        108,
+        81,
+        13,
+        51,
+        206
+      ]
+    },
+    {
+      "name": "proposalExecuted",
+      "discriminator": [
+        92,
+        213,
+        189,
+        201,
+        101,
+        83,
+        111,
+        83
       ]
     },
     {
@@ -4719,6 +4910,51 @@ export type Bulwark = {
       "code": 6131,
       "name": "wrongAssessor",
       "msg": "Assessor account is not the ballot's voter's"
+    },
+    {
+      "code": 6132,
+      "name": "invalidTimelockDelay",
+      "msg": "Timelock delay is above the maximum"
+    },
+    {
+      "code": 6133,
+      "name": "invalidProposalSize",
+      "msg": "A proposal carries one to eight changes"
+    },
+    {
+      "code": 6134,
+      "name": "duplicateChange",
+      "msg": "A proposal changes each field at most once"
+    },
+    {
+      "code": 6135,
+      "name": "noOpChange",
+      "msg": "A change must set a new value"
+    },
+    {
+      "code": 6136,
+      "name": "timelockNotElapsed",
+      "msg": "The proposal's timelock has not elapsed"
+    },
+    {
+      "code": 6137,
+      "name": "proposalExpired",
+      "msg": "The proposal's execution window has passed"
+    },
+    {
+      "code": 6138,
+      "name": "proposalStale",
+      "msg": "A field the proposal changes no longer holds the value it was proposed against"
+    },
+    {
+      "code": 6139,
+      "name": "wrongProposalTarget",
+      "msg": "Account is not the one the proposal changes"
+    },
+    {
+      "code": 6140,
+      "name": "wrongProposal",
+      "msg": "Proposal account does not match its id"
     }
   ],
   "types": [
@@ -5758,11 +5994,19 @@ export type Bulwark = {
             "type": "u32"
           },
           {
+            "name": "claimsPaused",
+            "docs": [
+              "The config's claims-paused seconds at filing: the claim's clock ([`Claim::clock`])",
+              "stops while claims are paused, so its voting and cooldown deadlines move by the pause."
+            ],
+            "type": "u64"
+          },
+          {
             "name": "reserved",
             "type": {
               "array": [
                 "u8",
-                38
+                30
               ]
             }
           }
@@ -5982,7 +6226,8 @@ export type Bulwark = {
     {
       "name": "config",
       "docs": [
-        "Protocol-wide settings. Written by governance paths (and the product/pool counters on",
+        "Protocol-wide settings. Written by governance paths (`set_pause`, the timelocked",
+        "`execute_proposal`, the proposal counter of `create_proposal`, the product/pool counters on",
         "`create_product` / `create_pool`) and by `stake_assessor`, `unstake_assessor` and",
         "`slash_ballot` (the assessor stake total): those write-lock it against every transaction",
         "that reads it (buying, filing, voting), so assessor stake changes are serialized with them;",
@@ -6078,11 +6323,34 @@ export type Bulwark = {
             "type": "u64"
           },
           {
+            "name": "pauseClocks",
+            "docs": [
+              "Time spent paused, per action family (indexed by the bit of its `PAUSE_*` flag)."
+            ],
+            "type": {
+              "array": [
+                {
+                  "defined": {
+                    "name": "pauseClock"
+                  }
+                },
+                5
+              ]
+            }
+          },
+          {
+            "name": "proposalCount",
+            "docs": [
+              "Number of proposals created; the next proposal's id."
+            ],
+            "type": "u64"
+          },
+          {
             "name": "reserved",
             "type": {
               "array": [
                 "u8",
-                108
+                16
               ]
             }
           }
@@ -6351,11 +6619,19 @@ export type Bulwark = {
             "type": "pubkey"
           },
           {
+            "name": "claimsPaused",
+            "docs": [
+              "The config's claims-paused seconds at purchase: the filing deadline",
+              "(`claimable_until`) is on a clock that stops while claims are paused."
+            ],
+            "type": "u64"
+          },
+          {
             "name": "reserved",
             "type": {
               "array": [
                 "u8",
-                20
+                12
               ]
             }
           }
@@ -6647,6 +6923,46 @@ export type Bulwark = {
       }
     },
     {
+      "name": "createProposalArgs",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "changes",
+            "docs": [
+              "The fields to change, each with the value it holds now and the value to set."
+            ],
+            "type": {
+              "vec": {
+                "defined": {
+                  "name": "governanceChange"
+                }
+              }
+            }
+          },
+          {
+            "name": "descriptionHash",
+            "docs": [
+              "Hash of the document explaining the proposal."
+            ],
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          },
+          {
+            "name": "descriptionUri",
+            "docs": [
+              "Where that document can be read."
+            ],
+            "type": "string"
+          }
+        ]
+      }
+    },
+    {
       "name": "depositStakeArgs",
       "type": {
         "kind": "struct",
@@ -6815,6 +7131,88 @@ export type Bulwark = {
               "Where assessors can read the evidence."
             ],
             "type": "string"
+          }
+        ]
+      }
+    },
+    {
+      "name": "governanceChange",
+      "docs": [
+        "One field a governance proposal changes, with the value it was proposed against (`old`)",
+        "and the value it sets (`new`). A proposal stores only the fields it changes, and executes",
+        "only while each still holds its `old` value: a stale proposal fails with `ProposalStale`",
+        "instead of reverting a change made after it was proposed."
+      ],
+      "type": {
+        "kind": "enum",
+        "variants": [
+          {
+            "name": "param",
+            "fields": [
+              {
+                "name": "param",
+                "type": {
+                  "defined": {
+                    "name": "param"
+                  }
+                }
+              },
+              {
+                "name": "old",
+                "type": "u64"
+              },
+              {
+                "name": "new",
+                "type": "u64"
+              }
+            ]
+          },
+          {
+            "name": "treasury",
+            "fields": [
+              {
+                "name": "old",
+                "type": "pubkey"
+              },
+              {
+                "name": "new",
+                "type": "pubkey"
+              }
+            ]
+          },
+          {
+            "name": "minCapital",
+            "fields": [
+              {
+                "name": "capitalPool",
+                "type": "pubkey"
+              },
+              {
+                "name": "old",
+                "type": "u64"
+              },
+              {
+                "name": "new",
+                "type": "u64"
+              }
+            ]
+          },
+          {
+            "name": "mcrBps",
+            "fields": [
+              {
+                "name": "capitalPool",
+                "type": "pubkey"
+              },
+              {
+                "name": "old",
+                "type": "u16"
+              },
+              {
+                "name": "new",
+                "type": "u16"
+              }
+            ]
           }
         ]
       }
@@ -7092,6 +7490,107 @@ export type Bulwark = {
       }
     },
     {
+      "name": "param",
+      "docs": [
+        "One field of [`ProtocolParams`], by name: what the bounds and rules below refer to, and",
+        "what a governance proposal changes."
+      ],
+      "type": {
+        "kind": "enum",
+        "variants": [
+          {
+            "name": "stakerShareBps"
+          },
+          {
+            "name": "assessmentShareBps"
+          },
+          {
+            "name": "protocolFeeBps"
+          },
+          {
+            "name": "capacityRatioBps"
+          },
+          {
+            "name": "maxTotalWeight"
+          },
+          {
+            "name": "priceBumpBps"
+          },
+          {
+            "name": "priceDecayBpsPerDay"
+          },
+          {
+            "name": "claimDepositBps"
+          },
+          {
+            "name": "votingPeriod"
+          },
+          {
+            "name": "silentEnding"
+          },
+          {
+            "name": "silentEndingCap"
+          },
+          {
+            "name": "cooldown"
+          },
+          {
+            "name": "redemptionWindow"
+          },
+          {
+            "name": "assessorLock"
+          },
+          {
+            "name": "quorum"
+          },
+          {
+            "name": "quorumBps"
+          },
+          {
+            "name": "assessorStakeAge"
+          },
+          {
+            "name": "assessorRewardBps"
+          },
+          {
+            "name": "slashBps"
+          },
+          {
+            "name": "capitalExitDelay"
+          },
+          {
+            "name": "timelockDelay"
+          }
+        ]
+      }
+    },
+    {
+      "name": "pauseClock",
+      "docs": [
+        "How long one action family has been paused: seconds of pauses that ended, and when the",
+        "current one began."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "pausedSeconds",
+            "docs": [
+              "Seconds of the family's past pauses, all together."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "pausedSince",
+            "docs": [
+              "Start of the current pause; 0 while the family is not paused."
+            ],
+            "type": "i64"
+          }
+        ]
+      }
+    },
+    {
       "name": "pauseFlagsSet",
       "type": {
         "kind": "struct",
@@ -7103,6 +7602,22 @@ export type Bulwark = {
           {
             "name": "newFlags",
             "type": "u8"
+          },
+          {
+            "name": "pauseClocks",
+            "docs": [
+              "Every family's pause clock after the change."
+            ],
+            "type": {
+              "array": [
+                {
+                  "defined": {
+                    "name": "pauseClock"
+                  }
+                },
+                5
+              ]
+            }
           }
         ]
       }
@@ -7958,6 +8473,199 @@ export type Bulwark = {
       }
     },
     {
+      "name": "proposal",
+      "docs": [
+        "Changes to the protocol's parameters and treasury, proposed by governance, executable by",
+        "anyone once the timelock has elapsed and until its execution window closes; governance may",
+        "cancel it before. Closed (rent to its proposer) when executed or cancelled; its events stay."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "version",
+            "type": "u8"
+          },
+          {
+            "name": "bump",
+            "type": "u8"
+          },
+          {
+            "name": "id",
+            "docs": [
+              "Its id: the config's proposal counter when it was created."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "proposer",
+            "docs": [
+              "Paid its rent and gets it back."
+            ],
+            "type": "pubkey"
+          },
+          {
+            "name": "proposedAt",
+            "type": "i64"
+          },
+          {
+            "name": "executableAt",
+            "docs": [
+              "Earliest execution: `proposed_at` + the timelock delay of that time (and never before",
+              "`proposed_at` + the current delay, should the delay have been raised since)."
+            ],
+            "type": "i64"
+          },
+          {
+            "name": "expiresAt",
+            "docs": [
+              "Execution fails from this time on (`PROPOSAL_EXECUTION_WINDOW` after `executable_at`)."
+            ],
+            "type": "i64"
+          },
+          {
+            "name": "descriptionHash",
+            "docs": [
+              "Hash of the document explaining the proposal."
+            ],
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          },
+          {
+            "name": "descriptionUri",
+            "docs": [
+              "Where that document can be read."
+            ],
+            "type": "string"
+          },
+          {
+            "name": "changes",
+            "type": {
+              "vec": {
+                "defined": {
+                  "name": "governanceChange"
+                }
+              }
+            }
+          },
+          {
+            "name": "reserved",
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          }
+        ]
+      }
+    },
+    {
+      "name": "proposalCancelled",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "proposal",
+            "type": "pubkey"
+          },
+          {
+            "name": "id",
+            "type": "u64"
+          },
+          {
+            "name": "authority",
+            "type": "pubkey"
+          }
+        ]
+      }
+    },
+    {
+      "name": "proposalCreated",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "proposal",
+            "type": "pubkey"
+          },
+          {
+            "name": "id",
+            "type": "u64"
+          },
+          {
+            "name": "proposer",
+            "type": "pubkey"
+          },
+          {
+            "name": "changes",
+            "type": {
+              "vec": {
+                "defined": {
+                  "name": "governanceChange"
+                }
+              }
+            }
+          },
+          {
+            "name": "executableAt",
+            "type": "i64"
+          },
+          {
+            "name": "expiresAt",
+            "type": "i64"
+          },
+          {
+            "name": "descriptionHash",
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          },
+          {
+            "name": "descriptionUri",
+            "type": "string"
+          }
+        ]
+      }
+    },
+    {
+      "name": "proposalExecuted",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "proposal",
+            "type": "pubkey"
+          },
+          {
+            "name": "id",
+            "type": "u64"
+          },
+          {
+            "name": "executor",
+            "type": "pubkey"
+          },
+          {
+            "name": "changes",
+            "type": {
+              "vec": {
+                "defined": {
+                  "name": "governanceChange"
+                }
+              }
+            }
+          }
+        ]
+      }
+    },
+    {
       "name": "protocolParams",
       "docs": [
         "Parameters governance may change with `update_config`. Each is bounded by `validate`."
@@ -8113,6 +8821,14 @@ export type Bulwark = {
               "they were bought with)."
             ],
             "type": "u32"
+          },
+          {
+            "name": "timelockDelay",
+            "docs": [
+              "Time between a governance proposal and its execution, seconds. Every parameter change",
+              "waits it, lowering it included; pauses do not."
+            ],
+            "type": "u32"
           }
         ]
       }
@@ -8242,28 +8958,6 @@ export type Bulwark = {
           {
             "name": "poolRewardsReserved",
             "type": "u64"
-          }
-        ]
-      }
-    },
-    {
-      "name": "setCapitalRequirementArgs",
-      "type": {
-        "kind": "struct",
-        "fields": [
-          {
-            "name": "minCapital",
-            "docs": [
-              "Floor of the minimum capital requirement, in the mint's base units."
-            ],
-            "type": "u64"
-          },
-          {
-            "name": "mcrBps",
-            "docs": [
-              "Share of the leverage lines outstanding the capital must cover, bps (1,000..=10,000)."
-            ],
-            "type": "u16"
           }
         ]
       }
@@ -8753,29 +9447,6 @@ export type Bulwark = {
                 16
               ]
             }
-          }
-        ]
-      }
-    },
-    {
-      "name": "updateConfigArgs",
-      "type": {
-        "kind": "struct",
-        "fields": [
-          {
-            "name": "params",
-            "docs": [
-              "The complete new parameter set; each field is bounded by `ProtocolParams::validate`."
-            ],
-            "type": {
-              "defined": {
-                "name": "protocolParams"
-              }
-            }
-          },
-          {
-            "name": "treasury",
-            "type": "pubkey"
           }
         ]
       }

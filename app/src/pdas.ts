@@ -85,3 +85,6 @@ export const capitalVaultPda = (mint: Address) => pda(SEEDS.capitalVault, key(mi
 export const capitalSharesPda = (mint: Address) => pda(SEEDS.capitalShares, key(mint));
 export const capitalExitPda = (capitalPool: Address, member: Address, exitId: bigint) =>
   pda(SEEDS.capitalExit, key(capitalPool), key(member), u64(exitId));
+
+/** `Proposal` `["proposal", id]`: governance's timelocked changes, id from the config's counter. */
+export const proposalPda = (id: bigint) => pda(SEEDS.proposal, u64(id));

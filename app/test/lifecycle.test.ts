@@ -26,7 +26,6 @@ import {
   defaultProtocolParams,
   fileClaim,
   getBulwarkErrorMessage,
-  getUpdateConfigInstruction,
   initializeConfig,
   loadConfig,
   quoteCover,
@@ -38,7 +37,7 @@ import {
   vote,
 } from "../src";
 import { DAY, UNIT, defaultTerms, fundedAssessor, openPool } from "./fixtures";
-import { Harness, skipWithoutProgram, type Wallet } from "../src/testing";
+import { Harness, skipWithoutProgram, updateParams, type Wallet } from "../src/testing";
 
 test(
   "lifecycle on the SBF program: stake, buy, claim, vote, redeem",
@@ -92,13 +91,7 @@ test(
         (await createProduct({ authority, productId, terms: defaultTerms() })).instructions,
       );
     }
-    await h.send([
-      getUpdateConfigInstruction({
-        authority,
-        params: { ...params, assessorRewardBps: 20 },
-        treasury,
-      }),
-    ]);
+    await updateParams(h, authority, { ...params, assessorRewardBps: 20 });
     config = await loadConfig(h.fetch);
     assert.equal(config.productCount, 2n);
     assert.equal(config.params.assessorRewardBps, 20);

@@ -24,7 +24,6 @@ import {
   decodePoolProduct,
   extendStake,
   getArchiveTrancheInstruction,
-  getUpdateConfigInstruction,
   loadConfig,
   loadPoolStates,
   loadProduct,
@@ -37,7 +36,7 @@ import {
   type Quote,
 } from "../src";
 import { UNIT, deploy, openPool, random, sellableNow, stakeFar, stakeNew } from "./fixtures";
-import { Harness, skipWithoutProgram, type Wallet } from "../src/testing";
+import { Harness, skipWithoutProgram, updateParams, type Wallet } from "../src/testing";
 
 const PRODUCT = 0n;
 
@@ -205,7 +204,7 @@ test(
 async function exploreCapacity(seed: number) {
   const rng = random(seed);
   const h = await Harness.start();
-  const { authority, treasury } = await deploy(h, 1);
+  const { authority } = await deploy(h, 1);
   h.warpToTranche(trancheAt(h.now()) + 1n, BigInt(rng.int(0, 91 * 86_400 - 1)));
   const mint = await h.createMint(6);
   const { keys } = await openPool(h, authority, 0n, mint, [[PRODUCT, rng.int(10, 100), 200]]);
@@ -408,13 +407,7 @@ async function exploreCapacity(seed: number) {
       // Governance changes the ratio: what was sold keeps the backing it was sold against.
       const { params } = await loadConfig(h.fetch);
       const capacityRatioBps = rng.int(10_000, 40_000);
-      await h.send([
-        getUpdateConfigInstruction({
-          authority,
-          params: { ...params, capacityRatioBps },
-          treasury,
-        }),
-      ]);
+      await updateParams(h, authority, { ...params, capacityRatioBps });
     } else {
       h.warpTo(h.now() + BigInt(days(1, 75)) + BigInt(rng.int(0, 86_399)));
     }

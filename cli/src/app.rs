@@ -244,6 +244,28 @@ async fn dispatch(s: &mut Session<'_>, command: Command) -> Result<()> {
             .await?;
         }
         Command::Product(ProductCommand::List) => s.product_list().await?,
+        Command::Governance(GovernanceCommand::Propose {
+            set,
+            treasury,
+            capital_mint,
+            min_capital,
+            mcr_bps,
+            description_uri,
+            description_hash,
+        }) => {
+            let capital = capital_mint.map(|mint| (mint, min_capital, mcr_bps));
+            s.governance_propose(
+                &set,
+                treasury,
+                capital,
+                hash(description_hash.as_deref())?,
+                description_uri,
+            )
+            .await?;
+        }
+        Command::Governance(GovernanceCommand::Execute { id }) => s.governance_execute(id).await?,
+        Command::Governance(GovernanceCommand::Cancel { id }) => s.governance_cancel(id).await?,
+        Command::Governance(GovernanceCommand::List) => s.governance_list().await?,
         Command::Mint(MintCommand::Set {
             mint,
             claim_min_deposit,

@@ -94,6 +94,10 @@ pub enum Command {
     /// Listed mints (governance): pools can only be created on a listed mint.
     #[command(subcommand)]
     Mint(MintCommand),
+    /// Timelocked changes of parameters, the treasury and capital requirements (governance
+    /// proposes and cancels; anyone executes once the delay has passed).
+    #[command(subcommand)]
+    Governance(GovernanceCommand),
     /// Staking pools.
     #[command(subcommand)]
     Pool(PoolCommand),
@@ -185,6 +189,48 @@ pub enum Command {
         #[arg(long)]
         days: u32,
     },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum GovernanceCommand {
+    /// Propose changes; they execute after the config's timelock delay.
+    Propose {
+        /// A parameter and its new value, by its field name (`capacity_ratio_bps=25000`);
+        /// repeat for several.
+        #[arg(long = "set", value_name = "NAME=VALUE")]
+        set: Vec<String>,
+        /// New owner of the treasury's token accounts.
+        #[arg(long)]
+        treasury: Option<Pubkey>,
+        /// Mint whose capital pool's minimum capital requirement changes (with --min-capital
+        /// and/or --mcr-bps).
+        #[arg(long)]
+        capital_mint: Option<Pubkey>,
+        /// New floor of the minimum capital requirement, in tokens.
+        #[arg(long, requires = "capital_mint")]
+        min_capital: Option<String>,
+        /// New share of the leverage lines the capital must cover, bps.
+        #[arg(long, requires = "capital_mint")]
+        mcr_bps: Option<u16>,
+        /// Where the proposal's explanation can be read.
+        #[arg(long, default_value = "")]
+        description_uri: String,
+        /// SHA-256 of that explanation, 64 hex characters.
+        #[arg(long)]
+        description_hash: Option<String>,
+    },
+    /// Execute a proposal whose delay has passed (anyone may).
+    Execute {
+        #[arg(long)]
+        id: u64,
+    },
+    /// Cancel a proposal (governance).
+    Cancel {
+        #[arg(long)]
+        id: u64,
+    },
+    /// Pending proposals: their changes and when they can execute.
+    List,
 }
 
 #[derive(Subcommand, Debug)]

@@ -136,9 +136,10 @@ impl Watch {
             balances.insert(name.clone(), t.balance(token).await);
         }
         let mut claims = Vec::new();
+        let config: Config = t.load(&bulwark_sdk::builders::config_pda()).await;
         for (claimant, address) in &self.claims {
             let claim: Claim = t.load(address).await;
-            let (status, accepted) = match claim.status(now)? {
+            let (status, accepted) = match claim.status(&config, now)? {
                 ClaimStatus::Voting => ("voting", claim.voted_accept()),
                 ClaimStatus::Cooldown { accepted } => ("cooldown", accepted),
                 ClaimStatus::Final { accepted } => ("final", accepted),

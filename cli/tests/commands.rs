@@ -510,3 +510,62 @@ async fn a_capacity_shortfall_is_told_in_tokens() {
         assert_eq!(err.0, refused, "{command}");
     }
 }
+
+#[tokio::test]
+async fn governance_changes_wait_for_the_timelock() {
+    let sh = Shell::new("governance");
+    let usdc = after(&sh.ok("token create-mint --decimals 6").await, "mint");
+    let bwk = after(&sh.ok("token create-mint --decimals 6").await, "mint");
+    sh.ok(&format!("init --assessment-mint {bwk}")).await;
+    sh.ok(&format!("mint set --mint {usdc} --claim-min-deposit 1"))
+        .await;
+    let out = sh
+        .ok(&format!(
+            "governance propose --set capacity_ratio_bps=25000 --set quorum=7 --capital-mint \
+             {usdc} --mcr-bps 5000 --description-uri ipfs://why"
+        ))
+        .await;
+    assert!(out.contains("\nproposal 0 at "), "{out}");
+    assert!(out.contains("\n  capacity_ratio_bps: 20000 -> 25000\n  quorum: 1000000 -> 7\n"));
+    assert!(
+        out.contains("mcr of ") && out.contains(": 100.00% -> 50.00%"),
+        "{out}"
+    );
+    assert!(
+        out.contains("executable from 2026-01-06 00:00 until 2026-01-20 00:00"),
+        "{out}"
+    );
+    let out = sh.ok("governance list").await;
+    assert!(
+        out.starts_with("1 pending proposal(s); timelock delay 24 hours\n  #0 "),
+        "{out}"
+    );
+    assert!(
+        out.contains("executable from 2026-01-06 00:00 ipfs://why"),
+        "{out}"
+    );
+    sh.refused(
+        "governance execute --id 0",
+        BulwarkError::TimelockNotElapsed,
+    )
+    .await;
+    let err = sh
+        .run("governance propose --set no_such_param=1")
+        .await
+        .unwrap_err();
+    assert!(err
+        .0
+        .starts_with("no parameter `no_such_param`; the parameters are staker_share_bps, "));
+    sh.ok("warp --days 1").await;
+    let out = sh.ok("governance execute --id 0").await;
+    assert!(out.ends_with("\nproposal 0 executed\n"), "{out}");
+    let out = sh.ok("governance list").await;
+    assert!(out.starts_with("0 pending proposal(s)"), "{out}");
+    // A second proposal, cancelled.
+    sh.ok("governance propose --set quorum=8").await;
+    let out = sh.ok("governance cancel --id 1").await;
+    assert!(out.ends_with("\nproposal 1 cancelled\n"), "{out}");
+    sh.ok("warp --days 1").await;
+    let err = sh.run("governance execute --id 1").await.unwrap_err();
+    assert!(err.0.contains("proposal"), "{err}");
+}

@@ -5,7 +5,7 @@ use anchor_lang::solana_program::instruction::{AccountMeta, Instruction};
 use anchor_lang::{InstructionData, ToAccountMetas};
 use bulwark::constants::*;
 use bulwark::instructions::*;
-use bulwark::state::{ProductTerms, ProtocolParams};
+use bulwark::state::{CapitalPool, Config, GovernanceChange, Param, ProductTerms, ProtocolParams};
 
 fn ix(accounts: impl ToAccountMetas, data: impl InstructionData) -> Instruction {
     Instruction {
@@ -110,19 +110,121 @@ pub fn initialize_config(
     )
 }
 
-pub fn update_config(authority: &Pubkey, params: ProtocolParams, treasury: &Pubkey) -> Instruction {
+pub fn proposal_pda(id: u64) -> Pubkey {
+    Pubkey::find_program_address(&[PROPOSAL_SEED, &id.to_le_bytes()], &bulwark::ID).0
+}
+
+/// Proposes `changes` as proposal `id` (the config's `proposal_count`).
+pub fn create_proposal(
+    authority: &Pubkey,
+    id: u64,
+    changes: Vec<GovernanceChange>,
+    description_hash: [u8; 32],
+    description_uri: String,
+) -> Instruction {
     ix(
-        bulwark::accounts::UpdateConfig {
+        bulwark::accounts::CreateProposal {
             authority: *authority,
             config: config_pda(),
+            proposal: proposal_pda(id),
+            system_program: anchor_lang::system_program::ID,
         },
-        bulwark::instruction::UpdateConfig {
-            args: UpdateConfigArgs {
-                params,
-                treasury: *treasury,
+        bulwark::instruction::CreateProposal {
+            args: CreateProposalArgs {
+                changes,
+                description_hash,
+                description_uri,
             },
         },
     )
+}
+
+/// Executes proposal `id`, proposed by `proposer`; `capital_pool` is the capital pool it
+/// changes, if any.
+pub fn execute_proposal(
+    caller: &Pubkey,
+    id: u64,
+    proposer: &Pubkey,
+    capital_pool: Option<Pubkey>,
+) -> Instruction {
+    ix(
+        bulwark::accounts::ExecuteProposal {
+            caller: *caller,
+            config: config_pda(),
+            proposal: proposal_pda(id),
+            proposer: *proposer,
+            capital_pool,
+        },
+        bulwark::instruction::ExecuteProposal {},
+    )
+}
+
+/// Cancels proposal `id` (its rent goes back to `proposer`).
+pub fn cancel_proposal(authority: &Pubkey, id: u64, proposer: &Pubkey) -> Instruction {
+    ix(
+        bulwark::accounts::CancelProposal {
+            authority: *authority,
+            config: config_pda(),
+            proposal: proposal_pda(id),
+            proposer: *proposer,
+        },
+        bulwark::instruction::CancelProposal {},
+    )
+}
+
+/// The changes that turn `old` into `new`, one per differing parameter, in field order.
+pub fn param_changes(old: &ProtocolParams, new: &ProtocolParams) -> Vec<GovernanceChange> {
+    Param::ALL
+        .into_iter()
+        .filter(|param| old.get(*param) != new.get(*param))
+        .map(|param| GovernanceChange::Param {
+            param,
+            old: old.get(param),
+            new: new.get(param),
+        })
+        .collect()
+}
+
+/// The changes that turn `config`'s parameters and treasury into `params` and `treasury`.
+pub fn config_changes(
+    config: &Config,
+    params: &ProtocolParams,
+    treasury: &Pubkey,
+) -> Vec<GovernanceChange> {
+    let mut changes = param_changes(&config.params, params);
+    if config.treasury != *treasury {
+        changes.push(GovernanceChange::Treasury {
+            old: config.treasury,
+            new: *treasury,
+        });
+    }
+    changes
+}
+
+/// The changes that set `capital_pool`'s minimum capital requirement to `min_capital` and
+/// `mcr_bps`.
+pub fn capital_requirement_changes(
+    capital_pool_address: &Pubkey,
+    capital_pool: &CapitalPool,
+    min_capital: u64,
+    mcr_bps: u16,
+) -> Vec<GovernanceChange> {
+    let mut changes = Vec::new();
+    if capital_pool.min_capital != min_capital {
+        changes.push(GovernanceChange::MinCapital {
+            capital_pool: *capital_pool_address,
+            old: capital_pool.min_capital,
+            new: min_capital,
+        });
+    }
+    if capital_pool.mcr_bps != mcr_bps {
+        changes.push(GovernanceChange::McrBps {
+            capital_pool: *capital_pool_address,
+            old: capital_pool.mcr_bps,
+            new: mcr_bps,
+        });
+    }
+    changes
 }
 
 pub fn set_pause(authority: &Pubkey, flags: u8) -> Instruction {
@@ -745,6 +847,7 @@ pub fn close_claim(caller: &Pubkey, keys: &CoverKeys, claim: &Pubkey) -> Instruc
     ix(
         bulwark::accounts::CloseClaim {
             caller: *caller,
+            config: config_pda(),
             claim: *claim,
             cover: keys.cover,
             deposit_pool: keys.pools[0],
@@ -892,21 +995,6 @@ pub fn create_capital_pool(
             system_program: anchor_lang::system_program::ID,
         },
         bulwark::instruction::CreateCapitalPool { args },
-    )
-}
-
-pub fn set_capital_requirement(
-    authority: &Pubkey,
-    mint: &Pubkey,
-    args: SetCapitalRequirementArgs,
-) -> Instruction {
-    ix(
-        bulwark::accounts::SetCapitalRequirement {
-            authority: *authority,
-            config: config_pda(),
-            capital_pool: capital_pool_pda(mint),
-        },
-        bulwark::instruction::SetCapitalRequirement { args },
     )
 }
 

@@ -12,8 +12,8 @@ use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
 use bulwark::instructions::{BuyCoverArgs, FileClaimArgs};
 use bulwark::state::{
-    Ballot, CapitalPool, Claim, Config, Cover, Pool, PoolProduct, Product, StakePosition,
-    TrancheArchive,
+    Ballot, CapitalPool, Claim, Config, Cover, GovernanceChange, Pool, PoolProduct, Product,
+    Proposal, StakePosition, TrancheArchive,
 };
 
 /// The pool with id `pool_id` and the keys its staking instructions take.
@@ -327,6 +327,47 @@ pub async fn settle_ballot<S: AccountSource>(
         &mint.token_program,
     ));
     Ok(ixs)
+}
+
+/// Proposes `changes` as the next proposal (the config's counter gives its id); returns the
+/// instruction and the id. It is executable after the timelock delay.
+pub async fn propose<S: AccountSource>(
+    src: &mut S,
+    authority: &Pubkey,
+    changes: Vec<GovernanceChange>,
+    description_hash: [u8; 32],
+    description_uri: String,
+) -> Result<(Instruction, u64)> {
+    let config: Config = load(src, &builders::config_pda(), "config").await?;
+    let id = config.proposal_count;
+    let ix = builders::create_proposal(authority, id, changes, description_hash, description_uri);
+    Ok((ix, id))
+}
+
+/// Executes proposal `id` (anyone may, once its timelock has elapsed), passing the capital
+/// pool it changes if it changes one.
+pub async fn execute_proposal<S: AccountSource>(
+    src: &mut S,
+    caller: &Pubkey,
+    id: u64,
+) -> Result<Instruction> {
+    let proposal: Proposal = load(src, &builders::proposal_pda(id), "proposal").await?;
+    Ok(builders::execute_proposal(
+        caller,
+        id,
+        &proposal.proposer,
+        proposal.capital_pool(),
+    ))
+}
+
+/// Cancels proposal `id` (governance), its rent back to its proposer.
+pub async fn cancel_proposal<S: AccountSource>(
+    src: &mut S,
+    authority: &Pubkey,
+    id: u64,
+) -> Result<Instruction> {
+    let proposal: Proposal = load(src, &builders::proposal_pda(id), "proposal").await?;
+    Ok(builders::cancel_proposal(authority, id, &proposal.proposer))
 }
 
 /// Closes the denied claim at `claim` (anyone may, once its outcome is final): its deposit

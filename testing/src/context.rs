@@ -67,10 +67,13 @@ impl TxOutcome {
 
 /// The parameters a [`TestContext`] initializes the config with: the program's defaults, but
 /// stake counts as voting weight at once (`assessor_stake_age` 0), so [`TestContext::assessor`]
-/// can vote in the next transaction. A test of stake age sets its own (`update_config`).
+/// can vote in the next transaction, and governance changes execute at once (`timelock_delay`
+/// 0, see [`TestContext::govern`]). A test of stake age or of the timelock sets its own
+/// (`update_config`).
 pub fn kit_params() -> bulwark::state::ProtocolParams {
     bulwark::state::ProtocolParams {
         assessor_stake_age: 0,
+        timelock_delay: 0,
         ..Default::default()
     }
 }
@@ -270,6 +273,62 @@ impl<B: Backend> TestContext<B> {
             .simulate(tx)
             .await
             .map(|executed| size.with(executed))
+    }
+
+    /// Governance applies `changes` through the timelock: proposes them, lets the config's
+    /// timelock delay pass (warping the clock when it is not 0; [`kit_params`] sets it to 0)
+    /// and executes. Returns the execution's outcome.
+    pub async fn govern(&mut self, changes: Vec<bulwark::state::GovernanceChange>) -> TxOutcome {
+        let authority = self.authority.insecure_clone();
+        let (propose, id) =
+            bulwark_sdk::flows::propose(self, &authority.pubkey(), changes, [0; 32], String::new())
+                .await
+                .expect("read the config");
+        self.send_ok(&[propose], &[&authority]).await;
+        let delay = self
+            .load::<bulwark::state::Config>(&builders::config_pda())
+            .await
+            .params
+            .timelock_delay;
+        if delay > 0 {
+            let now = self.now().await;
+            self.warp_to_time(now + i64::from(delay)).await;
+        }
+        let execute = bulwark_sdk::flows::execute_proposal(self, &authority.pubkey(), id)
+            .await
+            .expect("read the proposal");
+        self.send_ok(&[execute], &[&authority]).await
+    }
+
+    /// [`TestContext::govern`] with the changes that set the config's parameters and
+    /// treasury to `params` and `treasury`.
+    pub async fn update_config(
+        &mut self,
+        params: bulwark::state::ProtocolParams,
+        treasury: Pubkey,
+    ) -> TxOutcome {
+        let config: bulwark::state::Config = self.load(&builders::config_pda()).await;
+        self.govern(builders::config_changes(&config, &params, &treasury))
+            .await
+    }
+
+    /// [`TestContext::govern`] with the changes that set the minimum capital requirement of
+    /// `mint`'s capital pool.
+    pub async fn set_capital_requirement(
+        &mut self,
+        mint: &Pubkey,
+        min_capital: u64,
+        mcr_bps: u16,
+    ) -> TxOutcome {
+        let address = builders::capital_pool_pda(mint);
+        let pool: bulwark::state::CapitalPool = self.load(&address).await;
+        self.govern(builders::capital_requirement_changes(
+            &address,
+            &pool,
+            min_capital,
+            mcr_bps,
+        ))
+        .await
     }
 
     /// Sends and asserts success.

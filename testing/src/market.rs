@@ -397,11 +397,15 @@ impl<B: Backend> Market<B> {
         voter
     }
 
-    /// Moves the clock past `claim`'s voting and cooldown: its outcome is final.
+    /// Moves the clock past `claim`'s voting and cooldown: its outcome is final. Its deadlines
+    /// are on its clock, behind real time by the claims pauses since it was filed.
     pub async fn finish_voting(&mut self, claim: &Pubkey) {
         let state: bulwark::state::Claim = self.t.load(claim).await;
+        let config: bulwark::state::Config = self.t.load(&builders::config_pda()).await;
+        let now = self.t.now().await;
+        let behind = now - state.clock(&config, now).expect("the claim's clock");
         self.t
-            .warp_to_time(state.voting_end + i64::from(DEFAULT_COOLDOWN) + 1)
+            .warp_to_time(state.cooldown_end().expect("the cooldown's end") + behind + 1)
             .await;
     }
 

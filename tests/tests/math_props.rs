@@ -216,7 +216,8 @@ proptest! {
             reward_reserved: 0,
             slash_bps: 0,
             ballots_settled: 0,
-            reserved: [0; 38],
+            claims_paused: 0,
+            reserved: [0; 30],
         };
         let before = claim(accept, deny).voted_accept();
         prop_assert_eq!(before, accept > deny && accept + deny >= quorum);

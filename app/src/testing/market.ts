@@ -7,8 +7,12 @@ import { TOKEN_PROGRAM_ADDRESS } from "@solana-program/token";
 import {
   createPool,
   createProduct,
+  createProposal,
   defaultProtocolParams,
+  executeProposal,
   initializeConfig,
+  loadConfig,
+  paramChanges,
   mintParamsPda,
   depositCapital,
   listMint as listMintWithCapitalPool,
@@ -54,7 +58,26 @@ export interface Deployment {
  * transaction (`bulwark-testing`'s `kit_params`).
  */
 export function kitParams(): ProtocolParams {
-  return { ...defaultProtocolParams(), assessorStakeAge: 0 };
+  return { ...defaultProtocolParams(), assessorStakeAge: 0, timelockDelay: 0 };
+}
+
+/**
+ * Governance sets the config's parameters to `params` through the timelock: proposes the
+ * changes and executes them in one transaction, which only a zero delay (`kitParams`) allows
+ * (`bulwark-testing`'s `update_config`).
+ */
+export async function updateParams(h: Harness, authority: KeyPairSigner, params: ProtocolParams) {
+  const config = await loadConfig(h.fetch);
+  const changes = paramChanges(config.params, params);
+  const id = config.proposalCount;
+  const proposal = await createProposal({ authority, id, changes });
+  const execute = await executeProposal({
+    caller: authority,
+    id,
+    proposer: authority.address,
+    changes,
+  });
+  await h.send([...proposal.instructions, ...execute.instructions]);
 }
 
 /** Initializes the config with `kitParams()` and creates `products` assessed products. */

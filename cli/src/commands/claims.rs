@@ -5,30 +5,43 @@ use crate::errors::{CliError, Result};
 use crate::format::date;
 use anchor_lang::prelude::Pubkey;
 use bulwark::instructions::FileClaimArgs;
-use bulwark::state::{Assessor, Ballot, Claim, ClaimStatus, Cover};
+use bulwark::state::{Assessor, Ballot, Claim, ClaimStatus, Config, Cover};
 use bulwark_sdk::builders::*;
 use bulwark_sdk::flows;
 
-/// Where `claim` stands at `now`, in words. `redeem_by` is the end (exclusive) of its payout's
-/// redemption: the claim's window, cut short by the cover's backing.
-pub fn claim_status(claim: &Claim, redeem_by: i64, now: i64) -> Result<String> {
+/// Where `claim` stands at `now`, in words. `paused` is how far the claim's clock is behind
+/// `now` (the seconds claims were paused since it was filed): its deadlines are shown in real
+/// time, as they stand unless claims are paused again. `redeem_by` is the end (exclusive) of
+/// its payout's redemption: the claim's window, cut short by the cover's backing.
+pub fn claim_status(claim: &Claim, paused: i64, redeem_by: i64, now: i64) -> Result<String> {
+    let on_clock = |claim_time: i64| date(claim_time + paused);
     let outcome = |accepted| if accepted { "accepted" } else { "denied" };
     let so_far = match claim.voters {
         0 => "no votes yet".to_string(),
         _ => format!("{} so far", outcome(claim.voted_accept())),
     };
-    let status = claim.status(now).map_err(|e| CliError(e.to_string()))?;
+    let status = match now - paused {
+        at if at < claim.voting_end => ClaimStatus::Voting,
+        at if at < claim.cooldown_end().map_err(|e| CliError(e.to_string()))? => {
+            ClaimStatus::Cooldown {
+                accepted: claim.accepted(),
+            }
+        }
+        _ => ClaimStatus::Final {
+            accepted: claim.accepted(),
+        },
+    };
     Ok(match status {
         ClaimStatus::Voting if claim.voting_end < claim.latest_voting_end => format!(
             "voting until {} ({so_far}; a late vote that flips it extends voting, at most to {})",
-            date(claim.voting_end),
-            date(claim.latest_voting_end)
+            on_clock(claim.voting_end),
+            on_clock(claim.latest_voting_end)
         ),
-        ClaimStatus::Voting => format!("voting until {} ({so_far})", date(claim.voting_end)),
+        ClaimStatus::Voting => format!("voting until {} ({so_far})", on_clock(claim.voting_end)),
         ClaimStatus::Cooldown { accepted } => format!(
             "{} (cooldown until {})",
             outcome(accepted),
-            date(claim.cooldown_end().map_err(|e| CliError(e.to_string()))?)
+            on_clock(claim.cooldown_end().map_err(|e| CliError(e.to_string()))?)
         ),
         ClaimStatus::Final { accepted: true } if claim.paid && claim.owed == 0 => {
             "accepted and paid".into()
@@ -87,15 +100,21 @@ impl Session<'_> {
 
     pub async fn claim_show(&mut self, address: &Pubkey) -> Result<()> {
         let claim: Claim = self.load(address, "claim").await?;
+        let config: Config = self.load(&config_pda(), "config").await?;
         let now = self.now().await?;
+        let paused = now
+            - claim
+                .clock(&config, now)
+                .map_err(|e| CliError(e.to_string()))?;
         let redemption_end = claim
             .redemption_end()
-            .map_err(|e| CliError(e.to_string()))?;
+            .map_err(|e| CliError(e.to_string()))?
+            + paused;
         // `redeem_payout` also stops at the cover's `backing_until`, after which its backing
         // stake may be withdrawn. A claimed cover is never closed (`CoverHasClaims`).
         let cover: Cover = self.load(&claim.cover, "cover").await?;
         let redeem_by = redemption_end.min(cover.backing_until);
-        let status = claim_status(&claim, redeem_by, now)?;
+        let status = claim_status(&claim, paused, redeem_by, now)?;
         let mint = claim.mint;
         let requested = self.show_amount(&mint, claim.requested_amount).await?;
         let paid = self.show_amount(&mint, claim.paid_amount).await?;
@@ -135,8 +154,8 @@ impl Session<'_> {
             "  incident {}  filed {}  voting until {} (at most {})",
             date(claim.incident_time),
             date(claim.filed_at),
-            date(claim.voting_end),
-            date(claim.latest_voting_end)
+            date(claim.voting_end + paused),
+            date(claim.latest_voting_end + paused)
         );
         let reward = self.show_amount(&mint, claim.assessor_reward).await?;
         let reserved = self.show_amount(&mint, claim.reward_reserved).await?;
@@ -300,7 +319,8 @@ mod tests {
             reward_reserved: 0,
             slash_bps: 0,
             ballots_settled: 0,
-            reserved: [0; 38],
+            claims_paused: 0,
+            reserved: [0; 30],
         }
     }
 
@@ -310,7 +330,7 @@ mod tests {
         let day = SECONDS_PER_DAY;
         let accepted = claim(5, 0);
         let redeem_by = accepted.redemption_end().unwrap();
-        let status = |c: &Claim, at: i64| claim_status(c, redeem_by, at).unwrap();
+        let status = |c: &Claim, at: i64| claim_status(c, 0, redeem_by, at).unwrap();
         assert_eq!(
             status(&accepted, start),
             "voting until 2026-01-08 00:00 (accepted so far; a late vote that flips it extends \

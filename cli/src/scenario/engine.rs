@@ -273,12 +273,17 @@ pub async fn run(
     let treasury = t.treasury;
     let setup_error = |e| ScenarioError(format!("{file}: [market] {}", describe_failure(&e, &[])));
     if params != ProtocolParams::default() {
-        t.send(
-            &[update_config(&authority.pubkey(), params, &treasury)],
-            &[&authority],
-        )
-        .await
-        .map_err(setup_error)?;
+        // The kit's config has no timelock delay: proposed and executed in one transaction.
+        let config: Config = t.load(&config_pda()).await;
+        let changes = config_changes(&config, &params, &treasury);
+        let (propose, id) =
+            flows::propose(&mut t, &authority.pubkey(), changes, [0; 32], String::new())
+                .await
+                .map_err(|e| ScenarioError(e.to_string()))?;
+        let execute = execute_proposal(&authority.pubkey(), id, &authority.pubkey(), None);
+        t.send(&[propose, execute], &[&authority])
+            .await
+            .map_err(setup_error)?;
     }
     let mint = t.create_mint(DECIMALS, &spl_token::ID).await;
     t.send(
@@ -539,6 +544,7 @@ impl Engine<'_> {
         // Denied claims are closed: their deposits go to the assessors' share.
         let closing = format!("{}: closing the books", self.file);
         let now = self.t.now().await;
+        let config: Config = self.t.load(&config_pda()).await;
         let claims: Vec<Pubkey> = self
             .actors
             .values()
@@ -547,7 +553,7 @@ impl Engine<'_> {
         for claim in claims {
             let state: Claim = self.t.load(&claim).await;
             let denied = matches!(
-                state.status(now),
+                state.status(&config, now),
                 Ok(ClaimStatus::Final { accepted: false })
             );
             if denied && !state.closed {

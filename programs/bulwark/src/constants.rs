@@ -34,6 +34,9 @@ pub const BALLOT_SEED: &[u8] = b"ballot";
 /// `Assessor` PDA: `["assessor", owner]`.
 pub const ASSESSOR_SEED: &[u8] = b"assessor";
 
+/// `Proposal` PDA: `["proposal", proposal_id.to_le_bytes()]` (id from the config's counter).
+pub const PROPOSAL_SEED: &[u8] = b"proposal";
+
 /// `MintParams` PDA: `["mint_params", mint]`. Governance lists a mint by creating it.
 pub const MINT_PARAMS_SEED: &[u8] = b"mint_params";
 /// `CapitalPool` PDA: `["capital_pool", mint]`, one per mint. Also the token authority of the
@@ -123,19 +126,22 @@ pub const PAUSE_BUY: u8 = 1 << 0;
 pub const PAUSE_STAKE: u8 = 1 << 1;
 /// Pause bit: `withdraw_stake` and reward claims (the emergency brake on outflows).
 pub const PAUSE_WITHDRAW: u8 = 1 << 2;
-/// Pause bit: `file_claim`, `vote`.
+/// Pause bit: `file_claim`, `vote`. While it is set, claims' clocks stop: their voting,
+/// reveal and cooldown deadlines (and their covers' filing deadlines) move by the time paused.
 pub const PAUSE_CLAIMS: u8 = 1 << 3;
 /// Pause bit: `redeem_payout`.
 pub const PAUSE_PAYOUTS: u8 = 1 << 4;
 /// Every defined pause bit; other bits are rejected so a typo cannot look like a pause.
 pub const PAUSE_ALL: u8 = PAUSE_BUY | PAUSE_STAKE | PAUSE_WITHDRAW | PAUSE_CLAIMS | PAUSE_PAYOUTS;
+/// Number of pause families: the config keeps one pause clock per bit of `PAUSE_ALL`.
+pub const PAUSE_FAMILIES: usize = 5;
 
 /// Current layout version of every account type; bumped with a migration when a layout changes.
 /// 2: allocations in backing units, effective weights, cover claim timings and ratios, the
 /// pool's open-position count. 3: reward streams per cover class and rewards per share
 /// (pool, tranche archive, stake position), products' initial price (CHANGELOG.md lists every
-/// field).
-pub const ACCOUNT_VERSION: u8 = 4;
+/// field). 4: assessor stake age, rewards and slashing. 5: pause clocks, the timelock.
+pub const ACCOUNT_VERSION: u8 = 5;
 
 /// After its tranche has been over this long, anyone may withdraw a position for its owner
 /// (paid to the owner's associated token account), so one position never withdrawn cannot
@@ -224,6 +230,16 @@ pub const MAX_SHARE_SYMBOL_LEN: usize = 10;
 pub const MIN_CLAIM_TIMING: u32 = 3_600;
 /// See [`MIN_CLAIM_TIMING`].
 pub const MAX_CLAIM_TIMING: u32 = 90 * SECONDS_PER_DAY as u32;
+
+/// Default timelock between a governance proposal and its execution: 1 day (Nexus Mutual's).
+pub const DEFAULT_TIMELOCK_DELAY: u32 = SECONDS_PER_DAY as u32;
+/// Longest timelock governance may set: 30 days.
+pub const MAX_TIMELOCK_DELAY: u32 = 30 * SECONDS_PER_DAY as u32;
+/// A proposal not executed within this long after it became executable expires: an approved
+/// change cannot be held back and sprung on members months later.
+pub const PROPOSAL_EXECUTION_WINDOW: i64 = 14 * SECONDS_PER_DAY;
+/// Most changes one proposal carries; bounds its account and its execution.
+pub const MAX_PROPOSAL_CHANGES: usize = 8;
 
 #[cfg(test)]
 mod tests {

@@ -291,6 +291,25 @@ pub enum BulwarkError {
     WrongBallot,
     #[msg("Assessor account is not the ballot's voter's")]
     WrongAssessor,
+    // ---- timelock ----
+    #[msg("Timelock delay is above the maximum")]
+    InvalidTimelockDelay,
+    #[msg("A proposal carries one to eight changes")]
+    InvalidProposalSize,
+    #[msg("A proposal changes each field at most once")]
+    DuplicateChange,
+    #[msg("A change must set a new value")]
+    NoOpChange,
+    #[msg("The proposal's timelock has not elapsed")]
+    TimelockNotElapsed,
+    #[msg("The proposal's execution window has passed")]
+    ProposalExpired,
+    #[msg("A field the proposal changes no longer holds the value it was proposed against")]
+    ProposalStale,
+    #[msg("Account is not the one the proposal changes")]
+    WrongProposalTarget,
+    #[msg("Proposal account does not match its id")]
+    WrongProposal,
 }
 
 /// `InvariantViolated` naming the rule that broke: its message becomes "Account invariant

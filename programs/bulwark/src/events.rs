@@ -1,6 +1,7 @@
 //! One event per state change, carrying ids, amounts moved and the resulting totals.
 
-use crate::state::{ProductTerms, ProductType, ProtocolParams};
+use crate::constants::PAUSE_FAMILIES;
+use crate::state::{GovernanceChange, PauseClock, ProductTerms, ProductType, ProtocolParams};
 use anchor_lang::prelude::*;
 
 #[event]
@@ -25,6 +26,35 @@ pub struct ConfigUpdated {
 pub struct PauseFlagsSet {
     pub old_flags: u8,
     pub new_flags: u8,
+    /// Every family's pause clock after the change.
+    pub pause_clocks: [PauseClock; PAUSE_FAMILIES],
+}
+
+#[event]
+pub struct ProposalCreated {
+    pub proposal: Pubkey,
+    pub id: u64,
+    pub proposer: Pubkey,
+    pub changes: Vec<GovernanceChange>,
+    pub executable_at: i64,
+    pub expires_at: i64,
+    pub description_hash: [u8; 32],
+    pub description_uri: String,
+}
+
+#[event]
+pub struct ProposalExecuted {
+    pub proposal: Pubkey,
+    pub id: u64,
+    pub executor: Pubkey,
+    pub changes: Vec<GovernanceChange>,
+}
+
+#[event]
+pub struct ProposalCancelled {
+    pub proposal: Pubkey,
+    pub id: u64,
+    pub authority: Pubkey,
 }
 
 #[event]

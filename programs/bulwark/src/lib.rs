@@ -35,9 +35,20 @@ pub mod bulwark {
         InitializeConfig::initialize_config(ctx, args)
     }
 
-    /// Governance: replaces the protocol parameters and treasury.
-    pub fn update_config(ctx: Context<UpdateConfig>, args: UpdateConfigArgs) -> Result<()> {
-        UpdateConfig::update_config(ctx, args)
+    /// Governance: proposes timelocked changes to parameters, the treasury or a capital
+    /// pool's minimum capital requirement.
+    pub fn create_proposal(ctx: Context<CreateProposal>, args: CreateProposalArgs) -> Result<()> {
+        CreateProposal::create_proposal(ctx, args)
+    }
+
+    /// Anyone: applies a proposal once its timelock has elapsed.
+    pub fn execute_proposal(ctx: Context<ExecuteProposal>) -> Result<()> {
+        ExecuteProposal::execute_proposal(ctx)
+    }
+
+    /// Governance: cancels a proposal before it is executed.
+    pub fn cancel_proposal(ctx: Context<CancelProposal>) -> Result<()> {
+        CancelProposal::cancel_proposal(ctx)
     }
 
     /// Governance: pauses or resumes action families (`PAUSE_*` bits).
@@ -228,15 +239,6 @@ pub mod bulwark {
         args: CreateCapitalPoolArgs,
     ) -> Result<()> {
         CreateCapitalPool::create_capital_pool(ctx, args)
-    }
-
-    /// Governance: sets a capital pool's minimum capital requirement (floor and share of the
-    /// leverage lines).
-    pub fn set_capital_requirement(
-        ctx: Context<SetCapitalRequirement>,
-        args: SetCapitalRequirementArgs,
-    ) -> Result<()> {
-        SetCapitalRequirement::set_capital_requirement(ctx, args)
     }
 
     /// Member: deposits capital for membership shares (at least `min_shares`).

@@ -1,4 +1,4 @@
-//! initialize_config, update_config, set_pause, propose/accept_authority, create/update_product.
+//! initialize_config, set_pause, propose/accept_authority, create/update_product.
 
 use anchor_lang::error::ErrorCode as AnchorError;
 use bulwark::constants::*;
@@ -171,236 +171,43 @@ pub async fn transfer_fee_mint(t: &mut TestContext) -> anchor_lang::prelude::Pub
 }
 
 #[tokio::test]
-async fn update_config_replaces_params_and_reports_old_and_new() {
-    let mut t = TestContext::new().await;
-    let authority = t.authority.insecure_clone();
-    let new_params = ProtocolParams {
-        staker_share_bps: 6_000,
-        capacity_ratio_bps: 30_000,
-        quorum: 5_000_000,
-        ..kit_params()
-    };
-    let new_treasury = anchor_lang::prelude::Pubkey::new_unique();
-    let outcome = t
-        .send_ok(
-            &[update_config(
-                &authority.pubkey(),
-                new_params,
-                &new_treasury,
-            )],
-            &[&authority],
-        )
-        .await;
-    record_compute_units("update_config", &outcome);
-    let config: Config = t.load(&config_pda()).await;
-    assert_eq!(config.params, new_params);
-    assert_eq!(config.treasury, new_treasury);
-    if sbf_mode() {
-        let events = outcome.events_of::<ConfigUpdated>();
-        assert_eq!(events.len(), 1);
-        assert_eq!(events[0].old_params, kit_params());
-        assert_eq!(events[0].new_params, new_params);
-        assert_eq!(events[0].old_treasury, t.treasury);
-        assert_eq!(events[0].new_treasury, new_treasury);
-    }
-}
-
-#[tokio::test]
-async fn update_config_rejects_each_out_of_bounds_parameter() {
-    let mut t = TestContext::new().await;
-    let authority = t.authority.insecure_clone();
-    let treasury = t.treasury;
-    // The config as the kit initialized it.
-    let d = kit_params();
-    let cases: Vec<(ProtocolParams, BulwarkError)> = vec![
-        (
-            ProtocolParams {
-                staker_share_bps: 5_000,
-                assessment_share_bps: 5_001,
-                ..d
-            },
-            BulwarkError::InvalidPremiumSplit,
-        ),
-        (
-            ProtocolParams {
-                staker_share_bps: 5_000,
-                assessment_share_bps: 1_000,
-                protocol_fee_bps: 4_001,
-                ..d
-            },
-            BulwarkError::InvalidPremiumSplit,
-        ),
-        (
-            ProtocolParams {
-                capital_exit_delay: d.voting_period + d.silent_ending + d.cooldown - 1,
-                ..d
-            },
-            BulwarkError::InvalidCapitalExitDelay,
-        ),
-        (
-            ProtocolParams {
-                capital_exit_delay: MAX_CAPITAL_EXIT_DELAY + 1,
-                ..d
-            },
-            BulwarkError::InvalidCapitalExitDelay,
-        ),
-        (
-            ProtocolParams {
-                capacity_ratio_bps: MIN_CAPACITY_RATIO_BPS - 1,
-                ..d
-            },
-            BulwarkError::InvalidCapacityRatio,
-        ),
-        (
-            ProtocolParams {
-                capacity_ratio_bps: MAX_CAPACITY_RATIO_BPS + 1,
-                ..d
-            },
-            BulwarkError::InvalidCapacityRatio,
-        ),
-        (
-            ProtocolParams {
-                max_total_weight: MAX_PRODUCT_WEIGHT - 1,
-                ..d
-            },
-            BulwarkError::InvalidMaxTotalWeight,
-        ),
-        (
-            ProtocolParams {
-                max_total_weight: MAX_TOTAL_WEIGHT_LIMIT + 1,
-                ..d
-            },
-            BulwarkError::InvalidMaxTotalWeight,
-        ),
-        (
-            ProtocolParams {
-                price_bump_bps: 10_001,
-                ..d
-            },
-            BulwarkError::InvalidPricingParameter,
-        ),
-        (
-            ProtocolParams {
-                price_decay_bps_per_day: 10_001,
-                ..d
-            },
-            BulwarkError::InvalidPricingParameter,
-        ),
-        (
-            ProtocolParams {
-                claim_deposit_bps: MAX_CLAIM_DEPOSIT_BPS + 1,
-                ..d
-            },
-            BulwarkError::InvalidClaimDeposit,
-        ),
-        (
-            ProtocolParams {
-                voting_period: MIN_CLAIM_TIMING - 1,
-                ..d
-            },
-            BulwarkError::InvalidClaimTiming,
-        ),
-        (
-            ProtocolParams {
-                redemption_window: MAX_CLAIM_TIMING + 1,
-                ..d
-            },
-            BulwarkError::InvalidClaimTiming,
-        ),
-        (
-            ProtocolParams {
-                silent_ending: d.voting_period + 1,
-                ..d
-            },
-            BulwarkError::InvalidClaimTiming,
-        ),
-        (
-            ProtocolParams {
-                silent_ending_cap: d.silent_ending - 1,
-                ..d
-            },
-            BulwarkError::InvalidClaimTiming,
-        ),
-        (
-            ProtocolParams {
-                silent_ending_cap: MAX_CLAIM_TIMING + 1,
-                ..d
-            },
-            BulwarkError::InvalidClaimTiming,
-        ),
-        (
-            ProtocolParams { quorum: 0, ..d },
-            BulwarkError::InvalidQuorum,
-        ),
-        (
-            ProtocolParams {
-                quorum_bps: MAX_QUORUM_BPS + 1,
-                ..d
-            },
-            BulwarkError::InvalidQuorum,
-        ),
-        (
-            ProtocolParams {
-                assessor_stake_age: MAX_CLAIM_TIMING + 1,
-                ..d
-            },
-            BulwarkError::InvalidStakeAge,
-        ),
-        (
-            ProtocolParams {
-                assessor_reward_bps: 10_001,
-                ..d
-            },
-            BulwarkError::InvalidAssessorReward,
-        ),
-    ];
-    for (params, error) in cases {
-        t.send_err(
-            update_config(&authority.pubkey(), params, &treasury),
-            &[&authority],
-            error,
-        )
-        .await;
-    }
-    t.send_err(
-        update_config(&authority.pubkey(), d, &treasury),
-        &[&authority],
-        BulwarkError::EmptyUpdate,
-    )
-    .await;
-    t.send_err(
-        update_config(&authority.pubkey(), d, &Default::default()),
-        &[&authority],
-        BulwarkError::InvalidTreasury,
-    )
-    .await;
-    // Bounds are inclusive.
-    let edge = ProtocolParams {
-        capacity_ratio_bps: MAX_CAPACITY_RATIO_BPS,
-        max_total_weight: MAX_TOTAL_WEIGHT_LIMIT,
-        staker_share_bps: 8_500,
-        assessment_share_bps: 1_000,
-        ..d
-    };
-    t.send_ok(
-        &[update_config(&authority.pubkey(), edge, &treasury)],
-        &[&authority],
-    )
-    .await;
-    let config: Config = t.load(&config_pda()).await;
-    assert_eq!(config.params, edge);
-}
-
-#[tokio::test]
 async fn governance_instructions_reject_other_signers() {
     let mut t = TestContext::new().await;
     let intruder = t.user().await;
-    let params = ProtocolParams {
-        quorum: 1,
-        ..ProtocolParams::default()
-    };
+    let config: Config = t.load(&config_pda()).await;
+    let changes = param_changes(
+        &config.params,
+        &ProtocolParams {
+            quorum: 1,
+            ..config.params
+        },
+    );
     t.send_err(
-        update_config(&intruder.pubkey(), params, &t.treasury.clone()),
+        create_proposal(
+            &intruder.pubkey(),
+            0,
+            changes.clone(),
+            [0; 32],
+            String::new(),
+        ),
+        &[&intruder],
+        BulwarkError::NotAuthority,
+    )
+    .await;
+    let authority = t.authority.insecure_clone();
+    t.send_ok(
+        &[create_proposal(
+            &authority.pubkey(),
+            0,
+            changes,
+            [0; 32],
+            String::new(),
+        )],
+        &[&authority],
+    )
+    .await;
+    t.send_err(
+        cancel_proposal(&intruder.pubkey(), 0, &authority.pubkey()),
         &[&intruder],
         BulwarkError::NotAuthority,
     )

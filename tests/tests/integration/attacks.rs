@@ -92,6 +92,35 @@ async fn every_instruction() -> (TestContext, Vec<(&'static str, Instruction, Ve
     let next = t.user().await;
     let far = m.far;
     let mint = m.mint;
+    // A pending proposal (the kit's timelock delay is 0: executable now) that changes a
+    // parameter and the capital pool, swept in execution and cancellation.
+    let config_state: bulwark::state::Config = t.load(&config_pda()).await;
+    let capital_state: bulwark::state::CapitalPool = t.load(&capital_pool_pda(&mint)).await;
+    let mut pending = param_changes(
+        &config_state.params,
+        &ProtocolParams {
+            quorum: 7,
+            ..config_state.params
+        },
+    );
+    pending.extend(capital_requirement_changes(
+        &capital_pool_pda(&mint),
+        &capital_state,
+        0,
+        9_000,
+    ));
+    let pending_id = config_state.proposal_count;
+    t.send_ok(
+        &[create_proposal(
+            &authority.pubkey(),
+            pending_id,
+            pending.clone(),
+            [0; 32],
+            String::new(),
+        )],
+        &[&authority],
+    )
+    .await;
     let ixs: Vec<(&'static str, Instruction, Vec<Keypair>)> = vec![
         (
             "initialize_config",
@@ -106,15 +135,29 @@ async fn every_instruction() -> (TestContext, Vec<(&'static str, Instruction, Ve
             vec![deployer.insecure_clone()],
         ),
         (
-            "update_config",
-            update_config(
+            "create_proposal",
+            create_proposal(
                 &authority.pubkey(),
-                ProtocolParams {
-                    quorum: 7,
-                    ..ProtocolParams::default()
-                },
-                &t.treasury,
+                pending_id + 1,
+                pending.clone(),
+                [1; 32],
+                "ipfs://proposal".into(),
             ),
+            vec![authority.insecure_clone()],
+        ),
+        (
+            "execute_proposal",
+            execute_proposal(
+                &next.pubkey(),
+                pending_id,
+                &authority.pubkey(),
+                Some(capital_pool_pda(&mint)),
+            ),
+            vec![next.insecure_clone()],
+        ),
+        (
+            "cancel_proposal",
+            cancel_proposal(&authority.pubkey(), pending_id, &authority.pubkey()),
             vec![authority.insecure_clone()],
         ),
         (
@@ -369,18 +412,6 @@ async fn every_instruction() -> (TestContext, Vec<(&'static str, Instruction, Ve
             vec![authority.insecure_clone()],
         ),
         (
-            "set_capital_requirement",
-            set_capital_requirement(
-                &authority.pubkey(),
-                &mint,
-                SetCapitalRequirementArgs {
-                    min_capital: 0,
-                    mcr_bps: 9_000,
-                },
-            ),
-            vec![authority.insecure_clone()],
-        ),
-        (
             "deposit_capital",
             deposit_capital(
                 &member.pubkey(),
@@ -615,7 +646,9 @@ async fn every_account_of_every_instruction_is_checked() {
         }
     }
     for required in [
-        "update_config",
+        "create_proposal",
+        "execute_proposal",
+        "cancel_proposal",
         "set_pause",
         "propose_authority",
         "create_product",

@@ -10,7 +10,7 @@ use bulwark::constants::*;
 use bulwark::error::BulwarkError;
 use bulwark::events::*;
 use bulwark::instructions::{BuyCoverArgs, CreateCapitalPoolArgs};
-use bulwark::state::{CapitalExit, CapitalPool, Claim, Cover, Pool};
+use bulwark::state::{CapitalExit, CapitalPool, Claim, Config, Cover, Pool};
 use bulwark_testing::builders::*;
 use bulwark_testing::*;
 use solana_keypair::Keypair;
@@ -237,35 +237,54 @@ async fn an_exit_below_the_minimum_capital_waits_and_pauses_stop_exits() {
     t.send_err(execute.clone(), &[&ann], BulwarkError::BelowMinimumCapital)
         .await;
     let authority = t.authority.insecure_clone();
-    let requirement = |min_capital, mcr_bps| {
-        set_capital_requirement(
-            &authority.pubkey(),
-            &mint,
-            bulwark::instructions::SetCapitalRequirementArgs {
-                min_capital,
-                mcr_bps,
-            },
+    // The requirement changes through the timelock (the kit's delay is 0).
+    let capital = capital_pool_pda(&mint);
+    let state: CapitalPool = t.load(&capital).await;
+    let id = t.load::<Config>(&config_pda()).await.proposal_count;
+    let requirement = |min_capital, mcr_bps, signer: &Pubkey| {
+        create_proposal(
+            signer,
+            id,
+            capital_requirement_changes(&capital, &state, min_capital, mcr_bps),
+            [0; 32],
+            String::new(),
         )
     };
     t.send_err(
-        requirement(700 * UNIT, MIN_MCR_BPS - 1),
+        requirement(700 * UNIT, MIN_MCR_BPS - 1, &authority.pubkey()),
         &[&authority],
         BulwarkError::InvalidCapitalRequirement,
     )
     .await;
     let stranger = t.user().await;
-    let ix = set_capital_requirement(
-        &stranger.pubkey(),
-        &mint,
-        bulwark::instructions::SetCapitalRequirementArgs {
-            min_capital: 0,
-            mcr_bps: MAX_MCR_BPS,
-        },
-    );
-    t.send_err(ix, &[&stranger], BulwarkError::NotAuthority)
-        .await;
-    t.send_ok(&[requirement(700 * UNIT, MIN_MCR_BPS)], &[&authority])
-        .await;
+    t.send_err(
+        requirement(0, MAX_MCR_BPS - 1, &stranger.pubkey()),
+        &[&stranger],
+        BulwarkError::NotAuthority,
+    )
+    .await;
+    t.send_ok(
+        &[requirement(700 * UNIT, MIN_MCR_BPS, &authority.pubkey())],
+        &[&authority],
+    )
+    .await;
+    // It names the capital pool it changes: executing without it fails.
+    t.send_err(
+        execute_proposal(&ann.pubkey(), id, &authority.pubkey(), None),
+        &[&ann],
+        BulwarkError::WrongProposalTarget,
+    )
+    .await;
+    t.send_ok(
+        &[execute_proposal(
+            &ann.pubkey(),
+            id,
+            &authority.pubkey(),
+            Some(capital),
+        )],
+        &[&ann],
+    )
+    .await;
     let pool: CapitalPool = t.load(&capital_pool_pda(&mint)).await;
     assert_eq!((pool.min_capital, pool.mcr_bps), (700 * UNIT, MIN_MCR_BPS));
     t.send_ok(
@@ -377,16 +396,8 @@ async fn leverage_needs_capital_and_lines_stay_within_the_capital_above_the_requ
     assert_eq!((line.available, line.used), (0, 300_000 * UNIT));
 
     // At a requirement of 50%, 300,000 of lines need 150,000: the crank adds 150,000.
-    let authority = m.t.authority.insecure_clone();
-    let ix = set_capital_requirement(
-        &authority.pubkey(),
-        &m.mint,
-        bulwark::instructions::SetCapitalRequirementArgs {
-            min_capital: 0,
-            mcr_bps: 5_000,
-        },
-    );
-    m.t.send_ok(&[ix], &[&authority]).await;
+    let mint = m.mint;
+    m.t.set_capital_requirement(&mint, 0, 5_000).await;
     crank(&mut m, u64::MAX).await;
     let capital = capital_of(&mut m).await;
     assert_eq!(

@@ -928,10 +928,8 @@ const FRAUD: &str = "ipfs://bulwark/governance/overturn-fraud";
 
 /// Governance changes the config's parameters to `params`.
 async fn set_params(t: &mut TestContext, params: ProtocolParams) {
-    let authority = t.authority.insecure_clone();
     let treasury = t.treasury;
-    let ix = update_config(&authority.pubkey(), params, &treasury);
-    t.send_ok(&[ix], &[&authority]).await;
+    t.update_config(params, treasury).await;
 }
 
 #[tokio::test]

@@ -154,17 +154,12 @@ async fn compute_units_over_random_keys() {
 
     // Claims on the one-pool covers, one vote each: one assessor's token is well under the
     // quorum's share of all of theirs, so the share is off and the floor (one token) holds.
-    let authority = m.t.authority.insecure_clone();
     let treasury = m.t.treasury;
     let params = bulwark::state::ProtocolParams {
         quorum_bps: 0,
         ..kit_params()
     };
-    m.t.send_ok(
-        &[update_config(&authority.pubkey(), params, &treasury)],
-        &[&authority],
-    )
-    .await;
+    m.t.update_config(params, treasury).await;
     m.t.next_slot().await;
     let mut claims = Vec::new();
     for set in &sets {

@@ -8,6 +8,7 @@ mod claims;
 mod cover;
 mod fixtures;
 mod flows;
+mod governance;
 mod hostile;
 mod keys;
 mod ledgers;

@@ -432,7 +432,6 @@ async fn set_pool_product_creates_then_updates_weights() {
 #[tokio::test]
 async fn set_pool_product_rejects_bad_weights_prices_and_signers() {
     let mut t = TestContext::new().await;
-    let authority = t.authority.insecure_clone();
     let mint = t.create_mint(6, &spl_token::ID).await;
     t.list_mint(&mint).await;
     let p0 = t.create_default_product().await;
@@ -474,11 +473,7 @@ async fn set_pool_product_rejects_bad_weights_prices_and_signers() {
         ..ProtocolParams::default()
     };
     let treasury = t.treasury;
-    t.send_ok(
-        &[update_config(&authority.pubkey(), params, &treasury)],
-        &[&authority],
-    )
-    .await;
+    t.update_config(params, treasury).await;
     t.send_ok(
         &[set_pool_product(&m, &key, product_args(p0, 60, 250))],
         &[&manager],

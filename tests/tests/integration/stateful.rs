@@ -7,7 +7,7 @@
 use crate::fixtures::*;
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
-use bulwark::constants::REWARD_SCALE;
+use bulwark::constants::{PAUSE_CLAIMS, PAUSE_PAYOUTS, REWARD_SCALE};
 use bulwark::error::BulwarkError;
 use bulwark::instructions::QuoteCoverArgs;
 use bulwark::instructions::{DepositStakeArgs, ExtendStakeArgs, FileClaimArgs, SetPoolProductArgs};
@@ -129,6 +129,13 @@ enum Action {
     Warp {
         hours: i64,
     },
+    /// Governance pauses claims and/or payouts for `hours`, then resumes: every claim's clock
+    /// stands still meanwhile.
+    Pause {
+        claims: bool,
+        payouts: bool,
+        hours: i64,
+    },
     /// File, let every assessor vote, wait out voting and cooldown, redeem: a whole claim in one
     /// step, so payouts interleave with everything else.
     FullClaim {
@@ -207,6 +214,8 @@ fn action() -> impl Strategy<Value = Action> {
         4 => (0..3usize).prop_map(|claim| Action::Redeem { claim }),
         2 => (0..3usize).prop_map(|claim| Action::Close { claim }),
         4 => prop_oneof![2 => 1..72i64, 1 => 72..24 * 120i64].prop_map(|hours| Action::Warp { hours }),
+        1 => (any::<bool>(), any::<bool>(), 1..24 * 40i64)
+            .prop_map(|(claims, payouts, hours)| Action::Pause { claims, payouts, hours }),
         2 => (0..8usize, 1..100u64, any::<bool>())
             .prop_map(|(cover, percent, accept)| Action::FullClaim { cover, percent, accept }),
         2 => (0..MEMBERS, 1..400_000u64)
@@ -307,17 +316,12 @@ struct World {
 
 async fn world() -> World {
     let mut m = market_with(0, 0, spl_token::ID).await;
-    let authority = m.t.authority.insecure_clone();
     let treasury = m.t.treasury;
     let params = ProtocolParams {
         max_total_weight: MAX_TOTAL_WEIGHT,
         ..kit_params()
     };
-    m.t.send_ok(
-        &[update_config(&authority.pubkey(), params, &treasury)],
-        &[&authority],
-    )
-    .await;
+    m.t.update_config(params, treasury).await;
     let second_product = m.t.create_default_product().await;
     let second = m.t.open_public_pool(&m.mint.clone()).await;
     m.t.add_product(&second, m.product_id, 50, 300).await;
@@ -865,11 +869,12 @@ impl World {
                 let result = self.send(&[ix], &[&owner]).await;
                 let ok = result.is_ok();
                 // Invariant 2: one open claim per cover, never above what remains, never after
-                // end + grace (and the owner can pay the deposit).
+                // end + grace on the cover's claims clock (and the owner can pay the deposit).
+                let config: Config = self.m.t.load(&config_pda()).await;
                 let expected = !state.open_claim
                     && amount > 0
                     && amount <= state.remaining
-                    && now < state.claimable_until().unwrap()
+                    && state.claims_clock(&config, now).unwrap() < state.claimable_until().unwrap()
                     && u128::from(funds) >= deposit;
                 assert_eq!(
                     ok,
@@ -906,8 +911,10 @@ impl World {
                 let already = record.voters.contains(&assessor);
                 let state: Claim = self.m.t.load(&record.key).await;
                 let ok = self.send(&[ix], &[&key]).await.is_ok();
-                // Invariant 5: one ballot per (claim, assessor); no vote outside the window.
-                if already || now >= state.voting_end {
+                // Invariant 5: one ballot per (claim, assessor); no vote outside the window (on
+                // the claim's clock, which claims pauses stopped).
+                let config: Config = self.m.t.load(&config_pda()).await;
+                if already || state.clock(&config, now).unwrap() >= state.voting_end {
                     assert!(!ok, "a second or late vote went through");
                 }
                 if ok {
@@ -986,7 +993,12 @@ impl World {
                 };
                 let result = self.send(&[ix], &[]).await;
                 // A ballot is settled once, only when the outcome is final, and then always.
-                let final_ = matches!(state.status(now).unwrap(), ClaimStatus::Final { .. });
+                let final_ = matches!(
+                    state
+                        .status(&self.m.t.load(&config_pda()).await, now)
+                        .unwrap(),
+                    ClaimStatus::Final { .. }
+                );
                 assert_eq!(result.is_ok(), final_, "settlement of a ballot: {result:?}");
                 if final_ {
                     let after: Claim = self.m.t.load(&claim_key).await;
@@ -1192,6 +1204,51 @@ impl World {
             }
             Action::Warp { hours } => {
                 self.m.t.warp_to_time(now + hours * 3_600).await;
+            }
+            Action::Pause {
+                claims,
+                payouts,
+                hours,
+            } => {
+                let flags =
+                    if claims { PAUSE_CLAIMS } else { 0 } | if payouts { PAUSE_PAYOUTS } else { 0 };
+                let config: Config = self.m.t.load(&config_pda()).await;
+                let mut clocks = Vec::new();
+                for record in &self.claims {
+                    let state: Claim = self.m.t.load(&record.key).await;
+                    clocks.push((
+                        state.clock(&config, now).unwrap(),
+                        state.status(&config, now).unwrap(),
+                    ));
+                }
+                let authority = self.m.t.authority.insecure_clone();
+                self.m
+                    .t
+                    .send_ok(&[set_pause(&authority.pubkey(), flags)], &[&authority])
+                    .await;
+                let until = now + hours * 3_600;
+                self.m.t.warp_to_time(until).await;
+                self.m
+                    .t
+                    .send_ok(&[set_pause(&authority.pubkey(), 0)], &[&authority])
+                    .await;
+                let after: Config = self.m.t.load(&config_pda()).await;
+                let paused =
+                    |config: &Config, family: u8| config.paused_seconds(family, until).unwrap();
+                for (family, on) in [(PAUSE_CLAIMS, claims), (PAUSE_PAYOUTS, payouts)] {
+                    let grew = paused(&after, family) - paused(&config, family);
+                    assert_eq!(grew, if on { (until - now) as u64 } else { 0 });
+                }
+                // A claims pause stops every claim's clock, so its status stands; otherwise
+                // the clocks ran with time.
+                for (record, (clock, status)) in self.claims.iter().zip(clocks) {
+                    let state: Claim = self.m.t.load(&record.key).await;
+                    let expected = if claims { clock } else { clock + (until - now) };
+                    assert_eq!(state.clock(&after, until).unwrap(), expected);
+                    if claims {
+                        assert_eq!(state.status(&after, until).unwrap(), status);
+                    }
+                }
             }
             Action::FullClaim {
                 cover,

@@ -20,7 +20,7 @@ use std::process::ExitCode;
 
 /// Budgets set by the issues (registry-only SBF build, Anchor 1.2), by label prefix: the first
 /// matching prefix applies.
-const TARGETS: [(&str, u64); 16] = [
+const TARGETS: [(&str, u64); 18] = [
     ("deposit_stake", 40_000),
     ("claim_rewards", 35_000),
     ("withdraw_stake", 40_000),
@@ -37,11 +37,13 @@ const TARGETS: [(&str, u64); 16] = [
     ("request_capital_exit", 40_000),
     ("execute_capital_exit", 40_000),
     ("grant_leverage", 30_000),
+    ("create_proposal", 20_000),
+    ("execute_proposal", 20_000),
 ];
 
 /// PDAs each transaction creates (by label prefix), whose bump search makes its cost depend on
 /// its addresses.
-const CREATES: [(&str, &str); 16] = [
+const CREATES: [(&str, &str); 17] = [
     ("initialize_config", "config, assessment vault"),
     ("create_product", "product"),
     ("set_mint_params", "mint params (first listing)"),
@@ -49,6 +51,7 @@ const CREATES: [(&str, &str); 16] = [
     ("set_pool_product (2 new)", "2 pool-products"),
     ("deposit_stake (new position)", "position"),
     ("archive_tranche", "tranche archive"),
+    ("create_proposal", "proposal"),
     ("buy_cover", "cover"),
     ("insured_vault::deposit", "cover (through CPI)"),
     ("stake_assessor (first stake)", "assessor"),

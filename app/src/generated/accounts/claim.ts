@@ -143,6 +143,11 @@ export type Claim = {
   slashBps: number;
   /** Ballots settled (rewarded, slashed or neither) and closed; all `voters` in the end. */
   ballotsSettled: number;
+  /**
+   * The config's claims-paused seconds at filing: the claim's clock ([`Claim::clock`])
+   * stops while claims are paused, so its voting and cooldown deadlines move by the pause.
+   */
+  claimsPaused: bigint;
   reserved: ReadonlyUint8Array;
 };
 
@@ -231,6 +236,11 @@ export type ClaimArgs = {
   slashBps: number;
   /** Ballots settled (rewarded, slashed or neither) and closed; all `voters` in the end. */
   ballotsSettled: number;
+  /**
+   * The config's claims-paused seconds at filing: the claim's clock ([`Claim::clock`])
+   * stops while claims are paused, so its voting and cooldown deadlines move by the pause.
+   */
+  claimsPaused: number | bigint;
   reserved: ReadonlyUint8Array;
 };
 
@@ -276,7 +286,8 @@ export function getClaimEncoder(): Encoder<ClaimArgs> {
       ["rewardReserved", getU64Encoder()],
       ["slashBps", getU16Encoder()],
       ["ballotsSettled", getU32Encoder()],
-      ["reserved", fixEncoderSize(getBytesEncoder(), 38)],
+      ["claimsPaused", getU64Encoder()],
+      ["reserved", fixEncoderSize(getBytesEncoder(), 30)],
     ]),
     (value) => ({ ...value, discriminator: CLAIM_DISCRIMINATOR }),
   );
@@ -323,7 +334,8 @@ export function getClaimDecoder(): Decoder<Claim> {
     ["rewardReserved", getU64Decoder()],
     ["slashBps", getU16Decoder()],
     ["ballotsSettled", getU32Decoder()],
-    ["reserved", fixDecoderSize(getBytesDecoder(), 38)],
+    ["claimsPaused", getU64Decoder()],
+    ["reserved", fixDecoderSize(getBytesDecoder(), 30)],
   ]);
 }
 

@@ -17,6 +17,8 @@ import {
   fixEncoderSize,
   getAddressDecoder,
   getAddressEncoder,
+  getArrayDecoder,
+  getArrayEncoder,
   getBytesDecoder,
   getBytesEncoder,
   getStructDecoder,
@@ -39,8 +41,12 @@ import {
   type ReadonlyUint8Array,
 } from "@solana/kit";
 import {
+  getPauseClockDecoder,
+  getPauseClockEncoder,
   getProtocolParamsDecoder,
   getProtocolParamsEncoder,
+  type PauseClock,
+  type PauseClockArgs,
   type ProtocolParams,
   type ProtocolParamsArgs,
 } from "../types";
@@ -82,6 +88,10 @@ export type Config = {
    * a claim's quorum.
    */
   totalAssessorStake: bigint;
+  /** Time spent paused, per action family (indexed by the bit of its `PAUSE_*` flag). */
+  pauseClocks: Array<PauseClock>;
+  /** Number of proposals created; the next proposal's id. */
+  proposalCount: bigint;
   reserved: ReadonlyUint8Array;
 };
 
@@ -115,6 +125,10 @@ export type ConfigArgs = {
    * a claim's quorum.
    */
   totalAssessorStake: number | bigint;
+  /** Time spent paused, per action family (indexed by the bit of its `PAUSE_*` flag). */
+  pauseClocks: Array<PauseClockArgs>;
+  /** Number of proposals created; the next proposal's id. */
+  proposalCount: number | bigint;
   reserved: ReadonlyUint8Array;
 };
 
@@ -136,7 +150,9 @@ export function getConfigEncoder(): FixedSizeEncoder<ConfigArgs> {
       ["productCount", getU64Encoder()],
       ["poolCount", getU64Encoder()],
       ["totalAssessorStake", getU64Encoder()],
-      ["reserved", fixEncoderSize(getBytesEncoder(), 108)],
+      ["pauseClocks", getArrayEncoder(getPauseClockEncoder(), { size: 5 })],
+      ["proposalCount", getU64Encoder()],
+      ["reserved", fixEncoderSize(getBytesEncoder(), 16)],
     ]),
     (value) => ({ ...value, discriminator: CONFIG_DISCRIMINATOR }),
   );
@@ -159,7 +175,9 @@ export function getConfigDecoder(): FixedSizeDecoder<Config> {
     ["productCount", getU64Decoder()],
     ["poolCount", getU64Decoder()],
     ["totalAssessorStake", getU64Decoder()],
-    ["reserved", fixDecoderSize(getBytesDecoder(), 108)],
+    ["pauseClocks", getArrayDecoder(getPauseClockDecoder(), { size: 5 })],
+    ["proposalCount", getU64Decoder()],
+    ["reserved", fixDecoderSize(getBytesDecoder(), 16)],
   ]);
 }
 

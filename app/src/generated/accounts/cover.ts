@@ -127,6 +127,11 @@ export type Cover = {
    * `allocations`.
    */
   depositPool: Address;
+  /**
+   * The config's claims-paused seconds at purchase: the filing deadline
+   * (`claimable_until`) is on a clock that stops while claims are paused.
+   */
+  claimsPaused: bigint;
   reserved: ReadonlyUint8Array;
 };
 
@@ -189,6 +194,11 @@ export type CoverArgs = {
    * `allocations`.
    */
   depositPool: Address;
+  /**
+   * The config's claims-paused seconds at purchase: the filing deadline
+   * (`claimable_until`) is on a clock that stops while claims are paused.
+   */
+  claimsPaused: number | bigint;
   reserved: ReadonlyUint8Array;
 };
 
@@ -223,7 +233,8 @@ export function getCoverEncoder(): FixedSizeEncoder<CoverArgs> {
       ["allocations", getArrayEncoder(getCoverAllocationEncoder(), { size: 4 })],
       ["timings", getClaimTimingsEncoder()],
       ["depositPool", getAddressEncoder()],
-      ["reserved", fixEncoderSize(getBytesEncoder(), 20)],
+      ["claimsPaused", getU64Encoder()],
+      ["reserved", fixEncoderSize(getBytesEncoder(), 12)],
     ]),
     (value) => ({ ...value, discriminator: COVER_DISCRIMINATOR }),
   );
@@ -259,7 +270,8 @@ export function getCoverDecoder(): FixedSizeDecoder<Cover> {
     ["allocations", getArrayDecoder(getCoverAllocationDecoder(), { size: 4 })],
     ["timings", getClaimTimingsDecoder()],
     ["depositPool", getAddressDecoder()],
-    ["reserved", fixDecoderSize(getBytesDecoder(), 20)],
+    ["claimsPaused", getU64Decoder()],
+    ["reserved", fixDecoderSize(getBytesDecoder(), 12)],
   ]);
 }
 

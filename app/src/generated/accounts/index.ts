@@ -17,5 +17,6 @@ export * from "./mintParams";
 export * from "./pool";
 export * from "./poolProduct";
 export * from "./product";
+export * from "./proposal";
 export * from "./stakePosition";
 export * from "./trancheArchive";

@@ -278,6 +278,24 @@ export const BULWARK_ERROR__INVALID_SLASH_SHARE = 0x17f1; // 6129
 export const BULWARK_ERROR__WRONG_BALLOT = 0x17f2; // 6130
 /** WrongAssessor: Assessor account is not the ballot's voter's */
 export const BULWARK_ERROR__WRONG_ASSESSOR = 0x17f3; // 6131
+/** InvalidTimelockDelay: Timelock delay is above the maximum */
+export const BULWARK_ERROR__INVALID_TIMELOCK_DELAY = 0x17f4; // 6132
+/** InvalidProposalSize: A proposal carries one to eight changes */
+export const BULWARK_ERROR__INVALID_PROPOSAL_SIZE = 0x17f5; // 6133
+/** DuplicateChange: A proposal changes each field at most once */
+export const BULWARK_ERROR__DUPLICATE_CHANGE = 0x17f6; // 6134
+/** NoOpChange: A change must set a new value */
+export const BULWARK_ERROR__NO_OP_CHANGE = 0x17f7; // 6135
+/** TimelockNotElapsed: The proposal's timelock has not elapsed */
+export const BULWARK_ERROR__TIMELOCK_NOT_ELAPSED = 0x17f8; // 6136
+/** ProposalExpired: The proposal's execution window has passed */
+export const BULWARK_ERROR__PROPOSAL_EXPIRED = 0x17f9; // 6137
+/** ProposalStale: A field the proposal changes no longer holds the value it was proposed against */
+export const BULWARK_ERROR__PROPOSAL_STALE = 0x17fa; // 6138
+/** WrongProposalTarget: Account is not the one the proposal changes */
+export const BULWARK_ERROR__WRONG_PROPOSAL_TARGET = 0x17fb; // 6139
+/** WrongProposal: Proposal account does not match its id */
+export const BULWARK_ERROR__WRONG_PROPOSAL = 0x17fc; // 6140
 
 export type BulwarkError =
   | typeof BULWARK_ERROR__ALLOCATION_SUM_MISMATCH
@@ -306,6 +324,7 @@ export type BulwarkError =
   | typeof BULWARK_ERROR__COVER_NOT_EXPIRED
   | typeof BULWARK_ERROR__CUMULATIVE_CAPACITY_EXCEEDED
   | typeof BULWARK_ERROR__DEBT_NOT_FUNDED
+  | typeof BULWARK_ERROR__DUPLICATE_CHANGE
   | typeof BULWARK_ERROR__DUPLICATE_POOL
   | typeof BULWARK_ERROR__EMPTY_UPDATE
   | typeof BULWARK_ERROR__EXTEND_TO_EARLIER_TRANCHE
@@ -335,11 +354,13 @@ export type BulwarkError =
   | typeof BULWARK_ERROR__INVALID_PAUSE_FLAGS
   | typeof BULWARK_ERROR__INVALID_PREMIUM_SPLIT
   | typeof BULWARK_ERROR__INVALID_PRICING_PARAMETER
+  | typeof BULWARK_ERROR__INVALID_PROPOSAL_SIZE
   | typeof BULWARK_ERROR__INVALID_QUORUM
   | typeof BULWARK_ERROR__INVALID_QUOTE_POOLS
   | typeof BULWARK_ERROR__INVALID_SLASH_SHARE
   | typeof BULWARK_ERROR__INVALID_STAKE_AGE
   | typeof BULWARK_ERROR__INVALID_TARGET_PRICE
+  | typeof BULWARK_ERROR__INVALID_TIMELOCK_DELAY
   | typeof BULWARK_ERROR__INVALID_TRANCHE
   | typeof BULWARK_ERROR__INVALID_TREASURY
   | typeof BULWARK_ERROR__INVALID_WEIGHT
@@ -350,6 +371,7 @@ export type BulwarkError =
   | typeof BULWARK_ERROR__MAX_MANAGER_FEE_TOO_HIGH
   | typeof BULWARK_ERROR__MISSING_COMMISSION_DESTINATION
   | typeof BULWARK_ERROR__NO_ASSESSOR_STAKE
+  | typeof BULWARK_ERROR__NO_OP_CHANGE
   | typeof BULWARK_ERROR__NO_PENDING_AUTHORITY
   | typeof BULWARK_ERROR__NOT_ASSESSOR_OWNER
   | typeof BULWARK_ERROR__NOT_AUTHORITY
@@ -372,6 +394,8 @@ export type BulwarkError =
   | typeof BULWARK_ERROR__PRODUCT_DEPRECATED
   | typeof BULWARK_ERROR__PRODUCT_NOT_ASSESSED
   | typeof BULWARK_ERROR__PRODUCT_NOT_IN_POOL
+  | typeof BULWARK_ERROR__PROPOSAL_EXPIRED
+  | typeof BULWARK_ERROR__PROPOSAL_STALE
   | typeof BULWARK_ERROR__RECIPIENT_NOT_ASSOCIATED
   | typeof BULWARK_ERROR__REDEMPTION_WINDOW_CLOSED
   | typeof BULWARK_ERROR__REDEMPTION_WINDOW_OPEN
@@ -380,6 +404,7 @@ export type BulwarkError =
   | typeof BULWARK_ERROR__SHARES_BELOW_MINIMUM
   | typeof BULWARK_ERROR__STAKE_NOT_MATURED
   | typeof BULWARK_ERROR__STAKING_PAUSED
+  | typeof BULWARK_ERROR__TIMELOCK_NOT_ELAPSED
   | typeof BULWARK_ERROR__TOTAL_WEIGHT_EXCEEDED
   | typeof BULWARK_ERROR__TRANCHE_ENDED
   | typeof BULWARK_ERROR__TRANCHE_NOT_ENDED
@@ -402,6 +427,8 @@ export type BulwarkError =
   | typeof BULWARK_ERROR__WRONG_MINT
   | typeof BULWARK_ERROR__WRONG_POOL
   | typeof BULWARK_ERROR__WRONG_POOL_PRODUCT
+  | typeof BULWARK_ERROR__WRONG_PROPOSAL
+  | typeof BULWARK_ERROR__WRONG_PROPOSAL_TARGET
   | typeof BULWARK_ERROR__WRONG_RECIPIENT
   | typeof BULWARK_ERROR__WRONG_REMAINING_ACCOUNTS
   | typeof BULWARK_ERROR__WRONG_RENT_PAYER
@@ -442,6 +469,7 @@ if (process.env.NODE_ENV !== "production") {
     [BULWARK_ERROR__COVER_NOT_EXPIRED]: `Cover has not reached the end of its grace period`,
     [BULWARK_ERROR__CUMULATIVE_CAPACITY_EXCEEDED]: `From some live tranche on, the backing sold would exceed what the stake there can back`,
     [BULWARK_ERROR__DEBT_NOT_FUNDED]: `The capital pool cannot pay this claim's place in its debt queue yet`,
+    [BULWARK_ERROR__DUPLICATE_CHANGE]: `A proposal changes each field at most once`,
     [BULWARK_ERROR__DUPLICATE_POOL]: `The same pool appears twice in one cover`,
     [BULWARK_ERROR__EMPTY_UPDATE]: `Update changes nothing`,
     [BULWARK_ERROR__EXTEND_TO_EARLIER_TRANCHE]: `New tranche must be later than the current one of the position`,
@@ -471,11 +499,13 @@ if (process.env.NODE_ENV !== "production") {
     [BULWARK_ERROR__INVALID_PAUSE_FLAGS]: `Pause flags contain undefined bits`,
     [BULWARK_ERROR__INVALID_PREMIUM_SPLIT]: `Staker share plus assessment share of premiums exceeds 100%`,
     [BULWARK_ERROR__INVALID_PRICING_PARAMETER]: `Price bump or decay parameter is outside its bounds`,
+    [BULWARK_ERROR__INVALID_PROPOSAL_SIZE]: `A proposal carries one to eight changes`,
     [BULWARK_ERROR__INVALID_QUORUM]: `Quorum must be greater than zero`,
     [BULWARK_ERROR__INVALID_QUOTE_POOLS]: `A quote takes one to MAX_QUOTE_POOLS (12) pool and pool-product pairs`,
     [BULWARK_ERROR__INVALID_SLASH_SHARE]: `Slashing share must be at most 100%`,
     [BULWARK_ERROR__INVALID_STAKE_AGE]: `Assessor stake age must be at most 90 days`,
     [BULWARK_ERROR__INVALID_TARGET_PRICE]: `Target price is below the product's minimum price or above 100% per year`,
+    [BULWARK_ERROR__INVALID_TIMELOCK_DELAY]: `Timelock delay is above the maximum`,
     [BULWARK_ERROR__INVALID_TRANCHE]: `Tranche is not the current tranche or one of the next seven`,
     [BULWARK_ERROR__INVALID_TREASURY]: `Treasury must not be the default public key`,
     [BULWARK_ERROR__INVALID_WEIGHT]: `Product weight exceeds 100`,
@@ -486,6 +516,7 @@ if (process.env.NODE_ENV !== "production") {
     [BULWARK_ERROR__MAX_MANAGER_FEE_TOO_HIGH]: `Maximum manager fee exceeds the protocol limit`,
     [BULWARK_ERROR__MISSING_COMMISSION_DESTINATION]: `A commission needs a commission destination token account`,
     [BULWARK_ERROR__NO_ASSESSOR_STAKE]: `The assessor has no stake to vote with`,
+    [BULWARK_ERROR__NO_OP_CHANGE]: `A change must set a new value`,
     [BULWARK_ERROR__NO_PENDING_AUTHORITY]: `No authority hand-over is pending`,
     [BULWARK_ERROR__NOT_ASSESSOR_OWNER]: `Assessor account does not belong to the signer`,
     [BULWARK_ERROR__NOT_AUTHORITY]: `Signer is not the governance authority`,
@@ -508,6 +539,8 @@ if (process.env.NODE_ENV !== "production") {
     [BULWARK_ERROR__PRODUCT_DEPRECATED]: `Product is deprecated`,
     [BULWARK_ERROR__PRODUCT_NOT_ASSESSED]: `Claims on this product are not assessed by vote`,
     [BULWARK_ERROR__PRODUCT_NOT_IN_POOL]: `The pool does not underwrite this product`,
+    [BULWARK_ERROR__PROPOSAL_EXPIRED]: `The proposal's execution window has passed`,
+    [BULWARK_ERROR__PROPOSAL_STALE]: `A field the proposal changes no longer holds the value it was proposed against`,
     [BULWARK_ERROR__RECIPIENT_NOT_ASSOCIATED]: `Only the recipient may name a token account other than its associated token account`,
     [BULWARK_ERROR__REDEMPTION_WINDOW_CLOSED]: `Retired: the redemption window has passed`,
     [BULWARK_ERROR__REDEMPTION_WINDOW_OPEN]: `Retired: the redemption window is still open`,
@@ -516,6 +549,7 @@ if (process.env.NODE_ENV !== "production") {
     [BULWARK_ERROR__SHARES_BELOW_MINIMUM]: `The deposit would mint fewer shares than the minimum asked`,
     [BULWARK_ERROR__STAKE_NOT_MATURED]: `The assessor's stake has not reached the minimum age to vote`,
     [BULWARK_ERROR__STAKING_PAUSED]: `Staking deposits are paused`,
+    [BULWARK_ERROR__TIMELOCK_NOT_ELAPSED]: `The proposal's timelock has not elapsed`,
     [BULWARK_ERROR__TOTAL_WEIGHT_EXCEEDED]: `Sum of product weights exceeds the protocol maximum`,
     [BULWARK_ERROR__TRANCHE_ENDED]: `Tranche has already ended`,
     [BULWARK_ERROR__TRANCHE_NOT_ENDED]: `Tranche has not ended yet`,
@@ -538,6 +572,8 @@ if (process.env.NODE_ENV !== "production") {
     [BULWARK_ERROR__WRONG_MINT]: `Token account or mint does not match the pool's mint`,
     [BULWARK_ERROR__WRONG_POOL]: `Pool account does not match`,
     [BULWARK_ERROR__WRONG_POOL_PRODUCT]: `Pool-product account does not belong to this pool and product`,
+    [BULWARK_ERROR__WRONG_PROPOSAL]: `Proposal account does not match its id`,
+    [BULWARK_ERROR__WRONG_PROPOSAL_TARGET]: `Account is not the one the proposal changes`,
     [BULWARK_ERROR__WRONG_RECIPIENT]: `Token account does not belong to the expected owner`,
     [BULWARK_ERROR__WRONG_REMAINING_ACCOUNTS]: `Remaining accounts do not match the cover's pools in number and order`,
     [BULWARK_ERROR__WRONG_RENT_PAYER]: `Rent receiver is not the account's rent payer`,

@@ -24,6 +24,7 @@ import {
   type Instruction,
   type InstructionWithAccounts,
   type InstructionWithData,
+  type ReadonlyAccount,
   type ReadonlySignerAccount,
   type ReadonlyUint8Array,
   type TransactionSigner,
@@ -41,6 +42,8 @@ export function getCloseClaimDiscriminatorBytes() {
 export type CloseClaimInstruction<
   TProgram extends string = typeof BULWARK_PROGRAM_ADDRESS,
   TAccountCaller extends string | AccountMeta<string> = string,
+  TAccountConfig extends string | AccountMeta<string> =
+    "6Lq4DP5ySowZkEkD8pMeGMcxSbW8L51djnNkXLhB63SM",
   TAccountClaim extends string | AccountMeta<string> = string,
   TAccountCover extends string | AccountMeta<string> = string,
   TAccountDepositPool extends string | AccountMeta<string> = string,
@@ -52,6 +55,7 @@ export type CloseClaimInstruction<
       TAccountCaller extends string
         ? ReadonlySignerAccount<TAccountCaller> & AccountSignerMeta<TAccountCaller>
         : TAccountCaller,
+      TAccountConfig extends string ? ReadonlyAccount<TAccountConfig> : TAccountConfig,
       TAccountClaim extends string ? WritableAccount<TAccountClaim> : TAccountClaim,
       TAccountCover extends string ? WritableAccount<TAccountCover> : TAccountCover,
       TAccountDepositPool extends string
@@ -85,12 +89,14 @@ export function getCloseClaimInstructionDataCodec(): FixedSizeCodec<
 
 export type CloseClaimInput<
   TAccountCaller extends string = string,
+  TAccountConfig extends string = string,
   TAccountClaim extends string = string,
   TAccountCover extends string = string,
   TAccountDepositPool extends string = string,
 > = {
   /** Anyone may close a denied claim. */
   caller: TransactionSigner<TAccountCaller>;
+  config?: Address<TAccountConfig>;
   claim: Address<TAccountClaim>;
   cover: Address<TAccountCover>;
   /** Escrows the deposit, which stays in its vault as the assessment reward share. */
@@ -99,16 +105,24 @@ export type CloseClaimInput<
 
 export function getCloseClaimInstruction<
   TAccountCaller extends string,
+  TAccountConfig extends string,
   TAccountClaim extends string,
   TAccountCover extends string,
   TAccountDepositPool extends string,
   TProgramAddress extends Address = typeof BULWARK_PROGRAM_ADDRESS,
 >(
-  input: CloseClaimInput<TAccountCaller, TAccountClaim, TAccountCover, TAccountDepositPool>,
+  input: CloseClaimInput<
+    TAccountCaller,
+    TAccountConfig,
+    TAccountClaim,
+    TAccountCover,
+    TAccountDepositPool
+  >,
   config?: { programAddress?: TProgramAddress },
 ): CloseClaimInstruction<
   TProgramAddress,
   TAccountCaller,
+  TAccountConfig,
   TAccountClaim,
   TAccountCover,
   TAccountDepositPool
@@ -119,16 +133,24 @@ export function getCloseClaimInstruction<
   // Original accounts.
   const originalAccounts = {
     caller: { value: input.caller ?? null, isWritable: false },
+    config: { value: input.config ?? null, isWritable: false },
     claim: { value: input.claim ?? null, isWritable: true },
     cover: { value: input.cover ?? null, isWritable: true },
     depositPool: { value: input.depositPool ?? null, isWritable: true },
   };
   const accounts = originalAccounts as Record<keyof typeof originalAccounts, ResolvedAccount>;
 
+  // Resolve default values.
+  if (!accounts.config.value) {
+    accounts.config.value =
+      "6Lq4DP5ySowZkEkD8pMeGMcxSbW8L51djnNkXLhB63SM" as Address<"6Lq4DP5ySowZkEkD8pMeGMcxSbW8L51djnNkXLhB63SM">;
+  }
+
   const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
   return Object.freeze({
     accounts: [
       getAccountMeta(accounts.caller),
+      getAccountMeta(accounts.config),
       getAccountMeta(accounts.claim),
       getAccountMeta(accounts.cover),
       getAccountMeta(accounts.depositPool),
@@ -138,6 +160,7 @@ export function getCloseClaimInstruction<
   } as CloseClaimInstruction<
     TProgramAddress,
     TAccountCaller,
+    TAccountConfig,
     TAccountClaim,
     TAccountCover,
     TAccountDepositPool
@@ -152,10 +175,11 @@ export type ParsedCloseClaimInstruction<
   accounts: {
     /** Anyone may close a denied claim. */
     caller: TAccountMetas[0];
-    claim: TAccountMetas[1];
-    cover: TAccountMetas[2];
+    config: TAccountMetas[1];
+    claim: TAccountMetas[2];
+    cover: TAccountMetas[3];
     /** Escrows the deposit, which stays in its vault as the assessment reward share. */
-    depositPool: TAccountMetas[3];
+    depositPool: TAccountMetas[4];
   };
   data: CloseClaimInstructionData;
 };
@@ -168,7 +192,7 @@ export function parseCloseClaimInstruction<
     InstructionWithAccounts<TAccountMetas> &
     InstructionWithData<ReadonlyUint8Array>,
 ): ParsedCloseClaimInstruction<TProgram, TAccountMetas> {
-  if (instruction.accounts.length < 4) {
+  if (instruction.accounts.length < 5) {
     // TODO: Coded error.
     throw new Error("Not enough accounts");
   }
@@ -182,6 +206,7 @@ export function parseCloseClaimInstruction<
     programAddress: instruction.programAddress,
     accounts: {
       caller: getNextAccount(),
+      config: getNextAccount(),
       claim: getNextAccount(),
       cover: getNextAccount(),
       depositPool: getNextAccount(),

@@ -20,6 +20,7 @@ import {
   parseAcceptAuthorityInstruction,
   parseArchiveTrancheInstruction,
   parseBuyCoverInstruction,
+  parseCancelProposalInstruction,
   parseClaimManagerFeesInstruction,
   parseClaimRewardsInstruction,
   parseCloseClaimInstruction,
@@ -27,9 +28,11 @@ import {
   parseCreateCapitalPoolInstruction,
   parseCreatePoolInstruction,
   parseCreateProductInstruction,
+  parseCreateProposalInstruction,
   parseDepositCapitalInstruction,
   parseDepositStakeInstruction,
   parseExecuteCapitalExitInstruction,
+  parseExecuteProposalInstruction,
   parseExpireCoverInstruction,
   parseExtendStakeInstruction,
   parseFileClaimInstruction,
@@ -42,7 +45,6 @@ import {
   parseRedeemPayoutInstruction,
   parseRefreshPoolProductInstruction,
   parseRequestCapitalExitInstruction,
-  parseSetCapitalRequirementInstruction,
   parseSetManagerFeeInstruction,
   parseSetMintParamsInstruction,
   parseSetPauseInstruction,
@@ -53,13 +55,13 @@ import {
   parseSweepFeesInstruction,
   parseTransferCoverInstruction,
   parseUnstakeAssessorInstruction,
-  parseUpdateConfigInstruction,
   parseUpdateProductInstruction,
   parseVoteInstruction,
   parseWithdrawStakeInstruction,
   type ParsedAcceptAuthorityInstruction,
   type ParsedArchiveTrancheInstruction,
   type ParsedBuyCoverInstruction,
+  type ParsedCancelProposalInstruction,
   type ParsedClaimManagerFeesInstruction,
   type ParsedClaimRewardsInstruction,
   type ParsedCloseClaimInstruction,
@@ -67,9 +69,11 @@ import {
   type ParsedCreateCapitalPoolInstruction,
   type ParsedCreatePoolInstruction,
   type ParsedCreateProductInstruction,
+  type ParsedCreateProposalInstruction,
   type ParsedDepositCapitalInstruction,
   type ParsedDepositStakeInstruction,
   type ParsedExecuteCapitalExitInstruction,
+  type ParsedExecuteProposalInstruction,
   type ParsedExpireCoverInstruction,
   type ParsedExtendStakeInstruction,
   type ParsedFileClaimInstruction,
@@ -82,7 +86,6 @@ import {
   type ParsedRedeemPayoutInstruction,
   type ParsedRefreshPoolProductInstruction,
   type ParsedRequestCapitalExitInstruction,
-  type ParsedSetCapitalRequirementInstruction,
   type ParsedSetManagerFeeInstruction,
   type ParsedSetMintParamsInstruction,
   type ParsedSetPauseInstruction,
@@ -93,7 +96,6 @@ import {
   type ParsedSweepFeesInstruction,
   type ParsedTransferCoverInstruction,
   type ParsedUnstakeAssessorInstruction,
-  type ParsedUpdateConfigInstruction,
   type ParsedUpdateProductInstruction,
   type ParsedVoteInstruction,
   type ParsedWithdrawStakeInstruction,
@@ -114,6 +116,7 @@ export enum BulwarkAccount {
   Pool,
   PoolProduct,
   Product,
+  Proposal,
   StakePosition,
   TrancheArchive,
 }
@@ -247,6 +250,17 @@ export function identifyBulwarkAccount(
     containsBytes(
       data,
       fixEncoderSize(getBytesEncoder(), 8).encode(
+        new Uint8Array([26, 94, 189, 187, 116, 136, 53, 33]),
+      ),
+      0,
+    )
+  ) {
+    return BulwarkAccount.Proposal;
+  }
+  if (
+    containsBytes(
+      data,
+      fixEncoderSize(getBytesEncoder(), 8).encode(
         new Uint8Array([78, 165, 30, 111, 171, 125, 11, 220]),
       ),
       0,
@@ -272,6 +286,7 @@ export enum BulwarkInstruction {
   AcceptAuthority,
   ArchiveTranche,
   BuyCover,
+  CancelProposal,
   ClaimManagerFees,
   ClaimRewards,
   CloseClaim,
@@ -279,9 +294,11 @@ export enum BulwarkInstruction {
   CreateCapitalPool,
   CreatePool,
   CreateProduct,
+  CreateProposal,
   DepositCapital,
   DepositStake,
   ExecuteCapitalExit,
+  ExecuteProposal,
   ExpireCover,
   ExtendStake,
   FileClaim,
@@ -294,7 +311,6 @@ export enum BulwarkInstruction {
   RedeemPayout,
   RefreshPoolProduct,
   RequestCapitalExit,
-  SetCapitalRequirement,
   SetManagerFee,
   SetMintParams,
   SetPause,
@@ -305,7 +321,6 @@ export enum BulwarkInstruction {
   SweepFees,
   TransferCover,
   UnstakeAssessor,
-  UpdateConfig,
   UpdateProduct,
   Vote,
   WithdrawStake,
@@ -347,6 +362,17 @@ export function identifyBulwarkInstruction(
     )
   ) {
     return BulwarkInstruction.BuyCover;
+  }
+  if (
+    containsBytes(
+      data,
+      fixEncoderSize(getBytesEncoder(), 8).encode(
+        new Uint8Array([106, 74, 128, 146, 19, 65, 39, 23]),
+      ),
+      0,
+    )
+  ) {
+    return BulwarkInstruction.CancelProposal;
   }
   if (
     containsBytes(
@@ -429,6 +455,17 @@ export function identifyBulwarkInstruction(
     containsBytes(
       data,
       fixEncoderSize(getBytesEncoder(), 8).encode(
+        new Uint8Array([132, 116, 68, 174, 216, 160, 198, 22]),
+      ),
+      0,
+    )
+  ) {
+    return BulwarkInstruction.CreateProposal;
+  }
+  if (
+    containsBytes(
+      data,
+      fixEncoderSize(getBytesEncoder(), 8).encode(
         new Uint8Array([157, 98, 40, 41, 205, 210, 121, 253]),
       ),
       0,
@@ -457,6 +494,17 @@ export function identifyBulwarkInstruction(
     )
   ) {
     return BulwarkInstruction.ExecuteCapitalExit;
+  }
+  if (
+    containsBytes(
+      data,
+      fixEncoderSize(getBytesEncoder(), 8).encode(
+        new Uint8Array([186, 60, 116, 133, 108, 128, 111, 28]),
+      ),
+      0,
+    )
+  ) {
+    return BulwarkInstruction.ExecuteProposal;
   }
   if (
     containsBytes(
@@ -594,17 +642,6 @@ export function identifyBulwarkInstruction(
     containsBytes(
       data,
       fixEncoderSize(getBytesEncoder(), 8).encode(
-        new Uint8Array([49, 115, 6, 228, 115, 21, 186, 5]),
-      ),
-      0,
-    )
-  ) {
-    return BulwarkInstruction.SetCapitalRequirement;
-  }
-  if (
-    containsBytes(
-      data,
-      fixEncoderSize(getBytesEncoder(), 8).encode(
         new Uint8Array([148, 11, 233, 83, 138, 139, 54, 1]),
       ),
       0,
@@ -715,17 +752,6 @@ export function identifyBulwarkInstruction(
     containsBytes(
       data,
       fixEncoderSize(getBytesEncoder(), 8).encode(
-        new Uint8Array([29, 158, 252, 191, 10, 83, 219, 99]),
-      ),
-      0,
-    )
-  ) {
-    return BulwarkInstruction.UpdateConfig;
-  }
-  if (
-    containsBytes(
-      data,
-      fixEncoderSize(getBytesEncoder(), 8).encode(
         new Uint8Array([139, 180, 241, 126, 123, 240, 13, 224]),
       ),
       0,
@@ -769,6 +795,9 @@ export type ParsedBulwarkInstruction<
     } & ParsedArchiveTrancheInstruction<TProgram>)
   | ({ instructionType: BulwarkInstruction.BuyCover } & ParsedBuyCoverInstruction<TProgram>)
   | ({
+      instructionType: BulwarkInstruction.CancelProposal;
+    } & ParsedCancelProposalInstruction<TProgram>)
+  | ({
       instructionType: BulwarkInstruction.ClaimManagerFees;
     } & ParsedClaimManagerFeesInstruction<TProgram>)
   | ({ instructionType: BulwarkInstruction.ClaimRewards } & ParsedClaimRewardsInstruction<TProgram>)
@@ -784,12 +813,18 @@ export type ParsedBulwarkInstruction<
       instructionType: BulwarkInstruction.CreateProduct;
     } & ParsedCreateProductInstruction<TProgram>)
   | ({
+      instructionType: BulwarkInstruction.CreateProposal;
+    } & ParsedCreateProposalInstruction<TProgram>)
+  | ({
       instructionType: BulwarkInstruction.DepositCapital;
     } & ParsedDepositCapitalInstruction<TProgram>)
   | ({ instructionType: BulwarkInstruction.DepositStake } & ParsedDepositStakeInstruction<TProgram>)
   | ({
       instructionType: BulwarkInstruction.ExecuteCapitalExit;
     } & ParsedExecuteCapitalExitInstruction<TProgram>)
+  | ({
+      instructionType: BulwarkInstruction.ExecuteProposal;
+    } & ParsedExecuteProposalInstruction<TProgram>)
   | ({ instructionType: BulwarkInstruction.ExpireCover } & ParsedExpireCoverInstruction<TProgram>)
   | ({ instructionType: BulwarkInstruction.ExtendStake } & ParsedExtendStakeInstruction<TProgram>)
   | ({ instructionType: BulwarkInstruction.FileClaim } & ParsedFileClaimInstruction<TProgram>)
@@ -815,9 +850,6 @@ export type ParsedBulwarkInstruction<
       instructionType: BulwarkInstruction.RequestCapitalExit;
     } & ParsedRequestCapitalExitInstruction<TProgram>)
   | ({
-      instructionType: BulwarkInstruction.SetCapitalRequirement;
-    } & ParsedSetCapitalRequirementInstruction<TProgram>)
-  | ({
       instructionType: BulwarkInstruction.SetManagerFee;
     } & ParsedSetManagerFeeInstruction<TProgram>)
   | ({
@@ -839,7 +871,6 @@ export type ParsedBulwarkInstruction<
   | ({
       instructionType: BulwarkInstruction.UnstakeAssessor;
     } & ParsedUnstakeAssessorInstruction<TProgram>)
-  | ({ instructionType: BulwarkInstruction.UpdateConfig } & ParsedUpdateConfigInstruction<TProgram>)
   | ({
       instructionType: BulwarkInstruction.UpdateProduct;
     } & ParsedUpdateProductInstruction<TProgram>)
@@ -872,6 +903,13 @@ export function parseBulwarkInstruction<TProgram extends string>(
       return {
         instructionType: BulwarkInstruction.BuyCover,
         ...parseBuyCoverInstruction(instruction),
+      };
+    }
+    case BulwarkInstruction.CancelProposal: {
+      assertIsInstructionWithAccounts(instruction);
+      return {
+        instructionType: BulwarkInstruction.CancelProposal,
+        ...parseCancelProposalInstruction(instruction),
       };
     }
     case BulwarkInstruction.ClaimManagerFees: {
@@ -923,6 +961,13 @@ export function parseBulwarkInstruction<TProgram extends string>(
         ...parseCreateProductInstruction(instruction),
       };
     }
+    case BulwarkInstruction.CreateProposal: {
+      assertIsInstructionWithAccounts(instruction);
+      return {
+        instructionType: BulwarkInstruction.CreateProposal,
+        ...parseCreateProposalInstruction(instruction),
+      };
+    }
     case BulwarkInstruction.DepositCapital: {
       assertIsInstructionWithAccounts(instruction);
       return {
@@ -942,6 +987,13 @@ export function parseBulwarkInstruction<TProgram extends string>(
       return {
         instructionType: BulwarkInstruction.ExecuteCapitalExit,
         ...parseExecuteCapitalExitInstruction(instruction),
+      };
+    }
+    case BulwarkInstruction.ExecuteProposal: {
+      assertIsInstructionWithAccounts(instruction);
+      return {
+        instructionType: BulwarkInstruction.ExecuteProposal,
+        ...parseExecuteProposalInstruction(instruction),
       };
     }
     case BulwarkInstruction.ExpireCover: {
@@ -1028,13 +1080,6 @@ export function parseBulwarkInstruction<TProgram extends string>(
         ...parseRequestCapitalExitInstruction(instruction),
       };
     }
-    case BulwarkInstruction.SetCapitalRequirement: {
-      assertIsInstructionWithAccounts(instruction);
-      return {
-        instructionType: BulwarkInstruction.SetCapitalRequirement,
-        ...parseSetCapitalRequirementInstruction(instruction),
-      };
-    }
     case BulwarkInstruction.SetManagerFee: {
       assertIsInstructionWithAccounts(instruction);
       return {
@@ -1103,13 +1148,6 @@ export function parseBulwarkInstruction<TProgram extends string>(
       return {
         instructionType: BulwarkInstruction.UnstakeAssessor,
         ...parseUnstakeAssessorInstruction(instruction),
-      };
-    }
-    case BulwarkInstruction.UpdateConfig: {
-      assertIsInstructionWithAccounts(instruction);
-      return {
-        instructionType: BulwarkInstruction.UpdateConfig,
-        ...parseUpdateConfigInstruction(instruction),
       };
     }
     case BulwarkInstruction.UpdateProduct: {

@@ -88,6 +88,11 @@ export type ProtocolParams = {
    * they were bought with).
    */
   capitalExitDelay: number;
+  /**
+   * Time between a governance proposal and its execution, seconds. Every parameter change
+   * waits it, lowering it included; pauses do not.
+   */
+  timelockDelay: number;
 };
 
 export type ProtocolParamsArgs = {
@@ -156,6 +161,11 @@ export type ProtocolParamsArgs = {
    * they were bought with).
    */
   capitalExitDelay: number;
+  /**
+   * Time between a governance proposal and its execution, seconds. Every parameter change
+   * waits it, lowering it included; pauses do not.
+   */
+  timelockDelay: number;
 };
 
 export function getProtocolParamsEncoder(): FixedSizeEncoder<ProtocolParamsArgs> {
@@ -180,6 +190,7 @@ export function getProtocolParamsEncoder(): FixedSizeEncoder<ProtocolParamsArgs>
     ["assessorRewardBps", getU16Encoder()],
     ["slashBps", getU16Encoder()],
     ["capitalExitDelay", getU32Encoder()],
+    ["timelockDelay", getU32Encoder()],
   ]);
 }
 
@@ -205,6 +216,7 @@ export function getProtocolParamsDecoder(): FixedSizeDecoder<ProtocolParams> {
     ["assessorRewardBps", getU16Decoder()],
     ["slashBps", getU16Decoder()],
     ["capitalExitDelay", getU32Decoder()],
+    ["timelockDelay", getU32Decoder()],
   ]);
 }
 

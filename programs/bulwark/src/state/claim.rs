@@ -2,7 +2,7 @@ use crate::constants::*;
 use crate::error::{broken, require_invariant, BulwarkError};
 use crate::math::OrOverflow;
 use crate::math::{add, mul_div_floor, sub, to_u64};
-use crate::state::Ballot;
+use crate::state::{Ballot, Config};
 use anchor_lang::prelude::*;
 
 /// Where a claim stands at a given time.
@@ -90,7 +90,10 @@ pub struct Claim {
     pub slash_bps: u16,
     /// Ballots settled (rewarded, slashed or neither) and closed; all `voters` in the end.
     pub ballots_settled: u32,
-    pub reserved: [u8; 38],
+    /// The config's claims-paused seconds at filing: the claim's clock ([`Claim::clock`])
+    /// stops while claims are paused, so its voting and cooldown deadlines move by the pause.
+    pub claims_paused: u64,
+    pub reserved: [u8; 30],
 }
 
 impl Claim {
@@ -134,10 +137,17 @@ impl Claim {
         )?)
     }
 
+    /// The claim's clock at `now`: `now` less the time claims have been paused since it was
+    /// filed. Its deadlines (`voting_end`, `latest_voting_end`, the cooldown's end) are times
+    /// on this clock.
+    pub fn clock(&self, config: &Config, now: i64) -> Result<i64> {
+        config.clock_since(PAUSE_CLAIMS, self.claims_paused, now)
+    }
+
     /// Ballots are settled once the outcome is final (`OutcomeNotFinal` before).
-    pub fn require_final(&self, now: i64) -> Result<()> {
+    pub fn require_final(&self, config: &Config, now: i64) -> Result<()> {
         require!(
-            matches!(self.status(now)?, ClaimStatus::Final { .. }),
+            matches!(self.status(config, now)?, ClaimStatus::Final { .. }),
             BulwarkError::OutcomeNotFinal
         );
         Ok(())
@@ -176,14 +186,18 @@ impl Claim {
             .or_overflow()
     }
 
-    /// Last second (exclusive) an accepted claim can be redeemed.
+    /// End of the redemption window on the claim's clock: until then the backing stake pays
+    /// (up to its cover's `backing_until`); an accepted claim stays payable after it, by the
+    /// capital pool.
     pub fn redemption_end(&self) -> Result<i64> {
         self.cooldown_end()?
             .checked_add(i64::from(self.redemption_window))
             .or_overflow()
     }
 
-    pub fn status(&self, now: i64) -> Result<ClaimStatus> {
+    /// Where the claim stands at `now` (on its clock: a claims pause stops it).
+    pub fn status(&self, config: &Config, now: i64) -> Result<ClaimStatus> {
+        let now = self.clock(config, now)?;
         Ok(if now < self.voting_end {
             ClaimStatus::Voting
         } else if now < self.cooldown_end()? {
@@ -197,7 +211,7 @@ impl Claim {
         })
     }
 
-    /// Records a vote of `weight` at `now`. The first accepting vote opens a full voting period
+    /// Records a vote of `weight` at `now` (on the claim's clock). The first accepting vote opens a full voting period
     /// from itself, so deniers get one to answer it (Nexus Mutual v2's rule); every vote that
     /// flips the outcome within the last `silent_ending` seconds pushes the end to
     /// `silent_ending` after it, so the side that loses the lead can answer. Both stop at

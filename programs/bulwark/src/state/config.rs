@@ -1,8 +1,10 @@
 use crate::constants::*;
-use crate::error::{require_invariant, BulwarkError};
+use crate::error::{broken, require_invariant, BulwarkError};
+use crate::math::OrOverflow;
 use anchor_lang::prelude::*;
 
-/// Protocol-wide settings. Written by governance paths (and the product/pool counters on
+/// Protocol-wide settings. Written by governance paths (`set_pause`, the timelocked
+/// `execute_proposal`, the proposal counter of `create_proposal`, the product/pool counters on
 /// `create_product` / `create_pool`) and by `stake_assessor`, `unstake_assessor` and
 /// `slash_ballot` (the assessor stake total): those write-lock it against every transaction
 /// that reads it (buying, filing, voting), so assessor stake changes are serialized with them;
@@ -35,7 +37,23 @@ pub struct Config {
     /// `stake_assessor` and `unstake_assessor`, which write that vault already): the base of
     /// a claim's quorum.
     pub total_assessor_stake: u64,
-    pub reserved: [u8; 108],
+    /// Time spent paused, per action family (indexed by the bit of its `PAUSE_*` flag).
+    pub pause_clocks: [PauseClock; PAUSE_FAMILIES],
+    /// Number of proposals created; the next proposal's id.
+    pub proposal_count: u64,
+    pub reserved: [u8; 16],
+}
+
+/// How long one action family has been paused: seconds of pauses that ended, and when the
+/// current one began.
+#[derive(
+    AnchorSerialize, AnchorDeserialize, InitSpace, Clone, Copy, Debug, Default, PartialEq, Eq,
+)]
+pub struct PauseClock {
+    /// Seconds of the family's past pauses, all together.
+    pub paused_seconds: u64,
+    /// Start of the current pause; 0 while the family is not paused.
+    pub paused_since: i64,
 }
 
 impl Config {
@@ -53,6 +71,51 @@ impl Config {
         Ok(share.max(self.params.quorum))
     }
 
+    /// Sets the paused families to `flags` at `now`, starting the pause clock of each family
+    /// that becomes paused and adding the elapsed pause to each that resumes.
+    pub fn set_pause_flags(&mut self, flags: u8, now: i64) -> Result<()> {
+        for (bit, clock) in self.pause_clocks.iter_mut().enumerate() {
+            let family = 1u8 << bit;
+            match (self.pause_flags & family != 0, flags & family != 0) {
+                (false, true) => clock.paused_since = now,
+                (true, false) => {
+                    let elapsed = now.checked_sub(clock.paused_since).or_overflow()?;
+                    clock.paused_seconds = clock
+                        .paused_seconds
+                        .checked_add(u64::try_from(elapsed).or_overflow()?)
+                        .or_overflow()?;
+                    clock.paused_since = 0;
+                }
+                _ => {}
+            }
+        }
+        self.pause_flags = flags;
+        Ok(())
+    }
+
+    /// Seconds `family` (one `PAUSE_*` bit) has been paused in all, up to `now`: what a
+    /// deadline snapshotting it moves by.
+    pub fn paused_seconds(&self, family: u8, now: i64) -> Result<u64> {
+        let clock = &self.pause_clocks[family.trailing_zeros() as usize % PAUSE_FAMILIES];
+        let current = if self.is_paused(family) {
+            u64::try_from(now.saturating_sub(clock.paused_since)).or_overflow()?
+        } else {
+            0
+        };
+        clock.paused_seconds.checked_add(current).or_overflow()
+    }
+
+    /// A clock that stops while `family` is paused: `now` less the seconds the family has
+    /// been paused since `snapshot` (its `paused_seconds` when the clock started).
+    pub fn clock_since(&self, family: u8, snapshot: u64, now: i64) -> Result<i64> {
+        let paused = self
+            .paused_seconds(family, now)?
+            .checked_sub(snapshot)
+            .ok_or_else(|| broken!("a family's paused seconds never decrease"))?;
+        now.checked_sub(i64::try_from(paused).or_overflow()?)
+            .or_overflow()
+    }
+
     /// Fails with `error` when `family` is paused.
     pub fn require_not_paused(&self, family: u8, error: BulwarkError) -> Result<()> {
         if self.is_paused(family) {
@@ -65,8 +128,13 @@ impl Config {
         require_invariant!(
             self.version == ACCOUNT_VERSION
                 && self.pause_flags & !PAUSE_ALL == 0
-                && self.authority != Pubkey::default(),
-            "the config has the current version, known pause flags and an authority"
+                && self.authority != Pubkey::default()
+                && self
+                    .pause_clocks
+                    .iter()
+                    .enumerate()
+                    .all(|(bit, clock)| self.is_paused(1 << bit) == (clock.paused_since != 0)),
+            "the config has the current version, known pause flags, an authority, and a running pause clock exactly for each paused family"
         );
         self.params.validate()
     }
@@ -124,6 +192,9 @@ pub struct ProtocolParams {
     /// the silent-ending cap and the cooldown (of today's parameters; covers keep the timings
     /// they were bought with).
     pub capital_exit_delay: u32,
+    /// Time between a governance proposal and its execution, seconds. Every parameter change
+    /// waits it, lowering it included; pauses do not.
+    pub timelock_delay: u32,
 }
 
 impl Default for ProtocolParams {
@@ -149,6 +220,7 @@ impl Default for ProtocolParams {
             assessor_reward_bps: DEFAULT_ASSESSOR_REWARD_BPS,
             slash_bps: DEFAULT_SLASH_BPS,
             capital_exit_delay: DEFAULT_CAPITAL_EXIT_DELAY,
+            timelock_delay: DEFAULT_TIMELOCK_DELAY,
         }
     }
 }
@@ -177,7 +249,8 @@ impl ProtocolParams {
         ASSESSOR_REWARD.check(self)?;
         SLASH_SHARE.check(self)?;
         EXIT_AFTER_CLAIMS_DECIDED.check(self)?;
-        CAPITAL_EXIT_DELAY.check(self)
+        CAPITAL_EXIT_DELAY.check(self)?;
+        TIMELOCK_DELAY.check(self)
     }
 
     /// The value of `param`, widened to u64.
@@ -204,6 +277,7 @@ impl ProtocolParams {
             Param::AssessorRewardBps => self.assessor_reward_bps.into(),
             Param::SlashBps => self.slash_bps.into(),
             Param::CapitalExitDelay => self.capital_exit_delay.into(),
+            Param::TimelockDelay => self.timelock_delay.into(),
         }
     }
 
@@ -233,13 +307,15 @@ impl ProtocolParams {
             Param::AssessorRewardBps => self.assessor_reward_bps = narrow16()?,
             Param::SlashBps => self.slash_bps = narrow16()?,
             Param::CapitalExitDelay => self.capital_exit_delay = narrow32()?,
+            Param::TimelockDelay => self.timelock_delay = narrow32()?,
         }
         Some(self)
     }
 }
 
-/// One field of [`ProtocolParams`], by name: what the bounds and rules below refer to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// One field of [`ProtocolParams`], by name: what the bounds and rules below refer to, and
+/// what a governance proposal changes.
+#[derive(AnchorSerialize, AnchorDeserialize, InitSpace, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Param {
     StakerShareBps,
     AssessmentShareBps,
@@ -261,11 +337,12 @@ pub enum Param {
     AssessorRewardBps,
     SlashBps,
     CapitalExitDelay,
+    TimelockDelay,
 }
 
 impl Param {
     /// Every parameter, in the order of the fields of [`ProtocolParams`].
-    pub const ALL: [Param; 20] = [
+    pub const ALL: [Param; 21] = [
         Param::StakerShareBps,
         Param::AssessmentShareBps,
         Param::ProtocolFeeBps,
@@ -286,6 +363,7 @@ impl Param {
         Param::AssessorRewardBps,
         Param::SlashBps,
         Param::CapitalExitDelay,
+        Param::TimelockDelay,
     ];
 
     /// The field's name in [`ProtocolParams`] (and in the IDL).
@@ -311,6 +389,7 @@ impl Param {
             Param::AssessorRewardBps => "assessor_reward_bps",
             Param::SlashBps => "slash_bps",
             Param::CapitalExitDelay => "capital_exit_delay",
+            Param::TimelockDelay => "timelock_delay",
         }
     }
 
@@ -326,7 +405,8 @@ impl Param {
             | Param::RedemptionWindow
             | Param::AssessorLock
             | Param::AssessorStakeAge
-            | Param::CapitalExitDelay => Unit::Seconds,
+            | Param::CapitalExitDelay
+            | Param::TimelockDelay => Unit::Seconds,
             Param::Quorum => Unit::VoteWeight,
             Param::StakerShareBps
             | Param::AssessmentShareBps
@@ -481,6 +561,12 @@ const CAPITAL_EXIT_DELAY: ParamBound = ParamBound {
     max: MAX_CAPITAL_EXIT_DELAY as u64,
     error: BulwarkError::InvalidCapitalExitDelay,
 };
+const TIMELOCK_DELAY: ParamBound = ParamBound {
+    param: Param::TimelockDelay,
+    min: 0,
+    max: MAX_TIMELOCK_DELAY as u64,
+    error: BulwarkError::InvalidTimelockDelay,
+};
 
 /// Stakers, assessors and the treasury cannot be promised more than the whole premium.
 const PREMIUM_SPLIT: ParamRule = ParamRule {
@@ -517,7 +603,7 @@ const EXIT_AFTER_CLAIMS_DECIDED: ParamRule = ParamRule {
 
 /// The range of each bounded parameter, as `ProtocolParams::validate` checks it. The three
 /// premium shares and `silent_ending` have no range of their own, only the rules below.
-pub const PARAM_BOUNDS: [ParamBound; 16] = [
+pub const PARAM_BOUNDS: [ParamBound; 17] = [
     CAPACITY_RATIO,
     MAX_TOTAL_WEIGHT,
     PRICE_BUMP,
@@ -534,6 +620,7 @@ pub const PARAM_BOUNDS: [ParamBound; 16] = [
     ASSESSOR_REWARD,
     SLASH_SHARE,
     CAPITAL_EXIT_DELAY,
+    TIMELOCK_DELAY,
 ];
 
 /// The rules between parameters, as `ProtocolParams::validate` checks them.

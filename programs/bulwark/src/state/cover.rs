@@ -4,7 +4,7 @@ use crate::math::buckets::{bucket_start, release_bucket};
 use crate::math::capacity::backing_for;
 use crate::math::tranche::{tranche_at, tranche_end};
 use crate::math::OrOverflow;
-use crate::state::{ProductType, ProtocolParams};
+use crate::state::{Config, ProductType, ProtocolParams};
 use anchor_lang::prelude::*;
 
 /// When a cover bought now ends, how long its backing must last and which tranches may back
@@ -213,7 +213,10 @@ pub struct Cover {
     /// The pool whose vault escrows the deposits of claims on this cover: the first pool of
     /// `allocations`.
     pub deposit_pool: Pubkey,
-    pub reserved: [u8; 20],
+    /// The config's claims-paused seconds at purchase: the filing deadline
+    /// (`claimable_until`) is on a clock that stops while claims are paused.
+    pub claims_paused: u64,
+    pub reserved: [u8; 12],
 }
 
 impl Cover {
@@ -224,11 +227,18 @@ impl Cover {
         self.start.checked_add(i64::from(self.period)).or_overflow()
     }
 
-    /// Last moment a claim may be filed: end + grace.
+    /// Last moment a claim may be filed: end + grace, on the cover's claims clock
+    /// ([`Cover::claims_clock`]).
     pub fn claimable_until(&self) -> Result<i64> {
         self.end()?
             .checked_add(i64::from(self.grace_period))
             .or_overflow()
+    }
+
+    /// `now` less the time claims have been paused since the purchase: a claims pause moves
+    /// the filing deadline by its length.
+    pub fn claims_clock(&self, config: &Config, now: i64) -> Result<i64> {
+        config.clock_since(PAUSE_CLAIMS, self.claims_paused, now)
     }
 
     /// Checks a claim's incident time: inside the cover period (`start..end`), not in the

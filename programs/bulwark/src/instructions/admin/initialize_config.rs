@@ -85,7 +85,9 @@ impl InitializeConfig<'_> {
             product_count: 0,
             pool_count: 0,
             total_assessor_stake: 0,
-            reserved: [0; 108],
+            pause_clocks: Default::default(),
+            proposal_count: 0,
+            reserved: [0; 16],
         });
         config.invariant()?;
         emit!(ConfigInitialized {

@@ -16,16 +16,20 @@ pub struct SetPause<'info> {
 }
 
 impl SetPause<'_> {
-    /// Sets the paused action families (`PAUSE_*` bits); 0 resumes everything.
+    /// Sets the paused action families (`PAUSE_*` bits); 0 resumes everything. Immediate (no
+    /// timelock). Each family's pause clock runs while it is paused: claims' deadlines move
+    /// by the time claims were paused.
     pub fn set_pause(ctx: Context<SetPause>, flags: u8) -> Result<()> {
         require!(flags & !PAUSE_ALL == 0, BulwarkError::InvalidPauseFlags);
+        let now = Clock::get()?.unix_timestamp;
         let config = &mut ctx.accounts.config;
         let old_flags = config.pause_flags;
-        config.pause_flags = flags;
+        config.set_pause_flags(flags, now)?;
         config.invariant()?;
         emit!(PauseFlagsSet {
             old_flags,
             new_flags: flags,
+            pause_clocks: config.pause_clocks,
         });
         Ok(())
     }

@@ -6,7 +6,6 @@ pub mod execute_capital_exit;
 pub mod grant_leverage;
 pub mod redeem_owed;
 pub mod request_capital_exit;
-pub mod set_capital_requirement;
 
 pub use capital_vault::*;
 pub use contribute_capital::*;
@@ -16,4 +15,3 @@ pub use execute_capital_exit::*;
 pub use grant_leverage::*;
 pub use redeem_owed::*;
 pub use request_capital_exit::*;
-pub use set_capital_requirement::*;

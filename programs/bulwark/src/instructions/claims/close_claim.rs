@@ -1,13 +1,16 @@
+use crate::constants::*;
 use crate::error::{require_invariant, BulwarkError};
 use crate::events::ClaimClosed;
 use crate::math::OrOverflow;
-use crate::state::{Claim, ClaimStatus, Cover, Pool};
+use crate::state::{Claim, ClaimStatus, Config, Cover, Pool};
 use anchor_lang::prelude::*;
 
 #[derive(Accounts)]
 pub struct CloseClaim<'info> {
     /// Anyone may close a denied claim.
     pub caller: Signer<'info>,
+    #[account(address = CONFIG_ADDRESS @ BulwarkError::WrongConfig)]
+    pub config: Box<Account<'info, Config>>,
     #[account(
         mut,
         has_one = cover @ BulwarkError::WrongCover,
@@ -32,7 +35,7 @@ impl CloseClaim<'_> {
         let accounts = ctx.accounts;
         let claim = &accounts.claim;
         require!(!claim.closed, BulwarkError::ClaimClosed);
-        match claim.status(now)? {
+        match claim.status(&accounts.config, now)? {
             ClaimStatus::Final { accepted: false } => {}
             ClaimStatus::Final { accepted: true } => return err!(BulwarkError::ClaimAccepted),
             _ => return err!(BulwarkError::OutcomeNotFinal),

@@ -85,7 +85,7 @@ impl FileClaim<'_> {
             BulwarkError::ClaimInPurchaseSlot
         );
         require!(
-            now < cover.claimable_until()?,
+            cover.claims_clock(&self.config, now)? < cover.claimable_until()?,
             BulwarkError::ClaimWindowClosed
         );
         require!(!cover.open_claim, BulwarkError::ClaimOpen);
@@ -169,7 +169,8 @@ impl FileClaim<'_> {
             reward_reserved: 0,
             slash_bps: params.slash_bps,
             ballots_settled: 0,
-            reserved: [0; 38],
+            claims_paused: accounts.config.paused_seconds(PAUSE_CLAIMS, now)?,
+            reserved: [0; 30],
         });
         let cover = &mut accounts.cover;
         cover.open_claim = true;

@@ -38,7 +38,10 @@ impl OverturnClaim<'_> {
         );
         let claim = &mut ctx.accounts.claim;
         require!(
-            matches!(claim.status(now)?, ClaimStatus::Cooldown { .. }),
+            matches!(
+                claim.status(&ctx.accounts.config, now)?,
+                ClaimStatus::Cooldown { .. }
+            ),
             BulwarkError::NotInCooldown
         );
         require!(!claim.overturned, BulwarkError::ClaimAlreadyOverturned);

@@ -74,7 +74,7 @@ impl RedeemPayout<'_> {
         let claim = &self.claim;
         require!(!claim.paid, BulwarkError::ClaimAlreadyPaid);
         require!(!claim.closed, BulwarkError::ClaimClosed);
-        match claim.status(now)? {
+        match claim.status(&self.config, now)? {
             ClaimStatus::Final { accepted: true } => {}
             ClaimStatus::Final { accepted: false } => return err!(BulwarkError::ClaimDenied),
             _ => return err!(BulwarkError::OutcomeNotFinal),

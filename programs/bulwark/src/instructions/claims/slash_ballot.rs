@@ -57,7 +57,7 @@ impl SlashBallot<'_> {
             .require_not_paused(PAUSE_WITHDRAW, BulwarkError::WithdrawalsPaused)?;
         let now = Clock::get()?.unix_timestamp;
         let accounts = ctx.accounts;
-        accounts.claim.require_final(now)?;
+        accounts.claim.require_final(&accounts.config, now)?;
         require!(
             accounts.claim.slashable(&accounts.ballot),
             BulwarkError::BallotNotSlashable

@@ -38,7 +38,10 @@ impl Vote<'_> {
         self.config
             .require_not_paused(PAUSE_CLAIMS, BulwarkError::ClaimsPaused)?;
         require!(self.ballot.version == 0, BulwarkError::AlreadyVoted);
-        require!(now < self.claim.voting_end, BulwarkError::VotingClosed);
+        require!(
+            self.claim.clock(&self.config, now)? < self.claim.voting_end,
+            BulwarkError::VotingClosed
+        );
         require_keys_neq!(
             self.owner.key(),
             self.claim.claimant,
@@ -63,12 +66,16 @@ impl Vote<'_> {
         ctx.accounts.validate(accept, now)?;
         let accounts = ctx.accounts;
         let weight = accounts.assessor.matured(now);
-        accounts.claim.record_vote(accept, weight, now)?;
-        // Locked past the latest possible end of voting, the cooldown and the assessor lock.
+        let claim_now = accounts.claim.clock(&accounts.config, now)?;
+        accounts.claim.record_vote(accept, weight, claim_now)?;
+        // Locked past the latest possible end of voting, the cooldown and the assessor lock,
+        // in real time: the claim's clock is behind by the claims pauses since filing (a later
+        // pause cannot free the stake early either: it stays while the ballot is open).
         let lock_until = accounts
             .claim
             .latest_voting_end
-            .checked_add(i64::from(accounts.claim.cooldown))
+            .checked_add(now - claim_now)
+            .and_then(|t| t.checked_add(i64::from(accounts.claim.cooldown)))
             .and_then(|t| t.checked_add(i64::from(accounts.config.params.assessor_lock)))
             .or_overflow()?;
         let assessor = &mut accounts.assessor;

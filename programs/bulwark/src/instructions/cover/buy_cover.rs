@@ -194,7 +194,8 @@ impl BuyCover<'_> {
             allocations,
             timings: schedule.timings,
             deposit_pool: allocations[0].pool,
-            reserved: [0; 20],
+            claims_paused: accounts.config.paused_seconds(PAUSE_CLAIMS, now)?,
+            reserved: [0; 12],
         });
         cover.invariant()?;
         emit!(CoverBought {

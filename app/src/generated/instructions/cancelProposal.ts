@@ -14,10 +14,6 @@ import {
   getBytesEncoder,
   getStructDecoder,
   getStructEncoder,
-  getU16Decoder,
-  getU16Encoder,
-  getU64Decoder,
-  getU64Encoder,
   transformEncoder,
   type AccountMeta,
   type AccountSignerMeta,
@@ -37,20 +33,19 @@ import {
 import { BULWARK_PROGRAM_ADDRESS } from "../programs";
 import { getAccountMetaFactory, type ResolvedAccount } from "../shared";
 
-export const SET_CAPITAL_REQUIREMENT_DISCRIMINATOR = new Uint8Array([
-  49, 115, 6, 228, 115, 21, 186, 5,
-]);
+export const CANCEL_PROPOSAL_DISCRIMINATOR = new Uint8Array([106, 74, 128, 146, 19, 65, 39, 23]);
 
-export function getSetCapitalRequirementDiscriminatorBytes() {
-  return fixEncoderSize(getBytesEncoder(), 8).encode(SET_CAPITAL_REQUIREMENT_DISCRIMINATOR);
+export function getCancelProposalDiscriminatorBytes() {
+  return fixEncoderSize(getBytesEncoder(), 8).encode(CANCEL_PROPOSAL_DISCRIMINATOR);
 }
 
-export type SetCapitalRequirementInstruction<
+export type CancelProposalInstruction<
   TProgram extends string = typeof BULWARK_PROGRAM_ADDRESS,
   TAccountAuthority extends string | AccountMeta<string> = string,
   TAccountConfig extends string | AccountMeta<string> =
     "6Lq4DP5ySowZkEkD8pMeGMcxSbW8L51djnNkXLhB63SM",
-  TAccountCapitalPool extends string | AccountMeta<string> = string,
+  TAccountProposal extends string | AccountMeta<string> = string,
+  TAccountProposer extends string | AccountMeta<string> = string,
   TRemainingAccounts extends readonly AccountMeta<string>[] = [],
 > = Instruction<TProgram> &
   InstructionWithData<ReadonlyUint8Array> &
@@ -60,82 +55,65 @@ export type SetCapitalRequirementInstruction<
         ? ReadonlySignerAccount<TAccountAuthority> & AccountSignerMeta<TAccountAuthority>
         : TAccountAuthority,
       TAccountConfig extends string ? ReadonlyAccount<TAccountConfig> : TAccountConfig,
-      TAccountCapitalPool extends string
-        ? WritableAccount<TAccountCapitalPool>
-        : TAccountCapitalPool,
+      TAccountProposal extends string ? WritableAccount<TAccountProposal> : TAccountProposal,
+      TAccountProposer extends string ? WritableAccount<TAccountProposer> : TAccountProposer,
       ...TRemainingAccounts,
     ]
   >;
 
-export type SetCapitalRequirementInstructionData = {
-  discriminator: ReadonlyUint8Array;
-  /** Floor of the minimum capital requirement, in the mint's base units. */
-  minCapital: bigint;
-  /** Share of the leverage lines outstanding the capital must cover, bps (1,000..=10,000). */
-  mcrBps: number;
-};
+export type CancelProposalInstructionData = { discriminator: ReadonlyUint8Array };
 
-export type SetCapitalRequirementInstructionDataArgs = {
-  /** Floor of the minimum capital requirement, in the mint's base units. */
-  minCapital: number | bigint;
-  /** Share of the leverage lines outstanding the capital must cover, bps (1,000..=10,000). */
-  mcrBps: number;
-};
+export type CancelProposalInstructionDataArgs = {};
 
-export function getSetCapitalRequirementInstructionDataEncoder(): FixedSizeEncoder<SetCapitalRequirementInstructionDataArgs> {
+export function getCancelProposalInstructionDataEncoder(): FixedSizeEncoder<CancelProposalInstructionDataArgs> {
   return transformEncoder(
-    getStructEncoder([
-      ["discriminator", fixEncoderSize(getBytesEncoder(), 8)],
-      ["minCapital", getU64Encoder()],
-      ["mcrBps", getU16Encoder()],
-    ]),
-    (value) => ({ ...value, discriminator: SET_CAPITAL_REQUIREMENT_DISCRIMINATOR }),
+    getStructEncoder([["discriminator", fixEncoderSize(getBytesEncoder(), 8)]]),
+    (value) => ({ ...value, discriminator: CANCEL_PROPOSAL_DISCRIMINATOR }),
   );
 }
 
-export function getSetCapitalRequirementInstructionDataDecoder(): FixedSizeDecoder<SetCapitalRequirementInstructionData> {
-  return getStructDecoder([
-    ["discriminator", fixDecoderSize(getBytesDecoder(), 8)],
-    ["minCapital", getU64Decoder()],
-    ["mcrBps", getU16Decoder()],
-  ]);
+export function getCancelProposalInstructionDataDecoder(): FixedSizeDecoder<CancelProposalInstructionData> {
+  return getStructDecoder([["discriminator", fixDecoderSize(getBytesDecoder(), 8)]]);
 }
 
-export function getSetCapitalRequirementInstructionDataCodec(): FixedSizeCodec<
-  SetCapitalRequirementInstructionDataArgs,
-  SetCapitalRequirementInstructionData
+export function getCancelProposalInstructionDataCodec(): FixedSizeCodec<
+  CancelProposalInstructionDataArgs,
+  CancelProposalInstructionData
 > {
   return combineCodec(
-    getSetCapitalRequirementInstructionDataEncoder(),
-    getSetCapitalRequirementInstructionDataDecoder(),
+    getCancelProposalInstructionDataEncoder(),
+    getCancelProposalInstructionDataDecoder(),
   );
 }
 
-export type SetCapitalRequirementInput<
+export type CancelProposalInput<
   TAccountAuthority extends string = string,
   TAccountConfig extends string = string,
-  TAccountCapitalPool extends string = string,
+  TAccountProposal extends string = string,
+  TAccountProposer extends string = string,
 > = {
   authority: TransactionSigner<TAccountAuthority>;
   config?: Address<TAccountConfig>;
-  capitalPool: Address<TAccountCapitalPool>;
-  minCapital: SetCapitalRequirementInstructionDataArgs["minCapital"];
-  mcrBps: SetCapitalRequirementInstructionDataArgs["mcrBps"];
+  /** Closed, its rent back to its proposer. */
+  proposal: Address<TAccountProposal>;
+  proposer: Address<TAccountProposer>;
 };
 
-export function getSetCapitalRequirementInstruction<
+export function getCancelProposalInstruction<
   TAccountAuthority extends string,
   TAccountConfig extends string,
-  TAccountCapitalPool extends string,
+  TAccountProposal extends string,
+  TAccountProposer extends string,
   TProgramAddress extends Address = typeof BULWARK_PROGRAM_ADDRESS,
 >(
-  input: SetCapitalRequirementInput<TAccountAuthority, TAccountConfig, TAccountCapitalPool>,
+  input: CancelProposalInput<TAccountAuthority, TAccountConfig, TAccountProposal, TAccountProposer>,
   config?: { programAddress?: TProgramAddress },
-): SetCapitalRequirementInstruction<
+): CancelProposalInstruction<
   TProgramAddress,
   TAccountAuthority,
   TAccountConfig,
-  TAccountCapitalPool
+  TAccountProposal,
+  TAccountProposer
 > {
   // Program address.
   const programAddress = config?.programAddress ?? BULWARK_PROGRAM_ADDRESS;
@@ -144,12 +122,10 @@ export function getSetCapitalRequirementInstruction<
   const originalAccounts = {
     authority: { value: input.authority ?? null, isWritable: false },
     config: { value: input.config ?? null, isWritable: false },
-    capitalPool: { value: input.capitalPool ?? null, isWritable: true },
+    proposal: { value: input.proposal ?? null, isWritable: true },
+    proposer: { value: input.proposer ?? null, isWritable: true },
   };
   const accounts = originalAccounts as Record<keyof typeof originalAccounts, ResolvedAccount>;
-
-  // Original args.
-  const args = { ...input };
 
   // Resolve default values.
   if (!accounts.config.value) {
@@ -162,21 +138,21 @@ export function getSetCapitalRequirementInstruction<
     accounts: [
       getAccountMeta(accounts.authority),
       getAccountMeta(accounts.config),
-      getAccountMeta(accounts.capitalPool),
+      getAccountMeta(accounts.proposal),
+      getAccountMeta(accounts.proposer),
     ],
-    data: getSetCapitalRequirementInstructionDataEncoder().encode(
-      args as SetCapitalRequirementInstructionDataArgs,
-    ),
+    data: getCancelProposalInstructionDataEncoder().encode({}),
     programAddress,
-  } as SetCapitalRequirementInstruction<
+  } as CancelProposalInstruction<
     TProgramAddress,
     TAccountAuthority,
     TAccountConfig,
-    TAccountCapitalPool
+    TAccountProposal,
+    TAccountProposer
   >);
 }
 
-export type ParsedSetCapitalRequirementInstruction<
+export type ParsedCancelProposalInstruction<
   TProgram extends string = typeof BULWARK_PROGRAM_ADDRESS,
   TAccountMetas extends readonly AccountMeta[] = readonly AccountMeta[],
 > = {
@@ -184,20 +160,22 @@ export type ParsedSetCapitalRequirementInstruction<
   accounts: {
     authority: TAccountMetas[0];
     config: TAccountMetas[1];
-    capitalPool: TAccountMetas[2];
+    /** Closed, its rent back to its proposer. */
+    proposal: TAccountMetas[2];
+    proposer: TAccountMetas[3];
   };
-  data: SetCapitalRequirementInstructionData;
+  data: CancelProposalInstructionData;
 };
 
-export function parseSetCapitalRequirementInstruction<
+export function parseCancelProposalInstruction<
   TProgram extends string,
   TAccountMetas extends readonly AccountMeta[],
 >(
   instruction: Instruction<TProgram> &
     InstructionWithAccounts<TAccountMetas> &
     InstructionWithData<ReadonlyUint8Array>,
-): ParsedSetCapitalRequirementInstruction<TProgram, TAccountMetas> {
-  if (instruction.accounts.length < 3) {
+): ParsedCancelProposalInstruction<TProgram, TAccountMetas> {
+  if (instruction.accounts.length < 4) {
     // TODO: Coded error.
     throw new Error("Not enough accounts");
   }
@@ -212,8 +190,9 @@ export function parseSetCapitalRequirementInstruction<
     accounts: {
       authority: getNextAccount(),
       config: getNextAccount(),
-      capitalPool: getNextAccount(),
+      proposal: getNextAccount(),
+      proposer: getNextAccount(),
     },
-    data: getSetCapitalRequirementInstructionDataDecoder().decode(instruction.data),
+    data: getCancelProposalInstructionDataDecoder().decode(instruction.data),
   };
 }
