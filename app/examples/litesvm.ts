@@ -37,7 +37,8 @@ export async function insuredAndPaid() {
   await h.send(filed.instructions);
   const assessor = await fundedAssessor(h, deployment.assessmentMint, UNIT);
   await h.send(
-    (await vote({ owner: assessor.signer, claim: filed.claim, accept: true })).instructions,
+    (await vote(h.fetch, { owner: assessor.signer, claim: filed.claim, accept: true }))
+      .instructions,
   );
 
   h.warpDays(10); // past voting (3 days) and the cooldown (1 day)

@@ -269,6 +269,7 @@ export async function executeProposal(input: {
     proposal: await proposalPda(input.id),
     proposer: input.proposer,
     capitalPool: changedCapitalPool(input.changes),
+    id: input.id,
   });
   return { instructions: [instruction] };
 }
@@ -284,6 +285,7 @@ export async function cancelProposal(input: {
     config: await configPda(),
     proposal: await proposalPda(input.id),
     proposer: input.proposer,
+    id: input.id,
   });
   return { instructions: [instruction] };
 }

@@ -22,6 +22,7 @@ export const SEEDS = {
   capitalShares: "capital_shares",
   capitalExit: "capital_exit",
   proposal: "proposal",
+  panelMember: "panel_member",
 } as const;
 
 export const BPS = 10_000n;
@@ -57,6 +58,7 @@ export function defaultProtocolParams(): ProtocolParams {
     votingPeriod: 3 * day,
     silentEnding: day,
     silentEndingCap: 9 * day,
+    revealPeriod: day,
     cooldown: day,
     redemptionWindow: 30 * day,
     assessorLock: 14 * day,

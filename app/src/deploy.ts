@@ -72,6 +72,8 @@ const FIRST_PRODUCT_TERMS = {
   maxCoverPeriod: 365 * 86_400,
   fixedPrice: false,
   deprecated: false,
+  blindVotes: false,
+  panelQuorum: 0,
   wordingHash: new Uint8Array(32),
   wordingUri: "https://bulwark.example/wording/protocol-cover-v1",
 };

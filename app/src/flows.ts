@@ -5,6 +5,7 @@
 import {
   AccountRole,
   address,
+  getAddressEncoder,
   type AccountMeta,
   type Address,
   type Instruction,
@@ -44,6 +45,9 @@ import {
   getRefreshPoolProductInstruction,
   getStakeAssessorInstruction,
   getVoteInstruction,
+  getCommitVoteInstruction,
+  getRevealVoteInstruction,
+  type Claim,
   getWithdrawStakeInstruction,
   getCoverQuoteDecoder,
   getQuoteCoverInstruction,
@@ -64,6 +68,7 @@ import {
   claimPda,
   coverPda,
   mintParamsPda,
+  panelMemberPda,
   poolProductPda,
   positionPda,
   productPda,
@@ -711,14 +716,97 @@ export async function stakeAssessor(input: {
 }
 
 /** Casts the assessor's stake-weighted vote on a claim. */
-export async function vote(input: { owner: TransactionSigner; claim: Address; accept: boolean }) {
+/** The voter's seat on the panel deciding `claim`, if a panel decides it. */
+async function panelSeat(claim: Claim, voter: Address): Promise<Address | undefined> {
+  return claim.panel ? panelMemberPda(claim.productId, voter) : undefined;
+}
+
+/**
+ * `owner`'s open vote on `claim`, with its reasoning (hash and URI) if given; its panel seat is
+ * passed when a panel decides the claim. A blind claim takes `commitVote`.
+ */
+export async function vote(
+  fetch: AccountFetcher,
+  input: {
+    owner: TransactionSigner;
+    claim: Address;
+    accept: boolean;
+    reasonHash?: Uint8Array;
+    reasonUri?: string;
+  },
+) {
+  const claim = await loadClaim(fetch, input.claim);
   const ballot = await ballotPda(input.claim, input.owner.address);
   const instruction = getVoteInstruction({
     owner: input.owner,
     assessor: await assessorPda(input.owner.address),
     claim: input.claim,
     ballot,
+    panelMember: await panelSeat(claim, input.owner.address),
     accept: input.accept,
+    reasonHash: input.reasonHash ?? new Uint8Array(32),
+    reasonUri: input.reasonUri ?? "",
   });
   return { ballot, instructions: [instruction] };
+}
+
+/** `sha256(claim ‖ assessor ‖ [accept] ‖ salt)`: a blind ballot's commitment (`Ballot::commitment_of`). */
+export async function ballotCommitment(
+  claim: Address,
+  assessor: Address,
+  accept: boolean,
+  salt: Uint8Array,
+): Promise<Uint8Array> {
+  const encoder = getAddressEncoder();
+  const data = new Uint8Array([
+    ...encoder.encode(claim),
+    ...encoder.encode(assessor),
+    accept ? 1 : 0,
+    ...salt,
+  ]);
+  return new Uint8Array(await crypto.subtle.digest("SHA-256", data));
+}
+
+/**
+ * `owner`'s blind ballot on `claim` for `accept`. Returns the salt it drew: store it, because
+ * revealing needs it, and a ballot never revealed counts for nothing and earns nothing.
+ */
+export async function commitVote(
+  fetch: AccountFetcher,
+  input: { owner: TransactionSigner; claim: Address; accept: boolean; salt?: Uint8Array },
+) {
+  const claim = await loadClaim(fetch, input.claim);
+  const salt = input.salt ?? crypto.getRandomValues(new Uint8Array(32));
+  const ballot = await ballotPda(input.claim, input.owner.address);
+  const instruction = getCommitVoteInstruction({
+    owner: input.owner,
+    assessor: await assessorPda(input.owner.address),
+    claim: input.claim,
+    ballot,
+    panelMember: await panelSeat(claim, input.owner.address),
+    commitment: await ballotCommitment(input.claim, input.owner.address, input.accept, salt),
+  });
+  return { ballot, salt, instructions: [instruction] };
+}
+
+/** Reveals `voter`'s blind ballot on `claim` in its reveal window (anyone holding the salt may). */
+export async function revealVote(input: {
+  caller: TransactionSigner;
+  claim: Address;
+  voter: Address;
+  accept: boolean;
+  salt: Uint8Array;
+  reasonHash?: Uint8Array;
+  reasonUri?: string;
+}) {
+  const instruction = getRevealVoteInstruction({
+    caller: input.caller,
+    claim: input.claim,
+    ballot: await ballotPda(input.claim, input.voter),
+    accept: input.accept,
+    salt: input.salt,
+    reasonHash: input.reasonHash ?? new Uint8Array(32),
+    reasonUri: input.reasonUri ?? "",
+  });
+  return { instructions: [instruction] };
 }

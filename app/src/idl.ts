@@ -39,6 +39,112 @@ export type Bulwark = {
       "args": []
     },
     {
+      "name": "addPanelMember",
+      "docs": [
+        "Governance: designates `member` as an assessor of a product's panel."
+      ],
+      "discriminator": [
+        88,
+        27,
+        53,
+        176,
+        132,
+        252,
+        89,
+        5
+      ],
+      "accounts": [
+        {
+          "name": "authority",
+          "docs": [
+            "Governance; pays the membership's rent."
+          ],
+          "writable": true,
+          "signer": true,
+          "relations": [
+            "config"
+          ]
+        },
+        {
+          "name": "config",
+          "address": "6Lq4DP5ySowZkEkD8pMeGMcxSbW8L51djnNkXLhB63SM"
+        },
+        {
+          "name": "product",
+          "docs": [
+            "The product the member assesses."
+          ],
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  112,
+                  114,
+                  111,
+                  100,
+                  117,
+                  99,
+                  116
+                ]
+              },
+              {
+                "kind": "arg",
+                "path": "productId"
+              }
+            ]
+          }
+        },
+        {
+          "name": "panelMember",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  112,
+                  97,
+                  110,
+                  101,
+                  108,
+                  95,
+                  109,
+                  101,
+                  109,
+                  98,
+                  101,
+                  114
+                ]
+              },
+              {
+                "kind": "arg",
+                "path": "productId"
+              },
+              {
+                "kind": "arg",
+                "path": "member"
+              }
+            ]
+          }
+        },
+        {
+          "name": "systemProgram",
+          "address": "11111111111111111111111111111111"
+        }
+      ],
+      "args": [
+        {
+          "name": "productId",
+          "type": "u64"
+        },
+        {
+          "name": "member",
+          "type": "pubkey"
+        }
+      ]
+    },
+    {
       "name": "archiveTranche",
       "docs": [
         "Anyone: freezes an ended tranche into its archive account and frees its ring slot."
@@ -274,9 +380,8 @@ export type Bulwark = {
                 ]
               },
               {
-                "kind": "account",
-                "path": "proposal.id",
-                "account": "proposal"
+                "kind": "arg",
+                "path": "id"
               }
             ]
           }
@@ -289,7 +394,12 @@ export type Bulwark = {
           ]
         }
       ],
-      "args": []
+      "args": [
+        {
+          "name": "id",
+          "type": "u64"
+        }
+      ]
     },
     {
       "name": "claimManagerFees",
@@ -459,6 +569,106 @@ export type Bulwark = {
         }
       ],
       "args": []
+    },
+    {
+      "name": "commitVote",
+      "docs": [
+        "Assessor: commits a blind ballot (`sha256(claim ‖ assessor ‖ [accept] ‖ salt)`) on a",
+        "claim of a blind-vote product."
+      ],
+      "discriminator": [
+        134,
+        97,
+        90,
+        126,
+        91,
+        66,
+        16,
+        26
+      ],
+      "accounts": [
+        {
+          "name": "owner",
+          "docs": [
+            "The assessor; pays the ballot's rent."
+          ],
+          "writable": true,
+          "signer": true,
+          "relations": [
+            "assessor"
+          ]
+        },
+        {
+          "name": "config",
+          "address": "6Lq4DP5ySowZkEkD8pMeGMcxSbW8L51djnNkXLhB63SM"
+        },
+        {
+          "name": "assessor",
+          "docs": [
+            "The signer's own (see `vote`)."
+          ],
+          "writable": true
+        },
+        {
+          "name": "claim",
+          "writable": true
+        },
+        {
+          "name": "ballot",
+          "docs": [
+            "Created once per (claim, assessor): a second commitment fails with `AlreadyVoted`."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  98,
+                  97,
+                  108,
+                  108,
+                  111,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "claim"
+              },
+              {
+                "kind": "account",
+                "path": "owner"
+              }
+            ]
+          }
+        },
+        {
+          "name": "panelMember",
+          "docs": [
+            "The voter's seat on the panel of the claim's product (`[\"panel_member\", product_id,",
+            "owner]`): required on a panel claim, ignored otherwise (leave it out). Owner,",
+            "discriminator and its product and member fields prove it: a program-owned",
+            "`PanelMember` exists only at its PDA, created by `add_panel_member` with those fields."
+          ],
+          "optional": true
+        },
+        {
+          "name": "systemProgram",
+          "address": "11111111111111111111111111111111"
+        }
+      ],
+      "args": [
+        {
+          "name": "commitment",
+          "type": {
+            "array": [
+              "u8",
+              32
+            ]
+          }
+        }
+      ]
     },
     {
       "name": "contributeCapital",
@@ -1424,9 +1634,8 @@ export type Bulwark = {
                 ]
               },
               {
-                "kind": "account",
-                "path": "proposal.id",
-                "account": "proposal"
+                "kind": "arg",
+                "path": "id"
               }
             ]
           }
@@ -1447,7 +1656,12 @@ export type Bulwark = {
           "optional": true
         }
       ],
-      "args": []
+      "args": [
+        {
+          "name": "id",
+          "type": "u64"
+        }
+      ]
     },
     {
       "name": "expireCover",
@@ -2408,6 +2622,82 @@ export type Bulwark = {
       "args": []
     },
     {
+      "name": "removePanelMember",
+      "docs": [
+        "Governance: removes a designated assessor from a product's panel."
+      ],
+      "discriminator": [
+        44,
+        141,
+        196,
+        141,
+        187,
+        31,
+        71,
+        155
+      ],
+      "accounts": [
+        {
+          "name": "authority",
+          "docs": [
+            "Governance; gets the membership's rent back."
+          ],
+          "writable": true,
+          "signer": true,
+          "relations": [
+            "config"
+          ]
+        },
+        {
+          "name": "config",
+          "address": "6Lq4DP5ySowZkEkD8pMeGMcxSbW8L51djnNkXLhB63SM"
+        },
+        {
+          "name": "panelMember",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  112,
+                  97,
+                  110,
+                  101,
+                  108,
+                  95,
+                  109,
+                  101,
+                  109,
+                  98,
+                  101,
+                  114
+                ]
+              },
+              {
+                "kind": "arg",
+                "path": "productId"
+              },
+              {
+                "kind": "arg",
+                "path": "member"
+              }
+            ]
+          }
+        }
+      ],
+      "args": [
+        {
+          "name": "productId",
+          "type": "u64"
+        },
+        {
+          "name": "member",
+          "type": "pubkey"
+        }
+      ]
+    },
+    {
       "name": "requestCapitalExit",
       "docs": [
         "Member: burns shares and requests their value (step one of leaving)."
@@ -2504,6 +2794,59 @@ export type Bulwark = {
         {
           "name": "shares",
           "type": "u64"
+        }
+      ]
+    },
+    {
+      "name": "revealVote",
+      "docs": [
+        "Anyone with the salt: reveals a blind ballot in the claim's reveal window."
+      ],
+      "discriminator": [
+        100,
+        157,
+        139,
+        17,
+        186,
+        75,
+        185,
+        149
+      ],
+      "accounts": [
+        {
+          "name": "caller",
+          "docs": [
+            "Anyone who holds the salt: the voter, or a service it gave it to."
+          ],
+          "signer": true
+        },
+        {
+          "name": "config",
+          "address": "6Lq4DP5ySowZkEkD8pMeGMcxSbW8L51djnNkXLhB63SM"
+        },
+        {
+          "name": "claim",
+          "writable": true,
+          "relations": [
+            "ballot"
+          ]
+        },
+        {
+          "name": "ballot",
+          "docs": [
+            "Owner and discriminator prove it a ballot, `claim` that it is one of this claim's."
+          ],
+          "writable": true
+        }
+      ],
+      "args": [
+        {
+          "name": "args",
+          "type": {
+            "defined": {
+              "name": "revealVoteArgs"
+            }
+          }
         }
       ]
     },
@@ -3385,14 +3728,28 @@ export type Bulwark = {
           }
         },
         {
+          "name": "panelMember",
+          "docs": [
+            "The voter's seat on the panel of the claim's product (`[\"panel_member\", product_id,",
+            "owner]`): required on a panel claim, ignored otherwise (leave it out). Owner,",
+            "discriminator and its product and member fields prove it: a program-owned",
+            "`PanelMember` exists only at its PDA, created by `add_panel_member` with those fields."
+          ],
+          "optional": true
+        },
+        {
           "name": "systemProgram",
           "address": "11111111111111111111111111111111"
         }
       ],
       "args": [
         {
-          "name": "accept",
-          "type": "bool"
+          "name": "args",
+          "type": {
+            "defined": {
+              "name": "voteArgs"
+            }
+          }
         }
       ]
     },
@@ -3621,6 +3978,19 @@ export type Bulwark = {
         87,
         116,
         38
+      ]
+    },
+    {
+      "name": "panelMember",
+      "discriminator": [
+        31,
+        138,
+        35,
+        14,
+        89,
+        215,
+        238,
+        240
       ]
     },
     {
@@ -4055,6 +4425,32 @@ export type Bulwark = {
       ]
     },
     {
+      "name": "panelMemberAdded",
+      "discriminator": [
+        113,
+        242,
+        33,
+        224,
+        31,
+        33,
+        21,
+        249
+      ]
+    },
+    {
+      "name": "panelMemberRemoved",
+      "discriminator": [
+        249,
+        43,
+        36,
+        228,
+        104,
+        97,
+        64,
+        62
+      ]
+    },
+    {
       "name": "pauseFlagsSet",
       "discriminator": [
         67,
@@ -4247,6 +4643,32 @@ export type Bulwark = {
         17,
         225,
         213
+      ]
+    },
+    {
+      "name": "voteCommitted",
+      "discriminator": [
+        74,
+        67,
+        158,
+        48,
+        168,
+        230,
+        217,
+        77
+      ]
+    },
+    {
+      "name": "voteRevealed",
+      "discriminator": [
+        104,
+        162,
+        140,
+        194,
+        213,
+        217,
+        117,
+        179
       ]
     }
   ],
@@ -4955,6 +5377,41 @@ export type Bulwark = {
       "code": 6140,
       "name": "wrongProposal",
       "msg": "Proposal account does not match its id"
+    },
+    {
+      "code": 6141,
+      "name": "voteMustBeCommitted",
+      "msg": "Votes on this claim are blind: commit, then reveal"
+    },
+    {
+      "code": 6142,
+      "name": "claimNotBlind",
+      "msg": "Votes on this claim are open: there is nothing to commit"
+    },
+    {
+      "code": 6143,
+      "name": "notInRevealWindow",
+      "msg": "The claim is not in its reveal window"
+    },
+    {
+      "code": 6144,
+      "name": "alreadyRevealed",
+      "msg": "The ballot has been revealed already"
+    },
+    {
+      "code": 6145,
+      "name": "commitmentMismatch",
+      "msg": "The choice and salt do not match the ballot's commitment"
+    },
+    {
+      "code": 6146,
+      "name": "notPanelMember",
+      "msg": "The voter is not on the product's panel of assessors (or joined after the claim was filed)"
+    },
+    {
+      "code": 6147,
+      "name": "invalidPanelQuorum",
+      "msg": "A product's panel quorum is at most 100 members"
     }
   ],
   "types": [
@@ -5154,6 +5611,17 @@ export type Bulwark = {
           },
           {
             "name": "accept",
+            "docs": [
+              "The choice; meaningful once `counted`."
+            ],
+            "type": "bool"
+          },
+          {
+            "name": "counted",
+            "docs": [
+              "The ballot's weight is in the claim's tallies: at once for an open vote, at its reveal",
+              "for a blind one (an unrevealed blind ballot counts for nothing and earns nothing)."
+            ],
             "type": "bool"
           },
           {
@@ -5167,9 +5635,45 @@ export type Bulwark = {
           {
             "name": "weight",
             "docs": [
-              "The assessor's stake when voting."
+              "Vote weight: the assessor's stake of voting age when voting (committing), or 1 on a",
+              "panel."
             ],
             "type": "u64"
+          },
+          {
+            "name": "stake",
+            "docs": [
+              "The assessor's stake of voting age when voting: what a slash takes its share of."
+            ],
+            "type": "u64"
+          },
+          {
+            "name": "commitment",
+            "docs": [
+              "A blind ballot's `sha256(claim ‖ assessor ‖ choice ‖ salt)` (zero for an open vote)."
+            ],
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          },
+          {
+            "name": "reasonHash",
+            "docs": [
+              "Hash of the voter's reasoning, and where it can be read (optional)."
+            ],
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          },
+          {
+            "name": "reasonUri",
+            "type": "string"
           },
           {
             "name": "reserved",
@@ -6002,11 +6506,34 @@ export type Bulwark = {
             "type": "u64"
           },
           {
+            "name": "blind",
+            "docs": [
+              "Votes are committed, then revealed in `reveal_period` after voting (the cover's",
+              "product assessment at purchase)."
+            ],
+            "type": "bool"
+          },
+          {
+            "name": "panel",
+            "docs": [
+              "Only the product's designated assessors vote, one vote each (`quorum` is then a number",
+              "of votes)."
+            ],
+            "type": "bool"
+          },
+          {
+            "name": "revealPeriod",
+            "docs": [
+              "Reveal window after voting (0 unless `blind`)."
+            ],
+            "type": "u32"
+          },
+          {
             "name": "reserved",
             "type": {
               "array": [
                 "u8",
-                30
+                24
               ]
             }
           }
@@ -6219,6 +6746,13 @@ export type Bulwark = {
           {
             "name": "redemptionWindow",
             "type": "u32"
+          },
+          {
+            "name": "revealPeriod",
+            "docs": [
+              "Reveal window after voting: blind-vote covers only (0 on open ones)."
+            ],
+            "type": "u32"
           }
         ]
       }
@@ -6350,7 +6884,7 @@ export type Bulwark = {
             "type": {
               "array": [
                 "u8",
-                16
+                12
               ]
             }
           }
@@ -6627,11 +7161,24 @@ export type Bulwark = {
             "type": "u64"
           },
           {
+            "name": "blindVotes",
+            "docs": [
+              "The product's assessment at purchase: blind (commit–reveal) votes, and the panel quorum",
+              "(0: open stake-weighted voting; n: the product's designated assessors decide, one vote",
+              "each, at least n votes)."
+            ],
+            "type": "bool"
+          },
+          {
+            "name": "panelQuorum",
+            "type": "u16"
+          },
+          {
             "name": "reserved",
             "type": {
               "array": [
                 "u8",
-                12
+                5
               ]
             }
           }
@@ -7490,6 +8037,97 @@ export type Bulwark = {
       }
     },
     {
+      "name": "panelMember",
+      "docs": [
+        "A designated assessor of one product (Nexus Mutual v3's assessor groups): on a product with a",
+        "`panel_quorum`, only members vote on claims, one vote each, and only on claims filed after",
+        "they joined. Governance adds and removes members; a member votes with its `Assessor` stake",
+        "behind it (what a slash takes from)."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "version",
+            "type": "u8"
+          },
+          {
+            "name": "bump",
+            "type": "u8"
+          },
+          {
+            "name": "productId",
+            "type": "u64"
+          },
+          {
+            "name": "member",
+            "type": "pubkey"
+          },
+          {
+            "name": "addedAt",
+            "docs": [
+              "When governance added it: it votes only on claims filed from then on, so a panel",
+              "cannot be packed for a claim already filed."
+            ],
+            "type": "i64"
+          },
+          {
+            "name": "reserved",
+            "type": {
+              "array": [
+                "u8",
+                16
+              ]
+            }
+          }
+        ]
+      }
+    },
+    {
+      "name": "panelMemberAdded",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "productId",
+            "type": "u64"
+          },
+          {
+            "name": "member",
+            "type": "pubkey"
+          },
+          {
+            "name": "panelMember",
+            "type": "pubkey"
+          },
+          {
+            "name": "addedAt",
+            "type": "i64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "panelMemberRemoved",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "productId",
+            "type": "u64"
+          },
+          {
+            "name": "member",
+            "type": "pubkey"
+          },
+          {
+            "name": "panelMember",
+            "type": "pubkey"
+          }
+        ]
+      }
+    },
+    {
       "name": "param",
       "docs": [
         "One field of [`ProtocolParams`], by name: what the bounds and rules below refer to, and",
@@ -7530,6 +8168,9 @@ export type Bulwark = {
           },
           {
             "name": "silentEndingCap"
+          },
+          {
+            "name": "revealPeriod"
           },
           {
             "name": "cooldown"
@@ -8300,7 +8941,7 @@ export type Bulwark = {
             "type": {
               "array": [
                 "u8",
-                60
+                57
               ]
             }
           }
@@ -8343,7 +8984,8 @@ export type Bulwark = {
       "name": "productTerms",
       "docs": [
         "Terms of a product that governance may change. A cover copies what it needs (grace period,",
-        "cooling-off) at purchase, so changing or deprecating a product never touches existing cover."
+        "cooling-off, how its claims are assessed) at purchase, so changing or deprecating a product",
+        "never touches existing cover."
       ],
       "type": {
         "kind": "struct",
@@ -8400,6 +9042,23 @@ export type Bulwark = {
               "A deprecated product sells no new cover."
             ],
             "type": "bool"
+          },
+          {
+            "name": "blindVotes",
+            "docs": [
+              "Claims are voted blind: each assessor commits a hash of its choice, then reveals it in",
+              "a fixed window after voting (Sure Protocol's rule); nobody votes on a visible lead."
+            ],
+            "type": "bool"
+          },
+          {
+            "name": "panelQuorum",
+            "docs": [
+              "0: claims are decided by open stake-weighted voting. n ≥ 1: by the product's designated",
+              "assessors (`PanelMember`s, managed by governance; Nexus Mutual v3's assessor groups),",
+              "one vote each, at least n of them (at most `MAX_PANEL_QUORUM`)."
+            ],
+            "type": "u16"
           },
           {
             "name": "wordingHash",
@@ -8754,6 +9413,15 @@ export type Bulwark = {
             "type": "u32"
           },
           {
+            "name": "revealPeriod",
+            "docs": [
+              "Reveal window after the voting of a claim whose votes are blind (commit–reveal): a",
+              "fixed length, never extended. Covers of blind-vote products copy it at purchase (and",
+              "have no silent ending)."
+            ],
+            "type": "u32"
+          },
+          {
             "name": "cooldown",
             "docs": [
               "Time after voting during which governance may overturn the outcome."
@@ -8859,6 +9527,49 @@ export type Bulwark = {
               "Distributor commission on top of the premium, bps of the premium (≤ 30%)."
             ],
             "type": "u16"
+          }
+        ]
+      }
+    },
+    {
+      "name": "revealVoteArgs",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "accept",
+            "type": "bool"
+          },
+          {
+            "name": "salt",
+            "docs": [
+              "The salt the commitment was made with."
+            ],
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          },
+          {
+            "name": "reasonHash",
+            "docs": [
+              "Hash of the voter's reasoning (zero for none)."
+            ],
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          },
+          {
+            "name": "reasonUri",
+            "docs": [
+              "Where the reasoning can be read (empty for none)."
+            ],
+            "type": "string"
           }
         ]
       }
@@ -9452,6 +10163,37 @@ export type Bulwark = {
       }
     },
     {
+      "name": "voteArgs",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "accept",
+            "type": "bool"
+          },
+          {
+            "name": "reasonHash",
+            "docs": [
+              "Hash of the voter's reasoning (zero for none)."
+            ],
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          },
+          {
+            "name": "reasonUri",
+            "docs": [
+              "Where the reasoning can be read (empty for none)."
+            ],
+            "type": "string"
+          }
+        ]
+      }
+    },
+    {
       "name": "voteCast",
       "type": {
         "kind": "struct",
@@ -9487,6 +10229,103 @@ export type Bulwark = {
           {
             "name": "assessorLockedUntil",
             "type": "i64"
+          },
+          {
+            "name": "reasonHash",
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          }
+        ]
+      }
+    },
+    {
+      "name": "voteCommitted",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "claim",
+            "type": "pubkey"
+          },
+          {
+            "name": "assessor",
+            "type": "pubkey"
+          },
+          {
+            "name": "weight",
+            "type": "u64"
+          },
+          {
+            "name": "commitment",
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          },
+          {
+            "name": "voters",
+            "docs": [
+              "Ballots on the claim so far (committed or revealed)."
+            ],
+            "type": "u32"
+          },
+          {
+            "name": "revealFrom",
+            "docs": [
+              "On the claim's clock: the reveal window opens when voting ends."
+            ],
+            "type": "i64"
+          },
+          {
+            "name": "assessorLockedUntil",
+            "type": "i64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "voteRevealed",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "claim",
+            "type": "pubkey"
+          },
+          {
+            "name": "assessor",
+            "type": "pubkey"
+          },
+          {
+            "name": "accept",
+            "type": "bool"
+          },
+          {
+            "name": "weight",
+            "type": "u64"
+          },
+          {
+            "name": "acceptWeight",
+            "type": "u64"
+          },
+          {
+            "name": "denyWeight",
+            "type": "u64"
+          },
+          {
+            "name": "reasonHash",
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
           }
         ]
       }

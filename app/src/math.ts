@@ -182,22 +182,30 @@ export function bucketStart(id: bigint): bigint {
 
 export const bucketSlot = (id: bigint) => Number(id % BigInt(BUCKET_RING));
 
-/** The claim timings a cover bought now runs its claims on (`ClaimTimings::from_params`). */
-export function claimTimings(params: ProtocolParams): ClaimTimings {
+/**
+ * The claim timings a cover bought now runs its claims on (`ClaimTimings::from_params`): a
+ * blind-vote cover has no silent ending but a reveal window.
+ */
+export function claimTimings(params: ProtocolParams, blindVotes: boolean): ClaimTimings {
   return {
     votingPeriod: params.votingPeriod,
-    silentEnding: params.silentEnding,
-    silentEndingCap: params.silentEndingCap,
+    silentEnding: blindVotes ? 0 : params.silentEnding,
+    silentEndingCap: blindVotes ? 0 : params.silentEndingCap,
     cooldown: params.cooldown,
     redemptionWindow: params.redemptionWindow,
+    revealPeriod: blindVotes ? params.revealPeriod : 0,
   };
 }
 
 /** The longest a claim filed at the last moment can take to be paid, seconds. */
 export function settlement(timings: ClaimTimings): bigint {
-  const { votingPeriod, silentEndingCap, cooldown, redemptionWindow } = timings;
+  const { votingPeriod, silentEndingCap, revealPeriod, cooldown, redemptionWindow } = timings;
   return (
-    BigInt(votingPeriod) + BigInt(silentEndingCap) + BigInt(cooldown) + BigInt(redemptionWindow)
+    BigInt(votingPeriod) +
+    BigInt(silentEndingCap) +
+    BigInt(revealPeriod) +
+    BigInt(cooldown) +
+    BigInt(redemptionWindow)
   );
 }
 
@@ -221,11 +229,12 @@ export interface CoverSchedule {
 export function coverSchedule(
   params: ProtocolParams,
   gracePeriod: number,
+  blindVotes: boolean,
   now: bigint,
   period: number,
 ): CoverSchedule {
   const end = now + BigInt(period);
-  const timings = claimTimings(params);
+  const timings = claimTimings(params, blindVotes);
   const backingUntil = end + BigInt(gracePeriod) + settlement(timings);
   const release = releaseBucket(backingUntil);
   const releaseAt = bucketStart(release);

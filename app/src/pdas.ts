@@ -86,5 +86,9 @@ export const capitalSharesPda = (mint: Address) => pda(SEEDS.capitalShares, key(
 export const capitalExitPda = (capitalPool: Address, member: Address, exitId: bigint) =>
   pda(SEEDS.capitalExit, key(capitalPool), key(member), u64(exitId));
 
+/** `PanelMember` `["panel_member", productId, member]`: a designated assessor of a product. */
+export const panelMemberPda = (productId: bigint, member: Address) =>
+  pda(SEEDS.panelMember, u64(productId), key(member));
+
 /** `Proposal` `["proposal", id]`: governance's timelocked changes, id from the config's counter. */
 export const proposalPda = (id: bigint) => pda(SEEDS.proposal, u64(id));

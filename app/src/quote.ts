@@ -286,7 +286,13 @@ export function quote(
   capital?: CapitalPool,
 ): Quote {
   const params = config.params;
-  const schedule = coverSchedule(params, product.terms.gracePeriod, now, period);
+  const schedule = coverSchedule(
+    params,
+    product.terms.gracePeriod,
+    product.terms.blindVotes,
+    now,
+    period,
+  );
   const onMint = pools.filter((state) => state.pool.mint === mint);
   const cranked = capital
     ? crankedLines(capital, onMint, now, params.capacityRatioBps)
@@ -350,5 +356,13 @@ export function quote(
   let last = cranked.cranks.length;
   while (last > 0 && !routed.has(cranked.cranks[last - 1])) last -= 1;
   const cranks = cranked.cranks.slice(0, last);
-  return { mint, parts, premium: total, commissionBps, commission, cost: total + commission, cranks };
+  return {
+    mint,
+    parts,
+    premium: total,
+    commissionBps,
+    commission,
+    cost: total + commission,
+    cranks,
+  };
 }

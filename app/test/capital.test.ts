@@ -101,7 +101,10 @@ test(
       tokenProgram: TOKEN_PROGRAM_ADDRESS,
       exitId: 7n,
     });
-    assert.equal((await h.refuse(execute.instructions)).code, BULWARK_ERROR__CAPITAL_EXIT_NOT_READY);
+    assert.equal(
+      (await h.refuse(execute.instructions)).code,
+      BULWARK_ERROR__CAPITAL_EXIT_NOT_READY,
+    );
 
     // A claim of the whole cover: the stake pays its 100,000, the capital pool the rest.
     h.warpDays(1);
@@ -118,7 +121,8 @@ test(
       await h.send(filed.instructions);
       const assessor = await fundedAssessor(h, assessmentMint, UNIT);
       await h.send(
-        (await vote({ owner: assessor.signer, claim: filed.claim, accept: true })).instructions,
+        (await vote(h.fetch, { owner: assessor.signer, claim: filed.claim, accept: true }))
+          .instructions,
       );
       h.warpDays(4);
       await h.send((await redeem(h.fetch, { caller: h.payer, claim: filed.claim })).instructions);

@@ -52,7 +52,13 @@ export async function sellableNow(
   ]);
   const capital = h.account(await capitalPoolPda(mint), decodeCapitalPool);
   const ratio = config.params.capacityRatioBps;
-  const schedule = coverSchedule(config.params, product.terms.gracePeriod, h.now(), period);
+  const schedule = coverSchedule(
+    config.params,
+    product.terms.gracePeriod,
+    product.terms.blindVotes,
+    h.now(),
+    period,
+  );
   const { lines } = crankedLines(capital, [state], h.now(), ratio);
   return sellable(state, ratio, schedule, lines.get(pool));
 }

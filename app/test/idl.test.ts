@@ -212,10 +212,13 @@ test("Anchor's client runs a lifecycle from the IDL alone", skipWithoutProgram()
   });
   await staking.rpc();
   // `vote` proves the assessor by its owner and discriminator, not its address (no seeds in
-  // the IDL): the client names it; the ballot is derived from the claim and the voter.
+  // the IDL): the client names it, and the optional panel seat (`null`: this product has no
+  // panel); the ballot is derived from the claim and the voter.
   const voterAssessor = await assessorPda(addr(voter.keypair.publicKey));
   const voting = () =>
-    asVoter.methods.vote(true).accounts({ claim: key(claim), assessor: key(voterAssessor) });
+    asVoter.methods
+      .vote({ accept: true, reasonHash: Array(32).fill(0), reasonUri: "" })
+      .accounts({ claim: key(claim), assessor: key(voterAssessor), panelMember: null });
   derived(await voting().pubkeys(), {
     config,
     ballot: await ballotPda(claim, addr(voter.keypair.publicKey)),

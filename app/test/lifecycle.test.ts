@@ -47,7 +47,8 @@ test(
     const authority = await h.user();
     const treasury = (await h.user()).address;
     const assessmentMint = await h.createMint(6);
-    const params = defaultProtocolParams();
+    // No timelock delay, so this story's governance change executes at once.
+    const params = { ...defaultProtocolParams(), timelockDelay: 0 };
     const initArgs = { authority: authority.address, treasury, assessmentMint, params };
 
     // Only the program's upgrade authority may initialize the config.
@@ -244,7 +245,7 @@ test(
     // The assessors' stake, of voting age since the month began, votes: both accept Dana's
     // claim; on Eli's, Gus accepts and Fay denies. Nobody may open a claim's vote with a denial.
     const denyFirst = await h.refuse(
-      (await vote({ owner: fay, claim: claims[1], accept: false })).instructions,
+      (await vote(h.fetch, { owner: fay, claim: claims[1], accept: false })).instructions,
     );
     assert.equal(denyFirst.code, BULWARK_ERROR__FIRST_VOTE_MUST_ACCEPT);
     assert.equal(denyFirst.code, 6075);
@@ -254,7 +255,7 @@ test(
       [claims[1], gus, true],
       [claims[1], fay, false],
     ] as const) {
-      await h.send((await vote({ owner, claim, accept })).instructions);
+      await h.send((await vote(h.fetch, { owner, claim, accept })).instructions);
     }
     const [danaClaim, eliClaim] = claims.map((claim) => h.account(claim, decodeClaim));
     assert.deepEqual(

@@ -104,7 +104,7 @@ test("calendars and the cover schedule", () => {
   // grace + 3 (voting) + 9 (silent-ending cap) + 1 (cooldown) + 30 (redemption) days;
   // tranches ending before the bucket boundary after that are out.
   const now = 100n * TRANCHE_DURATION + 10n * DAY;
-  const schedule = coverSchedule(defaultProtocolParams(), 35 * 86_400, now, 180 * 86_400);
+  const schedule = coverSchedule(defaultProtocolParams(), 35 * 86_400, false, now, 180 * 86_400);
   assert.equal(schedule.end, now + 180n * DAY);
   assert.equal(schedule.backingUntil, now + 258n * DAY);
   assert.equal(schedule.releaseBucket, releaseBucket(now + 258n * DAY));
@@ -118,7 +118,15 @@ test("calendars and the cover schedule", () => {
     silentEndingCap: 9 * 86_400,
     cooldown: 86_400,
     redemptionWindow: 30 * 86_400,
+    revealPeriod: 0,
   });
+  // A blind-vote cover has no silent ending but a day's reveal window: 8 days less backing.
+  const blind = coverSchedule(defaultProtocolParams(), 35 * 86_400, true, now, 180 * 86_400);
+  assert.equal(blind.backingUntil, now + 250n * DAY);
+  assert.deepEqual(
+    [blind.timings.silentEnding, blind.timings.silentEndingCap, blind.timings.revealPeriod],
+    [0, 0, 86_400],
+  );
   assert.ok(trancheEnd(102n) < bucketStart(schedule.releaseBucket));
   assert.ok(trancheEnd(103n) >= bucketStart(schedule.releaseBucket));
 });

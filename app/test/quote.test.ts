@@ -223,7 +223,13 @@ async function exploreCapacity(seed: number) {
       loadProduct(h.fetch, PRODUCT),
       loadPoolStates(h.fetch, PRODUCT, [keys.pool]),
     ]);
-    const schedule = coverSchedule(config.params, product.terms.gracePeriod, h.now(), period);
+    const schedule = coverSchedule(
+      config.params,
+      product.terms.gracePeriod,
+      product.terms.blindVotes,
+      h.now(),
+      period,
+    );
     const planned = plan(state, config.params.capacityRatioBps, schedule, amount);
     return { params: config.params, schedule, planned };
   };

@@ -65,15 +65,7 @@ import {
   type Pool,
   type TrancheArchive,
 } from "../src";
-import {
-  UNIT,
-  deploy,
-  fundedAssessor,
-  openPool,
-  random,
-  sellableNow,
-  stakeNew,
-} from "./fixtures";
+import { UNIT, deploy, fundedAssessor, openPool, random, sellableNow, stakeNew } from "./fixtures";
 import { Harness, skipWithoutProgram, type Refusal, type Wallet } from "../src/testing";
 
 const PRODUCT = 0n;
@@ -404,7 +396,7 @@ async function explore(seed: number) {
    */
   const buy = async (period: number) => {
     const now = h.now();
-    const schedule = coverSchedule(params, terms.gracePeriod, now, period);
+    const schedule = coverSchedule(params, terms.gracePeriod, terms.blindVotes, now, period);
     const free = await sellableNow(h, PRODUCT, keys.pool, mint, period);
     const amount = rng.chance(0.3) ? free : (free * BigInt(rng.int(1, 1_000))) / 1_000n;
     if (amount === 0n) return;
@@ -454,7 +446,8 @@ async function explore(seed: number) {
     });
     await h.send(filed.instructions);
     await h.send(
-      (await vote({ owner: assessor.signer, claim: filed.claim, accept: true })).instructions,
+      (await vote(h.fetch, { owner: assessor.signer, claim: filed.claim, accept: true }))
+        .instructions,
     );
     h.warpTo(h.now() + 4n * SECONDS_PER_DAY);
     await h.send((await redeem(h.fetch, { caller: h.payer, claim: filed.claim })).instructions);

@@ -211,7 +211,8 @@ test(
     await h.send(filed.instructions);
     const assessor = await fundedAssessor(h, assessmentMint, UNIT);
     await h.send(
-      (await vote({ owner: assessor.signer, claim: filed.claim, accept: true })).instructions,
+      (await vote(h.fetch, { owner: assessor.signer, claim: filed.claim, accept: true }))
+        .instructions,
     );
     h.warpDays(4);
     const redeemedAt = h.now();

@@ -200,7 +200,8 @@ pub async fn execute(target: &Target, command: Command, sbf: bool) -> Result<Str
         None => Transport::embedded(target.ledger.clone(), &wallet, sbf).await?,
     };
     let mut session = Session::new(&mut transport, &wallet);
-    let result = dispatch(&mut session, command).await;
+    // On the heap: the future of every command together is larger than a test thread's stack.
+    let result = Box::pin(dispatch(&mut session, command)).await;
     let out = std::mem::take(&mut session.out);
     transport.save().await?;
     result.map(|()| out)
@@ -223,6 +224,8 @@ async fn dispatch(s: &mut Session<'_>, command: Command) -> Result<()> {
             initial_price_bps,
             max_period_days,
             fixed_price,
+            blind_votes,
+            panel_quorum,
             wording_uri,
             wording_hash,
         }) => {
@@ -238,12 +241,20 @@ async fn dispatch(s: &mut Session<'_>, command: Command) -> Result<()> {
                 max_cover_period: days(max_period_days)?,
                 fixed_price,
                 deprecated: false,
+                blind_votes,
+                panel_quorum,
                 wording_hash: hash(wording_hash.as_deref())?,
                 wording_uri,
             })
             .await?;
         }
         Command::Product(ProductCommand::List) => s.product_list().await?,
+        Command::Panel(PanelCommand::Add { product, member }) => {
+            s.panel_set(product, member, true).await?
+        }
+        Command::Panel(PanelCommand::Remove { product, member }) => {
+            s.panel_set(product, member, false).await?
+        }
         Command::Governance(GovernanceCommand::Propose {
             set,
             treasury,
@@ -361,7 +372,26 @@ async fn dispatch(s: &mut Session<'_>, command: Command) -> Result<()> {
         }
         Command::Claim(ClaimCommand::Show { claim }) => s.claim_show(&claim).await?,
         Command::Assessor(AssessorCommand::Stake { amount }) => s.assessor_stake(&amount).await?,
-        Command::Vote { claim, deny, .. } => s.vote(&claim, !deny).await?,
+        Command::Vote {
+            claim,
+            deny,
+            commit,
+            reveal,
+            salt,
+            reason_uri,
+            reason_hash,
+            ..
+        } => {
+            let reason = (hash(reason_hash.as_deref())?, reason_uri);
+            if commit {
+                s.commit_vote(&claim, !deny).await?
+            } else if reveal {
+                let salt = salt.as_deref().map(|text| hash(Some(text))).transpose()?;
+                s.reveal_vote(&claim, salt, reason).await?
+            } else {
+                s.vote(&claim, !deny, reason).await?
+            }
+        }
         Command::Settle { claim, voter } => s.settle(&claim, voter).await?,
         Command::Redeem { claim } => s.redeem(&claim).await?,
         Command::Crank(CrankCommand::Expire { cover }) => s.crank_expire(&cover).await?,

@@ -91,6 +91,9 @@ pub enum Command {
     /// Products (governance).
     #[command(subcommand)]
     Product(ProductCommand),
+    /// Designated assessors of products whose claims a panel decides (governance).
+    #[command(subcommand)]
+    Panel(PanelCommand),
     /// Listed mints (governance): pools can only be created on a listed mint.
     #[command(subcommand)]
     Mint(MintCommand),
@@ -160,6 +163,24 @@ pub enum Command {
         accept: bool,
         #[arg(long)]
         deny: bool,
+        /// On a blind-vote claim: commit the choice (its salt is derived from the wallet, so
+        /// `--reveal` finds it again; print it with the output and keep it if you reveal from
+        /// elsewhere: a ballot never revealed counts for nothing).
+        #[arg(long, conflicts_with = "reveal")]
+        commit: bool,
+        /// Reveal the wallet's committed ballot in the reveal window (the choice is read off
+        /// the commitment).
+        #[arg(long)]
+        reveal: bool,
+        /// The salt to reveal with, 64 hex characters [default: the wallet's].
+        #[arg(long, requires = "reveal")]
+        salt: Option<String>,
+        /// Where the vote's reasoning can be read.
+        #[arg(long, default_value = "", conflicts_with = "commit")]
+        reason_uri: String,
+        /// SHA-256 of the reasoning, 64 hex characters.
+        #[arg(long, conflicts_with = "commit")]
+        reason_hash: Option<String>,
     },
     /// Settle a ballot once its claim is final (anyone may): its share of the claim's reward,
     /// nothing, or the slash of a vote for an overturned outcome.
@@ -234,6 +255,24 @@ pub enum GovernanceCommand {
 }
 
 #[derive(Subcommand, Debug)]
+pub enum PanelCommand {
+    /// Seat an assessor on a product's panel (governance).
+    Add {
+        #[arg(long)]
+        product: u64,
+        #[arg(long)]
+        member: Pubkey,
+    },
+    /// Remove an assessor from a product's panel (governance).
+    Remove {
+        #[arg(long)]
+        product: u64,
+        #[arg(long)]
+        member: Pubkey,
+    },
+}
+
+#[derive(Subcommand, Debug)]
 pub enum ProductCommand {
     /// Create an assessed product (the wallet must be the governance authority).
     Create {
@@ -254,6 +293,13 @@ pub enum ProductCommand {
         /// Premiums never rise with demand.
         #[arg(long)]
         fixed_price: bool,
+        /// Claims are voted blind: assessors commit, then reveal after voting.
+        #[arg(long)]
+        blind_votes: bool,
+        /// Claims are decided by the product's designated assessors (`panel add`), at least this
+        /// many votes, one each [default: open stake-weighted voting].
+        #[arg(long, default_value_t = 0)]
+        panel_quorum: u16,
         /// Where the cover wording is published.
         #[arg(long)]
         wording_uri: String,

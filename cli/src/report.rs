@@ -141,6 +141,7 @@ impl Watch {
             let claim: Claim = t.load(address).await;
             let (status, accepted) = match claim.status(&config, now)? {
                 ClaimStatus::Voting => ("voting", claim.voted_accept()),
+                ClaimStatus::Reveal => ("reveal", claim.voted_accept()),
                 ClaimStatus::Cooldown { accepted } => ("cooldown", accepted),
                 ClaimStatus::Final { accepted } => ("final", accepted),
             };

@@ -569,3 +569,104 @@ async fn governance_changes_wait_for_the_timelock() {
     let err = sh.run("governance execute --id 1").await.unwrap_err();
     assert!(err.0.contains("proposal"), "{err}");
 }
+
+#[tokio::test]
+async fn blind_votes_are_committed_then_revealed_and_panels_seat_their_assessors() {
+    let sh = Shell::new("blind");
+    let usdc = after(&sh.ok("token create-mint --decimals 6").await, "mint");
+    let bwk = after(&sh.ok("token create-mint --decimals 6").await, "mint");
+    let me = sh.wallet();
+    sh.ok(&format!("init --assessment-mint {bwk}")).await;
+    let (assessor, assessor_address) = sh.other_wallet("assessor");
+    sh.ok(&format!(
+        "token mint --mint {bwk} --to {assessor_address} --amount 5"
+    ))
+    .await;
+    sh.ok_as(&assessor, "assessor stake --amount 5").await;
+    sh.ok("warp --days 7").await;
+    sh.ok("product create --wording-uri ipfs://bridge --blind-votes")
+        .await;
+    sh.ok("product create --wording-uri ipfs://custody --panel-quorum 1")
+        .await;
+    let out = sh.ok("product list").await;
+    assert!(out.contains(", blind votes, ipfs://bridge"), "{out}");
+    assert!(
+        out.contains(", panel of at least 1 vote(s), ipfs://custody"),
+        "{out}"
+    );
+    let out = sh
+        .ok(&format!(
+            "panel add --product 1 --member {assessor_address}"
+        ))
+        .await;
+    assert!(
+        out.contains(&format!("{assessor_address} joined the panel of product 1")),
+        "{out}"
+    );
+    sh.ok(&format!("mint set --mint {usdc} --claim-min-deposit 1"))
+        .await;
+    sh.ok(&format!("pool create --mint {usdc} --fee-bps 500"))
+        .await;
+    sh.ok("pool set-product 0 --product 0 --weight 100 --price-bps 250")
+        .await;
+    sh.ok(&format!(
+        "token mint --mint {usdc} --to {me} --amount 2,000,000"
+    ))
+    .await;
+    sh.ok("stake --pool 0 --amount 1000000").await;
+    let out = sh
+        .ok("cover buy --product 0 --amount 100000 --days 365")
+        .await;
+    let cover = after(&out, "cover");
+    let out = sh
+        .ok(&format!(
+            "claim file --cover {cover} --amount 40000 --evidence-uri ipfs://e"
+        ))
+        .await;
+    let claim = after(&out, "claim");
+    let out = sh.ok(&format!("claim show {claim}")).await;
+    assert!(
+        out.contains(
+            "status: blind voting until 2026-01-15 00:00 (0 ballot(s) committed), then \
+             revealed until 2026-01-16 00:00\n"
+        ),
+        "{out}"
+    );
+    let out = sh
+        .ok_as(&assessor, &format!("vote --claim {claim} --commit"))
+        .await;
+    assert!(out.contains("committed a blind vote to accept"), "{out}");
+    assert!(
+        out.contains(
+            "reveal it from 2026-01-15 00:00 until 2026-01-16 00:00 (`bulwark vote --claim "
+        ),
+        "{out}"
+    );
+    assert!(out.contains("salt ") && out.contains("keep it"), "{out}");
+    let err = sh
+        .run(&format!("vote --claim {claim} --reveal"))
+        .await
+        .unwrap_err();
+    assert!(err.0.starts_with("no ballot at "), "{err}");
+    sh.ok("warp --days 3").await;
+    let out = sh
+        .ok_as(&assessor, &format!("vote --claim {claim} --reveal"))
+        .await;
+    assert!(
+        out.contains("revealed a vote to accept claim") && out.contains("(weight 5.00)"),
+        "{out}"
+    );
+    let out = sh.ok(&format!("claim show {claim}")).await;
+    assert!(
+        out.contains(
+            "status: revealing until 2026-01-16 00:00 (1 ballot(s) committed; accepted so far)\n"
+        ),
+        "{out}"
+    );
+    let out = sh
+        .ok(&format!(
+            "panel remove --product 1 --member {assessor_address}"
+        ))
+        .await;
+    assert!(out.contains("left the panel of product 1"), "{out}");
+}

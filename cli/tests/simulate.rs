@@ -342,7 +342,7 @@ async fn malformed_scenarios_name_the_line() {
     assert_eq!(
         error_of("\n[[steps]]\nexplode = { days = 3 }\n").await,
         "test.toml:13: unknown variant `explode`, expected one of `stake`, `buy`, `wait`, \
-         `incident`, `claim`, `vote`, `redeem`, `overturn`, `withdraw`, `capital`, `capital_withdraw`, `rewards`, \
+         `incident`, `claim`, `vote`, `commit`, `reveal`, `redeem`, `overturn`, `withdraw`, `capital`, `capital_withdraw`, `rewards`, \
          `close`, `fees`, `assessor_rewards`, `expire`, `chapter`"
     );
 }
@@ -523,5 +523,38 @@ async fn claims_close_and_rewards_pay_only_when_the_program_allows() {
     assert_eq!(
         error_of("\n[[steps]]\nrewards = { actor = \"bo\" }\n").await,
         "test.toml:13: no actor named `bo`"
+    );
+}
+
+/// A blind vote: the accepting ballot is revealed, the denying one never is and counts for
+/// nothing; the claim is paid and only the revealed ballot is rewarded.
+#[tokio::test]
+async fn blind_vote_scenario_counts_only_revealed_ballots() {
+    let (steps, summary) = simulate(&shipped("blind-vote-bridge-hack.toml"))
+        .await
+        .unwrap();
+    assert_eq!(summary.total, summary.minted, "every token accounted for");
+    assert_eq!(summary.claims_paid, 20_000 * UNIT);
+    let lines: Vec<&String> = steps.iter().flat_map(|step| &step.lines).collect();
+    let titles: Vec<&str> = steps.iter().map(|step| step.title.as_str()).collect();
+    for expected in [
+        "] pim commits a blind vote on lea's claim",
+        "] ona reveals its vote to accept lea's claim",
+        "] lea is paid 20,000.00",
+        "] pim earns 0.00 for voting on 1 claim(s)",
+    ] {
+        assert!(
+            titles.iter().any(|title| title.ends_with(expected)),
+            "{expected} in {titles:?}"
+        );
+    }
+    assert!(lines
+        .iter()
+        .any(|l| l.as_str() == "2 blind ballot(s) committed"));
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.as_str() == "tally: accept 1,500.00, deny 0.00"),
+        "{lines:?}"
     );
 }

@@ -253,7 +253,7 @@ impl World {
         let period = (28 + u32::from(input.byte()) * 337 / 255) * SECONDS_PER_DAY as u32;
         let amount = input.amount() >> 4;
         let ratio = [10_000, 15_000, 20_000, 33_333, 100_000][usize::from(input.byte() % 5)];
-        let Ok(schedule) = CoverSchedule::new(&self.params, GRACE, self.now, period) else {
+        let Ok(schedule) = CoverSchedule::new(&self.params, GRACE, false, self.now, period) else {
             return false;
         };
         if self.pool.roll_forward(self.now).is_err() || self.product.roll_forward(self.now).is_err() {

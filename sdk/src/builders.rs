@@ -155,7 +155,7 @@ pub fn execute_proposal(
             proposer: *proposer,
             capital_pool,
         },
-        bulwark::instruction::ExecuteProposal {},
+        bulwark::instruction::ExecuteProposal { id },
     )
 }
 
@@ -168,7 +168,7 @@ pub fn cancel_proposal(authority: &Pubkey, id: u64, proposer: &Pubkey) -> Instru
             proposal: proposal_pda(id),
             proposer: *proposer,
         },
-        bulwark::instruction::CancelProposal {},
+        bulwark::instruction::CancelProposal { id },
     )
 }
 
@@ -775,6 +775,26 @@ pub fn file_claim(
 }
 
 pub fn vote(owner: &Pubkey, claim: &Pubkey, accept: bool) -> Instruction {
+    vote_with(
+        owner,
+        claim,
+        VoteArgs {
+            accept,
+            reason_hash: [0; 32],
+            reason_uri: String::new(),
+        },
+        None,
+    )
+}
+
+/// `owner`'s open vote on `claim` with `args` (its reasoning); `panel_product` is the claim's
+/// product id when a panel decides it (the voter's seat is passed).
+pub fn vote_with(
+    owner: &Pubkey,
+    claim: &Pubkey,
+    args: VoteArgs,
+    panel_product: Option<u64>,
+) -> Instruction {
     ix(
         bulwark::accounts::Vote {
             owner: *owner,
@@ -782,9 +802,94 @@ pub fn vote(owner: &Pubkey, claim: &Pubkey, accept: bool) -> Instruction {
             assessor: assessor_pda(owner),
             claim: *claim,
             ballot: ballot_pda(claim, owner),
+            panel_member: panel_product.map(|id| panel_member_pda(id, owner)),
             system_program: anchor_lang::system_program::ID,
         },
-        bulwark::instruction::Vote { accept },
+        bulwark::instruction::Vote { args },
+    )
+}
+
+/// `owner`'s blind ballot on `claim`: the commitment of its choice and salt
+/// (`Ballot::commitment_of`); `panel_product` as for [`vote_with`].
+pub fn commit_vote(
+    owner: &Pubkey,
+    claim: &Pubkey,
+    commitment: [u8; 32],
+    panel_product: Option<u64>,
+) -> Instruction {
+    ix(
+        bulwark::accounts::CommitVote {
+            owner: *owner,
+            config: config_pda(),
+            assessor: assessor_pda(owner),
+            claim: *claim,
+            ballot: ballot_pda(claim, owner),
+            panel_member: panel_product.map(|id| panel_member_pda(id, owner)),
+            system_program: anchor_lang::system_program::ID,
+        },
+        bulwark::instruction::CommitVote { commitment },
+    )
+}
+
+/// Reveals `voter`'s blind ballot on `claim` (anyone with the salt may).
+pub fn reveal_vote(
+    caller: &Pubkey,
+    claim: &Pubkey,
+    voter: &Pubkey,
+    args: RevealVoteArgs,
+) -> Instruction {
+    ix(
+        bulwark::accounts::RevealVote {
+            caller: *caller,
+            config: config_pda(),
+            claim: *claim,
+            ballot: ballot_pda(claim, voter),
+        },
+        bulwark::instruction::RevealVote { args },
+    )
+}
+
+pub fn panel_member_pda(product_id: u64, member: &Pubkey) -> Pubkey {
+    Pubkey::find_program_address(
+        &[
+            PANEL_MEMBER_SEED,
+            &product_id.to_le_bytes(),
+            member.as_ref(),
+        ],
+        &bulwark::ID,
+    )
+    .0
+}
+
+/// Governance seats `member` on product `product_id`'s panel.
+pub fn add_panel_member(authority: &Pubkey, product_id: u64, member: &Pubkey) -> Instruction {
+    ix(
+        bulwark::accounts::AddPanelMember {
+            authority: *authority,
+            config: config_pda(),
+            product: product_pda(product_id),
+            panel_member: panel_member_pda(product_id, member),
+            system_program: anchor_lang::system_program::ID,
+        },
+        bulwark::instruction::AddPanelMember {
+            product_id,
+            member: *member,
+        },
+    )
+}
+
+/// Governance removes `member` from product `product_id`'s panel.
+pub fn remove_panel_member(authority: &Pubkey, product_id: u64, member: &Pubkey) -> Instruction {
+    ix(
+        bulwark::accounts::RemovePanelMember {
+            authority: *authority,
+            config: config_pda(),
+            panel_member: panel_member_pda(product_id, member),
+        },
+        bulwark::instruction::RemovePanelMember {
+            product_id,
+            member: *member,
+        },
     )
 }
 

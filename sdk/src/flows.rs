@@ -10,7 +10,7 @@ use crate::client::{
 use crate::quote::{keep_cranks_through_routed, quote, CoverRequest, PoolState, Quote};
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
-use bulwark::instructions::{BuyCoverArgs, FileClaimArgs};
+use bulwark::instructions::{BuyCoverArgs, FileClaimArgs, VoteArgs};
 use bulwark::state::{
     Ballot, CapitalPool, Claim, Config, Cover, GovernanceChange, Pool, PoolProduct, Product,
     Proposal, StakePosition, TrancheArchive,
@@ -327,6 +327,43 @@ pub async fn settle_ballot<S: AccountSource>(
         &mint.token_program,
     ));
     Ok(ixs)
+}
+
+/// The product id whose panel decides the claim, if a panel does.
+fn panel_of(claim: &Claim) -> Option<u64> {
+    claim.panel.then_some(claim.product_id)
+}
+
+/// `owner`'s open vote on the claim at `claim` with `args` (the voter's panel seat passed when
+/// a panel decides it). A blind claim takes [`commit_vote`].
+pub async fn vote<S: AccountSource>(
+    src: &mut S,
+    owner: &Pubkey,
+    claim: &Pubkey,
+    args: VoteArgs,
+) -> Result<Instruction> {
+    let state: Claim = load(src, claim, "claim").await?;
+    Ok(builders::vote_with(owner, claim, args, panel_of(&state)))
+}
+
+/// `owner`'s blind ballot on the claim at `claim` for `accept`, hidden by `salt`. Keep the
+/// salt: without it the ballot cannot be revealed, and an unrevealed ballot counts for nothing
+/// and earns nothing.
+pub async fn commit_vote<S: AccountSource>(
+    src: &mut S,
+    owner: &Pubkey,
+    claim: &Pubkey,
+    accept: bool,
+    salt: &[u8; 32],
+) -> Result<Instruction> {
+    let state: Claim = load(src, claim, "claim").await?;
+    let commitment = Ballot::commitment_of(claim, owner, accept, salt);
+    Ok(builders::commit_vote(
+        owner,
+        claim,
+        commitment,
+        panel_of(&state),
+    ))
 }
 
 /// Proposes `changes` as the next proposal (the config's counter gives its id); returns the

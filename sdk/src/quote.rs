@@ -131,6 +131,7 @@ pub fn quote(
     let schedule = CoverSchedule::new(
         &config.params,
         product.terms.grace_period,
+        product.terms.blind_votes,
         now,
         request.period,
     )

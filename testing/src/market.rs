@@ -33,6 +33,8 @@ pub fn default_terms() -> bulwark::state::ProductTerms {
         max_cover_period: 365 * SECONDS_PER_DAY as u32,
         fixed_price: false,
         deprecated: false,
+        blind_votes: false,
+        panel_quorum: 0,
         wording_hash: [7; 32],
         wording_uri: "ipfs://bulwark/wording/protocol-cover-v1".to_string(),
     }
@@ -48,6 +50,11 @@ pub struct PoolFixture {
 impl<B: Backend> TestContext<B> {
     /// Creates an assessed product with [`default_terms`]; returns its id.
     pub async fn create_default_product(&mut self) -> u64 {
+        self.create_product_with(default_terms()).await
+    }
+
+    /// Creates an assessed product with `terms`; returns its id.
+    pub async fn create_product_with(&mut self, terms: bulwark::state::ProductTerms) -> u64 {
         let config: bulwark::state::Config = self.load(&builders::config_pda()).await;
         let id = config.product_count;
         let authority = self.authority.insecure_clone();
@@ -56,11 +63,18 @@ impl<B: Backend> TestContext<B> {
             id,
             bulwark::instructions::CreateProductArgs {
                 product_type: bulwark::state::ProductType::Assessed,
-                terms: default_terms(),
+                terms,
             },
         );
         self.send_ok(&[ix], &[&authority]).await;
         id
+    }
+
+    /// Governance seats `member` on product `product_id`'s panel of designated assessors.
+    pub async fn seat(&mut self, product_id: u64, member: &Pubkey) {
+        let authority = self.authority.insecure_clone();
+        let ix = builders::add_panel_member(&authority.pubkey(), product_id, member);
+        self.send_ok(&[ix], &[&authority]).await;
     }
 
     /// Governance lists `mint` (claim deposit at least [`CLAIM_MIN_DEPOSIT`]) without opening
@@ -395,6 +409,67 @@ impl<B: Backend> Market<B> {
         let ix = builders::vote(&voter.pubkey(), claim, accept);
         self.t.send_ok(&[ix], &[&voter]).await;
         voter
+    }
+
+    /// Creates a product with `terms` and weights it fully in the market's pool at 2.5% a
+    /// year; returns its id (the buyer buys it with [`cover_args`]).
+    pub async fn list_product(&mut self, terms: bulwark::state::ProductTerms) -> u64 {
+        let id = self.t.create_product_with(terms).await;
+        let pool = PoolFixture {
+            keys: self.pool.keys,
+            pool_id: self.pool.pool_id,
+            manager: self.pool.manager.insecure_clone(),
+        };
+        self.t.add_product(&pool, id, 100, 250).await;
+        id
+    }
+
+    /// A new assessor with one token staked commits a blind ballot for `accept` on `claim`,
+    /// hidden by `salt`; returns it.
+    pub async fn commit(&mut self, claim: &Pubkey, accept: bool, salt: [u8; 32]) -> Keypair {
+        let (voter, _) = self.t.assessor(UNIT).await;
+        self.commit_as(&voter, claim, accept, salt).await;
+        voter
+    }
+
+    /// `voter` commits a blind ballot for `accept` on `claim`, hidden by `salt` (its panel seat
+    /// passed when a panel decides the claim).
+    pub async fn commit_as(
+        &mut self,
+        voter: &Keypair,
+        claim: &Pubkey,
+        accept: bool,
+        salt: [u8; 32],
+    ) -> TxOutcome {
+        let ix =
+            bulwark_sdk::flows::commit_vote(&mut self.t, &voter.pubkey(), claim, accept, &salt)
+                .await
+                .expect("read the claim");
+        self.t.send_ok(&[ix], &[voter]).await
+    }
+
+    /// Reveals `voter`'s blind ballot for `accept` with `salt` (the payer sends it: anyone
+    /// holding the salt may).
+    pub async fn reveal(
+        &mut self,
+        claim: &Pubkey,
+        voter: &Pubkey,
+        accept: bool,
+        salt: [u8; 32],
+    ) -> TxOutcome {
+        let payer = self.t.payer().pubkey();
+        let ix = builders::reveal_vote(
+            &payer,
+            claim,
+            voter,
+            bulwark::instructions::RevealVoteArgs {
+                accept,
+                salt,
+                reason_hash: [0; 32],
+                reason_uri: String::new(),
+            },
+        );
+        self.t.send_ok(&[ix], &[]).await
     }
 
     /// Moves the clock past `claim`'s voting and cooldown: its outcome is final. Its deadlines

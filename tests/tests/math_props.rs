@@ -217,7 +217,10 @@ proptest! {
             slash_bps: 0,
             ballots_settled: 0,
             claims_paused: 0,
-            reserved: [0; 30],
+            blind: false,
+            panel: false,
+            reveal_period: 0,
+            reserved: [0; 24],
         };
         let before = claim(accept, deny).voted_accept();
         prop_assert_eq!(before, accept > deny && accept + deny >= quorum);

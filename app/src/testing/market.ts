@@ -41,6 +41,8 @@ export function defaultTerms(): ProductTermsArgs {
     maxCoverPeriod: 365 * 86_400,
     fixedPrice: false,
     deprecated: false,
+    blindVotes: false,
+    panelQuorum: 0,
     wordingHash: new Uint8Array(32).fill(7),
     wordingUri: "ipfs://bulwark/wording/protocol-cover-v1",
   };

@@ -2,9 +2,9 @@
 
 use super::Session;
 use crate::errors::{CliError, Result};
-use crate::format::date;
+use crate::format::{date, hex};
 use anchor_lang::prelude::Pubkey;
-use bulwark::instructions::FileClaimArgs;
+use bulwark::instructions::{FileClaimArgs, RevealVoteArgs, VoteArgs};
 use bulwark::state::{Assessor, Ballot, Claim, ClaimStatus, Config, Cover};
 use bulwark_sdk::builders::*;
 use bulwark_sdk::flows;
@@ -22,6 +22,7 @@ pub fn claim_status(claim: &Claim, paused: i64, redeem_by: i64, now: i64) -> Res
     };
     let status = match now - paused {
         at if at < claim.voting_end => ClaimStatus::Voting,
+        at if at < claim.reveal_end().map_err(|e| CliError(e.to_string()))? => ClaimStatus::Reveal,
         at if at < claim.cooldown_end().map_err(|e| CliError(e.to_string()))? => {
             ClaimStatus::Cooldown {
                 accepted: claim.accepted(),
@@ -37,7 +38,22 @@ pub fn claim_status(claim: &Claim, paused: i64, redeem_by: i64, now: i64) -> Res
             on_clock(claim.voting_end),
             on_clock(claim.latest_voting_end)
         ),
+        ClaimStatus::Voting if claim.blind => format!(
+            "blind voting until {} ({} ballot(s) committed), then revealed until {}",
+            on_clock(claim.voting_end),
+            claim.voters,
+            on_clock(claim.reveal_end().map_err(|e| CliError(e.to_string()))?)
+        ),
         ClaimStatus::Voting => format!("voting until {} ({so_far})", on_clock(claim.voting_end)),
+        ClaimStatus::Reveal => format!(
+            "revealing until {} ({} ballot(s) committed; {})",
+            on_clock(claim.reveal_end().map_err(|e| CliError(e.to_string()))?),
+            claim.voters,
+            match claim.accept_weight.saturating_add(claim.deny_weight) {
+                0 => "none revealed yet".to_string(),
+                _ => format!("{} so far", outcome(claim.voted_accept())),
+            }
+        ),
         ClaimStatus::Cooldown { accepted } => format!(
             "{} (cooldown until {})",
             outcome(accepted),
@@ -185,12 +201,106 @@ impl Session<'_> {
         Ok(())
     }
 
-    pub async fn vote(&mut self, claim: &Pubkey, accept: bool) -> Result<()> {
-        let ix = vote(&self.me(), claim, accept);
+    pub async fn vote(
+        &mut self,
+        claim: &Pubkey,
+        accept: bool,
+        (reason_hash, reason_uri): ([u8; 32], String),
+    ) -> Result<()> {
+        let me = self.me();
+        let args = VoteArgs {
+            accept,
+            reason_hash,
+            reason_uri,
+        };
+        let ix = flows::vote(&mut *self.transport, &me, claim, args).await?;
         self.send(&[ix], &[]).await?;
         say!(
             self,
             "voted to {} claim {claim}",
+            if accept { "accept" } else { "deny" }
+        );
+        Ok(())
+    }
+
+    /// The wallet's salt for its blind ballot on `claim`: derived from its secret key, so the
+    /// same wallet finds it again to reveal, and nobody else can.
+    fn salt(&self, claim: &Pubkey) -> [u8; 32] {
+        solana_sha256_hasher::hashv(&[
+            b"bulwark ballot salt",
+            self.wallet.secret_bytes(),
+            claim.as_ref(),
+        ])
+        .to_bytes()
+    }
+
+    pub async fn commit_vote(&mut self, claim: &Pubkey, accept: bool) -> Result<()> {
+        let me = self.me();
+        let salt = self.salt(claim);
+        let ix = flows::commit_vote(&mut *self.transport, &me, claim, accept, &salt).await?;
+        self.send(&[ix], &[]).await?;
+        let state: Claim = self.load(claim, "claim").await?;
+        let config: Config = self.load(&config_pda(), "config").await?;
+        let now = self.now().await?;
+        let paused = now
+            - state
+                .clock(&config, now)
+                .map_err(|e| CliError(e.to_string()))?;
+        let reveal_end = state.reveal_end().map_err(|e| CliError(e.to_string()))?;
+        say!(
+            self,
+            "committed a blind vote to {} claim {claim}",
+            if accept { "accept" } else { "deny" }
+        );
+        say!(
+            self,
+            "reveal it from {} until {} (`bulwark vote --claim {claim} --reveal`): a ballot not \
+             revealed counts for nothing and earns nothing",
+            date(state.voting_end + paused),
+            date(reveal_end + paused)
+        );
+        say!(
+            self,
+            "salt {} (derived from this wallet; keep it to reveal from anywhere else)",
+            hex(&salt)
+        );
+        Ok(())
+    }
+
+    /// Reveals the wallet's blind ballot on `claim` with `salt` (default: the wallet's), the
+    /// choice being the one its commitment was made with.
+    pub async fn reveal_vote(
+        &mut self,
+        claim: &Pubkey,
+        salt: Option<[u8; 32]>,
+        (reason_hash, reason_uri): ([u8; 32], String),
+    ) -> Result<()> {
+        let me = self.me();
+        let salt = salt.unwrap_or_else(|| self.salt(claim));
+        let ballot: Ballot = self.load(&ballot_pda(claim, &me), "ballot").await?;
+        let accept = [true, false]
+            .into_iter()
+            .find(|accept| Ballot::commitment_of(claim, &me, *accept, &salt) == ballot.commitment)
+            .ok_or_else(|| {
+                CliError(format!(
+                    "the salt matches neither choice of the ballot's commitment on claim {claim}"
+                ))
+            })?;
+        let args = RevealVoteArgs {
+            accept,
+            salt,
+            reason_hash,
+            reason_uri,
+        };
+        self.send(&[reveal_vote(&me, claim, &me, args)], &[])
+            .await?;
+        let config: Config = self.load(&config_pda(), "config").await?;
+        let weight = self
+            .show_amount(&config.assessment_mint, ballot.weight)
+            .await?;
+        say!(
+            self,
+            "revealed a vote to {} claim {claim} (weight {weight})",
             if accept { "accept" } else { "deny" }
         );
         Ok(())
@@ -320,7 +430,10 @@ mod tests {
             slash_bps: 0,
             ballots_settled: 0,
             claims_paused: 0,
-            reserved: [0; 30],
+            blind: false,
+            panel: false,
+            reveal_period: 0,
+            reserved: [0; 24],
         }
     }
 

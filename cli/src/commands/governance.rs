@@ -208,6 +208,23 @@ impl Session<'_> {
         Ok(id)
     }
 
+    /// Seats `member` on product `product`'s panel (`add`) or removes it.
+    pub async fn panel_set(&mut self, product: u64, member: Pubkey, add: bool) -> Result<()> {
+        let ix = if add {
+            add_panel_member(&self.me(), product, &member)
+        } else {
+            remove_panel_member(&self.me(), product, &member)
+        };
+        self.send(&[ix], &[]).await?;
+        say!(
+            self,
+            "{member} {} the panel of product {product} ({})",
+            if add { "joined" } else { "left" },
+            panel_member_pda(product, &member)
+        );
+        Ok(())
+    }
+
     pub async fn product_list(&mut self) -> Result<()> {
         let mut products = self.all::<Product>().await?;
         products.sort_by_key(|(_, p)| p.id);
@@ -216,7 +233,7 @@ impl Session<'_> {
             let t = &p.terms;
             say!(
                 self,
-                "  #{} {address} {:?}{}: grace {} days, min price {}/yr, new listings from {}/yr, max period {} days{}, {}",
+                "  #{} {address} {:?}{}: grace {} days, min price {}/yr, new listings from {}/yr, max period {} days{}{}, {}",
                 p.id,
                 p.product_type,
                 if t.deprecated { " (deprecated)" } else { "" },
@@ -225,6 +242,14 @@ impl Session<'_> {
                 bps(u64::from(t.initial_price_bps)),
                 t.max_cover_period / 86_400,
                 if t.fixed_price { ", fixed price" } else { "" },
+                match (t.blind_votes, t.panel_quorum) {
+                    (false, 0) => String::new(),
+                    (true, 0) => ", blind votes".to_string(),
+                    (blind, quorum) => format!(
+                        ", {}panel of at least {quorum} vote(s)",
+                        if blind { "blind " } else { "" }
+                    ),
+                },
                 t.wording_uri
             );
         }

@@ -3,9 +3,9 @@
 use super::engine::Engine;
 use super::{period, units, Action, Result, ScenarioError};
 use crate::format::{date, ratio};
-use bulwark::instructions::DepositStakeArgs;
+use bulwark::instructions::{DepositStakeArgs, RevealVoteArgs};
 use bulwark::math::tranche::{tranche_at, tranche_end};
-use bulwark::state::{Claim, Cover, Pool, StakePosition};
+use bulwark::state::{Ballot, Claim, Cover, Pool, StakePosition};
 use bulwark_sdk::builders::*;
 use bulwark_sdk::client::ClientError;
 use bulwark_sdk::flows::{self, BuyOptions};
@@ -199,6 +199,80 @@ impl Engine<'_> {
                 format!(
                     "{actor} votes to {} {claimant}'s claim",
                     if *accept { "accept" } else { "deny" }
+                )
+            }
+            Action::Commit {
+                actor,
+                claimant,
+                accept,
+            } => {
+                let claim = self.latest_claim(&where_, claimant)?;
+                let key = self.actor(actor).key.insecure_clone();
+                // A salt the story derives from the ballot; a wallet keeps its own secret.
+                let salt = solana_sha256_hasher::hashv(&[
+                    actor.as_bytes(),
+                    claim.as_ref(),
+                    &key.pubkey().to_bytes(),
+                ])
+                .to_bytes();
+                let commitment = Ballot::commitment_of(&claim, &key.pubkey(), *accept, &salt);
+                self.send(
+                    &where_,
+                    &[commit_vote(&key.pubkey(), &claim, commitment, None)],
+                    &[&key],
+                )
+                .await?;
+                if let Some(a) = self.actors.get_mut(actor) {
+                    a.votes.push(claim);
+                    a.commitments.push((claim, *accept, salt));
+                }
+                let state: Claim = self.t.load(&claim).await;
+                lines.push(format!("{} blind ballot(s) committed", state.voters));
+                format!("{actor} commits a blind vote on {claimant}'s claim")
+            }
+            Action::Reveal { actor, claimant } => {
+                let claim = self.latest_claim(&where_, claimant)?;
+                let state: Claim = self.t.load(&claim).await;
+                if self.t.now().await < state.voting_end {
+                    self.t.warp_to_time(state.voting_end).await;
+                }
+                let key = self.actor(actor).key.insecure_clone();
+                let position = self
+                    .actor(actor)
+                    .commitments
+                    .iter()
+                    .position(|(committed, ..)| *committed == claim)
+                    .ok_or_else(|| {
+                        ScenarioError(format!(
+                            "{where_}: {actor} committed no ballot on {claimant}'s claim"
+                        ))
+                    })?;
+                let (_, accept, salt) = self
+                    .actors
+                    .get_mut(actor)
+                    .map(|a| a.commitments.remove(position))
+                    .ok_or_else(|| ScenarioError(format!("{where_}: no actor {actor}")))?;
+                let args = RevealVoteArgs {
+                    accept,
+                    salt,
+                    reason_hash: [0; 32],
+                    reason_uri: String::new(),
+                };
+                self.send(
+                    &where_,
+                    &[reveal_vote(&key.pubkey(), &claim, &key.pubkey(), args)],
+                    &[&key],
+                )
+                .await?;
+                let state: Claim = self.t.load(&claim).await;
+                lines.push(format!(
+                    "tally: accept {}, deny {}",
+                    super::engine::tokens(state.accept_weight),
+                    super::engine::tokens(state.deny_weight)
+                ));
+                format!(
+                    "{actor} reveals its vote to {} {claimant}'s claim",
+                    if accept { "accept" } else { "deny" }
                 )
             }
             Action::Overturn { claimant } => {

@@ -8,13 +8,14 @@ use crate::report::{capacity_uses, summary_step, State, Step, Summary, Watch};
 use anchor_lang::prelude::Pubkey;
 use bulwark::instructions::{CreatePoolArgs, FileClaimArgs, SetMintParamsArgs, SetPoolProductArgs};
 use bulwark::state::{
-    Assessor, CapitalExit, CapitalPool, Claim, ClaimStatus, Config, Pool, ProtocolParams,
+    Assessor, CapitalExit, CapitalPool, Claim, ClaimStatus, Config, Pool, ProductTerms,
+    ProtocolParams,
 };
 use bulwark_sdk::builders::*;
 use bulwark_sdk::capital::shares_worth;
 use bulwark_sdk::client::MintInfo;
 use bulwark_sdk::flows;
-use bulwark_testing::{spl_token, TestContext};
+use bulwark_testing::{default_terms, spl_token, TestContext};
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 use std::collections::BTreeMap;
@@ -28,6 +29,8 @@ pub(super) struct Actor {
     pub claims: Vec<Pubkey>,
     /// Claims the actor voted on as an assessor.
     pub votes: Vec<Pubkey>,
+    /// Its blind ballots not revealed yet: claim, choice, salt.
+    pub commitments: Vec<(Pubkey, bool, [u8; 32])>,
 }
 
 pub(super) struct Engine<'a> {
@@ -324,7 +327,12 @@ pub async fn run(
     let mut lines = Vec::new();
     for spec in &scenario.products {
         let spec_ref = spec.get_ref();
-        let id = t.create_default_product().await;
+        let id = t
+            .create_product_with(ProductTerms {
+                blind_votes: spec_ref.blind_votes,
+                ..default_terms()
+            })
+            .await;
         let ix = set_pool_product(
             &manager.pubkey(),
             &pool.pool,
@@ -397,6 +405,7 @@ pub async fn run(
                 covers: Vec::new(),
                 claims: Vec::new(),
                 votes: Vec::new(),
+                commitments: Vec::new(),
             },
         );
     }

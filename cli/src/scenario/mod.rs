@@ -68,6 +68,9 @@ pub struct ProductSpec {
     pub weight: u16,
     /// Target yearly price, bps.
     pub price_bps: u16,
+    /// Claims on it are voted blind: `commit`, then `reveal`.
+    #[serde(default)]
+    pub blind_votes: bool,
 }
 
 #[derive(Deserialize, Debug)]
@@ -115,6 +118,19 @@ pub enum Action {
         actor: String,
         claimant: String,
         accept: bool,
+    },
+    /// An assessor commits a blind ballot on `claimant`'s latest claim (a blind-vote
+    /// product's): nobody sees it until it is revealed.
+    Commit {
+        actor: String,
+        claimant: String,
+        accept: bool,
+    },
+    /// The assessor reveals its blind ballot on `claimant`'s latest claim once voting is over
+    /// (the story waits for that); a ballot never revealed counts for nothing.
+    Reveal {
+        actor: String,
+        claimant: String,
     },
     /// Pays `claimant`'s latest claim.
     Redeem {
@@ -331,7 +347,11 @@ pub fn parse(text: &str, file: &str) -> Result<Scenario> {
             }
             Action::Vote {
                 actor, claimant, ..
-            } => (vec![actor, claimant], None),
+            }
+            | Action::Commit {
+                actor, claimant, ..
+            }
+            | Action::Reveal { actor, claimant } => (vec![actor, claimant], None),
             Action::Redeem { claimant } | Action::Overturn { claimant } => (vec![claimant], None),
             Action::Incident {
                 product,

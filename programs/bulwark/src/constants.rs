@@ -31,6 +31,9 @@ pub const COVER_SEED: &[u8] = b"cover";
 pub const CLAIM_SEED: &[u8] = b"claim";
 /// `Ballot` PDA: `["ballot", claim, assessor_owner]`; its existence is the double-vote guard.
 pub const BALLOT_SEED: &[u8] = b"ballot";
+/// `PanelMember` PDA: `["panel_member", product_id.to_le_bytes(), member]`: one designated
+/// assessor of a product whose claims a panel decides.
+pub const PANEL_MEMBER_SEED: &[u8] = b"panel_member";
 /// `Assessor` PDA: `["assessor", owner]`.
 pub const ASSESSOR_SEED: &[u8] = b"assessor";
 
@@ -140,7 +143,8 @@ pub const PAUSE_FAMILIES: usize = 5;
 /// 2: allocations in backing units, effective weights, cover claim timings and ratios, the
 /// pool's open-position count. 3: reward streams per cover class and rewards per share
 /// (pool, tranche archive, stake position), products' initial price (CHANGELOG.md lists every
-/// field). 4: assessor stake age, rewards and slashing. 5: pause clocks, the timelock.
+/// field). 4: assessor stake age, rewards and slashing. 5: pause clocks, the timelock, blind
+/// ballots and designated assessors.
 pub const ACCOUNT_VERSION: u8 = 5;
 
 /// After its tranche has been over this long, anyone may withdraw a position for its owner
@@ -179,6 +183,8 @@ pub const DEFAULT_SILENT_ENDING: u32 = SECONDS_PER_DAY as u32;
 pub const DEFAULT_SILENT_ENDING_CAP: u32 = 3 * DEFAULT_VOTING_PERIOD;
 /// Default cooldown after voting, during which governance may overturn a fraudulent outcome.
 pub const DEFAULT_COOLDOWN: u32 = SECONDS_PER_DAY as u32;
+/// Reveal window after the voting of a claim on a blind-vote product: 1 day.
+pub const DEFAULT_REVEAL_PERIOD: u32 = SECONDS_PER_DAY as u32;
 /// Default redemption window after the cooldown: 30 days.
 pub const DEFAULT_REDEMPTION_WINDOW: u32 = 30 * SECONDS_PER_DAY as u32;
 /// Default extra lock of an assessor's stake after a vote can no longer matter: 14 days.
@@ -238,6 +244,8 @@ pub const MAX_TIMELOCK_DELAY: u32 = 30 * SECONDS_PER_DAY as u32;
 /// A proposal not executed within this long after it became executable expires: an approved
 /// change cannot be held back and sprung on members months later.
 pub const PROPOSAL_EXECUTION_WINDOW: i64 = 14 * SECONDS_PER_DAY;
+/// Largest panel a product may require for a claim (its `panel_quorum`, in members).
+pub const MAX_PANEL_QUORUM: u16 = 100;
 /// Most changes one proposal carries; bounds its account and its execution.
 pub const MAX_PROPOSAL_CHANGES: usize = 8;
 

@@ -310,6 +310,21 @@ pub enum BulwarkError {
     WrongProposalTarget,
     #[msg("Proposal account does not match its id")]
     WrongProposal,
+    // ---- blind ballots and panels ----
+    #[msg("Votes on this claim are blind: commit, then reveal")]
+    VoteMustBeCommitted,
+    #[msg("Votes on this claim are open: there is nothing to commit")]
+    ClaimNotBlind,
+    #[msg("The claim is not in its reveal window")]
+    NotInRevealWindow,
+    #[msg("The ballot has been revealed already")]
+    AlreadyRevealed,
+    #[msg("The choice and salt do not match the ballot's commitment")]
+    CommitmentMismatch,
+    #[msg("The voter is not on the product's panel of assessors (or joined after the claim was filed)")]
+    NotPanelMember,
+    #[msg("A product's panel quorum is at most 100 members")]
+    InvalidPanelQuorum,
 }
 
 /// `InvariantViolated` naming the rule that broke: its message becomes "Account invariant

@@ -305,6 +305,46 @@ pub struct VoteCast {
     pub deny_weight: u64,
     pub voting_end: i64,
     pub assessor_locked_until: i64,
+    pub reason_hash: [u8; 32],
+}
+
+#[event]
+pub struct VoteCommitted {
+    pub claim: Pubkey,
+    pub assessor: Pubkey,
+    pub weight: u64,
+    pub commitment: [u8; 32],
+    /// Ballots on the claim so far (committed or revealed).
+    pub voters: u32,
+    /// On the claim's clock: the reveal window opens when voting ends.
+    pub reveal_from: i64,
+    pub assessor_locked_until: i64,
+}
+
+#[event]
+pub struct VoteRevealed {
+    pub claim: Pubkey,
+    pub assessor: Pubkey,
+    pub accept: bool,
+    pub weight: u64,
+    pub accept_weight: u64,
+    pub deny_weight: u64,
+    pub reason_hash: [u8; 32],
+}
+
+#[event]
+pub struct PanelMemberAdded {
+    pub product_id: u64,
+    pub member: Pubkey,
+    pub panel_member: Pubkey,
+    pub added_at: i64,
+}
+
+#[event]
+pub struct PanelMemberRemoved {
+    pub product_id: u64,
+    pub member: Pubkey,
+    pub panel_member: Pubkey,
 }
 
 #[event]

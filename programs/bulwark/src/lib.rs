@@ -42,13 +42,31 @@ pub mod bulwark {
     }
 
     /// Anyone: applies a proposal once its timelock has elapsed.
-    pub fn execute_proposal(ctx: Context<ExecuteProposal>) -> Result<()> {
-        ExecuteProposal::execute_proposal(ctx)
+    pub fn execute_proposal(ctx: Context<ExecuteProposal>, id: u64) -> Result<()> {
+        ExecuteProposal::execute_proposal(ctx, id)
     }
 
     /// Governance: cancels a proposal before it is executed.
-    pub fn cancel_proposal(ctx: Context<CancelProposal>) -> Result<()> {
-        CancelProposal::cancel_proposal(ctx)
+    pub fn cancel_proposal(ctx: Context<CancelProposal>, id: u64) -> Result<()> {
+        CancelProposal::cancel_proposal(ctx, id)
+    }
+
+    /// Governance: designates `member` as an assessor of a product's panel.
+    pub fn add_panel_member(
+        ctx: Context<AddPanelMember>,
+        product_id: u64,
+        member: Pubkey,
+    ) -> Result<()> {
+        AddPanelMember::add_panel_member(ctx, product_id, member)
+    }
+
+    /// Governance: removes a designated assessor from a product's panel.
+    pub fn remove_panel_member(
+        ctx: Context<RemovePanelMember>,
+        product_id: u64,
+        member: Pubkey,
+    ) -> Result<()> {
+        RemovePanelMember::remove_panel_member(ctx, product_id, member)
     }
 
     /// Governance: pauses or resumes action families (`PAUSE_*` bits).
@@ -188,8 +206,19 @@ pub mod bulwark {
     }
 
     /// Assessor: votes on a claim (once).
-    pub fn vote(ctx: Context<Vote>, accept: bool) -> Result<()> {
-        Vote::vote(ctx, accept)
+    pub fn vote(ctx: Context<Vote>, args: VoteArgs) -> Result<()> {
+        Vote::vote(ctx, args)
+    }
+
+    /// Assessor: commits a blind ballot (`sha256(claim ‖ assessor ‖ [accept] ‖ salt)`) on a
+    /// claim of a blind-vote product.
+    pub fn commit_vote(ctx: Context<CommitVote>, commitment: [u8; 32]) -> Result<()> {
+        CommitVote::commit_vote(ctx, commitment)
+    }
+
+    /// Anyone with the salt: reveals a blind ballot in the claim's reveal window.
+    pub fn reveal_vote(ctx: Context<RevealVote>, args: RevealVoteArgs) -> Result<()> {
+        RevealVote::reveal_vote(ctx, args)
     }
 
     /// Governance: reverses a claim's outcome during its cooldown (fraud), with its reason.

@@ -53,6 +53,20 @@ async fn every_instruction() -> (TestContext, Vec<(&'static str, Instruction, Ve
     )
     .await;
     let claim = claim_pda(&cover.cover, 0);
+    // A blind product a panel of one decides: the assessor is seated; a cover and a claim on
+    // it, for commit_vote.
+    let panel_product = m
+        .list_product(bulwark::state::ProductTerms {
+            blind_votes: true,
+            panel_quorum: 1,
+            ..default_terms()
+        })
+        .await;
+    m.t.seat(panel_product, &assessor.pubkey()).await;
+    m.buy(cover_args(3, owner, panel_product, vec![UNIT], YEAR))
+        .await;
+    m.t.next_slot().await;
+    let blind_claim = m.file_claim(3, UNIT).await;
     let staker_token = m.staker_token;
     m.t.mint_to(&m.mint.clone(), &staker_token, 10 * UNIT).await;
     let t = &mut m.t;
@@ -179,7 +193,7 @@ async fn every_instruction() -> (TestContext, Vec<(&'static str, Instruction, Ve
             "create_product",
             create_product(
                 &authority.pubkey(),
-                1,
+                panel_product + 1,
                 CreateProductArgs {
                     product_type: ProductType::Assessed,
                     terms: default_terms(),
@@ -339,6 +353,46 @@ async fn every_instruction() -> (TestContext, Vec<(&'static str, Instruction, Ve
             "vote",
             vote(&assessor.pubkey(), &claim, true),
             vec![assessor.insecure_clone()],
+        ),
+        (
+            "commit_vote",
+            commit_vote(
+                &assessor.pubkey(),
+                &blind_claim,
+                bulwark::state::Ballot::commitment_of(
+                    &blind_claim,
+                    &assessor.pubkey(),
+                    true,
+                    &[5; 32],
+                ),
+                Some(panel_product),
+            ),
+            vec![assessor.insecure_clone()],
+        ),
+        (
+            "reveal_vote",
+            reveal_vote(
+                &next.pubkey(),
+                &blind_claim,
+                &assessor.pubkey(),
+                RevealVoteArgs {
+                    accept: true,
+                    salt: [5; 32],
+                    reason_hash: [0; 32],
+                    reason_uri: String::new(),
+                },
+            ),
+            vec![next.insecure_clone()],
+        ),
+        (
+            "add_panel_member",
+            add_panel_member(&authority.pubkey(), panel_product, &next.pubkey()),
+            vec![authority.insecure_clone()],
+        ),
+        (
+            "remove_panel_member",
+            remove_panel_member(&authority.pubkey(), panel_product, &assessor.pubkey()),
+            vec![authority.insecure_clone()],
         ),
         (
             "overturn_claim",
@@ -664,6 +718,9 @@ async fn every_account_of_every_instruction_is_checked() {
         "transfer_cover",
         "stake_assessor",
         "vote",
+        "commit_vote",
+        "add_panel_member",
+        "remove_panel_member",
         "sweep_fees",
     ] {
         assert!(

@@ -46,6 +46,7 @@ async fn first_backing_tranche(m: &mut Market) -> u64 {
     CoverSchedule::new(
         &ProtocolParams::default(),
         default_terms().grace_period,
+        false,
         now,
         YEAR,
     )
@@ -268,6 +269,10 @@ async fn pause_all_stops_every_outflow() {
         "stake_assessor",
         "file_claim",
         "vote",
+        "commit_vote",
+        "reveal_vote",
+        "add_panel_member",
+        "remove_panel_member",
         "overturn_claim",
         "create_capital_pool",
         "deposit_capital",

@@ -83,6 +83,30 @@ async fn compute_units_over_random_keys() {
     let assessment_mint = m.t.assessment_mint;
     let keys_of_pool = m.pool.keys;
     let product_id = m.product_id;
+    // A blind-vote product on the market's pool: each key set also commits and reveals.
+    let blind_product = m
+        .list_product(bulwark::state::ProductTerms {
+            blind_votes: true,
+            ..default_terms()
+        })
+        .await;
+    let buy_blind = |set: &KeySet| {
+        buy_cover(
+            &set.buyer.pubkey(),
+            &set.buyer_token,
+            &mint,
+            &spl_token::ID,
+            &[keys_of_pool.pool],
+            None,
+            cover_args(
+                set.nonce + 3,
+                set.buyer.pubkey(),
+                blind_product,
+                vec![1_000 * UNIT],
+                YEAR,
+            ),
+        )
+    };
     let buy = |set: &KeySet, nonce: u64, pools: &[Pubkey], commission: bool| {
         let parts = vec![1_000 * UNIT; pools.len()];
         buy_cover(
@@ -141,6 +165,7 @@ async fn compute_units_over_random_keys() {
             let outcome = m.t.send_ok(&[ix], &[&set.buyer]).await;
             record_compute_units(label, &outcome);
         }
+        m.t.send_ok(&[buy_blind(&set)], &[&set.buyer]).await;
         let ix = stake_assessor(
             &set.assessor.pubkey(),
             &assessment_mint,
@@ -162,6 +187,7 @@ async fn compute_units_over_random_keys() {
     m.t.update_config(params, treasury).await;
     m.t.next_slot().await;
     let mut claims = Vec::new();
+    let mut blind_claims = Vec::new();
     for set in &sets {
         let cover = CoverKeys {
             cover: cover_pda(&set.buyer.pubkey(), set.nonce),
@@ -189,6 +215,49 @@ async fn compute_units_over_random_keys() {
             .await;
         record_compute_units("vote", &outcome);
         claims.push((cover, claim));
+        let blind = CoverKeys {
+            cover: cover_pda(&set.buyer.pubkey(), set.nonce + 3),
+            product_id: blind_product,
+            ..claims.last().unwrap().0.clone()
+        };
+        let incident = m.t.cover_start(&blind.cover).await;
+        let ix = file_claim(
+            &set.buyer.pubkey(),
+            &blind,
+            0,
+            &set.buyer_token,
+            claim_args(10 * UNIT, incident),
+        );
+        m.t.send_ok(&[ix], &[&set.buyer]).await;
+        let blind_claim = claim_pda(&blind.cover, 0);
+        let salt = set.assessor.pubkey().to_bytes();
+        let commitment = bulwark::state::Ballot::commitment_of(
+            &blind_claim,
+            &set.assessor.pubkey(),
+            true,
+            &salt,
+        );
+        let ix = commit_vote(&set.assessor.pubkey(), &blind_claim, commitment, None);
+        let outcome = m.t.send_ok(&[ix], &[&set.assessor]).await;
+        record_compute_units("commit_vote", &outcome);
+        blind_claims.push((blind_claim, set.assessor.pubkey(), salt));
+    }
+
+    // The blind ballots, revealed by a third party holding their salts in the reveal window.
+    let first: Claim = m.t.load(&blind_claims[0].0).await;
+    m.t.warp_to_time(first.voting_end + 3_600).await;
+    let payer = m.t.payer().pubkey();
+    for (claim, voter, salt) in &blind_claims {
+        let args = bulwark::instructions::RevealVoteArgs {
+            accept: true,
+            salt: *salt,
+            reason_hash: [0; 32],
+            reason_uri: String::new(),
+        };
+        let outcome =
+            m.t.send_ok(&[reveal_vote(&payer, claim, voter, args)], &[])
+                .await;
+        record_compute_units("reveal_vote", &outcome);
     }
 
     // Payouts, half cranked by their owners, half by a third party to the owners' associated

@@ -3,6 +3,7 @@
 mod admin;
 mod attacks;
 mod audit;
+mod blind;
 mod capital;
 mod claims;
 mod cover;

@@ -129,6 +129,18 @@ enum Action {
     Warp {
         hours: i64,
     },
+    /// The assessor commits a blind ballot on the claim (refused unless it is blind and in its
+    /// voting).
+    Commit {
+        assessor: usize,
+        claim: usize,
+        accept: bool,
+    },
+    /// The assessor reveals its blind ballot on the claim (refused outside the reveal window).
+    Reveal {
+        assessor: usize,
+        claim: usize,
+    },
     /// Governance pauses claims and/or payouts for `hours`, then resumes: every claim's clock
     /// stands still meanwhile.
     Pause {
@@ -142,6 +154,15 @@ enum Action {
         cover: usize,
         percent: u64,
         accept: bool,
+    },
+    /// File; if the claim is blind, every assessor commits its `choices`, those in `reveals`
+    /// reveal them in the window, then voting and cooldown are waited out, the claim redeemed or
+    /// closed and each ballot settled: a whole blind round in one step.
+    BlindRound {
+        cover: usize,
+        percent: u64,
+        choices: [bool; 3],
+        reveals: [bool; 3],
     },
     /// A member deposits capital.
     Capital {
@@ -214,6 +235,11 @@ fn action() -> impl Strategy<Value = Action> {
         4 => (0..3usize).prop_map(|claim| Action::Redeem { claim }),
         2 => (0..3usize).prop_map(|claim| Action::Close { claim }),
         4 => prop_oneof![2 => 1..72i64, 1 => 72..24 * 120i64].prop_map(|hours| Action::Warp { hours }),
+        3 => (0..3usize, 0..3usize, any::<bool>())
+            .prop_map(|(assessor, claim, accept)| Action::Commit { assessor, claim, accept }),
+        3 => (0..3usize, 0..3usize).prop_map(|(assessor, claim)| Action::Reveal { assessor, claim }),
+        2 => (0..8usize, 1..100u64, any::<[bool; 3]>(), any::<[bool; 3]>())
+            .prop_map(|(cover, percent, choices, reveals)| Action::BlindRound { cover, percent, choices, reveals }),
         1 => (any::<bool>(), any::<bool>(), 1..24 * 40i64)
             .prop_map(|(claims, payouts, hours)| Action::Pause { claims, payouts, hours }),
         2 => (0..8usize, 1..100u64, any::<bool>())
@@ -280,6 +306,8 @@ struct ClaimRecord {
     key: Pubkey,
     cover: usize,
     voters: BTreeSet<usize>,
+    /// Blind ballots committed and not revealed yet: assessor, choice, salt.
+    committed: Vec<(usize, bool, [u8; 32])>,
 }
 
 struct World {
@@ -322,7 +350,13 @@ async fn world() -> World {
         ..kit_params()
     };
     m.t.update_config(params, treasury).await;
-    let second_product = m.t.create_default_product().await;
+    // The second product's claims are voted blind (commit, then reveal).
+    let second_product =
+        m.t.create_product_with(bulwark::state::ProductTerms {
+            blind_votes: true,
+            ..default_terms()
+        })
+        .await;
     let second = m.t.open_public_pool(&m.mint.clone()).await;
     m.t.add_product(&second, m.product_id, 50, 300).await;
     m.t.add_product(&second, second_product, 50, 200).await;
@@ -734,6 +768,7 @@ impl World {
                 let Ok(schedule) = CoverSchedule::new(
                     &config.params,
                     product_state.terms.grace_period,
+                    product_state.terms.blind_votes,
                     now,
                     days * DAY as u32,
                 ) else {
@@ -893,6 +928,7 @@ impl World {
                     assert_eq!(u128::from(claim.deposit), deposit);
                     self.claims.push(ClaimRecord {
                         key: claim_pda(&cover_key, state.claim_count),
+                        committed: Vec::new(),
                         cover,
                         voters: BTreeSet::new(),
                     });
@@ -914,7 +950,8 @@ impl World {
                 // Invariant 5: one ballot per (claim, assessor); no vote outside the window (on
                 // the claim's clock, which claims pauses stopped).
                 let config: Config = self.m.t.load(&config_pda()).await;
-                if already || state.clock(&config, now).unwrap() >= state.voting_end {
+                if already || state.blind || state.clock(&config, now).unwrap() >= state.voting_end
+                {
                     assert!(!ok, "a second or late vote went through");
                 }
                 if ok {
@@ -1205,6 +1242,86 @@ impl World {
             Action::Warp { hours } => {
                 self.m.t.warp_to_time(now + hours * 3_600).await;
             }
+            Action::Commit {
+                assessor,
+                claim,
+                accept,
+            } => {
+                let Some(record) = self.claims.get(claim) else {
+                    return;
+                };
+                let key = self.assessors[assessor].insecure_clone();
+                let claim_key = record.key;
+                let already = record.voters.contains(&assessor);
+                let state: Claim = self.m.t.load(&claim_key).await;
+                let config: Config = self.m.t.load(&config_pda()).await;
+                let stake: Assessor = self.m.t.load(&assessor_pda(&key.pubkey())).await;
+                let salt = [u8::try_from(assessor).unwrap() + 1; 32];
+                let commitment = Ballot::commitment_of(&claim_key, &key.pubkey(), accept, &salt);
+                let ix = commit_vote(&key.pubkey(), &claim_key, commitment, None);
+                let ok = self.send(&[ix], &[&key]).await.is_ok();
+                let open = state.clock(&config, now).unwrap() < state.voting_end;
+                assert_eq!(
+                    ok,
+                    state.blind && !already && open && stake.matured(now) > 0,
+                    "commit on a {} claim",
+                    if state.blind { "blind" } else { "open" }
+                );
+                if ok {
+                    // Hidden: the tallies do not move, one ballot more.
+                    let after: Claim = self.m.t.load(&claim_key).await;
+                    assert_eq!(
+                        (after.accept_weight, after.deny_weight, after.voters),
+                        (state.accept_weight, state.deny_weight, state.voters + 1)
+                    );
+                    self.claims[claim].voters.insert(assessor);
+                    self.claims[claim].committed.push((assessor, accept, salt));
+                }
+            }
+            Action::Reveal { assessor, claim } => {
+                let Some(record) = self.claims.get(claim) else {
+                    return;
+                };
+                let claim_key = record.key;
+                let Some(position) = record.committed.iter().position(|(a, ..)| *a == assessor)
+                else {
+                    return;
+                };
+                let (_, accept, salt) = record.committed[position];
+                let voter = self.assessors[assessor].pubkey();
+                let state: Claim = self.m.t.load(&claim_key).await;
+                let config: Config = self.m.t.load(&config_pda()).await;
+                let ballot: Ballot = self.m.t.load(&ballot_pda(&claim_key, &voter)).await;
+                let args = bulwark::instructions::RevealVoteArgs {
+                    accept,
+                    salt,
+                    reason_hash: [0; 32],
+                    reason_uri: String::new(),
+                };
+                let ok = self
+                    .send(&[reveal_vote(&payer, &claim_key, &voter, args)], &[])
+                    .await
+                    .is_ok();
+                assert_eq!(
+                    ok,
+                    state.status(&config, now).unwrap() == ClaimStatus::Reveal,
+                    "a reveal counts exactly in the reveal window"
+                );
+                if ok {
+                    // The weight fixed at commit counts for the revealed choice.
+                    let after: Claim = self.m.t.load(&claim_key).await;
+                    let (accept_weight, deny_weight) = if accept {
+                        (state.accept_weight + ballot.weight, state.deny_weight)
+                    } else {
+                        (state.accept_weight, state.deny_weight + ballot.weight)
+                    };
+                    assert_eq!(
+                        (after.accept_weight, after.deny_weight),
+                        (accept_weight, deny_weight)
+                    );
+                    self.claims[claim].committed.remove(position);
+                }
+            }
             Action::Pause {
                 claims,
                 payouts,
@@ -1275,6 +1392,68 @@ impl World {
                 self.m.t.warp_to_time(state.voting_end + DAY + 1).await;
                 Box::pin(self.step(&Action::Redeem { claim })).await;
                 Box::pin(self.step(&Action::Close { claim })).await;
+            }
+            Action::BlindRound {
+                cover,
+                percent,
+                choices,
+                reveals,
+            } => {
+                let claims_before = self.claims.len();
+                Box::pin(self.step(&Action::File { cover, percent })).await;
+                if self.claims.len() == claims_before {
+                    return;
+                }
+                let claim = claims_before;
+                let state: Claim = self.m.t.load(&self.claims[claim].key).await;
+                if !state.blind {
+                    return;
+                }
+                for (assessor, accept) in choices.into_iter().enumerate() {
+                    Box::pin(self.step(&Action::Commit {
+                        assessor,
+                        claim,
+                        accept,
+                    }))
+                    .await;
+                }
+                self.m.t.warp_to_time(state.voting_end).await;
+                // Each committed ballot's weight, fixed at its commit.
+                let mut weights = [None; 3];
+                for (assessor, weight) in weights.iter_mut().enumerate() {
+                    let voter = self.assessors[assessor].pubkey();
+                    let key = ballot_pda(&self.claims[claim].key, &voter);
+                    if self.m.t.exists(&key).await {
+                        *weight = Some(self.m.t.load::<Ballot>(&key).await.weight);
+                    }
+                }
+                for (assessor, reveal) in reveals.into_iter().enumerate() {
+                    if reveal {
+                        Box::pin(self.step(&Action::Reveal { assessor, claim })).await;
+                    }
+                }
+                // The outcome counts only what was revealed.
+                let revealed: Claim = self.m.t.load(&self.claims[claim].key).await;
+                let weight = |accept: bool| -> u64 {
+                    (0..3)
+                        .filter(|a| reveals[*a] && choices[*a] == accept)
+                        .filter_map(|a| weights[a])
+                        .sum()
+                };
+                assert_eq!(
+                    (revealed.accept_weight, revealed.deny_weight),
+                    (weight(true), weight(false)),
+                    "a blind claim's tallies are its revealed ballots"
+                );
+                self.m
+                    .t
+                    .warp_to_time(revealed.cooldown_end().unwrap() + 1)
+                    .await;
+                Box::pin(self.step(&Action::Redeem { claim })).await;
+                Box::pin(self.step(&Action::Close { claim })).await;
+                for assessor in 0..3 {
+                    Box::pin(self.step(&Action::Settle { assessor, claim })).await;
+                }
             }
         }
     }

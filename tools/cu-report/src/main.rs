@@ -20,7 +20,7 @@ use std::process::ExitCode;
 
 /// Budgets set by the issues (registry-only SBF build, Anchor 1.2), by label prefix: the first
 /// matching prefix applies.
-const TARGETS: [(&str, u64); 18] = [
+const TARGETS: [(&str, u64); 20] = [
     ("deposit_stake", 40_000),
     ("claim_rewards", 35_000),
     ("withdraw_stake", 40_000),
@@ -39,11 +39,13 @@ const TARGETS: [(&str, u64); 18] = [
     ("grant_leverage", 30_000),
     ("create_proposal", 20_000),
     ("execute_proposal", 20_000),
+    ("commit_vote", 28_000),
+    ("reveal_vote", 20_000),
 ];
 
 /// PDAs each transaction creates (by label prefix), whose bump search makes its cost depend on
 /// its addresses.
-const CREATES: [(&str, &str); 17] = [
+const CREATES: [(&str, &str); 19] = [
     ("initialize_config", "config, assessment vault"),
     ("create_product", "product"),
     ("set_mint_params", "mint params (first listing)"),
@@ -52,6 +54,8 @@ const CREATES: [(&str, &str); 17] = [
     ("deposit_stake (new position)", "position"),
     ("archive_tranche", "tranche archive"),
     ("create_proposal", "proposal"),
+    ("commit_vote", "ballot"),
+    ("add_panel_member", "panel member"),
     ("buy_cover", "cover"),
     ("insured_vault::deposit", "cover (through CPI)"),
     ("stake_assessor (first stake)", "assessor"),

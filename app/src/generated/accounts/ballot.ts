@@ -7,6 +7,8 @@
  */
 
 import {
+  addDecoderSizePrefix,
+  addEncoderSizePrefix,
   assertAccountExists,
   assertAccountsExist,
   combineCodec,
@@ -23,19 +25,23 @@ import {
   getBytesEncoder,
   getStructDecoder,
   getStructEncoder,
+  getU32Decoder,
+  getU32Encoder,
   getU64Decoder,
   getU64Encoder,
   getU8Decoder,
   getU8Encoder,
+  getUtf8Decoder,
+  getUtf8Encoder,
   transformEncoder,
   type Account,
   type Address,
+  type Codec,
+  type Decoder,
   type EncodedAccount,
+  type Encoder,
   type FetchAccountConfig,
   type FetchAccountsConfig,
-  type FixedSizeCodec,
-  type FixedSizeDecoder,
-  type FixedSizeEncoder,
   type MaybeAccount,
   type MaybeEncodedAccount,
   type ReadonlyUint8Array,
@@ -51,36 +57,73 @@ export type Ballot = {
   discriminator: ReadonlyUint8Array;
   version: number;
   bump: number;
+  /** The choice; meaningful once `counted`. */
   accept: boolean;
+  /**
+   * The ballot's weight is in the claim's tallies: at once for an open vote, at its reveal
+   * for a blind one (an unrevealed blind ballot counts for nothing and earns nothing).
+   */
+  counted: boolean;
   claim: Address;
   assessor: Address;
-  /** The assessor's stake when voting. */
+  /**
+   * Vote weight: the assessor's stake of voting age when voting (committing), or 1 on a
+   * panel.
+   */
   weight: bigint;
+  /** The assessor's stake of voting age when voting: what a slash takes its share of. */
+  stake: bigint;
+  /** A blind ballot's `sha256(claim ‖ assessor ‖ choice ‖ salt)` (zero for an open vote). */
+  commitment: ReadonlyUint8Array;
+  /** Hash of the voter's reasoning, and where it can be read (optional). */
+  reasonHash: ReadonlyUint8Array;
+  reasonUri: string;
   reserved: ReadonlyUint8Array;
 };
 
 export type BallotArgs = {
   version: number;
   bump: number;
+  /** The choice; meaningful once `counted`. */
   accept: boolean;
+  /**
+   * The ballot's weight is in the claim's tallies: at once for an open vote, at its reveal
+   * for a blind one (an unrevealed blind ballot counts for nothing and earns nothing).
+   */
+  counted: boolean;
   claim: Address;
   assessor: Address;
-  /** The assessor's stake when voting. */
+  /**
+   * Vote weight: the assessor's stake of voting age when voting (committing), or 1 on a
+   * panel.
+   */
   weight: number | bigint;
+  /** The assessor's stake of voting age when voting: what a slash takes its share of. */
+  stake: number | bigint;
+  /** A blind ballot's `sha256(claim ‖ assessor ‖ choice ‖ salt)` (zero for an open vote). */
+  commitment: ReadonlyUint8Array;
+  /** Hash of the voter's reasoning, and where it can be read (optional). */
+  reasonHash: ReadonlyUint8Array;
+  reasonUri: string;
   reserved: ReadonlyUint8Array;
 };
 
 /** Gets the encoder for {@link BallotArgs} account data. */
-export function getBallotEncoder(): FixedSizeEncoder<BallotArgs> {
+export function getBallotEncoder(): Encoder<BallotArgs> {
   return transformEncoder(
     getStructEncoder([
       ["discriminator", fixEncoderSize(getBytesEncoder(), 8)],
       ["version", getU8Encoder()],
       ["bump", getU8Encoder()],
       ["accept", getBooleanEncoder()],
+      ["counted", getBooleanEncoder()],
       ["claim", getAddressEncoder()],
       ["assessor", getAddressEncoder()],
       ["weight", getU64Encoder()],
+      ["stake", getU64Encoder()],
+      ["commitment", fixEncoderSize(getBytesEncoder(), 32)],
+      ["reasonHash", fixEncoderSize(getBytesEncoder(), 32)],
+      ["reasonUri", addEncoderSizePrefix(getUtf8Encoder(), getU32Encoder())],
       ["reserved", fixEncoderSize(getBytesEncoder(), 16)],
     ]),
     (value) => ({ ...value, discriminator: BALLOT_DISCRIMINATOR }),
@@ -88,21 +131,26 @@ export function getBallotEncoder(): FixedSizeEncoder<BallotArgs> {
 }
 
 /** Gets the decoder for {@link Ballot} account data. */
-export function getBallotDecoder(): FixedSizeDecoder<Ballot> {
+export function getBallotDecoder(): Decoder<Ballot> {
   return getStructDecoder([
     ["discriminator", fixDecoderSize(getBytesDecoder(), 8)],
     ["version", getU8Decoder()],
     ["bump", getU8Decoder()],
     ["accept", getBooleanDecoder()],
+    ["counted", getBooleanDecoder()],
     ["claim", getAddressDecoder()],
     ["assessor", getAddressDecoder()],
     ["weight", getU64Decoder()],
+    ["stake", getU64Decoder()],
+    ["commitment", fixDecoderSize(getBytesDecoder(), 32)],
+    ["reasonHash", fixDecoderSize(getBytesDecoder(), 32)],
+    ["reasonUri", addDecoderSizePrefix(getUtf8Decoder(), getU32Decoder())],
     ["reserved", fixDecoderSize(getBytesDecoder(), 16)],
   ]);
 }
 
 /** Gets the codec for {@link Ballot} account data. */
-export function getBallotCodec(): FixedSizeCodec<BallotArgs, Ballot> {
+export function getBallotCodec(): Codec<BallotArgs, Ballot> {
   return combineCodec(getBallotEncoder(), getBallotDecoder());
 }
 
@@ -154,8 +202,4 @@ export async function fetchAllMaybeBallot(
 ): Promise<MaybeAccount<Ballot>[]> {
   const maybeAccounts = await fetchEncodedAccounts(rpc, addresses, config);
   return maybeAccounts.map((maybeAccount) => decodeBallot(maybeAccount));
-}
-
-export function getBallotSize(): number {
-  return 99;
 }

@@ -148,6 +148,18 @@ export type Claim = {
    * stops while claims are paused, so its voting and cooldown deadlines move by the pause.
    */
   claimsPaused: bigint;
+  /**
+   * Votes are committed, then revealed in `reveal_period` after voting (the cover's
+   * product assessment at purchase).
+   */
+  blind: boolean;
+  /**
+   * Only the product's designated assessors vote, one vote each (`quorum` is then a number
+   * of votes).
+   */
+  panel: boolean;
+  /** Reveal window after voting (0 unless `blind`). */
+  revealPeriod: number;
   reserved: ReadonlyUint8Array;
 };
 
@@ -241,6 +253,18 @@ export type ClaimArgs = {
    * stops while claims are paused, so its voting and cooldown deadlines move by the pause.
    */
   claimsPaused: number | bigint;
+  /**
+   * Votes are committed, then revealed in `reveal_period` after voting (the cover's
+   * product assessment at purchase).
+   */
+  blind: boolean;
+  /**
+   * Only the product's designated assessors vote, one vote each (`quorum` is then a number
+   * of votes).
+   */
+  panel: boolean;
+  /** Reveal window after voting (0 unless `blind`). */
+  revealPeriod: number;
   reserved: ReadonlyUint8Array;
 };
 
@@ -287,7 +311,10 @@ export function getClaimEncoder(): Encoder<ClaimArgs> {
       ["slashBps", getU16Encoder()],
       ["ballotsSettled", getU32Encoder()],
       ["claimsPaused", getU64Encoder()],
-      ["reserved", fixEncoderSize(getBytesEncoder(), 30)],
+      ["blind", getBooleanEncoder()],
+      ["panel", getBooleanEncoder()],
+      ["revealPeriod", getU32Encoder()],
+      ["reserved", fixEncoderSize(getBytesEncoder(), 24)],
     ]),
     (value) => ({ ...value, discriminator: CLAIM_DISCRIMINATOR }),
   );
@@ -335,7 +362,10 @@ export function getClaimDecoder(): Decoder<Claim> {
     ["slashBps", getU16Decoder()],
     ["ballotsSettled", getU32Decoder()],
     ["claimsPaused", getU64Decoder()],
-    ["reserved", fixDecoderSize(getBytesDecoder(), 30)],
+    ["blind", getBooleanDecoder()],
+    ["panel", getBooleanDecoder()],
+    ["revealPeriod", getU32Decoder()],
+    ["reserved", fixDecoderSize(getBytesDecoder(), 24)],
   ]);
 }
 

@@ -152,7 +152,7 @@ export function getConfigEncoder(): FixedSizeEncoder<ConfigArgs> {
       ["totalAssessorStake", getU64Encoder()],
       ["pauseClocks", getArrayEncoder(getPauseClockEncoder(), { size: 5 })],
       ["proposalCount", getU64Encoder()],
-      ["reserved", fixEncoderSize(getBytesEncoder(), 16)],
+      ["reserved", fixEncoderSize(getBytesEncoder(), 12)],
     ]),
     (value) => ({ ...value, discriminator: CONFIG_DISCRIMINATOR }),
   );
@@ -177,7 +177,7 @@ export function getConfigDecoder(): FixedSizeDecoder<Config> {
     ["totalAssessorStake", getU64Decoder()],
     ["pauseClocks", getArrayDecoder(getPauseClockDecoder(), { size: 5 })],
     ["proposalCount", getU64Decoder()],
-    ["reserved", fixDecoderSize(getBytesDecoder(), 16)],
+    ["reserved", fixDecoderSize(getBytesDecoder(), 12)],
   ]);
 }
 

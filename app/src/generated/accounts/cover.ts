@@ -27,6 +27,8 @@ import {
   getI64Encoder,
   getStructDecoder,
   getStructEncoder,
+  getU16Decoder,
+  getU16Encoder,
   getU32Decoder,
   getU32Encoder,
   getU64Decoder,
@@ -132,6 +134,13 @@ export type Cover = {
    * (`claimable_until`) is on a clock that stops while claims are paused.
    */
   claimsPaused: bigint;
+  /**
+   * The product's assessment at purchase: blind (commit–reveal) votes, and the panel quorum
+   * (0: open stake-weighted voting; n: the product's designated assessors decide, one vote
+   * each, at least n votes).
+   */
+  blindVotes: boolean;
+  panelQuorum: number;
   reserved: ReadonlyUint8Array;
 };
 
@@ -199,6 +208,13 @@ export type CoverArgs = {
    * (`claimable_until`) is on a clock that stops while claims are paused.
    */
   claimsPaused: number | bigint;
+  /**
+   * The product's assessment at purchase: blind (commit–reveal) votes, and the panel quorum
+   * (0: open stake-weighted voting; n: the product's designated assessors decide, one vote
+   * each, at least n votes).
+   */
+  blindVotes: boolean;
+  panelQuorum: number;
   reserved: ReadonlyUint8Array;
 };
 
@@ -234,7 +250,9 @@ export function getCoverEncoder(): FixedSizeEncoder<CoverArgs> {
       ["timings", getClaimTimingsEncoder()],
       ["depositPool", getAddressEncoder()],
       ["claimsPaused", getU64Encoder()],
-      ["reserved", fixEncoderSize(getBytesEncoder(), 12)],
+      ["blindVotes", getBooleanEncoder()],
+      ["panelQuorum", getU16Encoder()],
+      ["reserved", fixEncoderSize(getBytesEncoder(), 5)],
     ]),
     (value) => ({ ...value, discriminator: COVER_DISCRIMINATOR }),
   );
@@ -271,7 +289,9 @@ export function getCoverDecoder(): FixedSizeDecoder<Cover> {
     ["timings", getClaimTimingsDecoder()],
     ["depositPool", getAddressDecoder()],
     ["claimsPaused", getU64Decoder()],
-    ["reserved", fixDecoderSize(getBytesDecoder(), 12)],
+    ["blindVotes", getBooleanDecoder()],
+    ["panelQuorum", getU16Decoder()],
+    ["reserved", fixDecoderSize(getBytesDecoder(), 5)],
   ]);
 }
 

@@ -14,6 +14,7 @@ export * from "./claim";
 export * from "./config";
 export * from "./cover";
 export * from "./mintParams";
+export * from "./panelMember";
 export * from "./pool";
 export * from "./poolProduct";
 export * from "./product";

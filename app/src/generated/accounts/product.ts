@@ -84,7 +84,7 @@ export function getProductEncoder(): Encoder<ProductArgs> {
       ["productType", getProductTypeEncoder()],
       ["id", getU64Encoder()],
       ["terms", getProductTermsEncoder()],
-      ["reserved", fixEncoderSize(getBytesEncoder(), 60)],
+      ["reserved", fixEncoderSize(getBytesEncoder(), 57)],
     ]),
     (value) => ({ ...value, discriminator: PRODUCT_DISCRIMINATOR }),
   );
@@ -99,7 +99,7 @@ export function getProductDecoder(): Decoder<Product> {
     ["productType", getProductTypeDecoder()],
     ["id", getU64Decoder()],
     ["terms", getProductTermsDecoder()],
-    ["reserved", fixDecoderSize(getBytesDecoder(), 60)],
+    ["reserved", fixDecoderSize(getBytesDecoder(), 57)],
   ]);
 }
 

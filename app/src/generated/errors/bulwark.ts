@@ -296,9 +296,24 @@ export const BULWARK_ERROR__PROPOSAL_STALE = 0x17fa; // 6138
 export const BULWARK_ERROR__WRONG_PROPOSAL_TARGET = 0x17fb; // 6139
 /** WrongProposal: Proposal account does not match its id */
 export const BULWARK_ERROR__WRONG_PROPOSAL = 0x17fc; // 6140
+/** VoteMustBeCommitted: Votes on this claim are blind: commit, then reveal */
+export const BULWARK_ERROR__VOTE_MUST_BE_COMMITTED = 0x17fd; // 6141
+/** ClaimNotBlind: Votes on this claim are open: there is nothing to commit */
+export const BULWARK_ERROR__CLAIM_NOT_BLIND = 0x17fe; // 6142
+/** NotInRevealWindow: The claim is not in its reveal window */
+export const BULWARK_ERROR__NOT_IN_REVEAL_WINDOW = 0x17ff; // 6143
+/** AlreadyRevealed: The ballot has been revealed already */
+export const BULWARK_ERROR__ALREADY_REVEALED = 0x1800; // 6144
+/** CommitmentMismatch: The choice and salt do not match the ballot's commitment */
+export const BULWARK_ERROR__COMMITMENT_MISMATCH = 0x1801; // 6145
+/** NotPanelMember: The voter is not on the product's panel of assessors (or joined after the claim was filed) */
+export const BULWARK_ERROR__NOT_PANEL_MEMBER = 0x1802; // 6146
+/** InvalidPanelQuorum: A product's panel quorum is at most 100 members */
+export const BULWARK_ERROR__INVALID_PANEL_QUORUM = 0x1803; // 6147
 
 export type BulwarkError =
   | typeof BULWARK_ERROR__ALLOCATION_SUM_MISMATCH
+  | typeof BULWARK_ERROR__ALREADY_REVEALED
   | typeof BULWARK_ERROR__ALREADY_VOTED
   | typeof BULWARK_ERROR__ASSESSOR_HAS_OPEN_BALLOTS
   | typeof BULWARK_ERROR__ASSESSOR_LOCKED
@@ -316,10 +331,12 @@ export type BulwarkError =
   | typeof BULWARK_ERROR__CLAIM_CLOSED
   | typeof BULWARK_ERROR__CLAIM_DENIED
   | typeof BULWARK_ERROR__CLAIM_IN_PURCHASE_SLOT
+  | typeof BULWARK_ERROR__CLAIM_NOT_BLIND
   | typeof BULWARK_ERROR__CLAIM_OPEN
   | typeof BULWARK_ERROR__CLAIMS_PAUSED
   | typeof BULWARK_ERROR__CLAIM_WINDOW_CLOSED
   | typeof BULWARK_ERROR__COMMISSION_TOO_HIGH
+  | typeof BULWARK_ERROR__COMMITMENT_MISMATCH
   | typeof BULWARK_ERROR__COVER_HAS_CLAIMS
   | typeof BULWARK_ERROR__COVER_NOT_EXPIRED
   | typeof BULWARK_ERROR__CUMULATIVE_CAPACITY_EXCEEDED
@@ -351,6 +368,7 @@ export type BulwarkError =
   | typeof BULWARK_ERROR__INVALID_MAX_COVER_PERIOD
   | typeof BULWARK_ERROR__INVALID_MAX_TOTAL_WEIGHT
   | typeof BULWARK_ERROR__INVALID_MIN_PRICE
+  | typeof BULWARK_ERROR__INVALID_PANEL_QUORUM
   | typeof BULWARK_ERROR__INVALID_PAUSE_FLAGS
   | typeof BULWARK_ERROR__INVALID_PREMIUM_SPLIT
   | typeof BULWARK_ERROR__INVALID_PRICING_PARAMETER
@@ -380,6 +398,8 @@ export type BulwarkError =
   | typeof BULWARK_ERROR__NOTHING_OWED
   | typeof BULWARK_ERROR__NOTHING_TO_CLAIM
   | typeof BULWARK_ERROR__NOT_IN_COOLDOWN
+  | typeof BULWARK_ERROR__NOT_IN_REVEAL_WINDOW
+  | typeof BULWARK_ERROR__NOT_PANEL_MEMBER
   | typeof BULWARK_ERROR__NOT_PENDING_AUTHORITY
   | typeof BULWARK_ERROR__NOT_POOL_MANAGER
   | typeof BULWARK_ERROR__NOT_POSITION_OWNER
@@ -416,6 +436,7 @@ export type BulwarkError =
   | typeof BULWARK_ERROR__URI_TOO_LONG
   | typeof BULWARK_ERROR__VAULT_BELOW_ACCOUNTING
   | typeof BULWARK_ERROR__VAULT_MOVED_OFF_BOOKS
+  | typeof BULWARK_ERROR__VOTE_MUST_BE_COMMITTED
   | typeof BULWARK_ERROR__VOTING_CLOSED
   | typeof BULWARK_ERROR__WITHDRAWALS_PAUSED
   | typeof BULWARK_ERROR__WRONG_ASSESSMENT_ACCOUNT
@@ -444,6 +465,7 @@ let bulwarkErrorMessages: Record<BulwarkError, string> | undefined;
 if (process.env.NODE_ENV !== "production") {
   bulwarkErrorMessages = {
     [BULWARK_ERROR__ALLOCATION_SUM_MISMATCH]: `Pool allocations do not add up to the cover amount`,
+    [BULWARK_ERROR__ALREADY_REVEALED]: `The ballot has been revealed already`,
     [BULWARK_ERROR__ALREADY_VOTED]: `This assessor has already voted on this claim`,
     [BULWARK_ERROR__ASSESSOR_HAS_OPEN_BALLOTS]: `The assessor has ballots not settled yet: settle them first`,
     [BULWARK_ERROR__ASSESSOR_LOCKED]: `The assessor's stake is locked by a recent vote`,
@@ -461,10 +483,12 @@ if (process.env.NODE_ENV !== "production") {
     [BULWARK_ERROR__CLAIM_CLOSED]: `The claim is closed`,
     [BULWARK_ERROR__CLAIM_DENIED]: `The claim was denied`,
     [BULWARK_ERROR__CLAIM_IN_PURCHASE_SLOT]: `Claims cannot be filed in the slot the cover was bought`,
+    [BULWARK_ERROR__CLAIM_NOT_BLIND]: `Votes on this claim are open: there is nothing to commit`,
     [BULWARK_ERROR__CLAIM_OPEN]: `The cover has an open claim; close it first`,
     [BULWARK_ERROR__CLAIMS_PAUSED]: `Claims are paused`,
     [BULWARK_ERROR__CLAIM_WINDOW_CLOSED]: `The cover's claim window (end + grace period) has passed`,
     [BULWARK_ERROR__COMMISSION_TOO_HIGH]: `Commission exceeds 30% of the premium`,
+    [BULWARK_ERROR__COMMITMENT_MISMATCH]: `The choice and salt do not match the ballot's commitment`,
     [BULWARK_ERROR__COVER_HAS_CLAIMS]: `A cover with claims stays on chain as their record and cannot be expired`,
     [BULWARK_ERROR__COVER_NOT_EXPIRED]: `Cover has not reached the end of its grace period`,
     [BULWARK_ERROR__CUMULATIVE_CAPACITY_EXCEEDED]: `From some live tranche on, the backing sold would exceed what the stake there can back`,
@@ -496,6 +520,7 @@ if (process.env.NODE_ENV !== "production") {
     [BULWARK_ERROR__INVALID_MAX_COVER_PERIOD]: `Maximum cover period must be between 28 and 365 days`,
     [BULWARK_ERROR__INVALID_MAX_TOTAL_WEIGHT]: `Maximum total product weight is outside its bounds`,
     [BULWARK_ERROR__INVALID_MIN_PRICE]: `Minimum price must be between 1 bps and 100% per year`,
+    [BULWARK_ERROR__INVALID_PANEL_QUORUM]: `A product's panel quorum is at most 100 members`,
     [BULWARK_ERROR__INVALID_PAUSE_FLAGS]: `Pause flags contain undefined bits`,
     [BULWARK_ERROR__INVALID_PREMIUM_SPLIT]: `Staker share plus assessment share of premiums exceeds 100%`,
     [BULWARK_ERROR__INVALID_PRICING_PARAMETER]: `Price bump or decay parameter is outside its bounds`,
@@ -525,6 +550,8 @@ if (process.env.NODE_ENV !== "production") {
     [BULWARK_ERROR__NOTHING_OWED]: `Nothing is owed on this claim`,
     [BULWARK_ERROR__NOTHING_TO_CLAIM]: `Nothing to claim`,
     [BULWARK_ERROR__NOT_IN_COOLDOWN]: `The claim is not in its cooldown`,
+    [BULWARK_ERROR__NOT_IN_REVEAL_WINDOW]: `The claim is not in its reveal window`,
+    [BULWARK_ERROR__NOT_PANEL_MEMBER]: `The voter is not on the product's panel of assessors (or joined after the claim was filed)`,
     [BULWARK_ERROR__NOT_PENDING_AUTHORITY]: `Signer is not the pending authority`,
     [BULWARK_ERROR__NOT_POOL_MANAGER]: `Signer is not the pool manager`,
     [BULWARK_ERROR__NOT_POSITION_OWNER]: `Signer does not own the stake position`,
@@ -561,6 +588,7 @@ if (process.env.NODE_ENV !== "production") {
     [BULWARK_ERROR__URI_TOO_LONG]: `URI is longer than the maximum length`,
     [BULWARK_ERROR__VAULT_BELOW_ACCOUNTING]: `Vault balance is below the pool's accounted liabilities`,
     [BULWARK_ERROR__VAULT_MOVED_OFF_BOOKS]: `The vault moved by a different amount than the pool's books`,
+    [BULWARK_ERROR__VOTE_MUST_BE_COMMITTED]: `Votes on this claim are blind: commit, then reveal`,
     [BULWARK_ERROR__VOTING_CLOSED]: `Voting on this claim has ended`,
     [BULWARK_ERROR__WITHDRAWALS_PAUSED]: `Withdrawals are paused`,
     [BULWARK_ERROR__WRONG_ASSESSMENT_ACCOUNT]: `Assessor mint or vault does not match the config`,

@@ -14,6 +14,8 @@ import {
   getBytesEncoder,
   getStructDecoder,
   getStructEncoder,
+  getU64Decoder,
+  getU64Encoder,
   transformEncoder,
   type AccountMeta,
   type AccountSignerMeta,
@@ -30,8 +32,9 @@ import {
   type TransactionSigner,
   type WritableAccount,
 } from "@solana/kit";
+import { findProposalPda } from "../pdas";
 import { BULWARK_PROGRAM_ADDRESS } from "../programs";
-import { getAccountMetaFactory, type ResolvedAccount } from "../shared";
+import { expectSome, getAccountMetaFactory, type ResolvedAccount } from "../shared";
 
 export const CANCEL_PROPOSAL_DISCRIMINATOR = new Uint8Array([106, 74, 128, 146, 19, 65, 39, 23]);
 
@@ -61,19 +64,25 @@ export type CancelProposalInstruction<
     ]
   >;
 
-export type CancelProposalInstructionData = { discriminator: ReadonlyUint8Array };
+export type CancelProposalInstructionData = { discriminator: ReadonlyUint8Array; id: bigint };
 
-export type CancelProposalInstructionDataArgs = {};
+export type CancelProposalInstructionDataArgs = { id: number | bigint };
 
 export function getCancelProposalInstructionDataEncoder(): FixedSizeEncoder<CancelProposalInstructionDataArgs> {
   return transformEncoder(
-    getStructEncoder([["discriminator", fixEncoderSize(getBytesEncoder(), 8)]]),
+    getStructEncoder([
+      ["discriminator", fixEncoderSize(getBytesEncoder(), 8)],
+      ["id", getU64Encoder()],
+    ]),
     (value) => ({ ...value, discriminator: CANCEL_PROPOSAL_DISCRIMINATOR }),
   );
 }
 
 export function getCancelProposalInstructionDataDecoder(): FixedSizeDecoder<CancelProposalInstructionData> {
-  return getStructDecoder([["discriminator", fixDecoderSize(getBytesDecoder(), 8)]]);
+  return getStructDecoder([
+    ["discriminator", fixDecoderSize(getBytesDecoder(), 8)],
+    ["id", getU64Decoder()],
+  ]);
 }
 
 export function getCancelProposalInstructionDataCodec(): FixedSizeCodec<
@@ -84,6 +93,88 @@ export function getCancelProposalInstructionDataCodec(): FixedSizeCodec<
     getCancelProposalInstructionDataEncoder(),
     getCancelProposalInstructionDataDecoder(),
   );
+}
+
+export type CancelProposalAsyncInput<
+  TAccountAuthority extends string = string,
+  TAccountConfig extends string = string,
+  TAccountProposal extends string = string,
+  TAccountProposer extends string = string,
+> = {
+  authority: TransactionSigner<TAccountAuthority>;
+  config?: Address<TAccountConfig>;
+  /** Closed, its rent back to its proposer. */
+  proposal?: Address<TAccountProposal>;
+  proposer: Address<TAccountProposer>;
+  id: CancelProposalInstructionDataArgs["id"];
+};
+
+export async function getCancelProposalInstructionAsync<
+  TAccountAuthority extends string,
+  TAccountConfig extends string,
+  TAccountProposal extends string,
+  TAccountProposer extends string,
+  TProgramAddress extends Address = typeof BULWARK_PROGRAM_ADDRESS,
+>(
+  input: CancelProposalAsyncInput<
+    TAccountAuthority,
+    TAccountConfig,
+    TAccountProposal,
+    TAccountProposer
+  >,
+  config?: { programAddress?: TProgramAddress },
+): Promise<
+  CancelProposalInstruction<
+    TProgramAddress,
+    TAccountAuthority,
+    TAccountConfig,
+    TAccountProposal,
+    TAccountProposer
+  >
+> {
+  // Program address.
+  const programAddress = config?.programAddress ?? BULWARK_PROGRAM_ADDRESS;
+
+  // Original accounts.
+  const originalAccounts = {
+    authority: { value: input.authority ?? null, isWritable: false },
+    config: { value: input.config ?? null, isWritable: false },
+    proposal: { value: input.proposal ?? null, isWritable: true },
+    proposer: { value: input.proposer ?? null, isWritable: true },
+  };
+  const accounts = originalAccounts as Record<keyof typeof originalAccounts, ResolvedAccount>;
+
+  // Original args.
+  const args = { ...input };
+
+  // Resolve default values.
+  if (!accounts.config.value) {
+    accounts.config.value =
+      "6Lq4DP5ySowZkEkD8pMeGMcxSbW8L51djnNkXLhB63SM" as Address<"6Lq4DP5ySowZkEkD8pMeGMcxSbW8L51djnNkXLhB63SM">;
+  }
+  if (!accounts.proposal.value) {
+    accounts.proposal.value = await findProposalPda({ id: expectSome(args.id) });
+  }
+
+  const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
+  return Object.freeze({
+    accounts: [
+      getAccountMeta(accounts.authority),
+      getAccountMeta(accounts.config),
+      getAccountMeta(accounts.proposal),
+      getAccountMeta(accounts.proposer),
+    ],
+    data: getCancelProposalInstructionDataEncoder().encode(
+      args as CancelProposalInstructionDataArgs,
+    ),
+    programAddress,
+  } as CancelProposalInstruction<
+    TProgramAddress,
+    TAccountAuthority,
+    TAccountConfig,
+    TAccountProposal,
+    TAccountProposer
+  >);
 }
 
 export type CancelProposalInput<
@@ -97,6 +188,7 @@ export type CancelProposalInput<
   /** Closed, its rent back to its proposer. */
   proposal: Address<TAccountProposal>;
   proposer: Address<TAccountProposer>;
+  id: CancelProposalInstructionDataArgs["id"];
 };
 
 export function getCancelProposalInstruction<
@@ -127,6 +219,9 @@ export function getCancelProposalInstruction<
   };
   const accounts = originalAccounts as Record<keyof typeof originalAccounts, ResolvedAccount>;
 
+  // Original args.
+  const args = { ...input };
+
   // Resolve default values.
   if (!accounts.config.value) {
     accounts.config.value =
@@ -141,7 +236,9 @@ export function getCancelProposalInstruction<
       getAccountMeta(accounts.proposal),
       getAccountMeta(accounts.proposer),
     ],
-    data: getCancelProposalInstructionDataEncoder().encode({}),
+    data: getCancelProposalInstructionDataEncoder().encode(
+      args as CancelProposalInstructionDataArgs,
+    ),
     programAddress,
   } as CancelProposalInstruction<
     TProgramAddress,

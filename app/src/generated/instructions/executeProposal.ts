@@ -14,6 +14,8 @@ import {
   getBytesEncoder,
   getStructDecoder,
   getStructEncoder,
+  getU64Decoder,
+  getU64Encoder,
   transformEncoder,
   type AccountMeta,
   type AccountSignerMeta,
@@ -29,8 +31,9 @@ import {
   type TransactionSigner,
   type WritableAccount,
 } from "@solana/kit";
+import { findProposalPda } from "../pdas";
 import { BULWARK_PROGRAM_ADDRESS } from "../programs";
-import { getAccountMetaFactory, type ResolvedAccount } from "../shared";
+import { expectSome, getAccountMetaFactory, type ResolvedAccount } from "../shared";
 
 export const EXECUTE_PROPOSAL_DISCRIMINATOR = new Uint8Array([
   186, 60, 116, 133, 108, 128, 111, 28,
@@ -66,19 +69,25 @@ export type ExecuteProposalInstruction<
     ]
   >;
 
-export type ExecuteProposalInstructionData = { discriminator: ReadonlyUint8Array };
+export type ExecuteProposalInstructionData = { discriminator: ReadonlyUint8Array; id: bigint };
 
-export type ExecuteProposalInstructionDataArgs = {};
+export type ExecuteProposalInstructionDataArgs = { id: number | bigint };
 
 export function getExecuteProposalInstructionDataEncoder(): FixedSizeEncoder<ExecuteProposalInstructionDataArgs> {
   return transformEncoder(
-    getStructEncoder([["discriminator", fixEncoderSize(getBytesEncoder(), 8)]]),
+    getStructEncoder([
+      ["discriminator", fixEncoderSize(getBytesEncoder(), 8)],
+      ["id", getU64Encoder()],
+    ]),
     (value) => ({ ...value, discriminator: EXECUTE_PROPOSAL_DISCRIMINATOR }),
   );
 }
 
 export function getExecuteProposalInstructionDataDecoder(): FixedSizeDecoder<ExecuteProposalInstructionData> {
-  return getStructDecoder([["discriminator", fixDecoderSize(getBytesDecoder(), 8)]]);
+  return getStructDecoder([
+    ["discriminator", fixDecoderSize(getBytesDecoder(), 8)],
+    ["id", getU64Decoder()],
+  ]);
 }
 
 export function getExecuteProposalInstructionDataCodec(): FixedSizeCodec<
@@ -89,6 +98,98 @@ export function getExecuteProposalInstructionDataCodec(): FixedSizeCodec<
     getExecuteProposalInstructionDataEncoder(),
     getExecuteProposalInstructionDataDecoder(),
   );
+}
+
+export type ExecuteProposalAsyncInput<
+  TAccountCaller extends string = string,
+  TAccountConfig extends string = string,
+  TAccountProposal extends string = string,
+  TAccountProposer extends string = string,
+  TAccountCapitalPool extends string = string,
+> = {
+  /** Anyone: the changes were decided when governance proposed them. */
+  caller: TransactionSigner<TAccountCaller>;
+  config?: Address<TAccountConfig>;
+  /** Closed once executed, its rent back to its proposer. */
+  proposal?: Address<TAccountProposal>;
+  proposer: Address<TAccountProposer>;
+  /** The capital pool the proposal changes; required exactly when it changes one. */
+  capitalPool?: Address<TAccountCapitalPool>;
+  id: ExecuteProposalInstructionDataArgs["id"];
+};
+
+export async function getExecuteProposalInstructionAsync<
+  TAccountCaller extends string,
+  TAccountConfig extends string,
+  TAccountProposal extends string,
+  TAccountProposer extends string,
+  TAccountCapitalPool extends string,
+  TProgramAddress extends Address = typeof BULWARK_PROGRAM_ADDRESS,
+>(
+  input: ExecuteProposalAsyncInput<
+    TAccountCaller,
+    TAccountConfig,
+    TAccountProposal,
+    TAccountProposer,
+    TAccountCapitalPool
+  >,
+  config?: { programAddress?: TProgramAddress },
+): Promise<
+  ExecuteProposalInstruction<
+    TProgramAddress,
+    TAccountCaller,
+    TAccountConfig,
+    TAccountProposal,
+    TAccountProposer,
+    TAccountCapitalPool
+  >
+> {
+  // Program address.
+  const programAddress = config?.programAddress ?? BULWARK_PROGRAM_ADDRESS;
+
+  // Original accounts.
+  const originalAccounts = {
+    caller: { value: input.caller ?? null, isWritable: false },
+    config: { value: input.config ?? null, isWritable: true },
+    proposal: { value: input.proposal ?? null, isWritable: true },
+    proposer: { value: input.proposer ?? null, isWritable: true },
+    capitalPool: { value: input.capitalPool ?? null, isWritable: true },
+  };
+  const accounts = originalAccounts as Record<keyof typeof originalAccounts, ResolvedAccount>;
+
+  // Original args.
+  const args = { ...input };
+
+  // Resolve default values.
+  if (!accounts.config.value) {
+    accounts.config.value =
+      "6Lq4DP5ySowZkEkD8pMeGMcxSbW8L51djnNkXLhB63SM" as Address<"6Lq4DP5ySowZkEkD8pMeGMcxSbW8L51djnNkXLhB63SM">;
+  }
+  if (!accounts.proposal.value) {
+    accounts.proposal.value = await findProposalPda({ id: expectSome(args.id) });
+  }
+
+  const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
+  return Object.freeze({
+    accounts: [
+      getAccountMeta(accounts.caller),
+      getAccountMeta(accounts.config),
+      getAccountMeta(accounts.proposal),
+      getAccountMeta(accounts.proposer),
+      getAccountMeta(accounts.capitalPool),
+    ],
+    data: getExecuteProposalInstructionDataEncoder().encode(
+      args as ExecuteProposalInstructionDataArgs,
+    ),
+    programAddress,
+  } as ExecuteProposalInstruction<
+    TProgramAddress,
+    TAccountCaller,
+    TAccountConfig,
+    TAccountProposal,
+    TAccountProposer,
+    TAccountCapitalPool
+  >);
 }
 
 export type ExecuteProposalInput<
@@ -106,6 +207,7 @@ export type ExecuteProposalInput<
   proposer: Address<TAccountProposer>;
   /** The capital pool the proposal changes; required exactly when it changes one. */
   capitalPool?: Address<TAccountCapitalPool>;
+  id: ExecuteProposalInstructionDataArgs["id"];
 };
 
 export function getExecuteProposalInstruction<
@@ -145,6 +247,9 @@ export function getExecuteProposalInstruction<
   };
   const accounts = originalAccounts as Record<keyof typeof originalAccounts, ResolvedAccount>;
 
+  // Original args.
+  const args = { ...input };
+
   // Resolve default values.
   if (!accounts.config.value) {
     accounts.config.value =
@@ -160,7 +265,9 @@ export function getExecuteProposalInstruction<
       getAccountMeta(accounts.proposer),
       getAccountMeta(accounts.capitalPool),
     ],
-    data: getExecuteProposalInstructionDataEncoder().encode({}),
+    data: getExecuteProposalInstructionDataEncoder().encode(
+      args as ExecuteProposalInstructionDataArgs,
+    ),
     programAddress,
   } as ExecuteProposalInstruction<
     TProgramAddress,

@@ -7,12 +7,14 @@
  */
 
 export * from "./acceptAuthority";
+export * from "./addPanelMember";
 export * from "./archiveTranche";
 export * from "./buyCover";
 export * from "./cancelProposal";
 export * from "./claimManagerFees";
 export * from "./claimRewards";
 export * from "./closeClaim";
+export * from "./commitVote";
 export * from "./contributeCapital";
 export * from "./createCapitalPool";
 export * from "./createPool";
@@ -33,7 +35,9 @@ export * from "./quoteCover";
 export * from "./redeemOwed";
 export * from "./redeemPayout";
 export * from "./refreshPoolProduct";
+export * from "./removePanelMember";
 export * from "./requestCapitalExit";
+export * from "./revealVote";
 export * from "./setManagerFee";
 export * from "./setMintParams";
 export * from "./setPause";

@@ -7,6 +7,8 @@
  */
 
 import {
+  addDecoderSizePrefix,
+  addEncoderSizePrefix,
   combineCodec,
   fixDecoderSize,
   fixEncoderSize,
@@ -16,13 +18,17 @@ import {
   getBytesEncoder,
   getStructDecoder,
   getStructEncoder,
+  getU32Decoder,
+  getU32Encoder,
+  getUtf8Decoder,
+  getUtf8Encoder,
   transformEncoder,
   type AccountMeta,
   type AccountSignerMeta,
   type Address,
-  type FixedSizeCodec,
-  type FixedSizeDecoder,
-  type FixedSizeEncoder,
+  type Codec,
+  type Decoder,
+  type Encoder,
   type Instruction,
   type InstructionWithAccounts,
   type InstructionWithData,
@@ -50,6 +56,7 @@ export type VoteInstruction<
   TAccountAssessor extends string | AccountMeta<string> = string,
   TAccountClaim extends string | AccountMeta<string> = string,
   TAccountBallot extends string | AccountMeta<string> = string,
+  TAccountPanelMember extends string | AccountMeta<string> = string,
   TAccountSystemProgram extends string | AccountMeta<string> = "11111111111111111111111111111111",
   TRemainingAccounts extends readonly AccountMeta<string>[] = [],
 > = Instruction<TProgram> &
@@ -63,6 +70,9 @@ export type VoteInstruction<
       TAccountAssessor extends string ? WritableAccount<TAccountAssessor> : TAccountAssessor,
       TAccountClaim extends string ? WritableAccount<TAccountClaim> : TAccountClaim,
       TAccountBallot extends string ? WritableAccount<TAccountBallot> : TAccountBallot,
+      TAccountPanelMember extends string
+        ? ReadonlyAccount<TAccountPanelMember>
+        : TAccountPanelMember,
       TAccountSystemProgram extends string
         ? ReadonlyAccount<TAccountSystemProgram>
         : TAccountSystemProgram,
@@ -70,31 +80,45 @@ export type VoteInstruction<
     ]
   >;
 
-export type VoteInstructionData = { discriminator: ReadonlyUint8Array; accept: boolean };
+export type VoteInstructionData = {
+  discriminator: ReadonlyUint8Array;
+  accept: boolean;
+  /** Hash of the voter's reasoning (zero for none). */
+  reasonHash: ReadonlyUint8Array;
+  /** Where the reasoning can be read (empty for none). */
+  reasonUri: string;
+};
 
-export type VoteInstructionDataArgs = { accept: boolean };
+export type VoteInstructionDataArgs = {
+  accept: boolean;
+  /** Hash of the voter's reasoning (zero for none). */
+  reasonHash: ReadonlyUint8Array;
+  /** Where the reasoning can be read (empty for none). */
+  reasonUri: string;
+};
 
-export function getVoteInstructionDataEncoder(): FixedSizeEncoder<VoteInstructionDataArgs> {
+export function getVoteInstructionDataEncoder(): Encoder<VoteInstructionDataArgs> {
   return transformEncoder(
     getStructEncoder([
       ["discriminator", fixEncoderSize(getBytesEncoder(), 8)],
       ["accept", getBooleanEncoder()],
+      ["reasonHash", fixEncoderSize(getBytesEncoder(), 32)],
+      ["reasonUri", addEncoderSizePrefix(getUtf8Encoder(), getU32Encoder())],
     ]),
     (value) => ({ ...value, discriminator: VOTE_DISCRIMINATOR }),
   );
 }
 
-export function getVoteInstructionDataDecoder(): FixedSizeDecoder<VoteInstructionData> {
+export function getVoteInstructionDataDecoder(): Decoder<VoteInstructionData> {
   return getStructDecoder([
     ["discriminator", fixDecoderSize(getBytesDecoder(), 8)],
     ["accept", getBooleanDecoder()],
+    ["reasonHash", fixDecoderSize(getBytesDecoder(), 32)],
+    ["reasonUri", addDecoderSizePrefix(getUtf8Decoder(), getU32Decoder())],
   ]);
 }
 
-export function getVoteInstructionDataCodec(): FixedSizeCodec<
-  VoteInstructionDataArgs,
-  VoteInstructionData
-> {
+export function getVoteInstructionDataCodec(): Codec<VoteInstructionDataArgs, VoteInstructionData> {
   return combineCodec(getVoteInstructionDataEncoder(), getVoteInstructionDataDecoder());
 }
 
@@ -104,6 +128,7 @@ export type VoteAsyncInput<
   TAccountAssessor extends string = string,
   TAccountClaim extends string = string,
   TAccountBallot extends string = string,
+  TAccountPanelMember extends string = string,
   TAccountSystemProgram extends string = string,
 > = {
   /** The assessor; pays the ballot's rent. */
@@ -122,8 +147,17 @@ export type VoteAsyncInput<
    * fail with `AlreadyVoted`.
    */
   ballot?: Address<TAccountBallot>;
+  /**
+   * The voter's seat on the panel of the claim's product (`["panel_member", product_id,
+   * owner]`): required on a panel claim, ignored otherwise (leave it out). Owner,
+   * discriminator and its product and member fields prove it: a program-owned
+   * `PanelMember` exists only at its PDA, created by `add_panel_member` with those fields.
+   */
+  panelMember?: Address<TAccountPanelMember>;
   systemProgram?: Address<TAccountSystemProgram>;
   accept: VoteInstructionDataArgs["accept"];
+  reasonHash: VoteInstructionDataArgs["reasonHash"];
+  reasonUri: VoteInstructionDataArgs["reasonUri"];
 };
 
 export async function getVoteInstructionAsync<
@@ -132,6 +166,7 @@ export async function getVoteInstructionAsync<
   TAccountAssessor extends string,
   TAccountClaim extends string,
   TAccountBallot extends string,
+  TAccountPanelMember extends string,
   TAccountSystemProgram extends string,
   TProgramAddress extends Address = typeof BULWARK_PROGRAM_ADDRESS,
 >(
@@ -141,6 +176,7 @@ export async function getVoteInstructionAsync<
     TAccountAssessor,
     TAccountClaim,
     TAccountBallot,
+    TAccountPanelMember,
     TAccountSystemProgram
   >,
   config?: { programAddress?: TProgramAddress },
@@ -152,6 +188,7 @@ export async function getVoteInstructionAsync<
     TAccountAssessor,
     TAccountClaim,
     TAccountBallot,
+    TAccountPanelMember,
     TAccountSystemProgram
   >
 > {
@@ -165,6 +202,7 @@ export async function getVoteInstructionAsync<
     assessor: { value: input.assessor ?? null, isWritable: true },
     claim: { value: input.claim ?? null, isWritable: true },
     ballot: { value: input.ballot ?? null, isWritable: true },
+    panelMember: { value: input.panelMember ?? null, isWritable: false },
     systemProgram: { value: input.systemProgram ?? null, isWritable: false },
   };
   const accounts = originalAccounts as Record<keyof typeof originalAccounts, ResolvedAccount>;
@@ -196,6 +234,7 @@ export async function getVoteInstructionAsync<
       getAccountMeta(accounts.assessor),
       getAccountMeta(accounts.claim),
       getAccountMeta(accounts.ballot),
+      getAccountMeta(accounts.panelMember),
       getAccountMeta(accounts.systemProgram),
     ],
     data: getVoteInstructionDataEncoder().encode(args as VoteInstructionDataArgs),
@@ -207,6 +246,7 @@ export async function getVoteInstructionAsync<
     TAccountAssessor,
     TAccountClaim,
     TAccountBallot,
+    TAccountPanelMember,
     TAccountSystemProgram
   >);
 }
@@ -217,6 +257,7 @@ export type VoteInput<
   TAccountAssessor extends string = string,
   TAccountClaim extends string = string,
   TAccountBallot extends string = string,
+  TAccountPanelMember extends string = string,
   TAccountSystemProgram extends string = string,
 > = {
   /** The assessor; pays the ballot's rent. */
@@ -235,8 +276,17 @@ export type VoteInput<
    * fail with `AlreadyVoted`.
    */
   ballot: Address<TAccountBallot>;
+  /**
+   * The voter's seat on the panel of the claim's product (`["panel_member", product_id,
+   * owner]`): required on a panel claim, ignored otherwise (leave it out). Owner,
+   * discriminator and its product and member fields prove it: a program-owned
+   * `PanelMember` exists only at its PDA, created by `add_panel_member` with those fields.
+   */
+  panelMember?: Address<TAccountPanelMember>;
   systemProgram?: Address<TAccountSystemProgram>;
   accept: VoteInstructionDataArgs["accept"];
+  reasonHash: VoteInstructionDataArgs["reasonHash"];
+  reasonUri: VoteInstructionDataArgs["reasonUri"];
 };
 
 export function getVoteInstruction<
@@ -245,6 +295,7 @@ export function getVoteInstruction<
   TAccountAssessor extends string,
   TAccountClaim extends string,
   TAccountBallot extends string,
+  TAccountPanelMember extends string,
   TAccountSystemProgram extends string,
   TProgramAddress extends Address = typeof BULWARK_PROGRAM_ADDRESS,
 >(
@@ -254,6 +305,7 @@ export function getVoteInstruction<
     TAccountAssessor,
     TAccountClaim,
     TAccountBallot,
+    TAccountPanelMember,
     TAccountSystemProgram
   >,
   config?: { programAddress?: TProgramAddress },
@@ -264,6 +316,7 @@ export function getVoteInstruction<
   TAccountAssessor,
   TAccountClaim,
   TAccountBallot,
+  TAccountPanelMember,
   TAccountSystemProgram
 > {
   // Program address.
@@ -276,6 +329,7 @@ export function getVoteInstruction<
     assessor: { value: input.assessor ?? null, isWritable: true },
     claim: { value: input.claim ?? null, isWritable: true },
     ballot: { value: input.ballot ?? null, isWritable: true },
+    panelMember: { value: input.panelMember ?? null, isWritable: false },
     systemProgram: { value: input.systemProgram ?? null, isWritable: false },
   };
   const accounts = originalAccounts as Record<keyof typeof originalAccounts, ResolvedAccount>;
@@ -301,6 +355,7 @@ export function getVoteInstruction<
       getAccountMeta(accounts.assessor),
       getAccountMeta(accounts.claim),
       getAccountMeta(accounts.ballot),
+      getAccountMeta(accounts.panelMember),
       getAccountMeta(accounts.systemProgram),
     ],
     data: getVoteInstructionDataEncoder().encode(args as VoteInstructionDataArgs),
@@ -312,6 +367,7 @@ export function getVoteInstruction<
     TAccountAssessor,
     TAccountClaim,
     TAccountBallot,
+    TAccountPanelMember,
     TAccountSystemProgram
   >);
 }
@@ -338,7 +394,14 @@ export type ParsedVoteInstruction<
      * fail with `AlreadyVoted`.
      */
     ballot: TAccountMetas[4];
-    systemProgram: TAccountMetas[5];
+    /**
+     * The voter's seat on the panel of the claim's product (`["panel_member", product_id,
+     * owner]`): required on a panel claim, ignored otherwise (leave it out). Owner,
+     * discriminator and its product and member fields prove it: a program-owned
+     * `PanelMember` exists only at its PDA, created by `add_panel_member` with those fields.
+     */
+    panelMember?: TAccountMetas[5] | undefined;
+    systemProgram: TAccountMetas[6];
   };
   data: VoteInstructionData;
 };
@@ -351,7 +414,7 @@ export function parseVoteInstruction<
     InstructionWithAccounts<TAccountMetas> &
     InstructionWithData<ReadonlyUint8Array>,
 ): ParsedVoteInstruction<TProgram, TAccountMetas> {
-  if (instruction.accounts.length < 6) {
+  if (instruction.accounts.length < 7) {
     // TODO: Coded error.
     throw new Error("Not enough accounts");
   }
@@ -361,6 +424,10 @@ export function parseVoteInstruction<
     accountIndex += 1;
     return accountMeta;
   };
+  const getNextOptionalAccount = () => {
+    const accountMeta = getNextAccount();
+    return accountMeta.address === BULWARK_PROGRAM_ADDRESS ? undefined : accountMeta;
+  };
   return {
     programAddress: instruction.programAddress,
     accounts: {
@@ -369,6 +436,7 @@ export function parseVoteInstruction<
       assessor: getNextAccount(),
       claim: getNextAccount(),
       ballot: getNextAccount(),
+      panelMember: getNextOptionalAccount(),
       systemProgram: getNextAccount(),
     },
     data: getVoteInstructionDataDecoder().decode(instruction.data),

@@ -15,5 +15,8 @@ export * from "./capitalVault";
 export * from "./config";
 export * from "./exit";
 export * from "./mintParams";
+export * from "./panelMember";
+export * from "./product";
+export * from "./proposal";
 export * from "./shareMint";
 export * from "./vault";

@@ -18,12 +18,14 @@ import {
 } from "@solana/kit";
 import {
   parseAcceptAuthorityInstruction,
+  parseAddPanelMemberInstruction,
   parseArchiveTrancheInstruction,
   parseBuyCoverInstruction,
   parseCancelProposalInstruction,
   parseClaimManagerFeesInstruction,
   parseClaimRewardsInstruction,
   parseCloseClaimInstruction,
+  parseCommitVoteInstruction,
   parseContributeCapitalInstruction,
   parseCreateCapitalPoolInstruction,
   parseCreatePoolInstruction,
@@ -44,7 +46,9 @@ import {
   parseRedeemOwedInstruction,
   parseRedeemPayoutInstruction,
   parseRefreshPoolProductInstruction,
+  parseRemovePanelMemberInstruction,
   parseRequestCapitalExitInstruction,
+  parseRevealVoteInstruction,
   parseSetManagerFeeInstruction,
   parseSetMintParamsInstruction,
   parseSetPauseInstruction,
@@ -59,12 +63,14 @@ import {
   parseVoteInstruction,
   parseWithdrawStakeInstruction,
   type ParsedAcceptAuthorityInstruction,
+  type ParsedAddPanelMemberInstruction,
   type ParsedArchiveTrancheInstruction,
   type ParsedBuyCoverInstruction,
   type ParsedCancelProposalInstruction,
   type ParsedClaimManagerFeesInstruction,
   type ParsedClaimRewardsInstruction,
   type ParsedCloseClaimInstruction,
+  type ParsedCommitVoteInstruction,
   type ParsedContributeCapitalInstruction,
   type ParsedCreateCapitalPoolInstruction,
   type ParsedCreatePoolInstruction,
@@ -85,7 +91,9 @@ import {
   type ParsedRedeemOwedInstruction,
   type ParsedRedeemPayoutInstruction,
   type ParsedRefreshPoolProductInstruction,
+  type ParsedRemovePanelMemberInstruction,
   type ParsedRequestCapitalExitInstruction,
+  type ParsedRevealVoteInstruction,
   type ParsedSetManagerFeeInstruction,
   type ParsedSetMintParamsInstruction,
   type ParsedSetPauseInstruction,
@@ -113,6 +121,7 @@ export enum BulwarkAccount {
   Config,
   Cover,
   MintParams,
+  PanelMember,
   Pool,
   PoolProduct,
   Product,
@@ -217,6 +226,17 @@ export function identifyBulwarkAccount(
     containsBytes(
       data,
       fixEncoderSize(getBytesEncoder(), 8).encode(
+        new Uint8Array([31, 138, 35, 14, 89, 215, 238, 240]),
+      ),
+      0,
+    )
+  ) {
+    return BulwarkAccount.PanelMember;
+  }
+  if (
+    containsBytes(
+      data,
+      fixEncoderSize(getBytesEncoder(), 8).encode(
         new Uint8Array([241, 154, 109, 4, 17, 177, 109, 188]),
       ),
       0,
@@ -284,12 +304,14 @@ export function identifyBulwarkAccount(
 
 export enum BulwarkInstruction {
   AcceptAuthority,
+  AddPanelMember,
   ArchiveTranche,
   BuyCover,
   CancelProposal,
   ClaimManagerFees,
   ClaimRewards,
   CloseClaim,
+  CommitVote,
   ContributeCapital,
   CreateCapitalPool,
   CreatePool,
@@ -310,7 +332,9 @@ export enum BulwarkInstruction {
   RedeemOwed,
   RedeemPayout,
   RefreshPoolProduct,
+  RemovePanelMember,
   RequestCapitalExit,
+  RevealVote,
   SetManagerFee,
   SetMintParams,
   SetPause,
@@ -340,6 +364,17 @@ export function identifyBulwarkInstruction(
     )
   ) {
     return BulwarkInstruction.AcceptAuthority;
+  }
+  if (
+    containsBytes(
+      data,
+      fixEncoderSize(getBytesEncoder(), 8).encode(
+        new Uint8Array([88, 27, 53, 176, 132, 252, 89, 5]),
+      ),
+      0,
+    )
+  ) {
+    return BulwarkInstruction.AddPanelMember;
   }
   if (
     containsBytes(
@@ -406,6 +441,17 @@ export function identifyBulwarkInstruction(
     )
   ) {
     return BulwarkInstruction.CloseClaim;
+  }
+  if (
+    containsBytes(
+      data,
+      fixEncoderSize(getBytesEncoder(), 8).encode(
+        new Uint8Array([134, 97, 90, 126, 91, 66, 16, 26]),
+      ),
+      0,
+    )
+  ) {
+    return BulwarkInstruction.CommitVote;
   }
   if (
     containsBytes(
@@ -631,12 +677,34 @@ export function identifyBulwarkInstruction(
     containsBytes(
       data,
       fixEncoderSize(getBytesEncoder(), 8).encode(
+        new Uint8Array([44, 141, 196, 141, 187, 31, 71, 155]),
+      ),
+      0,
+    )
+  ) {
+    return BulwarkInstruction.RemovePanelMember;
+  }
+  if (
+    containsBytes(
+      data,
+      fixEncoderSize(getBytesEncoder(), 8).encode(
         new Uint8Array([70, 169, 173, 28, 177, 204, 187, 132]),
       ),
       0,
     )
   ) {
     return BulwarkInstruction.RequestCapitalExit;
+  }
+  if (
+    containsBytes(
+      data,
+      fixEncoderSize(getBytesEncoder(), 8).encode(
+        new Uint8Array([100, 157, 139, 17, 186, 75, 185, 149]),
+      ),
+      0,
+    )
+  ) {
+    return BulwarkInstruction.RevealVote;
   }
   if (
     containsBytes(
@@ -791,6 +859,9 @@ export type ParsedBulwarkInstruction<
       instructionType: BulwarkInstruction.AcceptAuthority;
     } & ParsedAcceptAuthorityInstruction<TProgram>)
   | ({
+      instructionType: BulwarkInstruction.AddPanelMember;
+    } & ParsedAddPanelMemberInstruction<TProgram>)
+  | ({
       instructionType: BulwarkInstruction.ArchiveTranche;
     } & ParsedArchiveTrancheInstruction<TProgram>)
   | ({ instructionType: BulwarkInstruction.BuyCover } & ParsedBuyCoverInstruction<TProgram>)
@@ -802,6 +873,7 @@ export type ParsedBulwarkInstruction<
     } & ParsedClaimManagerFeesInstruction<TProgram>)
   | ({ instructionType: BulwarkInstruction.ClaimRewards } & ParsedClaimRewardsInstruction<TProgram>)
   | ({ instructionType: BulwarkInstruction.CloseClaim } & ParsedCloseClaimInstruction<TProgram>)
+  | ({ instructionType: BulwarkInstruction.CommitVote } & ParsedCommitVoteInstruction<TProgram>)
   | ({
       instructionType: BulwarkInstruction.ContributeCapital;
     } & ParsedContributeCapitalInstruction<TProgram>)
@@ -847,8 +919,12 @@ export type ParsedBulwarkInstruction<
       instructionType: BulwarkInstruction.RefreshPoolProduct;
     } & ParsedRefreshPoolProductInstruction<TProgram>)
   | ({
+      instructionType: BulwarkInstruction.RemovePanelMember;
+    } & ParsedRemovePanelMemberInstruction<TProgram>)
+  | ({
       instructionType: BulwarkInstruction.RequestCapitalExit;
     } & ParsedRequestCapitalExitInstruction<TProgram>)
+  | ({ instructionType: BulwarkInstruction.RevealVote } & ParsedRevealVoteInstruction<TProgram>)
   | ({
       instructionType: BulwarkInstruction.SetManagerFee;
     } & ParsedSetManagerFeeInstruction<TProgram>)
@@ -891,6 +967,13 @@ export function parseBulwarkInstruction<TProgram extends string>(
         ...parseAcceptAuthorityInstruction(instruction),
       };
     }
+    case BulwarkInstruction.AddPanelMember: {
+      assertIsInstructionWithAccounts(instruction);
+      return {
+        instructionType: BulwarkInstruction.AddPanelMember,
+        ...parseAddPanelMemberInstruction(instruction),
+      };
+    }
     case BulwarkInstruction.ArchiveTranche: {
       assertIsInstructionWithAccounts(instruction);
       return {
@@ -931,6 +1014,13 @@ export function parseBulwarkInstruction<TProgram extends string>(
       return {
         instructionType: BulwarkInstruction.CloseClaim,
         ...parseCloseClaimInstruction(instruction),
+      };
+    }
+    case BulwarkInstruction.CommitVote: {
+      assertIsInstructionWithAccounts(instruction);
+      return {
+        instructionType: BulwarkInstruction.CommitVote,
+        ...parseCommitVoteInstruction(instruction),
       };
     }
     case BulwarkInstruction.ContributeCapital: {
@@ -1073,11 +1163,25 @@ export function parseBulwarkInstruction<TProgram extends string>(
         ...parseRefreshPoolProductInstruction(instruction),
       };
     }
+    case BulwarkInstruction.RemovePanelMember: {
+      assertIsInstructionWithAccounts(instruction);
+      return {
+        instructionType: BulwarkInstruction.RemovePanelMember,
+        ...parseRemovePanelMemberInstruction(instruction),
+      };
+    }
     case BulwarkInstruction.RequestCapitalExit: {
       assertIsInstructionWithAccounts(instruction);
       return {
         instructionType: BulwarkInstruction.RequestCapitalExit,
         ...parseRequestCapitalExitInstruction(instruction),
+      };
+    }
+    case BulwarkInstruction.RevealVote: {
+      assertIsInstructionWithAccounts(instruction);
+      return {
+        instructionType: BulwarkInstruction.RevealVote,
+        ...parseRevealVoteInstruction(instruction),
       };
     }
     case BulwarkInstruction.SetManagerFee: {

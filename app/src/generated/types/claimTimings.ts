@@ -32,6 +32,8 @@ export type ClaimTimings = {
   silentEndingCap: number;
   cooldown: number;
   redemptionWindow: number;
+  /** Reveal window after voting: blind-vote covers only (0 on open ones). */
+  revealPeriod: number;
 };
 
 export type ClaimTimingsArgs = ClaimTimings;
@@ -43,6 +45,7 @@ export function getClaimTimingsEncoder(): FixedSizeEncoder<ClaimTimingsArgs> {
     ["silentEndingCap", getU32Encoder()],
     ["cooldown", getU32Encoder()],
     ["redemptionWindow", getU32Encoder()],
+    ["revealPeriod", getU32Encoder()],
   ]);
 }
 
@@ -53,6 +56,7 @@ export function getClaimTimingsDecoder(): FixedSizeDecoder<ClaimTimings> {
     ["silentEndingCap", getU32Decoder()],
     ["cooldown", getU32Decoder()],
     ["redemptionWindow", getU32Decoder()],
+    ["revealPeriod", getU32Decoder()],
   ]);
 }
 

@@ -31,6 +31,7 @@ export enum Param {
   VotingPeriod,
   SilentEnding,
   SilentEndingCap,
+  RevealPeriod,
   Cooldown,
   RedemptionWindow,
   AssessorLock,

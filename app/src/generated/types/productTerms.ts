@@ -32,7 +32,8 @@ import {
 
 /**
  * Terms of a product that governance may change. A cover copies what it needs (grace period,
- * cooling-off) at purchase, so changing or deprecating a product never touches existing cover.
+ * cooling-off, how its claims are assessed) at purchase, so changing or deprecating a product
+ * never touches existing cover.
  */
 export type ProductTerms = {
   /** Time after a cover ends during which a claim may still be filed, seconds. */
@@ -57,6 +58,17 @@ export type ProductTerms = {
   fixedPrice: boolean;
   /** A deprecated product sells no new cover. */
   deprecated: boolean;
+  /**
+   * Claims are voted blind: each assessor commits a hash of its choice, then reveals it in
+   * a fixed window after voting (Sure Protocol's rule); nobody votes on a visible lead.
+   */
+  blindVotes: boolean;
+  /**
+   * 0: claims are decided by open stake-weighted voting. n ≥ 1: by the product's designated
+   * assessors (`PanelMember`s, managed by governance; Nexus Mutual v3's assessor groups),
+   * one vote each, at least n of them (at most `MAX_PANEL_QUORUM`).
+   */
+  panelQuorum: number;
   /** Hash of the cover wording document. */
   wordingHash: ReadonlyUint8Array;
   /** Where the cover wording can be read. */
@@ -74,6 +86,8 @@ export function getProductTermsEncoder(): Encoder<ProductTermsArgs> {
     ["maxCoverPeriod", getU32Encoder()],
     ["fixedPrice", getBooleanEncoder()],
     ["deprecated", getBooleanEncoder()],
+    ["blindVotes", getBooleanEncoder()],
+    ["panelQuorum", getU16Encoder()],
     ["wordingHash", fixEncoderSize(getBytesEncoder(), 32)],
     ["wordingUri", addEncoderSizePrefix(getUtf8Encoder(), getU32Encoder())],
   ]);
@@ -88,6 +102,8 @@ export function getProductTermsDecoder(): Decoder<ProductTerms> {
     ["maxCoverPeriod", getU32Decoder()],
     ["fixedPrice", getBooleanDecoder()],
     ["deprecated", getBooleanDecoder()],
+    ["blindVotes", getBooleanDecoder()],
+    ["panelQuorum", getU16Decoder()],
     ["wordingHash", fixDecoderSize(getBytesDecoder(), 32)],
     ["wordingUri", addDecoderSizePrefix(getUtf8Decoder(), getU32Decoder())],
   ]);

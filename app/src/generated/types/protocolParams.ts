@@ -54,6 +54,12 @@ export type ProtocolParams = {
    * to a claim's voting in all; covers copy it at purchase and their backing lasts for it.
    */
   silentEndingCap: number;
+  /**
+   * Reveal window after the voting of a claim whose votes are blind (commit–reveal): a
+   * fixed length, never extended. Covers of blind-vote products copy it at purchase (and
+   * have no silent ending).
+   */
+  revealPeriod: number;
   /** Time after voting during which governance may overturn the outcome. */
   cooldown: number;
   /** Time after the cooldown during which an accepted claim can be redeemed. */
@@ -127,6 +133,12 @@ export type ProtocolParamsArgs = {
    * to a claim's voting in all; covers copy it at purchase and their backing lasts for it.
    */
   silentEndingCap: number;
+  /**
+   * Reveal window after the voting of a claim whose votes are blind (commit–reveal): a
+   * fixed length, never extended. Covers of blind-vote products copy it at purchase (and
+   * have no silent ending).
+   */
+  revealPeriod: number;
   /** Time after voting during which governance may overturn the outcome. */
   cooldown: number;
   /** Time after the cooldown during which an accepted claim can be redeemed. */
@@ -181,6 +193,7 @@ export function getProtocolParamsEncoder(): FixedSizeEncoder<ProtocolParamsArgs>
     ["votingPeriod", getU32Encoder()],
     ["silentEnding", getU32Encoder()],
     ["silentEndingCap", getU32Encoder()],
+    ["revealPeriod", getU32Encoder()],
     ["cooldown", getU32Encoder()],
     ["redemptionWindow", getU32Encoder()],
     ["assessorLock", getU32Encoder()],
@@ -207,6 +220,7 @@ export function getProtocolParamsDecoder(): FixedSizeDecoder<ProtocolParams> {
     ["votingPeriod", getU32Decoder()],
     ["silentEnding", getU32Decoder()],
     ["silentEndingCap", getU32Decoder()],
+    ["revealPeriod", getU32Decoder()],
     ["cooldown", getU32Decoder()],
     ["redemptionWindow", getU32Decoder()],
     ["assessorLock", getU32Decoder()],

@@ -94,14 +94,39 @@ impl Assessor {
 pub struct Ballot {
     pub version: u8,
     pub bump: u8,
+    /// The choice; meaningful once `counted`.
     pub accept: bool,
+    /// The ballot's weight is in the claim's tallies: at once for an open vote, at its reveal
+    /// for a blind one (an unrevealed blind ballot counts for nothing and earns nothing).
+    pub counted: bool,
     pub claim: Pubkey,
     pub assessor: Pubkey,
-    /// The assessor's stake when voting.
+    /// Vote weight: the assessor's stake of voting age when voting (committing), or 1 on a
+    /// panel.
     pub weight: u64,
+    /// The assessor's stake of voting age when voting: what a slash takes its share of.
+    pub stake: u64,
+    /// A blind ballot's `sha256(claim ‖ assessor ‖ choice ‖ salt)` (zero for an open vote).
+    pub commitment: [u8; 32],
+    /// Hash of the voter's reasoning, and where it can be read (optional).
+    pub reason_hash: [u8; 32],
+    #[max_len(MAX_URI_LEN)]
+    pub reason_uri: String,
     pub reserved: [u8; 16],
 }
 
 impl Ballot {
     pub const SPACE: usize = 8 + Self::INIT_SPACE;
+
+    /// The commitment of a blind ballot of `assessor` on `claim` for `accept`, hidden by
+    /// `salt`: `sha256(claim ‖ assessor ‖ [accept] ‖ salt)`.
+    pub fn commitment_of(
+        claim: &Pubkey,
+        assessor: &Pubkey,
+        accept: bool,
+        salt: &[u8; 32],
+    ) -> [u8; 32] {
+        solana_sha256_hasher::hashv(&[claim.as_ref(), assessor.as_ref(), &[u8::from(accept)], salt])
+            .to_bytes()
+    }
 }

@@ -8,8 +8,10 @@ use anchor_lang::prelude::*;
 /// Where a claim stands at a given time.
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ClaimStatus {
-    /// Assessors may vote.
+    /// Assessors may vote (or, on a blind claim, commit).
     Voting,
+    /// A blind claim's ballots may be revealed.
+    Reveal,
     /// Voting is over; governance may still overturn the outcome.
     Cooldown { accepted: bool },
     /// The outcome is fixed.
@@ -93,7 +95,15 @@ pub struct Claim {
     /// The config's claims-paused seconds at filing: the claim's clock ([`Claim::clock`])
     /// stops while claims are paused, so its voting and cooldown deadlines move by the pause.
     pub claims_paused: u64,
-    pub reserved: [u8; 30],
+    /// Votes are committed, then revealed in `reveal_period` after voting (the cover's
+    /// product assessment at purchase).
+    pub blind: bool,
+    /// Only the product's designated assessors vote, one vote each (`quorum` is then a number
+    /// of votes).
+    pub panel: bool,
+    /// Reveal window after voting (0 unless `blind`).
+    pub reveal_period: u32,
+    pub reserved: [u8; 24],
 }
 
 impl Claim {
@@ -118,10 +128,11 @@ impl Claim {
     }
 
     /// A ballot's share of the reward: `assessor_reward × weight ÷ the rewarded side's
-    /// weight`, rounded down; nothing off that side.
+    /// weight`, rounded down (equal shares on a panel, one vote each); nothing off that side,
+    /// nothing for a blind ballot never revealed.
     pub fn reward_of(&self, ballot: &Ballot) -> Result<u64> {
         let side_weight = match self.rewarded_side() {
-            Some(side) if side == ballot.accept => {
+            Some(side) if ballot.counted && side == ballot.accept => {
                 if side {
                     self.accept_weight
                 } else {
@@ -153,9 +164,10 @@ impl Claim {
         Ok(())
     }
 
-    /// A ballot voted for the outcome governance overturned: its weight is slashable.
+    /// A ballot counted for the outcome governance overturned: its stake is slashable (an
+    /// unrevealed blind ballot counted for nothing and is not).
     pub fn slashable(&self, ballot: &Ballot) -> bool {
-        self.overturned && ballot.accept == self.voted_accept()
+        self.overturned && ballot.counted && ballot.accept == self.voted_accept()
     }
 
     /// Records a ballot's settlement that paid `reward`; returns what the deposit pool
@@ -180,8 +192,15 @@ impl Claim {
         std::mem::take(&mut self.reward_reserved)
     }
 
-    pub fn cooldown_end(&self) -> Result<i64> {
+    /// End of a blind claim's reveal window (`voting_end` for an open claim).
+    pub fn reveal_end(&self) -> Result<i64> {
         self.voting_end
+            .checked_add(i64::from(self.reveal_period))
+            .or_overflow()
+    }
+
+    pub fn cooldown_end(&self) -> Result<i64> {
+        self.reveal_end()?
             .checked_add(i64::from(self.cooldown))
             .or_overflow()
     }
@@ -200,6 +219,8 @@ impl Claim {
         let now = self.clock(config, now)?;
         Ok(if now < self.voting_end {
             ClaimStatus::Voting
+        } else if now < self.reveal_end()? {
+            ClaimStatus::Reveal
         } else if now < self.cooldown_end()? {
             ClaimStatus::Cooldown {
                 accepted: self.accepted(),
@@ -237,6 +258,24 @@ impl Claim {
                 .or_overflow()?
                 .min(self.latest_voting_end);
         }
+        Ok(())
+    }
+
+    /// Records a blind ballot's commitment: one voter more, no weight until it is revealed.
+    pub fn record_commit(&mut self) -> Result<()> {
+        self.voters = self.voters.checked_add(1).or_overflow()?;
+        Ok(())
+    }
+
+    /// Counts a revealed blind ballot of `weight` for `accept` (no extension: nobody saw a
+    /// lead while voting).
+    pub fn record_reveal(&mut self, accept: bool, weight: u64) -> Result<()> {
+        let side = if accept {
+            &mut self.accept_weight
+        } else {
+            &mut self.deny_weight
+        };
+        *side = side.checked_add(weight).or_overflow()?;
         Ok(())
     }
 
@@ -281,8 +320,9 @@ impl Claim {
                 && self.paid_amount.checked_add(self.owed) == Some(settled)
                 && (!self.paid || (self.accepted() && self.closed == (self.owed == 0)))
                 && self.evidence_uri.len() <= MAX_URI_LEN
-                && self.overturn_uri.len() <= MAX_URI_LEN,
-            "a claim has the current version, its voting end is at most its latest, staker plus capital paid is what it paid, paid plus owed is what was settled, and only an accepted claim is paid (closed when nothing is owed), with short URIs"
+                && self.overturn_uri.len() <= MAX_URI_LEN
+                && (self.blind || self.reveal_period == 0),
+            "a claim has the current version, its voting end is at most its latest, staker plus capital paid is what it paid, paid plus owed is what was settled, and only an accepted claim is paid (closed when nothing is owed), with short URIs and a reveal window only if blind"
         );
         require_invariant!(
             self.reward_reserved <= self.assessor_reward

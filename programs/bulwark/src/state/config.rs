@@ -41,7 +41,7 @@ pub struct Config {
     pub pause_clocks: [PauseClock; PAUSE_FAMILIES],
     /// Number of proposals created; the next proposal's id.
     pub proposal_count: u64,
-    pub reserved: [u8; 16],
+    pub reserved: [u8; 12],
 }
 
 /// How long one action family has been paused: seconds of pauses that ended, and when the
@@ -168,6 +168,10 @@ pub struct ProtocolParams {
     /// Most that silent-ending extensions (and the first accepting vote's full window) may add
     /// to a claim's voting in all; covers copy it at purchase and their backing lasts for it.
     pub silent_ending_cap: u32,
+    /// Reveal window after the voting of a claim whose votes are blind (commit–reveal): a
+    /// fixed length, never extended. Covers of blind-vote products copy it at purchase (and
+    /// have no silent ending).
+    pub reveal_period: u32,
     /// Time after voting during which governance may overturn the outcome.
     pub cooldown: u32,
     /// Time after the cooldown during which an accepted claim can be redeemed.
@@ -211,6 +215,7 @@ impl Default for ProtocolParams {
             voting_period: DEFAULT_VOTING_PERIOD,
             silent_ending: DEFAULT_SILENT_ENDING,
             silent_ending_cap: DEFAULT_SILENT_ENDING_CAP,
+            reveal_period: DEFAULT_REVEAL_PERIOD,
             cooldown: DEFAULT_COOLDOWN,
             redemption_window: DEFAULT_REDEMPTION_WINDOW,
             assessor_lock: DEFAULT_ASSESSOR_LOCK,
@@ -243,12 +248,14 @@ impl ProtocolParams {
         SILENT_ENDING_WITHIN_VOTING.check(self)?;
         SILENT_ENDING_CAP.check(self)?;
         SILENT_ENDING_WITHIN_CAP.check(self)?;
+        REVEAL_PERIOD.check(self)?;
         QUORUM.check(self)?;
         QUORUM_SHARE.check(self)?;
         ASSESSOR_STAKE_AGE.check(self)?;
         ASSESSOR_REWARD.check(self)?;
         SLASH_SHARE.check(self)?;
         EXIT_AFTER_CLAIMS_DECIDED.check(self)?;
+        EXIT_AFTER_BLIND_CLAIMS_DECIDED.check(self)?;
         CAPITAL_EXIT_DELAY.check(self)?;
         TIMELOCK_DELAY.check(self)
     }
@@ -268,6 +275,7 @@ impl ProtocolParams {
             Param::VotingPeriod => self.voting_period.into(),
             Param::SilentEnding => self.silent_ending.into(),
             Param::SilentEndingCap => self.silent_ending_cap.into(),
+            Param::RevealPeriod => self.reveal_period.into(),
             Param::Cooldown => self.cooldown.into(),
             Param::RedemptionWindow => self.redemption_window.into(),
             Param::AssessorLock => self.assessor_lock.into(),
@@ -298,6 +306,7 @@ impl ProtocolParams {
             Param::VotingPeriod => self.voting_period = narrow32()?,
             Param::SilentEnding => self.silent_ending = narrow32()?,
             Param::SilentEndingCap => self.silent_ending_cap = narrow32()?,
+            Param::RevealPeriod => self.reveal_period = narrow32()?,
             Param::Cooldown => self.cooldown = narrow32()?,
             Param::RedemptionWindow => self.redemption_window = narrow32()?,
             Param::AssessorLock => self.assessor_lock = narrow32()?,
@@ -328,6 +337,7 @@ pub enum Param {
     VotingPeriod,
     SilentEnding,
     SilentEndingCap,
+    RevealPeriod,
     Cooldown,
     RedemptionWindow,
     AssessorLock,
@@ -342,7 +352,7 @@ pub enum Param {
 
 impl Param {
     /// Every parameter, in the order of the fields of [`ProtocolParams`].
-    pub const ALL: [Param; 21] = [
+    pub const ALL: [Param; 22] = [
         Param::StakerShareBps,
         Param::AssessmentShareBps,
         Param::ProtocolFeeBps,
@@ -354,6 +364,7 @@ impl Param {
         Param::VotingPeriod,
         Param::SilentEnding,
         Param::SilentEndingCap,
+        Param::RevealPeriod,
         Param::Cooldown,
         Param::RedemptionWindow,
         Param::AssessorLock,
@@ -380,6 +391,7 @@ impl Param {
             Param::VotingPeriod => "voting_period",
             Param::SilentEnding => "silent_ending",
             Param::SilentEndingCap => "silent_ending_cap",
+            Param::RevealPeriod => "reveal_period",
             Param::Cooldown => "cooldown",
             Param::RedemptionWindow => "redemption_window",
             Param::AssessorLock => "assessor_lock",
@@ -401,6 +413,7 @@ impl Param {
             Param::VotingPeriod
             | Param::SilentEnding
             | Param::SilentEndingCap
+            | Param::RevealPeriod
             | Param::Cooldown
             | Param::RedemptionWindow
             | Param::AssessorLock
@@ -525,6 +538,7 @@ const COOLDOWN: ParamBound = claim_timing(Param::Cooldown);
 const REDEMPTION_WINDOW: ParamBound = claim_timing(Param::RedemptionWindow);
 const ASSESSOR_LOCK: ParamBound = claim_timing(Param::AssessorLock);
 const SILENT_ENDING_CAP: ParamBound = claim_timing(Param::SilentEndingCap);
+const REVEAL_PERIOD: ParamBound = claim_timing(Param::RevealPeriod);
 const QUORUM: ParamBound = ParamBound {
     param: Param::Quorum,
     min: 1,
@@ -601,9 +615,17 @@ const EXIT_AFTER_CLAIMS_DECIDED: ParamRule = ParamRule {
     error: BulwarkError::InvalidCapitalExitDelay,
 };
 
+/// Nor ahead of a blind claim being revealed.
+const EXIT_AFTER_BLIND_CLAIMS_DECIDED: ParamRule = ParamRule {
+    lhs: &[Param::VotingPeriod, Param::RevealPeriod, Param::Cooldown],
+    rhs: &[Param::CapitalExitDelay],
+    constant: 0,
+    error: BulwarkError::InvalidCapitalExitDelay,
+};
+
 /// The range of each bounded parameter, as `ProtocolParams::validate` checks it. The three
 /// premium shares and `silent_ending` have no range of their own, only the rules below.
-pub const PARAM_BOUNDS: [ParamBound; 17] = [
+pub const PARAM_BOUNDS: [ParamBound; 18] = [
     CAPACITY_RATIO,
     MAX_TOTAL_WEIGHT,
     PRICE_BUMP,
@@ -614,6 +636,7 @@ pub const PARAM_BOUNDS: [ParamBound; 17] = [
     REDEMPTION_WINDOW,
     ASSESSOR_LOCK,
     SILENT_ENDING_CAP,
+    REVEAL_PERIOD,
     QUORUM,
     QUORUM_SHARE,
     ASSESSOR_STAKE_AGE,
@@ -624,9 +647,10 @@ pub const PARAM_BOUNDS: [ParamBound; 17] = [
 ];
 
 /// The rules between parameters, as `ProtocolParams::validate` checks them.
-pub const PARAM_RULES: [ParamRule; 4] = [
+pub const PARAM_RULES: [ParamRule; 5] = [
     PREMIUM_SPLIT,
     SILENT_ENDING_WITHIN_VOTING,
     SILENT_ENDING_WITHIN_CAP,
     EXIT_AFTER_CLAIMS_DECIDED,
+    EXIT_AFTER_BLIND_CLAIMS_DECIDED,
 ];

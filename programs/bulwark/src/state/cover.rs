@@ -30,12 +30,20 @@ pub struct CoverSchedule {
 }
 
 impl CoverSchedule {
-    pub fn new(params: &ProtocolParams, grace_period: u32, now: i64, period: u32) -> Result<Self> {
+    /// The schedule of a cover of `period` bought at `now` on a product with `grace_period`,
+    /// whose claims are voted blind (`blind_votes`) or openly.
+    pub fn new(
+        params: &ProtocolParams,
+        grace_period: u32,
+        blind_votes: bool,
+        now: i64,
+        period: u32,
+    ) -> Result<Self> {
         let end = now.checked_add(i64::from(period)).or_overflow()?;
         // A claim filed at the last moment (end + grace) may take voting, the silent-ending
         // extension, the cooldown and the redemption window to be paid: the backing stake must
         // stay locked that long.
-        let timings = ClaimTimings::from_params(params);
+        let timings = ClaimTimings::from_params(params, blind_votes);
         let backing_until = end
             .checked_add(i64::from(grace_period))
             .and_then(|t| t.checked_add(timings.settlement()))
@@ -81,24 +89,37 @@ pub struct ClaimTimings {
     pub silent_ending_cap: u32,
     pub cooldown: u32,
     pub redemption_window: u32,
+    /// Reveal window after voting: blind-vote covers only (0 on open ones).
+    pub reveal_period: u32,
 }
 
 impl ClaimTimings {
-    pub fn from_params(params: &ProtocolParams) -> Self {
+    /// Today's timings for a cover whose claims are voted openly or blind (`blind_votes`): a
+    /// blind vote has no silent ending (nobody sees a lead to snipe) and no first-vote rule,
+    /// but a fixed reveal window after voting.
+    pub fn from_params(params: &ProtocolParams, blind_votes: bool) -> Self {
+        let (silent_ending, silent_ending_cap, reveal_period) = if blind_votes {
+            (0, 0, params.reveal_period)
+        } else {
+            (params.silent_ending, params.silent_ending_cap, 0)
+        };
         Self {
             voting_period: params.voting_period,
-            silent_ending: params.silent_ending,
-            silent_ending_cap: params.silent_ending_cap,
+            silent_ending,
+            silent_ending_cap,
             cooldown: params.cooldown,
             redemption_window: params.redemption_window,
+            reveal_period,
         }
     }
 
-    /// The longest a claim filed at the last moment can take to be paid.
+    /// The longest a claim filed at the last moment can take to be paid: voting, its
+    /// extensions or its reveal window, the cooldown and the redemption window.
     pub fn settlement(&self) -> i64 {
         [
             self.voting_period,
             self.silent_ending_cap,
+            self.reveal_period,
             self.cooldown,
             self.redemption_window,
         ]
@@ -216,7 +237,12 @@ pub struct Cover {
     /// The config's claims-paused seconds at purchase: the filing deadline
     /// (`claimable_until`) is on a clock that stops while claims are paused.
     pub claims_paused: u64,
-    pub reserved: [u8; 12],
+    /// The product's assessment at purchase: blind (commit–reveal) votes, and the panel quorum
+    /// (0: open stake-weighted voting; n: the product's designated assessors decide, one vote
+    /// each, at least n votes).
+    pub blind_votes: bool,
+    pub panel_quorum: u16,
+    pub reserved: [u8; 5],
 }
 
 impl Cover {

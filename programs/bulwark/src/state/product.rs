@@ -13,7 +13,8 @@ pub enum ProductType {
 }
 
 /// Terms of a product that governance may change. A cover copies what it needs (grace period,
-/// cooling-off) at purchase, so changing or deprecating a product never touches existing cover.
+/// cooling-off, how its claims are assessed) at purchase, so changing or deprecating a product
+/// never touches existing cover.
 #[derive(AnchorSerialize, AnchorDeserialize, InitSpace, Clone, Debug, PartialEq, Eq)]
 pub struct ProductTerms {
     /// Time after a cover ends during which a claim may still be filed, seconds.
@@ -34,6 +35,13 @@ pub struct ProductTerms {
     pub fixed_price: bool,
     /// A deprecated product sells no new cover.
     pub deprecated: bool,
+    /// Claims are voted blind: each assessor commits a hash of its choice, then reveals it in
+    /// a fixed window after voting (Sure Protocol's rule); nobody votes on a visible lead.
+    pub blind_votes: bool,
+    /// 0: claims are decided by open stake-weighted voting. n ≥ 1: by the product's designated
+    /// assessors (`PanelMember`s, managed by governance; Nexus Mutual v3's assessor groups),
+    /// one vote each, at least n of them (at most `MAX_PANEL_QUORUM`).
+    pub panel_quorum: u16,
     /// Hash of the cover wording document.
     pub wording_hash: [u8; 32],
     /// Where the cover wording can be read.
@@ -67,6 +75,10 @@ impl ProductTerms {
             self.wording_uri.len() <= MAX_URI_LEN,
             BulwarkError::UriTooLong
         );
+        require!(
+            self.panel_quorum <= MAX_PANEL_QUORUM,
+            BulwarkError::InvalidPanelQuorum
+        );
         Ok(())
     }
 }
@@ -81,7 +93,7 @@ pub struct Product {
     pub product_type: ProductType,
     pub id: u64,
     pub terms: ProductTerms,
-    pub reserved: [u8; 60],
+    pub reserved: [u8; 57],
 }
 
 impl Product {

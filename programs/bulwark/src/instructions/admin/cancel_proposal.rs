@@ -5,6 +5,7 @@ use crate::state::{Config, Proposal};
 use anchor_lang::prelude::*;
 
 #[derive(Accounts)]
+#[instruction(id: u64)]
 pub struct CancelProposal<'info> {
     pub authority: Signer<'info>,
     #[account(
@@ -16,7 +17,7 @@ pub struct CancelProposal<'info> {
     #[account(
         mut,
         close = proposer,
-        seeds = [PROPOSAL_SEED, &proposal.id.to_le_bytes()],
+        seeds = [PROPOSAL_SEED, &id.to_le_bytes()],
         bump = proposal.bump,
         has_one = proposer @ BulwarkError::WrongProposal,
     )]
@@ -28,7 +29,7 @@ pub struct CancelProposal<'info> {
 
 impl CancelProposal<'_> {
     /// Governance withdraws a proposal that has not been executed (expired ones included).
-    pub fn cancel_proposal(ctx: Context<CancelProposal>) -> Result<()> {
+    pub fn cancel_proposal(ctx: Context<CancelProposal>, _id: u64) -> Result<()> {
         emit!(ProposalCancelled {
             proposal: ctx.accounts.proposal.key(),
             id: ctx.accounts.proposal.id,

@@ -52,7 +52,7 @@ impl CreateProduct<'_> {
             product_type: args.product_type,
             id,
             terms: args.terms,
-            reserved: [0; 60],
+            reserved: [0; 57],
         });
         product.invariant()?;
         config.invariant()?;

@@ -6,6 +6,7 @@ use crate::state::{CapitalPool, Config, Proposal};
 use anchor_lang::prelude::*;
 
 #[derive(Accounts)]
+#[instruction(id: u64)]
 pub struct ExecuteProposal<'info> {
     /// Anyone: the changes were decided when governance proposed them.
     pub caller: Signer<'info>,
@@ -15,7 +16,7 @@ pub struct ExecuteProposal<'info> {
     #[account(
         mut,
         close = proposer,
-        seeds = [PROPOSAL_SEED, &proposal.id.to_le_bytes()],
+        seeds = [PROPOSAL_SEED, &id.to_le_bytes()],
         bump = proposal.bump,
         has_one = proposer @ BulwarkError::WrongProposal,
     )]
@@ -52,7 +53,7 @@ impl ExecuteProposal<'_> {
     /// must still hold the value it was proposed against (`ProposalStale`), and the result
     /// must satisfy every bound and rule. Emits `ConfigUpdated` and `CapitalRequirementSet`
     /// for what it changed.
-    pub fn execute_proposal(ctx: Context<ExecuteProposal>) -> Result<()> {
+    pub fn execute_proposal(ctx: Context<ExecuteProposal>, _id: u64) -> Result<()> {
         let now = Clock::get()?.unix_timestamp;
         ctx.accounts.validate(now)?;
         let accounts = ctx.accounts;

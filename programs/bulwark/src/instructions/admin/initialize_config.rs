@@ -87,7 +87,7 @@ impl InitializeConfig<'_> {
             total_assessor_stake: 0,
             pause_clocks: Default::default(),
             proposal_count: 0,
-            reserved: [0; 16],
+            reserved: [0; 12],
         });
         config.invariant()?;
         emit!(ConfigInitialized {

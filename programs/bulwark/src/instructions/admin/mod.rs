@@ -8,6 +8,7 @@ pub mod execute_proposal;
 pub mod initialize_config;
 pub mod propose_authority;
 pub mod set_mint_params;
+pub mod set_panel_member;
 pub mod set_pause;
 pub mod update_product;
 
@@ -19,5 +20,6 @@ pub use execute_proposal::*;
 pub use initialize_config::*;
 pub use propose_authority::*;
 pub use set_mint_params::*;
+pub use set_panel_member::*;
 pub use set_pause::*;
 pub use update_product::*;

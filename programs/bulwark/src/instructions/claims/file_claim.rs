@@ -160,7 +160,12 @@ impl FileClaim<'_> {
             accept_weight: 0,
             deny_weight: 0,
             voters: 0,
-            quorum: accounts.config.claim_quorum()?,
+            // A panel counts votes, one per member; open voting counts stake.
+            quorum: if accounts.cover.panel_quorum > 0 {
+                u64::from(accounts.cover.panel_quorum)
+            } else {
+                accounts.config.claim_quorum()?
+            },
             voting_period: timings.voting_period,
             cooldown: timings.cooldown,
             redemption_window: timings.redemption_window,
@@ -170,7 +175,10 @@ impl FileClaim<'_> {
             slash_bps: params.slash_bps,
             ballots_settled: 0,
             claims_paused: accounts.config.paused_seconds(PAUSE_CLAIMS, now)?,
-            reserved: [0; 30],
+            blind: accounts.cover.blind_votes,
+            panel: accounts.cover.panel_quorum > 0,
+            reveal_period: timings.reveal_period,
+            reserved: [0; 24],
         });
         let cover = &mut accounts.cover;
         cover.open_claim = true;

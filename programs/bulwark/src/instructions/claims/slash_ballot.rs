@@ -49,8 +49,8 @@ pub struct SlashBallot<'info> {
 
 impl SlashBallot<'_> {
     /// Slashes a ballot that voted for the outcome governance overturned, once the claim is
-    /// final: the claim's `slash_bps` of the ballot's weight (at most what the assessor still
-    /// stakes) moves from the assessment vault to the treasury's assessment-mint account.
+    /// final: the claim's `slash_bps` of the ballot's stake (its weight, but on a panel, where
+    /// each vote weighs 1; at most what the assessor still stakes) moves from the assessment vault to the treasury's assessment-mint account.
     pub fn slash_ballot(ctx: Context<SlashBallot>) -> Result<()> {
         ctx.accounts
             .config
@@ -63,7 +63,7 @@ impl SlashBallot<'_> {
             BulwarkError::BallotNotSlashable
         );
         let slashed = Bps::of_valid(accounts.claim.slash_bps)?
-            .floor_of(accounts.ballot.weight)?
+            .floor_of(accounts.ballot.stake)?
             .min(accounts.assessor.staked);
         let released = accounts.claim.settle_ballot(0)?;
         require_invariant!(

@@ -1,9 +1,18 @@
 use crate::constants::*;
 use crate::error::BulwarkError;
 use crate::events::VoteCast;
-use crate::math::OrOverflow;
-use crate::state::{Assessor, Ballot, Claim, Config};
+use crate::instructions::claims::cast::{check_cast, lock_for_ballot};
+use crate::state::{Assessor, Ballot, Claim, Config, PanelMember};
 use anchor_lang::prelude::*;
+
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
+pub struct VoteArgs {
+    pub accept: bool,
+    /// Hash of the voter's reasoning (zero for none).
+    pub reason_hash: [u8; 32],
+    /// Where the reasoning can be read (empty for none).
+    pub reason_uri: String,
+}
 
 #[derive(Accounts)]
 pub struct Vote<'info> {
@@ -30,65 +39,61 @@ pub struct Vote<'info> {
         bump,
     )]
     pub ballot: Box<Account<'info, Ballot>>,
+    /// The voter's seat on the panel of the claim's product (`["panel_member", product_id,
+    /// owner]`): required on a panel claim, ignored otherwise (leave it out). Owner,
+    /// discriminator and its product and member fields prove it: a program-owned
+    /// `PanelMember` exists only at its PDA, created by `add_panel_member` with those fields.
+    pub panel_member: Option<Box<Account<'info, PanelMember>>>,
     pub system_program: Program<'info, System>,
 }
 
 impl Vote<'_> {
-    fn validate(&self, accept: bool, now: i64) -> Result<()> {
-        self.config
-            .require_not_paused(PAUSE_CLAIMS, BulwarkError::ClaimsPaused)?;
-        require!(self.ballot.version == 0, BulwarkError::AlreadyVoted);
+    /// An assessor votes openly on a claim with the weight of its stake of voting age (one
+    /// vote on a panel; the ballot keeps it), which stays locked until the vote can no longer
+    /// matter. The first vote must accept; a blind claim takes `commit_vote` instead.
+    pub fn vote(ctx: Context<Vote>, args: VoteArgs) -> Result<()> {
+        let now = Clock::get()?.unix_timestamp;
+        let accounts = ctx.accounts;
+        require!(accounts.ballot.version == 0, BulwarkError::AlreadyVoted);
+        require!(!accounts.claim.blind, BulwarkError::VoteMustBeCommitted);
         require!(
-            self.claim.clock(&self.config, now)? < self.claim.voting_end,
-            BulwarkError::VotingClosed
+            args.reason_uri.len() <= MAX_URI_LEN,
+            BulwarkError::UriTooLong
         );
-        require_keys_neq!(
-            self.owner.key(),
-            self.claim.claimant,
-            BulwarkError::ClaimantCannotVote
-        );
-        require!(self.assessor.staked > 0, BulwarkError::NoAssessorStake);
+        let cast = check_cast(
+            &accounts.config,
+            &accounts.claim,
+            &accounts.assessor,
+            accounts.panel_member.as_deref().map(|member| &**member),
+            &accounts.owner.key(),
+            now,
+        )?;
         require!(
-            self.assessor.matured(now) > 0,
-            BulwarkError::StakeNotMatured
-        );
-        require!(
-            accept || self.claim.voters > 0,
+            args.accept || accounts.claim.voters > 0,
             BulwarkError::FirstVoteMustAccept
         );
-        Ok(())
-    }
-
-    /// An assessor votes on a claim with the weight of its stake of voting age (the ballot
-    /// keeps it), which stays locked until the vote can no longer matter.
-    pub fn vote(ctx: Context<Vote>, accept: bool) -> Result<()> {
-        let now = Clock::get()?.unix_timestamp;
-        ctx.accounts.validate(accept, now)?;
-        let accounts = ctx.accounts;
-        let weight = accounts.assessor.matured(now);
         let claim_now = accounts.claim.clock(&accounts.config, now)?;
-        accounts.claim.record_vote(accept, weight, claim_now)?;
-        // Locked past the latest possible end of voting, the cooldown and the assessor lock,
-        // in real time: the claim's clock is behind by the claims pauses since filing (a later
-        // pause cannot free the stake early either: it stays while the ballot is open).
-        let lock_until = accounts
+        accounts
             .claim
-            .latest_voting_end
-            .checked_add(now - claim_now)
-            .and_then(|t| t.checked_add(i64::from(accounts.claim.cooldown)))
-            .and_then(|t| t.checked_add(i64::from(accounts.config.params.assessor_lock)))
-            .or_overflow()?;
-        let assessor = &mut accounts.assessor;
-        assessor.locked_until = assessor.locked_until.max(lock_until);
-        assessor.votes = assessor.votes.saturating_add(1);
-        assessor.open_ballots = assessor.open_ballots.checked_add(1).or_overflow()?;
+            .record_vote(args.accept, cast.weight, claim_now)?;
+        lock_for_ballot(
+            &mut accounts.assessor,
+            &accounts.claim,
+            &accounts.config,
+            now,
+        )?;
         accounts.ballot.set_inner(Ballot {
             version: ACCOUNT_VERSION,
             bump: ctx.bumps.ballot,
-            accept,
+            accept: args.accept,
+            counted: true,
             claim: accounts.claim.key(),
             assessor: accounts.owner.key(),
-            weight,
+            weight: cast.weight,
+            stake: cast.stake,
+            commitment: [0; 32],
+            reason_hash: args.reason_hash,
+            reason_uri: args.reason_uri,
             reserved: [0; 16],
         });
         accounts.claim.invariant()?;
@@ -96,12 +101,13 @@ impl Vote<'_> {
         emit!(VoteCast {
             claim: accounts.claim.key(),
             assessor: accounts.owner.key(),
-            accept,
-            weight,
+            accept: args.accept,
+            weight: cast.weight,
             accept_weight: accounts.claim.accept_weight,
             deny_weight: accounts.claim.deny_weight,
             voting_end: accounts.claim.voting_end,
             assessor_locked_until: accounts.assessor.locked_until,
+            reason_hash: args.reason_hash,
         });
         Ok(())
     }

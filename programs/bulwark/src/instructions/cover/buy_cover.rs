@@ -118,6 +118,7 @@ impl BuyCover<'_> {
         let schedule = CoverSchedule::new(
             &ctx.accounts.config.params,
             ctx.accounts.product.terms.grace_period,
+            ctx.accounts.product.terms.blind_votes,
             now,
             args.period,
         )?;
@@ -195,7 +196,9 @@ impl BuyCover<'_> {
             timings: schedule.timings,
             deposit_pool: allocations[0].pool,
             claims_paused: accounts.config.paused_seconds(PAUSE_CLAIMS, now)?,
-            reserved: [0; 12],
+            blind_votes: accounts.product.terms.blind_votes,
+            panel_quorum: accounts.product.terms.panel_quorum,
+            reserved: [0; 5],
         });
         cover.invariant()?;
         emit!(CoverBought {

@@ -104,7 +104,13 @@ impl QuoteCover<'_> {
         let accounts = ctx.accounts;
         let params = &accounts.config.params;
         let terms = &accounts.product.terms;
-        let schedule = CoverSchedule::new(params, terms.grace_period, now, args.period)?;
+        let schedule = CoverSchedule::new(
+            params,
+            terms.grace_period,
+            terms.blind_votes,
+            now,
+            args.period,
+        )?;
         // Copies on the heap, reused for every pool: a Pool and a PoolProduct together nearly
         // fill an SBF stack frame.
         let mut capital: Box<CapitalPool> = Box::new((**accounts.capital_pool).clone());
