@@ -33,6 +33,26 @@ async fn every_instruction() -> (TestContext, Vec<(&'static str, Instruction, Ve
         UNIT,
     );
     m.t.send_ok(&[stake], &[&assessor]).await;
+    // A blind product a panel of one decides, the assessor seated: a claim on it already in
+    // its reveal window (for reveal_vote) and, filed below, one still in voting (for
+    // commit_vote).
+    let panel_product = m
+        .list_product(bulwark::state::ProductTerms {
+            blind_votes: true,
+            panel_quorum: 1,
+            ..default_terms()
+        })
+        .await;
+    m.t.seat(panel_product, &assessor.pubkey()).await;
+    for nonce in [3, 4] {
+        m.buy(cover_args(nonce, owner, panel_product, vec![UNIT], YEAR))
+            .await;
+    }
+    m.t.next_slot().await;
+    let revealing = m.file_claim(3, UNIT).await;
+    m.commit_as(&assessor, &revealing, true, [5; 32]).await;
+    let voted: bulwark::state::Claim = m.t.load(&revealing).await;
+    m.t.warp_to_time(voted.voting_end).await;
     let buyer = m.buyer.insecure_clone();
     let incident_time = m.t.cover_start(&cover.cover).await;
     let claim_args = FileClaimArgs {
@@ -53,20 +73,7 @@ async fn every_instruction() -> (TestContext, Vec<(&'static str, Instruction, Ve
     )
     .await;
     let claim = claim_pda(&cover.cover, 0);
-    // A blind product a panel of one decides: the assessor is seated; a cover and a claim on
-    // it, for commit_vote.
-    let panel_product = m
-        .list_product(bulwark::state::ProductTerms {
-            blind_votes: true,
-            panel_quorum: 1,
-            ..default_terms()
-        })
-        .await;
-    m.t.seat(panel_product, &assessor.pubkey()).await;
-    m.buy(cover_args(3, owner, panel_product, vec![UNIT], YEAR))
-        .await;
-    m.t.next_slot().await;
-    let blind_claim = m.file_claim(3, UNIT).await;
+    let blind_claim = m.file_claim(4, UNIT).await;
     let staker_token = m.staker_token;
     m.t.mint_to(&m.mint.clone(), &staker_token, 10 * UNIT).await;
     let t = &mut m.t;
@@ -373,7 +380,7 @@ async fn every_instruction() -> (TestContext, Vec<(&'static str, Instruction, Ve
             "reveal_vote",
             reveal_vote(
                 &next.pubkey(),
-                &blind_claim,
+                &revealing,
                 &assessor.pubkey(),
                 RevealVoteArgs {
                     accept: true,
@@ -719,6 +726,7 @@ async fn every_account_of_every_instruction_is_checked() {
         "stake_assessor",
         "vote",
         "commit_vote",
+        "reveal_vote",
         "add_panel_member",
         "remove_panel_member",
         "sweep_fees",
