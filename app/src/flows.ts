@@ -789,20 +789,19 @@ export async function commitVote(
   return { ballot, salt, instructions: [instruction] };
 }
 
-/** Reveals `voter`'s blind ballot on `claim` in its reveal window (anyone holding the salt may). */
+/** `voter` reveals its blind ballot on `claim` in its reveal window, with its reasoning. */
 export async function revealVote(input: {
-  caller: TransactionSigner;
+  voter: TransactionSigner;
   claim: Address;
-  voter: Address;
   accept: boolean;
   salt: Uint8Array;
   reasonHash?: Uint8Array;
   reasonUri?: string;
 }) {
   const instruction = getRevealVoteInstruction({
-    caller: input.caller,
+    voter: input.voter,
     claim: input.claim,
-    ballot: await ballotPda(input.claim, input.voter),
+    ballot: await ballotPda(input.claim, input.voter.address),
     accept: input.accept,
     salt: input.salt,
     reasonHash: input.reasonHash ?? new Uint8Array(32),

@@ -97,6 +97,9 @@ export type Bulwark = {
         },
         {
           "name": "panelMember",
+          "docs": [
+            "Created at the first seating; a removed member's seat is reused."
+          ],
           "writable": true,
           "pda": {
             "seeds": [
@@ -1683,6 +1686,13 @@ export type Bulwark = {
       ],
       "accounts": [
         {
+          "name": "config",
+          "docs": [
+            "Its claims pause clock: the cover's filing deadline moves with claims pauses."
+          ],
+          "address": "6Lq4DP5ySowZkEkD8pMeGMcxSbW8L51djnNkXLhB63SM"
+        },
+        {
           "name": "cover",
           "docs": [
             "Closed by this instruction."
@@ -2639,10 +2649,6 @@ export type Bulwark = {
       "accounts": [
         {
           "name": "authority",
-          "docs": [
-            "Governance; gets the membership's rent back."
-          ],
-          "writable": true,
           "signer": true,
           "relations": [
             "config"
@@ -2654,6 +2660,9 @@ export type Bulwark = {
         },
         {
           "name": "panelMember",
+          "docs": [
+            "Kept, with its removal time: the claims filed while it was seated keep their panel."
+          ],
           "writable": true,
           "pda": {
             "seeds": [
@@ -2800,7 +2809,7 @@ export type Bulwark = {
     {
       "name": "revealVote",
       "docs": [
-        "Anyone with the salt: reveals a blind ballot in the claim's reveal window."
+        "Assessor: reveals its blind ballot in the claim's reveal window."
       ],
       "discriminator": [
         100,
@@ -2814,9 +2823,10 @@ export type Bulwark = {
       ],
       "accounts": [
         {
-          "name": "caller",
+          "name": "voter",
           "docs": [
-            "Anyone who holds the salt: the voter, or a service it gave it to."
+            "The ballot's voter: only it reveals (with its reasoning), so nobody who sees the salt in",
+            "a pending reveal can front-run it with other words."
           ],
           "signer": true
         },
@@ -5412,6 +5422,11 @@ export type Bulwark = {
       "code": 6147,
       "name": "invalidPanelQuorum",
       "msg": "A product's panel quorum is at most 100 members"
+    },
+    {
+      "code": 6148,
+      "name": "panelMemberSeated",
+      "msg": "The assessor already holds a seat on this panel"
     }
   ],
   "types": [
@@ -5958,14 +5973,25 @@ export type Bulwark = {
           },
           {
             "name": "readyAt",
+            "docs": [
+              "Executable from this time on the claims clock: the delay covers the claims the member",
+              "sees being decided, and a claims pause stops them, so it stops the delay too."
+            ],
             "type": "i64"
+          },
+          {
+            "name": "claimsPaused",
+            "docs": [
+              "The config's claims-paused seconds at the request (the start of that clock)."
+            ],
+            "type": "u64"
           },
           {
             "name": "reserved",
             "type": {
               "array": [
                 "u8",
-                32
+                24
               ]
             }
           }
@@ -8040,9 +8066,10 @@ export type Bulwark = {
       "name": "panelMember",
       "docs": [
         "A designated assessor of one product (Nexus Mutual v3's assessor groups): on a product with a",
-        "`panel_quorum`, only members vote on claims, one vote each, and only on claims filed after",
-        "they joined. Governance adds and removes members; a member votes with its `Assessor` stake",
-        "behind it (what a slash takes from)."
+        "`panel_quorum`, only members vote on claims, one vote each. The panel of a claim is fixed at",
+        "its filing: a member votes on the claims filed while it held its seat (after it was seated,",
+        "before it was removed), so governance can neither pack nor empty the panel of a claim in",
+        "progress. A member votes with its `Assessor` stake behind it (what a slash takes from)."
       ],
       "type": {
         "kind": "struct",
@@ -8066,8 +8093,14 @@ export type Bulwark = {
           {
             "name": "addedAt",
             "docs": [
-              "When governance added it: it votes only on claims filed from then on, so a panel",
-              "cannot be packed for a claim already filed."
+              "When governance seated it: it votes only on claims filed after that."
+            ],
+            "type": "i64"
+          },
+          {
+            "name": "removedAt",
+            "docs": [
+              "When governance removed it (0 while seated): it still votes on the claims filed before."
             ],
             "type": "i64"
           },
@@ -8076,7 +8109,7 @@ export type Bulwark = {
             "type": {
               "array": [
                 "u8",
-                16
+                8
               ]
             }
           }
@@ -8123,6 +8156,10 @@ export type Bulwark = {
           {
             "name": "panelMember",
             "type": "pubkey"
+          },
+          {
+            "name": "removedAt",
+            "type": "i64"
           }
         ]
       }

@@ -93,9 +93,8 @@ test(
     const reveal = async () =>
       (
         await revealVote({
-          caller: h.payer,
+          voter: assessor.signer,
           claim: filed.claim,
-          voter: assessor.signer.address,
           accept: true,
           salt: committed.salt,
           reasonUri: "https://example.org/reasoning",

@@ -643,6 +643,7 @@ pub fn expire_cover(
 ) -> Instruction {
     let mut ix = ix(
         bulwark::accounts::ExpireCover {
+            config: config_pda(),
             cover: *cover,
             rent_payer: *rent_payer,
         },
@@ -831,16 +832,11 @@ pub fn commit_vote(
     )
 }
 
-/// Reveals `voter`'s blind ballot on `claim` (anyone with the salt may).
-pub fn reveal_vote(
-    caller: &Pubkey,
-    claim: &Pubkey,
-    voter: &Pubkey,
-    args: RevealVoteArgs,
-) -> Instruction {
+/// `voter` reveals its blind ballot on `claim`.
+pub fn reveal_vote(voter: &Pubkey, claim: &Pubkey, args: RevealVoteArgs) -> Instruction {
     ix(
         bulwark::accounts::RevealVote {
-            caller: *caller,
+            voter: *voter,
             config: config_pda(),
             claim: *claim,
             ballot: ballot_pda(claim, voter),

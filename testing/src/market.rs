@@ -70,7 +70,8 @@ impl<B: Backend> TestContext<B> {
         id
     }
 
-    /// Governance seats `member` on product `product_id`'s panel of designated assessors.
+    /// Governance seats `member` on product `product_id`'s panel of designated assessors (for
+    /// the claims filed after this second: move the clock on before filing one it votes on).
     pub async fn seat(&mut self, product_id: u64, member: &Pubkey) {
         let authority = self.authority.insecure_clone();
         let ix = builders::add_panel_member(&authority.pubkey(), product_id, member);
@@ -448,20 +449,17 @@ impl<B: Backend> Market<B> {
         self.t.send_ok(&[ix], &[voter]).await
     }
 
-    /// Reveals `voter`'s blind ballot for `accept` with `salt` (the payer sends it: anyone
-    /// holding the salt may).
+    /// `voter` reveals its blind ballot for `accept` with `salt`.
     pub async fn reveal(
         &mut self,
         claim: &Pubkey,
-        voter: &Pubkey,
+        voter: &Keypair,
         accept: bool,
         salt: [u8; 32],
     ) -> TxOutcome {
-        let payer = self.t.payer().pubkey();
         let ix = builders::reveal_vote(
-            &payer,
+            &voter.pubkey(),
             claim,
-            voter,
             bulwark::instructions::RevealVoteArgs {
                 accept,
                 salt,
@@ -469,7 +467,7 @@ impl<B: Backend> Market<B> {
                 reason_uri: String::new(),
             },
         );
-        self.t.send_ok(&[ix], &[]).await
+        self.t.send_ok(&[ix], &[voter]).await
     }
 
     /// Moves the clock past `claim`'s voting and cooldown: its outcome is final. Its deadlines

@@ -292,8 +292,7 @@ impl Session<'_> {
             reason_hash,
             reason_uri,
         };
-        self.send(&[reveal_vote(&me, claim, &me, args)], &[])
-            .await?;
+        self.send(&[reveal_vote(&me, claim, args)], &[]).await?;
         let config: Config = self.load(&config_pda(), "config").await?;
         let weight = self
             .show_amount(&config.assessment_mint, ballot.weight)

@@ -260,7 +260,7 @@ impl Engine<'_> {
                 };
                 self.send(
                     &where_,
-                    &[reveal_vote(&key.pubkey(), &claim, &key.pubkey(), args)],
+                    &[reveal_vote(&key.pubkey(), &claim, args)],
                     &[&key],
                 )
                 .await?;

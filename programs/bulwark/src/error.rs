@@ -325,6 +325,8 @@ pub enum BulwarkError {
     NotPanelMember,
     #[msg("A product's panel quorum is at most 100 members")]
     InvalidPanelQuorum,
+    #[msg("The assessor already holds a seat on this panel")]
+    PanelMemberSeated,
 }
 
 /// `InvariantViolated` naming the rule that broke: its message becomes "Account invariant

@@ -345,6 +345,7 @@ pub struct PanelMemberRemoved {
     pub product_id: u64,
     pub member: Pubkey,
     pub panel_member: Pubkey,
+    pub removed_at: i64,
 }
 
 #[event]

@@ -216,7 +216,7 @@ pub mod bulwark {
         CommitVote::commit_vote(ctx, commitment)
     }
 
-    /// Anyone with the salt: reveals a blind ballot in the claim's reveal window.
+    /// Assessor: reveals its blind ballot in the claim's reveal window.
     pub fn reveal_vote(ctx: Context<RevealVote>, args: RevealVoteArgs) -> Result<()> {
         RevealVote::reveal_vote(ctx, args)
     }

@@ -44,6 +44,9 @@ async fn every_instruction() -> (TestContext, Vec<(&'static str, Instruction, Ve
         })
         .await;
     m.t.seat(panel_product, &assessor.pubkey()).await;
+    // The seat counts for claims filed after its second.
+    let seated = m.t.now().await;
+    m.t.warp_to_time(seated + 1).await;
     for nonce in [3, 4] {
         m.buy(cover_args(nonce, owner, panel_product, vec![UNIT], YEAR))
             .await;
@@ -379,9 +382,8 @@ async fn every_instruction() -> (TestContext, Vec<(&'static str, Instruction, Ve
         (
             "reveal_vote",
             reveal_vote(
-                &next.pubkey(),
-                &revealing,
                 &assessor.pubkey(),
+                &revealing,
                 RevealVoteArgs {
                     accept: true,
                     salt: [5; 32],
@@ -389,7 +391,7 @@ async fn every_instruction() -> (TestContext, Vec<(&'static str, Instruction, Ve
                     reason_uri: String::new(),
                 },
             ),
-            vec![next.insecure_clone()],
+            vec![assessor.insecure_clone()],
         ),
         (
             "add_panel_member",

@@ -133,13 +133,11 @@ async fn a_commit_reveal_round_with_one_unrevealed_ballot() {
             Ballot::commitment_of(&claim, &alice.pubkey(), true, &salt(1))
         )
     );
-    let payer = m.t.payer().pubkey();
-    let reveal = |voter: &Keypair, accept, s| {
-        reveal_vote(&payer, &claim, &voter.pubkey(), reveal_args(accept, s))
-    };
+    let reveal =
+        |voter: &Keypair, accept, s| reveal_vote(&voter.pubkey(), &claim, reveal_args(accept, s));
     m.t.send_err(
         reveal(&alice, true, salt(1)),
-        &[],
+        &[&alice],
         BulwarkError::NotInRevealWindow,
     )
     .await;
@@ -159,17 +157,24 @@ async fn a_commit_reveal_round_with_one_unrevealed_ballot() {
     .await;
     m.t.send_err(
         reveal(&alice, false, salt(1)),
-        &[],
+        &[&alice],
         BulwarkError::CommitmentMismatch,
     )
     .await;
     m.t.send_err(
         reveal(&alice, true, salt(9)),
-        &[],
+        &[&alice],
         BulwarkError::CommitmentMismatch,
     )
     .await;
-    let outcome = m.t.send_ok(&[reveal(&alice, true, salt(1))], &[]).await;
+    // Only the voter reveals: a third party holding the salt cannot put words in its ballot.
+    let mut by_other = reveal(&alice, true, salt(1));
+    by_other.accounts[0].pubkey = open.pubkey();
+    m.t.send_err(by_other, &[&open], BulwarkError::NotAssessorOwner)
+        .await;
+    let outcome =
+        m.t.send_ok(&[reveal(&alice, true, salt(1))], &[&alice])
+            .await;
     record_compute_units("reveal_vote", &outcome);
     if sbf_mode() {
         let revealed = outcome.events_of::<VoteRevealed>();
@@ -181,11 +186,11 @@ async fn a_commit_reveal_round_with_one_unrevealed_ballot() {
     }
     m.t.send_err(
         reveal(&alice, true, salt(1)),
-        &[],
+        &[&alice],
         BulwarkError::AlreadyRevealed,
     )
     .await;
-    m.reveal(&claim, &carol.pubkey(), false, salt(3)).await;
+    m.reveal(&claim, &carol, false, salt(3)).await;
     let ballot: Ballot = m.t.load(&ballot_pda(&claim, &alice.pubkey())).await;
     assert!(ballot.counted && ballot.accept);
     assert_eq!(ballot.reason_uri, "ipfs://reasoning");
@@ -194,7 +199,7 @@ async fn a_commit_reveal_round_with_one_unrevealed_ballot() {
         .await;
     m.t.send_err(
         reveal(&bob, false, salt(2)),
-        &[],
+        &[&bob],
         BulwarkError::NotInRevealWindow,
     )
     .await;
@@ -213,6 +218,7 @@ async fn a_commit_reveal_round_with_one_unrevealed_ballot() {
     // neither is slashable.
     let reward = state.assessor_reward;
     assert!(reward > 0);
+    let payer = m.t.payer().pubkey();
     for (voter, expected) in [(&bob, 0), (&carol, 0), (&alice, reward)] {
         let ixs =
             bulwark_sdk::flows::settle_ballot(&mut m.t, &payer, &claim, &voter.pubkey(), None)
@@ -265,6 +271,15 @@ async fn a_panel_decides_one_vote_each_and_refuses_outsiders() {
         (member.product_id, member.member),
         (product, xavier.pubkey())
     );
+    // A seat counts for claims filed after it: not in its own second.
+    let seated = m.t.now().await;
+    m.t.warp_to_time(seated + 1).await;
+    m.t.send_err(
+        add_panel_member(&authority.pubkey(), product, &yann.pubkey()),
+        &[&authority],
+        BulwarkError::PanelMemberSeated,
+    )
+    .await;
     let claim = m.file_claim(1, 10_000 * UNIT).await;
     let filed: Claim = m.t.load(&claim).await;
     assert!(filed.panel);
@@ -393,7 +408,23 @@ async fn a_panel_decides_one_vote_each_and_refuses_outsiders() {
     let slashed: Assessor = m.t.load(&assessor_pda(&xavier.pubkey())).await;
     assert_eq!(slashed.staked, 5 * UNIT, "half of its ten tokens");
 
-    // Removed from the panel, a member casts no new ballot.
+    // Removed after a claim was filed, a member still votes on it (the claim's panel was fixed
+    // at filing), but on no claim filed later; seated again, it votes on claims filed after.
+    let fresh = CoverKeys {
+        product_id: product,
+        ..m.cover_keys(1, vec![m.pool.keys.pool])
+    };
+    let ix = file_claim(
+        &owner,
+        &fresh,
+        1,
+        &m.buyer_token,
+        claim_args(UNIT, m.t.cover_start(&fresh.cover).await),
+    );
+    m.t.send_ok(&[ix], &[&buyer]).await;
+    let third = claim_pda(&fresh.cover, 1);
+    let now = m.t.now().await;
+    m.t.warp_to_time(now + 1).await;
     let outcome =
         m.t.send_ok(
             &[remove_panel_member(
@@ -405,5 +436,32 @@ async fn a_panel_decides_one_vote_each_and_refuses_outsiders() {
         )
         .await;
     record_compute_units("remove_panel_member", &outcome);
-    assert!(!m.t.exists(&panel_member_pda(product, &yann.pubkey())).await);
+    let seat: bulwark::state::PanelMember =
+        m.t.load(&panel_member_pda(product, &yann.pubkey())).await;
+    assert_eq!(seat.removed_at, now + 1);
+    m.t.send_err(
+        remove_panel_member(&authority.pubkey(), product, &yann.pubkey()),
+        &[&authority],
+        BulwarkError::NotPanelMember,
+    )
+    .await;
+    let third_vote = |voter: &Keypair| {
+        vote_with(
+            &voter.pubkey(),
+            &third,
+            VoteArgs {
+                accept: true,
+                reason_hash: [0; 32],
+                reason_uri: String::new(),
+            },
+            Some(product),
+        )
+    };
+    m.t.send_ok(&[third_vote(&yann)], &[&yann]).await;
+    let seat_for = |at: i64| seat.seated_for(at);
+    assert!(seat_for(now) && !seat_for(now + 1) && !seat_for(now + 2));
+    m.t.seat(product, &yann.pubkey()).await;
+    let again: bulwark::state::PanelMember =
+        m.t.load(&panel_member_pda(product, &yann.pubkey())).await;
+    assert_eq!((again.added_at, again.removed_at), (now + 1, 0));
 }

@@ -508,7 +508,7 @@ async fn expire_cover_releases_capacity_early_once_claims_are_impossible() {
     m.t.send_err(missing, &[], BulwarkError::WrongRemainingAccounts)
         .await;
     let mut rent_thief = expire.clone();
-    rent_thief.accounts[1].pubkey = m.staker.pubkey();
+    rent_thief.accounts[2].pubkey = m.staker.pubkey();
     m.t.send_err(rent_thief, &[], BulwarkError::WrongRentPayer)
         .await;
 

@@ -560,7 +560,14 @@ async fn a_claims_pause_moves_the_filing_deadline() {
     )
     .await;
     m.t.warp_to_time(deadline + DAY).await;
+    // Past the deadline in real time, but not on the cover's clock: it cannot be expired.
+    let rent_payer = m.buyer.pubkey();
+    let expire = expire_cover(&keys.cover, &rent_payer, m.product_id, &keys.pools);
+    m.t.send_err(expire.clone(), &[], BulwarkError::CoverNotExpired)
+        .await;
     m.t.send_ok(&[set_pause(&authority.pubkey(), 0)], &[&authority])
+        .await;
+    m.t.send_err(expire, &[], BulwarkError::CoverNotExpired)
         .await;
     // An hour of the window was left when claims were paused: it still is.
     m.t.warp_to_time(deadline + DAY + 3_600 - 1).await;
@@ -628,4 +635,64 @@ async fn a_payouts_pause_that_outlasts_the_backing_leaves_the_claim_payable() {
         m.t.load::<bulwark::state::CapitalPool>(&capital_pool_pda(&m.mint))
             .await;
     assert_eq!(capital_after.capital, capital_before.capital - 1_000 * UNIT);
+}
+
+#[tokio::test]
+async fn a_claims_pause_holds_back_capital_exits() {
+    let mut m = market(1_000_000 * UNIT).await;
+    let mint = m.mint;
+    let (member, token) = m.t.funded_user(&mint, 1_000 * UNIT).await;
+    let ixs = [
+        create_share_account(&member.pubkey(), &member.pubkey(), &mint),
+        deposit_capital(
+            &member.pubkey(),
+            &mint,
+            &spl_token::ID,
+            &token,
+            1_000 * UNIT,
+            0,
+        ),
+    ];
+    m.t.send_ok(&ixs, &[&member]).await;
+    m.t.send_ok(
+        &[request_capital_exit(&member.pubkey(), &mint, 0, 100 * UNIT)],
+        &[&member],
+    )
+    .await;
+    let exit: bulwark::state::CapitalExit =
+        m.t.load(&capital_exit_pda(
+            &capital_pool_pda(&mint),
+            &member.pubkey(),
+            0,
+        ))
+        .await;
+    // Claims are paused for two days of the delay: the exit waits two days more.
+    let authority = m.t.authority.insecure_clone();
+    m.t.send_ok(
+        &[set_pause(&authority.pubkey(), PAUSE_CLAIMS)],
+        &[&authority],
+    )
+    .await;
+    m.t.warp_to_time(exit.requested_at + 2 * DAY).await;
+    m.t.send_ok(&[set_pause(&authority.pubkey(), 0)], &[&authority])
+        .await;
+    let execute = execute_capital_exit(&member.pubkey(), &mint, &spl_token::ID, 0, &token);
+    m.t.warp_to_time(exit.ready_at).await;
+    m.t.send_err(
+        execute.clone(),
+        &[&member],
+        BulwarkError::CapitalExitNotReady,
+    )
+    .await;
+    m.t.warp_to_time(exit.ready_at + 2 * DAY - 1).await;
+    m.t.send_err(
+        execute.clone(),
+        &[&member],
+        BulwarkError::CapitalExitNotReady,
+    )
+    .await;
+    m.t.warp_to_time(exit.ready_at + 2 * DAY).await;
+    let before = m.t.balance(&token).await;
+    m.t.send_ok(&[execute], &[&member]).await;
+    assert_eq!(m.t.balance(&token).await, before + 100 * UNIT);
 }

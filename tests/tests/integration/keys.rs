@@ -240,22 +240,22 @@ async fn compute_units_over_random_keys() {
         let ix = commit_vote(&set.assessor.pubkey(), &blind_claim, commitment, None);
         let outcome = m.t.send_ok(&[ix], &[&set.assessor]).await;
         record_compute_units("commit_vote", &outcome);
-        blind_claims.push((blind_claim, set.assessor.pubkey(), salt));
+        blind_claims.push((blind_claim, salt));
     }
 
-    // The blind ballots, revealed by a third party holding their salts in the reveal window.
+    // The blind ballots, revealed by their voters in the reveal window.
     let first: Claim = m.t.load(&blind_claims[0].0).await;
     m.t.warp_to_time(first.voting_end + 3_600).await;
-    let payer = m.t.payer().pubkey();
-    for (claim, voter, salt) in &blind_claims {
+    for (set, (claim, salt)) in sets.iter().zip(&blind_claims) {
         let args = bulwark::instructions::RevealVoteArgs {
             accept: true,
             salt: *salt,
             reason_hash: [0; 32],
             reason_uri: String::new(),
         };
+        let voter = &set.assessor;
         let outcome =
-            m.t.send_ok(&[reveal_vote(&payer, claim, voter, args)], &[])
+            m.t.send_ok(&[reveal_vote(&voter.pubkey(), claim, args)], &[voter])
                 .await;
         record_compute_units("reveal_vote", &outcome);
     }

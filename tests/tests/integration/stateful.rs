@@ -1298,8 +1298,9 @@ impl World {
                     reason_hash: [0; 32],
                     reason_uri: String::new(),
                 };
+                let key = self.assessors[assessor].insecure_clone();
                 let ok = self
-                    .send(&[reveal_vote(&payer, &claim_key, &voter, args)], &[])
+                    .send(&[reveal_vote(&voter, &claim_key, args)], &[&key])
                     .await
                     .is_ok();
                 assert_eq!(

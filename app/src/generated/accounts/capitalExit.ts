@@ -58,7 +58,13 @@ export type CapitalExit = {
   /** The shares' value at the request's price. */
   valueAtRequest: bigint;
   requestedAt: bigint;
+  /**
+   * Executable from this time on the claims clock: the delay covers the claims the member
+   * sees being decided, and a claims pause stops them, so it stops the delay too.
+   */
   readyAt: bigint;
+  /** The config's claims-paused seconds at the request (the start of that clock). */
+  claimsPaused: bigint;
   reserved: ReadonlyUint8Array;
 };
 
@@ -72,7 +78,13 @@ export type CapitalExitArgs = {
   /** The shares' value at the request's price. */
   valueAtRequest: number | bigint;
   requestedAt: number | bigint;
+  /**
+   * Executable from this time on the claims clock: the delay covers the claims the member
+   * sees being decided, and a claims pause stops them, so it stops the delay too.
+   */
   readyAt: number | bigint;
+  /** The config's claims-paused seconds at the request (the start of that clock). */
+  claimsPaused: number | bigint;
   reserved: ReadonlyUint8Array;
 };
 
@@ -90,7 +102,8 @@ export function getCapitalExitEncoder(): FixedSizeEncoder<CapitalExitArgs> {
       ["valueAtRequest", getU64Encoder()],
       ["requestedAt", getI64Encoder()],
       ["readyAt", getI64Encoder()],
-      ["reserved", fixEncoderSize(getBytesEncoder(), 32)],
+      ["claimsPaused", getU64Encoder()],
+      ["reserved", fixEncoderSize(getBytesEncoder(), 24)],
     ]),
     (value) => ({ ...value, discriminator: CAPITAL_EXIT_DISCRIMINATOR }),
   );
@@ -109,7 +122,8 @@ export function getCapitalExitDecoder(): FixedSizeDecoder<CapitalExit> {
     ["valueAtRequest", getU64Decoder()],
     ["requestedAt", getI64Decoder()],
     ["readyAt", getI64Decoder()],
-    ["reserved", fixDecoderSize(getBytesDecoder(), 32)],
+    ["claimsPaused", getU64Decoder()],
+    ["reserved", fixDecoderSize(getBytesDecoder(), 24)],
   ]);
 }
 

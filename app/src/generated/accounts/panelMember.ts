@@ -53,11 +53,10 @@ export type PanelMember = {
   bump: number;
   productId: bigint;
   member: Address;
-  /**
-   * When governance added it: it votes only on claims filed from then on, so a panel
-   * cannot be packed for a claim already filed.
-   */
+  /** When governance seated it: it votes only on claims filed after that. */
   addedAt: bigint;
+  /** When governance removed it (0 while seated): it still votes on the claims filed before. */
+  removedAt: bigint;
   reserved: ReadonlyUint8Array;
 };
 
@@ -66,11 +65,10 @@ export type PanelMemberArgs = {
   bump: number;
   productId: number | bigint;
   member: Address;
-  /**
-   * When governance added it: it votes only on claims filed from then on, so a panel
-   * cannot be packed for a claim already filed.
-   */
+  /** When governance seated it: it votes only on claims filed after that. */
   addedAt: number | bigint;
+  /** When governance removed it (0 while seated): it still votes on the claims filed before. */
+  removedAt: number | bigint;
   reserved: ReadonlyUint8Array;
 };
 
@@ -84,7 +82,8 @@ export function getPanelMemberEncoder(): FixedSizeEncoder<PanelMemberArgs> {
       ["productId", getU64Encoder()],
       ["member", getAddressEncoder()],
       ["addedAt", getI64Encoder()],
-      ["reserved", fixEncoderSize(getBytesEncoder(), 16)],
+      ["removedAt", getI64Encoder()],
+      ["reserved", fixEncoderSize(getBytesEncoder(), 8)],
     ]),
     (value) => ({ ...value, discriminator: PANEL_MEMBER_DISCRIMINATOR }),
   );
@@ -99,7 +98,8 @@ export function getPanelMemberDecoder(): FixedSizeDecoder<PanelMember> {
     ["productId", getU64Decoder()],
     ["member", getAddressDecoder()],
     ["addedAt", getI64Decoder()],
-    ["reserved", fixDecoderSize(getBytesDecoder(), 16)],
+    ["removedAt", getI64Decoder()],
+    ["reserved", fixDecoderSize(getBytesDecoder(), 8)],
   ]);
 }
 

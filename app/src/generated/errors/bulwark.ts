@@ -310,6 +310,8 @@ export const BULWARK_ERROR__COMMITMENT_MISMATCH = 0x1801; // 6145
 export const BULWARK_ERROR__NOT_PANEL_MEMBER = 0x1802; // 6146
 /** InvalidPanelQuorum: A product's panel quorum is at most 100 members */
 export const BULWARK_ERROR__INVALID_PANEL_QUORUM = 0x1803; // 6147
+/** PanelMemberSeated: The assessor already holds a seat on this panel */
+export const BULWARK_ERROR__PANEL_MEMBER_SEATED = 0x1804; // 6148
 
 export type BulwarkError =
   | typeof BULWARK_ERROR__ALLOCATION_SUM_MISMATCH
@@ -405,6 +407,7 @@ export type BulwarkError =
   | typeof BULWARK_ERROR__NOT_POSITION_OWNER
   | typeof BULWARK_ERROR__NOT_UPGRADE_AUTHORITY
   | typeof BULWARK_ERROR__OUTCOME_NOT_FINAL
+  | typeof BULWARK_ERROR__PANEL_MEMBER_SEATED
   | typeof BULWARK_ERROR__PARAMETRIC_NOT_SUPPORTED
   | typeof BULWARK_ERROR__PAYOUTS_PAUSED
   | typeof BULWARK_ERROR__POSITION_NOT_ABANDONED
@@ -557,6 +560,7 @@ if (process.env.NODE_ENV !== "production") {
     [BULWARK_ERROR__NOT_POSITION_OWNER]: `Signer does not own the stake position`,
     [BULWARK_ERROR__NOT_UPGRADE_AUTHORITY]: `Signer is not the program's upgrade authority`,
     [BULWARK_ERROR__OUTCOME_NOT_FINAL]: `The claim's outcome is not final yet`,
+    [BULWARK_ERROR__PANEL_MEMBER_SEATED]: `The assessor already holds a seat on this panel`,
     [BULWARK_ERROR__PARAMETRIC_NOT_SUPPORTED]: `Parametric products need incident resolution, which is not built yet`,
     [BULWARK_ERROR__PAYOUTS_PAUSED]: `Payouts are paused`,
     [BULWARK_ERROR__POSITION_NOT_ABANDONED]: `Only the owner may withdraw a position until 30 days after its tranche ended`,

@@ -121,6 +121,7 @@ export type AddPanelMemberAsyncInput<
   config?: Address<TAccountConfig>;
   /** The product the member assesses. */
   product?: Address<TAccountProduct>;
+  /** Created at the first seating; a removed member's seat is reused. */
   panelMember?: Address<TAccountPanelMember>;
   systemProgram?: Address<TAccountSystemProgram>;
   productId: AddPanelMemberInstructionDataArgs["productId"];
@@ -223,6 +224,7 @@ export type AddPanelMemberInput<
   config?: Address<TAccountConfig>;
   /** The product the member assesses. */
   product: Address<TAccountProduct>;
+  /** Created at the first seating; a removed member's seat is reused. */
   panelMember: Address<TAccountPanelMember>;
   systemProgram?: Address<TAccountSystemProgram>;
   productId: AddPanelMemberInstructionDataArgs["productId"];
@@ -313,6 +315,7 @@ export type ParsedAddPanelMemberInstruction<
     config: TAccountMetas[1];
     /** The product the member assesses. */
     product: TAccountMetas[2];
+    /** Created at the first seating; a removed member's seat is reused. */
     panelMember: TAccountMetas[3];
     systemProgram: TAccountMetas[4];
   };

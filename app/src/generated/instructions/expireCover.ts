@@ -23,6 +23,7 @@ import {
   type Instruction,
   type InstructionWithAccounts,
   type InstructionWithData,
+  type ReadonlyAccount,
   type ReadonlyUint8Array,
   type WritableAccount,
 } from "@solana/kit";
@@ -37,6 +38,8 @@ export function getExpireCoverDiscriminatorBytes() {
 
 export type ExpireCoverInstruction<
   TProgram extends string = typeof BULWARK_PROGRAM_ADDRESS,
+  TAccountConfig extends string | AccountMeta<string> =
+    "6Lq4DP5ySowZkEkD8pMeGMcxSbW8L51djnNkXLhB63SM",
   TAccountCover extends string | AccountMeta<string> = string,
   TAccountRentPayer extends string | AccountMeta<string> = string,
   TRemainingAccounts extends readonly AccountMeta<string>[] = [],
@@ -44,6 +47,7 @@ export type ExpireCoverInstruction<
   InstructionWithData<ReadonlyUint8Array> &
   InstructionWithAccounts<
     [
+      TAccountConfig extends string ? ReadonlyAccount<TAccountConfig> : TAccountConfig,
       TAccountCover extends string ? WritableAccount<TAccountCover> : TAccountCover,
       TAccountRentPayer extends string ? WritableAccount<TAccountRentPayer> : TAccountRentPayer,
       ...TRemainingAccounts,
@@ -76,9 +80,12 @@ export function getExpireCoverInstructionDataCodec(): FixedSizeCodec<
 }
 
 export type ExpireCoverInput<
+  TAccountConfig extends string = string,
   TAccountCover extends string = string,
   TAccountRentPayer extends string = string,
 > = {
+  /** Its claims pause clock: the cover's filing deadline moves with claims pauses. */
+  config?: Address<TAccountConfig>;
   /** Closed by this instruction. */
   cover: Address<TAccountCover>;
   /** Receives the cover's rent back. */
@@ -86,29 +93,41 @@ export type ExpireCoverInput<
 };
 
 export function getExpireCoverInstruction<
+  TAccountConfig extends string,
   TAccountCover extends string,
   TAccountRentPayer extends string,
   TProgramAddress extends Address = typeof BULWARK_PROGRAM_ADDRESS,
 >(
-  input: ExpireCoverInput<TAccountCover, TAccountRentPayer>,
+  input: ExpireCoverInput<TAccountConfig, TAccountCover, TAccountRentPayer>,
   config?: { programAddress?: TProgramAddress },
-): ExpireCoverInstruction<TProgramAddress, TAccountCover, TAccountRentPayer> {
+): ExpireCoverInstruction<TProgramAddress, TAccountConfig, TAccountCover, TAccountRentPayer> {
   // Program address.
   const programAddress = config?.programAddress ?? BULWARK_PROGRAM_ADDRESS;
 
   // Original accounts.
   const originalAccounts = {
+    config: { value: input.config ?? null, isWritable: false },
     cover: { value: input.cover ?? null, isWritable: true },
     rentPayer: { value: input.rentPayer ?? null, isWritable: true },
   };
   const accounts = originalAccounts as Record<keyof typeof originalAccounts, ResolvedAccount>;
 
+  // Resolve default values.
+  if (!accounts.config.value) {
+    accounts.config.value =
+      "6Lq4DP5ySowZkEkD8pMeGMcxSbW8L51djnNkXLhB63SM" as Address<"6Lq4DP5ySowZkEkD8pMeGMcxSbW8L51djnNkXLhB63SM">;
+  }
+
   const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
   return Object.freeze({
-    accounts: [getAccountMeta(accounts.cover), getAccountMeta(accounts.rentPayer)],
+    accounts: [
+      getAccountMeta(accounts.config),
+      getAccountMeta(accounts.cover),
+      getAccountMeta(accounts.rentPayer),
+    ],
     data: getExpireCoverInstructionDataEncoder().encode({}),
     programAddress,
-  } as ExpireCoverInstruction<TProgramAddress, TAccountCover, TAccountRentPayer>);
+  } as ExpireCoverInstruction<TProgramAddress, TAccountConfig, TAccountCover, TAccountRentPayer>);
 }
 
 export type ParsedExpireCoverInstruction<
@@ -117,10 +136,12 @@ export type ParsedExpireCoverInstruction<
 > = {
   programAddress: Address<TProgram>;
   accounts: {
+    /** Its claims pause clock: the cover's filing deadline moves with claims pauses. */
+    config: TAccountMetas[0];
     /** Closed by this instruction. */
-    cover: TAccountMetas[0];
+    cover: TAccountMetas[1];
     /** Receives the cover's rent back. */
-    rentPayer: TAccountMetas[1];
+    rentPayer: TAccountMetas[2];
   };
   data: ExpireCoverInstructionData;
 };
@@ -133,7 +154,7 @@ export function parseExpireCoverInstruction<
     InstructionWithAccounts<TAccountMetas> &
     InstructionWithData<ReadonlyUint8Array>,
 ): ParsedExpireCoverInstruction<TProgram, TAccountMetas> {
-  if (instruction.accounts.length < 2) {
+  if (instruction.accounts.length < 3) {
     // TODO: Coded error.
     throw new Error("Not enough accounts");
   }
@@ -145,7 +166,7 @@ export function parseExpireCoverInstruction<
   };
   return {
     programAddress: instruction.programAddress,
-    accounts: { cover: getNextAccount(), rentPayer: getNextAccount() },
+    accounts: { config: getNextAccount(), cover: getNextAccount(), rentPayer: getNextAccount() },
     data: getExpireCoverInstructionDataDecoder().decode(instruction.data),
   };
 }

@@ -29,10 +29,10 @@ import {
   type InstructionWithAccounts,
   type InstructionWithData,
   type ReadonlyAccount,
+  type ReadonlySignerAccount,
   type ReadonlyUint8Array,
   type TransactionSigner,
   type WritableAccount,
-  type WritableSignerAccount,
 } from "@solana/kit";
 import { findPanelMemberPda } from "../pdas";
 import { BULWARK_PROGRAM_ADDRESS } from "../programs";
@@ -58,7 +58,7 @@ export type RemovePanelMemberInstruction<
   InstructionWithAccounts<
     [
       TAccountAuthority extends string
-        ? WritableSignerAccount<TAccountAuthority> & AccountSignerMeta<TAccountAuthority>
+        ? ReadonlySignerAccount<TAccountAuthority> & AccountSignerMeta<TAccountAuthority>
         : TAccountAuthority,
       TAccountConfig extends string ? ReadonlyAccount<TAccountConfig> : TAccountConfig,
       TAccountPanelMember extends string
@@ -110,9 +110,9 @@ export type RemovePanelMemberAsyncInput<
   TAccountConfig extends string = string,
   TAccountPanelMember extends string = string,
 > = {
-  /** Governance; gets the membership's rent back. */
   authority: TransactionSigner<TAccountAuthority>;
   config?: Address<TAccountConfig>;
+  /** Kept, with its removal time: the claims filed while it was seated keep their panel. */
   panelMember?: Address<TAccountPanelMember>;
   productId: RemovePanelMemberInstructionDataArgs["productId"];
   member: RemovePanelMemberInstructionDataArgs["member"];
@@ -139,7 +139,7 @@ export async function getRemovePanelMemberInstructionAsync<
 
   // Original accounts.
   const originalAccounts = {
-    authority: { value: input.authority ?? null, isWritable: true },
+    authority: { value: input.authority ?? null, isWritable: false },
     config: { value: input.config ?? null, isWritable: false },
     panelMember: { value: input.panelMember ?? null, isWritable: true },
   };
@@ -184,9 +184,9 @@ export type RemovePanelMemberInput<
   TAccountConfig extends string = string,
   TAccountPanelMember extends string = string,
 > = {
-  /** Governance; gets the membership's rent back. */
   authority: TransactionSigner<TAccountAuthority>;
   config?: Address<TAccountConfig>;
+  /** Kept, with its removal time: the claims filed while it was seated keep their panel. */
   panelMember: Address<TAccountPanelMember>;
   productId: RemovePanelMemberInstructionDataArgs["productId"];
   member: RemovePanelMemberInstructionDataArgs["member"];
@@ -211,7 +211,7 @@ export function getRemovePanelMemberInstruction<
 
   // Original accounts.
   const originalAccounts = {
-    authority: { value: input.authority ?? null, isWritable: true },
+    authority: { value: input.authority ?? null, isWritable: false },
     config: { value: input.config ?? null, isWritable: false },
     panelMember: { value: input.panelMember ?? null, isWritable: true },
   };
@@ -251,9 +251,9 @@ export type ParsedRemovePanelMemberInstruction<
 > = {
   programAddress: Address<TProgram>;
   accounts: {
-    /** Governance; gets the membership's rent back. */
     authority: TAccountMetas[0];
     config: TAccountMetas[1];
+    /** Kept, with its removal time: the claims filed while it was seated keep their panel. */
     panelMember: TAccountMetas[2];
   };
   data: RemovePanelMemberInstructionData;

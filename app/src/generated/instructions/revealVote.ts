@@ -49,7 +49,7 @@ export function getRevealVoteDiscriminatorBytes() {
 
 export type RevealVoteInstruction<
   TProgram extends string = typeof BULWARK_PROGRAM_ADDRESS,
-  TAccountCaller extends string | AccountMeta<string> = string,
+  TAccountVoter extends string | AccountMeta<string> = string,
   TAccountConfig extends string | AccountMeta<string> =
     "6Lq4DP5ySowZkEkD8pMeGMcxSbW8L51djnNkXLhB63SM",
   TAccountClaim extends string | AccountMeta<string> = string,
@@ -59,9 +59,9 @@ export type RevealVoteInstruction<
   InstructionWithData<ReadonlyUint8Array> &
   InstructionWithAccounts<
     [
-      TAccountCaller extends string
-        ? ReadonlySignerAccount<TAccountCaller> & AccountSignerMeta<TAccountCaller>
-        : TAccountCaller,
+      TAccountVoter extends string
+        ? ReadonlySignerAccount<TAccountVoter> & AccountSignerMeta<TAccountVoter>
+        : TAccountVoter,
       TAccountConfig extends string ? ReadonlyAccount<TAccountConfig> : TAccountConfig,
       TAccountClaim extends string ? WritableAccount<TAccountClaim> : TAccountClaim,
       TAccountBallot extends string ? WritableAccount<TAccountBallot> : TAccountBallot,
@@ -121,13 +121,16 @@ export function getRevealVoteInstructionDataCodec(): Codec<
 }
 
 export type RevealVoteInput<
-  TAccountCaller extends string = string,
+  TAccountVoter extends string = string,
   TAccountConfig extends string = string,
   TAccountClaim extends string = string,
   TAccountBallot extends string = string,
 > = {
-  /** Anyone who holds the salt: the voter, or a service it gave it to. */
-  caller: TransactionSigner<TAccountCaller>;
+  /**
+   * The ballot's voter: only it reveals (with its reasoning), so nobody who sees the salt in
+   * a pending reveal can front-run it with other words.
+   */
+  voter: TransactionSigner<TAccountVoter>;
   config?: Address<TAccountConfig>;
   claim: Address<TAccountClaim>;
   /** Owner and discriminator prove it a ballot, `claim` that it is one of this claim's. */
@@ -139,17 +142,17 @@ export type RevealVoteInput<
 };
 
 export function getRevealVoteInstruction<
-  TAccountCaller extends string,
+  TAccountVoter extends string,
   TAccountConfig extends string,
   TAccountClaim extends string,
   TAccountBallot extends string,
   TProgramAddress extends Address = typeof BULWARK_PROGRAM_ADDRESS,
 >(
-  input: RevealVoteInput<TAccountCaller, TAccountConfig, TAccountClaim, TAccountBallot>,
+  input: RevealVoteInput<TAccountVoter, TAccountConfig, TAccountClaim, TAccountBallot>,
   config?: { programAddress?: TProgramAddress },
 ): RevealVoteInstruction<
   TProgramAddress,
-  TAccountCaller,
+  TAccountVoter,
   TAccountConfig,
   TAccountClaim,
   TAccountBallot
@@ -159,7 +162,7 @@ export function getRevealVoteInstruction<
 
   // Original accounts.
   const originalAccounts = {
-    caller: { value: input.caller ?? null, isWritable: false },
+    voter: { value: input.voter ?? null, isWritable: false },
     config: { value: input.config ?? null, isWritable: false },
     claim: { value: input.claim ?? null, isWritable: true },
     ballot: { value: input.ballot ?? null, isWritable: true },
@@ -178,7 +181,7 @@ export function getRevealVoteInstruction<
   const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
   return Object.freeze({
     accounts: [
-      getAccountMeta(accounts.caller),
+      getAccountMeta(accounts.voter),
       getAccountMeta(accounts.config),
       getAccountMeta(accounts.claim),
       getAccountMeta(accounts.ballot),
@@ -187,7 +190,7 @@ export function getRevealVoteInstruction<
     programAddress,
   } as RevealVoteInstruction<
     TProgramAddress,
-    TAccountCaller,
+    TAccountVoter,
     TAccountConfig,
     TAccountClaim,
     TAccountBallot
@@ -200,8 +203,11 @@ export type ParsedRevealVoteInstruction<
 > = {
   programAddress: Address<TProgram>;
   accounts: {
-    /** Anyone who holds the salt: the voter, or a service it gave it to. */
-    caller: TAccountMetas[0];
+    /**
+     * The ballot's voter: only it reveals (with its reasoning), so nobody who sees the salt in
+     * a pending reveal can front-run it with other words.
+     */
+    voter: TAccountMetas[0];
     config: TAccountMetas[1];
     claim: TAccountMetas[2];
     /** Owner and discriminator prove it a ballot, `claim` that it is one of this claim's. */
@@ -231,7 +237,7 @@ export function parseRevealVoteInstruction<
   return {
     programAddress: instruction.programAddress,
     accounts: {
-      caller: getNextAccount(),
+      voter: getNextAccount(),
       config: getNextAccount(),
       claim: getNextAccount(),
       ballot: getNextAccount(),

@@ -222,8 +222,12 @@ pub struct CapitalExit {
     /// The shares' value at the request's price.
     pub value_at_request: u64,
     pub requested_at: i64,
+    /// Executable from this time on the claims clock: the delay covers the claims the member
+    /// sees being decided, and a claims pause stops them, so it stops the delay too.
     pub ready_at: i64,
-    pub reserved: [u8; 32],
+    /// The config's claims-paused seconds at the request (the start of that clock).
+    pub claims_paused: u64,
+    pub reserved: [u8; 24],
 }
 
 impl CapitalExit {

@@ -98,7 +98,7 @@ impl Config {
     pub fn paused_seconds(&self, family: u8, now: i64) -> Result<u64> {
         let clock = &self.pause_clocks[family.trailing_zeros() as usize % PAUSE_FAMILIES];
         let current = if self.is_paused(family) {
-            u64::try_from(now.saturating_sub(clock.paused_since)).or_overflow()?
+            u64::try_from(now.saturating_sub(clock.paused_since).max(0)).or_overflow()?
         } else {
             0
         };

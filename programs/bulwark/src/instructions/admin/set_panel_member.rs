@@ -18,8 +18,9 @@ pub struct AddPanelMember<'info> {
     /// The product the member assesses.
     #[account(seeds = [PRODUCT_SEED, &product_id.to_le_bytes()], bump = product.bump)]
     pub product: Box<Account<'info, Product>>,
+    /// Created at the first seating; a removed member's seat is reused.
     #[account(
-        init,
+        init_if_needed,
         payer = authority,
         space = PanelMember::SPACE,
         seeds = [PANEL_MEMBER_SEED, &product_id.to_le_bytes(), member.as_ref()],
@@ -30,14 +31,20 @@ pub struct AddPanelMember<'info> {
 }
 
 impl AddPanelMember<'_> {
-    /// Governance designates `member` as an assessor of product `product_id`: it votes (with
-    /// its own assessor stake behind it) on the product's panel claims filed from now on.
+    /// Governance designates `member` as an assessor of product `product_id` (again, if it was
+    /// removed): it votes (with its own assessor stake behind it) on the product's panel claims
+    /// filed from now on.
     pub fn add_panel_member(
         ctx: Context<AddPanelMember>,
         product_id: u64,
         member: Pubkey,
     ) -> Result<()> {
         require_keys_neq!(member, Pubkey::default(), BulwarkError::NotPanelMember);
+        let seat = &ctx.accounts.panel_member;
+        require!(
+            seat.version == 0 || seat.removed_at != 0,
+            BulwarkError::PanelMemberSeated
+        );
         let now = Clock::get()?.unix_timestamp;
         let panel_member = &mut ctx.accounts.panel_member;
         panel_member.set_inner(PanelMember {
@@ -46,7 +53,8 @@ impl AddPanelMember<'_> {
             product_id,
             member,
             added_at: now,
-            reserved: [0; 16],
+            removed_at: 0,
+            reserved: [0; 8],
         });
         panel_member.invariant()?;
         emit!(PanelMemberAdded {
@@ -62,17 +70,15 @@ impl AddPanelMember<'_> {
 #[derive(Accounts)]
 #[instruction(product_id: u64, member: Pubkey)]
 pub struct RemovePanelMember<'info> {
-    /// Governance; gets the membership's rent back.
-    #[account(mut)]
     pub authority: Signer<'info>,
     #[account(
         address = CONFIG_ADDRESS @ BulwarkError::WrongConfig,
         has_one = authority @ BulwarkError::NotAuthority,
     )]
     pub config: Box<Account<'info, Config>>,
+    /// Kept, with its removal time: the claims filed while it was seated keep their panel.
     #[account(
         mut,
-        close = authority,
         seeds = [PANEL_MEMBER_SEED, &product_id.to_le_bytes(), member.as_ref()],
         bump = panel_member.bump,
     )]
@@ -80,17 +86,24 @@ pub struct RemovePanelMember<'info> {
 }
 
 impl RemovePanelMember<'_> {
-    /// Governance removes `member` from product `product_id`'s panel: it casts no new ballot
-    /// on the product's claims; the ballots it cast stand and are settled as any other.
+    /// Governance removes `member` from product `product_id`'s panel: it votes on no claim
+    /// filed from now on; on the claims filed while it was seated it still may (their panel
+    /// was fixed at filing), and its ballots are settled as any other.
     pub fn remove_panel_member(
         ctx: Context<RemovePanelMember>,
         _product_id: u64,
         _member: Pubkey,
     ) -> Result<()> {
+        let now = Clock::get()?.unix_timestamp;
+        let panel_member = &mut ctx.accounts.panel_member;
+        require!(panel_member.removed_at == 0, BulwarkError::NotPanelMember);
+        panel_member.removed_at = now;
+        panel_member.invariant()?;
         emit!(PanelMemberRemoved {
-            product_id: ctx.accounts.panel_member.product_id,
-            member: ctx.accounts.panel_member.member,
-            panel_member: ctx.accounts.panel_member.key(),
+            product_id: panel_member.product_id,
+            member: panel_member.member,
+            panel_member: panel_member.key(),
+            removed_at: now,
         });
         Ok(())
     }

@@ -47,7 +47,9 @@ pub struct ExecuteCapitalExit<'info> {
 capital_tokens!(ExecuteCapitalExit);
 
 impl ExecuteCapitalExit<'_> {
-    /// Step two of leaving: once the delay has passed, pays the lower of the shares' value at
+    /// Step two of leaving: once the delay has passed (on the claims clock: claims pauses since
+    /// the request extend it, so capital cannot leave ahead of claims a pause froze), pays the
+    /// lower of the shares' value at
     /// the request and now, unless that would take the capital below its minimum
     /// requirement (then the request waits for more capital, or a smaller exit).
     pub fn execute_capital_exit(ctx: Context<ExecuteCapitalExit>) -> Result<()> {
@@ -56,8 +58,12 @@ impl ExecuteCapitalExit<'_> {
             .config
             .require_not_paused(PAUSE_WITHDRAW, BulwarkError::WithdrawalsPaused)?;
         let now = Clock::get()?.unix_timestamp;
+        let exit_clock =
+            accounts
+                .config
+                .clock_since(PAUSE_CLAIMS, accounts.exit.claims_paused, now)?;
         require!(
-            now >= accounts.exit.ready_at,
+            exit_clock >= accounts.exit.ready_at,
             BulwarkError::CapitalExitNotReady
         );
         let shares = accounts.exit.shares;

@@ -86,7 +86,8 @@ impl RequestCapitalExit<'_> {
             value_at_request,
             requested_at: now,
             ready_at,
-            reserved: [0; 32],
+            claims_paused: accounts.config.paused_seconds(PAUSE_CLAIMS, now)?,
+            reserved: [0; 24],
         });
         emit!(CapitalExitRequested {
             capital_pool: pool.key(),

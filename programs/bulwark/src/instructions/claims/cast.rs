@@ -16,7 +16,8 @@ pub struct Cast {
 /// Checks that `owner` may cast a ballot on `claim` at `now` and returns its weight: claims are
 /// not paused, voting is open on the claim's clock, the voter is not the claimant and has stake
 /// of voting age; on a panel claim the voter is a member of the product's panel since before
-/// the claim was filed, and votes once (weight 1) with its stake behind the vote.
+/// the claim was filed (and not removed before), and votes once (weight 1) with its stake
+/// behind the vote.
 pub fn check_cast(
     config: &Config,
     claim: &Claim,
@@ -44,7 +45,7 @@ pub fn check_cast(
     require!(
         member.product_id == claim.product_id
             && member.member == *owner
-            && member.added_at <= claim.filed_at,
+            && member.seated_for(claim.filed_at),
         BulwarkError::NotPanelMember
     );
     Ok(Cast { weight: 1, stake })

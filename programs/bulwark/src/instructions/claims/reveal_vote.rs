@@ -17,14 +17,19 @@ pub struct RevealVoteArgs {
 
 #[derive(Accounts)]
 pub struct RevealVote<'info> {
-    /// Anyone who holds the salt: the voter, or a service it gave it to.
-    pub caller: Signer<'info>,
+    /// The ballot's voter: only it reveals (with its reasoning), so nobody who sees the salt in
+    /// a pending reveal can front-run it with other words.
+    pub voter: Signer<'info>,
     #[account(address = CONFIG_ADDRESS @ BulwarkError::WrongConfig)]
     pub config: Box<Account<'info, Config>>,
     #[account(mut)]
     pub claim: Box<Account<'info, Claim>>,
     /// Owner and discriminator prove it a ballot, `claim` that it is one of this claim's.
-    #[account(mut, has_one = claim @ BulwarkError::WrongBallot)]
+    #[account(
+        mut,
+        has_one = claim @ BulwarkError::WrongBallot,
+        constraint = ballot.assessor == voter.key() @ BulwarkError::NotAssessorOwner,
+    )]
     pub ballot: Box<Account<'info, Ballot>>,
 }
 

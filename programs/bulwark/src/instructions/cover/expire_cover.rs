@@ -1,14 +1,18 @@
+use crate::constants::*;
 use crate::error::{broken, BulwarkError};
 use crate::events::CoverExpired;
 use crate::instructions::cover_pools::PoolPair;
 use crate::math::OrOverflow;
-use crate::state::Cover;
+use crate::state::{Config, Cover};
 use anchor_lang::prelude::*;
 
 /// Remaining accounts: for each pool of the cover, in the cover's order, `[pool,
 /// pool_product]`, both writable.
 #[derive(Accounts)]
 pub struct ExpireCover<'info> {
+    /// Its claims pause clock: the cover's filing deadline moves with claims pauses.
+    #[account(address = CONFIG_ADDRESS @ BulwarkError::WrongConfig)]
+    pub config: Box<Account<'info, Config>>,
     /// Closed by this instruction.
     #[account(
         mut,
@@ -23,7 +27,8 @@ pub struct ExpireCover<'info> {
 }
 
 impl ExpireCover<'_> {
-    /// Anyone, once a cover's claim window (end + grace) has passed: releases its allocations
+    /// Anyone, once a cover's claim window (end + grace, on its claims clock: moved by claims
+    /// pauses, as `file_claim` sees it) has passed: releases its allocations
     /// and the leverage line they used in every pool right away instead of at their bucket,
     /// and closes the cover, returning
     /// its rent to whoever paid it. Releasing never depends on this call: buckets do it anyway.
@@ -37,7 +42,7 @@ impl ExpireCover<'_> {
         let now = Clock::get()?.unix_timestamp;
         let cover = &ctx.accounts.cover;
         require!(
-            now >= cover.claimable_until()?,
+            cover.claims_clock(&ctx.accounts.config, now)? >= cover.claimable_until()?,
             BulwarkError::CoverNotExpired
         );
         require!(cover.claim_count == 0, BulwarkError::CoverHasClaims);
