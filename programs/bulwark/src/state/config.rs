@@ -71,6 +71,24 @@ impl Config {
         Ok(share.max(self.params.quorum))
     }
 
+    /// Books `amount` of assessor stake entering the assessment vault.
+    pub fn add_assessor_stake(&mut self, amount: u64) -> Result<()> {
+        self.total_assessor_stake = self
+            .total_assessor_stake
+            .checked_add(amount)
+            .or_overflow()?;
+        Ok(())
+    }
+
+    /// Books `amount` of assessor stake leaving the assessment vault (unstaked or slashed).
+    pub fn remove_assessor_stake(&mut self, amount: u64) -> Result<()> {
+        self.total_assessor_stake = self
+            .total_assessor_stake
+            .checked_sub(amount)
+            .ok_or_else(|| broken!("the total assessor stake includes each assessor's"))?;
+        Ok(())
+    }
+
     /// Sets the paused families to `flags` at `now`, starting the pause clock of each family
     /// that becomes paused and adding the elapsed pause to each that resumes.
     pub fn set_pause_flags(&mut self, flags: u8, now: i64) -> Result<()> {

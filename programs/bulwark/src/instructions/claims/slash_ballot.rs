@@ -1,5 +1,5 @@
 use crate::constants::*;
-use crate::error::{broken, require_invariant, BulwarkError};
+use crate::error::{require_invariant, BulwarkError};
 use crate::events::BallotSlashed;
 use crate::math::bps::Bps;
 use crate::state::{Assessor, Ballot, Claim, Config};
@@ -73,11 +73,7 @@ impl SlashBallot<'_> {
         let assessor = &mut accounts.assessor;
         assessor.remove_stake(slashed)?;
         assessor.ballot_settled()?;
-        accounts.config.total_assessor_stake = accounts
-            .config
-            .total_assessor_stake
-            .checked_sub(slashed)
-            .ok_or_else(|| broken!("the total assessor stake includes each assessor's"))?;
+        accounts.config.remove_assessor_stake(slashed)?;
         if slashed > 0 {
             transfer_out(
                 &accounts.token_program,

@@ -1,7 +1,6 @@
 use crate::constants::*;
 use crate::error::BulwarkError;
 use crate::events::AssessorStaked;
-use crate::math::OrOverflow;
 use crate::state::{Assessor, Config};
 use crate::token::transfer_in;
 use anchor_lang::prelude::*;
@@ -49,11 +48,7 @@ impl StakeAssessor<'_> {
         let now = Clock::get()?.unix_timestamp;
         let accounts = ctx.accounts;
         let age = accounts.config.params.assessor_stake_age;
-        accounts.config.total_assessor_stake = accounts
-            .config
-            .total_assessor_stake
-            .checked_add(amount)
-            .or_overflow()?;
+        accounts.config.add_assessor_stake(amount)?;
         let assessor = &mut accounts.assessor;
         if assessor.version == 0 {
             assessor.version = ACCOUNT_VERSION;

@@ -1,5 +1,5 @@
 use crate::constants::*;
-use crate::error::{broken, BulwarkError};
+use crate::error::BulwarkError;
 use crate::events::AssessorUnstaked;
 use crate::state::{Assessor, Config};
 use crate::token::transfer_out;
@@ -55,11 +55,7 @@ impl UnstakeAssessor<'_> {
             BulwarkError::AssessorHasOpenBallots
         );
         accounts.assessor.remove_stake(amount)?;
-        accounts.config.total_assessor_stake = accounts
-            .config
-            .total_assessor_stake
-            .checked_sub(amount)
-            .ok_or_else(|| broken!("the total assessor stake includes each assessor's"))?;
+        accounts.config.remove_assessor_stake(amount)?;
         transfer_out(
             &accounts.token_program,
             &accounts.assessment_vault,
