@@ -20,18 +20,9 @@ pub fn claim_status(claim: &Claim, paused: i64, redeem_by: i64, now: i64) -> Res
         0 => "no votes yet".to_string(),
         _ => format!("{} so far", outcome(claim.voted_accept())),
     };
-    let status = match now - paused {
-        at if at < claim.voting_end => ClaimStatus::Voting,
-        at if at < claim.reveal_end().map_err(|e| CliError(e.to_string()))? => ClaimStatus::Reveal,
-        at if at < claim.cooldown_end().map_err(|e| CliError(e.to_string()))? => {
-            ClaimStatus::Cooldown {
-                accepted: claim.accepted(),
-            }
-        }
-        _ => ClaimStatus::Final {
-            accepted: claim.accepted(),
-        },
-    };
+    let status = claim
+        .status_on_clock(now - paused)
+        .map_err(|e| CliError(e.to_string()))?;
     Ok(match status {
         ClaimStatus::Voting if claim.voting_end < claim.latest_voting_end => format!(
             "voting until {} ({so_far}; a late vote that flips it extends voting, at most to {})",

@@ -216,7 +216,11 @@ impl Claim {
 
     /// Where the claim stands at `now` (on its clock: a claims pause stops it).
     pub fn status(&self, config: &Config, now: i64) -> Result<ClaimStatus> {
-        let now = self.clock(config, now)?;
+        self.status_on_clock(self.clock(config, now)?)
+    }
+
+    /// Where the claim stands when its own clock reads `now`.
+    pub fn status_on_clock(&self, now: i64) -> Result<ClaimStatus> {
         Ok(if now < self.voting_end {
             ClaimStatus::Voting
         } else if now < self.reveal_end()? {
@@ -232,8 +236,8 @@ impl Claim {
         })
     }
 
-    /// Records a vote of `weight` at `now` (on the claim's clock). The first accepting vote opens a full voting period
-    /// from itself, so deniers get one to answer it (Nexus Mutual v2's rule); every vote that
+    /// Records a vote of `weight` at `now` (on the claim's clock). The first accepting vote
+    /// opens a full voting period from itself, so deniers get one to answer it (Nexus Mutual v2's rule); every vote that
     /// flips the outcome within the last `silent_ending` seconds pushes the end to
     /// `silent_ending` after it, so the side that loses the lead can answer. Both stop at
     /// `latest_voting_end`: a flip in the last `silent_ending` before it gets only what is left.
