@@ -205,7 +205,7 @@ pub enum Command {
     /// Test tokens: create a mint the wallet controls and mint from it.
     #[command(subcommand)]
     Token(TokenCommand),
-    /// Move the embedded VM's clock forward.
+    /// Move the clock forward: the embedded VM's, or a local cluster's (`bulwark localnet`).
     Warp {
         #[arg(long)]
         days: u32,

@@ -6,7 +6,7 @@ use crate::capacity::CapacityUse;
 use anchor_lang::prelude::Pubkey;
 use bulwark::state::{Claim, ClaimStatus, Config, Pool, PoolProduct};
 use bulwark_sdk::builders::{config_pda, pool_product_pda};
-use bulwark_testing::TestContext;
+use bulwark_testing::{Backend, TestContext};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -69,8 +69,8 @@ pub struct ClaimReport {
 
 /// Capacity used by each of `product_ids` in `pool` (the account at `address`) at the VM's
 /// current time.
-pub async fn capacity_uses(
-    t: &mut TestContext,
+pub async fn capacity_uses<B: Backend>(
+    t: &mut TestContext<B>,
     address: &Pubkey,
     pool: &Pool,
     product_ids: &[u64],
@@ -105,7 +105,7 @@ pub struct Watch {
 
 impl Watch {
     /// Reads the state at the VM's current time.
-    pub async fn state(&self, t: &mut TestContext) -> anchor_lang::Result<State> {
+    pub async fn state<B: Backend>(&self, t: &mut TestContext<B>) -> anchor_lang::Result<State> {
         let now = t.now().await;
         let pool: Pool = t.load_zc(&self.pool).await;
         let mut tranches: Vec<TrancheReport> = pool

@@ -25,12 +25,16 @@ use solana_rpc_client::nonblocking::rpc_client::RpcClient;
 use solana_rpc_client_api::client_error::ErrorKind as ClientErrorKind;
 use solana_rpc_client_api::config::{RpcAccountInfoConfig, RpcProgramAccountsConfig};
 use solana_rpc_client_api::filter::{Memcmp, MemcmpEncodedBytes, RpcFilterType};
-use solana_rpc_client_api::request::{RpcError, RpcResponseErrorData};
+use solana_rpc_client_api::request::{RpcError, RpcRequest, RpcResponseErrorData};
 use solana_signature::Signature;
 use solana_signer::Signer;
 use solana_transaction::Transaction;
+use solana_transaction_error::TransactionError;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+
+/// JSON-RPC's code for a method the node does not have.
+const METHOD_NOT_FOUND: i64 = -32601;
 
 /// SOL the embedded VM gives a wallet it has not seen before.
 const EMBEDDED_AIRDROP: u64 = 1_000_000_000_000;
@@ -209,7 +213,7 @@ impl Transport {
                     .account(&solana_sdk_ids::sysvar::clock::ID)
                     .await?
                     .ok_or_else(|| CliError("the cluster has no clock sysvar".into()))?;
-                bincode_clock(&account.data)
+                clock_of(&account.data)
             }
             Transport::Embedded(vm) => Ok(vm.t.clock().await),
         }
@@ -231,15 +235,8 @@ impl Transport {
                 let tx =
                     Transaction::new_signed_with_payer(ixs, Some(&fee_payer), signers, blockhash);
                 rpc.send_and_confirm_transaction(&tx).await.map_err(|e| {
-                    let logs = match e.kind() {
-                        ClientErrorKind::RpcError(RpcError::RpcResponseError {
-                            data: RpcResponseErrorData::SendTransactionPreflightFailure(result),
-                            ..
-                        }) => result.logs.clone().unwrap_or_default(),
-                        _ => Vec::new(),
-                    };
-                    match e.get_transaction_error() {
-                        Some(err) => describe_failure(&err, &logs),
+                    match transaction_failure(&e) {
+                        Some((err, logs)) => describe_failure(&err, &logs),
                         None => CliError(format!("sending the transaction: {e}")),
                     }
                 })
@@ -248,22 +245,43 @@ impl Transport {
         }
     }
 
-    /// Moves the embedded VM's clock forward (a cluster's clock cannot be moved).
+    /// Moves the clock `seconds` forward: the embedded VM's, or a local cluster's that takes
+    /// surfpool's `surfnet_timeTravel` (`bulwark localnet`); any other cluster's clock is its own.
     pub async fn warp(&mut self, seconds: i64) -> Result<Clock> {
+        let now = self.clock().await?.unix_timestamp;
+        let target = now
+            .checked_add(seconds)
+            .filter(|_| seconds >= 0)
+            .ok_or_else(|| CliError("time only moves forward".into()))?;
         match self {
-            Transport::Rpc(_) => Err(CliError(
-                "only the embedded VM can move time; a cluster's clock is its own".into(),
-            )),
-            Transport::Embedded(vm) => {
-                let now = vm.t.now().await;
-                let target = now
-                    .checked_add(seconds)
-                    .filter(|_| seconds >= 0)
+            Transport::Rpc(rpc) => {
+                let millis = target
+                    .checked_mul(1_000)
                     .ok_or_else(|| CliError("time only moves forward".into()))?;
-                vm.t.warp_to_time(target).await;
-                Ok(vm.t.clock().await)
+                let request = RpcRequest::Custom {
+                    method: "surfnet_timeTravel",
+                };
+                rpc.send::<serde_json::Value>(
+                    request,
+                    serde_json::json!([{ "absoluteTimestamp": millis }]),
+                )
+                .await
+                .map_err(|e| match e.kind() {
+                    ClientErrorKind::RpcError(RpcError::RpcResponseError { code, .. })
+                        if *code == METHOD_NOT_FOUND =>
+                    {
+                        CliError(
+                            "this cluster's clock is its own: only the embedded VM and a local \
+                             surfnet (`bulwark localnet`) move time"
+                                .into(),
+                        )
+                    }
+                    _ => CliError(format!("moving the cluster's clock: {e}")),
+                })?;
             }
+            Transport::Embedded(vm) => vm.t.warp_to_time(target).await,
         }
+        self.clock().await
     }
 
     /// Writes the embedded VM's ledger file (nothing to do on a cluster).
@@ -371,7 +389,23 @@ impl Embedded {
     }
 }
 
-fn bincode_clock(data: &[u8]) -> Result<Clock> {
+/// The transaction error behind an RPC client's error, with the program's logs when the node
+/// ran the transaction in preflight; `None` when the transaction never ran (a transport error).
+pub fn transaction_failure(
+    e: &solana_rpc_client_api::client_error::Error,
+) -> Option<(TransactionError, Vec<String>)> {
+    let logs = match e.kind() {
+        ClientErrorKind::RpcError(RpcError::RpcResponseError {
+            data: RpcResponseErrorData::SendTransactionPreflightFailure(result),
+            ..
+        }) => result.logs.clone().unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    e.get_transaction_error().map(|err| (err, logs))
+}
+
+/// The clock sysvar's account data, decoded.
+pub fn clock_of(data: &[u8]) -> Result<Clock> {
     let field = |i: usize| -> Result<[u8; 8]> {
         data.get(i * 8..i * 8 + 8)
             .and_then(|b| b.try_into().ok())

@@ -348,6 +348,7 @@ async fn the_commands_work_over_json_rpc() {
     let err = remote.run("warp --days 1").await.unwrap_err();
     assert_eq!(
         err.0,
-        "only the embedded VM can move time; a cluster's clock is its own"
+        "this cluster's clock is its own: only the embedded VM and a local surfnet (`bulwark \
+         localnet`) move time"
     );
 }

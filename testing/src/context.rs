@@ -185,6 +185,18 @@ impl<B: Backend> TestContext<B> {
         }
     }
 
+    /// What [`TestContext::new`] and [`TestContext::litesvm`] give, on a ledger of your own
+    /// implementing [`Backend`] (a local cluster, say) where the program is already deployed
+    /// with `deployer` as its upgrade authority: the deployer and the governance authority
+    /// funded by the ledger's payer, the assessment mint created and the config initialized
+    /// with [`kit_params`].
+    pub async fn initialized_on(ctx: B, deployer: Keypair) -> Self {
+        let mut this = Self::on(ctx, deployer);
+        this.stand_up().await;
+        this.initialize_config().await;
+        this
+    }
+
     /// Funds the deployer and the governance authority and creates the assessment mint.
     async fn stand_up(&mut self) {
         self.fund(&self.deployer.pubkey(), 10_000_000_000).await;

@@ -1,4 +1,5 @@
-//! `bulwark token …` and `warp`: test mints the wallet controls, and the embedded VM's clock.
+//! `bulwark token …` and `warp`: test mints the wallet controls, and the clock of the embedded
+//! VM or of a local cluster.
 
 use super::Session;
 use crate::errors::{CliError, Result};
@@ -62,11 +63,7 @@ impl Session<'_> {
 
     pub async fn warp(&mut self, days: u32) -> Result<()> {
         let clock = self.transport.warp(i64::from(days) * 86_400).await?;
-        say!(
-            self,
-            "the embedded VM's clock reads {}",
-            date(clock.unix_timestamp)
-        );
+        say!(self, "the clock reads {}", date(clock.unix_timestamp));
         Ok(())
     }
 }

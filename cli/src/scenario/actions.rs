@@ -11,10 +11,11 @@ use bulwark_sdk::client::ClientError;
 use bulwark_sdk::flows::{self, BuyOptions};
 use bulwark_sdk::quote::{CoverRequest, Quote};
 use bulwark_sdk::rewards::pending_rewards;
+use bulwark_testing::Backend;
 use solana_signer::Signer;
 use toml::Spanned;
 
-impl Engine<'_> {
+impl<B: Backend> Engine<'_, B> {
     /// Runs one step; returns its title and what it reports, in lines.
     pub(super) async fn run_step(
         &mut self,

@@ -15,10 +15,11 @@ use bulwark_sdk::builders::*;
 use bulwark_sdk::capital::shares_worth;
 use bulwark_sdk::client::MintInfo;
 use bulwark_sdk::flows;
-use bulwark_testing::{default_terms, spl_token, TestContext};
+use bulwark_testing::{default_terms, spl_token, Backend, TestContext};
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 use std::collections::BTreeMap;
+use toml::Spanned;
 
 pub(super) struct Actor {
     pub key: Keypair,
@@ -33,8 +34,8 @@ pub(super) struct Actor {
     pub commitments: Vec<(Pubkey, bool, [u8; 32])>,
 }
 
-pub(super) struct Engine<'a> {
-    pub t: TestContext,
+pub(super) struct Engine<'a, B: Backend> {
+    pub t: TestContext<B>,
     file: &'a str,
     text: &'a str,
     pub mint: MintInfo,
@@ -62,7 +63,7 @@ pub(super) fn tokens(amount: u64) -> String {
     format_amount(amount, DECIMALS)
 }
 
-impl Engine<'_> {
+impl<B: Backend> Engine<'_, B> {
     pub fn at(&self, span: std::ops::Range<usize>) -> String {
         format!("{}:{}", self.file, entry_line(self.text, &span))
     }
@@ -267,6 +268,75 @@ pub async fn run(
 ) -> Result<Summary> {
     let mut t = TestContext::new_in(sbf).await;
     t.warp_to_time(scenario.market.start).await;
+    let mut engine = open(t, scenario, text, file, report).await?;
+    engine.play(&scenario.steps, report).await?;
+    let summary = engine.summary().await?;
+    report(summary_step(&summary));
+    Ok(summary)
+}
+
+/// What a scenario's opening leaves on a ledger (see [`seed`]): the kit's context, with its
+/// authority and treasury, and every key and account a user of the market needs.
+pub struct Seeded<B: Backend> {
+    pub t: TestContext<B>,
+    pub mint: Pubkey,
+    pub pool_id: u64,
+    pub manager: Keypair,
+    /// `(name, product id)`.
+    pub products: Vec<(String, u64)>,
+    /// `(name, key, token account in the mint)`, by name.
+    pub actors: Vec<(String, Keypair, Pubkey)>,
+}
+
+/// Sets up `scenario`'s market on `t` at its current time and runs the steps of its first
+/// `chapters` chapters (everything before its next chapter heading), reporting each: a
+/// standing market for a local cluster, rather than a whole story.
+pub async fn seed<B: Backend>(
+    t: TestContext<B>,
+    scenario: &Scenario,
+    text: &str,
+    file: &str,
+    chapters: usize,
+    report: &mut dyn FnMut(Step),
+) -> Result<Seeded<B>> {
+    let mut headings = 0usize;
+    let end = scenario
+        .steps
+        .iter()
+        .position(|step| {
+            if matches!(step.get_ref(), Action::Chapter(_)) {
+                headings += 1;
+            }
+            headings > chapters
+        })
+        .unwrap_or(scenario.steps.len());
+    let mut engine = open(t, scenario, text, file, report).await?;
+    engine.play(&scenario.steps[..end], report).await?;
+    let pool: Pool = engine.t.load_zc(&engine.pool.pool).await;
+    Ok(Seeded {
+        mint: engine.mint.address,
+        pool_id: pool.id,
+        manager: engine.manager.insecure_clone(),
+        products: engine.products.clone().into_iter().collect(),
+        actors: engine
+            .actors
+            .iter()
+            .map(|(name, actor)| (name.clone(), actor.key.insecure_clone(), actor.token))
+            .collect(),
+        t: engine.t,
+    })
+}
+
+/// Sets up `scenario`'s market on `t` at its current time — protocol parameters, the mint and
+/// its capital pool, the pool and its products, the actors with their tokens and assessor
+/// stake — and reports it.
+pub(super) async fn open<'a, B: Backend>(
+    mut t: TestContext<B>,
+    scenario: &Scenario,
+    text: &'a str,
+    file: &'a str,
+    report: &mut dyn FnMut(Step),
+) -> Result<Engine<'a, B>> {
     let authority = t.authority.insecure_clone();
     let params = ProtocolParams {
         capacity_ratio_bps: scenario.market.capacity_ratio_bps,
@@ -451,37 +521,46 @@ pub async fn run(
         lines,
         state: Some(state),
     });
-    // A chapter gathers the steps after it into one report, up to the next chapter.
-    let mut chapter: Option<(String, Vec<String>)> = None;
-    for step in &scenario.steps {
-        if let Action::Chapter(title) = step.get_ref() {
-            if let Some((title, lines)) = chapter.take() {
-                report(engine.report(title, lines, file).await?);
-            }
-            chapter = Some((title.clone(), Vec::new()));
-            continue;
-        }
-        let (title, lines) = engine.run_step(step).await?;
-        match chapter.as_mut() {
-            Some((_, told)) => {
-                told.push(title);
-                told.extend(lines.into_iter().map(|line| format!("  {line}")));
-            }
-            None => {
-                let at = engine.at(step.span());
-                report(engine.report(format!("[{at}] {title}"), lines, &at).await?);
-            }
-        }
-    }
-    if let Some((title, lines)) = chapter.take() {
-        report(engine.report(title, lines, file).await?);
-    }
-    let summary = engine.summary().await?;
-    report(summary_step(&summary));
-    Ok(summary)
+    Ok(engine)
 }
 
-impl Engine<'_> {
+impl<B: Backend> Engine<'_, B> {
+    /// Runs `steps` in order, reporting each — or, under a chapter heading, each chapter.
+    pub(super) async fn play(
+        &mut self,
+        steps: &[Spanned<Action>],
+        report: &mut dyn FnMut(Step),
+    ) -> Result<()> {
+        // A chapter gathers the steps after it into one report, up to the next chapter.
+        let mut chapter: Option<(String, Vec<String>)> = None;
+        for step in steps {
+            if let Action::Chapter(title) = step.get_ref() {
+                if let Some((title, lines)) = chapter.take() {
+                    report(self.report(title, lines, self.file).await?);
+                }
+                chapter = Some((title.clone(), Vec::new()));
+                continue;
+            }
+            let (title, lines) = self.run_step(step).await?;
+            match chapter.as_mut() {
+                Some((_, told)) => {
+                    told.push(title);
+                    told.extend(lines.into_iter().map(|line| format!("  {line}")));
+                }
+                None => {
+                    let at = self.at(step.span());
+                    report(self.report(format!("[{at}] {title}"), lines, &at).await?);
+                }
+            }
+        }
+        if let Some((title, lines)) = chapter.take() {
+            report(self.report(title, lines, self.file).await?);
+        }
+        Ok(())
+    }
+}
+
+impl<B: Backend> Engine<'_, B> {
     /// A step's report: `lines`, then the pool's and the capital pool's books and each
     /// product's capacity, and the state after it.
     async fn report(

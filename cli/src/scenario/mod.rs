@@ -12,7 +12,7 @@ use toml::Spanned;
 mod actions;
 mod engine;
 
-pub use engine::run;
+pub use engine::{run, seed, Seeded};
 
 /// Unix time stories start at unless they say otherwise (2026-01-05 00:00 UTC, early in tranche
 /// 224), so their tranches, buckets and every number they print are the same on any day.
