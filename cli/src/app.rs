@@ -74,9 +74,59 @@ fn tell(
     }
 }
 
+/// Where the `bulwark-localnet` binary may be: `BULWARK_LOCALNET`, beside this one (one target
+/// directory for both workspaces), localnet/'s own target directory, then the `PATH`.
+fn localnet_binary() -> Option<std::path::PathBuf> {
+    const NAME: &str = "bulwark-localnet";
+    if let Some(path) = std::env::var_os("BULWARK_LOCALNET") {
+        return Some(path.into());
+    }
+    let beside = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join(NAME)));
+    let built = ["debug", "release"].map(|profile| {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../localnet/target")
+            .join(profile)
+            .join(NAME)
+    });
+    let on_path = std::env::var_os("PATH")
+        .map(|paths| {
+            std::env::split_paths(&paths)
+                .map(|dir| dir.join(NAME))
+                .collect()
+        })
+        .unwrap_or_else(Vec::new);
+    beside
+        .into_iter()
+        .chain(built)
+        .chain(on_path)
+        .find(|path| path.is_file())
+}
+
+/// `bulwark localnet ARGS`: becomes the `bulwark-localnet` binary (so Ctrl-C reaches it), or
+/// says how to build it.
+fn localnet(args: &[String]) -> ExitCode {
+    use std::os::unix::process::CommandExt;
+    let Some(binary) = localnet_binary() else {
+        eprintln!(
+            "error: `bulwark localnet` runs the bulwark-localnet binary, which is not built: \
+             `cargo run --manifest-path localnet/Cargo.toml -- {}` builds and starts it",
+            args.join(" ")
+        );
+        return ExitCode::from(2);
+    };
+    let err = std::process::Command::new(&binary).args(args).exec();
+    eprintln!("error: cannot run {}: {err}", binary.display());
+    ExitCode::FAILURE
+}
+
 /// Runs `cli` to the end: what it prints goes to stdout, errors to stderr; the exit code is
 /// 2 for a command line or scenario file that cannot run, 1 for a failure while running.
 pub fn run(cli: Cli) -> ExitCode {
+    if let Command::Localnet { args } = &cli.command {
+        return localnet(args);
+    }
     let so = crate::sbf_program_dir().join("bulwark.so");
     let sbf = !cli.target.native && so.is_file();
     if sbf {
@@ -212,6 +262,7 @@ async fn dispatch(s: &mut Session<'_>, command: Command) -> Result<()> {
         Command::Demo { .. } | Command::Simulate { .. } => {
             return Err("demo and simulate run on their own VM".into())
         }
+        Command::Localnet { .. } => return Err("localnet starts a cluster of its own".into()),
         Command::Init {
             assessment_mint,
             treasury,

@@ -210,6 +210,15 @@ pub enum Command {
         #[arg(long)]
         days: u32,
     },
+    /// Start a local cluster on 127.0.0.1 (JSON-RPC and websocket) with Bulwark deployed and
+    /// the demo's market seeded: runs the `bulwark-localnet` binary, built from localnet/ (a
+    /// workspace of its own, so surfpool's crates stay out of this command's build).
+    #[command(disable_help_flag = true)]
+    Localnet {
+        /// Its arguments: `bulwark localnet --help` lists them.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
 }
 
 #[derive(Subcommand, Debug)]

@@ -1,4 +1,4 @@
-//! `bulwark localnet` end to end, as its users meet it: the binary starts a cluster on free
+//! `bulwark localnet` end to end, as its users meet it: the command starts a cluster on free
 //! loopback ports; the `bulwark` command (`--url`) and the TypeScript clients (`@solana/kit`
 //! over HTTP with websocket confirmations, and Anchor's client from the IDL) buy cover, file
 //! claims and vote on them; the clock moves through `bulwark warp`; the claims are paid; Ctrl-C
@@ -55,7 +55,7 @@ fn free_port() -> u16 {
         .port()
 }
 
-/// The running `bulwark-localnet` and what it printed.
+/// The running `bulwark localnet` and what it printed.
 struct Localnet {
     child: Child,
     lines: Receiver<String>,
@@ -70,7 +70,10 @@ impl Localnet {
         let (port, ws_port) = (free_port(), free_port());
         let dir = std::env::temp_dir().join(format!("bulwark-localnet-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
-        let mut child = Command::new(env!("CARGO_BIN_EXE_bulwark-localnet"))
+        // `bulwark localnet` becomes the binary this crate built.
+        let mut child = Command::new(cli())
+            .env("BULWARK_LOCALNET", env!("CARGO_BIN_EXE_bulwark-localnet"))
+            .arg("localnet")
             .args([
                 "--port",
                 &port.to_string(),
