@@ -108,7 +108,7 @@ impl Localnet {
             commands,
             runloop: Some(runloop),
         };
-        if let Err(e) = wait_ready(&events) {
+        if let Err(e) = wait_ready(&events, &this) {
             // The engine said why it stopped, if it did.
             return Err(match this.join() {
                 Err(why) => why,
@@ -171,16 +171,20 @@ impl Localnet {
     }
 }
 
-/// Waits for the engine's `Ready`, or for a sign it will never come.
-fn wait_ready(events: &Receiver<SimnetEvent>) -> Result<(), String> {
-    loop {
-        match events.recv_timeout(STARTUP) {
+/// Waits for the engine's `Ready`, or for a sign it will never come (it aborted or its thread
+/// ended: a port in use, say).
+fn wait_ready(events: &Receiver<SimnetEvent>, localnet: &Localnet) -> Result<(), String> {
+    let started = std::time::Instant::now();
+    while started.elapsed() < STARTUP {
+        match events.recv_timeout(Duration::from_millis(100)) {
             Ok(SimnetEvent::Ready(_)) => return Ok(()),
             Ok(SimnetEvent::Aborted(why)) => return Err(format!("the engine aborted: {why}")),
             Ok(_) => {}
-            Err(_) => return Err(format!("the engine was not ready within {STARTUP:?}")),
+            Err(_) if localnet.has_stopped() => return Err("the engine stopped".into()),
+            Err(_) => {}
         }
     }
+    Err(format!("the engine was not ready within {STARTUP:?}"))
 }
 
 /// Reads the engine's events until it stops (they would pile up unread), printing its
