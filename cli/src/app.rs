@@ -90,13 +90,13 @@ fn localnet_binary() -> Option<std::path::PathBuf> {
             .join(profile)
             .join(NAME)
     });
-    let on_path = std::env::var_os("PATH")
+    let on_path: Vec<std::path::PathBuf> = std::env::var_os("PATH")
         .map(|paths| {
             std::env::split_paths(&paths)
                 .map(|dir| dir.join(NAME))
                 .collect()
         })
-        .unwrap_or_else(Vec::new);
+        .unwrap_or_default();
     beside
         .into_iter()
         .chain(built)
