@@ -91,8 +91,9 @@ async function buyAndClaim(
     return getSignatureFromTransaction(signed);
   };
   const balance = async (account: Address) =>
-    BigInt((await rpc.getTokenAccountBalance(account, { commitment: "confirmed" }).send()).value
-      .amount);
+    BigInt(
+      (await rpc.getTokenAccountBalance(account, { commitment: "confirmed" }).send()).value.amount,
+    );
 
   const mint = address(localnet.mint);
   const pools = [address(localnet.pool)];

@@ -15,6 +15,7 @@ import {
   type Rpc,
 } from "@solana/kit";
 import {
+  BULWARK_PROGRAM_ADDRESS,
   decodeClaim,
   decodeConfig,
   decodeCover,
@@ -50,10 +51,17 @@ async function load<T extends object>(
   return decode(encoded).data;
 }
 
-export const loadConfig = async (fetch: AccountFetcher): Promise<Config> =>
-  load(fetch, await configPda(), decodeConfig);
-export const loadProduct = async (fetch: AccountFetcher, productId: bigint): Promise<Product> =>
-  load(fetch, await productPda(productId), decodeProduct);
+/** The config of the deployment under `programAddress` (default: the canonical one). */
+export const loadConfig = async (
+  fetch: AccountFetcher,
+  programAddress: Address = BULWARK_PROGRAM_ADDRESS,
+): Promise<Config> => load(fetch, await configPda(programAddress), decodeConfig);
+/** Product `productId` of the deployment under `programAddress` (default: the canonical one). */
+export const loadProduct = async (
+  fetch: AccountFetcher,
+  productId: bigint,
+  programAddress: Address = BULWARK_PROGRAM_ADDRESS,
+): Promise<Product> => load(fetch, await productPda(productId, programAddress), decodeProduct);
 export const loadPool = (fetch: AccountFetcher, pool: Address): Promise<Pool> =>
   load(fetch, pool, decodePool);
 export const loadCover = (fetch: AccountFetcher, cover: Address): Promise<Cover> =>
@@ -64,17 +72,19 @@ export const loadPosition = (fetch: AccountFetcher, position: Address): Promise<
   load(fetch, position, decodeStakePosition);
 
 /**
- * The pools of `pools` that list `productId`, with their pool-product accounts (for `quote`);
- * pools without one are left out.
+ * The pools of `pools` that list `productId`, with their pool-product accounts (for `quote`)
+ * of the deployment under `programAddress` (default: the canonical one); pools without one are
+ * left out.
  */
 export async function loadPoolStates(
   fetch: AccountFetcher,
   productId: bigint,
   pools: Address[],
+  programAddress: Address = BULWARK_PROGRAM_ADDRESS,
 ): Promise<PoolState[]> {
   const states = await Promise.all(
     pools.map(async (pool) => {
-      const poolProduct = await fetch(await poolProductPda(pool, productId));
+      const poolProduct = await fetch(await poolProductPda(pool, productId, programAddress));
       if (!poolProduct.exists) return undefined;
       return {
         address: pool,

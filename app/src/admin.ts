@@ -1,9 +1,12 @@
 // Governance and pool-manager instructions with their PDAs derived: what a deployment script
-// or a manager's tool sends before anyone stakes or buys.
+// or a manager's tool sends before anyone stakes or buys. Each takes the program's id as
+// `programAddress` (default: the canonical `BULWARK_PROGRAM_ADDRESS`) and builds for that
+// deployment only: its program, its config and its PDAs.
 
 import type { Address, TransactionSigner } from "@solana/kit";
 import { DEFAULT_MCR_BPS } from "./constants";
 import {
+  BULWARK_PROGRAM_ADDRESS,
   Param,
   ProductType,
   getCancelProposalInstruction,
@@ -43,19 +46,24 @@ export async function initializeConfig(input: {
   assessmentMint: Address;
   tokenProgram: Address;
   params: ProtocolParamsArgs;
+  programAddress?: Address;
 }) {
-  const config = await configPda();
-  const instruction = getInitializeConfigInstruction({
-    deployer: input.deployer,
-    config,
-    assessmentMint: input.assessmentMint,
-    assessmentVault: await assessmentVaultPda(),
-    programData: await programDataAddress(),
-    tokenProgram: input.tokenProgram,
-    authority: input.authority,
-    treasury: input.treasury,
-    params: input.params,
-  });
+  const { programAddress = BULWARK_PROGRAM_ADDRESS } = input;
+  const config = await configPda(programAddress);
+  const instruction = getInitializeConfigInstruction(
+    {
+      deployer: input.deployer,
+      config,
+      assessmentMint: input.assessmentMint,
+      assessmentVault: await assessmentVaultPda(programAddress),
+      programData: await programDataAddress(programAddress),
+      tokenProgram: input.tokenProgram,
+      authority: input.authority,
+      treasury: input.treasury,
+      params: input.params,
+    },
+    { programAddress },
+  );
   return { config, instructions: [instruction] };
 }
 
@@ -65,14 +73,20 @@ export async function createProduct(input: {
   productId: bigint;
   terms: ProductTermsArgs;
   productType?: ProductType;
+  programAddress?: Address;
 }) {
-  const product = await productPda(input.productId);
-  const instruction = getCreateProductInstruction({
-    authority: input.authority,
-    product,
-    productType: input.productType ?? ProductType.Assessed,
-    terms: input.terms,
-  });
+  const { programAddress = BULWARK_PROGRAM_ADDRESS } = input;
+  const product = await productPda(input.productId, programAddress);
+  const instruction = getCreateProductInstruction(
+    {
+      authority: input.authority,
+      config: await configPda(programAddress),
+      product,
+      productType: input.productType ?? ProductType.Assessed,
+      terms: input.terms,
+    },
+    { programAddress },
+  );
   return { product, instructions: [instruction] };
 }
 
@@ -84,14 +98,20 @@ export async function setMintParams(input: {
   authority: TransactionSigner;
   mint: Address;
   claimMinDeposit: bigint;
+  programAddress?: Address;
 }) {
-  const mintParams = await mintParamsPda(input.mint);
-  const instruction = getSetMintParamsInstruction({
-    authority: input.authority,
-    mint: input.mint,
-    mintParams,
-    claimMinDeposit: input.claimMinDeposit,
-  });
+  const { programAddress = BULWARK_PROGRAM_ADDRESS } = input;
+  const mintParams = await mintParamsPda(input.mint, programAddress);
+  const instruction = getSetMintParamsInstruction(
+    {
+      authority: input.authority,
+      config: await configPda(programAddress),
+      mint: input.mint,
+      mintParams,
+      claimMinDeposit: input.claimMinDeposit,
+    },
+    { programAddress },
+  );
   return { mintParams, instructions: [instruction] };
 }
 
@@ -109,22 +129,28 @@ export async function createCapitalPool(input: {
   uri: string;
   minCapital?: bigint;
   mcrBps?: number;
+  programAddress?: Address;
 }) {
-  const capitalPool = await capitalPoolPda(input.mint);
-  const instruction = getCreateCapitalPoolInstruction({
-    authority: input.authority,
-    mintParams: await mintParamsPda(input.mint),
-    mint: input.mint,
-    capitalPool,
-    capitalVault: await capitalVaultPda(input.mint),
-    shareMint: await capitalSharesPda(input.mint),
-    tokenProgram: input.tokenProgram,
-    minCapital: input.minCapital ?? 0n,
-    mcrBps: input.mcrBps ?? DEFAULT_MCR_BPS,
-    name: input.name,
-    symbol: input.symbol,
-    uri: input.uri,
-  });
+  const { programAddress = BULWARK_PROGRAM_ADDRESS } = input;
+  const capitalPool = await capitalPoolPda(input.mint, programAddress);
+  const instruction = getCreateCapitalPoolInstruction(
+    {
+      authority: input.authority,
+      config: await configPda(programAddress),
+      mintParams: await mintParamsPda(input.mint, programAddress),
+      mint: input.mint,
+      capitalPool,
+      capitalVault: await capitalVaultPda(input.mint, programAddress),
+      shareMint: await capitalSharesPda(input.mint, programAddress),
+      tokenProgram: input.tokenProgram,
+      minCapital: input.minCapital ?? 0n,
+      mcrBps: input.mcrBps ?? DEFAULT_MCR_BPS,
+      name: input.name,
+      symbol: input.symbol,
+      uri: input.uri,
+    },
+    { programAddress },
+  );
   return { capitalPool, instructions: [instruction] };
 }
 
@@ -137,6 +163,7 @@ export async function listMint(input: {
   mint: Address;
   tokenProgram: Address;
   claimMinDeposit: bigint;
+  programAddress?: Address;
 }) {
   const listed = await setMintParams(input);
   const opened = await createCapitalPool({
@@ -164,20 +191,26 @@ export async function createPool(input: {
   managerFeeBps: number;
   maxManagerFeeBps: number;
   private?: boolean;
+  programAddress?: Address;
 }) {
-  const pool = await poolPda(input.poolId);
-  const vault = await vaultPda(pool);
-  const instruction = getCreatePoolInstruction({
-    manager: input.manager,
-    pool,
-    mint: input.mint,
-    capitalPool: await capitalPoolPda(input.mint),
-    vault,
-    tokenProgram: input.tokenProgram,
-    managerFeeBps: input.managerFeeBps,
-    maxManagerFeeBps: input.maxManagerFeeBps,
-    private: input.private ?? false,
-  });
+  const { programAddress = BULWARK_PROGRAM_ADDRESS } = input;
+  const pool = await poolPda(input.poolId, programAddress);
+  const vault = await vaultPda(pool, programAddress);
+  const instruction = getCreatePoolInstruction(
+    {
+      manager: input.manager,
+      config: await configPda(programAddress),
+      pool,
+      mint: input.mint,
+      capitalPool: await capitalPoolPda(input.mint, programAddress),
+      vault,
+      tokenProgram: input.tokenProgram,
+      managerFeeBps: input.managerFeeBps,
+      maxManagerFeeBps: input.maxManagerFeeBps,
+      private: input.private ?? false,
+    },
+    { programAddress },
+  );
   return {
     pool: { pool, mint: input.mint, vault, tokenProgram: input.tokenProgram },
     instructions: [instruction],
@@ -191,17 +224,23 @@ export async function setPoolProduct(input: {
   productId: bigint;
   targetWeight: number;
   targetPriceBps: number;
+  programAddress?: Address;
 }) {
-  const poolProduct = await poolProductPda(input.pool, input.productId);
-  const instruction = getSetPoolProductInstruction({
-    manager: input.manager,
-    pool: input.pool,
-    product: await productPda(input.productId),
-    poolProduct,
-    productId: input.productId,
-    targetWeight: input.targetWeight,
-    targetPriceBps: input.targetPriceBps,
-  });
+  const { programAddress = BULWARK_PROGRAM_ADDRESS } = input;
+  const poolProduct = await poolProductPda(input.pool, input.productId, programAddress);
+  const instruction = getSetPoolProductInstruction(
+    {
+      manager: input.manager,
+      config: await configPda(programAddress),
+      pool: input.pool,
+      product: await productPda(input.productId, programAddress),
+      poolProduct,
+      productId: input.productId,
+      targetWeight: input.targetWeight,
+      targetPriceBps: input.targetPriceBps,
+    },
+    { programAddress },
+  );
   return { poolProduct, instructions: [instruction] };
 }
 
@@ -235,16 +274,21 @@ export async function createProposal(input: {
   changes: GovernanceChangeArgs[];
   descriptionHash?: Uint8Array;
   descriptionUri?: string;
+  programAddress?: Address;
 }) {
-  const proposal = await proposalPda(input.id);
-  const instruction = getCreateProposalInstruction({
-    authority: input.authority,
-    config: await configPda(),
-    proposal,
-    changes: input.changes,
-    descriptionHash: input.descriptionHash ?? new Uint8Array(32),
-    descriptionUri: input.descriptionUri ?? "",
-  });
+  const { programAddress = BULWARK_PROGRAM_ADDRESS } = input;
+  const proposal = await proposalPda(input.id, programAddress);
+  const instruction = getCreateProposalInstruction(
+    {
+      authority: input.authority,
+      config: await configPda(programAddress),
+      proposal,
+      changes: input.changes,
+      descriptionHash: input.descriptionHash ?? new Uint8Array(32),
+      descriptionUri: input.descriptionUri ?? "",
+    },
+    { programAddress },
+  );
   return { proposal, instructions: [instruction] };
 }
 
@@ -262,15 +306,20 @@ export async function executeProposal(input: {
   id: bigint;
   proposer: Address;
   changes: readonly GovernanceChangeArgs[];
+  programAddress?: Address;
 }) {
-  const instruction = getExecuteProposalInstruction({
-    caller: input.caller,
-    config: await configPda(),
-    proposal: await proposalPda(input.id),
-    proposer: input.proposer,
-    capitalPool: changedCapitalPool(input.changes),
-    id: input.id,
-  });
+  const { programAddress = BULWARK_PROGRAM_ADDRESS } = input;
+  const instruction = getExecuteProposalInstruction(
+    {
+      caller: input.caller,
+      config: await configPda(programAddress),
+      proposal: await proposalPda(input.id, programAddress),
+      proposer: input.proposer,
+      capitalPool: changedCapitalPool(input.changes),
+      id: input.id,
+    },
+    { programAddress },
+  );
   return { instructions: [instruction] };
 }
 
@@ -279,13 +328,18 @@ export async function cancelProposal(input: {
   authority: TransactionSigner;
   id: bigint;
   proposer: Address;
+  programAddress?: Address;
 }) {
-  const instruction = getCancelProposalInstruction({
-    authority: input.authority,
-    config: await configPda(),
-    proposal: await proposalPda(input.id),
-    proposer: input.proposer,
-    id: input.id,
-  });
+  const { programAddress = BULWARK_PROGRAM_ADDRESS } = input;
+  const instruction = getCancelProposalInstruction(
+    {
+      authority: input.authority,
+      config: await configPda(programAddress),
+      proposal: await proposalPda(input.id, programAddress),
+      proposer: input.proposer,
+      id: input.id,
+    },
+    { programAddress },
+  );
   return { instructions: [instruction] };
 }

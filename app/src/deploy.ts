@@ -13,7 +13,12 @@ import {
   setPoolProduct,
 } from "./admin";
 import { defaultProtocolParams } from "./constants";
-import { decodeMintParams, decodePoolProduct, type Config } from "./generated";
+import {
+  BULWARK_PROGRAM_ADDRESS,
+  decodeMintParams,
+  decodePoolProduct,
+  type Config,
+} from "./generated";
 import {
   capitalPoolPda,
   configPda,
@@ -35,6 +40,8 @@ export interface DeployChain {
 }
 
 export interface DeploySettings {
+  /** The deployed program's id (default: the canonical `BULWARK_PROGRAM_ADDRESS`). */
+  programAddress?: Address;
   /** Mint assessors stake; required while the config does not exist. */
   assessmentMint?: Address;
   /** Governance authority, e.g. a Squads vault (default: the wallet). */
@@ -104,10 +111,12 @@ export async function deployProtocol(
   log: (line: string) => void = console.log,
 ): Promise<void> {
   const { fetch, send, wallet } = chain;
-  const config = await configPda();
+  const { programAddress = BULWARK_PROGRAM_ADDRESS } = settings;
+  const config = await configPda(programAddress);
   if (!(await fetch(config)).exists) {
     if (!settings.assessmentMint) throw new Error("the config needs an assessment mint");
     const init = await initializeConfig({
+      programAddress,
       deployer: wallet,
       authority: settings.authority ?? wallet.address,
       treasury: settings.treasury ?? wallet.address,
@@ -120,13 +129,14 @@ export async function deployProtocol(
     log(`config exists: ${config}`);
   }
 
-  const state = await loadConfig(fetch);
+  const state = await loadConfig(fetch, programAddress);
   if (state.productCount > 0n) {
     log(`products exist: ${state.productCount}`);
   } else if (state.authority !== wallet.address) {
     log("product 0 missing: the governance authority must create it");
   } else {
     const product = await createProduct({
+      programAddress,
       authority: wallet,
       productId: 0n,
       terms: {
@@ -142,17 +152,18 @@ export async function deployProtocol(
     return;
   }
   if (!(await ensureMintListed(chain, state, settings, settings.poolMint, log))) return;
-  const pool = await ensurePool(chain, state.poolCount, settings.poolMint, log);
-  const poolProduct = await fetch(await poolProductPda(pool, 0n));
+  const pool = await ensurePool(chain, programAddress, state.poolCount, settings.poolMint, log);
+  const poolProduct = await fetch(await poolProductPda(pool, 0n, programAddress));
   if (poolProduct.exists) {
     const { targetWeight, targetPriceBps } = decodePoolProduct(poolProduct).data;
     log(`product 0 listed: weight ${targetWeight}, ${targetPriceBps} bps/year`);
-  } else if (!(await fetch(await productPda(0n))).exists) {
+  } else if (!(await fetch(await productPda(0n, programAddress))).exists) {
     log("product 0 not listed: it does not exist yet");
   } else {
     const weight = settings.productWeight ?? DEFAULT_PRODUCT_WEIGHT;
     const priceBps = settings.productPriceBps ?? DEFAULT_PRODUCT_PRICE_BPS;
     const listed = await setPoolProduct({
+      programAddress,
       manager: wallet,
       pool,
       productId: 0n,
@@ -176,8 +187,9 @@ async function ensureMintListed(
   log: (line: string) => void,
 ): Promise<boolean> {
   const { fetch, send, wallet } = chain;
-  const listing = await fetch(await mintParamsPda(mint));
-  const capitalPool = await fetch(await capitalPoolPda(mint));
+  const { programAddress = BULWARK_PROGRAM_ADDRESS } = settings;
+  const listing = await fetch(await mintParamsPda(mint, programAddress));
+  const capitalPool = await fetch(await capitalPoolPda(mint, programAddress));
   if (listing.exists && capitalPool.exists) {
     const { claimMinDeposit } = decodeMintParams(listing).data;
     log(`mint ${mint} listed: claim deposit at least ${claimMinDeposit}; capital pool open`);
@@ -190,6 +202,7 @@ async function ensureMintListed(
   const tokenProgram = await tokenProgramOf(fetch, mint, "pool mint");
   if (listing.exists) {
     const opened = await createCapitalPool({
+      programAddress,
       authority: wallet,
       mint,
       tokenProgram,
@@ -202,7 +215,13 @@ async function ensureMintListed(
   }
   const claimMinDeposit =
     settings.claimMinDeposit ?? 10n ** BigInt(await decimalsOf(fetch, mint, "pool mint"));
-  const listed = await listMint({ authority: wallet, mint, tokenProgram, claimMinDeposit });
+  const listed = await listMint({
+    programAddress,
+    authority: wallet,
+    mint,
+    tokenProgram,
+    claimMinDeposit,
+  });
   const signature = await send(listed.instructions);
   log(
     `mint ${mint} listed: claim deposit at least ${claimMinDeposit}, capital pool opened (${signature})`,
@@ -216,13 +235,14 @@ async function ensureMintListed(
  */
 async function ensurePool(
   chain: DeployChain,
+  programAddress: Address,
   poolCount: bigint,
   mint: Address,
   log: (line: string) => void,
 ): Promise<Address> {
   const { fetch, send, wallet } = chain;
   for (let id = 0n; id < poolCount; id++) {
-    const address = await poolPda(id);
+    const address = await poolPda(id, programAddress);
     const pool = await loadPool(fetch, address);
     if (pool.manager === wallet.address && pool.mint === mint) {
       log(`pool ${id} exists: ${address}`);
@@ -230,6 +250,7 @@ async function ensurePool(
     }
   }
   const created = await createPool({
+    programAddress,
     manager: wallet,
     poolId: poolCount,
     mint,

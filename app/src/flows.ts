@@ -1,6 +1,8 @@
 // One function per user flow. Each returns the instructions to send (and the addresses it
 // creates); the ones that need chain state read it through an `AccountFetcher`, so they work
-// against an RPC and against an in-process VM alike.
+// against an RPC and against an in-process VM alike. Each takes the program's id as
+// `programAddress` (default: the canonical `BULWARK_PROGRAM_ADDRESS`) and builds for that
+// deployment only: its program, its config and its PDAs, read and derived under that id.
 
 import {
   AccountRole,
@@ -24,6 +26,7 @@ import {
   type AccountFetcher,
 } from "./accounts";
 import {
+  BULWARK_PROGRAM_ADDRESS,
   decodeBallot,
   decodeTrancheArchive,
   getArchiveTrancheInstruction,
@@ -66,6 +69,7 @@ import {
   capitalSharesPda,
   capitalVaultPda,
   claimPda,
+  configPda,
   coverPda,
   mintParamsPda,
   panelMemberPda,
@@ -95,9 +99,17 @@ export async function loadPoolKeys(fetch: AccountFetcher, pool: Address): Promis
 }
 
 /** `[pool, pool_product, vault]` for each pool, writable: the remaining accounts of a cover. */
-async function poolTriples(pools: Address[], productId: bigint): Promise<AccountMeta[]> {
+async function poolTriples(
+  pools: Address[],
+  productId: bigint,
+  programAddress: Address,
+): Promise<AccountMeta[]> {
   const triples = await Promise.all(
-    pools.map(async (pool) => [pool, await poolProductPda(pool, productId), await vaultPda(pool)]),
+    pools.map(async (pool) => [
+      pool,
+      await poolProductPda(pool, productId, programAddress),
+      await vaultPda(pool, programAddress),
+    ]),
   );
   return triples.flat().map((account) => ({ address: account, role: AccountRole.WRITABLE }));
 }
@@ -120,21 +132,26 @@ export async function stake(input: {
   positionId: bigint;
   trancheId: bigint;
   amount: bigint;
+  programAddress?: Address;
 }) {
-  const { owner, pool } = input;
-  const position = await positionPda(pool.pool, owner.address, input.positionId);
-  const instruction = getDepositStakeInstruction({
-    owner,
-    pool: pool.pool,
-    mint: pool.mint,
-    vault: pool.vault,
-    tokenProgram: pool.tokenProgram,
-    position,
-    ownerToken: input.ownerToken,
-    positionId: input.positionId,
-    trancheId: input.trancheId,
-    amount: input.amount,
-  });
+  const { owner, pool, programAddress = BULWARK_PROGRAM_ADDRESS } = input;
+  const position = await positionPda(pool.pool, owner.address, input.positionId, programAddress);
+  const instruction = getDepositStakeInstruction(
+    {
+      owner,
+      config: await configPda(programAddress),
+      pool: pool.pool,
+      mint: pool.mint,
+      vault: pool.vault,
+      tokenProgram: pool.tokenProgram,
+      position,
+      ownerToken: input.ownerToken,
+      positionId: input.positionId,
+      trancheId: input.trancheId,
+      amount: input.amount,
+    },
+    { programAddress },
+  );
   return { position, instructions: [instruction] };
 }
 
@@ -151,20 +168,25 @@ export async function extendStake(input: {
   positionId: bigint;
   newTrancheId: bigint;
   topUpAmount?: bigint;
+  programAddress?: Address;
 }) {
-  const { owner, pool } = input;
-  const position = await positionPda(pool.pool, owner.address, input.positionId);
-  const instruction = getExtendStakeInstruction({
-    owner,
-    pool: pool.pool,
-    mint: pool.mint,
-    vault: pool.vault,
-    tokenProgram: pool.tokenProgram,
-    position,
-    ownerToken: input.ownerToken,
-    newTrancheId: input.newTrancheId,
-    topUpAmount: input.topUpAmount ?? 0n,
-  });
+  const { owner, pool, programAddress = BULWARK_PROGRAM_ADDRESS } = input;
+  const position = await positionPda(pool.pool, owner.address, input.positionId, programAddress);
+  const instruction = getExtendStakeInstruction(
+    {
+      owner,
+      config: await configPda(programAddress),
+      pool: pool.pool,
+      mint: pool.mint,
+      vault: pool.vault,
+      tokenProgram: pool.tokenProgram,
+      position,
+      ownerToken: input.ownerToken,
+      newTrancheId: input.newTrancheId,
+      topUpAmount: input.topUpAmount ?? 0n,
+    },
+    { programAddress },
+  );
   return { position, instructions: [instruction] };
 }
 
@@ -177,18 +199,23 @@ export async function claimRewards(input: {
   pool: PoolKeys;
   ownerToken: Address;
   positionId: bigint;
+  programAddress?: Address;
 }) {
-  const { owner, pool } = input;
-  const position = await positionPda(pool.pool, owner.address, input.positionId);
-  const instruction = getClaimRewardsInstruction({
-    owner,
-    pool: pool.pool,
-    mint: pool.mint,
-    vault: pool.vault,
-    tokenProgram: pool.tokenProgram,
-    position,
-    ownerToken: input.ownerToken,
-  });
+  const { owner, pool, programAddress = BULWARK_PROGRAM_ADDRESS } = input;
+  const position = await positionPda(pool.pool, owner.address, input.positionId, programAddress);
+  const instruction = getClaimRewardsInstruction(
+    {
+      owner,
+      config: await configPda(programAddress),
+      pool: pool.pool,
+      mint: pool.mint,
+      vault: pool.vault,
+      tokenProgram: pool.tokenProgram,
+      position,
+      ownerToken: input.ownerToken,
+    },
+    { programAddress },
+  );
   return { position, instructions: [instruction] };
 }
 
@@ -210,30 +237,40 @@ export async function withdraw(
     pool: PoolKeys;
     ownerToken?: Address;
     positionId: bigint;
+    programAddress?: Address;
   },
 ) {
-  const { caller, pool } = input;
+  const { caller, pool, programAddress = BULWARK_PROGRAM_ADDRESS } = input;
   const owner = input.owner ?? caller.address;
-  const position = await positionPda(pool.pool, owner, input.positionId);
+  const position = await positionPda(pool.pool, owner, input.positionId, programAddress);
   const { trancheId } = await loadPosition(fetch, position);
-  const archive = await archivePda(pool.pool, trancheId);
+  const archive = await archivePda(pool.pool, trancheId, programAddress);
   const existing = decodeTrancheArchive(await fetch(archive));
   const instructions: Instruction[] = existing.exists
     ? []
-    : [getArchiveTrancheInstruction({ payer: caller, pool: pool.pool, archive, trancheId })];
-  const withdrawal = getWithdrawStakeInstruction({
-    caller,
-    owner,
-    pool: pool.pool,
-    mint: pool.mint,
-    vault: pool.vault,
-    tokenProgram: pool.tokenProgram,
-    position,
-    archive,
-    rentPayer: existing.exists ? existing.data.rentPayer : caller.address,
-    ownerToken:
-      input.ownerToken ?? (await associatedTokenAddress(owner, pool.mint, pool.tokenProgram)),
-  });
+    : [
+        getArchiveTrancheInstruction(
+          { payer: caller, pool: pool.pool, archive, trancheId },
+          { programAddress },
+        ),
+      ];
+  const withdrawal = getWithdrawStakeInstruction(
+    {
+      caller,
+      owner,
+      config: await configPda(programAddress),
+      pool: pool.pool,
+      mint: pool.mint,
+      vault: pool.vault,
+      tokenProgram: pool.tokenProgram,
+      position,
+      archive,
+      rentPayer: existing.exists ? existing.data.rentPayer : caller.address,
+      ownerToken:
+        input.ownerToken ?? (await associatedTokenAddress(owner, pool.mint, pool.tokenProgram)),
+    },
+    { programAddress },
+  );
   return { position, archive, instructions: [...instructions, withdrawal] };
 }
 
@@ -241,9 +278,17 @@ export async function withdraw(
  * Recomputes the effective weight of `productId` in `pool` (anyone may): a payout on another
  * product of the pool burns stake under this one and can leave its stored weight low.
  */
-export async function refreshPoolProduct(input: { pool: Address; productId: bigint }) {
-  const poolProduct = await poolProductPda(input.pool, input.productId);
-  const instruction = getRefreshPoolProductInstruction({ pool: input.pool, poolProduct });
+export async function refreshPoolProduct(input: {
+  pool: Address;
+  productId: bigint;
+  programAddress?: Address;
+}) {
+  const { programAddress = BULWARK_PROGRAM_ADDRESS } = input;
+  const poolProduct = await poolProductPda(input.pool, input.productId, programAddress);
+  const instruction = getRefreshPoolProductInstruction(
+    { pool: input.pool, poolProduct },
+    { programAddress },
+  );
   return { poolProduct, instructions: [instruction] };
 }
 
@@ -267,14 +312,16 @@ export async function quoteCover(
     period: number;
     commissionBps?: number;
     now?: bigint;
+    programAddress?: Address;
   },
 ): Promise<Quote> {
+  const { programAddress = BULWARK_PROGRAM_ADDRESS } = input;
   const [config, product, states, now, capital] = await Promise.all([
-    loadConfig(fetch),
-    loadProduct(fetch, input.productId),
-    loadPoolStates(fetch, input.productId, input.pools),
+    loadConfig(fetch, programAddress),
+    loadProduct(fetch, input.productId, programAddress),
+    loadPoolStates(fetch, input.productId, input.pools, programAddress),
     input.now ?? clusterTime(fetch),
-    capitalPoolPda(input.mint).then(fetch),
+    capitalPoolPda(input.mint, programAddress).then(fetch),
   ]);
   const commissionBps = input.commissionBps ?? 0;
   return quote(
@@ -303,18 +350,27 @@ export async function quoteCoverInstruction(input: {
   amount: bigint;
   period: number;
   commissionBps?: number;
+  programAddress?: Address;
 }): Promise<Instruction> {
-  const instruction = getQuoteCoverInstruction({
-    product: await productPda(input.productId),
-    mint: input.mint,
-    capitalPool: await capitalPoolPda(input.mint),
-    productId: input.productId,
-    amount: input.amount,
-    period: input.period,
-    commissionBps: input.commissionBps ?? 0,
-  });
+  const { programAddress = BULWARK_PROGRAM_ADDRESS } = input;
+  const instruction = getQuoteCoverInstruction(
+    {
+      config: await configPda(programAddress),
+      product: await productPda(input.productId, programAddress),
+      mint: input.mint,
+      capitalPool: await capitalPoolPda(input.mint, programAddress),
+      productId: input.productId,
+      amount: input.amount,
+      period: input.period,
+      commissionBps: input.commissionBps ?? 0,
+    },
+    { programAddress },
+  );
   const pairs = await Promise.all(
-    input.pools.map(async (pool) => [pool, await poolProductPda(pool, input.productId)]),
+    input.pools.map(async (pool) => [
+      pool,
+      await poolProductPda(pool, input.productId, programAddress),
+    ]),
   );
   return withRemaining(
     instruction,
@@ -346,42 +402,46 @@ export async function buyCover(input: {
   /** Receives the commission; required when the quote has one. */
   commissionDestination?: Address;
   maxPremium?: bigint;
+  programAddress?: Address;
 }) {
-  const { payer, quote: route } = input;
-  const cover = await coverPda(payer.address, input.coverNonce);
+  const { payer, quote: route, programAddress = BULWARK_PROGRAM_ADDRESS } = input;
+  const config = await configPda(programAddress);
+  const cover = await coverPda(payer.address, input.coverNonce, programAddress);
   // The leverage line cranks the quote counted on, first (they write the capital pool).
-  const capitalPool = await capitalPoolPda(route.mint);
+  const capitalPool = await capitalPoolPda(route.mint, programAddress);
   const cranks = route.cranks.map((pool) =>
-    getGrantLeverageInstruction({
-      caller: payer,
-      capitalPool,
-      pool,
-      maxAmount: 0xffff_ffff_ffff_ffffn,
-    }),
+    getGrantLeverageInstruction(
+      { caller: payer, config, capitalPool, pool, maxAmount: 0xffff_ffff_ffff_ffffn },
+      { programAddress },
+    ),
   );
-  const instruction = getBuyCoverInstruction({
-    payer,
-    product: await productPda(input.productId),
-    cover,
-    mint: route.mint,
-    payerToken: input.payerToken,
-    commissionDestination: input.commissionDestination,
-    tokenProgram: input.tokenProgram,
-    coverNonce: input.coverNonce,
-    owner: input.owner ?? payer.address,
-    productId: input.productId,
-    amount: route.parts.reduce((sum, part) => sum + part.amount, 0n),
-    period: input.period,
-    maxPremium: input.maxPremium ?? route.cost,
-    allocations: route.parts.map((part) => part.amount),
-    commissionBps: route.commissionBps,
-  });
+  const instruction = getBuyCoverInstruction(
+    {
+      payer,
+      config,
+      product: await productPda(input.productId, programAddress),
+      cover,
+      mint: route.mint,
+      payerToken: input.payerToken,
+      commissionDestination: input.commissionDestination,
+      tokenProgram: input.tokenProgram,
+      coverNonce: input.coverNonce,
+      owner: input.owner ?? payer.address,
+      productId: input.productId,
+      amount: route.parts.reduce((sum, part) => sum + part.amount, 0n),
+      period: input.period,
+      maxPremium: input.maxPremium ?? route.cost,
+      allocations: route.parts.map((part) => part.amount),
+      commissionBps: route.commissionBps,
+    },
+    { programAddress },
+  );
   const pools = route.parts.map((part) => part.pool);
   return {
     cover,
     instructions: [
       ...cranks,
-      withRemaining(instruction, await poolTriples(pools, input.productId)),
+      withRemaining(instruction, await poolTriples(pools, input.productId, programAddress)),
     ],
   };
 }
@@ -402,27 +462,33 @@ export async function fileClaim(
     incidentTime: bigint;
     evidenceHash: ReadonlyUint8Array;
     evidenceUri: string;
+    programAddress?: Address;
   },
 ) {
+  const { programAddress = BULWARK_PROGRAM_ADDRESS } = input;
   const cover = await loadCover(fetch, input.cover);
   const depositPool = coverPools(cover)[0];
   const pool = await loadPool(fetch, depositPool);
-  const claim = await claimPda(input.cover, cover.claimCount);
-  const instruction = getFileClaimInstruction({
-    owner: input.owner,
-    cover: input.cover,
-    claim,
-    depositPool,
-    mint: cover.mint,
-    mintParams: await mintParamsPda(cover.mint),
-    vault: pool.vault,
-    ownerToken: input.ownerToken,
-    tokenProgram: pool.tokenProgram,
-    amount: input.amount,
-    incidentTime: input.incidentTime,
-    evidenceHash: input.evidenceHash,
-    evidenceUri: input.evidenceUri,
-  });
+  const claim = await claimPda(input.cover, cover.claimCount, programAddress);
+  const instruction = getFileClaimInstruction(
+    {
+      owner: input.owner,
+      config: await configPda(programAddress),
+      cover: input.cover,
+      claim,
+      depositPool,
+      mint: cover.mint,
+      mintParams: await mintParamsPda(cover.mint, programAddress),
+      vault: pool.vault,
+      ownerToken: input.ownerToken,
+      tokenProgram: pool.tokenProgram,
+      amount: input.amount,
+      incidentTime: input.incidentTime,
+      evidenceHash: input.evidenceHash,
+      evidenceUri: input.evidenceUri,
+    },
+    { programAddress },
+  );
   return { claim, instructions: [instruction] };
 }
 
@@ -438,29 +504,23 @@ export async function redeem(
     claim: Address;
     ownerToken?: Address;
     claimantToken?: Address;
+    programAddress?: Address;
   },
 ) {
+  const { programAddress = BULWARK_PROGRAM_ADDRESS } = input;
   const claim = await loadClaim(fetch, input.claim);
   const cover = await loadCover(fetch, claim.cover);
   const pools = coverPools(cover);
   const { tokenProgram } = await loadPool(fetch, pools[0]);
   const ownerToken =
     input.ownerToken ?? (await associatedTokenAddress(cover.owner, cover.mint, tokenProgram));
-  const capital = {
-    capitalPool: await capitalPoolPda(cover.mint),
-    capitalVault: await capitalVaultPda(cover.mint),
-    mint: cover.mint,
-    tokenProgram,
-  };
+  const capital = await capitalAccounts(cover.mint, tokenProgram, programAddress);
   // Redeemed already, with an amount still owed: the capital pool pays what it can of it.
   if (claim.paid) {
-    const instruction = getRedeemOwedInstruction({
-      caller: input.caller,
-      claim: input.claim,
-      cover: claim.cover,
-      ...capital,
-      ownerToken,
-    });
+    const instruction = getRedeemOwedInstruction(
+      { caller: input.caller, claim: input.claim, cover: claim.cover, ...capital, ownerToken },
+      { programAddress },
+    );
     return { instructions: [instruction] };
   }
   const claimantToken =
@@ -468,22 +528,21 @@ export async function redeem(
     (claim.claimant === cover.owner
       ? ownerToken
       : await associatedTokenAddress(claim.claimant, cover.mint, tokenProgram));
-  const instruction = getRedeemPayoutInstruction({
-    caller: input.caller,
-    claim: input.claim,
-    cover: claim.cover,
-    ...capital,
-    ownerToken,
-    claimantToken,
-  });
-  return { instructions: [withRemaining(instruction, await poolTriples(pools, cover.productId))] };
+  const instruction = getRedeemPayoutInstruction(
+    {
+      caller: input.caller,
+      claim: input.claim,
+      cover: claim.cover,
+      ...capital,
+      ownerToken,
+      claimantToken,
+    },
+    { programAddress },
+  );
+  const remaining = await poolTriples(pools, cover.productId, programAddress);
+  return { instructions: [withRemaining(instruction, remaining)] };
 }
 
-/**
- * Closes a denied claim, freeing its cover for a new claim (anyone may, once the outcome is
- * final): its deposit goes to the assessors' reward share. An accepted claim is never closed
- * unpaid: `redeem` pays it, or records what the capital pool owes.
- */
 /**
  * Settles `voter`'s ballot on `claim` once its outcome is final (anyone may send it): a ballot
  * that voted for an outcome governance overturned is slashed (`slash_ballot`: the claim's
@@ -500,10 +559,12 @@ export async function settleBallot(
     voter: Address;
     voterToken?: Address;
     treasuryStake?: Address;
+    programAddress?: Address;
   },
 ) {
+  const { programAddress = BULWARK_PROGRAM_ADDRESS } = input;
   const claim = await loadClaim(fetch, input.claim);
-  const ballotAddress = await ballotPda(input.claim, input.voter);
+  const ballotAddress = await ballotPda(input.claim, input.voter, programAddress);
   const encoded = await fetch(ballotAddress);
   if (!encoded.exists) throw new Error(`no open ballot of ${input.voter} on ${input.claim}`);
   const ballot = decodeBallot(encoded).data;
@@ -511,64 +572,85 @@ export async function settleBallot(
   const votedAccept = claim.acceptWeight > claim.denyWeight && total >= claim.quorum;
   const common = {
     caller: input.caller,
+    config: await configPda(programAddress),
     claim: input.claim,
     ballot: ballotAddress,
     voter: input.voter,
-    assessor: await assessorPda(input.voter),
+    assessor: await assessorPda(input.voter, programAddress),
   };
   if (claim.overturned && ballot.accept === votedAccept) {
-    const config = await loadConfig(fetch);
+    const config = await loadConfig(fetch, programAddress);
     const mint = await fetch(config.assessmentMint);
     if (!mint.exists) throw new Error(`assessment mint ${config.assessmentMint} does not exist`);
     const tokenProgram = mint.programAddress;
     const treasuryStake =
       input.treasuryStake ??
       (await associatedTokenAddress(config.treasury, config.assessmentMint, tokenProgram));
-    const instruction = getSlashBallotInstruction({
-      ...common,
-      assessmentMint: config.assessmentMint,
-      assessmentVault: config.assessmentVault,
-      treasuryToken: treasuryStake,
-      tokenProgram,
-    });
+    const instruction = getSlashBallotInstruction(
+      {
+        ...common,
+        assessmentMint: config.assessmentMint,
+        assessmentVault: config.assessmentVault,
+        treasuryToken: treasuryStake,
+        tokenProgram,
+      },
+      { programAddress },
+    );
     return { slashed: true, instructions: [instruction] };
   }
   const pool = await loadPool(fetch, claim.depositPool);
   const voterToken =
     input.voterToken ?? (await associatedTokenAddress(input.voter, claim.mint, pool.tokenProgram));
-  const instruction = getSettleBallotInstruction({
-    ...common,
-    depositPool: claim.depositPool,
-    vault: pool.vault,
-    mint: claim.mint,
-    voterToken,
-    tokenProgram: pool.tokenProgram,
-  });
+  const instruction = getSettleBallotInstruction(
+    {
+      ...common,
+      depositPool: claim.depositPool,
+      vault: pool.vault,
+      mint: claim.mint,
+      voterToken,
+      tokenProgram: pool.tokenProgram,
+    },
+    { programAddress },
+  );
   return { slashed: false, instructions: [instruction] };
 }
 
+/**
+ * Closes a denied claim, freeing its cover for a new claim (anyone may, once the outcome is
+ * final): its deposit goes to the assessors' reward share. An accepted claim is never closed
+ * unpaid: `redeem` pays it, or records what the capital pool owes.
+ */
 export async function closeClaim(
   fetch: AccountFetcher,
-  input: { caller: TransactionSigner; claim: Address },
+  input: { caller: TransactionSigner; claim: Address; programAddress?: Address },
 ) {
+  const { programAddress = BULWARK_PROGRAM_ADDRESS } = input;
   const claim = await loadClaim(fetch, input.claim);
-  const instruction = getCloseClaimInstruction({
-    caller: input.caller,
-    claim: input.claim,
-    cover: claim.cover,
-    depositPool: claim.depositPool,
-  });
+  const instruction = getCloseClaimInstruction(
+    {
+      caller: input.caller,
+      config: await configPda(programAddress),
+      claim: input.claim,
+      cover: claim.cover,
+      depositPool: claim.depositPool,
+    },
+    { programAddress },
+  );
   return { instructions: [instruction] };
 }
 
 // ---- capital pool ----
 
-/** The capital pool of `mint` and its token accounts, as its instructions take them. */
-async function capitalAccounts(mint: Address, tokenProgram: Address) {
+/**
+ * The config, the capital pool of `mint` and its token accounts, as the capital pool's
+ * instructions take them.
+ */
+async function capitalAccounts(mint: Address, tokenProgram: Address, programAddress: Address) {
   return {
-    capitalPool: await capitalPoolPda(mint),
+    config: await configPda(programAddress),
+    capitalPool: await capitalPoolPda(mint, programAddress),
     mint,
-    capitalVault: await capitalVaultPda(mint),
+    capitalVault: await capitalVaultPda(mint, programAddress),
     tokenProgram,
   };
 }
@@ -583,13 +665,19 @@ export async function grantLeverage(input: {
   pool: Address;
   mint: Address;
   maxAmount?: bigint;
+  programAddress?: Address;
 }) {
-  const instruction = getGrantLeverageInstruction({
-    caller: input.caller,
-    capitalPool: await capitalPoolPda(input.mint),
-    pool: input.pool,
-    maxAmount: input.maxAmount ?? 0xffff_ffff_ffff_ffffn,
-  });
+  const { programAddress = BULWARK_PROGRAM_ADDRESS } = input;
+  const instruction = getGrantLeverageInstruction(
+    {
+      caller: input.caller,
+      config: await configPda(programAddress),
+      capitalPool: await capitalPoolPda(input.mint, programAddress),
+      pool: input.pool,
+      maxAmount: input.maxAmount ?? 0xffff_ffff_ffff_ffffn,
+    },
+    { programAddress },
+  );
   return { instructions: [instruction] };
 }
 
@@ -605,8 +693,10 @@ export async function depositCapital(input: {
   amount: bigint;
   minShares?: bigint;
   memberToken?: Address;
+  programAddress?: Address;
 }) {
-  const shareMint = await capitalSharesPda(input.mint);
+  const { programAddress = BULWARK_PROGRAM_ADDRESS } = input;
+  const shareMint = await capitalSharesPda(input.mint, programAddress);
   const memberShares = await associatedTokenAddress(input.member.address, shareMint, TOKEN_2022);
   // The member's share account, created if it does not exist yet (idempotent).
   const create = getCreateAssociatedTokenIdempotentInstruction({
@@ -616,17 +706,20 @@ export async function depositCapital(input: {
     mint: shareMint,
     tokenProgram: TOKEN_2022,
   });
-  const instruction = getDepositCapitalInstruction({
-    member: input.member,
-    ...(await capitalAccounts(input.mint, input.tokenProgram)),
-    shareMint,
-    memberToken:
-      input.memberToken ??
-      (await associatedTokenAddress(input.member.address, input.mint, input.tokenProgram)),
-    memberShares,
-    amount: input.amount,
-    minShares: input.minShares ?? 0n,
-  });
+  const instruction = getDepositCapitalInstruction(
+    {
+      member: input.member,
+      ...(await capitalAccounts(input.mint, input.tokenProgram, programAddress)),
+      shareMint,
+      memberToken:
+        input.memberToken ??
+        (await associatedTokenAddress(input.member.address, input.mint, input.tokenProgram)),
+      memberShares,
+      amount: input.amount,
+      minShares: input.minShares ?? 0n,
+    },
+    { programAddress },
+  );
   return { instructions: [create, instruction] };
 }
 
@@ -637,13 +730,18 @@ export async function contributeCapital(input: {
   tokenProgram: Address;
   amount: bigint;
   contributorToken: Address;
+  programAddress?: Address;
 }) {
-  const instruction = getContributeCapitalInstruction({
-    contributor: input.contributor,
-    ...(await capitalAccounts(input.mint, input.tokenProgram)),
-    contributorToken: input.contributorToken,
-    amount: input.amount,
-  });
+  const { programAddress = BULWARK_PROGRAM_ADDRESS } = input;
+  const instruction = getContributeCapitalInstruction(
+    {
+      contributor: input.contributor,
+      ...(await capitalAccounts(input.mint, input.tokenProgram, programAddress)),
+      contributorToken: input.contributorToken,
+      amount: input.amount,
+    },
+    { programAddress },
+  );
   return { instructions: [instruction] };
 }
 
@@ -656,19 +754,30 @@ export async function requestCapitalExit(input: {
   mint: Address;
   exitId: bigint;
   shares: bigint;
+  programAddress?: Address;
 }) {
-  const capitalPool = await capitalPoolPda(input.mint);
-  const shareMint = await capitalSharesPda(input.mint);
-  const exit = await capitalExitPda(capitalPool, input.member.address, input.exitId);
-  const instruction = getRequestCapitalExitInstruction({
-    member: input.member,
+  const { programAddress = BULWARK_PROGRAM_ADDRESS } = input;
+  const capitalPool = await capitalPoolPda(input.mint, programAddress);
+  const shareMint = await capitalSharesPda(input.mint, programAddress);
+  const exit = await capitalExitPda(
     capitalPool,
-    shareMint,
-    memberShares: await associatedTokenAddress(input.member.address, shareMint, TOKEN_2022),
-    exit,
-    exitId: input.exitId,
-    shares: input.shares,
-  });
+    input.member.address,
+    input.exitId,
+    programAddress,
+  );
+  const instruction = getRequestCapitalExitInstruction(
+    {
+      member: input.member,
+      config: await configPda(programAddress),
+      capitalPool,
+      shareMint,
+      memberShares: await associatedTokenAddress(input.member.address, shareMint, TOKEN_2022),
+      exit,
+      exitId: input.exitId,
+      shares: input.shares,
+    },
+    { programAddress },
+  );
   return { exit, instructions: [instruction] };
 }
 
@@ -679,16 +788,27 @@ export async function executeCapitalExit(input: {
   tokenProgram: Address;
   exitId: bigint;
   memberToken?: Address;
+  programAddress?: Address;
 }) {
-  const capital = await capitalAccounts(input.mint, input.tokenProgram);
-  const instruction = getExecuteCapitalExitInstruction({
-    member: input.member,
-    ...capital,
-    exit: await capitalExitPda(capital.capitalPool, input.member.address, input.exitId),
-    memberToken:
-      input.memberToken ??
-      (await associatedTokenAddress(input.member.address, input.mint, input.tokenProgram)),
-  });
+  const { programAddress = BULWARK_PROGRAM_ADDRESS } = input;
+  const capital = await capitalAccounts(input.mint, input.tokenProgram, programAddress);
+  const exit = await capitalExitPda(
+    capital.capitalPool,
+    input.member.address,
+    input.exitId,
+    programAddress,
+  );
+  const instruction = getExecuteCapitalExitInstruction(
+    {
+      member: input.member,
+      ...capital,
+      exit,
+      memberToken:
+        input.memberToken ??
+        (await associatedTokenAddress(input.member.address, input.mint, input.tokenProgram)),
+    },
+    { programAddress },
+  );
   return { instructions: [instruction] };
 }
 
@@ -701,24 +821,33 @@ export async function stakeAssessor(input: {
   ownerToken: Address;
   tokenProgram: Address;
   amount: bigint;
+  programAddress?: Address;
 }) {
-  const assessor = await assessorPda(input.owner.address);
-  const instruction = getStakeAssessorInstruction({
-    owner: input.owner,
-    assessor,
-    assessmentMint: input.assessmentMint,
-    assessmentVault: await assessmentVaultPda(),
-    ownerToken: input.ownerToken,
-    tokenProgram: input.tokenProgram,
-    amount: input.amount,
-  });
+  const { programAddress = BULWARK_PROGRAM_ADDRESS } = input;
+  const assessor = await assessorPda(input.owner.address, programAddress);
+  const instruction = getStakeAssessorInstruction(
+    {
+      owner: input.owner,
+      config: await configPda(programAddress),
+      assessor,
+      assessmentMint: input.assessmentMint,
+      assessmentVault: await assessmentVaultPda(programAddress),
+      ownerToken: input.ownerToken,
+      tokenProgram: input.tokenProgram,
+      amount: input.amount,
+    },
+    { programAddress },
+  );
   return { assessor, instructions: [instruction] };
 }
 
-/** Casts the assessor's stake-weighted vote on a claim. */
 /** The voter's seat on the panel deciding `claim`, if a panel decides it. */
-async function panelSeat(claim: Claim, voter: Address): Promise<Address | undefined> {
-  return claim.panel ? panelMemberPda(claim.productId, voter) : undefined;
+async function panelSeat(
+  claim: Claim,
+  voter: Address,
+  programAddress: Address,
+): Promise<Address | undefined> {
+  return claim.panel ? panelMemberPda(claim.productId, voter, programAddress) : undefined;
 }
 
 /**
@@ -733,20 +862,26 @@ export async function vote(
     accept: boolean;
     reasonHash?: Uint8Array;
     reasonUri?: string;
+    programAddress?: Address;
   },
 ) {
+  const { programAddress = BULWARK_PROGRAM_ADDRESS } = input;
   const claim = await loadClaim(fetch, input.claim);
-  const ballot = await ballotPda(input.claim, input.owner.address);
-  const instruction = getVoteInstruction({
-    owner: input.owner,
-    assessor: await assessorPda(input.owner.address),
-    claim: input.claim,
-    ballot,
-    panelMember: await panelSeat(claim, input.owner.address),
-    accept: input.accept,
-    reasonHash: input.reasonHash ?? new Uint8Array(32),
-    reasonUri: input.reasonUri ?? "",
-  });
+  const ballot = await ballotPda(input.claim, input.owner.address, programAddress);
+  const instruction = getVoteInstruction(
+    {
+      owner: input.owner,
+      config: await configPda(programAddress),
+      assessor: await assessorPda(input.owner.address, programAddress),
+      claim: input.claim,
+      ballot,
+      panelMember: await panelSeat(claim, input.owner.address, programAddress),
+      accept: input.accept,
+      reasonHash: input.reasonHash ?? new Uint8Array(32),
+      reasonUri: input.reasonUri ?? "",
+    },
+    { programAddress },
+  );
   return { ballot, instructions: [instruction] };
 }
 
@@ -773,19 +908,30 @@ export async function ballotCommitment(
  */
 export async function commitVote(
   fetch: AccountFetcher,
-  input: { owner: TransactionSigner; claim: Address; accept: boolean; salt?: Uint8Array },
+  input: {
+    owner: TransactionSigner;
+    claim: Address;
+    accept: boolean;
+    salt?: Uint8Array;
+    programAddress?: Address;
+  },
 ) {
+  const { programAddress = BULWARK_PROGRAM_ADDRESS } = input;
   const claim = await loadClaim(fetch, input.claim);
   const salt = input.salt ?? crypto.getRandomValues(new Uint8Array(32));
-  const ballot = await ballotPda(input.claim, input.owner.address);
-  const instruction = getCommitVoteInstruction({
-    owner: input.owner,
-    assessor: await assessorPda(input.owner.address),
-    claim: input.claim,
-    ballot,
-    panelMember: await panelSeat(claim, input.owner.address),
-    commitment: await ballotCommitment(input.claim, input.owner.address, input.accept, salt),
-  });
+  const ballot = await ballotPda(input.claim, input.owner.address, programAddress);
+  const instruction = getCommitVoteInstruction(
+    {
+      owner: input.owner,
+      config: await configPda(programAddress),
+      assessor: await assessorPda(input.owner.address, programAddress),
+      claim: input.claim,
+      ballot,
+      panelMember: await panelSeat(claim, input.owner.address, programAddress),
+      commitment: await ballotCommitment(input.claim, input.owner.address, input.accept, salt),
+    },
+    { programAddress },
+  );
   return { ballot, salt, instructions: [instruction] };
 }
 
@@ -797,15 +943,21 @@ export async function revealVote(input: {
   salt: Uint8Array;
   reasonHash?: Uint8Array;
   reasonUri?: string;
+  programAddress?: Address;
 }) {
-  const instruction = getRevealVoteInstruction({
-    voter: input.voter,
-    claim: input.claim,
-    ballot: await ballotPda(input.claim, input.voter.address),
-    accept: input.accept,
-    salt: input.salt,
-    reasonHash: input.reasonHash ?? new Uint8Array(32),
-    reasonUri: input.reasonUri ?? "",
-  });
+  const { programAddress = BULWARK_PROGRAM_ADDRESS } = input;
+  const instruction = getRevealVoteInstruction(
+    {
+      voter: input.voter,
+      config: await configPda(programAddress),
+      claim: input.claim,
+      ballot: await ballotPda(input.claim, input.voter.address, programAddress),
+      accept: input.accept,
+      salt: input.salt,
+      reasonHash: input.reasonHash ?? new Uint8Array(32),
+      reasonUri: input.reasonUri ?? "",
+    },
+    { programAddress },
+  );
   return { instructions: [instruction] };
 }

@@ -1,5 +1,7 @@
 // PDA derivations, one per account the program derives (sdk/src/builders.rs mirrored). Every
 // integer seed is little-endian: u64 for ids, nonces and tranches, u32 for the claim index.
+// Each helper takes the program's id last (default: the canonical `BULWARK_PROGRAM_ADDRESS`):
+// a deployment under its own id has its own PDAs.
 
 import {
   address,
@@ -24,11 +26,12 @@ const u32 = (value: number) => getU32Encoder().encode(value);
 const key = (value: Address) => getAddressEncoder().encode(value);
 
 async function pda(
+  programAddress: Address,
   prefix: (typeof SEEDS)[keyof typeof SEEDS],
   ...seeds: ReadonlyUint8Array[]
 ): Promise<Address> {
   const [found] = await getProgramDerivedAddress({
-    programAddress: BULWARK_PROGRAM_ADDRESS,
+    programAddress,
     seeds: [getUtf8Encoder().encode(prefix), ...seeds],
   });
   return found;
@@ -61,34 +64,75 @@ export async function associatedTokenAddress(
   return found;
 }
 
-export const configPda = () => pda(SEEDS.config);
-export const assessmentVaultPda = () => pda(SEEDS.assessmentVault);
-export const productPda = (productId: bigint) => pda(SEEDS.product, u64(productId));
+export const configPda = (programAddress: Address = BULWARK_PROGRAM_ADDRESS) =>
+  pda(programAddress, SEEDS.config);
+export const assessmentVaultPda = (programAddress: Address = BULWARK_PROGRAM_ADDRESS) =>
+  pda(programAddress, SEEDS.assessmentVault);
+export const productPda = (productId: bigint, programAddress: Address = BULWARK_PROGRAM_ADDRESS) =>
+  pda(programAddress, SEEDS.product, u64(productId));
 /** Governance's listing of a mint (`set_mint_params`): pools exist only on listed mints. */
-export const mintParamsPda = (mint: Address) => pda(SEEDS.mintParams, key(mint));
-export const poolPda = (poolId: bigint) => pda(SEEDS.pool, u64(poolId));
-export const vaultPda = (pool: Address) => pda(SEEDS.vault, key(pool));
-export const poolProductPda = (pool: Address, productId: bigint) =>
-  pda(SEEDS.poolProduct, key(pool), u64(productId));
-export const positionPda = (pool: Address, owner: Address, positionId: bigint) =>
-  pda(SEEDS.position, key(pool), key(owner), u64(positionId));
-export const archivePda = (pool: Address, trancheId: bigint) =>
-  pda(SEEDS.trancheArchive, key(pool), u64(trancheId));
-export const coverPda = (payer: Address, nonce: bigint) => pda(SEEDS.cover, key(payer), u64(nonce));
-export const claimPda = (cover: Address, index: number) => pda(SEEDS.claim, key(cover), u32(index));
-export const ballotPda = (claim: Address, assessorOwner: Address) =>
-  pda(SEEDS.ballot, key(claim), key(assessorOwner));
-export const assessorPda = (owner: Address) => pda(SEEDS.assessor, key(owner));
+export const mintParamsPda = (mint: Address, programAddress: Address = BULWARK_PROGRAM_ADDRESS) =>
+  pda(programAddress, SEEDS.mintParams, key(mint));
+export const poolPda = (poolId: bigint, programAddress: Address = BULWARK_PROGRAM_ADDRESS) =>
+  pda(programAddress, SEEDS.pool, u64(poolId));
+export const vaultPda = (pool: Address, programAddress: Address = BULWARK_PROGRAM_ADDRESS) =>
+  pda(programAddress, SEEDS.vault, key(pool));
+export const poolProductPda = (
+  pool: Address,
+  productId: bigint,
+  programAddress: Address = BULWARK_PROGRAM_ADDRESS,
+) => pda(programAddress, SEEDS.poolProduct, key(pool), u64(productId));
+export const positionPda = (
+  pool: Address,
+  owner: Address,
+  positionId: bigint,
+  programAddress: Address = BULWARK_PROGRAM_ADDRESS,
+) => pda(programAddress, SEEDS.position, key(pool), key(owner), u64(positionId));
+export const archivePda = (
+  pool: Address,
+  trancheId: bigint,
+  programAddress: Address = BULWARK_PROGRAM_ADDRESS,
+) => pda(programAddress, SEEDS.trancheArchive, key(pool), u64(trancheId));
+export const coverPda = (
+  payer: Address,
+  nonce: bigint,
+  programAddress: Address = BULWARK_PROGRAM_ADDRESS,
+) => pda(programAddress, SEEDS.cover, key(payer), u64(nonce));
+export const claimPda = (
+  cover: Address,
+  index: number,
+  programAddress: Address = BULWARK_PROGRAM_ADDRESS,
+) => pda(programAddress, SEEDS.claim, key(cover), u32(index));
+export const ballotPda = (
+  claim: Address,
+  assessorOwner: Address,
+  programAddress: Address = BULWARK_PROGRAM_ADDRESS,
+) => pda(programAddress, SEEDS.ballot, key(claim), key(assessorOwner));
+export const assessorPda = (owner: Address, programAddress: Address = BULWARK_PROGRAM_ADDRESS) =>
+  pda(programAddress, SEEDS.assessor, key(owner));
 /** The mint's capital pool, its vault and its Token-2022 membership share mint. */
-export const capitalPoolPda = (mint: Address) => pda(SEEDS.capitalPool, key(mint));
-export const capitalVaultPda = (mint: Address) => pda(SEEDS.capitalVault, key(mint));
-export const capitalSharesPda = (mint: Address) => pda(SEEDS.capitalShares, key(mint));
-export const capitalExitPda = (capitalPool: Address, member: Address, exitId: bigint) =>
-  pda(SEEDS.capitalExit, key(capitalPool), key(member), u64(exitId));
+export const capitalPoolPda = (mint: Address, programAddress: Address = BULWARK_PROGRAM_ADDRESS) =>
+  pda(programAddress, SEEDS.capitalPool, key(mint));
+export const capitalVaultPda = (mint: Address, programAddress: Address = BULWARK_PROGRAM_ADDRESS) =>
+  pda(programAddress, SEEDS.capitalVault, key(mint));
+export const capitalSharesPda = (
+  mint: Address,
+  programAddress: Address = BULWARK_PROGRAM_ADDRESS,
+) => pda(programAddress, SEEDS.capitalShares, key(mint));
+export const capitalExitPda = (
+  capitalPool: Address,
+  member: Address,
+  exitId: bigint,
+  programAddress: Address = BULWARK_PROGRAM_ADDRESS,
+) => pda(programAddress, SEEDS.capitalExit, key(capitalPool), key(member), u64(exitId));
 
 /** `PanelMember` `["panel_member", productId, member]`: a designated assessor of a product. */
-export const panelMemberPda = (productId: bigint, member: Address) =>
-  pda(SEEDS.panelMember, u64(productId), key(member));
+export const panelMemberPda = (
+  productId: bigint,
+  member: Address,
+  programAddress: Address = BULWARK_PROGRAM_ADDRESS,
+) => pda(programAddress, SEEDS.panelMember, u64(productId), key(member));
 
 /** `Proposal` `["proposal", id]`: governance's timelocked changes, id from the config's counter. */
-export const proposalPda = (id: bigint) => pda(SEEDS.proposal, u64(id));
+export const proposalPda = (id: bigint, programAddress: Address = BULWARK_PROGRAM_ADDRESS) =>
+  pda(programAddress, SEEDS.proposal, u64(id));

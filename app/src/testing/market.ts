@@ -1,6 +1,6 @@
 // A Bulwark market in a litesvm harness in a few calls, with the Rust kit's parameters
 // (testing/src/lib.rs): the config and products, a listed mint with its capital pool, pools,
-// stakers and assessors.
+// stakers and assessors. Every helper builds for the harness's `programAddress`.
 
 import type { Address, KeyPairSigner } from "@solana/kit";
 import { TOKEN_PROGRAM_ADDRESS } from "@solana-program/token";
@@ -69,11 +69,13 @@ export function kitParams(): ProtocolParams {
  * (`bulwark-testing`'s `update_config`).
  */
 export async function updateParams(h: Harness, authority: KeyPairSigner, params: ProtocolParams) {
-  const config = await loadConfig(h.fetch);
+  const { programAddress } = h;
+  const config = await loadConfig(h.fetch, programAddress);
   const changes = paramChanges(config.params, params);
   const id = config.proposalCount;
-  const proposal = await createProposal({ authority, id, changes });
+  const proposal = await createProposal({ authority, id, changes, programAddress });
   const execute = await executeProposal({
+    programAddress,
     caller: authority,
     id,
     proposer: authority.address,
@@ -88,6 +90,7 @@ export async function deploy(h: Harness, products: number): Promise<Deployment> 
   const treasury = (await h.user()).address;
   const assessmentMint = await h.createMint(6);
   const init = await initializeConfig({
+    programAddress: h.programAddress,
     deployer: h.deployer,
     authority: authority.address,
     treasury,
@@ -97,7 +100,12 @@ export async function deploy(h: Harness, products: number): Promise<Deployment> 
   });
   await h.send(init.instructions);
   for (let id = 0n; id < BigInt(products); id++) {
-    const product = await createProduct({ authority, productId: id, terms: defaultTerms() });
+    const product = await createProduct({
+      programAddress: h.programAddress,
+      authority,
+      productId: id,
+      terms: defaultTerms(),
+    });
     await h.send(product.instructions);
   }
   return { authority, treasury, assessmentMint };
@@ -108,8 +116,10 @@ export async function deploy(h: Harness, products: number): Promise<Deployment> 
  * unless it is listed already.
  */
 export async function listMint(h: Harness, authority: KeyPairSigner, mint: Address) {
-  if ((await h.fetch(await mintParamsPda(mint))).exists) return;
+  const { programAddress } = h;
+  if ((await h.fetch(await mintParamsPda(mint, programAddress))).exists) return;
   const listed = await listMintWithCapitalPool({
+    programAddress,
     authority,
     mint,
     tokenProgram: TOKEN_PROGRAM_ADDRESS,
@@ -120,6 +130,7 @@ export async function listMint(h: Harness, authority: KeyPairSigner, mint: Addre
   // flow cranks).
   const member = await h.fundedUser(mint, MEMBER_CAPITAL);
   const deposit = await depositCapital({
+    programAddress,
     member: member.signer,
     mint,
     tokenProgram: TOKEN_PROGRAM_ADDRESS,
@@ -146,6 +157,7 @@ export async function openPool(
   await listMint(h, authority, mint);
   const manager = await h.user();
   const created = await createPool({
+    programAddress: h.programAddress,
     manager,
     poolId,
     mint,
@@ -156,6 +168,7 @@ export async function openPool(
   await h.send(created.instructions);
   for (const [productId, targetWeight, targetPriceBps] of products) {
     const listed = await setPoolProduct({
+      programAddress: h.programAddress,
       manager,
       pool: created.pool.pool,
       productId,
@@ -180,6 +193,7 @@ export async function stakeNew(
 ): Promise<{ staker: Wallet; position: Address }> {
   const staker = await h.fundedUser(mint, amount);
   const deposit = await stake({
+    programAddress: h.programAddress,
     owner: staker.signer,
     pool,
     ownerToken: staker.token,
@@ -212,6 +226,7 @@ export async function fundedAssessor(
 ): Promise<Wallet> {
   const assessor = await h.fundedUser(assessmentMint, amount);
   const staked = await stakeAssessor({
+    programAddress: h.programAddress,
     owner: assessor.signer,
     assessmentMint,
     ownerToken: assessor.token,
@@ -238,13 +253,14 @@ export interface Market {
 
 /**
  * A market in a fresh VM, for a test: the program (the `.so` at `program`, else the one
- * `programPath()` finds), the config with one product, a mint listed with its capital pool, and
- * pool 0 on it listing the product at `priceBps` a year with `stake` staked.
+ * `programPath()` finds, under `programAddress`, default the canonical id), the config with one
+ * product, a mint listed with its capital pool, and pool 0 on it listing the product at
+ * `priceBps` a year with `stake` staked.
  */
 export async function startMarket(
-  options: { program?: string; stake?: bigint; priceBps?: number } = {},
+  options: { program?: string; programAddress?: Address; stake?: bigint; priceBps?: number } = {},
 ): Promise<Market> {
-  const h = await Harness.start(options.program);
+  const h = await Harness.start(options.program, options.programAddress);
   const deployment = await deploy(h, 1);
   const mint = await h.createMint(6);
   const productId = 0n;

@@ -93,22 +93,24 @@ export class Harness {
     readonly svm: LiteSVM,
     readonly payer: KeyPairSigner,
     readonly deployer: KeyPairSigner,
+    /** The id the program is loaded under: the market helpers build for it. */
+    readonly programAddress: Address,
   ) {}
 
   /**
    * A VM with the program (BPF loader 2, as program-test loads it) and its ProgramData; the
-   * `.so` is `program` if given, else {@link programPath}'s.
+   * `.so` is `program` if given, else {@link programPath}'s, loaded under `programAddress`
+   * (default: the canonical id; a build runs only under the id it declares).
    */
-  static async start(program: string = programPath()): Promise<Harness> {
+  static async start(
+    program: string = programPath(),
+    programAddress: Address = BULWARK_PROGRAM_ADDRESS,
+  ): Promise<Harness> {
     const svm = new LiteSVM();
-    svm.addProgramWithLoader(
-      BULWARK_PROGRAM_ADDRESS,
-      new Uint8Array(readFileSync(program)),
-      BPF_LOADER_2,
-    );
+    svm.addProgramWithLoader(programAddress, new Uint8Array(readFileSync(program)), BPF_LOADER_2);
     const payer = await signer(200);
     const deployer = await signer(1);
-    const harness = new Harness(svm, payer, deployer);
+    const harness = new Harness(svm, payer, deployer, programAddress);
     svm.airdrop(payer.address, lamports(1_000_000_000_000n));
     svm.airdrop(deployer.address, lamports(10_000_000_000n));
     await harness.setProgramData(deployer.address);
@@ -126,7 +128,7 @@ export class Harness {
     data[12] = 1;
     data.set(getAddressEncoder().encode(authority), 13);
     this.svm.setAccount({
-      address: await programDataAddress(),
+      address: await programDataAddress(this.programAddress),
       data,
       executable: false,
       lamports: lamports(1_000_000_000n),
