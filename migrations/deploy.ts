@@ -4,6 +4,8 @@
 // this file adapts Anchor's provider to them (app/test/migration.test.ts runs this file's entry
 // with a stand-in provider over litesvm).
 //
+//   BULWARK_PROGRAM_ID       the program's id (default: the canonical one, BULWARK_PROGRAM_ADDRESS
+//                            of the client); a deployment under your own key must name it
 //   BULWARK_ASSESSMENT_MINT  mint assessors stake (required the first time)
 //   BULWARK_TREASURY         owner of the treasury token accounts (default: the wallet)
 //   BULWARK_AUTHORITY        governance authority, e.g. a Squads vault (default: the wallet)
@@ -112,6 +114,7 @@ async function migrate(provider: MigrationProvider): Promise<void> {
       wallet,
     },
     {
+      programAddress: envAddress("BULWARK_PROGRAM_ID"),
       assessmentMint: envAddress("BULWARK_ASSESSMENT_MINT"),
       authority: envAddress("BULWARK_AUTHORITY"),
       treasury: envAddress("BULWARK_TREASURY"),

@@ -4,6 +4,7 @@
 //! cluster's clock); the loaders here decode Bulwark's accounts and the token accounts around
 //! them on top of it, with errors that name what was looked for and where.
 
+use crate::builders::Program;
 use crate::quote::{decode, decode_zero_copy, QuoteError};
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
@@ -26,6 +27,34 @@ pub trait AccountSource {
 
     /// The cluster's Unix time (the Clock sysvar's), the `now` the program prices with.
     fn unix_time(&mut self) -> impl Future<Output = Result<i64>>;
+
+    /// The deployment of the program whose accounts are read: the flows derive its PDAs and
+    /// build its instructions. The canonical one unless the source says otherwise (see
+    /// [`WithProgram`]).
+    fn program(&self) -> Program {
+        Program::CANONICAL
+    }
+}
+
+/// `source` read as the deployment `program`: flows over it address that deployment.
+#[derive(Clone, Debug)]
+pub struct WithProgram<S> {
+    pub source: S,
+    pub program: Program,
+}
+
+impl<S: AccountSource> AccountSource for WithProgram<S> {
+    fn account(&mut self, address: &Pubkey) -> impl Future<Output = Result<Option<Account>>> {
+        self.source.account(address)
+    }
+
+    fn unix_time(&mut self) -> impl Future<Output = Result<i64>> {
+        self.source.unix_time()
+    }
+
+    fn program(&self) -> Program {
+        self.program
+    }
 }
 
 /// What can go wrong reading state or preparing a flow.
@@ -98,13 +127,42 @@ pub async fn require<S: AccountSource>(
         })
 }
 
-/// Decodes the Borsh Bulwark account at `address`, which must exist.
+/// The account at `address` as the source's deployment's (`None` when there is none): one the
+/// program does not own is not one of its accounts, whatever its bytes.
+async fn program_account<S: AccountSource>(
+    src: &mut S,
+    address: &Pubkey,
+    what: &str,
+) -> Result<Option<Account>> {
+    let program = src.program();
+    match src.account(address).await? {
+        Some(account) if account.owner != program.id => Err(invalid(what, address)),
+        found => Ok(found),
+    }
+}
+
+/// [`program_account`], which must exist.
+async fn require_program_account<S: AccountSource>(
+    src: &mut S,
+    address: &Pubkey,
+    what: &str,
+) -> Result<Account> {
+    program_account(src, address, what)
+        .await?
+        .ok_or_else(|| ClientError::Missing {
+            what: what.to_string(),
+            address: *address,
+        })
+}
+
+/// Decodes the Borsh Bulwark account at `address`, which must exist and be the source's
+/// deployment's.
 pub async fn load<T: AccountDeserialize, S: AccountSource>(
     src: &mut S,
     address: &Pubkey,
     what: &str,
 ) -> Result<T> {
-    let account = require(src, address, what).await?;
+    let account = require_program_account(src, address, what).await?;
     decode(&account.data).ok_or_else(|| invalid(what, address))
 }
 
@@ -114,7 +172,7 @@ pub async fn load_optional<T: AccountDeserialize, S: AccountSource>(
     address: &Pubkey,
     what: &str,
 ) -> Result<Option<T>> {
-    match src.account(address).await? {
+    match program_account(src, address, what).await? {
         Some(account) => decode(&account.data)
             .map(Some)
             .ok_or_else(|| invalid(what, address)),
@@ -122,13 +180,14 @@ pub async fn load_optional<T: AccountDeserialize, S: AccountSource>(
     }
 }
 
-/// Decodes the zero-copy Bulwark account (`Pool`, `PoolProduct`) at `address`, which must exist.
+/// Decodes the zero-copy Bulwark account (`Pool`, `PoolProduct`) at `address`, which must exist
+/// and be the source's deployment's.
 pub async fn load_zero_copy<T: bytemuck::Pod + Discriminator, S: AccountSource>(
     src: &mut S,
     address: &Pubkey,
     what: &str,
 ) -> Result<T> {
-    let account = require(src, address, what).await?;
+    let account = require_program_account(src, address, what).await?;
     decode_zero_copy(&account.data).ok_or_else(|| invalid(what, address))
 }
 
@@ -138,7 +197,7 @@ pub async fn load_zero_copy_optional<T: bytemuck::Pod + Discriminator, S: Accoun
     address: &Pubkey,
     what: &str,
 ) -> Result<Option<T>> {
-    match src.account(address).await? {
+    match program_account(src, address, what).await? {
         Some(account) => decode_zero_copy(&account.data)
             .map(Some)
             .ok_or_else(|| invalid(what, address)),

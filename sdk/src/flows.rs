@@ -1,8 +1,9 @@
 //! One function per user flow, over any [`AccountSource`]: each reads the state it needs and
-//! returns the instructions to send (and the addresses they create). The TypeScript client's
+//! returns the instructions to send (and the addresses they create), for the deployment the
+//! source reads ([`AccountSource::program`]). The TypeScript client's
 //! `app/src/flows.ts` has the same shape.
 
-use crate::builders::{self, CoverKeys, PoolKeys};
+use crate::builders::{CoverKeys, PoolKeys, Program};
 use crate::client::{
     exists, load, load_optional, load_zero_copy, load_zero_copy_optional, mint_info, AccountSource,
     ClientError, MintInfo, Result,
@@ -18,8 +19,9 @@ use bulwark::state::{
 
 /// The pool with id `pool_id` and the keys its staking instructions take.
 pub async fn pool_keys<S: AccountSource>(src: &mut S, pool_id: u64) -> Result<(Pool, PoolKeys)> {
-    let pool: Pool = load_zero_copy(src, &builders::pool_pda(pool_id), "pool").await?;
-    Ok((pool, PoolKeys::of(&pool)))
+    let program = src.program();
+    let pool: Pool = load_zero_copy(src, &program.pool_pda(pool_id), "pool").await?;
+    Ok((pool, program.pool_keys_of(&pool)))
 }
 
 /// Quotes `request` over the candidate `pools` (those on its mint that list its product are
@@ -33,8 +35,9 @@ pub async fn quote_cover<S: AccountSource>(
     request: &CoverRequest,
     pools: &[Pubkey],
 ) -> Result<Quote> {
-    let config: Config = load(src, &builders::config_pda(), "config").await?;
-    let product: Product = load(src, &builders::product_pda(request.product_id), "product").await?;
+    let program = src.program();
+    let config: Config = load(src, &program.config_pda(), "config").await?;
+    let product: Product = load(src, &program.product_pda(request.product_id), "product").await?;
     let now = src.unix_time().await?;
     let mut states: Vec<PoolState> = Vec::new();
     for address in pools {
@@ -43,7 +46,7 @@ pub async fn quote_cover<S: AccountSource>(
             continue;
         }
         let pool: Pool = load_zero_copy(src, address, "pool").await?;
-        let listing = builders::pool_product_pda(address, request.product_id);
+        let listing = program.pool_product_pda(address, request.product_id);
         let pool_product: Option<PoolProduct> =
             load_zero_copy_optional(src, &listing, "pool product").await?;
         if let Some(pool_product) = pool_product.filter(|_| pool.mint == request.mint) {
@@ -54,7 +57,7 @@ pub async fn quote_cover<S: AccountSource>(
             });
         }
     }
-    let capital = builders::capital_pool_pda(&request.mint);
+    let capital = program.capital_pool_pda(&request.mint);
     let mut cranked = match load_optional::<CapitalPool, _>(src, &capital, "capital pool").await? {
         Some(mut capital) => crank_copies(
             states
@@ -106,9 +109,10 @@ pub async fn line_cranks<S: AccountSource>(
     pools: &[Pubkey],
     max_amount: u64,
 ) -> Result<Vec<Instruction>> {
-    let config: Config = load(src, &builders::config_pda(), "config").await?;
+    let program = src.program();
+    let config: Config = load(src, &program.config_pda(), "config").await?;
     let mut capital: CapitalPool =
-        load(src, &builders::capital_pool_pda(mint), "capital pool").await?;
+        load(src, &program.capital_pool_pda(mint), "capital pool").await?;
     let now = src.unix_time().await?;
     let mut states = Vec::new();
     for address in pools {
@@ -126,7 +130,7 @@ pub async fn line_cranks<S: AccountSource>(
     )?;
     Ok(changed
         .iter()
-        .map(|pool| builders::grant_leverage(caller, pool, mint, max_amount))
+        .map(|pool| program.grant_leverage(caller, pool, mint, max_amount))
         .collect())
 }
 
@@ -154,10 +158,12 @@ pub struct CoverPurchase {
     pub buy: Instruction,
 }
 
-/// Buys the cover `quote` routes, paid by `payer` from `payer_token` on `mint` (the quote's):
-/// its parts become the allocations and pool accounts, its product, period and commission the
+/// Buys the cover `quote` routes from `program` (the deployment quoted: the source's
+/// [`AccountSource::program`]), paid by `payer` from `payer_token` on `mint` (the quote's): its
+/// parts become the allocations and pool accounts, its product, period and commission the
 /// purchase's.
 pub fn buy_cover_from_quote(
+    program: &Program,
     payer: &Pubkey,
     payer_token: &Pubkey,
     mint: &MintInfo,
@@ -174,9 +180,9 @@ pub fn buy_cover_from_quote(
     let cranks = quote
         .cranks
         .iter()
-        .map(|pool| builders::grant_leverage(payer, pool, &request.mint, u64::MAX))
+        .map(|pool| program.grant_leverage(payer, pool, &request.mint, u64::MAX))
         .collect();
-    let buy = builders::buy_cover(
+    let buy = program.buy_cover(
         payer,
         payer_token,
         &request.mint,
@@ -195,7 +201,7 @@ pub fn buy_cover_from_quote(
         },
     );
     Ok(CoverPurchase {
-        cover: builders::cover_pda(payer, options.cover_nonce),
+        cover: program.cover_pda(payer, options.cover_nonce),
         cranks,
         buy,
     })
@@ -232,10 +238,11 @@ pub async fn file_claim<S: AccountSource>(
     owner_token: &Pubkey,
     args: FileClaimArgs,
 ) -> Result<(Pubkey, Instruction)> {
+    let program = src.program();
     let context = cover_context(src, cover).await?;
     let index = context.cover.claim_count;
-    let ix = builders::file_claim(owner, &context.keys, index, owner_token, args);
-    Ok((builders::claim_pda(cover, index), ix))
+    let ix = program.file_claim(owner, &context.keys, index, owner_token, args);
+    Ok((program.claim_pda(cover, index), ix))
 }
 
 /// Pays the claim at `claim` (anyone may send it): `redeem_payout` once its outcome is final,
@@ -249,6 +256,7 @@ pub async fn redeem<S: AccountSource>(
     owner_token: Option<Pubkey>,
     claimant_token: Option<Pubkey>,
 ) -> Result<Vec<Instruction>> {
+    let program = src.program();
     let state: Claim = load(src, claim, "claim").await?;
     let context = cover_context(src, &state.cover).await?;
     let mut ixs = Vec::new();
@@ -263,22 +271,11 @@ pub async fn redeem<S: AccountSource>(
     };
     let owner_token = token_of(&context.cover.owner, owner_token);
     if state.paid {
-        ixs.push(builders::redeem_owed(
-            caller,
-            &context.keys,
-            claim,
-            &owner_token,
-        ));
+        ixs.push(program.redeem_owed(caller, &context.keys, claim, &owner_token));
         return Ok(ixs);
     }
     let claimant_token = token_of(&state.claimant, claimant_token);
-    ixs.push(builders::redeem_payout(
-        caller,
-        &context.keys,
-        claim,
-        &owner_token,
-        &claimant_token,
-    ));
+    ixs.push(program.redeem_payout(caller, &context.keys, claim, &owner_token, &claimant_token));
     Ok(ixs)
 }
 
@@ -294,14 +291,15 @@ pub async fn settle_ballot<S: AccountSource>(
     voter: &Pubkey,
     voter_token: Option<Pubkey>,
 ) -> Result<Vec<Instruction>> {
+    let program = src.program();
     let state: Claim = load(src, claim, "claim").await?;
-    let ballot: Ballot = load(src, &builders::ballot_pda(claim, voter), "ballot").await?;
+    let ballot: Ballot = load(src, &program.ballot_pda(claim, voter), "ballot").await?;
     if state.slashable(&ballot) {
-        let config: Config = load(src, &builders::config_pda(), "config").await?;
+        let config: Config = load(src, &program.config_pda(), "config").await?;
         let stake_mint = mint_info(src, &config.assessment_mint).await?;
         return Ok(vec![
             stake_mint.create_associated_account(caller, &config.treasury),
-            builders::slash_ballot(
+            program.slash_ballot(
                 caller,
                 claim,
                 voter,
@@ -317,7 +315,7 @@ pub async fn settle_ballot<S: AccountSource>(
         ixs.push(mint.create_associated_account(caller, voter));
         mint.associated_account(voter)
     });
-    ixs.push(builders::settle_ballot(
+    ixs.push(program.settle_ballot(
         caller,
         claim,
         &state.deposit_pool,
@@ -342,8 +340,9 @@ pub async fn vote<S: AccountSource>(
     claim: &Pubkey,
     args: VoteArgs,
 ) -> Result<Instruction> {
+    let program = src.program();
     let state: Claim = load(src, claim, "claim").await?;
-    Ok(builders::vote_with(owner, claim, args, panel_of(&state)))
+    Ok(program.vote_with(owner, claim, args, panel_of(&state)))
 }
 
 /// `owner`'s blind ballot on the claim at `claim` for `accept`, hidden by `salt`. Keep the
@@ -356,14 +355,10 @@ pub async fn commit_vote<S: AccountSource>(
     accept: bool,
     salt: &[u8; 32],
 ) -> Result<Instruction> {
+    let program = src.program();
     let state: Claim = load(src, claim, "claim").await?;
     let commitment = Ballot::commitment_of(claim, owner, accept, salt);
-    Ok(builders::commit_vote(
-        owner,
-        claim,
-        commitment,
-        panel_of(&state),
-    ))
+    Ok(program.commit_vote(owner, claim, commitment, panel_of(&state)))
 }
 
 /// Proposes `changes` as the next proposal (the config's counter gives its id); returns the
@@ -375,9 +370,10 @@ pub async fn propose<S: AccountSource>(
     description_hash: [u8; 32],
     description_uri: String,
 ) -> Result<(Instruction, u64)> {
-    let config: Config = load(src, &builders::config_pda(), "config").await?;
+    let program = src.program();
+    let config: Config = load(src, &program.config_pda(), "config").await?;
     let id = config.proposal_count;
-    let ix = builders::create_proposal(authority, id, changes, description_hash, description_uri);
+    let ix = program.create_proposal(authority, id, changes, description_hash, description_uri);
     Ok((ix, id))
 }
 
@@ -388,13 +384,9 @@ pub async fn execute_proposal<S: AccountSource>(
     caller: &Pubkey,
     id: u64,
 ) -> Result<Instruction> {
-    let proposal: Proposal = load(src, &builders::proposal_pda(id), "proposal").await?;
-    Ok(builders::execute_proposal(
-        caller,
-        id,
-        &proposal.proposer,
-        proposal.capital_pool(),
-    ))
+    let program = src.program();
+    let proposal: Proposal = load(src, &program.proposal_pda(id), "proposal").await?;
+    Ok(program.execute_proposal(caller, id, &proposal.proposer, proposal.capital_pool()))
 }
 
 /// Cancels proposal `id` (governance), its rent back to its proposer.
@@ -403,8 +395,9 @@ pub async fn cancel_proposal<S: AccountSource>(
     authority: &Pubkey,
     id: u64,
 ) -> Result<Instruction> {
-    let proposal: Proposal = load(src, &builders::proposal_pda(id), "proposal").await?;
-    Ok(builders::cancel_proposal(authority, id, &proposal.proposer))
+    let program = src.program();
+    let proposal: Proposal = load(src, &program.proposal_pda(id), "proposal").await?;
+    Ok(program.cancel_proposal(authority, id, &proposal.proposer))
 }
 
 /// Closes the denied claim at `claim` (anyone may, once its outcome is final): its deposit
@@ -414,16 +407,18 @@ pub async fn close_claim<S: AccountSource>(
     caller: &Pubkey,
     claim: &Pubkey,
 ) -> Result<Instruction> {
+    let program = src.program();
     let state: Claim = load(src, claim, "claim").await?;
     let context = cover_context(src, &state.cover).await?;
-    Ok(builders::close_claim(caller, &context.keys, claim))
+    Ok(program.close_claim(caller, &context.keys, claim))
 }
 
 /// Expires the ended cover at `cover` (anyone may): its capacity is released and its rent
 /// returned to the payer who bought it.
 pub async fn expire_cover<S: AccountSource>(src: &mut S, cover: &Pubkey) -> Result<Instruction> {
+    let program = src.program();
     let context = cover_context(src, cover).await?;
-    Ok(builders::expire_cover(
+    Ok(program.expire_cover(
         cover,
         &context.cover.rent_payer,
         context.cover.product_id,
@@ -444,24 +439,21 @@ pub async fn withdraw<S: AccountSource>(
     position_id: u64,
     owner_token: &Pubkey,
 ) -> Result<(StakePosition, Vec<Instruction>)> {
-    let address = builders::position_pda(&pool.pool, owner, position_id);
+    let program = src.program();
+    let address = program.position_pda(&pool.pool, owner, position_id);
     let position: StakePosition = load(src, &address, "stake position").await?;
     let tranche_id = position.tranche_id;
-    let archive = builders::archive_pda(&pool.pool, tranche_id);
+    let archive = program.archive_pda(&pool.pool, tranche_id);
     let mut ixs = Vec::new();
     let archive_rent_payer =
         match load_optional::<TrancheArchive, _>(src, &archive, "tranche archive").await? {
             Some(state) => state.rent_payer,
             None => {
-                ixs.push(builders::archive_tranche(
-                    archive_payer,
-                    &pool.pool,
-                    tranche_id,
-                ));
+                ixs.push(program.archive_tranche(archive_payer, &pool.pool, tranche_id));
                 *archive_payer
             }
         };
-    ixs.push(builders::withdraw_stake_for(
+    ixs.push(program.withdraw_stake_for(
         caller,
         owner,
         pool,

@@ -7,7 +7,7 @@ use crate::format::{bps, date, parse_amount};
 use anchor_lang::prelude::Pubkey;
 use bulwark::constants::MAX_COVER_POOLS;
 use bulwark::state::{Cover, Pool, PoolProduct};
-use bulwark_sdk::builders::cover_pda;
+use bulwark_sdk::builders::{cover_pda, Program};
 use bulwark_sdk::flows::{self, BuyOptions};
 use bulwark_sdk::quote::{CoverRequest, Quote};
 use std::collections::BTreeSet;
@@ -120,6 +120,7 @@ impl Session<'_> {
         };
         let from = self.require_tokens(&mint.address, max_premium).await?;
         let purchase = flows::buy_cover_from_quote(
+            &Program::CANONICAL,
             &me,
             &from,
             &mint,

@@ -88,6 +88,7 @@ impl<B: Backend> Engine<'_, B> {
                 let a = self.actor(actor);
                 let nonce = a.covers.len() as u64;
                 let purchase = flows::buy_cover_from_quote(
+                    &Program::CANONICAL,
                     &a.key.pubkey(),
                     &a.token,
                     &self.mint,

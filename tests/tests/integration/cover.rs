@@ -913,6 +913,7 @@ async fn the_sdk_quote_routes_over_the_cheapest_pools_and_matches_the_purchase()
     let _ = distributor;
     let mint = mint_info(&mut m.t, &m.mint).await.unwrap();
     let purchase = flows::buy_cover_from_quote(
+        &Program::CANONICAL,
         &m.buyer.pubkey(),
         &m.buyer_token,
         &mint,

@@ -36,9 +36,15 @@ async fn buy_through_flows(m: &mut Market, amount: u64, nonce: u64) -> (u64, Pub
         cover_nonce: nonce,
         ..BuyOptions::default()
     };
-    let purchase =
-        flows::buy_cover_from_quote(&m.buyer.pubkey(), &m.buyer_token, &mint, &quote, options)
-            .unwrap();
+    let purchase = flows::buy_cover_from_quote(
+        &Program::CANONICAL,
+        &m.buyer.pubkey(),
+        &m.buyer_token,
+        &mint,
+        &quote,
+        options,
+    )
+    .unwrap();
     let buyer = m.buyer.insecure_clone();
     let cranks = purchase.cranks.len();
     let mut ixs = purchase.cranks;
@@ -90,6 +96,7 @@ async fn a_quote_in_another_mint_is_refused_before_sending() {
         token_program: spl_token::ID,
     };
     let err = flows::buy_cover_from_quote(
+        &Program::CANONICAL,
         &m.buyer.pubkey(),
         &m.buyer_token,
         &other,
@@ -258,6 +265,7 @@ async fn a_crank_that_frees_capital_is_sent_even_for_a_pool_not_routed() {
     assert_eq!(quote.cranks, vec![a, b]);
     let mint = mint_info(&mut m.t, &m.mint).await.unwrap();
     let purchase = flows::buy_cover_from_quote(
+        &Program::CANONICAL,
         &m.buyer.pubkey(),
         &m.buyer_token,
         &mint,

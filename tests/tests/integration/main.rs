@@ -7,6 +7,7 @@ mod blind;
 mod capital;
 mod claims;
 mod cover;
+mod deployments;
 mod fixtures;
 mod flows;
 mod governance;

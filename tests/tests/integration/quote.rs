@@ -70,6 +70,7 @@ async fn random_market(rng: &mut SplitMix) -> (Market, Vec<Pubkey>) {
             .await
             .unwrap();
         let purchase = flows::buy_cover_from_quote(
+            &Program::CANONICAL,
             &m.buyer.pubkey(),
             &m.buyer_token,
             &mint,
