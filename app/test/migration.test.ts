@@ -27,6 +27,7 @@ import {
   mintParamsPda,
   poolPda,
   poolProductPda,
+  programDataAddress,
 } from "../src";
 import { Harness, skipWithoutProgram } from "../src/testing";
 
@@ -133,6 +134,47 @@ test(
     assert.deepEqual(sends, Array(5).fill(confirmed));
     assert.ok(reads.length > 0);
     assert.deepEqual(new Set(reads), new Set(["confirmed"]));
+  },
+);
+
+test(
+  "BULWARK_PROGRAM_ID: the migration builds for the deployment it names",
+  skipWithoutProgram(),
+  async (t) => {
+    // litesvm runs the canonical build, which refuses any other id: the sends are recorded, not
+    // sent, and the config the first send would create is then missing.
+    const h = await Harness.start();
+    const assessmentMint = await h.createMint(6);
+    const other = address(Keypair.fromSeed(new Uint8Array(32).fill(7)).publicKey.toBase58());
+    const { provider } = standInProvider(h);
+    const sent: Transaction[] = [];
+    provider.sendAndConfirm = async (tx) => {
+      assert.ok(tx instanceof Transaction);
+      sent.push(tx);
+      return `signature ${sent.length}`;
+    };
+    const lines: string[] = [];
+    t.mock.method(console, "log", (line: string) => lines.push(line));
+    const env = { BULWARK_PROGRAM_ID: other, BULWARK_ASSESSMENT_MINT: assessmentMint };
+    Object.assign(process.env, env);
+    t.after(() => {
+      for (const name of Object.keys(env)) delete process.env[name];
+    });
+
+    const config = await configPda(other);
+    await assert.rejects(migrate(provider), (error: Error) => {
+      assert.match(error.message, new RegExp(config));
+      return true;
+    });
+    assert.deepEqual(lines, [`config initialized: ${config} (signature 1)`]);
+    assert.equal(sent.length, 1);
+    assert.equal(sent[0].instructions.length, 1);
+    const [init] = sent[0].instructions;
+    assert.equal(init.programId.toBase58(), other);
+    const keys = init.keys.map((meta) => meta.pubkey.toBase58());
+    assert.ok(keys.includes(config));
+    assert.ok(keys.includes(await programDataAddress(other)));
+    assert.ok(!keys.includes(await configPda()));
   },
 );
 
