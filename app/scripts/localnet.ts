@@ -7,7 +7,8 @@
 // `buy-and-claim` uses this client (`@solana/kit`: quote, buy, file a claim), confirming each
 // transaction through the websocket's signature notifications; `vote` uses Anchor's own client
 // from the committed IDL, whose confirmation also subscribes over the websocket. Amounts are
-// whole tokens of the market's 6-decimal mint. Each command prints one JSON line.
+// whole tokens of the market's 6-decimal mint. Both build for the program id the localnet names
+// (localnet.json's `programId`). Each command prints one JSON line.
 
 import { readFileSync } from "node:fs";
 import { AnchorProvider, Program, Wallet } from "@anchor-lang/core";
@@ -48,6 +49,7 @@ const UNIT = 1_000_000n;
 interface Localnet {
   rpcUrl: string;
   websocketUrl: string;
+  programId: string;
   mint: string;
   pool: string;
   wallets: { name: string; keypair: string; tokenAccount: string | null }[];
@@ -95,10 +97,18 @@ async function buyAndClaim(
       (await rpc.getTokenAccountBalance(account, { commitment: "confirmed" }).send()).value.amount,
     );
 
+  const programAddress = address(localnet.programId);
   const mint = address(localnet.mint);
   const pools = [address(localnet.pool)];
   const period = days * 86_400;
-  const quote = await quoteCover(fetch, { productId, pools, mint, amount: amount * UNIT, period });
+  const quote = await quoteCover(fetch, {
+    productId,
+    pools,
+    mint,
+    amount: amount * UNIT,
+    period,
+    programAddress,
+  });
   const { tokenProgram } = await loadPoolKeys(fetch, pools[0]);
   const before = await balance(token);
   const { cover, instructions } = await buyCover({
@@ -109,6 +119,7 @@ async function buyAndClaim(
     period,
     quote,
     coverNonce: 0n,
+    programAddress,
   });
   const bought = await send(buyer, instructions);
   const afterBuy = await balance(token);
@@ -122,6 +133,7 @@ async function buyAndClaim(
     incidentTime: start,
     evidenceHash: new Uint8Array(32),
     evidenceUri: "ipfs://localnet-incident",
+    programAddress,
   });
   const filed = await send(buyer, filing.instructions);
   const afterClaim = await balance(token);
@@ -143,8 +155,15 @@ async function vote(localnet: Localnet, name: string, claim: string) {
     wsEndpoint: localnet.websocketUrl,
   });
   const provider = new AnchorProvider(connection, new Wallet(voter), { commitment: "confirmed" });
-  const program = new Program<Bulwark>(idl as unknown as Bulwark, provider);
-  const assessor = new PublicKey(await assessorPda(address(voter.publicKey.toBase58())));
+  // Anchor's client sends to the IDL's address: the localnet's program id.
+  const program = new Program<Bulwark>(
+    { ...(idl as unknown as Bulwark), address: localnet.programId },
+    provider,
+  );
+  const programAddress = address(localnet.programId);
+  const assessor = new PublicKey(
+    await assessorPda(address(voter.publicKey.toBase58()), programAddress),
+  );
   const signature = await program.methods
     .vote({ accept: true, reasonHash: Array(32).fill(0), reasonUri: "" })
     .accounts({ claim: new PublicKey(claim), assessor, panelMember: null })
