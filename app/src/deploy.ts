@@ -112,6 +112,15 @@ export async function deployProtocol(
 ): Promise<void> {
   const { fetch, send, wallet } = chain;
   const { programAddress = BULWARK_PROGRAM_ADDRESS } = settings;
+  // Every step below builds for `programAddress`: a deployment under another id must name it,
+  // and no step may act on a program that is not there.
+  const program = await fetch(programAddress);
+  if (!program.exists || !program.executable) {
+    throw new Error(
+      `no program is deployed at ${programAddress}: deploy it first, or name your ` +
+        "deployment's id (programAddress; BULWARK_PROGRAM_ID for the migration)",
+    );
+  }
   const config = await configPda(programAddress);
   if (!(await fetch(config)).exists) {
     if (!settings.assessmentMint) throw new Error("the config needs an assessment mint");

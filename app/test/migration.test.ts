@@ -29,7 +29,7 @@ import {
   poolProductPda,
   programDataAddress,
 } from "../src";
-import { Harness, skipWithoutProgram } from "../src/testing";
+import { Harness, programPath, skipWithoutProgram } from "../src/testing";
 
 const ROOT = resolve(__dirname, "../..");
 
@@ -141,11 +141,11 @@ test(
   "BULWARK_PROGRAM_ID: the migration builds for the deployment it names",
   skipWithoutProgram(),
   async (t) => {
-    // litesvm runs the canonical build, which refuses any other id: the sends are recorded, not
-    // sent, and the config the first send would create is then missing.
-    const h = await Harness.start();
-    const assessmentMint = await h.createMint(6);
+    // The canonical build loaded at another id refuses every instruction: the sends are
+    // recorded, not sent, and the config the first send would create is then missing.
     const other = address(Keypair.fromSeed(new Uint8Array(32).fill(7)).publicKey.toBase58());
+    const h = await Harness.start(programPath(), other);
+    const assessmentMint = await h.createMint(6);
     const { provider } = standInProvider(h);
     const sent: Transaction[] = [];
     provider.sendAndConfirm = async (tx) => {
@@ -175,6 +175,27 @@ test(
     assert.ok(keys.includes(config));
     assert.ok(keys.includes(await programDataAddress(other)));
     assert.ok(!keys.includes(await configPda()));
+  },
+);
+
+test(
+  "the migration refuses an id no program is deployed at, before any send",
+  skipWithoutProgram(),
+  async (t) => {
+    const h = await Harness.start();
+    const { provider, sends } = standInProvider(h);
+    const nowhere = address(Keypair.fromSeed(new Uint8Array(32).fill(8)).publicKey.toBase58());
+    const env = { BULWARK_PROGRAM_ID: nowhere, BULWARK_ASSESSMENT_MINT: await h.createMint(6) };
+    Object.assign(process.env, env);
+    t.after(() => {
+      for (const name of Object.keys(env)) delete process.env[name];
+    });
+    await assert.rejects(migrate(provider), {
+      message:
+        `no program is deployed at ${nowhere}: deploy it first, or name your deployment's id ` +
+        "(programAddress; BULWARK_PROGRAM_ID for the migration)",
+    });
+    assert.deepEqual(sends, []);
   },
 );
 

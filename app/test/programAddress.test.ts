@@ -568,6 +568,7 @@ test("every flow builds for the deployment it is given", skipWithoutProgram(), a
     // every other step done there and lists the product on OTHER's pool 0.
     const pool0 = await poolPda(0n, OTHER);
     const fetch = relocated(h, [
+      [BULWARK_PROGRAM_ADDRESS, OTHER],
       [await configPda(), config],
       [await productPda(productId), product],
       [await mintParamsPda(mint), await mintParamsPda(mint, OTHER)],
