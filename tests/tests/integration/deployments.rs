@@ -287,7 +287,11 @@ async fn every_flow_addresses_the_deployment_its_source_reads() {
             .unwrap();
     assert_eq!(other_purchase.cover, to[&purchase.cover]);
     assert_moved(&purchase.cranks, &other_purchase.cranks, &to);
-    assert_moved(&[purchase.buy], &[other_purchase.buy], &to);
+    assert_moved(
+        &[purchase.buy],
+        std::slice::from_ref(&other_purchase.buy),
+        &to,
+    );
     let other_cranks = flows::line_cranks(src, &caller, &m.mint, &other_pools, u64::MAX)
         .await
         .unwrap();
@@ -349,6 +353,29 @@ async fn every_flow_addresses_the_deployment_its_source_reads() {
         other.commit_vote(&voter, &other_claim, commitment, None)
     );
     assert_eq!(other_commit.accounts, moved(&commit, &to).accounts);
+
+    // Whatever the map holds: no instruction for the other deployment names an account of the
+    // canonical one.
+    let built = [
+        other_purchase.cranks,
+        vec![other_purchase.buy],
+        other_cranks,
+        other_single,
+        other_redeem,
+        other_settle,
+        other_withdraw,
+        vec![other_commit],
+    ]
+    .concat();
+    for meta in built.iter().flat_map(|ix| &ix.accounts) {
+        let owner = m.t.account(&meta.pubkey).await.map(|account| account.owner);
+        assert_ne!(
+            owner,
+            Some(bulwark::ID),
+            "{} is the canonical deployment's",
+            meta.pubkey
+        );
+    }
 }
 
 #[tokio::test]
