@@ -1,7 +1,9 @@
 // What the tests share beyond the litesvm kit (src/testing): a seeded generator for the tests on
-// random states, and the capacity a pool sells now.
+// random states, the capacity a pool sells now, and the program's second build.
 
-import type { Address } from "@solana/kit";
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { address, type Address } from "@solana/kit";
 import {
   capitalPoolPda,
   coverSchedule,
@@ -12,9 +14,28 @@ import {
   loadProduct,
   sellable,
 } from "../src";
-import type { Harness } from "../src/testing";
+import { programPath, type Harness } from "../src/testing";
 
 export * from "../src/testing/market";
+
+/**
+ * The id of the program's second build (`--features test-program-id`, which also sets its
+ * `CONFIG_ADDRESS`; `[7; 32]`): what a deployment under its own key runs.
+ */
+export const TEST_BUILD_ID = address("US517G5965aydkZ46HS38QLi7UQiSojurfbQfKCELFx");
+
+/** That build: `bulwark_test_id.so` beside the canonical `.so` (`.ci/run` builds both). */
+export const testBuild = () => join(dirname(programPath()), "bulwark_test_id.so");
+
+/** `{ skip }` option for node:test when the second build is missing, with the reason. */
+export function skipWithoutTestBuild(): { skip?: string } {
+  const path = testBuild();
+  if (existsSync(path)) return {};
+  const reason =
+    `${path} does not exist; build it with ../shared/sbf-toolchain/build-sbf.sh ` +
+    "programs/bulwark --features test-program-id and rename its bulwark.so (see .ci/run)";
+  return { skip: reason };
+}
 
 /** Mulberry32: a small seeded generator, so every run explores the same states. */
 export function random(seed: number) {

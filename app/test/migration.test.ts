@@ -1,6 +1,8 @@
 // migrations/deploy.ts as `anchor migrate` runs it: its entry against the SBF program through a
-// stand-in for Anchor's provider (the adapter's reads, web3.js conversion and sends), twice; and
-// Anchor 1.x's host script loading it with ts-node, the root tsconfig.json and NODE_PATH.
+// stand-in for Anchor's provider (the adapter's reads, web3.js conversion and sends), twice; the
+// same under BULWARK_PROGRAM_ID on the program's build under its own id, and refused where no
+// program is; and Anchor 1.x's host script loading it with ts-node, the root tsconfig.json and
+// NODE_PATH.
 
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -27,9 +29,9 @@ import {
   mintParamsPda,
   poolPda,
   poolProductPda,
-  programDataAddress,
 } from "../src";
-import { Harness, programPath, skipWithoutProgram } from "../src/testing";
+import { Harness, skipWithoutProgram } from "../src/testing";
+import { skipWithoutTestBuild, TEST_BUILD_ID, testBuild } from "./fixtures";
 
 const ROOT = resolve(__dirname, "../..");
 
@@ -138,43 +140,43 @@ test(
 );
 
 test(
-  "BULWARK_PROGRAM_ID: the migration builds for the deployment it names",
-  skipWithoutProgram(),
+  "BULWARK_PROGRAM_ID: the migration deploys a build under its own id",
+  skipWithoutTestBuild(),
   async (t) => {
-    // The canonical build loaded at another id refuses every instruction: the sends are
-    // recorded, not sent, and the config the first send would create is then missing.
-    const other = address(Keypair.fromSeed(new Uint8Array(32).fill(7)).publicKey.toBase58());
-    const h = await Harness.start(programPath(), other);
-    const assessmentMint = await h.createMint(6);
-    const { provider } = standInProvider(h);
-    const sent: Transaction[] = [];
-    provider.sendAndConfirm = async (tx) => {
-      assert.ok(tx instanceof Transaction);
-      sent.push(tx);
-      return `signature ${sent.length}`;
-    };
+    const programAddress = TEST_BUILD_ID;
+    const h = await Harness.start(testBuild(), programAddress);
+    const [assessmentMint, poolMint] = [await h.createMint(6), await h.createMint(6)];
+    const { provider, sends } = standInProvider(h);
     const lines: string[] = [];
     t.mock.method(console, "log", (line: string) => lines.push(line));
-    const env = { BULWARK_PROGRAM_ID: other, BULWARK_ASSESSMENT_MINT: assessmentMint };
+    const env = {
+      BULWARK_PROGRAM_ID: programAddress,
+      BULWARK_ASSESSMENT_MINT: assessmentMint,
+      BULWARK_POOL_MINT: poolMint,
+    };
     Object.assign(process.env, env);
     t.after(() => {
       for (const name of Object.keys(env)) delete process.env[name];
     });
 
-    const config = await configPda(other);
-    await assert.rejects(migrate(provider), (error: Error) => {
-      assert.match(error.message, new RegExp(config));
-      return true;
-    });
-    assert.deepEqual(lines, [`config initialized: ${config} (signature 1)`]);
-    assert.equal(sent.length, 1);
-    assert.equal(sent[0].instructions.length, 1);
-    const [init] = sent[0].instructions;
-    assert.equal(init.programId.toBase58(), other);
-    const keys = init.keys.map((meta) => meta.pubkey.toBase58());
-    assert.ok(keys.includes(config));
-    assert.ok(keys.includes(await programDataAddress(other)));
-    assert.ok(!keys.includes(await configPda()));
+    await migrate(provider);
+    const pool = await poolPda(0n, programAddress);
+    assert.deepEqual(lines, [
+      `config initialized: ${await configPda(programAddress)} (signature 1)`,
+      "product 0 created (signature 2)",
+      `mint ${poolMint} listed: claim deposit at least 1000000, capital pool opened (signature 3)`,
+      `pool 0 created: ${pool} (signature 4)`,
+      "product 0 listed: weight 100, 250 bps/year (signature 5)",
+    ]);
+    assert.equal(sends.length, 5);
+    const config = await loadConfig(h.fetch, programAddress);
+    assert.equal(config.authority, h.deployer.address);
+    assert.deepEqual([config.productCount, config.poolCount], [1n, 1n]);
+    const listing = h.account(await poolProductPda(pool, 0n, programAddress), decodePoolProduct);
+    assert.deepEqual([listing.targetWeight, listing.targetPriceBps], [100, 250]);
+    // Nothing at the canonical id's addresses.
+    assert.equal(h.svm.getAccount(await configPda()).exists, false);
+    assert.equal(h.svm.getAccount(await poolPda(0n)).exists, false);
   },
 );
 

@@ -3,7 +3,8 @@
 // id as the `None` of an absent optional account. The program in litesvm runs only under the id
 // it declares (the canonical one), so the flows for another id are checked on the instructions
 // they build, reading a canonical market's accounts (those read by PDA moved to the other id's
-// PDAs, and missing at the canonical ones).
+// PDAs, and missing at the canonical ones). The program's second build, which declares a test
+// id, runs a purchase, a claim, a vote and the payout under that id for real.
 
 import assert from "node:assert/strict";
 import test from "node:test";
@@ -48,6 +49,8 @@ import {
   createPool,
   createProduct,
   createProposal,
+  decodeClaim,
+  decodeCover,
   decodeStakePosition,
   depositCapital,
   deployProtocol,
@@ -95,9 +98,12 @@ import {
   fundedAssessor,
   kitParams,
   openPool,
+  skipWithoutTestBuild,
   stakeFar,
+  TEST_BUILD_ID,
+  testBuild,
 } from "./fixtures";
-import { Harness, programPath, skipWithoutProgram } from "../src/testing";
+import { Harness, programPath, skipWithoutProgram, startMarket } from "../src/testing";
 
 /** A deployment's own id (a devnet build with its own `declare_id!`): not the canonical one. */
 const OTHER = address("2iXtA8oeZqUU5pofxK971TCEvFGfems2AcDRaZHKD2pQ");
@@ -624,3 +630,83 @@ test("the harness loads a build under the id it is given", skipWithoutProgram(),
   });
   assert.equal((await h.refuse(init.instructions)).code, DECLARED_PROGRAM_ID_MISMATCH);
 });
+
+test(
+  "a build under its own id runs the lifecycle through the client given that id",
+  skipWithoutTestBuild(),
+  async () => {
+    const programAddress = TEST_BUILD_ID;
+    const market = await startMarket({ program: testBuild(), programAddress });
+    const { h, deployment, mint, productId, pool } = market;
+    const ownerOf = (account: Address) => {
+      const found = h.svm.getAccount(account);
+      assert.ok(found.exists, `${account} exists`);
+      return found.programAddress;
+    };
+    // The market is the test id's alone: its config at its PDA, owned by it.
+    assert.equal(ownerOf(await configPda(programAddress)), programAddress);
+    assert.equal(h.svm.getAccount(await configPda()).exists, false);
+    assert.equal(ownerOf(pool.pool), programAddress);
+
+    const buyer = await h.fundedUser(mint, 10_000n * UNIT);
+    const period = 365 * 86_400;
+    const amount = 100_000n * UNIT;
+    const quote = await quoteCover(h.fetch, {
+      productId,
+      pools: [pool.pool],
+      mint,
+      amount,
+      period,
+      programAddress,
+    });
+    const bought = await buyCover({
+      payer: buyer.signer,
+      payerToken: buyer.token,
+      tokenProgram: TOKEN_PROGRAM_ADDRESS,
+      productId,
+      period,
+      coverNonce: 0n,
+      quote,
+      programAddress,
+    });
+    const beforeBuy = h.balance(buyer.token);
+    await h.send(bought.instructions);
+    assert.equal(beforeBuy - h.balance(buyer.token), quote.cost);
+    assert.equal(bought.cover, await coverPda(buyer.signer.address, 0n, programAddress));
+    const cover = h.account(bought.cover, decodeCover);
+    assert.equal(cover.amount, amount);
+    assert.equal(ownerOf(bought.cover), programAddress);
+
+    const claimed = 40_000n * UNIT;
+    const filed = await fileClaim(h.fetch, {
+      owner: buyer.signer,
+      cover: bought.cover,
+      ownerToken: buyer.token,
+      amount: claimed,
+      incidentTime: cover.start,
+      evidenceHash: new Uint8Array(32).fill(3),
+      evidenceUri: "https://example.org/incident/own-id",
+      programAddress,
+    });
+    const beforeClaim = h.balance(buyer.token);
+    await h.send(filed.instructions);
+    const deposit = beforeClaim - h.balance(buyer.token);
+    assert.equal(deposit, h.account(filed.claim, decodeClaim).deposit);
+    const assessor = await fundedAssessor(h, deployment.assessmentMint, UNIT);
+    const ballot = await vote(h.fetch, {
+      owner: assessor.signer,
+      claim: filed.claim,
+      accept: true,
+      programAddress,
+    });
+    await h.send(ballot.instructions);
+    h.warpDays(4);
+    const beforePayout = h.balance(buyer.token);
+    const payout = await redeem(h.fetch, { caller: h.payer, claim: filed.claim, programAddress });
+    await h.send(payout.instructions);
+    // Paid in full from the stake (the pool backs it alone), the deposit back to the claimant.
+    assert.equal(h.balance(buyer.token) - beforePayout, claimed + deposit);
+    const paid = h.account(filed.claim, decodeClaim);
+    assert.deepEqual([paid.stakerPaid + paid.capitalPaid, paid.owed], [claimed, 0n]);
+  },
+);

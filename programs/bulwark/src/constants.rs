@@ -8,7 +8,11 @@ pub const CONFIG_SEED: &[u8] = b"config";
 /// The `Config` PDA of this program id (bump 255). Instructions check the config by this
 /// address (a 32-byte compare) instead of re-deriving it (a 1,500 CU syscall); the unit test
 /// below fails if the program id changes without this constant.
+#[cfg(not(feature = "test-program-id"))]
 pub const CONFIG_ADDRESS: Pubkey = pubkey!("6Lq4DP5ySowZkEkD8pMeGMcxSbW8L51djnNkXLhB63SM");
+/// The `Config` PDA of the test build's id (see `crate::ID`).
+#[cfg(feature = "test-program-id")]
+pub const CONFIG_ADDRESS: Pubkey = pubkey!("3vdhRboaxszmoBCWSSq7ZBfEJAEpbYizuwtAJ4vBYz1L");
 /// Assessment stake vault, a token account owned by the config PDA: `["assessment_vault"]`.
 pub const ASSESSMENT_VAULT_SEED: &[u8] = b"assessment_vault";
 /// `Product` PDA: `["product", product_id.to_le_bytes()]`.
