@@ -3,7 +3,8 @@
 //! another id with the canonical account of the same seeds — owned by the other id, every
 //! canonical address in its data moved too — stands for the same market deployed under that
 //! id, and each flow over it must build the canonical flow's instructions with every address
-//! moved to that id.
+//! moved to that id. On the SBF build, the program's second build, which declares that id, runs
+//! a purchase, a claim, a vote and the payout through the flows for real.
 
 use crate::fixtures::*;
 use anchor_lang::prelude::Pubkey;
@@ -418,5 +419,193 @@ async fn a_deployment_reads_only_accounts_it_owns() {
             what: "pool".into(),
             address: other.pool_pda(1),
         }
+    );
+}
+
+#[tokio::test]
+#[cfg_attr(
+    not(bulwark_sbf),
+    ignore = "runs the SBF build under another id: run the suite with BULWARK_SBF=1 and SBF_OUT_DIR"
+)]
+async fn a_build_under_its_own_id_runs_the_sdk_flows() {
+    // The program's build under OTHER (`--features test-program-id`, with its own
+    // `CONFIG_ADDRESS`), which `.ci/run` keeps beside the canonical one as `bulwark_test_id.so`.
+    let other = Program::new(OTHER);
+    let deployer = TestContext::deployer_key();
+    let mut pt = program_test(true, &deployer.pubkey());
+    add_sbf_program(&mut pt, "bulwark_test_id", &OTHER, &deployer.pubkey());
+    let mut t = TestContext::start(pt, deployer.insecure_clone()).await;
+    let authority = t.authority.insecure_clone();
+    t.fund(&deployer.pubkey(), 10_000_000_000).await;
+    t.fund(&authority.pubkey(), 10_000_000_000).await;
+    t.assessment_mint = t.create_mint(6, &spl_token::ID).await;
+
+    // The market of the kit, every instruction built for OTHER.
+    let init = other.initialize_config(
+        &deployer.pubkey(),
+        &authority.pubkey(),
+        &t.treasury,
+        &t.assessment_mint,
+        &spl_token::ID,
+        kit_params(),
+    );
+    t.send_ok(&[init], &[&deployer]).await;
+    let product = bulwark::instructions::CreateProductArgs {
+        product_type: bulwark::state::ProductType::Assessed,
+        terms: default_terms(),
+    };
+    t.send_ok(
+        &[other.create_product(&authority.pubkey(), 0, product)],
+        &[&authority],
+    )
+    .await;
+    let mint = t.create_mint(6, &spl_token::ID).await;
+    let listing = other.list_mint(
+        &authority.pubkey(),
+        &mint,
+        &spl_token::ID,
+        bulwark::instructions::SetMintParamsArgs {
+            claim_min_deposit: UNIT,
+        },
+        default_capital_pool_args(),
+    );
+    t.send_ok(&listing, &[&authority]).await;
+    t.warp_to_tranche(230, 10 * DAY).await;
+    let manager = t.user().await;
+    let pool_args = bulwark::instructions::CreatePoolArgs {
+        manager_fee_bps: 1_000,
+        max_manager_fee_bps: 2_000,
+        private: false,
+    };
+    let create = other.create_pool(&manager.pubkey(), 0, &mint, &spl_token::ID, pool_args);
+    let list = other.set_pool_product(
+        &manager.pubkey(),
+        &other.pool_pda(0),
+        bulwark::instructions::SetPoolProductArgs {
+            product_id: 0,
+            target_weight: 100,
+            target_price_bps: 250,
+        },
+    );
+    t.send_ok(&[create, list], &[&manager]).await;
+    let keys = other.pool_keys(0, mint, spl_token::ID);
+    let far = t.current_tranche().await + 7;
+    let (staker, staker_token) = t.funded_user(&mint, STAKE).await;
+    let deposit = other.deposit_stake(
+        &staker.pubkey(),
+        &keys,
+        &staker_token,
+        bulwark::instructions::DepositStakeArgs {
+            position_id: 0,
+            tranche_id: far,
+            amount: STAKE,
+        },
+    );
+    t.send_ok(&[deposit], &[&staker]).await;
+    let (buyer, buyer_token) = t.funded_user(&mint, 10_000 * UNIT).await;
+    let (voter, voter_token) = t.funded_user(&t.assessment_mint.clone(), UNIT).await;
+    let stake = other.stake_assessor(
+        &voter.pubkey(),
+        &t.assessment_mint,
+        &voter_token,
+        &spl_token::ID,
+        UNIT,
+    );
+    t.send_ok(&[stake], &[&voter]).await;
+    for address in [
+        other.config_pda(),
+        keys.pool,
+        other.position_pda(&keys.pool, &staker.pubkey(), 0),
+    ] {
+        assert_eq!(t.account(&address).await.expect("created").owner, OTHER);
+    }
+    assert!(!t.exists(&config_pda()).await);
+
+    // The SDK's flows over the deployment: quote, buy, claim, vote, payout.
+    let mut src = WithProgram {
+        source: t,
+        program: other,
+    };
+    let amount = 100_000 * UNIT;
+    let request = CoverRequest {
+        product_id: 0,
+        mint,
+        amount,
+        period: YEAR,
+        commission_bps: 0,
+    };
+    let quote = flows::quote_cover(&mut src, &request, &[keys.pool])
+        .await
+        .unwrap();
+    let mint_of = mint_info(&mut src, &mint).await.unwrap();
+    let purchase = flows::buy_cover_from_quote(
+        &other,
+        &buyer.pubkey(),
+        &buyer_token,
+        &mint_of,
+        &quote,
+        BuyOptions::default(),
+    )
+    .unwrap();
+    let t = &mut src.source;
+    let before = t.balance(&buyer_token).await;
+    let mut ixs = purchase.cranks;
+    ixs.push(purchase.buy);
+    t.send_ok(&ixs, &[&buyer]).await;
+    assert_eq!(before - t.balance(&buyer_token).await, quote.cost());
+    assert_eq!(purchase.cover, other.cover_pda(&buyer.pubkey(), 0));
+    let cover: bulwark::state::Cover = t.load(&purchase.cover).await;
+    assert_eq!(cover.amount, amount);
+    t.next_slot().await;
+
+    let claimed = 40_000 * UNIT;
+    let args = claim_args(claimed, cover.start);
+    let (claim, file) = flows::file_claim(
+        &mut src,
+        &buyer.pubkey(),
+        &purchase.cover,
+        &buyer_token,
+        args,
+    )
+    .await
+    .unwrap();
+    assert_eq!(claim, other.claim_pda(&purchase.cover, 0));
+    let t = &mut src.source;
+    let before_claim = t.balance(&buyer_token).await;
+    t.send_ok(&[file], &[&buyer]).await;
+    let deposit = before_claim - t.balance(&buyer_token).await;
+    let vote = VoteArgs {
+        accept: true,
+        reason_hash: [0; 32],
+        reason_uri: String::new(),
+    };
+    let ballot = flows::vote(&mut src, &voter.pubkey(), &claim, vote)
+        .await
+        .unwrap();
+    let t = &mut src.source;
+    t.send_ok(&[ballot], &[&voter]).await;
+    t.warp_days(4).await;
+    let payer = t.payer();
+    let payout = flows::redeem(
+        &mut src,
+        &payer.pubkey(),
+        &claim,
+        Some(buyer_token),
+        Some(buyer_token),
+    )
+    .await
+    .unwrap();
+    let t = &mut src.source;
+    let before_payout = t.balance(&buyer_token).await;
+    t.send_ok(&payout, &[&payer]).await;
+    // Paid in full by the stake, the deposit back to the claimant.
+    assert_eq!(
+        t.balance(&buyer_token).await - before_payout,
+        claimed + deposit
+    );
+    let paid: bulwark::state::Claim = t.load(&claim).await;
+    assert_eq!(
+        (paid.staker_paid + paid.capital_paid, paid.owed),
+        (claimed, 0)
     );
 }
