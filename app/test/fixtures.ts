@@ -1,7 +1,6 @@
 // What the tests share beyond the litesvm kit (src/testing): a seeded generator for the tests on
 // random states, the capacity a pool sells now, and the program's second build.
 
-import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { address, type Address } from "@solana/kit";
 import {
@@ -14,7 +13,7 @@ import {
   loadProduct,
   sellable,
 } from "../src";
-import { programPath, type Harness } from "../src/testing";
+import { programPath, skipWithoutProgram, type Harness } from "../src/testing";
 
 export * from "../src/testing/market";
 
@@ -28,14 +27,12 @@ export const TEST_BUILD_ID = address("US517G5965aydkZ46HS38QLi7UQiSojurfbQfKCELF
 export const testBuild = () => join(dirname(programPath()), "bulwark_test_id.so");
 
 /** `{ skip }` option for node:test when the second build is missing, with the reason. */
-export function skipWithoutTestBuild(): { skip?: string } {
-  const path = testBuild();
-  if (existsSync(path)) return {};
-  const reason =
-    `${path} does not exist; build it with ../shared/sbf-toolchain/build-sbf.sh ` +
-    "programs/bulwark --features test-program-id and rename its bulwark.so (see .ci/run)";
-  return { skip: reason };
-}
+export const skipWithoutTestBuild = () =>
+  skipWithoutProgram(
+    testBuild(),
+    "build it with ../shared/sbf-toolchain/build-sbf.sh programs/bulwark --features " +
+      "test-program-id and rename its bulwark.so (see .ci/run)",
+  );
 
 /** Mulberry32: a small seeded generator, so every run explores the same states. */
 export function random(seed: number) {

@@ -63,14 +63,16 @@ export function programPath(): string {
   return join(resolve(dir), "bulwark.so");
 }
 
-/** `{ skip }` option for node:test when the .so is missing, with the reason. */
-export function skipWithoutProgram(): { skip?: string } {
-  const path = programPath();
-  if (existsSync(path)) return {};
-  const reason =
-    `${path} does not exist; build it with ../shared/sbf-toolchain/build-sbf.sh ` +
-    "programs/bulwark (or cargo build-sbf) to run the tests against the program";
-  return { skip: reason };
+/**
+ * `{ skip }` option for node:test when the .so at `path` (default: {@link programPath}'s) is
+ * missing, with the reason and `howToBuild` it.
+ */
+export function skipWithoutProgram(
+  path: string = programPath(),
+  howToBuild = "build it with ../shared/sbf-toolchain/build-sbf.sh programs/bulwark (or cargo " +
+    "build-sbf) to run the tests against the program",
+): { skip?: string } {
+  return existsSync(path) ? {} : { skip: `${path} does not exist; ${howToBuild}` };
 }
 
 /** A user and their token account on one mint. */
