@@ -9,7 +9,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import test from "node:test";
+import test, { type TestContext } from "node:test";
 import { AccountRole, address, type Instruction } from "@solana/kit";
 import {
   Keypair,
@@ -83,6 +83,14 @@ function standInProvider(h: Harness) {
   return { provider, reads, sends };
 }
 
+/** Sets `env` in the process environment for the rest of test `t`. */
+function setEnv(t: TestContext, env: Record<string, string>) {
+  Object.assign(process.env, env);
+  t.after(() => {
+    for (const name of Object.keys(env)) delete process.env[name];
+  });
+}
+
 test(
   "migrations/deploy.ts through a stand-in Anchor provider: idempotent, all at confirmed",
   skipWithoutProgram(),
@@ -99,10 +107,7 @@ test(
       BULWARK_PRODUCT_WEIGHT: "60",
       BULWARK_PRODUCT_PRICE_BPS: "300",
     };
-    Object.assign(process.env, env);
-    t.after(() => {
-      for (const name of Object.keys(env)) delete process.env[name];
-    });
+    setEnv(t, env);
 
     await migrate(provider);
     assert.deepEqual(lines, [
@@ -154,10 +159,7 @@ test(
       BULWARK_ASSESSMENT_MINT: assessmentMint,
       BULWARK_POOL_MINT: poolMint,
     };
-    Object.assign(process.env, env);
-    t.after(() => {
-      for (const name of Object.keys(env)) delete process.env[name];
-    });
+    setEnv(t, env);
 
     await migrate(provider);
     const pool = await poolPda(0n, programAddress);
@@ -188,10 +190,7 @@ test(
     const { provider, sends } = standInProvider(h);
     const nowhere = address(Keypair.fromSeed(new Uint8Array(32).fill(8)).publicKey.toBase58());
     const env = { BULWARK_PROGRAM_ID: nowhere, BULWARK_ASSESSMENT_MINT: await h.createMint(6) };
-    Object.assign(process.env, env);
-    t.after(() => {
-      for (const name of Object.keys(env)) delete process.env[name];
-    });
+    setEnv(t, env);
     await assert.rejects(migrate(provider), {
       message:
         `no program is deployed at ${nowhere}: deploy it first, or name your deployment's id ` +

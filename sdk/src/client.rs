@@ -121,10 +121,7 @@ pub async fn require<S: AccountSource>(
 ) -> Result<Account> {
     src.account(address)
         .await?
-        .ok_or_else(|| ClientError::Missing {
-            what: what.to_string(),
-            address: *address,
-        })
+        .ok_or_else(|| missing(what, address))
 }
 
 /// The account at `address` as the source's deployment's (`None` when there is none): one the
@@ -149,10 +146,7 @@ async fn require_program_account<S: AccountSource>(
 ) -> Result<Account> {
     program_account(src, address, what)
         .await?
-        .ok_or_else(|| ClientError::Missing {
-            what: what.to_string(),
-            address: *address,
-        })
+        .ok_or_else(|| missing(what, address))
 }
 
 /// Decodes the Borsh Bulwark account at `address`, which must exist and be the source's
@@ -202,6 +196,13 @@ pub async fn load_zero_copy_optional<T: bytemuck::Pod + Discriminator, S: Accoun
             .map(Some)
             .ok_or_else(|| invalid(what, address)),
         None => Ok(None),
+    }
+}
+
+fn missing(what: &str, address: &Pubkey) -> ClientError {
+    ClientError::Missing {
+        what: what.to_string(),
+        address: *address,
     }
 }
 

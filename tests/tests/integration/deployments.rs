@@ -160,13 +160,7 @@ async fn every_flow_addresses_the_deployment_its_source_reads() {
     let buyer = m.buyer.insecure_clone();
     let caller = buyer.pubkey();
     let pools = [m.pool.keys.pool];
-    let request = CoverRequest {
-        product_id: m.product_id,
-        mint: m.mint,
-        amount: 100_000 * UNIT,
-        period: YEAR,
-        commission_bps: 0,
-    };
+    let request = request(&m, 100_000 * UNIT);
     // A cover with a claim on it, a ballot on the claim and a proposal, under the canonical id.
     let quote = flows::quote_cover(&mut m.t, &request, &pools)
         .await
@@ -386,16 +380,10 @@ async fn a_deployment_reads_only_accounts_it_owns() {
     // The other deployment's PDAs hold the canonical accounts as they are, owned by the
     // canonical program: whatever their bytes, they are not the other deployment's.
     let to = relocation(&m, &Pubkey::new_unique());
+    let request = request(&m, UNIT);
     let mut src = WithProgram {
         source: Relocated::new(&mut m.t, &to, bulwark::ID),
         program: other,
-    };
-    let request = CoverRequest {
-        product_id: m.product_id,
-        mint: m.mint,
-        amount: UNIT,
-        period: YEAR,
-        commission_bps: 0,
     };
     let pools = [other.pool_pda(0)];
     let invalid = |what: &str, address| client::ClientError::Invalid {

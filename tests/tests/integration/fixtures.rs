@@ -3,11 +3,23 @@
 
 use anchor_lang::prelude::Pubkey;
 use bulwark::constants::*;
+use bulwark_sdk::quote::CoverRequest;
 use bulwark_testing::*;
 
 pub use bulwark_testing::market::{claim_args, cover_args, CAPITAL_PER_STAKE, UNIT};
 pub const DAY: i64 = SECONDS_PER_DAY;
 pub const YEAR: u32 = 365 * DAY as u32;
+
+/// A year of cover on `m`'s product and mint, without commission.
+pub fn request(m: &Market, amount: u64) -> CoverRequest {
+    CoverRequest {
+        product_id: m.product_id,
+        mint: m.mint,
+        amount,
+        period: YEAR,
+        commission_bps: 0,
+    }
+}
 
 /// Reference premium, written independently of the program: ceil(amount × price × period /
 /// (10,000 × one year)).

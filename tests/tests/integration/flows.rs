@@ -15,16 +15,6 @@ use solana_signer::Signer;
 
 const STAKE: u64 = 1_000_000 * UNIT;
 
-fn request(m: &Market, amount: u64) -> CoverRequest {
-    CoverRequest {
-        product_id: m.product_id,
-        mint: m.mint,
-        amount,
-        period: YEAR,
-        commission_bps: 0,
-    }
-}
-
 /// Quotes `amount` over the market's pool, sends the quote's cranks and the purchase; returns
 /// the quote's premium and the cover.
 async fn buy_through_flows(m: &mut Market, amount: u64, nonce: u64) -> (u64, Pubkey, usize) {
